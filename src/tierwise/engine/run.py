@@ -1,0 +1,239 @@
+"""Run a compiled model on DuckDB and write its results.
+
+The engine takes a DuckDB connection and an Arrow table of accounts (or the
+name of a table or view already in the connection), materialises the result
+once, and writes ``tiers.parquet`` and ``tiers.csv`` with DuckDB itself into
+a folder that appears only when both files are complete.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from tierwise.engine.compile import UNASSIGNED, CompiledModel, compile_model
+from tierwise.model.schema import TieringModel
+
+__all__ = ["RESULT_TABLE", "TierCount", "TieringRun", "score_accounts", "write_results"]
+
+log = logging.getLogger(__name__)
+
+RESULT_TABLE = "tierwise_results"
+ACCOUNTS_VIEW = "accounts"
+
+
+@dataclass(frozen=True)
+class TierCount:
+    """One tier's line in the run summary."""
+
+    key: str
+    name: str
+    accounts: int
+    cap: int | None
+    min_total: float | None
+    max_total: float | None
+    budget_share_pct: float | None
+    capped_out: int
+    pinned: int = 0
+
+
+@dataclass
+class TieringRun:
+    """The outcome of scoring a portfolio: where the results live and a summary."""
+
+    connection: duckdb.DuckDBPyConnection
+    compiled: CompiledModel
+    accounts: int
+    tiers: list[TierCount]
+    reasons: dict[str, int]
+    estimated_potential: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    def table(self) -> pa.Table:
+        """The results as an Arrow table, ordered by tier, then rank."""
+        order = f'ORDER BY "tier", "rank"'  # noqa: F541 - names are constants
+        return self.connection.sql(f'SELECT * FROM "{RESULT_TABLE}" {order}').arrow()
+
+
+def score_accounts(
+    model: TieringModel,
+    accounts: pa.Table | str,
+    as_of: date,
+    connection: duckdb.DuckDBPyConnection | None = None,
+    pins: Mapping[str, str] | None = None,
+) -> TieringRun:
+    """Score and tier ``accounts`` with ``model`` as of ``as_of``.
+
+    Args:
+        model: a validated tiering model.
+        accounts: an Arrow table with canonical columns, or the name of a
+            table or view in ``connection`` that has them.
+        as_of: the date recency and date conditions count from.
+        connection: a DuckDB connection; a new in-memory one by default.
+        pins: account id to tier key for manual overrides.
+    """
+    started = time.perf_counter()
+    connection = connection or duckdb.connect()
+    source = _register(connection, accounts)
+    columns = [row[0] for row in connection.sql(f'DESCRIBE "{source}"').fetchall()]
+
+    compiled = compile_model(model, as_of, columns, source=source, pins=pins)
+    log.debug("compiled SQL:\n%s", compiled.sql())
+    connection.execute(
+        f'CREATE OR REPLACE TEMP TABLE "{RESULT_TABLE}" AS {compiled.sql(pretty=False)}'
+    )
+
+    run = _summarise(connection, compiled, started, pins or {})
+    log.info("tiered %d accounts in %.2f s", run.accounts, run.seconds)
+    return run
+
+
+def write_results(run: TieringRun, out_dir: Path, extra: Mapping[str, str] = {}) -> Path:
+    """Write ``tiers.parquet`` and ``tiers.csv`` (and ``extra`` text files).
+
+    Files are written to a scratch folder beside ``out_dir`` and moved into
+    place only when all are complete, so an error leaves nothing half-written.
+    """
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".tierwise-", dir=out_dir.parent))
+    try:
+        ordered = f'(SELECT * FROM "{RESULT_TABLE}" ORDER BY "tier", "rank")'
+        for name, options in (("tiers.parquet", "FORMAT parquet"), ("tiers.csv", "FORMAT csv, HEADER")):
+            target = str(scratch / name).replace("'", "''")
+            run.connection.execute(f"COPY {ordered} TO '{target}' ({options})")
+        for name, text in extra.items():
+            (scratch / name).write_text(text, encoding="utf-8")
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for produced in scratch.iterdir():
+            produced.replace(out_dir / produced.name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return out_dir
+
+
+def _register(connection: duckdb.DuckDBPyConnection, accounts: pa.Table | str) -> str:
+    if isinstance(accounts, str):
+        return accounts
+    connection.register(ACCOUNTS_VIEW, accounts)
+    return ACCOUNTS_VIEW
+
+
+def _summarise(
+    connection: duckdb.DuckDBPyConnection,
+    compiled: CompiledModel,
+    started: float,
+    pins: Mapping[str, str],
+) -> TieringRun:
+    model = compiled.model
+    rows = _rows(
+        connection,
+        f"""SELECT "tier", COUNT(*), MIN("total"), MAX("total")
+            FROM "{RESULT_TABLE}" GROUP BY "tier" """,
+    )
+    counts = {row[0]: row for row in rows}
+    capped = dict(
+        _rows(
+            connection,
+            f"""SELECT "capped_from", COUNT(*) FROM "{RESULT_TABLE}"
+                WHERE "capped_from" IS NOT NULL GROUP BY "capped_from" """,
+        )
+    )
+    reasons = dict(
+        _rows(connection, f'SELECT "reason", COUNT(*) FROM "{RESULT_TABLE}" GROUP BY 1')
+    )
+    estimated = _rows(
+        connection, f'SELECT COUNT(*) FROM "{RESULT_TABLE}" WHERE "potential_estimated"'
+    )[0][0]
+
+    tiers: list[TierCount] = []
+    for tier in model.active_tiers():
+        _, count, low, high = counts.get(tier.key, (tier.key, 0, None, None))
+        share = tier.treatment.budget_share_pct
+        tiers.append(
+            TierCount(
+                key=tier.key,
+                name=tier.name,
+                accounts=count,
+                cap=tier.max_accounts,
+                min_total=low,
+                max_total=high,
+                budget_share_pct=float(share) if share is not None else None,
+                capped_out=capped.get(tier.key, 0),
+                pinned=sum(key == tier.key for key in pins.values()),
+            )
+        )
+    _, count, low, high = counts.get(UNASSIGNED, (UNASSIGNED, 0, None, None))
+    tiers.append(TierCount(UNASSIGNED, "Unassigned", count, None, low, high, None, 0))
+
+    run = TieringRun(
+        connection=connection,
+        compiled=compiled,
+        accounts=sum(tier.accounts for tier in tiers),
+        tiers=tiers,
+        reasons=reasons,
+        estimated_potential=estimated,
+        seconds=time.perf_counter() - started,
+    )
+    run.warnings = _warnings(run, pins)
+    return run
+
+
+def _warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
+    warnings: list[str] = []
+    for tier in run.tiers:
+        if tier.cap is None:
+            continue
+        if tier.capped_out:
+            noun = "account" if tier.capped_out == 1 else "accounts"
+            warnings.append(
+                f"{tier.name} holds {tier.accounts} of {tier.cap}; {tier.capped_out} "
+                f"more {noun} qualified and were capped to a lower tier"
+            )
+        if tier.pinned > tier.cap:
+            warnings.append(
+                f"{tier.name}: {tier.pinned} manual overrides exceed its cap of "
+                f"{tier.cap}; the cap is broken by people's decisions, review them"
+            )
+    conflicts = _conflicts(run)
+    if conflicts:
+        shown = ", ".join(conflicts[:10])
+        warnings.append(
+            f"{len(conflicts)} named account(s) meet an include rule but are "
+            f"disqualified (disqualifiers win); review: {shown}"
+        )
+    return warnings
+
+
+def _conflicts(run: TieringRun) -> list[str]:
+    """Accounts that an include rule names for a tier and a disqualifier bars."""
+    tiers = run.compiled.model.active_tiers()
+    clashes = [
+        f'("included_{i}" AND "disqualified_{i}" IS NOT NULL)'
+        for i, tier in enumerate(tiers)
+        if tier.include and tier.disqualifiers
+    ]
+    if not clashes:
+        return []
+    query = run.compiled.step_query("eligible").sql(dialect="duckdb")
+    where = " OR ".join(clashes)
+    rows = _rows(
+        run.connection,
+        f'SELECT "account_id" FROM ({query}) WHERE {where} ORDER BY 1',
+    )
+    return [str(row[0]) for row in rows]
+
+
+def _rows(connection: duckdb.DuckDBPyConnection, query: str) -> list[tuple[Any, ...]]:
+    return connection.sql(query).fetchall()

@@ -1,0 +1,112 @@
+"""Small builders for sqlglot expressions, so the compiler reads like the SQL.
+
+Names are always quoted identifiers and values always literals made by
+sqlglot: nothing from a model file or an input is pasted into SQL text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlglot import exp
+
+from tierwise.model.fields import FieldKind
+
+__all__ = [
+    "SQL_TYPES",
+    "case",
+    "coalesce",
+    "col",
+    "date_literal",
+    "false",
+    "ident",
+    "is_null",
+    "lit",
+    "normalised_text",
+    "true",
+]
+
+SQL_TYPES: dict[FieldKind, str] = {
+    FieldKind.TEXT: "VARCHAR",
+    FieldKind.NUMBER: "DOUBLE",
+    FieldKind.BOOLEAN: "BOOLEAN",
+    FieldKind.DATE: "DATE",
+}
+
+
+def ident(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.Column(this=ident(name), table=ident(table) if table else None)
+
+
+def lit(value: int | Decimal | str | bool | None) -> exp.Expression:
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | Decimal):
+        return exp.Literal.number(str(value))
+    return exp.Literal.string(value)
+
+
+def true() -> exp.Boolean:
+    return exp.Boolean(this=True)
+
+
+def false() -> exp.Boolean:
+    return exp.Boolean(this=False)
+
+
+def date_literal(day: date) -> exp.Expression:
+    return exp.cast(exp.Literal.string(day.isoformat()), "DATE")
+
+
+def case(
+    whens: Sequence[tuple[exp.Expression, exp.Expression]],
+    default: exp.Expression | None = None,
+) -> exp.Expression:
+    if not whens:
+        return default if default is not None else exp.Null()
+    ifs = [exp.If(this=condition, true=value) for condition, value in whens]
+    return exp.Case(ifs=ifs, default=default)
+
+
+def coalesce(first: exp.Expression, *rest: exp.Expression) -> exp.Expression:
+    if not rest:
+        return first
+    return exp.Coalesce(this=first, expressions=list(rest))
+
+
+def is_null(value: exp.Expression) -> exp.Expression:
+    return exp.Is(this=value, expression=exp.Null())
+
+
+def normalised_text(value: exp.Expression) -> exp.Expression:
+    """Text compared without case and surrounding spaces."""
+    return exp.Lower(this=exp.Trim(this=value))
+
+
+def sum_of(terms: Sequence[exp.Expression]) -> exp.Expression:
+    if not terms:
+        return lit(0)
+    total = terms[0]
+    for term in terms[1:]:
+        total = exp.Add(this=total, expression=term)
+    return exp.Paren(this=total)
+
+
+def any_true(terms: Sequence[exp.Expression]) -> exp.Expression:
+    if not terms:
+        return false()
+    return exp.or_(*terms)
+
+
+def all_true(terms: Sequence[exp.Expression]) -> exp.Expression:
+    if not terms:
+        return true()
+    return exp.and_(*terms)

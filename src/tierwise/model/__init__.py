@@ -1,0 +1,14 @@
+"""The tiering model: schema, loading with line-numbered errors, the default."""
+
+from tierwise.model.loader import default_model_text, load_model, parse_model
+from tierwise.model.schema import TieringModel, Tier
+from tierwise.model.weights import effective_weights
+
+__all__ = [
+    "TieringModel",
+    "Tier",
+    "default_model_text",
+    "effective_weights",
+    "load_model",
+    "parse_model",
+]

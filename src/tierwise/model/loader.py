@@ -1,0 +1,214 @@
+"""Loading a model file: YAML with line numbers, then every problem at once.
+
+The YAML is composed into nodes first so each value keeps the line it came
+from; pydantic then validates the plain data, and each of its errors is
+mapped back to a key path such as ``tiers[0].max_accounts`` and its line.
+Cross-field checks (unknown fields, lists, kinds) run on a valid structure.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from tierwise.errors import ModelError, ModelProblem
+from tierwise.model.checks import check_model
+from tierwise.model.schema import TieringModel
+
+__all__ = ["DEFAULT_MODEL_NAME", "default_model_text", "load_model", "parse_model"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_NAME = "default-model.yaml"
+
+Lines = dict[tuple[str | int, ...], int]
+
+
+def default_model_text() -> str:
+    """The bundled default model, comments included, as YAML text."""
+    package = resources.files("tierwise.model")
+    return (package / DEFAULT_MODEL_NAME).read_text(encoding="utf-8")
+
+
+def load_model(path: Path | None = None) -> TieringModel:
+    """Load and validate a model file; ``None`` loads the bundled default.
+
+    Raises:
+        ModelError: listing every problem with its key path and line.
+
+    >>> load_model().currency
+    'EUR'
+    """
+    if path is None:
+        return parse_model(default_model_text(), source=DEFAULT_MODEL_NAME)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        problem = ModelProblem("(file)", None, f"cannot be read: {error.strerror}")
+        raise ModelError(str(path), [problem]) from error
+    return parse_model(text, source=str(path))
+
+
+def parse_model(text: str, source: str = "<model>") -> TieringModel:
+    """Validate model YAML text; see :func:`load_model`."""
+    data, lines = _compose(text, source)
+
+    try:
+        model = TieringModel.model_validate(data)
+    except ValidationError as error:
+        problems = [_problem(item, data, lines) for item in error.errors()]
+        raise ModelError(source, problems) from None
+
+    problems = [
+        ModelProblem(_dotted(path), _line_of(path, lines), message)
+        for path, message in check_model(model)
+    ]
+    if problems:
+        raise ModelError(source, problems)
+
+    log.info("loaded model %r from %s", model.name, source)
+    return model
+
+
+def _compose(text: str, source: str) -> tuple[Any, Lines]:
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(error, "problem", None) or str(error)
+        fix = "check the indentation and quoting around this line"
+        problem = ModelProblem("(yaml)", line, f"not valid YAML: {reason}; {fix}")
+        raise ModelError(source, [problem]) from None
+    if not isinstance(root, yaml.MappingNode):
+        problem = ModelProblem("(top)", 1, "a model file is a mapping of keys")
+        raise ModelError(source, [problem])
+
+    lines: Lines = {}
+    return _to_python(root, (), lines), lines
+
+
+def _to_python(node: yaml.Node, path: tuple[str | int, ...], lines: Lines) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _LOADER.construct_object(key_node)
+            mapping[key] = _to_python(value_node, (*path, key), lines)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _to_python(item, (*path, index), lines)
+            for index, item in enumerate(node.value)
+        ]
+    return _LOADER.construct_object(node)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false, so NO stays Norway and Y stays Y."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag != "tag:yaml.org,2002:bool"
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _first in "tTfF":
+    _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(
+        0, ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
+    )
+
+_LOADER = _Loader("")
+
+
+def _problem(item: Any, data: Any, lines: Lines) -> ModelProblem:
+    path = _data_path(item["loc"], data)
+    return ModelProblem(_dotted(path), _line_of(path, lines), _message(item))
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
+    """Drop the parts of pydantic's location that are not in the file.
+
+    A tagged union adds its tag (``bands``) to the location; a validator on
+    a whole object adds nothing. Walking the data keeps only real keys.
+    """
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            if isinstance(node, dict) and part not in _UNION_TAGS:
+                path.append(part)
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+_UNION_TAGS = {
+    "bands",
+    "category",
+    "boolean",
+    "recency",
+    "membership",
+    "conditions",
+    "str",
+    "int",
+    "decimal",
+    "constrained-int",
+    "constrained-decimal",
+    "literal['unknown']",
+}
+
+
+def _message(item: Any) -> str:
+    kind = item["type"]
+    given = item.get("input")
+    shown = repr(given) if not isinstance(given, (dict, list)) else "a block"
+    if kind == "missing":
+        return "is required here"
+    if kind == "extra_forbidden":
+        return "is not a key the model knows; check its spelling and indentation"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"must be a whole number, got {shown}"
+    if kind in {"decimal_parsing", "decimal_type"}:
+        return f"must be a number, got {shown}"
+    if kind == "decimal_max_places":
+        places = item.get("ctx", {}).get("decimal_places")
+        return f"may have at most {places} decimal places, got {shown}"
+    if kind == "union_tag_invalid":
+        expected = item.get("ctx", {}).get("expected_tags", "")
+        return f"kind must be one of {expected}, got {item['ctx'].get('tag')!r}"
+    if kind == "union_tag_not_found":
+        return "needs a kind: (bands, category, boolean, recency, membership, ...)"
+    text = str(item["msg"]).removeprefix("Value error, ")
+    if kind in {"value_error", "assertion_error"}:
+        return text
+    return f"{text[:1].lower()}{text[1:]}, got {shown}"
+
+
+def _line_of(path: tuple[str | int, ...], lines: Lines) -> int | None:
+    for end in range(len(path), -1, -1):
+        line = lines.get(path[:end])
+        if line is not None:
+            return line
+    return None
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "(top)"

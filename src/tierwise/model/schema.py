@@ -1,0 +1,314 @@
+"""The tiering model file, as pydantic models.
+
+A model says how accounts are scored (dimensions of weighted criteria), what
+each tier requires (minimum score, potential band, coverage, must-haves,
+disqualifiers, named-account includes, a cap) and how each tier is treated.
+Every number that takes part in a decision is a whole number or a decimal
+with at most two places, so the engine can decide on integers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tierwise.model.fields import CANONICAL_FIELDS, FieldKind
+
+__all__ = [
+    "Band",
+    "BandsCriterion",
+    "BooleanCriterion",
+    "CategoryCriterion",
+    "Condition",
+    "ConditionsCriterion",
+    "Criterion",
+    "Dimension",
+    "Gate",
+    "MembershipCriterion",
+    "PotentialBand",
+    "PotentialEstimate",
+    "PotentialRule",
+    "RecencyBand",
+    "RecencyCriterion",
+    "TieringModel",
+    "Tier",
+    "Treatment",
+]
+
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Points = Annotated[int, Field(ge=0)]
+Weight = Annotated[int, Field(ge=1, le=1000)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
+Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+
+# Comparison operators a condition may use on one field, and the kind of
+# field each one needs. Kept here so error texts and the engine agree.
+FIELD_TESTS: dict[str, tuple[FieldKind, ...]] = {
+    "is": (FieldKind.BOOLEAN,),
+    "missing": tuple(FieldKind),
+    "equals": (FieldKind.TEXT, FieldKind.NUMBER),
+    "one_of": (FieldKind.TEXT,),
+    "in_list": (FieldKind.TEXT,),
+    "at_least": (FieldKind.NUMBER,),
+    "above": (FieldKind.NUMBER,),
+    "at_most": (FieldKind.NUMBER,),
+    "below": (FieldKind.NUMBER,),
+    "days_until_above": (FieldKind.DATE,),
+    "days_until_at_most": (FieldKind.DATE,),
+    "days_since_above": (FieldKind.DATE,),
+    "days_since_at_most": (FieldKind.DATE,),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Condition(_Strict):
+    """A test on account fields: one field test, or all/any/not of others.
+
+    Field tests: ``{field: exec_sponsor, is: true}``,
+    ``{field: competitor_contract_end, days_until_above: 365}`` (the date is
+    more than 365 days after the run's as-of date), ``{field: country,
+    in_list: target_markets}``. A test on a missing value is not met, so a
+    must-have needs the value and a disqualifier needs evidence.
+    """
+
+    all_of: list[Condition] | None = Field(default=None, alias="all")
+    any_of: list[Condition] | None = Field(default=None, alias="any")
+    not_: Condition | None = Field(default=None, alias="not")
+    field: str | None = None
+    is_: bool | None = Field(default=None, alias="is")
+    missing: bool | None = None
+    equals: str | Decimal | None = None
+    one_of: list[str] | None = None
+    in_list: str | None = None
+    at_least: Decimal | None = None
+    above: Decimal | None = None
+    at_most: Decimal | None = None
+    below: Decimal | None = None
+    days_until_above: int | None = None
+    days_until_at_most: int | None = None
+    days_since_above: int | None = None
+    days_since_at_most: int | None = None
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Condition:
+        groups = [self.all_of, self.any_of, self.not_]
+        tests = self.tests()
+        if sum(group is not None for group in groups) + bool(self.field) != 1:
+            raise ValueError(
+                "a condition is exactly one of: a field test (field: NAME plus "
+                "one test), all: [...], any: [...] or not: {...}"
+            )
+        if self.field and len(tests) != 1:
+            allowed = ", ".join(FIELD_TESTS)
+            raise ValueError(
+                f"a field test on {self.field!r} needs exactly one test of: "
+                f"{allowed}; got {len(tests)}"
+            )
+        if not self.field and tests:
+            raise ValueError("a test such as is/at_least needs a field: NAME")
+        return self
+
+    def tests(self) -> dict[str, Any]:
+        """The field tests set on this condition, by their YAML name."""
+        found: dict[str, Any] = {}
+        for name in FIELD_TESTS:
+            value = getattr(self, "is_" if name == "is" else name)
+            if value is not None:
+                found[name] = value
+        return found
+
+    def fields(self) -> set[str]:
+        """Every field this condition reads, at any depth."""
+        if self.field:
+            return {self.field}
+        children = (self.all_of or []) + (self.any_of or [])
+        if self.not_ is not None:
+            children.append(self.not_)
+        return set().union(*(child.fields() for child in children))
+
+
+class Gate(_Strict):
+    """A named condition used as a must-have, a disqualifier or an include."""
+
+    name: Key
+    description: str = ""
+    when: Condition
+
+
+class Band(_Strict):
+    """Points for numbers from ``at_least`` (inclusive) to ``below`` (exclusive)."""
+
+    at_least: Decimal | None = None
+    below: Decimal | None = None
+    points: Points
+
+
+class RecencyBand(_Strict):
+    """Points for a date at most ``within_days`` days before the as-of date."""
+
+    within_days: Annotated[int, Field(ge=0)]
+    points: Points
+
+
+class MembershipPoints(_Strict):
+    list_name: str = Field(alias="list")
+    points: Points
+
+
+class ConditionPoints(_Strict):
+    when: Condition
+    points: Points
+
+
+class _CriterionBase(_Strict):
+    key: Key
+    label: str = ""
+    field: str
+    weight: Weight = 1
+    # "unknown" leaves the criterion out of the score and lowers the account's
+    # completeness; a number is scored as those points (an explicit default).
+    missing: Literal["unknown"] | Points = "unknown"
+    note: str = ""
+
+
+class BandsCriterion(_CriterionBase):
+    kind: Literal["bands"]
+    bands: list[Band] = Field(min_length=1)
+    otherwise: Points = 0
+
+
+class CategoryCriterion(_CriterionBase):
+    kind: Literal["category"]
+    values: dict[str, Points] = Field(min_length=1)
+    default: Points = 0
+
+
+class BooleanCriterion(_CriterionBase):
+    kind: Literal["boolean"]
+    true_points: Points
+    false_points: Points = 0
+
+
+class RecencyCriterion(_CriterionBase):
+    """Points that fall as a date ages, by bands of days or by a half-life."""
+
+    kind: Literal["recency"]
+    bands: list[RecencyBand] | None = None
+    half_life_days: Annotated[int, Field(ge=1)] | None = None
+    max_points: Points | None = None
+    otherwise: Points = 0
+
+    @model_validator(mode="after")
+    def _bands_or_half_life(self) -> RecencyCriterion:
+        decays = self.half_life_days is not None
+        if decays == (self.bands is not None):
+            raise ValueError("a recency criterion has either bands or half_life_days")
+        if decays and self.max_points is None:
+            raise ValueError("half_life_days needs max_points (the points at day 0)")
+        return self
+
+
+class MembershipCriterion(_CriterionBase):
+    kind: Literal["membership"]
+    lists: list[MembershipPoints] = Field(min_length=1)
+    otherwise: Points = 0
+
+
+class ConditionsCriterion(_CriterionBase):
+    """The points of the first rule whose condition holds."""
+
+    kind: Literal["conditions"]
+    rules: list[ConditionPoints] = Field(min_length=1)
+    otherwise: Points = 0
+
+
+Criterion = Annotated[
+    BandsCriterion
+    | CategoryCriterion
+    | BooleanCriterion
+    | RecencyCriterion
+    | MembershipCriterion
+    | ConditionsCriterion,
+    Field(discriminator="kind"),
+]
+
+
+class Dimension(_Strict):
+    key: Key
+    name: str
+    weight: Weight
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class PotentialBand(_Strict):
+    at_least: Money | None = None
+    below: Money | None = None
+
+
+class PotentialEstimate(_Strict):
+    """Estimate potential as a share of annual revenue, within bounds."""
+
+    share_of_revenue: Annotated[Decimal, Field(gt=0, le=1, decimal_places=6)]
+    at_least: Money = Decimal(0)
+    at_most: Money | None = None
+
+
+class PotentialRule(_Strict):
+    field: str = "potential_acv"
+    estimate: PotentialEstimate | None = None
+
+
+class Treatment(_Strict):
+    """How a tier is worked; kept for planning and shown in the summary."""
+
+    owner_model: str = ""
+    touch_cadence: str = ""
+    plays: list[str] = []
+    budget_share_pct: Percent | None = None
+    expected_share_pct: Percent | None = None
+
+
+class Tier(_Strict):
+    key: Key
+    name: str
+    enabled: bool = True
+    min_score: Percent
+    min_coverage_pct: Percent = Decimal(0)
+    potential: PotentialBand | None = None
+    max_accounts: Annotated[int, Field(ge=1)] | None = None
+    must_have: list[Gate] = []
+    disqualifiers: list[Gate] = []
+    include: list[Gate] = []
+    treatment: Treatment = Treatment()
+
+
+class TieringModel(_Strict):
+    """A whole tiering model: scoring, tiers and treatments."""
+
+    name: str
+    description: str = ""
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    points_scale: Annotated[int, Field(ge=1, le=1000)] = 10
+    min_completeness_pct: Percent = Decimal(0)
+    lists: dict[str, list[str]] = {}
+    fields: dict[str, FieldKind] = {}
+    potential: PotentialRule = PotentialRule()
+    dimensions: list[Dimension] = Field(min_length=1)
+    tiers: list[Tier] = Field(min_length=1)
+    # Order among accounts with equal totals at a cap; account_id always ends it.
+    tie_break: list[str] = ["potential"]
+
+    def field_kinds(self) -> dict[str, FieldKind]:
+        """Canonical fields plus the model's own, by name."""
+        return {**CANONICAL_FIELDS, **self.fields}
+
+    def active_tiers(self) -> list[Tier]:
+        return [tier for tier in self.tiers if tier.enabled]
+
+    def criteria(self) -> list[tuple[Dimension, Criterion]]:
+        return [(dim, crit) for dim in self.dimensions for crit in dim.criteria]
