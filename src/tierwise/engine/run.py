@@ -62,8 +62,8 @@ class TieringRun:
 
     def table(self) -> pa.Table:
         """The results as an Arrow table, ordered by tier, then rank."""
-        order = f'ORDER BY "tier", "rank"'  # noqa: F541 - names are constants
-        return self.connection.sql(f'SELECT * FROM "{RESULT_TABLE}" {order}').arrow()
+        order = 'ORDER BY "tier", "rank"'
+        return self.connection.sql(f'SELECT * FROM "{RESULT_TABLE}" {order}').fetch_arrow_table()
 
 
 def score_accounts(
@@ -99,7 +99,9 @@ def score_accounts(
     return run
 
 
-def write_results(run: TieringRun, out_dir: Path, extra: Mapping[str, str] = {}) -> Path:
+def write_results(
+    run: TieringRun, out_dir: Path, extra: Mapping[str, str] = {}
+) -> Path:
     """Write ``tiers.parquet`` and ``tiers.csv`` (and ``extra`` text files).
 
     Files are written to a scratch folder beside ``out_dir`` and moved into
@@ -109,7 +111,10 @@ def write_results(run: TieringRun, out_dir: Path, extra: Mapping[str, str] = {})
     scratch = Path(tempfile.mkdtemp(prefix=".tierwise-", dir=out_dir.parent))
     try:
         ordered = f'(SELECT * FROM "{RESULT_TABLE}" ORDER BY "tier", "rank")'
-        for name, options in (("tiers.parquet", "FORMAT parquet"), ("tiers.csv", "FORMAT csv, HEADER")):
+        for name, options in (
+            ("tiers.parquet", "FORMAT parquet"),
+            ("tiers.csv", "FORMAT csv, HEADER"),
+        ):
             target = str(scratch / name).replace("'", "''")
             run.connection.execute(f"COPY {ordered} TO '{target}' ({options})")
         for name, text in extra.items():

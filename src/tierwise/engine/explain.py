@@ -1,0 +1,259 @@
+"""Explanations on demand: every criterion's points behind an account's tier.
+
+An explanation re-runs the query's steps up to the gates for the accounts
+asked about only, so it costs nothing for the rest of the portfolio. Its
+numbers are the query's own integers: the weighted points of the criteria add
+up to each dimension's subtotal and to the total, exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+from sqlglot import exp
+
+from tierwise.engine.compile import HUNDREDTHS, CompiledModel
+from tierwise.engine.run import RESULT_TABLE
+from tierwise.engine.sql import col, lit
+from tierwise.model.schema import Gate, TieringModel
+from tierwise.model.weights import effective_weights
+
+__all__ = ["CriterionLine", "DimensionLine", "Explanation", "GateLine", "explain"]
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    dimension: str
+    key: str
+    label: str
+    field: str
+    value: Any
+    observed: bool
+    points: int | None
+    max_points: int
+    weight: int
+    effective_weight: int
+    earned: int
+    possible: int
+    policy: str
+
+
+@dataclass(frozen=True)
+class DimensionLine:
+    key: str
+    name: str
+    weight: int
+    earned: int
+    possible: int
+    score: float | None
+
+
+@dataclass(frozen=True)
+class GateLine:
+    tier: str
+    check: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why one account got its score and its tier."""
+
+    account_id: str
+    name: str
+    criteria: list[CriterionLine]
+    dimensions: list[DimensionLine]
+    earned: int
+    possible: int
+    total: float | None
+    completeness: float | None
+    potential: float | None
+    potential_estimated: bool
+    gates: list[GateLine]
+    tier: str | None
+    tier_name: str | None
+    reason: str | None
+    rank: int | None
+    cap_rank: int | None
+
+    def adds_up(self) -> bool:
+        """True when criteria, dimensions and total agree to the last point."""
+        by_dimension = sum(dim.earned for dim in self.dimensions)
+        by_criterion = sum(line.earned for line in self.criteria)
+        if self.possible == 0:
+            return self.total is None
+        total_centi = self.earned * HUNDREDTHS // self.possible
+        shown = round((self.total or 0) * 100)
+        return by_criterion == by_dimension == self.earned and total_centi == shown
+
+
+def explain(
+    connection: duckdb.DuckDBPyConnection,
+    compiled: CompiledModel,
+    account_ids: list[str],
+) -> list[Explanation]:
+    """Explain the accounts ``account_ids``; unknown ids are left out.
+
+    ``connection`` must hold the source the model was compiled against and,
+    for the tier and rank, the results of :func:`score_accounts`.
+    """
+    wanted = exp.In(this=col("account_id"), expressions=[lit(i) for i in account_ids])
+    query = compiled.step_query("eligible", where=wanted).sql(dialect="duckdb")
+    cursor = connection.sql(query)
+    names = cursor.columns
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    placed = _placements(connection, account_ids)
+    return [
+        _explain_row(compiled, row, placed.get(str(row["account_id"]))) for row in rows
+    ]
+
+
+def _placements(
+    connection: duckdb.DuckDBPyConnection, account_ids: list[str]
+) -> dict[str, dict[str, Any]]:
+    tables = {row[0] for row in connection.sql("SHOW TABLES").fetchall()}
+    if RESULT_TABLE not in tables:
+        return {}
+    cursor = connection.execute(
+        f'SELECT * FROM "{RESULT_TABLE}" WHERE "account_id" IN '
+        f"(SELECT UNNEST(?::VARCHAR[]))",
+        [account_ids],
+    )
+    names = [column[0] for column in cursor.description]
+    return {
+        str(row[0]): dict(zip(names, row, strict=True)) for row in cursor.fetchall()
+    }
+
+
+def _explain_row(
+    compiled: CompiledModel, row: dict[str, Any], placed: dict[str, Any] | None
+) -> Explanation:
+    model = compiled.model
+    weights = effective_weights(model)
+    scale = model.points_scale
+
+    criteria: list[CriterionLine] = []
+    dimensions: list[DimensionLine] = []
+    for dim in model.dimensions:
+        dim_earned = dim_possible = 0
+        for crit in dim.criteria:
+            points = row[f"pts_{crit.key}"]
+            weight = weights[crit.key]
+            earned = weight * (points or 0)
+            possible = weight * scale if points is not None else 0
+            dim_earned += earned
+            dim_possible += possible
+            policy = (
+                "unknown: left out"
+                if crit.missing == "unknown"
+                else f"missing scores {crit.missing}"
+            )
+            criteria.append(
+                CriterionLine(
+                    dimension=dim.key,
+                    key=crit.key,
+                    label=crit.label or crit.key,
+                    field=crit.field,
+                    value=row.get(crit.field),
+                    observed=bool(row[f"obs_{crit.key}"]),
+                    points=points,
+                    max_points=scale,
+                    weight=crit.weight,
+                    effective_weight=weight,
+                    earned=earned,
+                    possible=possible,
+                    policy=policy,
+                )
+            )
+        dimensions.append(
+            DimensionLine(
+                dim.key,
+                dim.name,
+                dim.weight,
+                dim_earned,
+                dim_possible,
+                _centi(row[f"{dim.key}_centi"]),
+            )
+        )
+
+    placed = placed or {}
+    return Explanation(
+        account_id=str(row["account_id"]),
+        name=str(row["name"]),
+        criteria=criteria,
+        dimensions=dimensions,
+        earned=sum(line.earned for line in criteria),
+        possible=sum(line.possible for line in criteria),
+        total=_centi(row["total_centi"]),
+        completeness=_centi(row["completeness_centi"]),
+        potential=row["potential_acv"],
+        potential_estimated=bool(row["potential_estimated"]),
+        gates=_gates(model, row),
+        tier=placed.get("tier"),
+        tier_name=placed.get("tier_name"),
+        reason=placed.get("reason"),
+        rank=placed.get("rank"),
+        cap_rank=placed.get("cap_rank"),
+    )
+
+
+def _gates(model: TieringModel, row: dict[str, Any]) -> list[GateLine]:
+    lines: list[GateLine] = []
+    for index, tier in enumerate(model.active_tiers()):
+        disqualified = row[f"disqualified_{index}"]
+        lacking = row[f"lacking_{index}"]
+        for gate in tier.disqualifiers:
+            hit = disqualified == f"disqualified:{gate.name}"
+            lines.append(
+                GateLine(
+                    tier.key, f"disqualifier {gate.name}", not hit, _describe(gate)
+                )
+            )
+        for gate in tier.must_have:
+            missing = lacking == f"missing_must_have:{gate.name}"
+            lines.append(
+                GateLine(
+                    tier.key, f"must-have {gate.name}", not missing, _describe(gate)
+                )
+            )
+        if tier.include:
+            lines.append(
+                GateLine(
+                    tier.key,
+                    "include rule",
+                    bool(row[f"included_{index}"]),
+                    "named account",
+                )
+            )
+        needed = f"total >= {tier.min_score}"
+        if tier.potential and tier.potential.at_least is not None:
+            needed += f", potential >= {tier.potential.at_least}"
+        if tier.potential and tier.potential.below is not None:
+            needed += f", potential < {tier.potential.below}"
+        lines.append(
+            GateLine(
+                tier.key, "score and potential", bool(row[f"score_ok_{index}"]), needed
+            )
+        )
+        coverage = max(tier.min_coverage_pct, model.min_completeness_pct)
+        lines.append(
+            GateLine(
+                tier.key,
+                "completeness",
+                bool(row[f"coverage_ok_{index}"]),
+                f">= {coverage}%",
+            )
+        )
+        lines.append(GateLine(tier.key, "eligible", bool(row[f"eligible_{index}"]), ""))
+    return lines
+
+
+def _describe(gate: Gate) -> str:
+    return gate.description or gate.name
+
+
+def _centi(value: int | None) -> float | None:
+    return None if value is None else value / 100

@@ -1,0 +1,186 @@
+"""The main jobs, one library call each: tier a file, explain, run the demo.
+
+The CLI (and later the web app) calls these and only renders what they
+return. A tiering run writes its results, the model it used, the import
+report and a manifest into one output folder, so ``explain`` can later
+recompute any account's points exactly as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from tierwise import __version__
+from tierwise.engine import Explanation, TieringRun, explain, score_accounts, write_results
+from tierwise.engine.compile import compile_model
+from tierwise.engine.run import RESULT_TABLE
+from tierwise.errors import TierwiseError
+from tierwise.model import TieringModel, default_model_text, parse_model
+from tierwise.sample import DEMO_AS_OF, DEMO_SEED, write_portfolio
+from tierwise.sources import (
+    ColumnMapping,
+    ImportReport,
+    load_mapping_file,
+    load_preset,
+    read_accounts,
+)
+
+__all__ = ["TierJob", "choose_mapping", "explain_accounts", "run_demo", "tier_file"]
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "run.json"
+MODEL_COPY = "model.yaml"
+IMPORT_REPORT = "import-report.json"
+DEMO_ACCOUNTS = "demo-portfolio.csv"
+DEMO_SIZE = 1000
+
+
+@dataclass
+class TierJob:
+    """A finished tiering run: the engine's result, the import and the folder."""
+
+    run: TieringRun
+    report: ImportReport
+    out_dir: Path
+    model: TieringModel
+
+
+def choose_mapping(preset: str | None, mapping: Path | None) -> ColumnMapping:
+    """The column mapping from ``--preset`` or ``--mapping`` (generic if neither)."""
+    if preset and mapping:
+        raise TierwiseError(
+            "choose either --preset or --mapping, not both; a mapping file can "
+            "name its base preset with `preset: NAME`"
+        )
+    if mapping is not None:
+        return load_mapping_file(mapping)
+    return load_preset(preset or "generic")
+
+
+def tier_file(
+    accounts: Path,
+    out_dir: Path,
+    as_of: date,
+    model_path: Path | None = None,
+    mapping: ColumnMapping | None = None,
+) -> TierJob:
+    """Read ``accounts``, score and tier them, and write the results folder."""
+    model_text = _model_text(model_path)
+    model = parse_model(model_text, source=str(model_path or "default model"))
+    mapping = mapping or load_preset("generic")
+
+    table, report = read_accounts(accounts, _read_fields(model), mapping)
+    run = score_accounts(model, table, as_of)
+
+    manifest = {
+        "tierwise": __version__,
+        "accounts": str(accounts.resolve()),
+        "accounts_sha256": _sha256(accounts),
+        "mapping": mapping.name,
+        "model": str(model_path.resolve()) if model_path else "default",
+        "as_of": as_of.isoformat(),
+        "accounts_tiered": run.accounts,
+        "tiers": {tier.key: tier.accounts for tier in run.tiers},
+        "warnings": run.warnings,
+    }
+    write_results(
+        run,
+        out_dir,
+        extra={
+            MANIFEST: json.dumps(manifest, indent=2) + "\n",
+            MODEL_COPY: model_text,
+            IMPORT_REPORT: json.dumps(asdict(report), indent=2, default=str) + "\n",
+        },
+    )
+    log.info("wrote %d results to %s", run.accounts, out_dir)
+    return TierJob(run=run, report=report, out_dir=out_dir, model=model)
+
+
+def run_demo(out_dir: Path, as_of: date = DEMO_AS_OF) -> TierJob:
+    """Tier the bundled demo portfolio (the 2020 Fortune 1000, with made-up signals)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    accounts = out_dir / DEMO_ACCOUNTS
+    write_portfolio(accounts, DEMO_SIZE, DEMO_SEED, as_of=as_of)
+    return tier_file(accounts, out_dir, as_of)
+
+
+def explain_accounts(out_dir: Path, account_ids: list[str]) -> list[Explanation]:
+    """Explain accounts of the run in ``out_dir``, recomputed from its input.
+
+    Raises:
+        TierwiseError: when the folder holds no run, the input file changed
+            since the run, or none of the ids is in it.
+    """
+    manifest = _read_manifest(out_dir)
+    accounts = Path(manifest["accounts"])
+    if not accounts.exists() or _sha256(accounts) != manifest["accounts_sha256"]:
+        raise TierwiseError(
+            f"{accounts} is gone or has changed since the run in {out_dir}; "
+            "run `tierwise tier` again to explain the current data"
+        )
+
+    model = parse_model((out_dir / MODEL_COPY).read_text(encoding="utf-8"), source=str(out_dir / MODEL_COPY))
+    mapping = _mapping_from_manifest(manifest["mapping"])
+    table, _ = read_accounts(accounts, _read_fields(model), mapping)
+
+    connection = duckdb.connect()
+    connection.register("accounts", table)
+    results = str(out_dir / "tiers.parquet").replace("'", "''")
+    connection.execute(f"CREATE TEMP TABLE \"{RESULT_TABLE}\" AS SELECT * FROM read_parquet('{results}')")
+    as_of = date.fromisoformat(manifest["as_of"])
+    compiled = compile_model(model, as_of, table.column_names)
+
+    explanations = explain(connection, compiled, account_ids)
+    if not explanations:
+        shown = ", ".join(account_ids)
+        raise TierwiseError(f"no account with id {shown} in the run in {out_dir}")
+    return explanations
+
+
+def _read_fields(model: TieringModel) -> dict[str, Any]:
+    return model.field_kinds()
+
+
+def _model_text(model_path: Path | None) -> str:
+    if model_path is None:
+        return default_model_text()
+    try:
+        return model_path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise TierwiseError(f"{model_path}: cannot read the model file ({error.strerror})") from None
+
+
+def _mapping_from_manifest(name: str) -> ColumnMapping:
+    path = Path(name)
+    if path.suffix in {".yaml", ".yml"} and path.exists():
+        return load_mapping_file(path)
+    return load_preset(name)
+
+
+def _read_manifest(out_dir: Path) -> dict[str, Any]:
+    path = out_dir / MANIFEST
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TierwiseError(
+            f"{out_dir} holds no tiering run ({MANIFEST} is missing); run "
+            "`tierwise tier ACCOUNTS --out DIR` first or pass --out"
+        ) from None
+    return manifest
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
