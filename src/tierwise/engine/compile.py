@@ -309,10 +309,7 @@ def _cap_order(model: TieringModel, index: int) -> list[exp.Ordered]:
         exp.Ordered(this=col("total_centi"), desc=True, nulls_first=False),
     ]
     for key in model.tie_break:
-        name = {"potential": "potential_acv", "completeness": "completeness_centi"}.get(
-            key, f"{key}_centi"
-        )
-        order.append(exp.Ordered(this=col(name), desc=True, nulls_first=False))
+        order.append(exp.Ordered(this=_tie_column(model, key), desc=True, nulls_first=False))
     order.append(exp.Ordered(this=col("account_id"), desc=False, nulls_first=False))
     return order
 
@@ -498,10 +495,7 @@ def _final_select(model: TieringModel, tiers: list[Tier]) -> exp.Select:
         exp.Ordered(this=col("total_centi"), desc=True, nulls_first=False),
     ]
     for key in model.tie_break:
-        name = {"potential": "potential_acv", "completeness": "completeness_centi"}.get(
-            key, f"{key}_centi"
-        )
-        order.append(exp.Ordered(this=col(name), desc=True, nulls_first=False))
+        order.append(exp.Ordered(this=_tie_column(model, key), desc=True, nulls_first=False))
     order.append(exp.Ordered(this=col("account_id"), desc=False, nulls_first=False))
     rank = exp.Window(
         this=exp.RowNumber(),
@@ -531,6 +525,18 @@ def _final_select(model: TieringModel, tiers: list[Tier]) -> exp.Select:
         col("computed_tier"),
     ]
     return exp.select(*selected).from_(ident("placed"))
+
+
+def _tie_column(model: TieringModel, key: str) -> exp.Column:
+    """The column a tie-break key orders by: potential, completeness, a
+    dimension's score or a number field."""
+    if key == "potential":
+        return col(model.potential.field)
+    if key == "completeness":
+        return col("completeness_centi")
+    if key in {dim.key for dim in model.dimensions}:
+        return col(f"{key}_centi")
+    return col(key)
 
 
 def _display(centi: exp.Expression) -> exp.Expression:

@@ -63,7 +63,7 @@ class TieringRun:
     def table(self) -> pa.Table:
         """The results as an Arrow table, ordered by tier, then rank."""
         order = 'ORDER BY "tier", "rank"'
-        return self.connection.sql(f'SELECT * FROM "{RESULT_TABLE}" {order}').fetch_arrow_table()
+        return self.connection.sql(f'SELECT * FROM "{RESULT_TABLE}" {order}').to_arrow_table()
 
 
 def score_accounts(
@@ -89,7 +89,8 @@ def score_accounts(
     columns = [row[0] for row in connection.sql(f'DESCRIBE "{source}"').fetchall()]
 
     compiled = compile_model(model, as_of, columns, source=source, pins=pins)
-    log.debug("compiled SQL:\n%s", compiled.sql())
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("compiled SQL:\n%s", compiled.sql())
     connection.execute(
         f'CREATE OR REPLACE TEMP TABLE "{RESULT_TABLE}" AS {compiled.sql(pretty=False)}'
     )
@@ -211,6 +212,13 @@ def _warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
                 f"{tier.name}: {tier.pinned} manual overrides exceed its cap of "
                 f"{tier.cap}; the cap is broken by people's decisions, review them"
             )
+    squeezed = _named_but_capped(run)
+    if squeezed:
+        shown = ", ".join(squeezed[:10])
+        warnings.append(
+            f"{len(squeezed)} named account(s) met an include rule but their tier "
+            f"was full; they were capped to a lower tier: {shown}"
+        )
     conflicts = _conflicts(run)
     if conflicts:
         shown = ", ".join(conflicts[:10])
@@ -233,6 +241,25 @@ def _conflicts(run: TieringRun) -> list[str]:
         return []
     query = run.compiled.step_query("eligible").sql(dialect="duckdb")
     where = " OR ".join(clashes)
+    rows = _rows(
+        run.connection,
+        f'SELECT "account_id" FROM ({query}) WHERE {where} ORDER BY 1',
+    )
+    return [str(row[0]) for row in rows]
+
+
+def _named_but_capped(run: TieringRun) -> list[str]:
+    """Accounts an include rule names for a tier that the cap kept out."""
+    tiers = run.compiled.model.active_tiers()
+    squeezed = [
+        f'("included_{i}" AND "capped_from" = \'{tier.key}\')'
+        for i, tier in enumerate(tiers)
+        if tier.include and tier.max_accounts is not None
+    ]
+    if not squeezed:
+        return []
+    query = run.compiled.step_query("placed").sql(dialect="duckdb")
+    where = " OR ".join(squeezed)
     rows = _rows(
         run.connection,
         f'SELECT "account_id" FROM ({query}) WHERE {where} ORDER BY 1',

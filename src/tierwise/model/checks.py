@@ -145,11 +145,15 @@ def _check_tiers(model: TieringModel) -> Iterator[Finding]:
 
 
 def _check_tie_break(model: TieringModel) -> Iterator[Finding]:
+    numbers = [
+        name for name, kind in model.field_kinds().items() if kind == FieldKind.NUMBER
+    ]
     allowed = ["potential", "completeness", *(dim.key for dim in model.dimensions)]
     for i, key in enumerate(model.tie_break):
-        if key not in allowed:
+        if key not in allowed and key not in numbers:
             yield ("tie_break", i), (
-                f"{key!r} cannot order accounts; use one of {', '.join(allowed)}"
+                f"{key!r} cannot order accounts; use one of {', '.join(allowed)} "
+                "or a number field"
             )
 
 

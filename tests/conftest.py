@@ -1,0 +1,27 @@
+"""Fixtures every test folder may use: the default model and the shared data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tierwise.model import TieringModel, load_model
+
+REPO = Path(__file__).resolve().parents[1]
+
+# The public datasets sit in shared/ beside the repository (CI lays them out
+# the same way); tests that need them skip with this reason when they do not.
+SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
+
+
+@pytest.fixture(scope="session")
+def default_model() -> TieringModel:
+    return load_model()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"the public datasets are not at {SHARED_DATA}")
+    return SHARED_DATA

@@ -1,0 +1,149 @@
+"""Gate precedence, fall-through to lower tiers, caps and overrides."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.engine.conftest import AS_OF, Score, direct_score_model, table_of
+from tierwise.engine import score_accounts
+
+GATED_TIERS = [
+    {
+        "key": "tier_1",
+        "name": "One",
+        "min_score": 70,
+        "max_accounts": 2,
+        "must_have": [{"name": "exec_sponsor", "when": {"field": "exec_sponsor", "is": True}}],
+        "disqualifiers": [
+            {
+                "name": "entrenched_competitor",
+                "when": {
+                    "all": [
+                        {"field": "competitor_incumbent", "is": True},
+                        {"field": "competitor_contract_end", "days_until_above": 365},
+                    ]
+                },
+            }
+        ],
+    },
+    {"key": "tier_2", "name": "Two", "min_score": 50},
+    {"key": "tier_3", "name": "Three", "min_score": 30},
+]
+
+
+def _account(account: str, score: int, **fields: Any) -> dict[str, Any]:
+    base = {
+        "account_id": account,
+        "name": account,
+        "score_input": score,
+        "exec_sponsor": True,
+        "competitor_incumbent": False,
+        "competitor_contract_end": None,
+    }
+    return {**base, **fields}
+
+
+@pytest.fixture
+def gated_model() -> Any:
+    return direct_score_model({"score": 1}, GATED_TIERS)
+
+
+ENTRENCHED = {"competitor_incumbent": True, "competitor_contract_end": AS_OF + timedelta(days=900)}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        pytest.param({}, ("tier_1", "met"), id="all-gates-pass"),
+        pytest.param({"exec_sponsor": False}, ("tier_2", "missing_must_have:exec_sponsor"),
+                     id="must-have-missing-drops-to-tier-2"),
+        pytest.param({"exec_sponsor": None}, ("tier_2", "missing_must_have:exec_sponsor"),
+                     id="unknown-must-have-does-not-hold"),
+        pytest.param(ENTRENCHED, ("tier_2", "disqualified:entrenched_competitor"),
+                     id="disqualified-drops-to-tier-2"),
+        pytest.param({**ENTRENCHED, "exec_sponsor": False}, ("tier_2", "disqualified:entrenched_competitor"),
+                     id="disqualifier-beats-must-have"),
+        pytest.param({"competitor_incumbent": True, "competitor_contract_end": AS_OF + timedelta(days=365)},
+                     ("tier_1", "met"), id="contract-ending-within-a-year-is-not-entrenched"),
+    ],
+)
+def test_gate_precedence(score: Score, gated_model: Any, fields: dict[str, Any], expected: tuple[str, str]) -> None:
+    result = score(gated_model, [_account("acc", 90, **fields)])["acc"]
+
+    assert (result["tier"], result["reason"]) == expected
+
+
+def test_a_gate_is_not_the_reason_when_the_score_would_not_pass_anyway(score: Score, gated_model: Any) -> None:
+    result = score(gated_model, [_account("acc", 55, **ENTRENCHED)])["acc"]
+
+    assert (result["tier"], result["reason"]) == ("tier_2", "met")
+
+
+def test_below_every_tier_is_unassigned_below_threshold(score: Score, gated_model: Any) -> None:
+    result = score(gated_model, [_account("acc", 29)])["acc"]
+
+    assert (result["tier"], result["tier_name"], result["reason"]) == ("unassigned", "Unassigned", "below_threshold")
+
+
+def test_over_the_cap_drops_to_the_next_tier_with_its_cap_rank(score: Score, gated_model: Any) -> None:
+    rows = [_account(f"acc-{i}", 90 - i) for i in range(5)]
+
+    results = score(gated_model, rows)
+
+    placed = {key: (r["tier"], r["reason"], r["rank"], r["cap_rank"]) for key, r in results.items()}
+    assert placed == {
+        "acc-0": ("tier_1", "met", 1, None),
+        "acc-1": ("tier_1", "met", 2, None),
+        "acc-2": ("tier_2", "capped", 1, 3),
+        "acc-3": ("tier_2", "capped", 2, 4),
+        "acc-4": ("tier_2", "capped", 3, 5),
+    }
+
+
+def test_the_summary_warns_how_many_were_capped(gated_model: Any) -> None:
+    rows = [_account(f"acc-{i}", 90 - i) for i in range(5)]
+
+    run = score_accounts(gated_model, table_of(rows), AS_OF)
+
+    assert run.warnings == [
+        "One holds 2 of 2; 3 more accounts qualified and were capped to a lower tier"
+    ]
+
+
+def test_an_override_pins_the_tier_and_counts_against_the_cap(score: Score, gated_model: Any) -> None:
+    rows = [_account(f"acc-{i}", 90 - i) for i in range(3)] + [_account("low", 10)]
+
+    results = score(gated_model, rows, pins={"low": "tier_1"})
+
+    assert (results["low"]["tier"], results["low"]["reason"], results["low"]["computed_tier"]) == (
+        "tier_1",
+        "override",
+        "unassigned",
+    )
+    tier_1 = sorted(key for key, r in results.items() if r["tier"] == "tier_1")
+    assert tier_1 == ["acc-0", "low"]
+    assert results["acc-1"]["reason"] == "capped"
+
+
+def test_overrides_beyond_a_cap_are_reported(gated_model: Any) -> None:
+    rows = [_account(f"acc-{i}", 10) for i in range(3)]
+
+    run = score_accounts(gated_model, table_of(rows), AS_OF, pins={f"acc-{i}": "tier_1" for i in range(3)})
+
+    assert any("3 manual overrides exceed its cap of 2" in w for w in run.warnings)
+
+
+def test_accounts_too_thin_to_judge_are_insufficient_data(score: Score) -> None:
+    model = direct_score_model(
+        {"fit": 1, "engagement": 3},
+        [{"key": "tier_1", "name": "One", "min_score": 10}],
+        min_completeness_pct=50,
+    )
+    rows = [{"account_id": "thin", "name": "T", "fit_input": 100, "engagement_input": None}]
+
+    result = score(model, rows)["thin"]
+
+    assert (result["tier"], result["reason"], result["completeness"]) == ("unassigned", "insufficient_data", 25.0)
