@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tierwise import __version__, jobs
@@ -155,7 +156,7 @@ class _reported:
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
         if isinstance(error, TierwiseError):
-            errors.print(f"[red]error:[/red] {error}", highlight=False, markup=True)
+            errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2)
         return False
 
@@ -193,7 +194,7 @@ def _render_summary(job: jobs.TierJob) -> None:
     if report.absent_fields:
         console.print(f"Not in the file (scored by each criterion's missing-value policy): {', '.join(report.absent_fields)}")
     for warning in run.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     console.print(f"Results in {job.out_dir}/ (tiers.parquet, tiers.csv); explain one with: tierwise explain ACCOUNT_ID --out {job.out_dir}")
 
 

@@ -1,0 +1,44 @@
+"""Explanations agree exactly with the totals they explain."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.engine.conftest import AS_OF
+from tierwise.engine import explain, score_accounts
+from tierwise.model import TieringModel
+from tierwise.sample import DEMO_AS_OF, build_demo_portfolio, generate_portfolio
+
+
+def test_every_demo_account_adds_up_criterion_to_dimension_to_total(default_model: TieringModel) -> None:
+    run = score_accounts(default_model, build_demo_portfolio(), DEMO_AS_OF)
+    results = {row["account_id"]: row for row in run.table().to_pylist()}
+
+    explanations = explain(run.connection, run.compiled, list(results))
+
+    assert len(explanations) == len(results) == 1000
+    for explanation in explanations:
+        row = results[explanation.account_id]
+        assert explanation.adds_up(), explanation.account_id
+        assert explanation.total == row["total"]
+        assert (explanation.tier, explanation.reason, explanation.rank) == (row["tier"], row["reason"], row["rank"])
+        for dim in explanation.dimensions:
+            assert dim.score == row[f"{dim.key}_score"]
+
+
+@pytest.mark.parametrize("seed", [1, 2], ids=lambda s: f"seed-{s}")
+def test_synthetic_accounts_with_gaps_add_up_too(default_model: TieringModel, seed: int) -> None:
+    portfolio = generate_portfolio(3000, seed=seed).slice(1000)
+    run = score_accounts(default_model, portfolio, AS_OF)
+    ids = run.table().column("account_id").to_pylist()[:500]
+
+    explanations = explain(run.connection, run.compiled, ids)
+
+    assert len(explanations) == 500
+    assert all(explanation.adds_up() for explanation in explanations)
+
+
+def test_unknown_ids_are_left_out(default_model: TieringModel) -> None:
+    run = score_accounts(default_model, build_demo_portfolio(), DEMO_AS_OF)
+
+    assert explain(run.connection, run.compiled, ["no-such-account"]) == []

@@ -1,0 +1,92 @@
+"""Loading model files: the default model, and errors that name key and line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tierwise.errors import ModelError
+from tierwise.model import TieringModel, default_model_text, load_model, parse_model
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "models"
+SNAPSHOTS = Path(__file__).parents[1] / "snapshots"
+
+
+def _snapshot(name: str, actual: str) -> str:
+    """The stored snapshot; TIERWISE_UPDATE_SNAPSHOTS=1 rewrites it."""
+    path = SNAPSHOTS / name
+    if os.environ.get("TIERWISE_UPDATE_SNAPSHOTS") == "1":
+        path.write_text(actual, encoding="utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+def test_the_default_model_implements_the_framework(default_model: TieringModel) -> None:
+    tiers = {tier.key: tier for tier in default_model.tiers}
+
+    assert [dim.weight for dim in default_model.dimensions] == [30, 25, 25, 20]
+    assert tiers["tier_1"].max_accounts == 15
+    assert tiers["tier_1"].potential is not None and tiers["tier_1"].potential.at_least == 500000
+    assert [gate.name for gate in tiers["tier_1"].must_have] == ["exec_sponsor"]
+    assert [gate.name for gate in tiers["tier_1"].disqualifiers] == ["entrenched_competitor"]
+    assert tiers["tier_2"].max_accounts == 100
+    assert not tiers["tier_4"].enabled
+    shares = [tier.treatment.budget_share_pct for tier in default_model.active_tiers()]
+    assert shares == [40, 35, 25]
+
+
+def test_yaml_one_one_booleans_do_not_eat_country_codes(default_model: TieringModel) -> None:
+    assert "NO" in default_model.lists["secondary_markets"]
+
+
+def test_every_structural_problem_is_reported_at_once_with_its_line() -> None:
+    with pytest.raises(ModelError) as caught:
+        load_model(FIXTURES / "three-mistakes.yaml")
+
+    text = str(caught.value).replace(str(FIXTURES), "FIXTURES")
+    assert text == _snapshot("model-error-three-mistakes.txt", text)
+    assert [(p.path, p.line) for p in caught.value.problems] == [
+        ("tiers[0].min_score", 16),
+        ("tiers[0].max_accounts", 17),
+        ("tiers[1].max_acounts", 21),
+    ]
+
+
+def test_cross_field_problems_are_reported_at_once_with_their_lines() -> None:
+    with pytest.raises(ModelError) as caught:
+        load_model(FIXTURES / "cross-field-mistakes.yaml")
+
+    text = str(caught.value).replace(str(FIXTURES), "FIXTURES")
+    assert text == _snapshot("model-error-cross-field.txt", text)
+    found = {(p.path, p.line) for p in caught.value.problems}
+    assert found == {
+        ("dimensions[0].criteria[0].field", 11),
+        ("dimensions[0].criteria[0].bands[0].points", 14),
+        ("dimensions[0].criteria[1].lists[0].list", 19),
+        ("dimensions[0].criteria[2].field", 21),
+        ("tiers[0].must_have[0].when.is", 31),
+        ("tie_break[0]", 32),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("name: x\ncurrency: EUR\ndimensions: [\n", r"\(yaml\) \(line \d\): not valid YAML",
+                     id="yaml-syntax"),
+        pytest.param("- a\n- b\n", r"a model file is a mapping", id="not-a-mapping"),
+        pytest.param(default_model_text().replace("currency: EUR", "currency: euro"),
+                     r"currency \(line \d+\)", id="bad-currency"),
+        pytest.param(default_model_text().replace("kind: recency", "kind: recent"),
+                     r"kind must be one of", id="unknown-kind"),
+    ],
+)
+def test_broken_model_text_names_the_problem(text: str, message: str) -> None:
+    with pytest.raises(ModelError, match=message):
+        parse_model(text)
+
+
+def test_a_missing_model_file_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="cannot be read"):
+        load_model(tmp_path / "nope.yaml")

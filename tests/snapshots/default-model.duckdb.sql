@@ -1,0 +1,766 @@
+WITH "source" AS (
+  SELECT
+    CAST("account_id" AS TEXT) AS "account_id",
+    CAST("name" AS TEXT) AS "name",
+    CAST("domain" AS TEXT) AS "domain",
+    CAST("parent_id" AS TEXT) AS "parent_id",
+    CAST("industry" AS TEXT) AS "industry",
+    CAST("country" AS TEXT) AS "country",
+    CAST("employees" AS DOUBLE) AS "employees",
+    CAST("annual_revenue" AS DOUBLE) AS "annual_revenue",
+    CAST("revenue_growth_pct" AS DOUBLE) AS "revenue_growth_pct",
+    CAST("potential_acv" AS DOUBLE) IS NULL
+    AND NOT COALESCE(
+      CAST("potential_acv" AS DOUBLE),
+      CAST(CASE
+        WHEN "annual_revenue" > 0
+        THEN CASE
+          WHEN CASE
+            WHEN (
+              CAST(FLOOR(CAST("annual_revenue" AS DOUBLE)) AS BIGINT) * 1 // 2000
+            ) IS NULL
+            OR 10000 IS NULL
+            THEN NULL
+            ELSE GREATEST(CAST(FLOOR(CAST("annual_revenue" AS DOUBLE)) AS BIGINT) * 1 // 2000, 10000)
+          END IS NULL
+          OR 5000000 IS NULL
+          THEN NULL
+          ELSE LEAST(
+            CASE
+              WHEN (
+                CAST(FLOOR(CAST("annual_revenue" AS DOUBLE)) AS BIGINT) * 1 // 2000
+              ) IS NULL
+              OR 10000 IS NULL
+              THEN NULL
+              ELSE GREATEST(CAST(FLOOR(CAST("annual_revenue" AS DOUBLE)) AS BIGINT) * 1 // 2000, 10000)
+            END,
+            5000000
+          )
+        END
+      END AS DOUBLE)
+    ) IS NULL AS "potential_estimated",
+    COALESCE(
+      CAST("potential_acv" AS DOUBLE),
+      CAST(CASE
+        WHEN "annual_revenue" > 0
+        THEN CASE
+          WHEN CASE
+            WHEN (
+              CAST(FLOOR(CAST("annual_revenue" AS DOUBLE)) AS BIGINT) * 1 // 2000
+            ) IS NULL
+            OR 10000 IS NULL
+            THEN NULL
+            ELSE GREATEST(CAST(FLOOR(CAST("annual_revenue" AS DOUBLE)) AS BIGINT) * 1 // 2000, 10000)
+          END IS NULL
+          OR 5000000 IS NULL
+          THEN NULL
+          ELSE LEAST(
+            CASE
+              WHEN (
+                CAST(FLOOR(CAST("annual_revenue" AS DOUBLE)) AS BIGINT) * 1 // 2000
+              ) IS NULL
+              OR 10000 IS NULL
+              THEN NULL
+              ELSE GREATEST(CAST(FLOOR(CAST("annual_revenue" AS DOUBLE)) AS BIGINT) * 1 // 2000, 10000)
+            END,
+            5000000
+          )
+        END
+      END AS DOUBLE)
+    ) AS "potential_acv",
+    CAST("expansion_units" AS DOUBLE) AS "expansion_units",
+    CAST("partner_value" AS BOOLEAN) AS "partner_value",
+    CAST("reference_value" AS TEXT) AS "reference_value",
+    CAST("web_visits_30d" AS DOUBLE) AS "web_visits_30d",
+    CAST("content_downloads_90d" AS DOUBLE) AS "content_downloads_90d",
+    CAST("events_attended_180d" AS DOUBLE) AS "events_attended_180d",
+    CAST("intent_score" AS DOUBLE) AS "intent_score",
+    CAST("last_engagement_date" AS DATE) AS "last_engagement_date",
+    CAST("relationship_strength" AS TEXT) AS "relationship_strength",
+    CAST("champion_identified" AS BOOLEAN) AS "champion_identified",
+    CAST("exec_sponsor" AS BOOLEAN) AS "exec_sponsor",
+    CAST("exec_access" AS BOOLEAN) AS "exec_access",
+    CAST("competitor_incumbent" AS BOOLEAN) AS "competitor_incumbent",
+    CAST("competitor_contract_end" AS DATE) AS "competitor_contract_end"
+  FROM "accounts"
+), "points" AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT NOT "industry" IS NULL
+      THEN NULL
+      WHEN LOWER(TRIM("industry")) IN (
+        'banking',
+        'business services',
+        'consulting',
+        'electronics',
+        'finance',
+        'financials',
+        'insurance',
+        'software',
+        'technology',
+        'telecommunications'
+      )
+      THEN 10
+      WHEN LOWER(TRIM("industry")) IN (
+        'biotechnology',
+        'energy',
+        'entertainment',
+        'health care',
+        'healthcare',
+        'industrials',
+        'manufacturing',
+        'marketing',
+        'media',
+        'medical',
+        'retail',
+        'retailing',
+        'services',
+        'transportation',
+        'wholesalers'
+      )
+      THEN 5
+      ELSE 0
+    END AS "pts_industry_fit",
+    NOT "industry" IS NULL AS "obs_industry_fit",
+    CASE
+      WHEN NOT NOT "employees" IS NULL
+      THEN NULL
+      WHEN "employees" >= 50 AND "employees" < 200
+      THEN 3
+      WHEN "employees" >= 200 AND "employees" < 1000
+      THEN 6
+      WHEN "employees" >= 1000 AND "employees" < 5000
+      THEN 8
+      WHEN "employees" >= 5000
+      THEN 10
+      ELSE 0
+    END AS "pts_size_by_headcount",
+    NOT "employees" IS NULL AS "obs_size_by_headcount",
+    CASE
+      WHEN NOT NOT "annual_revenue" IS NULL
+      THEN NULL
+      WHEN "annual_revenue" >= 10000000 AND "annual_revenue" < 50000000
+      THEN 3
+      WHEN "annual_revenue" >= 50000000 AND "annual_revenue" < 250000000
+      THEN 6
+      WHEN "annual_revenue" >= 250000000 AND "annual_revenue" < 1000000000
+      THEN 8
+      WHEN "annual_revenue" >= 1000000000
+      THEN 10
+      ELSE 0
+    END AS "pts_size_by_revenue",
+    NOT "annual_revenue" IS NULL AS "obs_size_by_revenue",
+    CASE
+      WHEN NOT NOT "country" IS NULL
+      THEN NULL
+      WHEN LOWER(TRIM("country")) IN (
+        'de',
+        'fr',
+        'france',
+        'gb',
+        'germany',
+        'netherlands',
+        'nl',
+        'uk',
+        'united kingdom',
+        'united states',
+        'us',
+        'usa'
+      )
+      THEN 10
+      WHEN LOWER(TRIM("country")) IN (
+        'at',
+        'au',
+        'australia',
+        'austria',
+        'be',
+        'belgium',
+        'ca',
+        'canada',
+        'ch',
+        'denmark',
+        'dk',
+        'es',
+        'fi',
+        'finland',
+        'ie',
+        'ireland',
+        'it',
+        'italy',
+        'lu',
+        'luxembourg',
+        'no',
+        'norway',
+        'se',
+        'spain',
+        'sweden',
+        'switzerland'
+      )
+      THEN 5
+      ELSE 0
+    END AS "pts_geography",
+    NOT "country" IS NULL AS "obs_geography",
+    CASE
+      WHEN NOT NOT "revenue_growth_pct" IS NULL
+      THEN NULL
+      WHEN "revenue_growth_pct" >= 0 AND "revenue_growth_pct" < 10
+      THEN 4
+      WHEN "revenue_growth_pct" >= 10 AND "revenue_growth_pct" < 25
+      THEN 7
+      WHEN "revenue_growth_pct" >= 25
+      THEN 10
+      ELSE 0
+    END AS "pts_growth",
+    NOT "revenue_growth_pct" IS NULL AS "obs_growth",
+    CASE
+      WHEN NOT NOT "potential_acv" IS NULL
+      THEN NULL
+      WHEN "potential_acv" >= 50000 AND "potential_acv" < 100000
+      THEN 3
+      WHEN "potential_acv" >= 100000 AND "potential_acv" < 250000
+      THEN 5
+      WHEN "potential_acv" >= 250000 AND "potential_acv" < 500000
+      THEN 7
+      WHEN "potential_acv" >= 500000
+      THEN 10
+      ELSE 0
+    END AS "pts_contract_value",
+    NOT "potential_acv" IS NULL AS "obs_contract_value",
+    CASE
+      WHEN NOT NOT "expansion_units" IS NULL
+      THEN NULL
+      WHEN "expansion_units" >= 2 AND "expansion_units" < 4
+      THEN 5
+      WHEN "expansion_units" >= 4
+      THEN 10
+      ELSE 0
+    END AS "pts_expansion",
+    NOT "expansion_units" IS NULL AS "obs_expansion",
+    CASE
+      WHEN NOT NOT "partner_value" IS NULL
+      THEN NULL
+      WHEN "partner_value" = TRUE
+      THEN 10
+      ELSE 0
+    END AS "pts_partner",
+    NOT "partner_value" IS NULL AS "obs_partner",
+    CASE
+      WHEN NOT NOT "reference_value" IS NULL
+      THEN NULL
+      WHEN LOWER(TRIM("reference_value")) = 'flagship'
+      THEN 10
+      WHEN LOWER(TRIM("reference_value")) = 'known'
+      THEN 5
+      WHEN LOWER(TRIM("reference_value")) = 'none'
+      THEN 0
+      ELSE 0
+    END AS "pts_reference",
+    NOT "reference_value" IS NULL AS "obs_reference",
+    CASE
+      WHEN NOT NOT "web_visits_30d" IS NULL
+      THEN NULL
+      WHEN "web_visits_30d" >= 1 AND "web_visits_30d" < 10
+      THEN 3
+      WHEN "web_visits_30d" >= 10 AND "web_visits_30d" < 50
+      THEN 6
+      WHEN "web_visits_30d" >= 50
+      THEN 10
+      ELSE 0
+    END AS "pts_web_visits",
+    NOT "web_visits_30d" IS NULL AS "obs_web_visits",
+    CASE
+      WHEN NOT NOT "content_downloads_90d" IS NULL
+      THEN NULL
+      WHEN "content_downloads_90d" >= 1 AND "content_downloads_90d" < 3
+      THEN 5
+      WHEN "content_downloads_90d" >= 3
+      THEN 10
+      ELSE 0
+    END AS "pts_content_downloads",
+    NOT "content_downloads_90d" IS NULL AS "obs_content_downloads",
+    CASE
+      WHEN NOT NOT "events_attended_180d" IS NULL
+      THEN NULL
+      WHEN "events_attended_180d" >= 1 AND "events_attended_180d" < 2
+      THEN 6
+      WHEN "events_attended_180d" >= 2
+      THEN 10
+      ELSE 0
+    END AS "pts_events",
+    NOT "events_attended_180d" IS NULL AS "obs_events",
+    CASE
+      WHEN NOT NOT "intent_score" IS NULL
+      THEN NULL
+      WHEN "intent_score" >= 40 AND "intent_score" < 60
+      THEN 4
+      WHEN "intent_score" >= 60 AND "intent_score" < 80
+      THEN 7
+      WHEN "intent_score" >= 80
+      THEN 10
+      ELSE 0
+    END AS "pts_intent",
+    NOT "intent_score" IS NULL AS "obs_intent",
+    CASE
+      WHEN NOT (
+        NOT "last_engagement_date" IS NULL
+        AND "last_engagement_date" <= CAST('2026-09-30' AS DATE)
+      )
+      THEN 0
+      WHEN "last_engagement_date" >= CAST('2026-09-16' AS DATE)
+      THEN 10
+      WHEN "last_engagement_date" >= CAST('2026-08-16' AS DATE)
+      THEN 6
+      WHEN "last_engagement_date" >= CAST('2026-07-02' AS DATE)
+      THEN 3
+      ELSE 0
+    END AS "pts_recency",
+    NOT "last_engagement_date" IS NULL
+    AND "last_engagement_date" <= CAST('2026-09-30' AS DATE) AS "obs_recency",
+    CASE
+      WHEN NOT NOT "relationship_strength" IS NULL
+      THEN NULL
+      WHEN LOWER(TRIM("relationship_strength")) = 'strong'
+      THEN 10
+      WHEN LOWER(TRIM("relationship_strength")) = 'some'
+      THEN 5
+      WHEN LOWER(TRIM("relationship_strength")) = 'none'
+      THEN 0
+      ELSE 0
+    END AS "pts_relationship",
+    NOT "relationship_strength" IS NULL AS "obs_relationship",
+    CASE
+      WHEN NOT NOT "champion_identified" IS NULL
+      THEN 0
+      WHEN "champion_identified" = TRUE
+      THEN 10
+      ELSE 0
+    END AS "pts_champion",
+    NOT "champion_identified" IS NULL AS "obs_champion",
+    CASE
+      WHEN NOT NOT "exec_access" IS NULL
+      THEN 0
+      WHEN "exec_access" = TRUE
+      THEN 10
+      ELSE 0
+    END AS "pts_executive_access",
+    NOT "exec_access" IS NULL AS "obs_executive_access",
+    CASE
+      WHEN NOT NOT "competitor_incumbent" IS NULL
+      THEN NULL
+      WHEN COALESCE("competitor_incumbent" = FALSE, FALSE)
+      THEN 10
+      WHEN COALESCE("competitor_contract_end" <= CAST('2027-09-30' AS DATE), FALSE)
+      THEN 5
+      ELSE 0
+    END AS "pts_competitive_position",
+    NOT "competitor_incumbent" IS NULL AS "obs_competitive_position"
+  FROM "source"
+), "scored" AS (
+  SELECT
+    *,
+    CASE
+      WHEN (
+        30 * CASE WHEN NOT "pts_industry_fit" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_size_by_headcount" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_size_by_revenue" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_geography" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_growth" IS NULL THEN 1 ELSE 0 END
+      ) > 0
+      THEN (
+        3 * COALESCE("pts_industry_fit", 0) + 2 * COALESCE("pts_size_by_headcount", 0) + 2 * COALESCE("pts_size_by_revenue", 0) + 2 * COALESCE("pts_geography", 0) + 1 * COALESCE("pts_growth", 0)
+      ) * 10000 // (
+        30 * CASE WHEN NOT "pts_industry_fit" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_size_by_headcount" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_size_by_revenue" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_geography" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_growth" IS NULL THEN 1 ELSE 0 END
+      )
+    END AS "fit_centi",
+    CASE
+      WHEN (
+        40 * CASE WHEN NOT "pts_contract_value" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_expansion" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_partner" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_reference" IS NULL THEN 1 ELSE 0 END
+      ) > 0
+      THEN (
+        4 * COALESCE("pts_contract_value", 0) + 2 * COALESCE("pts_expansion", 0) + 1 * COALESCE("pts_partner", 0) + 1 * COALESCE("pts_reference", 0)
+      ) * 10000 // (
+        40 * CASE WHEN NOT "pts_contract_value" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_expansion" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_partner" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_reference" IS NULL THEN 1 ELSE 0 END
+      )
+    END AS "strategic_centi",
+    CASE
+      WHEN (
+        20 * CASE WHEN NOT "pts_web_visits" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_content_downloads" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_events" IS NULL THEN 1 ELSE 0 END + 30 * CASE WHEN NOT "pts_intent" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_recency" IS NULL THEN 1 ELSE 0 END
+      ) > 0
+      THEN (
+        2 * COALESCE("pts_web_visits", 0) + 2 * COALESCE("pts_content_downloads", 0) + 1 * COALESCE("pts_events", 0) + 3 * COALESCE("pts_intent", 0) + 2 * COALESCE("pts_recency", 0)
+      ) * 10000 // (
+        20 * CASE WHEN NOT "pts_web_visits" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_content_downloads" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_events" IS NULL THEN 1 ELSE 0 END + 30 * CASE WHEN NOT "pts_intent" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_recency" IS NULL THEN 1 ELSE 0 END
+      )
+    END AS "engagement_centi",
+    CASE
+      WHEN (
+        30 * CASE WHEN NOT "pts_relationship" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_champion" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_executive_access" IS NULL THEN 1 ELSE 0 END + 30 * CASE WHEN NOT "pts_competitive_position" IS NULL THEN 1 ELSE 0 END
+      ) > 0
+      THEN (
+        3 * COALESCE("pts_relationship", 0) + 2 * COALESCE("pts_champion", 0) + 2 * COALESCE("pts_executive_access", 0) + 3 * COALESCE("pts_competitive_position", 0)
+      ) * 10000 // (
+        30 * CASE WHEN NOT "pts_relationship" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_champion" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_executive_access" IS NULL THEN 1 ELSE 0 END + 30 * CASE WHEN NOT "pts_competitive_position" IS NULL THEN 1 ELSE 0 END
+      )
+    END AS "accessibility_centi",
+    CASE
+      WHEN (
+        720 * CASE WHEN NOT "pts_industry_fit" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_size_by_headcount" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_size_by_revenue" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_geography" IS NULL THEN 1 ELSE 0 END + 240 * CASE WHEN NOT "pts_growth" IS NULL THEN 1 ELSE 0 END + 1000 * CASE WHEN NOT "pts_contract_value" IS NULL THEN 1 ELSE 0 END + 500 * CASE WHEN NOT "pts_expansion" IS NULL THEN 1 ELSE 0 END + 250 * CASE WHEN NOT "pts_partner" IS NULL THEN 1 ELSE 0 END + 250 * CASE WHEN NOT "pts_reference" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_web_visits" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_content_downloads" IS NULL THEN 1 ELSE 0 END + 200 * CASE WHEN NOT "pts_events" IS NULL THEN 1 ELSE 0 END + 600 * CASE WHEN NOT "pts_intent" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_recency" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_relationship" IS NULL THEN 1 ELSE 0 END + 320 * CASE WHEN NOT "pts_champion" IS NULL THEN 1 ELSE 0 END + 320 * CASE WHEN NOT "pts_executive_access" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_competitive_position" IS NULL THEN 1 ELSE 0 END
+      ) > 0
+      THEN (
+        72 * COALESCE("pts_industry_fit", 0) + 48 * COALESCE("pts_size_by_headcount", 0) + 48 * COALESCE("pts_size_by_revenue", 0) + 48 * COALESCE("pts_geography", 0) + 24 * COALESCE("pts_growth", 0) + 100 * COALESCE("pts_contract_value", 0) + 50 * COALESCE("pts_expansion", 0) + 25 * COALESCE("pts_partner", 0) + 25 * COALESCE("pts_reference", 0) + 40 * COALESCE("pts_web_visits", 0) + 40 * COALESCE("pts_content_downloads", 0) + 20 * COALESCE("pts_events", 0) + 60 * COALESCE("pts_intent", 0) + 40 * COALESCE("pts_recency", 0) + 48 * COALESCE("pts_relationship", 0) + 32 * COALESCE("pts_champion", 0) + 32 * COALESCE("pts_executive_access", 0) + 48 * COALESCE("pts_competitive_position", 0)
+      ) * 10000 // (
+        720 * CASE WHEN NOT "pts_industry_fit" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_size_by_headcount" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_size_by_revenue" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_geography" IS NULL THEN 1 ELSE 0 END + 240 * CASE WHEN NOT "pts_growth" IS NULL THEN 1 ELSE 0 END + 1000 * CASE WHEN NOT "pts_contract_value" IS NULL THEN 1 ELSE 0 END + 500 * CASE WHEN NOT "pts_expansion" IS NULL THEN 1 ELSE 0 END + 250 * CASE WHEN NOT "pts_partner" IS NULL THEN 1 ELSE 0 END + 250 * CASE WHEN NOT "pts_reference" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_web_visits" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_content_downloads" IS NULL THEN 1 ELSE 0 END + 200 * CASE WHEN NOT "pts_events" IS NULL THEN 1 ELSE 0 END + 600 * CASE WHEN NOT "pts_intent" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_recency" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_relationship" IS NULL THEN 1 ELSE 0 END + 320 * CASE WHEN NOT "pts_champion" IS NULL THEN 1 ELSE 0 END + 320 * CASE WHEN NOT "pts_executive_access" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_competitive_position" IS NULL THEN 1 ELSE 0 END
+      )
+    END AS "total_centi",
+    CASE
+      WHEN 8000 > 0
+      THEN (
+        720 * CASE WHEN "obs_industry_fit" THEN 1 ELSE 0 END + 480 * CASE WHEN "obs_size_by_headcount" THEN 1 ELSE 0 END + 480 * CASE WHEN "obs_size_by_revenue" THEN 1 ELSE 0 END + 480 * CASE WHEN "obs_geography" THEN 1 ELSE 0 END + 240 * CASE WHEN "obs_growth" THEN 1 ELSE 0 END + 1000 * CASE WHEN "obs_contract_value" THEN 1 ELSE 0 END + 500 * CASE WHEN "obs_expansion" THEN 1 ELSE 0 END + 250 * CASE WHEN "obs_partner" THEN 1 ELSE 0 END + 250 * CASE WHEN "obs_reference" THEN 1 ELSE 0 END + 400 * CASE WHEN "obs_web_visits" THEN 1 ELSE 0 END + 400 * CASE WHEN "obs_content_downloads" THEN 1 ELSE 0 END + 200 * CASE WHEN "obs_events" THEN 1 ELSE 0 END + 600 * CASE WHEN "obs_intent" THEN 1 ELSE 0 END + 400 * CASE WHEN "obs_recency" THEN 1 ELSE 0 END + 480 * CASE WHEN "obs_relationship" THEN 1 ELSE 0 END + 320 * CASE WHEN "obs_champion" THEN 1 ELSE 0 END + 320 * CASE WHEN "obs_executive_access" THEN 1 ELSE 0 END + 480 * CASE WHEN "obs_competitive_position" THEN 1 ELSE 0 END
+      ) * 10000 // 8000
+    END AS "completeness_centi"
+  FROM "points"
+), "gated" AS (
+  SELECT
+    *,
+    CAST(NULL AS TEXT) AS "pinned_tier",
+    CASE
+      WHEN COALESCE(
+        (
+          "competitor_incumbent" = TRUE
+          AND "competitor_contract_end" > CAST('2027-09-30' AS DATE)
+        ),
+        FALSE
+      )
+      THEN 'disqualified:entrenched_competitor'
+      ELSE CAST(NULL AS TEXT)
+    END AS "disqualified_0",
+    CASE
+      WHEN NOT COALESCE("exec_sponsor" = TRUE, FALSE)
+      THEN 'missing_must_have:exec_sponsor'
+      ELSE CAST(NULL AS TEXT)
+    END AS "lacking_0",
+    FALSE AS "included_0",
+    COALESCE("total_centi" >= 7000 AND "potential_acv" >= 500000, FALSE) AS "score_ok_0",
+    COALESCE("completeness_centi", 0) >= 6000 AS "coverage_ok_0",
+    CAST(NULL AS TEXT) AS "disqualified_1",
+    CAST(NULL AS TEXT) AS "lacking_1",
+    FALSE AS "included_1",
+    COALESCE("total_centi" >= 5000 AND "potential_acv" >= 100000, FALSE) AS "score_ok_1",
+    COALESCE("completeness_centi", 0) >= 4000 AS "coverage_ok_1",
+    CAST(NULL AS TEXT) AS "disqualified_2",
+    CAST(NULL AS TEXT) AS "lacking_2",
+    FALSE AS "included_2",
+    COALESCE("total_centi" >= 3000 AND "potential_acv" >= 50000, FALSE) AS "score_ok_2",
+    COALESCE("completeness_centi", 0) >= 2500 AS "coverage_ok_2"
+  FROM "scored"
+), "eligible" AS (
+  SELECT
+    *,
+    "pinned_tier" IS NULL
+    AND "disqualified_0" IS NULL
+    AND (
+      "included_0" OR (
+        "lacking_0" IS NULL AND "score_ok_0" AND "coverage_ok_0"
+      )
+    ) AS "eligible_0",
+    "pinned_tier" IS NULL
+    AND "disqualified_1" IS NULL
+    AND (
+      "included_1" OR (
+        "lacking_1" IS NULL AND "score_ok_1" AND "coverage_ok_1"
+      )
+    ) AS "eligible_1",
+    "pinned_tier" IS NULL
+    AND "disqualified_2" IS NULL
+    AND (
+      "included_2" OR (
+        "lacking_2" IS NULL AND "score_ok_2" AND "coverage_ok_2"
+      )
+    ) AS "eligible_2"
+  FROM "gated"
+), "fill_0" AS (
+  SELECT
+    "account_id"
+  FROM "eligible"
+  WHERE
+    "eligible_0" AND NOT NOT "pinned_tier" IS NULL
+  ORDER BY
+    "included_0" DESC,
+    "total_centi" DESC,
+    "potential_acv" DESC,
+    "account_id" ASC
+  LIMIT 15
+), "queue_0" AS (
+  SELECT
+    "account_id",
+    15 + ROW_NUMBER() OVER (
+      ORDER BY "included_0" DESC, "total_centi" DESC, "potential_acv" DESC, "account_id" ASC
+    ) AS "cap_rank"
+  FROM "eligible"
+  WHERE
+    (
+      "eligible_0" AND NOT NOT "pinned_tier" IS NULL
+    )
+    AND NOT "account_id" IN (
+      SELECT
+        "account_id"
+      FROM "fill_0"
+    )
+), "after_0" AS (
+  SELECT
+    "eligible".*,
+    NOT "fill_0"."account_id" IS NULL AS "in_0",
+    "queue_0"."cap_rank" AS "over_0"
+  FROM "eligible"
+  LEFT JOIN "fill_0"
+    ON "eligible"."account_id" = "fill_0"."account_id"
+  LEFT JOIN "queue_0"
+    ON "eligible"."account_id" = "queue_0"."account_id"
+), "fill_1" AS (
+  SELECT
+    "account_id"
+  FROM "after_0"
+  WHERE
+    "eligible_1" AND NOT (
+      NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE)
+    )
+  ORDER BY
+    "included_1" DESC,
+    "total_centi" DESC,
+    "potential_acv" DESC,
+    "account_id" ASC
+  LIMIT 100
+), "queue_1" AS (
+  SELECT
+    "account_id",
+    100 + ROW_NUMBER() OVER (
+      ORDER BY "included_1" DESC, "total_centi" DESC, "potential_acv" DESC, "account_id" ASC
+    ) AS "cap_rank"
+  FROM "after_0"
+  WHERE
+    (
+      "eligible_1" AND NOT (
+        NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE)
+      )
+    )
+    AND NOT "account_id" IN (
+      SELECT
+        "account_id"
+      FROM "fill_1"
+    )
+), "after_1" AS (
+  SELECT
+    "after_0".*,
+    NOT "fill_1"."account_id" IS NULL AS "in_1",
+    "queue_1"."cap_rank" AS "over_1"
+  FROM "after_0"
+  LEFT JOIN "fill_1"
+    ON "after_0"."account_id" = "fill_1"."account_id"
+  LEFT JOIN "queue_1"
+    ON "after_0"."account_id" = "queue_1"."account_id"
+), "placed" AS (
+  SELECT
+    *,
+    COALESCE(
+      "pinned_tier",
+      CASE
+        WHEN COALESCE("in_0", FALSE)
+        THEN 'tier_1'
+        WHEN COALESCE("in_1", FALSE)
+        THEN 'tier_2'
+        WHEN "eligible_2"
+        AND NOT (
+          NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+        )
+        THEN 'tier_3'
+        ELSE 'unassigned'
+      END
+    ) AS "tier",
+    CASE
+      WHEN COALESCE("in_0", FALSE)
+      THEN 'tier_1'
+      WHEN COALESCE("in_1", FALSE)
+      THEN 'tier_2'
+      WHEN "eligible_2"
+      AND NOT (
+        NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+      )
+      THEN 'tier_3'
+      ELSE 'unassigned'
+    END AS "computed_tier",
+    CASE
+      WHEN NOT "pinned_tier" IS NULL
+      THEN 'override'
+      WHEN COALESCE("in_0", FALSE)
+      THEN 'met'
+      WHEN COALESCE("in_1", FALSE)
+      THEN COALESCE(
+        CASE
+          WHEN NOT "disqualified_0" IS NULL AND (
+            "included_0" OR "score_ok_0"
+          )
+          THEN "disqualified_0"
+          WHEN NOT "included_0" AND NOT "lacking_0" IS NULL AND "score_ok_0"
+          THEN "lacking_0"
+          WHEN NOT "included_0" AND "score_ok_0" AND NOT COALESCE("coverage_ok_0", FALSE)
+          THEN 'insufficient_data'
+          WHEN "eligible_0"
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        'met'
+      )
+      WHEN "eligible_2"
+      AND NOT (
+        NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+      )
+      THEN COALESCE(
+        CASE
+          WHEN NOT "disqualified_0" IS NULL AND (
+            "included_0" OR "score_ok_0"
+          )
+          THEN "disqualified_0"
+          WHEN NOT "included_0" AND NOT "lacking_0" IS NULL AND "score_ok_0"
+          THEN "lacking_0"
+          WHEN NOT "included_0" AND "score_ok_0" AND NOT COALESCE("coverage_ok_0", FALSE)
+          THEN 'insufficient_data'
+          WHEN "eligible_0"
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        CASE
+          WHEN NOT "disqualified_1" IS NULL AND (
+            "included_1" OR "score_ok_1"
+          )
+          THEN "disqualified_1"
+          WHEN NOT "included_1" AND NOT "lacking_1" IS NULL AND "score_ok_1"
+          THEN "lacking_1"
+          WHEN NOT "included_1" AND "score_ok_1" AND NOT COALESCE("coverage_ok_1", FALSE)
+          THEN 'insufficient_data'
+          WHEN "eligible_1"
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        'met'
+      )
+      WHEN COALESCE("completeness_centi", 0) < 2500
+      THEN 'insufficient_data'
+      ELSE COALESCE(
+        CASE
+          WHEN NOT "disqualified_0" IS NULL AND (
+            "included_0" OR "score_ok_0"
+          )
+          THEN "disqualified_0"
+          WHEN NOT "included_0" AND NOT "lacking_0" IS NULL AND "score_ok_0"
+          THEN "lacking_0"
+          WHEN NOT "included_0" AND "score_ok_0" AND NOT COALESCE("coverage_ok_0", FALSE)
+          THEN 'insufficient_data'
+          WHEN "eligible_0"
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        CASE
+          WHEN NOT "disqualified_1" IS NULL AND (
+            "included_1" OR "score_ok_1"
+          )
+          THEN "disqualified_1"
+          WHEN NOT "included_1" AND NOT "lacking_1" IS NULL AND "score_ok_1"
+          THEN "lacking_1"
+          WHEN NOT "included_1" AND "score_ok_1" AND NOT COALESCE("coverage_ok_1", FALSE)
+          THEN 'insufficient_data'
+          WHEN "eligible_1"
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        CASE
+          WHEN NOT "disqualified_2" IS NULL AND (
+            "included_2" OR "score_ok_2"
+          )
+          THEN "disqualified_2"
+          WHEN NOT "included_2" AND NOT "lacking_2" IS NULL AND "score_ok_2"
+          THEN "lacking_2"
+          WHEN NOT "included_2" AND "score_ok_2" AND NOT COALESCE("coverage_ok_2", FALSE)
+          THEN 'insufficient_data'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        'below_threshold'
+      )
+    END AS "reason",
+    CASE
+      WHEN COALESCE("in_0", FALSE)
+      THEN NULL
+      WHEN COALESCE("in_1", FALSE)
+      THEN COALESCE("over_0", NULL)
+      WHEN "eligible_2"
+      AND NOT (
+        NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+      )
+      THEN COALESCE("over_0", "over_1", NULL)
+      ELSE COALESCE("over_0", "over_1", NULL)
+    END AS "cap_rank",
+    CASE
+      WHEN COALESCE("in_1", FALSE) AND NOT "over_0" IS NULL
+      THEN 'tier_1'
+      WHEN (
+        "eligible_2"
+        AND NOT (
+          NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+        )
+      )
+      AND NOT "over_0" IS NULL
+      THEN 'tier_1'
+      WHEN (
+        "eligible_2"
+        AND NOT (
+          NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+        )
+      )
+      AND NOT "over_1" IS NULL
+      THEN 'tier_2'
+      WHEN NOT "over_0" IS NULL
+      THEN 'tier_1'
+      WHEN NOT "over_1" IS NULL
+      THEN 'tier_2'
+      ELSE CAST(NULL AS TEXT)
+    END AS "capped_from",
+    CASE
+      WHEN COALESCE("in_0", FALSE)
+      THEN "included_0"
+      WHEN COALESCE("in_1", FALSE)
+      THEN "included_1"
+      WHEN "eligible_2"
+      AND NOT (
+        NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+      )
+      THEN "included_2"
+      ELSE FALSE
+    END AS "included"
+  FROM "after_1"
+)
+SELECT
+  "account_id",
+  "name",
+  "tier",
+  CASE
+    WHEN "tier" = 'tier_1'
+    THEN 'Strategic'
+    WHEN "tier" = 'tier_2'
+    THEN 'Focus'
+    WHEN "tier" = 'tier_3'
+    THEN 'Programmatic'
+    ELSE 'Unassigned'
+  END AS "tier_name",
+  CAST("total_centi" AS DOUBLE) / 100 AS "total",
+  CAST("fit_centi" AS DOUBLE) / 100 AS "fit_score",
+  CAST("strategic_centi" AS DOUBLE) / 100 AS "strategic_score",
+  CAST("engagement_centi" AS DOUBLE) / 100 AS "engagement_score",
+  CAST("accessibility_centi" AS DOUBLE) / 100 AS "accessibility_score",
+  "reason",
+  ROW_NUMBER() OVER (
+    PARTITION BY "tier"
+    ORDER BY "included" DESC, "total_centi" DESC, "potential_acv" DESC, "account_id" ASC
+  ) AS "rank",
+  "cap_rank",
+  "capped_from",
+  CAST("completeness_centi" AS DOUBLE) / 100 AS "completeness",
+  "potential_acv" AS "potential",
+  "potential_estimated",
+  "computed_tier"
+FROM "placed"

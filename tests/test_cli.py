@@ -1,0 +1,149 @@
+"""The command line, driven as a user drives it, in a scratch folder."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tierwise.cli import app
+from tierwise.model import load_model
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "100")
+    return CliRunner()
+
+
+def test_demo_prints_the_tier_summary_and_writes_results(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(app, ["demo"])
+
+    assert result.exit_code == 0, result.output
+    tier_1 = re.search(r"tier_1\s+│\s+Strategic\s+│\s+(\d+)\s+│\s+15", result.output)
+    assert tier_1 is not None and int(tier_1.group(1)) <= 15
+    assert "warning:" in result.output and "capped" in result.output
+    with (tmp_path / "tierwise-out" / "tiers.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 1000
+    assert all(row["tier"] and row["reason"] for row in rows)
+    assert sum(row["tier"] == "tier_1" for row in rows) <= 15
+
+
+def test_explain_adds_up_for_a_demo_account(cli: CliRunner) -> None:
+    assert cli.invoke(app, ["demo"]).exit_code == 0
+
+    result = cli.invoke(app, ["explain", "F1000-0002"])
+
+    assert result.exit_code == 0, result.output
+    total = re.search(r"Total: (\d+) of (\d+) → ([\d.]+)", result.output)
+    assert total is not None
+    earned, possible, shown = int(total.group(1)), int(total.group(2)), total.group(3)
+    assert f"{earned * 10000 // possible / 100:.2f}" == shown
+    subtotals = [int(n) for n in re.findall(r"\(weight \d+\): (\d+) of", result.output)]
+    assert sum(subtotals) == earned
+    assert "Tier:" in result.output and "reason" in result.output
+
+
+def test_explain_an_unknown_account_says_so(cli: CliRunner) -> None:
+    assert cli.invoke(app, ["demo"]).exit_code == 0
+
+    result = cli.invoke(app, ["explain", "nobody"])
+
+    assert result.exit_code == 2
+    assert "no account with id nobody" in result.output
+
+
+def test_explain_without_a_run_says_what_to_do(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["explain", "x"])
+
+    assert result.exit_code == 2
+    assert "run `tierwise tier ACCOUNTS --out DIR` first" in result.output
+
+
+def test_init_writes_an_editable_model_and_mapping(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(app, ["init"])
+
+    assert result.exit_code == 0, result.output
+    model_text = (tmp_path / "tierwise-model.yaml").read_text(encoding="utf-8")
+    assert model_text.count("\n#") > 10  # comments explain the keys
+    assert load_model(tmp_path / "tierwise-model.yaml").name == "default"
+    assert "preset:" in (tmp_path / "tierwise-mapping.yaml").read_text(encoding="utf-8")
+
+    again = cli.invoke(app, ["init"])
+    assert again.exit_code == 1 and "--force" in again.output
+    assert cli.invoke(app, ["init", "--force"]).exit_code == 0
+
+
+def test_init_then_tier_with_both_files(cli: CliRunner, tmp_path: Path) -> None:
+    assert cli.invoke(app, ["init"]).exit_code == 0
+    assert cli.invoke(app, ["sample", "--accounts", "300", "--out", "mine.csv"]).exit_code == 0
+
+    result = cli.invoke(
+        app,
+        ["tier", "mine.csv", "--model", "tierwise-model.yaml", "--mapping", "tierwise-mapping.yaml",
+         "--as-of", "2026-09-30", "--out", "results"],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "results" / "tiers.parquet").exists()
+
+
+def test_a_broken_model_stops_before_anything_is_written(cli: CliRunner, tmp_path: Path) -> None:
+    assert cli.invoke(app, ["sample", "--accounts", "20", "--out", "a.csv"]).exit_code == 0
+    (tmp_path / "bad.yaml").write_text("name: x\ncurrency: EUR\ndimensions: []\ntiers: []\n", encoding="utf-8")
+
+    result = cli.invoke(app, ["tier", "a.csv", "--model", "bad.yaml", "--out", "results"])
+
+    assert result.exit_code == 2
+    assert "dimensions (line 3)" in result.output and "tiers (line 4)" in result.output
+    assert "nothing was scored" in result.output
+    assert not (tmp_path / "results").exists()
+
+
+def test_a_file_without_an_id_column_lists_the_headers(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("Account Nr,name\n1,Acme\n", encoding="utf-8")
+
+    result = cli.invoke(app, ["tier", "a.csv", "--out", "results"])
+
+    assert result.exit_code == 2
+    assert "account_id" in result.output and "Account Nr" in result.output
+    assert not (tmp_path / "results").exists()
+
+
+def test_preset_and_mapping_together_are_refused(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["tier", "a.csv", "--preset", "salesforce", "--mapping", "m.yaml"])
+
+    assert result.exit_code == 2
+    assert "either --preset or --mapping" in result.output
+
+
+def test_a_bad_as_of_date_is_refused(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["sql", "--as-of", "30/09/2026"])
+
+    assert result.exit_code == 2
+    assert "--as-of must be a date like 2026-09-30" in result.output
+
+
+def test_sql_prints_the_query_in_a_dialect(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["sql", "--as-of", "2026-09-30", "--dialect", "spark"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.lstrip().startswith("WITH")
+    assert "LIMIT 15" in result.output
+
+
+def test_help_matches_the_snapshot(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["--help"], terminal_width=100)
+
+    path = SNAPSHOTS / "cli-help.txt"
+    if os.environ.get("TIERWISE_UPDATE_SNAPSHOTS") == "1":
+        path.write_text(result.output, encoding="utf-8")
+    assert result.output == path.read_text(encoding="utf-8")
