@@ -1,0 +1,180 @@
+"""Finding each field's column among a file's headers.
+
+Headers are compared after dropping a byte-order mark, whitespace and
+zero-width characters at their ends, folding runs of spaces into one and
+ignoring case, so ``\\ufeffAccount  ID `` finds ``Account ID``. A file
+without a column for ``account_id`` or ``name`` cannot be imported; the
+error lists the headers that were read and the ones closest to the missing
+column, which usually shows the typo or the preset to pick.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tierwise.errors import SourceError
+from tierwise.model.fields import CANONICAL_FIELDS, REQUIRED_FIELDS, FieldKind
+from tierwise.sources.mapping import PRESETS, ColumnMapping, ColumnSpec
+from tierwise.sources.values import trim
+
+__all__ = ["Match", "clean_header", "header_key", "match_columns"]
+
+log = logging.getLogger(__name__)
+
+MAX_HEADERS_SHOWN = 60
+
+# A note that a mapped header looks misspelt must be nearly certain; the
+# error for a missing account_id or name may suggest looser matches.
+TYPO_CUTOFF = 0.85
+SUGGEST_CUTOFF = 0.6
+
+
+@dataclass(frozen=True)
+class Match:
+    """The column a field is read from."""
+
+    index: int
+    header: str
+    spec: ColumnSpec
+
+
+def clean_header(text: str) -> str:
+    """A header as shown: ends trimmed, inner runs of spaces made one."""
+    return " ".join(trim(text).split())
+
+
+def header_key(text: str) -> str:
+    """What headers are compared by: cleaned and case-folded."""
+    return clean_header(text).casefold()
+
+
+def match_columns(
+    source: str,
+    headers: list[str],
+    fields: Mapping[str, FieldKind],
+    mapping: ColumnMapping,
+) -> tuple[dict[str, Match], list[str]]:
+    """Pick the column for each field the model reads, in the fields' order.
+
+    Returns the matches (fields without a column are left out) and notes
+    for the import report about mapped headers that look misspelt.
+
+    Raises:
+        SourceError: when ``account_id`` or ``name`` has no column, or a
+            mapped header appears more than once in the file.
+    """
+    positions: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        positions.setdefault(header_key(header), []).append(index)
+
+    matches: dict[str, Match] = {}
+    unmatched: dict[str, ColumnSpec | None] = {}
+    repeated: list[str] = []
+    for field in fields:
+        spec = _spec_for(field, mapping)
+        found = positions.get(header_key(spec.column), []) if spec else []
+        if spec is None or not found:
+            unmatched[field] = spec
+        elif len(found) > 1:
+            columns = ", ".join(str(index + 1) for index in found)
+            repeated.append(f"{spec.column!r} (columns {columns}) for {field}")
+        else:
+            index = found[0]
+            matches[field] = Match(index, clean_header(headers[index]), spec)
+
+    _require(source, headers, mapping, unmatched)
+    if repeated:
+        raise SourceError(
+            f"{source}: a mapped header appears more than once, so it is unclear "
+            f"which column to read: {'; '.join(repeated)}. Rename the columns "
+            "so each header is unique; nothing was imported"
+        )
+    return matches, _notes(headers, fields, mapping, unmatched)
+
+
+def _spec_for(field: str, mapping: ColumnMapping) -> ColumnSpec | None:
+    spec = mapping.columns.get(field)
+    if spec is None and mapping.own_names:
+        return ColumnSpec(column=field)
+    return spec
+
+
+def _require(
+    source: str,
+    headers: list[str],
+    mapping: ColumnMapping,
+    unmatched: Mapping[str, ColumnSpec | None],
+) -> None:
+    missing = [field for field in REQUIRED_FIELDS if field in unmatched]
+    if not missing:
+        return
+
+    lines = [f"{source}: no column for {' or '.join(missing)}; nothing was imported."]
+    for field in missing:
+        spec = unmatched[field]
+        wanted = spec.column if spec else field
+        looked = f"looked for {wanted!r}" if spec else "the mapping names no header"
+        close = _closest(headers, [wanted, field])
+        hint = ", ".join(repr(header) for header in close) or "none"
+        lines.append(
+            f"  {field}: {looked} (mapping {mapping.name}); closest headers: {hint}"
+        )
+
+    lines.append(f"  Headers read: {_listed(headers)}")
+    lines.append(
+        f"  Fix: add `{missing[0]}: <header>` under `columns:` in a mapping "
+        f"file, or choose another preset ({', '.join(PRESETS)})"
+    )
+    raise SourceError("\n".join(lines))
+
+
+def _notes(
+    headers: list[str],
+    fields: Mapping[str, FieldKind],
+    mapping: ColumnMapping,
+    unmatched: Mapping[str, ColumnSpec | None],
+) -> list[str]:
+    notes = []
+    for field, spec in unmatched.items():
+        close = _closest(headers, [spec.column], cutoff=TYPO_CUTOFF) if spec else []
+        if spec and close:
+            notes.append(
+                f"{field}: no header {spec.column!r}, so the field is absent; "
+                f"did you mean {close[0]!r}?"
+            )
+
+    known = [*CANONICAL_FIELDS, *fields]
+    for field in mapping.columns:
+        if field not in known:
+            guess = difflib.get_close_matches(field, known, n=1)
+            hint = f" (did you mean {guess[0]}?)" if guess else ""
+            notes.append(
+                f"mapping {mapping.name}: the model reads no field {field!r}, "
+                f"so its column is not read{hint}"
+            )
+    return notes
+
+
+def _closest(
+    headers: list[str], wanted: list[str], cutoff: float = SUGGEST_CUTOFF
+) -> list[str]:
+    by_key = {header_key(header): clean_header(header) for header in headers}
+    found: list[str] = []
+    for text in wanted:
+        for key in difflib.get_close_matches(
+            header_key(text), by_key, n=3, cutoff=cutoff
+        ):
+            if by_key[key] not in found:
+                found.append(by_key[key])
+    return found[:3]
+
+
+def _listed(headers: list[str]) -> str:
+    shown = [repr(clean_header(header)) for header in headers[:MAX_HEADERS_SHOWN]]
+    more = len(headers) - MAX_HEADERS_SHOWN
+    if more > 0:
+        shown.append(f"… and {more} more")
+    return ", ".join(shown) or "(none)"

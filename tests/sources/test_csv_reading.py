@@ -1,0 +1,194 @@
+"""CSV files: encodings, delimiters, line endings, row shapes (cases 1–3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tierwise.errors import SourceError
+from tierwise.model.fields import FieldKind
+from tierwise.sources import ColumnMapping, ColumnSpec, read_accounts
+
+WriteFile = Callable[..., Path]
+
+ID_AND_NAME = {"account_id": FieldKind.TEXT, "name": FieldKind.TEXT}
+
+
+def mapping(delimiter: str | None = None, **columns: str) -> ColumnMapping:
+    specs = {field: ColumnSpec(column=header) for field, header in columns.items()}
+    return ColumnMapping("test", specs, delimiter=delimiter)
+
+
+BY_NAME = mapping(account_id="Account Name", name="Account Name")
+
+
+def test_byte_order_mark_is_stripped_from_the_first_header(
+    write_file: WriteFile,
+) -> None:
+    path = write_file(
+        "bom.csv",
+        b"\xef\xbb\xbfAccount ID,Account Name,Website\r\n"
+        b"0015g00000Q1aBcAAJ,Fjordline Analytics,fjordline.example\r\n",
+    )
+    fields = {**ID_AND_NAME, "domain": FieldKind.TEXT}
+    ids = mapping(account_id="Account ID", name="Account Name", domain="Website")
+
+    table, report = read_accounts(path, fields, ids)
+
+    assert report.mapped == {
+        "account_id": "Account ID",
+        "name": "Account Name",
+        "domain": "Website",
+    }
+    assert table.column("account_id").to_pylist() == ["0015g00000Q1aBcAAJ"]
+
+
+def test_headers_match_ignoring_case_spaces_and_zero_width(
+    write_file: WriteFile,
+) -> None:
+    path = write_file("h.csv", " ACCOUNT  id\u200b,account name \nA1,Acme\n")
+    ids = mapping(account_id="Account ID", name="Account Name")
+
+    table, _ = read_accounts(path, ID_AND_NAME, ids)
+
+    assert table.to_pylist() == [{"account_id": "A1", "name": "Acme"}]
+
+
+SEMICOLONS = (
+    "Account Name;Industry;Segments\n"
+    "Nordlicht Logistik GmbH;Transport;'DACH', 'Enterprise'\n"
+    "Brightwater Labs BV;Software;'Benelux', 'Mid-Market'\n"
+)
+
+
+def test_semicolons_win_over_commas_inside_values(write_file: WriteFile) -> None:
+    path = write_file("eu.csv", SEMICOLONS)
+    fields = {**ID_AND_NAME, "segments": FieldKind.TEXT}
+    columns = mapping(
+        account_id="Account Name", name="Account Name", segments="Segments"
+    )
+
+    table, report = read_accounts(path, fields, columns)
+
+    assert table.column("segments").to_pylist() == [
+        "'DACH', 'Enterprise'",
+        "'Benelux', 'Mid-Market'",
+    ]
+    assert report.notes[0].startswith("delimiter: guessed semicolon")
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "text"),
+    [
+        pytest.param("\t", "Account Name\tX\nAcme\t1\n", id="tab"),
+        pytest.param("|", "Account Name|X\nAcme|1\n", id="pipe"),
+    ],
+)
+def test_other_delimiters_are_guessed(
+    write_file: WriteFile, delimiter: str, text: str
+) -> None:
+    path = write_file("d.csv", text)
+
+    table, _ = read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert table.column("name").to_pylist() == ["Acme"]
+
+
+def test_delimiter_set_in_the_mapping_is_not_guessed(write_file: WriteFile) -> None:
+    path = write_file("one.csv", "Account Name;Note\nAcme, Inc.;a;b\n")
+    semicolon = mapping(";", account_id="Account Name", name="Account Name")
+
+    with pytest.raises(SourceError, match="row 2: 3 fields"):
+        read_accounts(path, ID_AND_NAME, semicolon)
+
+
+STREET = (
+    '"Account Name","Billing Street","Industry"\n'
+    '"Harborview Foods Ltd","Unit 4\nDock Road","Food & Beverage"\n'
+    '"Quillstone Media","12 Paper Lane","Media"\n'
+)
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        pytest.param("\n", id="lf"),
+        pytest.param("\r\n", id="crlf"),
+        pytest.param("\r", id="cr-only"),
+    ],
+)
+def test_quoted_line_break_stays_in_its_value(
+    write_file: WriteFile, ending: str
+) -> None:
+    path = write_file("street.csv", STREET.replace("\n", ending))
+    fields = {**ID_AND_NAME, "street": FieldKind.TEXT}
+    columns = mapping(
+        account_id="Account Name", name="Account Name", street="Billing Street"
+    )
+
+    table, report = read_accounts(path, fields, columns)
+
+    assert table.column("street").to_pylist() == ["Unit 4\nDock Road", "12 Paper Lane"]
+    assert (report.rows_read, report.rows_used) == (2, 2)
+
+
+def test_rows_with_another_field_count_are_named_not_padded(
+    write_file: WriteFile,
+) -> None:
+    path = write_file(
+        "uneven.csv",
+        "Account Name,Industry,Country\n"
+        "Acme,Software,NL\n"
+        "Globex,Software\n"
+        "Initech,Software,US,extra\n",
+    )
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert str(caught.value).splitlines()[:3] == [
+        "uneven.csv: 2 row(s) do not have the header's 3 fields (read with the "
+        "comma as delimiter); nothing was imported:",
+        "  row 3: 2 fields",
+        "  row 4: 4 fields",
+    ]
+
+
+def test_blank_rows_are_skipped_and_reported(write_file: WriteFile) -> None:
+    path = write_file("gaps.csv", "\nAccount Name,X\nAcme,1\n,\n\nGlobex,2\n\n\n")
+
+    table, report = read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert table.column("name").to_pylist() == ["Acme", "Globex"]
+    assert report.skipped == [(4, "blank row"), (5, "blank row")]
+    assert report.rows_read == report.rows_used + len(report.skipped)
+
+
+def test_windows_1252_file_is_read_with_a_note(write_file: WriteFile) -> None:
+    path = write_file("latin.csv", "Account Name\nCafé Noir\n".encode("cp1252"))
+
+    table, report = read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert table.column("name").to_pylist() == ["Café Noir"]
+    assert report.notes == [
+        "encoding: not UTF-8 (first at line 2, byte 0xE9), read as Windows-1252; "
+        "check accented names, or save the file as UTF-8"
+    ]
+
+
+def test_unclosed_quote_is_an_error_naming_the_line(write_file: WriteFile) -> None:
+    path = write_file("quote.csv", 'Account Name,X\n"Acme,1\nGlobex,2\n')
+
+    with pytest.raises(
+        SourceError, match=r"quote.csv: line 3: the CSV cannot be parsed"
+    ):
+        read_accounts(path, ID_AND_NAME, BY_NAME)
+
+
+def test_empty_file_has_no_header(write_file: WriteFile) -> None:
+    path = write_file("empty.csv", "\n\n")
+
+    with pytest.raises(SourceError, match=r"empty\.csv: the file is empty"):
+        read_accounts(path, ID_AND_NAME, BY_NAME)
