@@ -23,7 +23,9 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     return CliRunner()
 
 
-def test_demo_prints_the_tier_summary_and_writes_results(cli: CliRunner, tmp_path: Path) -> None:
+def test_demo_prints_the_tier_summary_and_writes_results(
+    cli: CliRunner, tmp_path: Path
+) -> None:
     result = cli.invoke(app, ["demo"])
 
     assert result.exit_code == 0, result.output
@@ -68,7 +70,9 @@ def test_explain_without_a_run_says_what_to_do(cli: CliRunner) -> None:
     assert "run `tierwise tier ACCOUNTS --out DIR` first" in result.output
 
 
-def test_init_writes_an_editable_model_and_mapping(cli: CliRunner, tmp_path: Path) -> None:
+def test_init_writes_an_editable_model_and_mapping(
+    cli: CliRunner, tmp_path: Path
+) -> None:
     result = cli.invoke(app, ["init"])
 
     assert result.exit_code == 0, result.output
@@ -84,23 +88,44 @@ def test_init_writes_an_editable_model_and_mapping(cli: CliRunner, tmp_path: Pat
 
 def test_init_then_tier_with_both_files(cli: CliRunner, tmp_path: Path) -> None:
     assert cli.invoke(app, ["init"]).exit_code == 0
-    assert cli.invoke(app, ["sample", "--accounts", "300", "--out", "mine.csv"]).exit_code == 0
+    assert (
+        cli.invoke(app, ["sample", "--accounts", "300", "--out", "mine.csv"]).exit_code
+        == 0
+    )
 
     result = cli.invoke(
         app,
-        ["tier", "mine.csv", "--model", "tierwise-model.yaml", "--mapping", "tierwise-mapping.yaml",
-         "--as-of", "2026-09-30", "--out", "results"],
+        [
+            "tier",
+            "mine.csv",
+            "--model",
+            "tierwise-model.yaml",
+            "--mapping",
+            "tierwise-mapping.yaml",
+            "--as-of",
+            "2026-09-30",
+            "--out",
+            "results",
+        ],
     )
 
     assert result.exit_code == 0, result.output
     assert (tmp_path / "results" / "tiers.parquet").exists()
 
 
-def test_a_broken_model_stops_before_anything_is_written(cli: CliRunner, tmp_path: Path) -> None:
-    assert cli.invoke(app, ["sample", "--accounts", "20", "--out", "a.csv"]).exit_code == 0
-    (tmp_path / "bad.yaml").write_text("name: x\ncurrency: EUR\ndimensions: []\ntiers: []\n", encoding="utf-8")
+def test_a_broken_model_stops_before_anything_is_written(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    assert (
+        cli.invoke(app, ["sample", "--accounts", "20", "--out", "a.csv"]).exit_code == 0
+    )
+    (tmp_path / "bad.yaml").write_text(
+        "name: x\ncurrency: EUR\ndimensions: []\ntiers: []\n", encoding="utf-8"
+    )
 
-    result = cli.invoke(app, ["tier", "a.csv", "--model", "bad.yaml", "--out", "results"])
+    result = cli.invoke(
+        app, ["tier", "a.csv", "--model", "bad.yaml", "--out", "results"]
+    )
 
     assert result.exit_code == 2
     assert "dimensions (line 3)" in result.output and "tiers (line 4)" in result.output
@@ -108,7 +133,9 @@ def test_a_broken_model_stops_before_anything_is_written(cli: CliRunner, tmp_pat
     assert not (tmp_path / "results").exists()
 
 
-def test_a_file_without_an_id_column_lists_the_headers(cli: CliRunner, tmp_path: Path) -> None:
+def test_a_file_without_an_id_column_lists_the_headers(
+    cli: CliRunner, tmp_path: Path
+) -> None:
     (tmp_path / "a.csv").write_text("Account Nr,name\n1,Acme\n", encoding="utf-8")
 
     result = cli.invoke(app, ["tier", "a.csv", "--out", "results"])
@@ -119,7 +146,9 @@ def test_a_file_without_an_id_column_lists_the_headers(cli: CliRunner, tmp_path:
 
 
 def test_preset_and_mapping_together_are_refused(cli: CliRunner) -> None:
-    result = cli.invoke(app, ["tier", "a.csv", "--preset", "salesforce", "--mapping", "m.yaml"])
+    result = cli.invoke(
+        app, ["tier", "a.csv", "--preset", "salesforce", "--mapping", "m.yaml"]
+    )
 
     assert result.exit_code == 2
     assert "either --preset or --mapping" in result.output

@@ -20,7 +20,12 @@ pytestmark = pytest.mark.realdata
 def test_maven_accounts_with_a_mapping(shared_data: Path, tmp_path: Path) -> None:
     accounts = shared_data / "maven-crm-sales-opportunities" / "accounts.csv"
 
-    job = tier_file(accounts, tmp_path / "out", AS_OF, mapping=choose_mapping(None, MAPPINGS / "maven-accounts.yaml"))
+    job = tier_file(
+        accounts,
+        tmp_path / "out",
+        AS_OF,
+        mapping=choose_mapping(None, MAPPINGS / "maven-accounts.yaml"),
+    )
     rows = {row["account_id"]: row for row in job.run.table().to_pylist()}
 
     assert job.report.rows_read == job.report.rows_used == len(rows) == 85
@@ -29,15 +34,33 @@ def test_maven_accounts_with_a_mapping(shared_data: Path, tmp_path: Path) -> Non
     assert Counter(row["tier"] for row in rows.values())["tier_1"] == 0
     assert rows["Acme Corporation"]["fit_score"] is not None
     industries = {row["reason"] for row in rows.values()}
-    assert industries <= {"met", "capped", "below_threshold", "insufficient_data", "missing_must_have:exec_sponsor"}
-    assert "engagement" not in " ".join(job.report.absent_fields) or job.report.absent_fields
+    assert industries <= {
+        "met",
+        "capped",
+        "below_threshold",
+        "insufficient_data",
+        "missing_must_have:exec_sponsor",
+    }
+    assert (
+        "engagement" not in " ".join(job.report.absent_fields)
+        or job.report.absent_fields
+    )
 
 
-def test_maven_typo_in_sector_is_repaired_by_the_mapping(shared_data: Path, tmp_path: Path) -> None:
+def test_maven_typo_in_sector_is_repaired_by_the_mapping(
+    shared_data: Path, tmp_path: Path
+) -> None:
     accounts = shared_data / "maven-crm-sales-opportunities" / "accounts.csv"
 
-    job = tier_file(accounts, tmp_path / "out", AS_OF, mapping=choose_mapping(None, MAPPINGS / "maven-accounts.yaml"))
-    industries = job.run.connection.sql("SELECT DISTINCT industry FROM accounts").fetchall()
+    job = tier_file(
+        accounts,
+        tmp_path / "out",
+        AS_OF,
+        mapping=choose_mapping(None, MAPPINGS / "maven-accounts.yaml"),
+    )
+    industries = job.run.connection.sql(
+        "SELECT DISTINCT industry FROM accounts"
+    ).fetchall()
 
     assert ("technology",) in industries
     assert ("technolgy",) not in industries
@@ -46,7 +69,9 @@ def test_maven_typo_in_sector_is_repaired_by_the_mapping(shared_data: Path, tmp_
 def test_salesforce_export_with_the_preset(shared_data: Path, tmp_path: Path) -> None:
     accounts = shared_data / "salesforce-devorg-sample-export" / "Account.csv"
 
-    job = tier_file(accounts, tmp_path / "out", AS_OF, mapping=choose_mapping("salesforce", None))
+    job = tier_file(
+        accounts, tmp_path / "out", AS_OF, mapping=choose_mapping("salesforce", None)
+    )
     rows = job.run.table().to_pylist()
 
     assert len(rows) == 18
@@ -60,20 +85,32 @@ def test_salesforce_export_with_the_preset(shared_data: Path, tmp_path: Path) ->
 def test_fortune_1000_list_with_a_mapping(shared_data: Path, tmp_path: Path) -> None:
     accounts = shared_data / "fortune-1000-2020-2022" / "fortune1000_2020_list.csv"
 
-    job = tier_file(accounts, tmp_path / "out", AS_OF, mapping=choose_mapping(None, MAPPINGS / "fortune1000.yaml"))
+    job = tier_file(
+        accounts,
+        tmp_path / "out",
+        AS_OF,
+        mapping=choose_mapping(None, MAPPINGS / "fortune1000.yaml"),
+    )
     rows = job.run.table().to_pylist()
 
     assert len(rows) == 1000
-    assert all(row["tier"] != "tier_1" for row in rows)  # no executive sponsors on record
+    assert all(
+        row["tier"] != "tier_1" for row in rows
+    )  # no executive sponsors on record
     assert Counter(row["tier"] for row in rows)["tier_2"] <= 100
     assert all(row["reason"] for row in rows)
 
 
-def test_fortune_2022_doubled_schemes_stop_the_run_naming_each_cell(shared_data: Path, tmp_path: Path) -> None:
+def test_fortune_2022_doubled_schemes_stop_the_run_naming_each_cell(
+    shared_data: Path, tmp_path: Path
+) -> None:
     accounts = shared_data / "fortune-1000-2020-2022" / "fortune1000_2022_list.csv"
     mapping = choose_mapping(None, MAPPINGS / "fortune1000.yaml")
 
-    with pytest.raises(SourceError, match=r"row 311, column 'Website' \(domain\): 'https://https://wbd.com'"):
+    with pytest.raises(
+        SourceError,
+        match=r"row 311, column 'Website' \(domain\): 'https://https://wbd.com'",
+    ):
         tier_file(accounts, tmp_path / "out", AS_OF, mapping=mapping)
 
     assert not (tmp_path / "out").exists()

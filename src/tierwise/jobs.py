@@ -19,7 +19,13 @@ from typing import Any
 import duckdb
 
 from tierwise import __version__
-from tierwise.engine import Explanation, TieringRun, explain, score_accounts, write_results
+from tierwise.engine import (
+    Explanation,
+    TieringRun,
+    explain,
+    score_accounts,
+    write_results,
+)
 from tierwise.engine.compile import compile_model
 from tierwise.engine.run import RESULT_TABLE
 from tierwise.errors import TierwiseError
@@ -128,14 +134,20 @@ def explain_accounts(out_dir: Path, account_ids: list[str]) -> list[Explanation]
             "run `tierwise tier` again to explain the current data"
         )
 
-    model = parse_model((out_dir / MODEL_COPY).read_text(encoding="utf-8"), source=str(out_dir / MODEL_COPY))
+    model = parse_model(
+        (out_dir / MODEL_COPY).read_text(encoding="utf-8"),
+        source=str(out_dir / MODEL_COPY),
+    )
     mapping = _mapping_from_manifest(manifest["mapping"])
     table, _ = read_accounts(accounts, _read_fields(model), mapping)
 
     connection = duckdb.connect()
     connection.register("accounts", table)
     results = str(out_dir / "tiers.parquet").replace("'", "''")
-    connection.execute(f"CREATE TEMP TABLE \"{RESULT_TABLE}\" AS SELECT * FROM read_parquet('{results}')")
+    connection.execute(
+        f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
+        f"SELECT * FROM read_parquet('{results}')"
+    )
     as_of = date.fromisoformat(manifest["as_of"])
     compiled = compile_model(model, as_of, table.column_names)
 
@@ -156,7 +168,9 @@ def _model_text(model_path: Path | None) -> str:
     try:
         return model_path.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise TierwiseError(f"{model_path}: cannot read the model file ({error.strerror})") from None
+        raise TierwiseError(
+            f"{model_path}: cannot read the model file ({error.strerror})"
+        ) from None
 
 
 def _mapping_from_manifest(name: str) -> ColumnMapping:

@@ -36,7 +36,11 @@ def direct_score_model(
     bands = [
         {"at_least": str(unit * points), "points": points}
         if points == scale
-        else {"at_least": str(unit * points), "below": str(unit * (points + 1)), "points": points}
+        else {
+            "at_least": str(unit * points),
+            "below": str(unit * (points + 1)),
+            "points": points,
+        }
         for points in range(scale + 1)
     ]
     document = {
@@ -50,7 +54,12 @@ def direct_score_model(
                 "name": key.title(),
                 "weight": weight,
                 "criteria": [
-                    {"key": f"{key}_points", "field": f"{key}_input", "kind": "bands", "bands": bands}
+                    {
+                        "key": f"{key}_points",
+                        "field": f"{key}_input",
+                        "kind": "bands",
+                        "bands": bands,
+                    }
                 ],
             }
             for key, weight in weights.items()
@@ -63,7 +72,9 @@ def direct_score_model(
 
 def table_of(rows: Rows, types: dict[str, pa.DataType] | None = None) -> pa.Table:
     names = list(dict.fromkeys(name for row in rows for name in row))
-    schema = pa.schema([(name, (types or {}).get(name, _guess(rows, name))) for name in names])
+    schema = pa.schema(
+        [(name, (types or {}).get(name, _guess(rows, name))) for name in names]
+    )
     return pa.Table.from_pylist([dict(row) for row in rows], schema=schema)
 
 
@@ -85,7 +96,9 @@ Score = Callable[..., dict[str, dict[str, Any]]]
 def score() -> Score:
     """Score rows with a model; results keyed by account id."""
 
-    def run(model: TieringModel, rows: Rows, as_of: date = AS_OF, **options: Any) -> dict[str, dict[str, Any]]:
+    def run(
+        model: TieringModel, rows: Rows, as_of: date = AS_OF, **options: Any
+    ) -> dict[str, dict[str, Any]]:
         result = score_accounts(model, table_of(rows), as_of, **options)
         return {row["account_id"]: row for row in result.table().to_pylist()}
 

@@ -7,14 +7,15 @@ from typing import Any
 
 import pytest
 
-from tests.engine.conftest import Score, direct_score_model
+from tests.engine.conftest import AS_OF, Score, direct_score_model, table_of
 from tierwise.engine import score_accounts
-from tests.engine.conftest import AS_OF, table_of
 
 CASE_WEIGHTS = {"fit": 40, "strategic": 20, "engagement": 30, "accessibility": 10}
 
 
-def _row(account: str, fit: Any, strategic: Any, engagement: Any, access: Any) -> dict[str, Any]:
+def _row(
+    account: str, fit: Any, strategic: Any, engagement: Any, access: Any
+) -> dict[str, Any]:
     return {
         "account_id": account,
         "name": account,
@@ -68,7 +69,9 @@ def test_case_12_variant_fixed_points_policy_is_explicit(score: Score) -> None:
     document["dimensions"][2]["criteria"][0]["missing"] = 50
     neutral = type(model).model_validate(document)
 
-    aurora = score(neutral, [_row("Aurora Pipeworks", 90, 80, None, 70)])["Aurora Pipeworks"]
+    aurora = score(neutral, [_row("Aurora Pipeworks", 90, 80, None, 70)])[
+        "Aurora Pipeworks"
+    ]
 
     assert aurora["total"] == 74.0  # 40*90 + 20*80 + 30*50 + 10*70, over 100
     assert aurora["completeness"] == 70.0  # imputed points are not observed
@@ -99,13 +102,20 @@ def _case_13_model(tie_break: list[str]) -> Any:
 
 def _case_13_rows(order: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        {"account_id": r["account_id"], "name": r["name"], "score_input": r["score"], "strategic": r["strategic"]}
+        {
+            "account_id": r["account_id"],
+            "name": r["name"],
+            "score_input": r["score"],
+            "strategic": r["strategic"],
+        }
         for r in order
     ]
 
 
 @pytest.mark.parametrize("seed", range(6), ids=lambda s: f"row-order-{s}")
-def test_case_13_ties_at_cap_do_not_depend_on_row_order(score: Score, seed: int) -> None:
+def test_case_13_ties_at_cap_do_not_depend_on_row_order(
+    score: Score, seed: int
+) -> None:
     order = list(CASE_13_ROWS)
     random.Random(seed).shuffle(order)
 
@@ -113,7 +123,11 @@ def test_case_13_ties_at_cap_do_not_depend_on_row_order(score: Score, seed: int)
 
     tier_1 = sorted(r["name"] for r in results.values() if r["tier"] == "tier_1")
     assert tier_1 == ["Alpine Vector", "Cormorant Labs"]
-    pushed = {r["name"]: (r["reason"], r["cap_rank"]) for r in results.values() if r["tier"] == "tier_2"}
+    pushed = {
+        r["name"]: (r["reason"], r["cap_rank"])
+        for r in results.values()
+        if r["tier"] == "tier_2"
+    }
     assert pushed == {"Basalt Freight": ("capped", 3), "Delphin Retail": ("capped", 4)}
 
 
@@ -145,8 +159,14 @@ def test_case_14_exact_threshold_passes_despite_float_sums(score: Score) -> None
     results = score(model, rows)
 
     assert 0.4 * 0.7 + 0.2 * 0.7 + 0.3 * 0.7 + 0.1 * 0.7 < 0.7  # the float trap
-    assert (results["Egret Systems"]["total"], results["Egret Systems"]["tier"]) == (70.0, "tier_2")
-    assert (results["Falcon Row"]["total"], results["Falcon Row"]["tier"]) == (80.0, "tier_1")
+    assert (results["Egret Systems"]["total"], results["Egret Systems"]["tier"]) == (
+        70.0,
+        "tier_2",
+    )
+    assert (results["Falcon Row"]["total"], results["Falcon Row"]["tier"]) == (
+        80.0,
+        "tier_1",
+    )
 
 
 @pytest.mark.parametrize(
@@ -173,14 +193,38 @@ def test_case_14_every_boundary_is_inclusive(
 # than Tier 1 slots.
 
 CASE_15_ROWS = [
-    {"account_id": "halcyon", "name": "Halcyon Ports", "named": True, "country": "XX",
-     "flag": "sanctioned-country", "score_input": 42},
-    {"account_id": "ivory", "name": "Ivory Crane", "named": False, "country": "DE",
-     "flag": None, "score_input": 95},
-    {"account_id": "jasper", "name": "Jasper Quay", "named": True, "country": "FR",
-     "flag": None, "score_input": 55},
-    {"account_id": "kelpie", "name": "Kelpie Mills", "named": True, "country": "NL",
-     "flag": None, "score_input": 61},
+    {
+        "account_id": "halcyon",
+        "name": "Halcyon Ports",
+        "named": True,
+        "country": "XX",
+        "flag": "sanctioned-country",
+        "score_input": 42,
+    },
+    {
+        "account_id": "ivory",
+        "name": "Ivory Crane",
+        "named": False,
+        "country": "DE",
+        "flag": None,
+        "score_input": 95,
+    },
+    {
+        "account_id": "jasper",
+        "name": "Jasper Quay",
+        "named": True,
+        "country": "FR",
+        "flag": None,
+        "score_input": 55,
+    },
+    {
+        "account_id": "kelpie",
+        "name": "Kelpie Mills",
+        "named": True,
+        "country": "NL",
+        "flag": None,
+        "score_input": 61,
+    },
 ]
 
 
@@ -193,8 +237,12 @@ def _case_15_model() -> Any:
                 "name": "One",
                 "min_score": 90,
                 "max_accounts": 1,
-                "include": [{"name": "named_account", "when": {"field": "named", "is": True}}],
-                "disqualifiers": [{"name": "flagged", "when": {"field": "flag", "missing": False}}],
+                "include": [
+                    {"name": "named_account", "when": {"field": "named", "is": True}}
+                ],
+                "disqualifiers": [
+                    {"name": "flagged", "when": {"field": "flag", "missing": False}}
+                ],
             },
             {"key": "tier_2", "name": "Two", "min_score": 50},
             {"key": "tier_3", "name": "Three", "min_score": 0},
@@ -215,13 +263,23 @@ def test_case_15_disqualifier_beats_named_account_and_is_reported(score: Score) 
     assert any("disqualified" in w and "halcyon" in w for w in run.warnings)
 
 
-def test_case_15_named_accounts_fill_slots_first_and_overflow_is_reported(score: Score) -> None:
+def test_case_15_named_accounts_fill_slots_first_and_overflow_is_reported(
+    score: Score,
+) -> None:
     model = _case_15_model()
     run = score_accounts(model, table_of(CASE_15_ROWS), AS_OF)
     results = {row["account_id"]: row for row in run.table().to_pylist()}
 
-    assert results["kelpie"]["tier"] == "tier_1"  # named, and the higher total of the two
-    assert (results["jasper"]["tier"], results["jasper"]["reason"]) == ("tier_2", "capped")
-    assert (results["ivory"]["tier"], results["ivory"]["reason"]) == ("tier_2", "capped")
+    assert (
+        results["kelpie"]["tier"] == "tier_1"
+    )  # named, and the higher total of the two
+    assert (results["jasper"]["tier"], results["jasper"]["reason"]) == (
+        "tier_2",
+        "capped",
+    )
+    assert (results["ivory"]["tier"], results["ivory"]["reason"]) == (
+        "tier_2",
+        "capped",
+    )
     assert results["jasper"]["cap_rank"] == 2
     assert any("named account" in w and "jasper" in w for w in run.warnings)

@@ -20,21 +20,27 @@ def _one_criterion_model(criterion: dict[str, Any], **extra: Any) -> Any:
         "name": "one",
         "currency": "EUR",
         "lists": {"icp": ["Software", "Fintech"], "near": ["Media"]},
-        "dimensions": [{"key": "only", "name": "Only", "weight": 1, "criteria": [criterion]}],
+        "dimensions": [
+            {"key": "only", "name": "Only", "weight": 1, "criteria": [criterion]}
+        ],
         "tiers": [{"key": "tier_1", "name": "One", "min_score": 0}],
         **extra,
     }
     return parse_model(yaml.safe_dump(document, sort_keys=False))
 
 
-def _points(criterion: dict[str, Any], values: list[Any], **extra: Any) -> list[int | None]:
+def _points(
+    criterion: dict[str, Any], values: list[Any], **extra: Any
+) -> list[int | None]:
     model = _one_criterion_model(criterion, **extra)
     rows = [
         {"account_id": f"a{i:03}", "name": "x", criterion["field"]: value}
         for i, value in enumerate(values)
     ]
     run = score_accounts(model, table_of(rows), AS_OF)
-    explained = explain(run.connection, run.compiled, [row["account_id"] for row in rows])
+    explained = explain(
+        run.connection, run.compiled, [row["account_id"] for row in rows]
+    )
     by_id = {e.account_id: e.criteria[0].points for e in explained}
     return [by_id[row["account_id"]] for row in rows]
 
@@ -44,7 +50,10 @@ def test_bands_include_the_lower_bound_and_exclude_the_upper() -> None:
         "key": "size",
         "field": "employees",
         "kind": "bands",
-        "bands": [{"at_least": 50, "below": 200, "points": 3}, {"at_least": 200, "points": 10}],
+        "bands": [
+            {"at_least": 50, "below": 200, "points": 3},
+            {"at_least": 200, "points": 10},
+        ],
         "otherwise": 1,
     }
 
@@ -114,10 +123,16 @@ def test_recency_half_life_halves_the_points_every_half_life() -> None:
     assert points == expected == [10, 5, 5, 4, 2, 1, 1, 0, 0]
 
 
-@pytest.mark.parametrize("half_life", [1, 7, 30, 45, 365], ids=lambda h: f"half-life-{h}")
+@pytest.mark.parametrize(
+    "half_life", [1, 7, 30, 45, 365], ids=lambda h: f"half-life-{h}"
+)
 def test_recency_half_life_bands_match_the_formula_on_every_day(half_life: int) -> None:
     criterion = RecencyCriterion(
-        key="r", field="last_engagement_date", kind="recency", half_life_days=half_life, max_points=10
+        key="r",
+        field="last_engagement_date",
+        kind="recency",
+        half_life_days=half_life,
+        max_points=10,
     )
     bands = recency_bands(criterion)
 
@@ -146,12 +161,23 @@ def test_conditions_score_the_first_rule_that_holds() -> None:
         "field": "competitor_contract_end",
         "kind": "conditions",
         "rules": [
-            {"when": {"field": "competitor_contract_end", "days_until_above": 365}, "points": 0},
-            {"when": {"field": "competitor_contract_end", "days_until_at_most": 120}, "points": 8},
+            {
+                "when": {"field": "competitor_contract_end", "days_until_above": 365},
+                "points": 0,
+            },
+            {
+                "when": {"field": "competitor_contract_end", "days_until_at_most": 120},
+                "points": 8,
+            },
         ],
         "otherwise": 4,
     }
-    ends = [AS_OF + timedelta(366), AS_OF + timedelta(365), AS_OF + timedelta(120), None]
+    ends = [
+        AS_OF + timedelta(366),
+        AS_OF + timedelta(365),
+        AS_OF + timedelta(120),
+        None,
+    ]
 
     points = _points(criterion, ends)
 
@@ -160,8 +186,13 @@ def test_conditions_score_the_first_rule_that_holds() -> None:
 
 def test_a_fixed_missing_policy_scores_but_does_not_count_as_observed() -> None:
     model = _one_criterion_model(
-        {"key": "intent", "field": "intent_score", "kind": "bands",
-         "bands": [{"at_least": 50, "points": 10}], "missing": 3}
+        {
+            "key": "intent",
+            "field": "intent_score",
+            "kind": "bands",
+            "bands": [{"at_least": 50, "points": 10}],
+            "missing": 3,
+        }
     )
     rows = [{"account_id": "a", "name": "A", "intent_score": None}]
 
@@ -173,8 +204,12 @@ def test_a_fixed_missing_policy_scores_but_does_not_count_as_observed() -> None:
 
 def test_an_absent_column_is_scored_by_the_missing_policy() -> None:
     model = _one_criterion_model(
-        {"key": "intent", "field": "intent_score", "kind": "bands",
-         "bands": [{"at_least": 50, "points": 10}]}
+        {
+            "key": "intent",
+            "field": "intent_score",
+            "kind": "bands",
+            "bands": [{"at_least": 50, "points": 10}],
+        }
     )
     rows = [{"account_id": "a", "name": "A"}]
 
@@ -186,35 +221,77 @@ def test_an_absent_column_is_scored_by_the_missing_policy() -> None:
 
 def test_potential_is_estimated_from_revenue_exactly_and_marked() -> None:
     model = _one_criterion_model(
-        {"key": "acv", "field": "potential_acv", "kind": "bands",
-         "bands": [{"at_least": 500000, "points": 10}]},
-        potential={"field": "potential_acv",
-                   "estimate": {"share_of_revenue": "0.0005", "at_least": 10000, "at_most": 5000000}},
+        {
+            "key": "acv",
+            "field": "potential_acv",
+            "kind": "bands",
+            "bands": [{"at_least": 500000, "points": 10}],
+        },
+        potential={
+            "field": "potential_acv",
+            "estimate": {
+                "share_of_revenue": "0.0005",
+                "at_least": 10000,
+                "at_most": 5000000,
+            },
+        },
     )
     rows = [
-        {"account_id": "given", "name": "G", "potential_acv": 7.0, "annual_revenue": 1e9},
+        {
+            "account_id": "given",
+            "name": "G",
+            "potential_acv": 7.0,
+            "annual_revenue": 1e9,
+        },
         {"account_id": "exact", "name": "E", "annual_revenue": 1e9},
         {"account_id": "floor", "name": "F", "annual_revenue": 1000.0},
         {"account_id": "none", "name": "N"},
     ]
 
-    results = {r["account_id"]: r for r in score_accounts(model, table_of(rows), AS_OF).table().to_pylist()}
+    results = {
+        r["account_id"]: r
+        for r in score_accounts(model, table_of(rows), AS_OF).table().to_pylist()
+    }
 
-    assert (results["given"]["potential"], results["given"]["potential_estimated"]) == (7.0, False)
-    assert (results["exact"]["potential"], results["exact"]["potential_estimated"]) == (500000.0, True)
-    assert results["exact"]["total"] == 100.0  # 1e9 * 0.05% is exactly 500K: passes >= 500K
+    assert (results["given"]["potential"], results["given"]["potential_estimated"]) == (
+        7.0,
+        False,
+    )
+    assert (results["exact"]["potential"], results["exact"]["potential_estimated"]) == (
+        500000.0,
+        True,
+    )
+    assert (
+        results["exact"]["total"] == 100.0
+    )  # 1e9 * 0.05% is exactly 500K: passes >= 500K
     assert results["floor"]["potential"] == 10000.0
-    assert (results["none"]["potential"], results["none"]["potential_estimated"]) == (None, False)
+    assert (results["none"]["potential"], results["none"]["potential_estimated"]) == (
+        None,
+        False,
+    )
 
 
 def test_dates_in_conditions_use_the_as_of_date() -> None:
     model = _one_criterion_model(
-        {"key": "recent", "field": "last_engagement_date", "kind": "conditions",
-         "rules": [{"when": {"field": "last_engagement_date", "days_since_at_most": 30}, "points": 10}]}
+        {
+            "key": "recent",
+            "field": "last_engagement_date",
+            "kind": "conditions",
+            "rules": [
+                {
+                    "when": {"field": "last_engagement_date", "days_since_at_most": 30},
+                    "points": 10,
+                }
+            ],
+        }
     )
     rows = [{"account_id": "a", "name": "A", "last_engagement_date": date(2026, 9, 1)}]
 
-    early = score_accounts(model, table_of(rows), date(2026, 9, 30)).table().to_pylist()[0]
-    late = score_accounts(model, table_of(rows), date(2026, 10, 2)).table().to_pylist()[0]
+    early = (
+        score_accounts(model, table_of(rows), date(2026, 9, 30)).table().to_pylist()[0]
+    )
+    late = (
+        score_accounts(model, table_of(rows), date(2026, 10, 2)).table().to_pylist()[0]
+    )
 
     assert (early["total"], late["total"]) == (100.0, 0.0)

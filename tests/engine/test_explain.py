@@ -10,7 +10,9 @@ from tierwise.model import TieringModel
 from tierwise.sample import DEMO_AS_OF, build_demo_portfolio, generate_portfolio
 
 
-def test_every_demo_account_adds_up_criterion_to_dimension_to_total(default_model: TieringModel) -> None:
+def test_every_demo_account_adds_up_criterion_to_dimension_to_total(
+    default_model: TieringModel,
+) -> None:
     run = score_accounts(default_model, build_demo_portfolio(), DEMO_AS_OF)
     results = {row["account_id"]: row for row in run.table().to_pylist()}
 
@@ -21,13 +23,19 @@ def test_every_demo_account_adds_up_criterion_to_dimension_to_total(default_mode
         row = results[explanation.account_id]
         assert explanation.adds_up(), explanation.account_id
         assert explanation.total == row["total"]
-        assert (explanation.tier, explanation.reason, explanation.rank) == (row["tier"], row["reason"], row["rank"])
+        assert (explanation.tier, explanation.reason, explanation.rank) == (
+            row["tier"],
+            row["reason"],
+            row["rank"],
+        )
         for dim in explanation.dimensions:
             assert dim.score == row[f"{dim.key}_score"]
 
 
 @pytest.mark.parametrize("seed", [1, 2], ids=lambda s: f"seed-{s}")
-def test_synthetic_accounts_with_gaps_add_up_too(default_model: TieringModel, seed: int) -> None:
+def test_synthetic_accounts_with_gaps_add_up_too(
+    default_model: TieringModel, seed: int
+) -> None:
     portfolio = generate_portfolio(3000, seed=seed).slice(1000)
     run = score_accounts(default_model, portfolio, AS_OF)
     ids = run.table().column("account_id").to_pylist()[:500]

@@ -16,7 +16,9 @@ GATED_TIERS = [
         "name": "One",
         "min_score": 70,
         "max_accounts": 2,
-        "must_have": [{"name": "exec_sponsor", "when": {"field": "exec_sponsor", "is": True}}],
+        "must_have": [
+            {"name": "exec_sponsor", "when": {"field": "exec_sponsor", "is": True}}
+        ],
         "disqualifiers": [
             {
                 "name": "entrenched_competitor",
@@ -51,49 +53,85 @@ def gated_model() -> Any:
     return direct_score_model({"score": 1}, GATED_TIERS)
 
 
-ENTRENCHED = {"competitor_incumbent": True, "competitor_contract_end": AS_OF + timedelta(days=900)}
+ENTRENCHED = {
+    "competitor_incumbent": True,
+    "competitor_contract_end": AS_OF + timedelta(days=900),
+}
 
 
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
         pytest.param({}, ("tier_1", "met"), id="all-gates-pass"),
-        pytest.param({"exec_sponsor": False}, ("tier_2", "missing_must_have:exec_sponsor"),
-                     id="must-have-missing-drops-to-tier-2"),
-        pytest.param({"exec_sponsor": None}, ("tier_2", "missing_must_have:exec_sponsor"),
-                     id="unknown-must-have-does-not-hold"),
-        pytest.param(ENTRENCHED, ("tier_2", "disqualified:entrenched_competitor"),
-                     id="disqualified-drops-to-tier-2"),
-        pytest.param({**ENTRENCHED, "exec_sponsor": False}, ("tier_2", "disqualified:entrenched_competitor"),
-                     id="disqualifier-beats-must-have"),
-        pytest.param({"competitor_incumbent": True, "competitor_contract_end": AS_OF + timedelta(days=365)},
-                     ("tier_1", "met"), id="contract-ending-within-a-year-is-not-entrenched"),
+        pytest.param(
+            {"exec_sponsor": False},
+            ("tier_2", "missing_must_have:exec_sponsor"),
+            id="must-have-missing-drops-to-tier-2",
+        ),
+        pytest.param(
+            {"exec_sponsor": None},
+            ("tier_2", "missing_must_have:exec_sponsor"),
+            id="unknown-must-have-does-not-hold",
+        ),
+        pytest.param(
+            ENTRENCHED,
+            ("tier_2", "disqualified:entrenched_competitor"),
+            id="disqualified-drops-to-tier-2",
+        ),
+        pytest.param(
+            {**ENTRENCHED, "exec_sponsor": False},
+            ("tier_2", "disqualified:entrenched_competitor"),
+            id="disqualifier-beats-must-have",
+        ),
+        pytest.param(
+            {
+                "competitor_incumbent": True,
+                "competitor_contract_end": AS_OF + timedelta(days=365),
+            },
+            ("tier_1", "met"),
+            id="contract-ending-within-a-year-is-not-entrenched",
+        ),
     ],
 )
-def test_gate_precedence(score: Score, gated_model: Any, fields: dict[str, Any], expected: tuple[str, str]) -> None:
+def test_gate_precedence(
+    score: Score, gated_model: Any, fields: dict[str, Any], expected: tuple[str, str]
+) -> None:
     result = score(gated_model, [_account("acc", 90, **fields)])["acc"]
 
     assert (result["tier"], result["reason"]) == expected
 
 
-def test_a_gate_is_not_the_reason_when_the_score_would_not_pass_anyway(score: Score, gated_model: Any) -> None:
+def test_a_gate_is_not_the_reason_when_the_score_would_not_pass_anyway(
+    score: Score, gated_model: Any
+) -> None:
     result = score(gated_model, [_account("acc", 55, **ENTRENCHED)])["acc"]
 
     assert (result["tier"], result["reason"]) == ("tier_2", "met")
 
 
-def test_below_every_tier_is_unassigned_below_threshold(score: Score, gated_model: Any) -> None:
+def test_below_every_tier_is_unassigned_below_threshold(
+    score: Score, gated_model: Any
+) -> None:
     result = score(gated_model, [_account("acc", 29)])["acc"]
 
-    assert (result["tier"], result["tier_name"], result["reason"]) == ("unassigned", "Unassigned", "below_threshold")
+    assert (result["tier"], result["tier_name"], result["reason"]) == (
+        "unassigned",
+        "Unassigned",
+        "below_threshold",
+    )
 
 
-def test_over_the_cap_drops_to_the_next_tier_with_its_cap_rank(score: Score, gated_model: Any) -> None:
+def test_over_the_cap_drops_to_the_next_tier_with_its_cap_rank(
+    score: Score, gated_model: Any
+) -> None:
     rows = [_account(f"acc-{i}", 90 - i) for i in range(5)]
 
     results = score(gated_model, rows)
 
-    placed = {key: (r["tier"], r["reason"], r["rank"], r["cap_rank"]) for key, r in results.items()}
+    placed = {
+        key: (r["tier"], r["reason"], r["rank"], r["cap_rank"])
+        for key, r in results.items()
+    }
     assert placed == {
         "acc-0": ("tier_1", "met", 1, None),
         "acc-1": ("tier_1", "met", 2, None),
@@ -113,12 +151,18 @@ def test_the_summary_warns_how_many_were_capped(gated_model: Any) -> None:
     ]
 
 
-def test_an_override_pins_the_tier_and_counts_against_the_cap(score: Score, gated_model: Any) -> None:
+def test_an_override_pins_the_tier_and_counts_against_the_cap(
+    score: Score, gated_model: Any
+) -> None:
     rows = [_account(f"acc-{i}", 90 - i) for i in range(3)] + [_account("low", 10)]
 
     results = score(gated_model, rows, pins={"low": "tier_1"})
 
-    assert (results["low"]["tier"], results["low"]["reason"], results["low"]["computed_tier"]) == (
+    assert (
+        results["low"]["tier"],
+        results["low"]["reason"],
+        results["low"]["computed_tier"],
+    ) == (
         "tier_1",
         "override",
         "unassigned",
@@ -131,7 +175,12 @@ def test_an_override_pins_the_tier_and_counts_against_the_cap(score: Score, gate
 def test_overrides_beyond_a_cap_are_reported(gated_model: Any) -> None:
     rows = [_account(f"acc-{i}", 10) for i in range(3)]
 
-    run = score_accounts(gated_model, table_of(rows), AS_OF, pins={f"acc-{i}": "tier_1" for i in range(3)})
+    run = score_accounts(
+        gated_model,
+        table_of(rows),
+        AS_OF,
+        pins={f"acc-{i}": "tier_1" for i in range(3)},
+    )
 
     assert any("3 manual overrides exceed its cap of 2" in w for w in run.warnings)
 
@@ -142,8 +191,14 @@ def test_accounts_too_thin_to_judge_are_insufficient_data(score: Score) -> None:
         [{"key": "tier_1", "name": "One", "min_score": 10}],
         min_completeness_pct=50,
     )
-    rows = [{"account_id": "thin", "name": "T", "fit_input": 100, "engagement_input": None}]
+    rows = [
+        {"account_id": "thin", "name": "T", "fit_input": 100, "engagement_input": None}
+    ]
 
     result = score(model, rows)["thin"]
 
-    assert (result["tier"], result["reason"], result["completeness"]) == ("unassigned", "insufficient_data", 25.0)
+    assert (result["tier"], result["reason"], result["completeness"]) == (
+        "unassigned",
+        "insufficient_data",
+        25.0,
+    )

@@ -28,8 +28,12 @@ def test_default_model_sql_matches_the_snapshot(default_model: TieringModel) -> 
     assert actual == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("dialect", ["duckdb", "spark", "postgres", "snowflake", "bigquery"])
-def test_the_query_renders_and_parses_back_in_each_dialect(default_model: TieringModel, dialect: str) -> None:
+@pytest.mark.parametrize(
+    "dialect", ["duckdb", "spark", "postgres", "snowflake", "bigquery"]
+)
+def test_the_query_renders_and_parses_back_in_each_dialect(
+    default_model: TieringModel, dialect: str
+) -> None:
     compiled = compile_model(default_model, AS_OF, list(CANONICAL_FIELDS))
 
     text = compiled.sql(dialect=dialect)
@@ -38,7 +42,9 @@ def test_the_query_renders_and_parses_back_in_each_dialect(default_model: Tierin
     assert "LIMIT 15" in text.upper() or "TOP 15" in text.upper()
 
 
-def test_caps_are_filled_with_top_n_not_a_window_over_every_account(default_model: TieringModel) -> None:
+def test_caps_are_filled_with_top_n_not_a_window_over_every_account(
+    default_model: TieringModel,
+) -> None:
     compiled = compile_model(default_model, AS_OF, list(CANONICAL_FIELDS))
 
     fill = compiled.steps["fill_0"].sql(dialect="duckdb")
@@ -59,8 +65,12 @@ def test_values_from_the_model_are_quoted_by_the_library_not_pasted() -> None:
                 "name": "Only",
                 "weight": 1,
                 "criteria": [
-                    {"key": "listed", "field": 'odd "field"; drop', "kind": "membership",
-                     "lists": [{"list": "names", "points": 10}]}
+                    {
+                        "key": "listed",
+                        "field": 'odd "field"; drop',
+                        "kind": "membership",
+                        "lists": [{"list": "names", "points": 10}],
+                    }
                 ],
             }
         ],
@@ -69,10 +79,18 @@ def test_values_from_the_model_are_quoted_by_the_library_not_pasted() -> None:
     model = parse_model(yaml.safe_dump(document))
     rows = [
         {"account_id": "a", "name": "A", 'odd "field"; drop': "o'reilly media"},
-        {"account_id": "b", "name": "B", 'odd "field"; drop': "'; DROP TABLE accounts; --"},
+        {
+            "account_id": "b",
+            "name": "B",
+            'odd "field"; drop': "'; DROP TABLE accounts; --",
+        },
         {"account_id": "c", "name": "C", 'odd "field"; drop': "other"},
     ]
 
     results = score_accounts(model, table_of(rows), AS_OF).table().to_pylist()
 
-    assert {r["account_id"]: r["tier"] for r in results} == {"a": "tier_1", "b": "tier_1", "c": "unassigned"}
+    assert {r["account_id"]: r["tier"] for r in results} == {
+        "a": "tier_1",
+        "b": "tier_1",
+        "c": "unassigned",
+    }

@@ -22,21 +22,30 @@ def _snapshot(name: str, actual: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def test_the_default_model_implements_the_framework(default_model: TieringModel) -> None:
+def test_the_default_model_implements_the_framework(
+    default_model: TieringModel,
+) -> None:
     tiers = {tier.key: tier for tier in default_model.tiers}
 
     assert [dim.weight for dim in default_model.dimensions] == [30, 25, 25, 20]
     assert tiers["tier_1"].max_accounts == 15
-    assert tiers["tier_1"].potential is not None and tiers["tier_1"].potential.at_least == 500000
+    assert (
+        tiers["tier_1"].potential is not None
+        and tiers["tier_1"].potential.at_least == 500000
+    )
     assert [gate.name for gate in tiers["tier_1"].must_have] == ["exec_sponsor"]
-    assert [gate.name for gate in tiers["tier_1"].disqualifiers] == ["entrenched_competitor"]
+    assert [gate.name for gate in tiers["tier_1"].disqualifiers] == [
+        "entrenched_competitor"
+    ]
     assert tiers["tier_2"].max_accounts == 100
     assert not tiers["tier_4"].enabled
     shares = [tier.treatment.budget_share_pct for tier in default_model.active_tiers()]
     assert shares == [40, 35, 25]
 
 
-def test_yaml_one_one_booleans_do_not_eat_country_codes(default_model: TieringModel) -> None:
+def test_yaml_one_one_booleans_do_not_eat_country_codes(
+    default_model: TieringModel,
+) -> None:
     assert "NO" in default_model.lists["secondary_markets"]
 
 
@@ -73,13 +82,22 @@ def test_cross_field_problems_are_reported_at_once_with_their_lines() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("name: x\ncurrency: EUR\ndimensions: [\n", r"\(yaml\) \(line \d\): not valid YAML",
-                     id="yaml-syntax"),
+        pytest.param(
+            "name: x\ncurrency: EUR\ndimensions: [\n",
+            r"\(yaml\) \(line \d\): not valid YAML",
+            id="yaml-syntax",
+        ),
         pytest.param("- a\n- b\n", r"a model file is a mapping", id="not-a-mapping"),
-        pytest.param(default_model_text().replace("currency: EUR", "currency: euro"),
-                     r"currency \(line \d+\)", id="bad-currency"),
-        pytest.param(default_model_text().replace("kind: recency", "kind: recent"),
-                     r"kind must be one of", id="unknown-kind"),
+        pytest.param(
+            default_model_text().replace("currency: EUR", "currency: euro"),
+            r"currency \(line \d+\)",
+            id="bad-currency",
+        ),
+        pytest.param(
+            default_model_text().replace("kind: recency", "kind: recent"),
+            r"kind must be one of",
+            id="unknown-kind",
+        ),
     ],
 )
 def test_broken_model_text_names_the_problem(text: str, message: str) -> None:

@@ -65,7 +65,7 @@ class CompiledModel:
         """The query as text in ``dialect``."""
         return self.query.sql(dialect=dialect, pretty=pretty)
 
-    def step_query(self, step: str, where: exp.Expression | None = None) -> exp.Select:
+    def step_query(self, step: str, where: exp.Expr | None = None) -> exp.Select:
         """A query that selects one step of the chain, e.g. for explanations."""
         query = exp.select(exp.Star()).from_(ident(step))
         for name, body in self.steps.items():
@@ -132,10 +132,10 @@ def _source_step(
 ) -> exp.Select:
     kinds = model.field_kinds()
     available = set(columns)
-    selected: list[exp.Expression] = []
+    selected: list[exp.Expr] = []
     for name, kind in kinds.items():
         value = col(name) if name in available else exp.Null()
-        typed = exp.cast(value, SQL_TYPES[kind])
+        typed: exp.Expr = exp.cast(value, SQL_TYPES[kind])
         if name == model.potential.field:
             given = typed
             typed = coalesce(given, _estimate(model, available))
@@ -145,7 +145,7 @@ def _source_step(
     return exp.select(*selected).from_(ident(source))
 
 
-def _estimate(model: TieringModel, available: set[str]) -> exp.Expression:
+def _estimate(model: TieringModel, available: set[str]) -> exp.Expr:
     rule = model.potential.estimate
     if rule is None or "annual_revenue" not in available:
         return exp.cast(exp.Null(), "DOUBLE")
@@ -159,7 +159,7 @@ def _estimate(model: TieringModel, available: set[str]) -> exp.Expression:
         this=exp.Mul(this=revenue, expression=lit(share.numerator)),
         expression=lit(share.denominator),
     )
-    bounded = exp.Greatest(this=scaled, expressions=[lit(int(rule.at_least))])
+    bounded: exp.Expr = exp.Greatest(this=scaled, expressions=[lit(int(rule.at_least))])
     if rule.at_most is not None:
         bounded = exp.Least(this=bounded, expressions=[lit(int(rule.at_most))])
     guarded = case([(exp.GT(this=col("annual_revenue"), expression=lit(0)), bounded)])
@@ -167,7 +167,7 @@ def _estimate(model: TieringModel, available: set[str]) -> exp.Expression:
 
 
 def _points_step(model: TieringModel, as_of: date) -> exp.Select:
-    selected: list[exp.Expression] = [exp.Star()]
+    selected: list[exp.Expr] = [exp.Star()]
     for _, crit in model.criteria():
         points = points_sql(crit, model, as_of)
         selected.append(exp.alias_(points, f"pts_{crit.key}", quoted=True))
@@ -179,7 +179,7 @@ def _points_step(model: TieringModel, as_of: date) -> exp.Select:
 def _scored_step(model: TieringModel) -> exp.Select:
     weights = effective_weights(model)
     scale = model.points_scale
-    selected: list[exp.Expression] = [exp.Star()]
+    selected: list[exp.Expr] = [exp.Star()]
 
     for dim in model.dimensions:
         earned = sum_of(
@@ -216,7 +216,7 @@ def _scored_step(model: TieringModel) -> exp.Select:
 def _gated_step(
     model: TieringModel, as_of: date, tiers: list[Tier], pins: Mapping[str, str]
 ) -> exp.Select:
-    selected: list[exp.Expression] = [exp.Star()]
+    selected: list[exp.Expr] = [exp.Star()]
     pinned = case(
         [
             (exp.EQ(this=col("account_id"), expression=lit(account)), lit(tier))
@@ -232,9 +232,7 @@ def _gated_step(
     return exp.select(*selected).from_(ident("scored"))
 
 
-def _tier_gates(
-    model: TieringModel, as_of: date, tier: Tier
-) -> dict[str, exp.Expression]:
+def _tier_gates(model: TieringModel, as_of: date, tier: Tier) -> dict[str, exp.Expr]:
     disqualified = case(
         [
             (gate_sql(gate.when, model, as_of), lit(f"disqualified:{gate.name}"))
@@ -270,7 +268,7 @@ def _tier_gates(
 
 def _eligible_step(tiers: list[Tier]) -> exp.Select:
     """Eligible: not pinned, not disqualified, and included or fully qualified."""
-    selected: list[exp.Expression] = [exp.Star()]
+    selected: list[exp.Expr] = [exp.Star()]
     for index in range(len(tiers)):
         qualifies = all_true(
             [
@@ -290,9 +288,9 @@ def _eligible_step(tiers: list[Tier]) -> exp.Select:
     return exp.select(*selected).from_(ident("gated"))
 
 
-def _thresholds(tier: Tier) -> list[exp.Expression]:
+def _thresholds(tier: Tier) -> list[exp.Expr]:
     total = col("total_centi")
-    checks: list[exp.Expression] = [
+    checks: list[exp.Expr] = [
         exp.GTE(this=total, expression=lit(int(tier.min_score * 100)))
     ]
     band = tier.potential
@@ -309,19 +307,21 @@ def _cap_order(model: TieringModel, index: int) -> list[exp.Ordered]:
         exp.Ordered(this=col("total_centi"), desc=True, nulls_first=False),
     ]
     for key in model.tie_break:
-        order.append(exp.Ordered(this=_tie_column(model, key), desc=True, nulls_first=False))
+        order.append(
+            exp.Ordered(this=_tie_column(model, key), desc=True, nulls_first=False)
+        )
     order.append(exp.Ordered(this=col("account_id"), desc=False, nulls_first=False))
     return order
 
 
-def _placed_before(index: int, tiers: list[Tier]) -> exp.Expression:
+def _placed_before(index: int, tiers: list[Tier]) -> exp.Expr:
     """True when an account already has a tier above tier ``index``."""
-    taken = [exp.not_(is_null(col("pinned_tier")))]
+    taken: list[exp.Expr] = [exp.not_(is_null(col("pinned_tier")))]
     taken += [_member(i, tiers) for i in range(index)]
     return any_true(taken)
 
 
-def _member(index: int, tiers: list[Tier]) -> exp.Expression:
+def _member(index: int, tiers: list[Tier]) -> exp.Expr:
     """Membership of tier ``index`` as computed (pins excluded)."""
     if tiers[index].max_accounts is not None:
         return coalesce(col(f"in_{index}"), lit(False))
@@ -377,11 +377,11 @@ def _after_step(previous: str, index: int) -> exp.Select:
     )
 
 
-def _candidates(tiers: list[Tier], index: int) -> exp.Expression:
+def _candidates(tiers: list[Tier], index: int) -> exp.Expr:
     return exp.and_(col(f"eligible_{index}"), exp.not_(_placed_before(index, tiers)))
 
 
-def _same_account(left: str, right: str) -> exp.Expression:
+def _same_account(left: str, right: str) -> exp.Expr:
     return exp.EQ(this=col("account_id", left), expression=col("account_id", right))
 
 
@@ -396,7 +396,7 @@ def _placed_step(model: TieringModel, previous: str, tiers: list[Tier]) -> exp.S
     # Why an account is not in tier i, when that is not simply its score:
     # a disqualifier, then a must-have, then too little data, then the cap.
     blockers = [_blocker(i, tier, i in capped_tiers) for i, tier in enumerate(tiers)]
-    reason_whens: list[tuple[exp.Expression, exp.Expression]] = [
+    reason_whens: list[tuple[exp.Expr, exp.Expr]] = [
         (exp.not_(is_null(col("pinned_tier"))), lit("override"))
     ]
     for i in range(len(tiers)):
@@ -448,10 +448,10 @@ def _placed_step(model: TieringModel, previous: str, tiers: list[Tier]) -> exp.S
     ).from_(ident(previous))
 
 
-def _blocker(index: int, tier: Tier, capped: bool) -> exp.Expression:
+def _blocker(index: int, tier: Tier, capped: bool) -> exp.Expr:
     score_ok = col(f"score_ok_{index}")
     included = col(f"included_{index}")
-    whens: list[tuple[exp.Expression, exp.Expression]] = [
+    whens: list[tuple[exp.Expr, exp.Expr]] = [
         (
             exp.and_(
                 exp.not_(is_null(col(f"disqualified_{index}"))),
@@ -495,7 +495,9 @@ def _final_select(model: TieringModel, tiers: list[Tier]) -> exp.Select:
         exp.Ordered(this=col("total_centi"), desc=True, nulls_first=False),
     ]
     for key in model.tie_break:
-        order.append(exp.Ordered(this=_tie_column(model, key), desc=True, nulls_first=False))
+        order.append(
+            exp.Ordered(this=_tie_column(model, key), desc=True, nulls_first=False)
+        )
     order.append(exp.Ordered(this=col("account_id"), desc=False, nulls_first=False))
     rank = exp.Window(
         this=exp.RowNumber(),
@@ -503,7 +505,7 @@ def _final_select(model: TieringModel, tiers: list[Tier]) -> exp.Select:
         order=exp.Order(expressions=order),
     )
 
-    selected: list[exp.Expression] = [
+    selected: list[exp.Expr] = [
         col("account_id"),
         col("name"),
         col("tier"),
@@ -539,27 +541,27 @@ def _tie_column(model: TieringModel, key: str) -> exp.Column:
     return col(key)
 
 
-def _display(centi: exp.Expression) -> exp.Expression:
+def _display(centi: exp.Expr) -> exp.Expr:
     return exp.Div(this=exp.cast(centi, "DOUBLE"), expression=lit(100))
 
 
-def _times(weight: int, value: exp.Expression) -> exp.Expression:
+def _times(weight: int, value: exp.Expr) -> exp.Expr:
     return exp.Mul(this=lit(weight), expression=value)
 
 
-def _points_or_zero(key: str) -> exp.Expression:
+def _points_or_zero(key: str) -> exp.Expr:
     return coalesce(col(f"pts_{key}"), lit(0))
 
 
-def _scored(key: str) -> exp.Expression:
+def _scored(key: str) -> exp.Expr:
     return _flag(exp.not_(is_null(col(f"pts_{key}"))))
 
 
-def _flag(condition: exp.Expression) -> exp.Expression:
+def _flag(condition: exp.Expr) -> exp.Expr:
     return case([(condition, lit(1))], lit(0))
 
 
-def _hundredths(earned: exp.Expression, possible: exp.Expression) -> exp.Expression:
+def _hundredths(earned: exp.Expr, possible: exp.Expr) -> exp.Expr:
     """``earned / possible`` on a 0-100 scale in hundredths, cut down (floor)."""
     scaled = exp.Mul(this=earned, expression=lit(HUNDREDTHS))
     return case(

@@ -27,7 +27,6 @@ from tierwise.model.schema import (
     BooleanCriterion,
     CategoryCriterion,
     Condition,
-    ConditionsCriterion,
     Criterion,
     MembershipCriterion,
     RecencyBand,
@@ -38,7 +37,7 @@ from tierwise.model.schema import (
 __all__ = ["condition_sql", "gate_sql", "observed_sql", "points_sql", "recency_bands"]
 
 
-def points_sql(crit: Criterion, model: TieringModel, as_of: date) -> exp.Expression:
+def points_sql(crit: Criterion, model: TieringModel, as_of: date) -> exp.Expr:
     """Whole points for ``crit``, NULL when unknown under its missing policy."""
     value = col(crit.field)
     missing = lit(None) if crit.missing == "unknown" else lit(crit.missing)
@@ -87,7 +86,7 @@ def points_sql(crit: Criterion, model: TieringModel, as_of: date) -> exp.Express
     return case([(unknown, missing), *whens], lit(otherwise))
 
 
-def observed_sql(crit: Criterion, as_of: date) -> exp.Expression:
+def observed_sql(crit: Criterion, as_of: date) -> exp.Expr:
     """True when the criterion's value is really there for this account.
 
     A date after the as-of date has not happened yet from the run's point of
@@ -125,7 +124,7 @@ def recency_bands(crit: RecencyCriterion) -> list[RecencyBand]:
     return sorted(bands, key=lambda band: band.within_days)
 
 
-def gate_sql(condition: Condition, model: TieringModel, as_of: date) -> exp.Expression:
+def gate_sql(condition: Condition, model: TieringModel, as_of: date) -> exp.Expr:
     """A condition that is false, not unknown, when its values are missing."""
     return exp.Coalesce(
         this=condition_sql(condition, model, as_of),
@@ -133,9 +132,7 @@ def gate_sql(condition: Condition, model: TieringModel, as_of: date) -> exp.Expr
     )
 
 
-def condition_sql(
-    condition: Condition, model: TieringModel, as_of: date
-) -> exp.Expression:
+def condition_sql(condition: Condition, model: TieringModel, as_of: date) -> exp.Expr:
     """A condition as a three-valued SQL expression (NULL when unknown)."""
     if condition.all_of is not None:
         parts = [condition_sql(part, model, as_of) for part in condition.all_of]
@@ -170,9 +167,7 @@ _NUMBER_TESTS = {
 }
 
 
-def _compare(
-    test: str, value: exp.Expression, wanted: object, as_of: date
-) -> exp.Expression:
+def _compare(test: str, value: exp.Expr, wanted: object, as_of: date) -> exp.Expr:
     if test in _NUMBER_TESTS:
         return _NUMBER_TESTS[test](this=value, expression=lit(wanted))  # type: ignore[arg-type]
 
@@ -186,8 +181,8 @@ def _compare(
     return exp.GTE(this=value, expression=date_literal(as_of - timedelta(days)))
 
 
-def _in_band(value: exp.Expression, at_least: object, below: object) -> exp.Expression:
-    parts: list[exp.Expression] = []
+def _in_band(value: exp.Expr, at_least: object, below: object) -> exp.Expr:
+    parts: list[exp.Expr] = []
     if at_least is not None:
         parts.append(exp.GTE(this=value, expression=lit(at_least)))  # type: ignore[arg-type]
     if below is not None:
@@ -195,6 +190,6 @@ def _in_band(value: exp.Expression, at_least: object, below: object) -> exp.Expr
     return exp.and_(*parts) if parts else lit(True)
 
 
-def _in_values(value: exp.Expression, values: list[str]) -> exp.Expression:
+def _in_values(value: exp.Expr, values: list[str]) -> exp.Expr:
     keys = sorted({item.strip().lower() for item in values})
     return exp.In(this=normalised_text(value), expressions=[lit(key) for key in keys])

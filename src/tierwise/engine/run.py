@@ -63,7 +63,9 @@ class TieringRun:
     def table(self) -> pa.Table:
         """The results as an Arrow table, ordered by tier, then rank."""
         order = 'ORDER BY "tier", "rank"'
-        return self.connection.sql(f'SELECT * FROM "{RESULT_TABLE}" {order}').to_arrow_table()
+        return self.connection.sql(
+            f'SELECT * FROM "{RESULT_TABLE}" {order}'
+        ).to_arrow_table()
 
 
 def score_accounts(

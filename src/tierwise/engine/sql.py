@@ -44,7 +44,7 @@ def col(name: str, table: str | None = None) -> exp.Column:
     return exp.Column(this=ident(name), table=ident(table) if table else None)
 
 
-def lit(value: int | Decimal | str | bool | None) -> exp.Expression:
+def lit(value: int | Decimal | str | bool | None) -> exp.Expr:
     if value is None:
         return exp.Null()
     if isinstance(value, bool):
@@ -62,36 +62,36 @@ def false() -> exp.Boolean:
     return exp.Boolean(this=False)
 
 
-def date_literal(day: date) -> exp.Expression:
+def date_literal(day: date) -> exp.Expr:
     return exp.cast(exp.Literal.string(day.isoformat()), "DATE")
 
 
 def case(
-    whens: Sequence[tuple[exp.Expression, exp.Expression]],
-    default: exp.Expression | None = None,
-) -> exp.Expression:
+    whens: Sequence[tuple[exp.Expr, exp.Expr]],
+    default: exp.Expr | None = None,
+) -> exp.Expr:
     if not whens:
         return default if default is not None else exp.Null()
     ifs = [exp.If(this=condition, true=value) for condition, value in whens]
     return exp.Case(ifs=ifs, default=default)
 
 
-def coalesce(first: exp.Expression, *rest: exp.Expression) -> exp.Expression:
+def coalesce(first: exp.Expr, *rest: exp.Expr) -> exp.Expr:
     if not rest:
         return first
     return exp.Coalesce(this=first, expressions=list(rest))
 
 
-def is_null(value: exp.Expression) -> exp.Expression:
+def is_null(value: exp.Expr) -> exp.Expr:
     return exp.Is(this=value, expression=exp.Null())
 
 
-def normalised_text(value: exp.Expression) -> exp.Expression:
+def normalised_text(value: exp.Expr) -> exp.Expr:
     """Text compared without case and surrounding spaces."""
     return exp.Lower(this=exp.Trim(this=value))
 
 
-def sum_of(terms: Sequence[exp.Expression]) -> exp.Expression:
+def sum_of(terms: Sequence[exp.Expr]) -> exp.Expr:
     if not terms:
         return lit(0)
     total = terms[0]
@@ -100,13 +100,13 @@ def sum_of(terms: Sequence[exp.Expression]) -> exp.Expression:
     return exp.Paren(this=total)
 
 
-def any_true(terms: Sequence[exp.Expression]) -> exp.Expression:
+def any_true(terms: Sequence[exp.Expr]) -> exp.Expr:
     if not terms:
         return false()
     return exp.or_(*terms)
 
 
-def all_true(terms: Sequence[exp.Expression]) -> exp.Expression:
+def all_true(terms: Sequence[exp.Expr]) -> exp.Expr:
     if not terms:
         return true()
     return exp.and_(*terms)

@@ -1,12 +1,12 @@
 """The tiering model: schema, loading with line-numbered errors, the default."""
 
 from tierwise.model.loader import default_model_text, load_model, parse_model
-from tierwise.model.schema import TieringModel, Tier
+from tierwise.model.schema import Tier, TieringModel
 from tierwise.model.weights import effective_weights
 
 __all__ = [
-    "TieringModel",
     "Tier",
+    "TieringModel",
     "default_model_text",
     "effective_weights",
     "load_model",

@@ -92,21 +92,28 @@ def _check_criteria(model: TieringModel) -> Iterator[Finding]:
             wanted = CRITERION_FIELD_KIND[type(crit)]
             actual = kinds.get(crit.field)
             if wanted and actual and actual != wanted:
-                yield (*path, "field"), (
-                    f"a {crit.kind} criterion scores a {wanted} field, but "
-                    f"{crit.field!r} is {actual}; pick another field or kind"
+                yield (
+                    (*path, "field"),
+                    (
+                        f"a {crit.kind} criterion scores a {wanted} field, but "
+                        f"{crit.field!r} is {actual}; pick another field or kind"
+                    ),
                 )
             for point_path, points in _points_of(crit):
                 if points > scale:
-                    yield (*path, *point_path), (
-                        f"points run 0 to {scale} (points_scale), got {points}"
+                    yield (
+                        (*path, *point_path),
+                        (f"points run 0 to {scale} (points_scale), got {points}"),
                     )
             yield from _check_references(crit, model, kinds, path)
 
     if _largest_scaled_total(model) > MAX_SCALED_TOTAL:
-        yield ("dimensions",), (
-            "the weights are too fine-grained to decide on whole numbers; "
-            "use smaller whole-number weights"
+        yield (
+            ("dimensions",),
+            (
+                "the weights are too fine-grained to decide on whole numbers; "
+                "use smaller whole-number weights"
+            ),
         )
 
 
@@ -137,11 +144,13 @@ def _check_tiers(model: TieringModel) -> Iterator[Finding]:
                 path: Path = ("tiers", t, group, g, "when")
                 yield from _check_condition(gate.when, model, kinds, path)
         band = tier.potential
-        if band and band.at_least is not None and band.below is not None:
-            if band.at_least >= band.below:
-                yield ("tiers", t, "potential"), (
-                    "at_least must be below `below`; no account could fit"
-                )
+        low = band.at_least if band else None
+        high = band.below if band else None
+        if low is not None and high is not None and low >= high:
+            yield (
+                ("tiers", t, "potential"),
+                ("at_least must be below `below`; no account could fit"),
+            )
 
 
 def _check_tie_break(model: TieringModel) -> Iterator[Finding]:
@@ -151,9 +160,12 @@ def _check_tie_break(model: TieringModel) -> Iterator[Finding]:
     allowed = ["potential", "completeness", *(dim.key for dim in model.dimensions)]
     for i, key in enumerate(model.tie_break):
         if key not in allowed and key not in numbers:
-            yield ("tie_break", i), (
-                f"{key!r} cannot order accounts; use one of {', '.join(allowed)} "
-                "or a number field"
+            yield (
+                ("tie_break", i),
+                (
+                    f"{key!r} cannot order accounts; use one of {', '.join(allowed)} "
+                    "or a number field"
+                ),
             )
 
 
@@ -170,9 +182,12 @@ def _check_condition(
             allowed = FIELD_TESTS[test]
             if actual is not None and actual not in allowed:
                 names = " or ".join(allowed)
-                yield (*path, test), (
-                    f"`{test}` tests a {names} field, but {condition.field!r} "
-                    f"is {actual}"
+                yield (
+                    (*path, test),
+                    (
+                        f"`{test}` tests a {names} field, but {condition.field!r} "
+                        f"is {actual}"
+                    ),
                 )
             if test == "in_list" and value not in model.lists:
                 yield (*path, test), _unknown_list(str(value), model)
@@ -185,11 +200,16 @@ def _check_condition(
         yield from _check_condition(condition.not_, model, kinds, (*path, "not"))
 
 
-def _check_field(name: str, kinds: dict[str, FieldKind], path: Path) -> Iterator[Finding]:
+def _check_field(
+    name: str, kinds: dict[str, FieldKind], path: Path
+) -> Iterator[Finding]:
     if name not in kinds:
-        yield path, (
-            f"unknown field {name!r}; use a canonical field or declare it under "
-            f"`fields:` with its kind ({', '.join(FieldKind)})"
+        yield (
+            path,
+            (
+                f"unknown field {name!r}; use a canonical field or declare it under "
+                f"`fields:` with its kind ({', '.join(FieldKind)})"
+            ),
         )
 
 
@@ -201,9 +221,12 @@ def _unknown_list(name: str, model: TieringModel) -> str:
 def _points_of(crit: Criterion) -> Iterator[tuple[Path, int]]:
     if isinstance(crit.missing, int):
         yield ("missing",), crit.missing
-    if isinstance(crit, BandsCriterion | RecencyCriterion):
-        for i, band in enumerate(crit.bands or []):
+    if isinstance(crit, BandsCriterion):
+        for i, band in enumerate(crit.bands):
             yield ("bands", i, "points"), band.points
+    if isinstance(crit, RecencyCriterion):
+        for i, recency_band in enumerate(crit.bands or []):
+            yield ("bands", i, "points"), recency_band.points
     if isinstance(crit, RecencyCriterion) and crit.max_points is not None:
         yield ("max_points",), crit.max_points
     if isinstance(crit, CategoryCriterion):

@@ -117,15 +117,17 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.yaml_implicit_resolvers = {
     first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag != "tag:yaml.org,2002:bool"
+        (tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 for _first in "tTfF":
     _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(
-        0, ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
+        0,
+        (
+            "tag:yaml.org,2002:bool",
+            re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        ),
     )
 
 _LOADER = _Loader("")
@@ -140,21 +142,30 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
     """Drop the parts of pydantic's location that are not in the file.
 
     A tagged union adds its tag (``bands``) to the location; a validator on
-    a whole object adds nothing. Walking the data keeps only real keys.
+    a whole object adds nothing. Walking the data keeps only real keys, and
+    a key that is missing from the file is kept so the message can name it.
     """
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        else:
-            if isinstance(node, dict) and part not in _UNION_TAGS:
-                path.append(part)
-            continue
-        path.append(part)
+        child = _child(node, part)
+        if child is not _ABSENT:
+            node = child
+            path.append(part)
+        elif isinstance(node, dict) and part not in _UNION_TAGS:
+            path.append(part)
     return tuple(path)
+
+
+_ABSENT = object()
+
+
+def _child(node: Any, part: Any) -> Any:
+    if isinstance(node, dict):
+        return node.get(part, _ABSENT)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return _ABSENT
 
 
 _UNION_TAGS = {

@@ -32,8 +32,8 @@ __all__ = [
     "PotentialRule",
     "RecencyBand",
     "RecencyCriterion",
-    "TieringModel",
     "Tier",
+    "TieringModel",
     "Treatment",
 ]
 
