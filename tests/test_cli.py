@@ -49,7 +49,11 @@ def test_explain_adds_up_for_a_demo_account(cli: CliRunner) -> None:
     assert total is not None
     earned, possible, shown = int(total.group(1)), int(total.group(2)), total.group(3)
     assert f"{earned * 10000 // possible / 100:.2f}" == shown
-    subtotals = [int(n) for n in re.findall(r"\(weight \d+\): (\d+) of", result.output)]
+    subtotals = [
+        int(n)
+        for n in re.findall(r"\(weight \d+\)\s+→ [\d.]+\s+(\d+)\s+\d+", result.output)
+    ]
+    assert len(subtotals) == 4
     assert sum(subtotals) == earned
     assert "Tier:" in result.output and "reason" in result.output
 

@@ -261,67 +261,73 @@ def _render_summary(job: jobs.TierJob) -> None:
 
 def _render_explanation(explanation: Explanation) -> None:
     console.rule(f"{explanation.name} ({explanation.account_id})")
-    table = Table(show_lines=False)
-    for heading in (
-        "dimension",
-        "criterion",
-        "value",
-        "points",
-        "weight",
-        "earned",
-        "of",
-    ):
-        table.add_column(
-            heading,
-            justify="right"
-            if heading in ("points", "weight", "earned", "of")
-            else "left",
-        )
-    for line in explanation.criteria:
-        value = "—" if line.value is None else str(line.value)
-        points = (
-            f"{line.points}/{line.max_points}" if line.points is not None else "unknown"
-        )
-        if not line.observed and line.points is not None:
-            points += " (missing)"
-        table.add_row(
-            line.dimension,
-            line.label,
-            value,
-            points,
-            str(line.effective_weight),
-            str(line.earned),
-            str(line.possible),
-        )
-    console.print(table)
+    table = Table(box=None, pad_edge=False)
+    table.add_column("criterion", overflow="fold")
+    table.add_column("value", overflow="fold", max_width=16)
+    for heading in ("points", "× weight", "= earned", "of"):
+        table.add_column(heading, justify="right", no_wrap=True)
 
     for dim in explanation.dimensions:
         score = "unknown" if dim.score is None else f"{dim.score:.2f}"
-        console.print(
-            f"  {dim.name} (weight {dim.weight}): "
-            f"{dim.earned} of {dim.possible} → {score}"
+        table.add_row(
+            f"[bold]{dim.name}[/bold] (weight {dim.weight})",
+            "",
+            f"→ {score}",
+            "",
+            f"[bold]{dim.earned}[/bold]",
+            f"[bold]{dim.possible}[/bold]",
         )
+        for line in explanation.criteria:
+            if line.dimension != dim.key:
+                continue
+            points = (
+                "unknown" if line.points is None else f"{line.points}/{line.max_points}"
+            )
+            if not line.observed and line.points is not None:
+                points += " (missing)"
+            table.add_row(
+                f"  {line.label}",
+                escape(_shown(line.value)),
+                points,
+                str(line.effective_weight),
+                str(line.earned),
+                str(line.possible),
+            )
+    console.print(table)
+
     total = "unknown" if explanation.total is None else f"{explanation.total:.2f}"
     console.print(
-        f"  [bold]Total: {explanation.earned} of {explanation.possible} "
-        f"→ {total}[/bold]"
-        f"  (completeness {explanation.completeness or 0:.2f}%)"
+        f"[bold]Total: {explanation.earned} of {explanation.possible} → {total}[/bold] "
+        f"(completeness {explanation.completeness or 0:.2f}%)",
+        highlight=False,
     )
     estimated = " (estimated from revenue)" if explanation.potential_estimated else ""
-    potential = (
-        "unknown" if explanation.potential is None else f"{explanation.potential:,.0f}"
-    )
-    console.print(f"  Potential: {potential}{estimated}")
+    potential = _shown(explanation.potential)
+    console.print(f"Potential: {potential}{estimated}", highlight=False)
 
     for gate in explanation.gates:
         mark = "[green]pass[/green]" if gate.passed else "[red]fail[/red]"
-        detail = f" — {gate.detail}" if gate.detail else ""
-        console.print(f"  {gate.tier}: {gate.check} {mark}{detail}")
+        detail = f" — {escape(gate.detail)}" if gate.detail else ""
+        console.print(f"  {gate.tier}: {gate.check} {mark}{detail}", highlight=False)
     cap = f", cap rank {explanation.cap_rank}" if explanation.cap_rank else ""
     console.print(
-        f"  [bold]Tier: {explanation.tier_name} ({explanation.tier})[/bold], reason "
-        f"{explanation.reason}, rank {explanation.rank} in tier{cap}"
+        f"[bold]Tier: {explanation.tier_name} ({explanation.tier})[/bold], reason "
+        f"{explanation.reason}, rank {explanation.rank} in tier{cap}",
+        highlight=False,
     )
+
+
+def _shown(value: Any) -> str:
+    """A value as a person reads it: 1,250,000 rather than 1250000.0."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int | float):
+        return f"{value:,}"
+    return str(value)
 
 
 def _mapping_template() -> str:
