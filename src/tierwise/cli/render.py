@@ -1,0 +1,131 @@
+"""Rendering results for the terminal: the tier summary and explanations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table
+
+from tierwise.cli.app import console
+from tierwise.engine import Explanation
+from tierwise.jobs import TierJob
+
+__all__ = ["render_explanation", "render_summary"]
+
+
+def render_summary(job: TierJob) -> None:
+    run, report = job.run, job.report
+    console.print(
+        f"[bold]{run.accounts:,} accounts[/bold] from {report.source} "
+        f"({report.rows_read:,} rows read, {len(report.skipped):,} skipped), "
+        f"model [bold]{job.model.name}[/bold], as of {run.compiled.as_of}"
+    )
+    table = Table(title="Tiers")
+    for heading in ("tier", "name", "accounts", "cap", "total range", "budget"):
+        table.add_column(
+            heading,
+            justify="right" if heading in ("accounts", "cap", "budget") else "left",
+        )
+    for count in run.tiers:
+        span = (
+            ""
+            if count.min_total is None
+            else f"{count.min_total:.2f} – {count.max_total:.2f}"
+        )
+        cap = "" if count.cap is None else f"{count.cap:,}"
+        budget = (
+            "" if count.budget_share_pct is None else f"{count.budget_share_pct:g}%"
+        )
+        table.add_row(count.key, count.name, f"{count.accounts:,}", cap, span, budget)
+    console.print(table)
+
+    reasons = ", ".join(f"{reason} {n:,}" for reason, n in sorted(run.reasons.items()))
+    console.print(f"Reasons: {reasons}")
+    if run.estimated_potential:
+        console.print(
+            "Potential estimated from annual revenue for "
+            f"{run.estimated_potential:,} accounts."
+        )
+    if report.absent_fields:
+        console.print(
+            "Not in the file (scored by each criterion's missing-value policy): "
+            + ", ".join(report.absent_fields)
+        )
+    for warning in run.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+    console.print(
+        f"Results in {job.out_dir}/ (tiers.parquet, tiers.csv); explain one with: "
+        f"tierwise explain ACCOUNT_ID --out {job.out_dir}"
+    )
+
+
+def render_explanation(explanation: Explanation) -> None:
+    console.rule(f"{explanation.name} ({explanation.account_id})")
+    table = Table(box=None, pad_edge=False)
+    table.add_column("criterion", overflow="fold")
+    table.add_column("value", overflow="fold", max_width=16)
+    for heading in ("points", "× weight", "= earned", "of"):
+        table.add_column(heading, justify="right", no_wrap=True)
+
+    for dim in explanation.dimensions:
+        score = "unknown" if dim.score is None else f"{dim.score:.2f}"
+        table.add_row(
+            f"[bold]{dim.name}[/bold] (weight {dim.weight})",
+            "",
+            f"→ {score}",
+            "",
+            f"[bold]{dim.earned}[/bold]",
+            f"[bold]{dim.possible}[/bold]",
+        )
+        for line in explanation.criteria:
+            if line.dimension != dim.key:
+                continue
+            points = (
+                "unknown" if line.points is None else f"{line.points}/{line.max_points}"
+            )
+            if not line.observed and line.points is not None:
+                points += " (missing)"
+            table.add_row(
+                f"  {line.label}",
+                escape(_shown(line.value)),
+                points,
+                str(line.effective_weight),
+                str(line.earned),
+                str(line.possible),
+            )
+    console.print(table)
+
+    total = "unknown" if explanation.total is None else f"{explanation.total:.2f}"
+    console.print(
+        f"[bold]Total: {explanation.earned} of {explanation.possible} → {total}[/bold] "
+        f"(completeness {explanation.completeness or 0:.2f}%)",
+        highlight=False,
+    )
+    estimated = " (estimated from revenue)" if explanation.potential_estimated else ""
+    potential = _shown(explanation.potential)
+    console.print(f"Potential: {potential}{estimated}", highlight=False)
+
+    for gate in explanation.gates:
+        mark = "[green]pass[/green]" if gate.passed else "[red]fail[/red]"
+        detail = f" — {escape(gate.detail)}" if gate.detail else ""
+        console.print(f"  {gate.tier}: {gate.check} {mark}{detail}", highlight=False)
+    cap = f", cap rank {explanation.cap_rank}" if explanation.cap_rank else ""
+    console.print(
+        f"[bold]Tier: {explanation.tier_name} ({explanation.tier})[/bold], reason "
+        f"{explanation.reason}, rank {explanation.rank} in tier{cap}",
+        highlight=False,
+    )
+
+
+def _shown(value: Any) -> str:
+    """A value as a person reads it: 1,250,000 rather than 1250000.0."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int | float):
+        return f"{value:,}"
+    return str(value)

@@ -1,0 +1,148 @@
+"""Commands of the main job: tier, demo, explain, sample, init, sql."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tierwise import jobs
+from tierwise.cli.app import (
+    DEFAULT_OUT,
+    AsOfOption,
+    ModelOption,
+    OutOption,
+    app,
+    console,
+    errors,
+    parse_as_of,
+    reported,
+)
+from tierwise.cli.render import render_explanation, render_summary
+from tierwise.engine.compile import compile_model
+from tierwise.model import default_model_text, load_model
+from tierwise.model.fields import CANONICAL_FIELDS
+from tierwise.sample import DEMO_AS_OF, write_portfolio
+from tierwise.sources import PRESETS
+
+
+@app.command()
+def tier(
+    accounts: Annotated[
+        Path, typer.Argument(help="Accounts file: CSV, XLSX or Parquet.")
+    ],
+    model: ModelOption = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", help=f"Column preset: {', '.join(PRESETS)}."),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping", help="Column mapping YAML (adds to or overrides a preset)."
+        ),
+    ] = None,
+    out: OutOption = DEFAULT_OUT,
+    as_of: AsOfOption = None,
+) -> None:
+    """Score and tier ACCOUNTS; write tiers.parquet and tiers.csv to --out."""
+    with reported():
+        chosen = jobs.choose_mapping(preset, mapping)
+        job = jobs.tier_file(
+            accounts, out, parse_as_of(as_of), model_path=model, mapping=chosen
+        )
+    render_summary(job)
+
+
+@app.command()
+def demo(out: OutOption = DEFAULT_OUT) -> None:
+    """Tier the bundled demo portfolio (2020 Fortune 1000, generated signals)."""
+    with reported():
+        job = jobs.run_demo(out)
+    render_summary(job)
+
+
+@app.command(name="explain")
+def explain_command(
+    account_ids: Annotated[list[str], typer.Argument(help="One or more account ids.")],
+    out: OutOption = DEFAULT_OUT,
+) -> None:
+    """Show each criterion's value, points and weight, and why the tier."""
+    with reported():
+        explanations = jobs.explain_accounts(out, account_ids)
+    for explanation in explanations:
+        render_explanation(explanation)
+
+
+@app.command()
+def sample(
+    accounts: Annotated[
+        int, typer.Option("--accounts", min=1, help="How many accounts.")
+    ] = 1000,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", help="Seed; the same seed gives the same portfolio."),
+    ] = 2020,
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write: .csv or .parquet.")
+    ] = Path("portfolio.parquet"),
+    as_of: AsOfOption = None,
+) -> None:
+    """Write a plausible made-up portfolio of any size (first 1,000: the demo)."""
+    with reported():
+        write_portfolio(
+            out, accounts, seed, as_of=parse_as_of(as_of) if as_of else DEMO_AS_OF
+        )
+    console.print(f"Wrote {accounts:,} accounts to {out}")
+
+
+@app.command()
+def init(
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite existing files.")
+    ] = False,
+) -> None:
+    """Write the default model and a column-mapping file into this folder to edit."""
+    files = {
+        Path("tierwise-model.yaml"): default_model_text(),
+        Path("tierwise-mapping.yaml"): _mapping_template(),
+    }
+    existing = [str(path) for path in files if path.exists()]
+    if existing and not force:
+        errors.print(
+            f"[red]{', '.join(existing)} already exist[/red]; "
+            "use --force to overwrite. Nothing was written."
+        )
+        raise typer.Exit(1)
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {path}")
+    console.print(
+        "Next: tierwise tier ACCOUNTS.csv --model tierwise-model.yaml "
+        "--mapping tierwise-mapping.yaml"
+    )
+
+
+@app.command()
+def sql(
+    model: ModelOption = None,
+    as_of: AsOfOption = None,
+    dialect: Annotated[
+        str,
+        typer.Option("--dialect", help="SQL dialect, e.g. duckdb, spark, postgres."),
+    ] = "duckdb",
+) -> None:
+    """Print the SQL query the model compiles to: exactly how accounts are scored."""
+    with reported():
+        loaded = load_model(model)
+        compiled = compile_model(loaded, parse_as_of(as_of), list(CANONICAL_FIELDS))
+        text = compiled.sql(dialect=dialect)
+    sys.stdout.write(text + "\n")
+
+
+def _mapping_template() -> str:
+    template = resources.files("tierwise.sources") / "mapping-template.yaml"
+    return template.read_text(encoding="utf-8")
