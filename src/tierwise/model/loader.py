@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,43 @@ from tierwise.errors import ModelError, ModelProblem
 from tierwise.model.checks import check_model
 from tierwise.model.schema import TieringModel
 
-__all__ = ["DEFAULT_MODEL_NAME", "default_model_text", "load_model", "parse_model"]
+__all__ = [
+    "DEFAULT_MODEL_NAME",
+    "KeyPath",
+    "ModelDocument",
+    "compose_model",
+    "default_model_text",
+    "dotted_path",
+    "load_model",
+    "parse_model",
+    "read_model_text",
+    "validate_model",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_NAME = "default-model.yaml"
 
-Lines = dict[tuple[str | int, ...], int]
+KeyPath = tuple[str | int, ...]
+Lines = dict[KeyPath, int]
+
+
+@dataclass(frozen=True)
+class ModelDocument:
+    """A model file composed from YAML: plain data and the line of each key path.
+
+    >>> document = compose_model("name: x\\ntiers:\\n  - key: tier_1\\n")
+    >>> document.line_of(("tiers", 0, "key")), document.line_of(("tiers", 0, "cap"))
+    (3, 3)
+    """
+
+    source: str
+    data: dict[str, Any]
+    lines: Lines
+
+    def line_of(self, path: KeyPath) -> int | None:
+        """The line of ``path``, or of its nearest ancestor present in the file."""
+        return _line_of(path, self.lines)
 
 
 def default_model_text() -> str:
@@ -47,18 +78,44 @@ def load_model(path: Path | None = None) -> TieringModel:
     """
     if path is None:
         return parse_model(default_model_text(), source=DEFAULT_MODEL_NAME)
+    return parse_model(read_model_text(path), source=str(path))
+
+
+def read_model_text(path: Path) -> str:
+    """The text of a model file.
+
+    Raises:
+        ModelError: when the file cannot be read.
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except OSError as error:
         problem = ModelProblem("(file)", None, f"cannot be read: {error.strerror}")
         raise ModelError(str(path), [problem]) from error
-    return parse_model(text, source=str(path))
 
 
 def parse_model(text: str, source: str = "<model>") -> TieringModel:
     """Validate model YAML text; see :func:`load_model`."""
-    data, lines = _compose(text, source)
+    return validate_model(compose_model(text, source))
 
+
+def compose_model(text: str, source: str = "<model>") -> ModelDocument:
+    """Read model YAML into plain data, keeping the line of every key path.
+
+    Raises:
+        ModelError: when the text is not YAML or not a mapping of keys.
+    """
+    data, lines = _compose(text, source)
+    return ModelDocument(source=source, data=data, lines=lines)
+
+
+def validate_model(document: ModelDocument) -> TieringModel:
+    """Validate a composed model: its structure, then the cross-field checks.
+
+    Raises:
+        ModelError: listing every problem with its key path and line.
+    """
+    source, data, lines = document.source, document.data, document.lines
     try:
         model = TieringModel.model_validate(data)
     except ValidationError as error:
@@ -66,7 +123,7 @@ def parse_model(text: str, source: str = "<model>") -> TieringModel:
         raise ModelError(source, problems) from None
 
     problems = [
-        ModelProblem(_dotted(path), _line_of(path, lines), message)
+        ModelProblem(dotted_path(path), _line_of(path, lines), message)
         for path, message in check_model(model)
     ]
     if problems:
@@ -76,7 +133,7 @@ def parse_model(text: str, source: str = "<model>") -> TieringModel:
     return model
 
 
-def _compose(text: str, source: str) -> tuple[Any, Lines]:
+def _compose(text: str, source: str) -> tuple[dict[str, Any], Lines]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
@@ -91,10 +148,11 @@ def _compose(text: str, source: str) -> tuple[Any, Lines]:
         raise ModelError(source, [problem])
 
     lines: Lines = {}
-    return _to_python(root, (), lines), lines
+    data: dict[str, Any] = _to_python(root, (), lines)
+    return data, lines
 
 
-def _to_python(node: yaml.Node, path: tuple[str | int, ...], lines: Lines) -> Any:
+def _to_python(node: yaml.Node, path: KeyPath, lines: Lines) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
@@ -135,10 +193,10 @@ _LOADER = _Loader("")
 
 def _problem(item: Any, data: Any, lines: Lines) -> ModelProblem:
     path = _data_path(item["loc"], data)
-    return ModelProblem(_dotted(path), _line_of(path, lines), _message(item))
+    return ModelProblem(dotted_path(path), _line_of(path, lines), _message(item))
 
 
-def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
+def _data_path(loc: tuple[Any, ...], data: Any) -> KeyPath:
     """Drop the parts of pydantic's location that are not in the file.
 
     A tagged union adds its tag (``bands``) to the location; a validator on
@@ -210,7 +268,7 @@ def _message(item: Any) -> str:
     return f"{text[:1].lower()}{text[1:]}, got {shown}"
 
 
-def _line_of(path: tuple[str | int, ...], lines: Lines) -> int | None:
+def _line_of(path: KeyPath, lines: Lines) -> int | None:
     for end in range(len(path), -1, -1):
         line = lines.get(path[:end])
         if line is not None:
@@ -218,7 +276,8 @@ def _line_of(path: tuple[str | int, ...], lines: Lines) -> int | None:
     return None
 
 
-def _dotted(path: tuple[str | int, ...]) -> str:
+def dotted_path(path: KeyPath) -> str:
+    """A key path as written in messages: ``tiers[0].max_accounts``."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else f".{part}"
