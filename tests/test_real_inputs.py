@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tierwise.errors import SourceError
 from tierwise.jobs import choose_mapping, tier_file
 
 MAPPINGS = Path(__file__).parent / "fixtures" / "mappings"
@@ -93,7 +92,9 @@ def test_fortune_1000_list_with_a_mapping(shared_data: Path, tmp_path: Path) -> 
     )
     rows = job.run.table().to_pylist()
 
-    assert len(rows) == 1000
+    # Two pairs share a website (Raytheon, Concho Resources): merged.
+    assert len(rows) == 998 == job.report.rows_used
+    assert job.report.reconciles()
     assert all(
         row["tier"] != "tier_1" for row in rows
     )  # no executive sponsors on record
@@ -101,16 +102,18 @@ def test_fortune_1000_list_with_a_mapping(shared_data: Path, tmp_path: Path) -> 
     assert all(row["reason"] for row in rows)
 
 
-def test_fortune_2022_doubled_schemes_stop_the_run_naming_each_cell(
+def test_fortune_2022_doubled_schemes_are_repaired_and_noted(
     shared_data: Path, tmp_path: Path
 ) -> None:
     accounts = shared_data / "fortune-1000-2020-2022" / "fortune1000_2022_list.csv"
     mapping = choose_mapping(None, MAPPINGS / "fortune1000.yaml")
 
-    with pytest.raises(
-        SourceError,
-        match=r"row 311, column 'Website' \(domain\): 'https://https://wbd.com'",
-    ):
-        tier_file(accounts, tmp_path / "out", AS_OF, mapping=mapping)
+    job = tier_file(accounts, tmp_path / "out", AS_OF, mapping=mapping)
 
-    assert not (tmp_path / "out").exists()
+    repaired = [t for t in job.report.repairs if "scheme written twice" in t.what]
+    assert [(t.count, t.example) for t in repaired] == [
+        (7, "row 311: 'https://https://wbd.com' → 'wbd.com'")
+    ]
+    domains = {row["name"]: row for row in job.run.table().to_pylist()}
+    assert job.run.accounts == job.report.rows_used
+    assert "Warner Bros. Discovery" in domains

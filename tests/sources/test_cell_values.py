@@ -7,13 +7,27 @@ from decimal import Decimal
 
 import pytest
 
-from tierwise.sources.values import (
-    CellError,
-    host_of,
-    parse_boolean,
-    parse_date,
-    parse_number,
-)
+from tierwise.sources.dates import read_date_column
+from tierwise.sources.domains import read_website
+from tierwise.sources.numbers import read_number
+from tierwise.sources.values import CellError, parse_boolean
+
+
+def parse_number(text: str) -> tuple[Decimal | None, bool]:
+    reading = read_number(text)
+    return reading.low, reading.repaired
+
+
+def parse_date(text: str, date_format: str | None = None) -> date | None:
+    column = read_date_column([text], [2], date_format)
+    if column.problems:
+        raise column.problems[0]
+    return column.values[0]
+
+
+def host_of(text: str) -> tuple[str | None, None]:
+    site = read_website(text)
+    return (site.domain if site else None), None
 
 
 @pytest.mark.parametrize(
@@ -33,10 +47,10 @@ from tierwise.sources.values import (
         pytest.param("-1,250", Decimal("-1250"), id="negative"),
         pytest.param("-$3K", Decimal("-3000"), id="negative-before-currency"),
         pytest.param("1.5E+3", Decimal("1500"), id="exponent"),
-        pytest.param("N/A", None, id="n-a-is-missing"),
-        pytest.param("n/a", None, id="n-a-lowercase"),
-        pytest.param("-", None, id="dash-is-missing"),
-        pytest.param("  ", None, id="blank-is-missing"),
+        pytest.param("(1,250)", Decimal("-1250"), id="accounting-negative"),
+        pytest.param("USD 54,000", Decimal("54000"), id="code-before"),
+        pytest.param("1200 EUR", Decimal("1200"), id="code-after"),
+        pytest.param("5 Mio.", Decimal("5000000"), id="german-mio"),
     ],
 )
 def test_number_forms(text: str, expected: Decimal | None) -> None:
@@ -56,35 +70,36 @@ def test_eight_point_two_million_is_exact_as_a_float() -> None:
     ("text", "hint"),
     [
         pytest.param("abc", "write one number", id="words"),
-        pytest.param("1,23", "decimal commas", id="comma-not-grouping"),
-        pytest.param("€1.250.000,00", "decimal commas", id="european-format"),
-        pytest.param("1,000-5,000", "ranges", id="range"),
-        pytest.param("10001+", "ranges", id="open-range"),
-        pytest.param("< $1M", "bounds", id="upper-bound"),
+        pytest.param("1,23", 'set `decimal: ","`', id="comma-not-grouping"),
+        pytest.param("€1.250.000,00", 'set `decimal: ","`', id="european-format"),
         pytest.param("$1$", "write one number", id="two-currency-signs"),
         pytest.param("M", "write one number", id="suffix-alone"),
+        pytest.param("1.2.3", "write one number", id="two-points"),
+        pytest.param("1,23,456", "write one number", id="indian-grouping"),
     ],
 )
 def test_unreadable_numbers_name_the_fix(text: str, hint: str) -> None:
     with pytest.raises(CellError, match="is not a number") as caught:
-        parse_number(text)
+        read_number(text)
 
     assert hint in caught.value.fix
 
 
 @pytest.mark.parametrize(
-    ("text", "note"),
+    ("text", "repaired", "ambiguous"),
     [
-        pytest.param("1234", None, id="plain-no-note"),
-        pytest.param("-5", None, id="sign-no-note"),
-        pytest.param("$5", "symbols", id="currency-noted"),
-        pytest.param("1.250", "three digits", id="dot-thousands-ambiguity-noted"),
+        pytest.param("1234", False, False, id="plain-no-note"),
+        pytest.param("-5", False, False, id="sign-no-note"),
+        pytest.param("$5", True, False, id="currency-noted"),
+        pytest.param("1.250", False, True, id="dot-thousands-ambiguity-noted"),
+        pytest.param("1,250", True, True, id="comma-thousands-ambiguity-noted"),
+        pytest.param("1,250,000", True, False, id="two-groups-not-ambiguous"),
     ],
 )
-def test_number_notes(text: str, note: str | None) -> None:
-    _, actual = parse_number(text)
+def test_number_notes(text: str, repaired: bool, ambiguous: bool) -> None:
+    reading = read_number(text)
 
-    assert (actual is None) if note is None else (note in str(actual))
+    assert (reading.repaired, reading.ambiguous) == (repaired, ambiguous)
 
 
 @pytest.mark.parametrize(
@@ -130,8 +145,8 @@ def test_dates(text: str, date_format: str | None, expected: date | None) -> Non
     assert parse_date(text, date_format) == expected
 
 
-def test_slash_date_without_format_asks_for_date_format() -> None:
-    with pytest.raises(CellError, match="ISO date") as caught:
+def test_slash_date_alone_asks_for_date_format() -> None:
+    with pytest.raises(CellError, match="could be day/month or month/day") as caught:
         parse_date("03/04/2025")
 
     assert "date_format" in caught.value.fix
@@ -163,6 +178,10 @@ def test_date_not_matching_given_format_is_refused() -> None:
             id="credentials-port",
         ),
         pytest.param("www.amazon.com", "amazon.com", id="www-without-scheme"),
+        pytest.param("ir.acme.co.uk", "acme.co.uk", id="public-suffix-co-uk"),
+        pytest.param("eu.lumengrid.example", "lumengrid.example", id="subdomain"),
+        pytest.param("shop.acme.github.io", "acme.github.io", id="private-suffix"),
+        pytest.param("https://https://wbd.com", "wbd.com", id="doubled-scheme"),
         pytest.param("", None, id="blank"),
     ],
 )
@@ -172,6 +191,14 @@ def test_website_host(text: str, expected: str | None) -> None:
     assert host == expected
 
 
-def test_text_that_is_not_a_website_is_refused() -> None:
-    with pytest.raises(CellError, match="not a website"):
-        host_of("see notes")
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        pytest.param("see notes", "not a website", id="words"),
+        pytest.param("10.0.0.1", "not a website", id="ip-address"),
+        pytest.param("co.uk", "public suffix", id="bare-public-suffix"),
+    ],
+)
+def test_text_that_is_not_a_website_is_refused(text: str, problem: str) -> None:
+    with pytest.raises(CellError, match=problem):
+        read_website(text)

@@ -58,7 +58,7 @@ def test_mapping_file_adds_and_overrides_preset_columns(write_file: WriteFile) -
     mapping = load_mapping_file(path)
 
     assert mapping.name == str(path)
-    assert mapping.columns["account_id"] == ColumnSpec(column="Id")
+    assert mapping.columns["account_id"] == ColumnSpec("Id", normalise="salesforce_id")
     assert mapping.columns["industry"].values == {"technolgy": "technology"}
     assert mapping.columns["annual_revenue"].multiply == Decimal("1000000")
     assert mapping.columns["segment"] == ColumnSpec(column="Segment__c")
@@ -95,11 +95,12 @@ def test_every_problem_is_reported_with_its_line(write_file: WriteFile) -> None:
 
     assert str(caught.value).splitlines() == [
         f"{path}: 3 problems in the mapping:",
-        "  colums (line 2): unknown key; use one of preset, delimiter, own_names, "
-        "columns",
+        "  colums (line 2): unknown key; use one of preset, delimiter, encoding, "
+        "decimal, duplicates, own_names, columns",
         "  columns.annual_revenue.multiply (line 4): must be a non-zero number "
         "such as 1000000, got 'lots'",
-        "  columns.domain.normalise (line 5): must be one of domain, got 'url'",
+        "  columns.domain.normalise (line 5): must be one of domain, "
+        "salesforce_id, got 'url'",
     ]
 
 

@@ -174,7 +174,8 @@ def test_windows_1252_file_is_read_with_a_note(write_file: WriteFile) -> None:
     assert table.column("name").to_pylist() == ["Café Noir"]
     assert report.notes == [
         "encoding: not UTF-8 (first at line 2, byte 0xE9), read as Windows-1252; "
-        "check accented names, or save the file as UTF-8"
+        "it fits better than Mac Roman; check accented names, or set `encoding:` "
+        "in a mapping file"
     ]
 
 

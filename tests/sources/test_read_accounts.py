@@ -27,9 +27,10 @@ ID_AND_NAME = {"account_id": FieldKind.TEXT, "name": FieldKind.TEXT}
 SALESFORCE = (
     "Id,IsDeleted,Name,ParentId,Website,Industry,AnnualRevenue,"
     "NumberOfEmployees,BillingCountry\n"
-    "001A,FALSE,Edge Communications,,http://edgecomm.example,Electronics,"
-    "139000000,1000,US\n"
-    "001B,FALSE,Edge UK,001A,www.edgecomm.example/uk,Electronics,,,GB\n"
+    "001A000001xYzAbIAK,FALSE,Edge Communications,,http://edgecomm.example,"
+    "Electronics,139000000,1000,US\n"
+    "001A000001XyZaB,FALSE,Edge UK,001A000001xYzAb,www.edgecomm.example/uk,"
+    "Electronics,,,GB\n"
 )
 
 HUBSPOT = (
@@ -49,7 +50,7 @@ def test_salesforce_preset_reads_account_export(
 
     assert table.to_pylist() == [
         {
-            "account_id": "001A",
+            "account_id": "001A000001xYzAbIAK",
             "name": "Edge Communications",
             "domain": "edgecomm.example",
             "parent_id": None,
@@ -59,10 +60,10 @@ def test_salesforce_preset_reads_account_export(
             "annual_revenue": 139000000.0,
         },
         {
-            "account_id": "001B",
+            "account_id": "001A000001XyZaBIAV",
             "name": "Edge UK",
             "domain": "edgecomm.example",
-            "parent_id": "001A",
+            "parent_id": "001A000001xYzAbIAK",
             "industry": "Electronics",
             "country": "GB",
             "employees": None,
@@ -70,6 +71,9 @@ def test_salesforce_preset_reads_account_export(
         },
     ]
     assert report.mapped["domain"] == "Website"
+    assert [flag.reason for flag in report.flags] == [
+        "shares its website with row 2; kept as a separate account"
+    ]
 
 
 def test_hubspot_preset_reads_company_export(
@@ -283,12 +287,11 @@ def test_bad_numbers_are_all_listed_with_row_column_and_value(
         read_accounts(path, fields, columns)
 
     assert str(caught.value).splitlines()[:4] == [
-        "rev.csv: 3 cell(s) cannot be read; nothing was imported.",
-        "  row 3, column 'Annual Revenue' (annual_revenue): '< $1M' is not a number",
+        "rev.csv: 2 cell(s) cannot be read; nothing was imported.",
         "  row 4, column 'Annual Revenue' (annual_revenue): '1.2.3' is not a number",
         "  row 3, column 'Employees' (employees): 'lots' is not a number",
+        "Per column: 'Annual Revenue' (annual_revenue) 1, 'Employees' (employees) 1",
     ]
-    assert "bounds such as < $1M are not read yet" in str(caught.value)
 
 
 def test_duplicate_ids_name_the_rows(write_file: WriteFile) -> None:

@@ -1,6 +1,6 @@
 """Reading accounts from CSV, Excel and Parquet files through a column mapping."""
 
-from tierwise.sources.accounts import ImportReport, read_accounts
+from tierwise.sources.accounts import read_accounts
 from tierwise.sources.mapping import (
     PRESETS,
     ColumnMapping,
@@ -8,13 +8,24 @@ from tierwise.sources.mapping import (
     load_mapping_file,
     load_preset,
 )
+from tierwise.sources.money import Currencies
+from tierwise.sources.report import (
+    ImportReport,
+    report_json,
+    report_text,
+    short_report,
+)
 
 __all__ = [
     "PRESETS",
     "ColumnMapping",
     "ColumnSpec",
+    "Currencies",
     "ImportReport",
     "load_mapping_file",
     "load_preset",
     "read_accounts",
+    "report_json",
+    "report_text",
+    "short_report",
 ]

@@ -1,10 +1,13 @@
 """Reading an account file into a typed Arrow table, with an import report.
 
-The steps: open the file (CSV, Excel or Parquet), find each field's column
-through the mapping, skip rows without an ``account_id`` or ``name``, read
-every cell as its field's kind, refuse duplicate ids, and build the table.
-Every cell that cannot be read is collected first and reported in one
-error, so a user fixes a file in one pass; nothing is returned half-read.
+The steps: open the file (CSV, Excel or Parquet) and find its header row,
+find each field's column through the mapping, skip rows that hold no
+account (blank, title, footer and total lines, rows without an
+``account_id`` or ``name``), read every cell as its field's kind, convert
+amounts into the model's currency, merge rows that are one account, and
+build the table. Every cell that cannot be read is collected first and
+reported in one error, so a user fixes a file in one pass; nothing is
+returned half-read.
 
 Row numbers in errors and in the report are the ones a person sees when
 they open the file: for CSV and Excel the header is counted (a header on
@@ -14,9 +17,9 @@ line 1 makes the first account row 2), for Parquet the first record is 1.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -25,16 +28,26 @@ from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.columns import (
     CellProblem,
+    Column,
     Value,
     check_options,
     convert_column,
     shown,
 )
-from tierwise.sources.headers import Match, match_columns
+from tierwise.sources.duplicates import merge_duplicates
+from tierwise.sources.headers import (
+    Match,
+    expected_headers,
+    match_columns,
+    match_optional,
+)
 from tierwise.sources.mapping import ColumnMapping
-from tierwise.sources.tables import Cell, open_table
+from tierwise.sources.money import Currencies, read_currency_code
+from tierwise.sources.report import Flag, ImportReport, Tally
+from tierwise.sources.tables import Cell, GridTable, open_table
+from tierwise.sources.values import CellError
 
-__all__ = ["ARROW_TYPES", "ImportReport", "read_accounts"]
+__all__ = ["ARROW_TYPES", "Currencies", "ImportReport", "read_accounts"]
 
 log = logging.getLogger(__name__)
 
@@ -46,28 +59,18 @@ ARROW_TYPES: dict[FieldKind, pa.DataType] = {
 }
 MAX_LISTED = 20
 
-
-@dataclass
-class ImportReport:
-    """What an import read, used, skipped, could not find, and repaired.
-
-    ``rows_read == rows_used + len(skipped)`` always holds: every row of the
-    file after the header is either in the table or skipped with a reason.
-    """
-
-    source: str
-    rows_read: int
-    rows_used: int
-    skipped: list[tuple[int, str]] = field(default_factory=list)
-    absent_fields: list[str] = field(default_factory=list)
-    mapped: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+# An id column reads as Salesforce ids without being told when every value
+# is an Account id: the key prefix 001 and 15 or 18 letters and digits.
+_ACCOUNT_ID = re.compile(r"001[A-Za-z0-9]{12}(?:[A-Z0-5]{3})?")
+_ID_FIELDS = ("account_id", "parent_id")
 
 
 def read_accounts(
     path: Path,
     fields: Mapping[str, FieldKind],
     mapping: ColumnMapping,
+    *,
+    currencies: Currencies | None = None,
 ) -> tuple[pa.Table, ImportReport]:
     """Read accounts from a CSV, .xlsx or Parquet file through a mapping.
 
@@ -75,6 +78,9 @@ def read_accounts(
     ``account_id`` and ``name``. The table has one column per field the file
     provides, typed by kind (text → string, number → float64, boolean →
     bool, date → date32), in the order of ``fields``; blank cells are null.
+    ``currencies`` holds the model's currency and exchange rates; amounts in
+    other currencies are converted with them, and without them are kept as
+    written and flagged.
 
     Raises:
         SourceError: naming the file, and the rows, columns and values at
@@ -87,42 +93,60 @@ def read_accounts(
     started = time.perf_counter()
     source = path.name
 
-    table = open_table(path, mapping.delimiter)
+    table = open_table(
+        path,
+        mapping.delimiter,
+        encoding=mapping.encoding,
+        header=expected_headers(fields, mapping),
+    )
     matches, header_notes = match_columns(source, table.headers, fields, mapping)
     for name, match in matches.items():
         check_options(name, fields[name], match.spec, mapping.name)
+    currency = (
+        None
+        if "currency" in fields
+        else match_optional(table.headers, "currency", mapping)
+    )
 
-    indices = sorted({match.index for match in matches.values()})
+    indices = sorted({match.index for match in matches.values()} | _index(currency))
     rows, cells = table.take(indices)
-    convert = _Converter(fields, matches, rows, cells)
+    convert = _Converter(fields, matches, mapping, rows, cells, currencies)
 
     everyone = range(len(rows))
     identity = {name: convert(name, everyone) for name in REQUIRED_FIELDS}
     keep, skipped = _rows_to_keep(rows, identity)
+    convert.row_currencies = convert.currency_codes(currency, keep)
 
-    columns: dict[str, pa.Array] = {}
-    for name, kind in fields.items():
+    columns: dict[str, list[Value]] = {}
+    for name in fields:
         if name in identity:
-            values = [identity[name][i] for i in keep]
+            columns[name] = [identity[name][i] for i in keep]
         elif name in matches:
-            values = convert(name, keep)
-        else:
-            continue
-        columns[name] = pa.array(values, type=ARROW_TYPES[kind])
+            columns[name] = convert(name, keep)
 
     _raise_problems(source, convert.problems)
-    _refuse_duplicates(source, [rows[i] for i in keep], identity["account_id"], keep)
-
-    skipped += [(number, "blank row") for number in table.blank_rows]
-    report = ImportReport(
-        source=str(path),
-        rows_read=len(rows) + len(table.blank_rows),
-        rows_used=len(keep),
-        skipped=sorted(skipped),
-        absent_fields=[name for name in fields if name not in matches],
-        mapped={name: match.header for name, match in matches.items()},
-        notes=[*table.notes, *header_notes, *convert.notes],
+    merged = merge_duplicates(
+        source,
+        [rows[i] for i in keep],
+        columns,
+        convert.hosts(keep) if "domain" in columns else None,
+        by_website=mapping.duplicates == "merge",
+        website_column=matches["domain"].header if "domain" in matches else "",
     )
+
+    arrays = {
+        name: pa.array([values[i] for i in merged.keep], type=ARROW_TYPES[fields[name]])
+        for name, values in columns.items()
+    }
+    report = _report(path, table, rows, keep, skipped, merged.skipped, fields)
+    report.mapped = {name: match.header for name, match in matches.items()}
+    report.absent_fields = [name for name in fields if name not in matches]
+    report.notes = [*table.notes, *header_notes, *convert.notes()]
+    report.repairs = convert.tallies()
+    report.flags = sorted(
+        [*convert.flags(), *merged.flags], key=lambda flag: (flag.row, flag.field)
+    )
+    report.merges = merged.merges
 
     log.info(
         "read %s: %d rows, %d used, %d skipped, %d fields in %.2f s",
@@ -130,44 +154,162 @@ def read_accounts(
         report.rows_read,
         report.rows_used,
         len(report.skipped),
-        len(columns),
+        len(arrays),
         time.perf_counter() - started,
     )
-    return pa.table(columns), report
+    return pa.table(arrays), report
+
+
+def _index(match: Match | None) -> set[int]:
+    return set() if match is None else {match.index}
+
+
+def _report(
+    path: Path,
+    table: object,
+    rows: list[int],
+    keep: list[int],
+    skipped: list[tuple[int, str]],
+    merged: list[tuple[int, str]],
+    fields: Mapping[str, FieldKind],
+) -> ImportReport:
+    blank = [(number, "blank row") for number in getattr(table, "blank_rows", [])]
+    layout: list[tuple[int, str]] = []
+    details: dict[str, object] = {}
+    if isinstance(table, GridTable):
+        layout = table.skipped
+        details = {
+            "encoding": table.encoding,
+            "delimiter": table.delimiter,
+            "header_row": table.header_row,
+        }
+    all_skipped = sorted([*skipped, *merged, *blank, *layout])
+    return ImportReport(
+        source=str(path),
+        rows_read=len(rows) + len(blank) + len(layout),
+        rows_used=len(keep) - len(merged),
+        skipped=all_skipped,
+        absent_fields=[],
+        encoding=details.get("encoding"),  # type: ignore[arg-type]
+        delimiter=details.get("delimiter"),  # type: ignore[arg-type]
+        header_row=details.get("header_row"),  # type: ignore[arg-type]
+    )
 
 
 class _Converter:
-    """Converts the mapped columns, gathering every problem and note."""
+    """Converts the mapped columns, gathering every problem, repair and flag."""
 
     def __init__(
         self,
         fields: Mapping[str, FieldKind],
         matches: Mapping[str, Match],
+        mapping: ColumnMapping,
         rows: list[int],
         cells: Mapping[int, list[Cell]],
+        currencies: Currencies | None,
     ) -> None:
         self.fields = fields
         self.matches = matches
+        self.mapping = mapping
         self.rows = rows
         self.cells = cells
+        self.currencies = currencies
         self.problems: list[CellProblem] = []
-        self.notes: list[str] = []
+        self.row_currencies: list[str | None] | None = None
+        self.done: list[Column] = []
+        self.positions: dict[str, Sequence[int]] = {}
 
     def __call__(self, name: str, positions: Sequence[int]) -> list[Value]:
         """The field's values at the given row positions."""
         match = self.matches[name]
-        column = self.cells[match.index]
-        values, notes = convert_column(
-            name,
-            self.fields[name],
-            match.spec,
-            match.header,
-            [self.rows[i] for i in positions],
-            [column[i] for i in positions],
-            self.problems,
+        column_cells = self.cells[match.index]
+        picked = [column_cells[i] for i in positions]
+        spec = match.spec
+        column = Column(
+            field=name,
+            kind=self.fields[name],
+            spec=spec,
+            header=match.header,
+            rows=[self.rows[i] for i in positions],
+            cells=picked,
+            problems=self.problems,
+            decimal=spec.decimal or self.mapping.decimal or ".",
+            decimal_set=(spec.decimal or self.mapping.decimal) is not None,
+            currencies=self.currencies,
+            row_currencies=self._currencies_at(positions),
+            salesforce_ids=_looks_like_salesforce(name, spec.normalise, picked),
         )
-        self.notes.extend(notes)
+        values = convert_column(column)
+        self.done.append(column)
+        self.positions[name] = positions
         return values
+
+    def _currencies_at(self, positions: Sequence[int]) -> list[str | None] | None:
+        if self.row_currencies is None:
+            return None
+        # Row currencies are read for the kept rows, which is what later
+        # columns are converted for.
+        return (
+            self.row_currencies if len(positions) == len(self.row_currencies) else None
+        )
+
+    def currency_codes(
+        self, match: Match | None, keep: list[int]
+    ) -> list[str | None] | None:
+        """Each kept row's currency from the mapped currency column."""
+        if match is None:
+            return None
+        codes: list[str | None] = []
+        for i in keep:
+            cell = self.cells[match.index][i]
+            try:
+                codes.append(read_currency_code(None if cell is None else str(cell)))
+            except CellError as error:
+                self.problems.append(
+                    CellProblem(
+                        self.rows[i],
+                        match.header,
+                        "currency",
+                        shown(cell),
+                        error.problem,
+                        error.fix,
+                    )
+                )
+                codes.append(None)
+        return codes
+
+    def hosts(self, keep: list[int]) -> list[str | None] | None:
+        for column in self.done:
+            if column.field == "domain" and column.hosts is not None:
+                return column.hosts
+        return None
+
+    def notes(self) -> list[str]:
+        lines: list[str] = []
+        for column in self.done:
+            lines += column.log.lines()
+            lines += column.log.notes
+            if column.salesforce_ids:
+                lines.append(
+                    f"{column.field} ({column.header!r}): read as Salesforce "
+                    "Account ids (001…, 15 or 18 characters)"
+                )
+        return lines
+
+    def tallies(self) -> list[Tally]:
+        return [tally for column in self.done for tally in column.log.tallies()]
+
+    def flags(self) -> list[Flag]:
+        return [flag for column in self.done for flag in column.log.flags]
+
+
+def _looks_like_salesforce(name: str, normalise: str | None, cells: list[Cell]) -> bool:
+    if name not in _ID_FIELDS or normalise is not None:
+        return False
+    texts = [cell.strip() for cell in cells if isinstance(cell, str) and cell.strip()]
+    if not texts or len(texts) != sum(cell is not None for cell in cells):
+        return False
+    return all(_ACCOUNT_ID.fullmatch(text) for text in texts)
 
 
 def _rows_to_keep(
@@ -194,39 +336,17 @@ def _raise_problems(source: str, problems: list[CellProblem]) -> None:
     if count > MAX_LISTED:
         lines.append(f"  … and {count - MAX_LISTED} more")
 
+    per_column: dict[str, int] = {}
+    for problem in problems:
+        key = f"{problem.header!r} ({problem.field})"
+        per_column[key] = per_column.get(key, 0) + 1
+    if len(problems) > 1:
+        lines.append(
+            "Per column: "
+            + ", ".join(f"{key} {number}" for key, number in per_column.items())
+        )
+
     fixes = dict.fromkeys(f"{problem.field}: {problem.fix}" for problem in problems)
     lines.append("To fix:")
     lines += [f"  {fix}" for fix in fixes]
-    raise SourceError("\n".join(lines))
-
-
-# Ids are compared exactly as written. A Salesforce id exported in its
-# 15-character form and in its 18-character form is not recognised as one
-# record yet: both rows are imported as two accounts.
-def _refuse_duplicates(
-    source: str, kept_rows: list[int], ids: list[Value], keep: list[int]
-) -> None:
-    rows_by_id: dict[Value, list[int]] = {}
-    for number, i in zip(kept_rows, keep, strict=True):
-        rows_by_id.setdefault(ids[i], []).append(number)
-    repeated = {
-        value: numbers for value, numbers in rows_by_id.items() if len(numbers) > 1
-    }
-    if not repeated:
-        return
-
-    lines = [
-        f"{source}: {len(repeated)} account_id value(s) appear on more than one "
-        "row; nothing was imported."
-    ]
-    for value, numbers in list(repeated.items())[:MAX_LISTED]:
-        listed = ", ".join(str(number) for number in numbers[:MAX_LISTED])
-        more = " …" if len(numbers) > MAX_LISTED else ""
-        lines.append(f"  {shown(value)}: rows {listed}{more}")
-    if len(repeated) > MAX_LISTED:
-        lines.append(f"  … and {len(repeated) - MAX_LISTED} more ids")
-    lines.append(
-        "Fix: remove or merge the repeated rows, or map account_id to a column "
-        "whose values are unique"
-    )
     raise SourceError("\n".join(lines))

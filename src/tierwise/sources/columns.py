@@ -1,42 +1,45 @@
 """Turning one file column into one field's values, by the field's kind.
 
-A converter reads every cell of a column, keeps the values, and collects
-instead of raising: each unreadable cell becomes a :class:`CellProblem`, so
-one error can list all of them, and each repair or guess is counted in a
-:class:`NoteCounter` with its first example for the import report.
+A converter reads every cell of a column and collects instead of raising:
+each unreadable cell becomes a :class:`CellProblem`, so one error can list
+all of them; each repair is tallied with its first example, and each cell
+a person should check becomes a :class:`~tierwise.sources.report.Flag`.
+Some decisions need the whole column (the order of day and month, whether
+``1,250`` is shown to group thousands by its neighbours), so a converter
+sees the column at once, never one cell without the others.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import math
-import re
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from tierwise.errors import SourceError
 from tierwise.model.fields import FieldKind
+from tierwise.sources.dates import read_date_column
+from tierwise.sources.domains import DOUBLED_SCHEME, REDUCED, SUBDOMAIN, read_website
+from tierwise.sources.encodings import looks_mis_decoded
 from tierwise.sources.mapping import ColumnSpec
+from tierwise.sources.money import Currencies
+from tierwise.sources.report import Flag, Tally
+from tierwise.sources.salesforce_ids import is_valid_18, to_18
 from tierwise.sources.tables import Cell
 from tierwise.sources.values import (
-    AMBIGUOUS_FORM,
     BOOLEAN_FALSE,
     BOOLEAN_TRUE,
-    HOST_ONLY,
-    TRIMMED,
     CellError,
-    host_of,
     parse_boolean,
-    parse_date,
-    parse_number,
     trim,
 )
 
 __all__ = [
     "CellProblem",
-    "NoteCounter",
+    "Column",
+    "ColumnLog",
     "Value",
     "check_options",
     "convert_column",
@@ -48,19 +51,28 @@ log = logging.getLogger(__name__)
 
 Value = str | float | bool | date | None
 
-_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
 REWRITTEN = "rewritten by the mapping's `values:`"
-NAN_BLANK = "NaN (not a number) read as blank"
+MISSING_TOKEN = "read as missing (the column's `missing_values:`)"
+TRIMMED = "spaces around the value removed"
+SALESFORCE_18 = "15-character Salesforce ids given their 18-character form"
+MOJIBAKE = "looks decoded twice (mojibake); kept as written"
+EXCEL_ERROR = "an Excel error value, not data; kept as written"
+EXCEL_ERRORS = frozenset(
+    ("#N/A", "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NULL!")
+)
 
 # Which mapping options make sense for which kind of field.
 OPTION_KINDS = {
-    "multiply": FieldKind.NUMBER,
-    "values": FieldKind.TEXT,
-    "normalise": FieldKind.TEXT,
-    "date_format": FieldKind.DATE,
-    "true_values": FieldKind.BOOLEAN,
-    "false_values": FieldKind.BOOLEAN,
+    "multiply": (FieldKind.NUMBER,),
+    "values": (FieldKind.TEXT,),
+    "normalise": (FieldKind.TEXT,),
+    "date_format": (FieldKind.DATE,),
+    "true_values": (FieldKind.BOOLEAN,),
+    "false_values": (FieldKind.BOOLEAN,),
+    "decimal": (FieldKind.NUMBER,),
+    "range_rule": (FieldKind.NUMBER,),
+    "currency": (FieldKind.NUMBER,),
+    "missing_values": tuple(FieldKind),
 }
 
 
@@ -82,27 +94,82 @@ class CellProblem:
         )
 
 
-class NoteCounter:
-    """Counts repairs per kind of repair, keeping the first example of each."""
+class ColumnLog:
+    """Tallies repairs per kind with a first example, and gathers flags."""
 
     def __init__(self, field: str, header: str) -> None:
         self.field = field
         self.header = header
         self.counts: dict[str, int] = {}
         self.examples: dict[str, str] = {}
+        self.flags: list[Flag] = []
+        self.notes: list[str] = []
 
-    def add(self, category: str, row: int, before: Cell, after: Value) -> None:
-        if category not in self.counts:
-            self.counts[category] = 0
-            self.examples[category] = f"row {row}: {shown(before)} → {shown(after)}"
-        self.counts[category] += 1
+    def repaired(self, what: str, row: int, before: object, after: object) -> None:
+        if what not in self.counts:
+            self.counts[what] = 0
+            self.examples[what] = f"row {row}: {shown(before)} → {shown(after)}"
+        self.counts[what] += 1
+
+    def flag(
+        self, row: int, before: Cell, after: str, reason: str, problem: bool = True
+    ) -> None:
+        value = before if isinstance(before, str) else text_of(before) or ""
+        self.flags.append(
+            Flag(row, self.field, self.header, value, after, reason, problem)
+        )
+
+    def tallies(self) -> list[Tally]:
+        return [
+            Tally(self.field, self.header, what, count, self.examples[what])
+            for what, count in self.counts.items()
+        ]
 
     def lines(self) -> list[str]:
         return [
-            f"{self.field} ({self.header!r}): {count} value(s) {category}, "
-            f"e.g. {self.examples[category]}"
-            for category, count in self.counts.items()
+            f"{tally.field} ({tally.column!r}): {tally.count} value(s) {tally.what}, "
+            f"e.g. {tally.example}"
+            for tally in self.tallies()
         ]
+
+
+@dataclass
+class Column:
+    """What a converter is given: one field's cells and its settings."""
+
+    field: str
+    kind: FieldKind
+    spec: ColumnSpec
+    header: str
+    rows: Sequence[int]
+    cells: Sequence[Cell]
+    problems: list[CellProblem]
+    decimal: str = "."
+    decimal_set: bool = False
+    currencies: Currencies | None = None
+    row_currencies: Sequence[str | None] | None = None
+    salesforce_ids: bool = False
+    log: ColumnLog = dataclasses.field(init=False)
+    hosts: list[str | None] | None = None
+
+    def __post_init__(self) -> None:
+        self.log = ColumnLog(self.field, self.header)
+
+    def problem(self, i: int, error: CellError) -> None:
+        self.problems.append(
+            CellProblem(
+                self.rows[i],
+                self.header,
+                self.field,
+                shown(self.cells[i]),
+                error.problem,
+                error.fix,
+            )
+        )
+
+    def is_missing(self, text: str) -> bool:
+        tokens = self.spec.missing_values
+        return tokens is not None and text.casefold() in {t.casefold() for t in tokens}
 
 
 def check_options(field: str, kind: FieldKind, spec: ColumnSpec, mapping: str) -> None:
@@ -118,44 +185,43 @@ def check_options(field: str, kind: FieldKind, spec: ColumnSpec, mapping: str) -
         "date_format": spec.date_format is not None,
         "true_values": spec.true_values is not None,
         "false_values": spec.false_values is not None,
+        "decimal": spec.decimal is not None,
+        "range_rule": spec.range_rule is not None,
+        "currency": spec.currency is not None,
+        "missing_values": spec.missing_values is not None,
     }
     for option, is_used in used.items():
-        if is_used and OPTION_KINDS[option] != kind:
+        if is_used and kind not in OPTION_KINDS[option]:
+            kinds = " or ".join(str(kind) for kind in OPTION_KINDS[option])
             raise SourceError(
                 f"mapping {mapping}: {field} is a {kind} field, but `{option}:` "
-                f"applies only to {OPTION_KINDS[option]} fields; remove it from "
-                f"the column's options"
+                f"applies only to {kinds} fields; remove it from the column's options"
             )
 
 
-def convert_column(
-    field: str,
-    kind: FieldKind,
-    spec: ColumnSpec,
-    header: str,
-    rows: list[int],
-    cells: list[Cell],
-    problems: list[CellProblem],
-) -> tuple[list[Value], list[str]]:
+def convert_column(column: Column) -> list[Value]:
     """Read every cell of a column as the field's kind.
 
-    Unreadable cells are appended to ``problems`` and become ``None``.
-    Returns the values and the report notes for this column.
+    Unreadable cells are appended to ``column.problems`` and become ``None``;
+    repairs and flags go to ``column.log``.
     """
-    notes = NoteCounter(field, header)
-    reader = _READERS[kind]
+    if column.kind == FieldKind.NUMBER:
+        from tierwise.sources.number_column import read_number_column
 
+        return list(read_number_column(column))
+    if column.kind == FieldKind.DATE:
+        return list(_read_dates(column))
+
+    reader = _read_text if column.kind == FieldKind.TEXT else _read_boolean
     values: list[Value] = []
-    for row, cell in zip(rows, cells, strict=True):
+    for i, cell in enumerate(column.cells):
         try:
-            value = reader(cell, spec, notes, row)
+            value = reader(column, i, cell)
         except CellError as error:
-            problems.append(
-                CellProblem(row, header, field, shown(cell), error.problem, error.fix)
-            )
+            column.problem(i, error)
             value = None
         values.append(value)
-    return values, notes.lines()
+    return values
 
 
 def text_of(cell: Cell) -> str | None:
@@ -179,112 +245,8 @@ def shown(value: object) -> str:
     return text if len(text) <= 60 else f"{text[:57]}…"
 
 
-def _read_text(cell: Cell, spec: ColumnSpec, notes: NoteCounter, row: int) -> Value:
-    raw = cell if type(cell) is str else text_of(_checked(cell))
-    if raw is None:
-        return None
-
-    # A line break inside a quoted CSV value reads the same from LF, CRLF
-    # and CR files.
-    if "\r" in raw:
-        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text = trim(raw)
-    if text != raw and text:
-        notes.add(TRIMMED, row, raw, text)
-
-    if text and text.casefold() in spec.values:
-        rewritten = spec.values[text.casefold()]
-        notes.add(REWRITTEN, row, text, rewritten or None)
-        text = rewritten
-
-    if not text:
-        return None
-    if spec.normalise == "domain":
-        host, note = host_of(text)
-        if note:
-            notes.add(HOST_ONLY, row, text, host)
-        return host
-    return text
-
-
-def _read_number(cell: Cell, spec: ColumnSpec, notes: NoteCounter, row: int) -> Value:
-    # Most cells are plain numbers. Python reads a decimal string to the
-    # nearest float directly, exactly as it would through Decimal, so only
-    # multiplication needs the Decimal path.
-    if (
-        type(cell) is str
-        and spec.multiply is None
-        and _PLAIN_NUMBER.fullmatch(cell)
-        and not AMBIGUOUS_FORM.fullmatch(cell)
-    ):
-        return float(cell)
-
-    cell = _checked(cell)
-    if cell is None:
-        return None
-    if isinstance(cell, bool | date | time):
-        raise CellError("is not a number", "map a number column to this field")
-
-    if isinstance(cell, float) and math.isnan(cell):
-        notes.add(NAN_BLANK, row, cell, None)
-        return None
-    if isinstance(cell, int | float | Decimal):
-        number: Decimal | None = (
-            Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
-        )
-    else:
-        number, note = parse_number(cell)
-        if number is None:
-            return None
-        if note:
-            notes.add(note, row, cell, float(number))
-
-    if number is None or not number.is_finite():
-        raise CellError("is not a finite number", "correct the cell or clear it")
-    if spec.multiply is not None:
-        number *= spec.multiply
-
-    result = float(number)
-    if math.isinf(result):
-        raise CellError("is too large to score", "correct the cell or clear it")
-    return result
-
-
-def _read_boolean(cell: Cell, spec: ColumnSpec, notes: NoteCounter, row: int) -> Value:
-    cell = _checked(cell)
-    if cell is None or isinstance(cell, bool):
-        return cell
-    if isinstance(cell, int | float | Decimal) and cell in (0, 1):
-        return cell == 1
-    if not isinstance(cell, str):
-        raise CellError("is not a yes/no value", "map a yes/no column to this field")
-
-    return parse_boolean(
-        cell,
-        spec.true_values if spec.true_values is not None else BOOLEAN_TRUE,
-        spec.false_values if spec.false_values is not None else BOOLEAN_FALSE,
-    )
-
-
-def _read_date(cell: Cell, spec: ColumnSpec, notes: NoteCounter, row: int) -> Value:
-    cell = _checked(cell)
-    if cell is None:
-        return None
-    if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date):
-        return cell
-    if not isinstance(cell, str):
-        raise CellError(
-            "is not a date",
-            "format the column as dates in the spreadsheet, or write them as "
-            "YYYY-MM-DD",
-        )
-    return parse_date(cell, spec.date_format)
-
-
-def _checked(cell: Cell) -> Cell:
-    # Parquet can hold lists, structs and bytes, which no field accepts.
+def checked(cell: Cell) -> Cell:
+    """The cell, or a CellError for lists, structs and bytes (from Parquet)."""
     if isinstance(cell, str | int | float | Decimal | date | time) or cell is None:
         return cell
     raise CellError(
@@ -293,11 +255,141 @@ def _checked(cell: Cell) -> Cell:
     )
 
 
-_Reader = Callable[[Cell, ColumnSpec, NoteCounter, int], Value]
+def _read_text(column: Column, i: int, cell: Cell) -> Value:
+    raw = cell if type(cell) is str else text_of(checked(cell))
+    if raw is None:
+        return None
+    row, spec, notes = column.rows[i], column.spec, column.log
 
-_READERS: dict[FieldKind, _Reader] = {
-    FieldKind.TEXT: _read_text,
-    FieldKind.NUMBER: _read_number,
-    FieldKind.BOOLEAN: _read_boolean,
-    FieldKind.DATE: _read_date,
-}
+    # A line break inside a quoted CSV value reads the same from LF, CRLF
+    # and CR files.
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = trim(raw)
+    if text != raw and text:
+        notes.repaired(TRIMMED, row, raw, text)
+    if text and column.is_missing(text):
+        notes.repaired(MISSING_TOKEN, row, text, None)
+        return None
+
+    if text and text.casefold() in spec.values:
+        rewritten = spec.values[text.casefold()]
+        notes.repaired(REWRITTEN, row, text, rewritten or None)
+        text = rewritten
+    if not text:
+        return None
+
+    if spec.normalise == "domain":
+        return _website(column, i, text)
+    if spec.normalise == "salesforce_id" or column.salesforce_ids:
+        return _salesforce_id(column, i, text)
+
+    if text in EXCEL_ERRORS:
+        notes.flag(row, text, repr(text), EXCEL_ERROR)
+    else:
+        repaired = looks_mis_decoded(text)
+        if repaired is not None:
+            notes.flag(row, text, f"{text!r} (perhaps {repaired!r})", MOJIBAKE)
+    return text
+
+
+def _website(column: Column, i: int, text: str) -> str | None:
+    site = read_website(text)
+    if column.hosts is None:
+        column.hosts = [None] * len(column.cells)
+    if site is None:
+        return None
+
+    row = column.rows[i]
+    column.hosts[i] = site.host
+    if site.doubled_scheme:
+        column.log.repaired(DOUBLED_SCHEME, row, text, site.domain)
+    if site.subdomain:
+        column.log.flag(row, text, repr(site.domain), SUBDOMAIN, problem=False)
+    elif site.domain != text:
+        column.log.repaired(REDUCED, row, text, site.domain)
+    return site.domain
+
+
+def _salesforce_id(column: Column, i: int, text: str) -> str:
+    if len(text) == 18 and not is_valid_18(text):
+        raise CellError(
+            "is not a valid 18-character Salesforce id: its last three "
+            "characters do not match the first fifteen (was its case changed?)",
+            "export the ids again from Salesforce; never change their case",
+        )
+    try:
+        full = to_18(text)
+    except ValueError:
+        raise CellError(
+            "is not a Salesforce id (15 or 18 letters and digits)",
+            "map the record id column (Id), or remove `normalise: salesforce_id`",
+        ) from None
+    if full != text:
+        column.log.repaired(SALESFORCE_18, column.rows[i], text, full)
+    return full
+
+
+def _read_boolean(column: Column, i: int, cell: Cell) -> Value:
+    cell = checked(cell)
+    if cell is None or isinstance(cell, bool):
+        return cell
+    if isinstance(cell, int | float | Decimal) and cell in (0, 1):
+        return cell == 1
+    if not isinstance(cell, str):
+        raise CellError("is not a yes/no value", "map a yes/no column to this field")
+    if column.is_missing(trim(cell)):
+        return None
+
+    spec = column.spec
+    return parse_boolean(
+        cell,
+        spec.true_values if spec.true_values is not None else BOOLEAN_TRUE,
+        spec.false_values if spec.false_values is not None else BOOLEAN_FALSE,
+    )
+
+
+def _read_dates(column: Column) -> list[date | None]:
+    values: list[date | None] = [None] * len(column.cells)
+    texts: list[str | None] = []
+    positions: list[int] = []
+    for i, cell in enumerate(column.cells):
+        try:
+            cell = checked(cell)
+        except CellError as error:
+            column.problem(i, error)
+            continue
+        if isinstance(cell, datetime):
+            values[i] = cell.date()
+        elif isinstance(cell, date):
+            values[i] = cell
+        elif isinstance(cell, str):
+            if not column.is_missing(trim(cell)):
+                texts.append(cell)
+                positions.append(i)
+        elif cell is not None:
+            column.problem(
+                i,
+                CellError(
+                    "is not a date",
+                    "format the column as dates in the spreadsheet, or write "
+                    "them as YYYY-MM-DD",
+                ),
+            )
+
+    rows = [column.rows[i] for i in positions]
+    dates = read_date_column(texts, rows, column.spec.date_format)
+    for at, i in enumerate(positions):
+        values[i] = dates.values[at]
+        if at in dates.problems:
+            column.problem(i, dates.problems[at])
+
+    if dates.order is not None and dates.decided_by is not None:
+        row, text = dates.decided_by
+        order = "day/month/year" if dates.order == "day" else "month/day/year"
+        column.log.notes.append(
+            f"{column.field} ({column.header!r}): dates read as {order} for the "
+            f"whole column, as row {row} ({text!r}) shows; "
+            f"{dates.either_way} value(s) could be read either way and follow it"
+        )
+    return values

@@ -1,16 +1,19 @@
 """Reading a CSV file into rows of text, with its encoding and delimiter.
 
-The file is decoded as UTF-8 (a byte-order mark is dropped), or as
-Windows-1252 when it is not UTF-8, which is what Excel on Windows writes for
-"CSV (Comma delimited)". Python's ``csv`` module parses it with
-``newline=''``, so a line break inside quotes stays in its value and LF, CRLF
-and CR files read the same.
+The bytes are decoded as :mod:`tierwise.sources.encodings` describes (a set
+``encoding:``, a byte-order mark, UTF-8, else the better fitting of
+Windows-1252 and Mac Roman). Python's ``csv`` module parses the text with
+``newline=''``, so a line break inside quotes stays in its value and LF,
+CRLF and CR-only files read the same.
 
-When no delimiter is given, each of ``, ; tab |`` is tried on the first rows
-and the one that gives the header's field count on every one of them wins.
-Counting which character occurs most is not enough: European exports use
-``;`` and keep commas inside values. A row whose field count differs from the
-header's is an error naming the row; it is never padded or shifted.
+When no delimiter is given, each of ``, ; tab |`` is tried on the first
+rows, and the one that gives the most rows one common field count (of two
+or more) wins. Counting which character occurs most is not enough:
+European exports use ``;`` and keep commas inside values. The header is
+found by its names (:mod:`tierwise.sources.layout`), title, footer and total
+lines are skipped with their reasons, and any other row whose field count
+differs from the header's is an error naming the row; it is never padded
+or shifted.
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections import Counter
 from itertools import islice
 from pathlib import Path
 from typing import cast
 
 from tierwise.errors import SourceError
+from tierwise.sources.encodings import decode
+from tierwise.sources.headers import header_key
+from tierwise.sources.layout import TITLE, HeaderHint, find_header, split_footer
 from tierwise.sources.tables import GridTable, Rows, drop_blank_rows, is_blank
 
 __all__ = ["DELIMITERS", "read_csv"]
@@ -34,14 +41,21 @@ SAMPLE_ROWS = 200
 MAX_LISTED = 20
 
 
-def read_csv(path: Path, delimiter: str | None = None) -> GridTable:
-    """Read a CSV file's header and rows; ``delimiter=None`` guesses it.
+def read_csv(
+    path: Path,
+    delimiter: str | None = None,
+    *,
+    encoding: str | None = None,
+    header: HeaderHint | None = None,
+) -> GridTable:
+    """Read a CSV file's header and rows; ``None`` settings are guessed.
 
     Raises:
         SourceError: for an undecodable file, broken quoting, or rows whose
             field count differs from the header's.
     """
-    text, notes = _decode(path)
+    decoded = decode(path.read_bytes(), path.name, encoding)
+    text, notes = decoded.text, list(decoded.notes)
 
     if delimiter is None:
         delimiter = _guess_delimiter(text)
@@ -52,61 +66,45 @@ def read_csv(path: Path, delimiter: str | None = None) -> GridTable:
             )
 
     records = _parse(path, text, delimiter)
-    header_at = next(
-        (i for i, fields in enumerate(records) if not _blank_record(fields)), None
-    )
+    header_at = find_header(records, header, header_key)
     if header_at is None:
         raise SourceError(f"{path.name}: the file is empty; there is no header row")
 
     headers = records[header_at]
+    titles = [
+        (number, TITLE)
+        for number, fields in enumerate(records[:header_at], start=1)
+        if not _blank_record(fields)
+    ]
     # Text fields are cells as they stand; one cast avoids copying each row.
     numbered = enumerate(records[header_at + 1 :], start=header_at + 2)
-    rows = cast(Rows, list(numbered))
+    rows, footer = split_footer(cast(Rows, list(numbered)), len(headers))
     rows, blank_rows = drop_blank_rows(rows)
     _check_widths(path, rows, len(headers), delimiter)
-    return GridTable(headers, rows, blank_rows, notes)
-
-
-def _decode(path: Path) -> tuple[str, list[str]]:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as error:
-        where = f"line {_line_at(data, error.start)}, byte 0x{data[error.start]:02X}"
-
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise SourceError(
-            f"{path.name}: the file is neither UTF-8 nor Windows-1252 (first "
-            f"unreadable byte at {where}); nothing was imported. Save it as "
-            'UTF-8 (in Excel: "CSV UTF-8") and import it again'
-        ) from None
-
-    note = (
-        f"encoding: not UTF-8 (first at {where}), read as Windows-1252; "
-        "check accented names, or save the file as UTF-8"
+    if titles:
+        notes.append(f"header: found on row {header_at + 1}, below a title block")
+    return GridTable(
+        headers,
+        rows,
+        blank_rows,
+        notes,
+        skipped=titles + footer,
+        encoding=decoded.encoding,
+        delimiter=delimiter,
+        header_row=header_at + 1,
     )
-    return text, [note]
-
-
-def _line_at(data: bytes, offset: int) -> int:
-    before = data[:offset]
-    breaks = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n")
-    return breaks + 1
 
 
 def _guess_delimiter(text: str) -> str:
-    best, best_score = ",", (False, 0, 0)
+    best, best_score = ",", (0, 0)
     for candidate in DELIMITERS:
-        counts = _sample_widths(text, candidate)
-        if len(counts) < 1 or counts[0] < 2:
+        widths = _sample_widths(text, candidate)
+        if not widths:
             continue
 
-        header, rows = counts[0], counts[1:]
-        matching = sum(count == header for count in rows)
-        score = (matching == len(rows), matching, header)
-        if score > best_score:
+        width, count = Counter(widths).most_common(1)[0]
+        score = (count, width)
+        if width >= 2 and score > best_score:
             best, best_score = candidate, score
     return best
 
@@ -135,9 +133,6 @@ def _parse(path: Path, text: str, delimiter: str) -> list[list[str]]:
 
 
 def _check_widths(path: Path, rows: Rows, width: int, delimiter: str) -> None:
-    # Report exports with a title block above the header or total and footer
-    # lines below the data stop here as uneven rows: finding the header by its
-    # names and skipping footers with a reason is not done yet.
     uneven = [(number, len(cells)) for number, cells in rows if len(cells) != width]
     if not uneven:
         return
@@ -156,8 +151,8 @@ def _check_widths(path: Path, rows: Rows, width: int, delimiter: str) -> None:
                 "was imported:",
                 *listed,
                 "Fix: put double quotes around values that contain the "
-                "delimiter, remove title or total lines, or set `delimiter:` "
-                "in a mapping file if the delimiter is wrong",
+                "delimiter, or set `delimiter:` in a mapping file if the "
+                "delimiter is wrong",
             ]
         )
     )

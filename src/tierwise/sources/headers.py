@@ -17,10 +17,18 @@ from dataclasses import dataclass
 
 from tierwise.errors import SourceError
 from tierwise.model.fields import CANONICAL_FIELDS, REQUIRED_FIELDS, FieldKind
+from tierwise.sources.layout import HeaderHint
 from tierwise.sources.mapping import PRESETS, ColumnMapping, ColumnSpec
 from tierwise.sources.values import trim
 
-__all__ = ["Match", "clean_header", "header_key", "match_columns"]
+__all__ = [
+    "Match",
+    "clean_header",
+    "expected_headers",
+    "header_key",
+    "match_columns",
+    "match_optional",
+]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +57,39 @@ def clean_header(text: str) -> str:
 def header_key(text: str) -> str:
     """What headers are compared by: cleaned and case-folded."""
     return clean_header(text).casefold()
+
+
+def expected_headers(
+    fields: Mapping[str, FieldKind], mapping: ColumnMapping
+) -> HeaderHint:
+    """The header keys the mapping looks for, to find the header row by."""
+    required: list[str] = []
+    wanted: list[str] = []
+    for field in [*fields, "currency"]:
+        spec = _spec_for(field, mapping)
+        if spec is None:
+            continue
+        wanted.append(header_key(spec.column))
+        if field in REQUIRED_FIELDS:
+            required.append(header_key(spec.column))
+    return HeaderHint(required, wanted)
+
+
+def match_optional(
+    headers: list[str], field: str, mapping: ColumnMapping
+) -> Match | None:
+    """The column of a field the model does not read (such as ``currency``)."""
+    spec = _spec_for(field, mapping)
+    if spec is None:
+        return None
+    found = [
+        i
+        for i, header in enumerate(headers)
+        if header_key(header) == header_key(spec.column)
+    ]
+    if len(found) != 1:
+        return None
+    return Match(found[0], clean_header(headers[found[0]]), spec)
 
 
 def match_columns(
@@ -146,7 +187,7 @@ def _notes(
                 f"did you mean {close[0]!r}?"
             )
 
-    known = [*CANONICAL_FIELDS, *fields]
+    known = [*CANONICAL_FIELDS, *fields, "currency"]
     for field in mapping.columns:
         if field not in known:
             guess = difflib.get_close_matches(field, known, n=1)

@@ -6,6 +6,9 @@ adds to and overrides that preset's columns. The file format is::
 
     preset: salesforce          # optional base preset
     delimiter: ";"              # optional, CSV only; guessed when left out
+    encoding: windows-1252      # optional, CSV only; guessed when left out
+    decimal: ","                # optional: the decimal mark of every number
+    duplicates: merge           # or keep: rows sharing a website stay apart
     columns:
       account_id: Account ID    # field: header
       annual_revenue:           # or field: {column: header, options...}
@@ -17,7 +20,9 @@ Every problem in a mapping file is reported at once, with its line.
 
 from __future__ import annotations
 
+import codecs
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -30,8 +35,11 @@ from tierwise.errors import SourceError
 from tierwise.model.fields import CANONICAL_FIELDS
 
 __all__ = [
+    "DECIMAL_MARKS",
+    "DUPLICATES",
     "NORMALISERS",
     "PRESETS",
+    "RANGE_RULES",
     "ColumnMapping",
     "ColumnSpec",
     "load_mapping_file",
@@ -41,8 +49,19 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PRESETS = ("salesforce", "hubspot", "generic")
-NORMALISERS = ("domain",)
-TOP_KEYS = ("preset", "delimiter", "own_names", "columns")
+NORMALISERS = ("domain", "salesforce_id")
+RANGE_RULES = ("lower", "midpoint", "upper")
+DUPLICATES = ("merge", "keep")
+DECIMAL_MARKS = (".", ",")
+TOP_KEYS = (
+    "preset",
+    "delimiter",
+    "encoding",
+    "decimal",
+    "duplicates",
+    "own_names",
+    "columns",
+)
 SPEC_KEYS = (
     "column",
     "multiply",
@@ -51,7 +70,12 @@ SPEC_KEYS = (
     "true_values",
     "false_values",
     "normalise",
+    "decimal",
+    "range_rule",
+    "missing_values",
+    "currency",
 )
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 _QUOTES_AND_BREAKS = "\"'\r\n"
 
 
@@ -66,6 +90,10 @@ class ColumnSpec:
     true_values: tuple[str, ...] | None = None
     false_values: tuple[str, ...] | None = None
     normalise: str | None = None
+    decimal: str | None = None
+    range_rule: str | None = None
+    missing_values: tuple[str, ...] | None = None
+    currency: str | None = None
 
     def __post_init__(self) -> None:
         if not self.column.strip():
@@ -81,6 +109,13 @@ class ColumnSpec:
             raise ValueError(
                 f"ColumnSpec.normalise must be one of {allowed}, got {self.normalise!r}"
             )
+        _check_choice("ColumnSpec.decimal", self.decimal, DECIMAL_MARKS)
+        _check_choice("ColumnSpec.range_rule", self.range_rule, RANGE_RULES)
+        if self.currency is not None and not _CURRENCY_CODE.fullmatch(self.currency):
+            raise ValueError(
+                "ColumnSpec.currency must be a three-letter code such as USD, "
+                f"got {self.currency!r}"
+            )
 
         # Rewrites match without regard to case, so keys are stored folded.
         # A plain dict (not a read-only proxy) keeps specs copyable and
@@ -95,13 +130,20 @@ class ColumnMapping:
 
     With ``own_names``, a field the model reads that has no spec here is
     looked up under a header equal to its own name (the generic preset).
-    ``delimiter`` fixes a CSV file's delimiter instead of guessing it.
+    ``delimiter`` and ``encoding`` fix a CSV file's delimiter and encoding
+    instead of guessing them; ``decimal`` is the decimal mark of every
+    number column without its own; ``duplicates`` says whether rows that
+    share a website are merged into one account (``merge``) or kept apart
+    and listed (``keep``).
     """
 
     name: str
     columns: Mapping[str, ColumnSpec] = field(hash=False)
     own_names: bool = False
     delimiter: str | None = None
+    encoding: str | None = None
+    decimal: str | None = None
+    duplicates: str = "merge"
 
     def __post_init__(self) -> None:
         delimiter = self.delimiter
@@ -112,7 +154,25 @@ class ColumnMapping:
                 "ColumnMapping.delimiter must be one character other than a "
                 f"quote or line break, got {delimiter!r}"
             )
+        _check_choice("ColumnMapping.decimal", self.decimal, DECIMAL_MARKS)
+        _check_choice("ColumnMapping.duplicates", self.duplicates, DUPLICATES)
+        if self.encoding is not None and _codec(self.encoding) is None:
+            raise ValueError(
+                f"ColumnMapping.encoding must be a codec name, got {self.encoding!r}"
+            )
         object.__setattr__(self, "columns", dict(self.columns))
+
+
+def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 def load_preset(name: str) -> ColumnMapping:
@@ -196,11 +256,22 @@ class _Reader:
         columns = dict(base.columns) if base else {}
         own_names = base.own_names if base else False
         delimiter = base.delimiter if base else None
+        encoding = base.encoding if base else None
+        decimal = base.decimal if base else None
+        duplicates = base.duplicates if base else "merge"
 
         if "own_names" in top:
             own_names = self.flag(top["own_names"], "own_names")
         if "delimiter" in top:
             delimiter = self.delimiter(top["delimiter"])
+        if "encoding" in top:
+            encoding = self.encoding(top["encoding"])
+        if "decimal" in top:
+            decimal = self.choice(top["decimal"], "decimal", DECIMAL_MARKS)
+        if "duplicates" in top:
+            duplicates = (
+                self.choice(top["duplicates"], "duplicates", DUPLICATES) or duplicates
+            )
         if "columns" in top:
             self.columns(top["columns"], columns)
 
@@ -209,7 +280,15 @@ class _Reader:
             # them lets a reader of the mapping see every column it takes.
             own = {name: ColumnSpec(column=name) for name in CANONICAL_FIELDS}
             columns = {**own, **columns}
-        return ColumnMapping(name, columns, own_names=own_names, delimiter=delimiter)
+        return ColumnMapping(
+            name,
+            columns,
+            own_names=own_names,
+            delimiter=delimiter,
+            encoding=encoding,
+            decimal=decimal,
+            duplicates=duplicates,
+        )
 
     def keys(
         self, node: yaml.MappingNode, where: str, allowed: tuple[str, ...]
@@ -295,6 +374,14 @@ class _Reader:
         normalise = self.choice(
             options.get("normalise"), f"{path}.normalise", NORMALISERS
         )
+        decimal = self.choice(options.get("decimal"), f"{path}.decimal", DECIMAL_MARKS)
+        range_rule = self.choice(
+            options.get("range_rule"), f"{path}.range_rule", RANGE_RULES
+        )
+        missing_values = self.tokens(
+            options.get("missing_values"), f"{path}.missing_values", empty_ok=True
+        )
+        currency = self.currency(options.get("currency"), f"{path}.currency")
 
         if not header:
             return None
@@ -306,6 +393,10 @@ class _Reader:
             true_values=true_values,
             false_values=false_values,
             normalise=normalise,
+            decimal=decimal,
+            range_rule=range_rule,
+            missing_values=missing_values,
+            currency=currency,
         )
 
     def text(self, node: yaml.Node, path: str) -> str | None:
@@ -382,10 +473,36 @@ class _Reader:
             return None
         return value
 
-    def tokens(self, node: yaml.Node | None, path: str) -> tuple[str, ...] | None:
+    def encoding(self, node: yaml.Node) -> str | None:
+        value = self.text(node, "encoding")
+        if value is not None and _codec(value) is None:
+            self.problem(
+                node,
+                "encoding",
+                f"unknown encoding {value!r}; use e.g. utf-8, windows-1252, mac_roman",
+            )
+            return None
+        return value
+
+    def currency(self, node: yaml.Node | None, path: str) -> str | None:
+        if node is None:
+            return None
+        value = self.text(node, path)
+        if value is not None and not _CURRENCY_CODE.fullmatch(value):
+            self.problem(
+                node, path, f"must be a code such as USD or EUR, got {value!r}"
+            )
+            return None
+        return value
+
+    def tokens(
+        self, node: yaml.Node | None, path: str, empty_ok: bool = False
+    ) -> tuple[str, ...] | None:
         if node is None:
             return None
         items = node.value if isinstance(node, yaml.SequenceNode) else None
+        if empty_ok and items == []:
+            return ()
         if not items or not all(isinstance(item, yaml.ScalarNode) for item in items):
             self.problem(node, path, 'must be a list of words, e.g. ["Ja", "J"]')
             return None

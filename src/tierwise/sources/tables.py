@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tierwise.errors import SourceError
+
+if TYPE_CHECKING:
+    from tierwise.sources.layout import HeaderHint
 
 __all__ = ["CSV_SUFFIXES", "Cell", "GridTable", "RawTable", "Rows", "open_table"]
 
@@ -59,12 +62,21 @@ class RawTable(Protocol):
 
 @dataclass
 class GridTable:
-    """A table already held in memory as rows (CSV and Excel)."""
+    """A table already held in memory as rows (CSV and Excel).
+
+    Beyond :class:`RawTable`, it says how the file was read and which
+    rows other than blank ones it skipped (a title above the header,
+    footer and total lines), with the reason for each.
+    """
 
     headers: list[str]
     rows: Rows
     blank_rows: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int | None = None
 
     def take(self, indices: Sequence[int]) -> tuple[list[int], dict[int, list[Cell]]]:
         numbers = [number for number, _ in self.rows]
@@ -105,8 +117,18 @@ def drop_blank_rows(rows: Rows) -> tuple[Rows, list[int]]:
     return kept, blank
 
 
-def open_table(path: Path, delimiter: str | None = None) -> RawTable:
+def open_table(
+    path: Path,
+    delimiter: str | None = None,
+    *,
+    encoding: str | None = None,
+    header: HeaderHint | None = None,
+) -> RawTable:
     """Open a CSV, Excel or Parquet file, chosen by its suffix.
+
+    ``delimiter`` and ``encoding`` (CSV) are guessed when ``None``;
+    ``header`` names the headers to look for when the header row is not
+    the first row (CSV and Excel).
 
     Raises:
         SourceError: for a missing file or a format tierwise does not read.
@@ -119,11 +141,11 @@ def open_table(path: Path, delimiter: str | None = None) -> RawTable:
     if suffix in CSV_SUFFIXES:
         from tierwise.sources.csv_files import read_csv
 
-        return read_csv(path, delimiter)
+        return read_csv(path, delimiter, encoding=encoding, header=header)
     if suffix in EXCEL_SUFFIXES:
         from tierwise.sources.excel_files import read_excel
 
-        return read_excel(path)
+        return read_excel(path, header=header)
     if suffix in PARQUET_SUFFIXES:
         from tierwise.sources.parquet_files import ParquetTable
 

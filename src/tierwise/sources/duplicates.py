@@ -1,0 +1,187 @@
+"""Rows that are one account: the same record id, or the same website.
+
+Two rules, in this order:
+
+1. **One record id, one account.** Rows whose ``account_id`` is the same
+   (after a Salesforce 15-character id is given its 18-character form, so
+   both forms of a record meet) are the same record exported twice. They
+   merge when their values agree, blanks filled from the later rows. When
+   they disagree, nobody can tell which is right, and the import stops,
+   naming the rows and the values.
+2. **One website, one account** (``duplicates: merge``, the default).
+   Rows whose website has the same host (``www.`` aside) are one company
+   under several records, which would otherwise split its engagement and
+   take two tier slots (a row with a ``parent_id`` is a subsidiary on the
+   CRM's own record and stays apart, flagged). The first row's account
+   stays; the later rows' blanks fill its blanks, differing values are
+   listed and the first row's kept; every merged row and its source id is in the report, so a
+   merge can be undone. A subdomain (``eu.acme.com``) is not merged with
+   its parent: it may be a subsidiary. With ``duplicates: keep`` the rows
+   stay apart and each is flagged.
+
+A merged row is skipped with the reason ``merged into row N``, so the
+import report still reconciles.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tierwise.errors import SourceError
+from tierwise.sources.columns import Value, shown
+from tierwise.sources.report import Flag, Merge
+
+__all__ = ["Merged", "merge_duplicates"]
+
+log = logging.getLogger(__name__)
+
+MAX_LISTED = 20
+SHARES_WEBSITE = "shares its website with row {row}; kept as a separate account"
+
+
+@dataclass
+class Merged:
+    """Positions kept, rows skipped as merged, the merges and any flags."""
+
+    keep: list[int]
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+
+def merge_duplicates(
+    source: str,
+    rows: Sequence[int],
+    columns: dict[str, list[Value]],
+    hosts: Sequence[str | None] | None,
+    by_website: bool,
+    website_column: str = "",
+) -> Merged:
+    """Merge rows of one account in ``columns`` (changed in place).
+
+    ``rows`` are the file's row numbers of the positions in ``columns``;
+    ``hosts`` the website host per position, when the domain is read.
+
+    Raises:
+        SourceError: when rows with one account_id hold different values.
+    """
+    ids = columns["account_id"]
+    by_id = _groups(ids)
+    _refuse_conflicts(source, rows, columns, by_id)
+
+    result = Merged(keep=[])
+    gone: set[int] = set()
+    for key, positions in by_id.items():
+        _merge(result, rows, columns, positions, "account_id", str(key), gone)
+
+    if hosts is not None:
+        alive = [host if i not in gone else None for i, host in enumerate(hosts)]
+        parents = columns.get("parent_id")
+        for host, positions in _groups(alive).items():
+            # A row with a parent account is a subsidiary on the CRM's own
+            # record: it stays apart even when it shares the parent's site.
+            apart = [i for i in positions if parents and parents[i] is not None]
+            together = [i for i in positions if i not in apart]
+            if by_website and len(together) > 1:
+                _merge(result, rows, columns, together, "website", str(host), gone)
+            else:
+                apart = positions[1:]
+            first = rows[positions[0]]
+            result.flags += [
+                Flag(
+                    rows[i],
+                    "domain",
+                    website_column,
+                    str(host),
+                    str(columns["domain"][i]),
+                    SHARES_WEBSITE.format(row=first),
+                    problem=False,
+                )
+                for i in apart
+                if i != positions[0]
+            ]
+
+    result.keep = [i for i in range(len(rows)) if i not in gone]
+    return result
+
+
+def _groups(values: Sequence[Value]) -> dict[Value, list[int]]:
+    groups: dict[Value, list[int]] = {}
+    for i, value in enumerate(values):
+        if value is not None:
+            groups.setdefault(value, []).append(i)
+    return {value: found for value, found in groups.items() if len(found) > 1}
+
+
+def _merge(
+    result: Merged,
+    rows: Sequence[int],
+    columns: dict[str, list[Value]],
+    positions: list[int],
+    key: str,
+    value: str,
+    gone: set[int],
+) -> None:
+    first, later = positions[0], positions[1:]
+    conflicts: list[str] = []
+    for name, values in columns.items():
+        for i in later:
+            if values[first] is None:
+                values[first] = values[i]
+            elif values[i] is not None and values[i] != values[first]:
+                conflicts.append(
+                    f"{name} {shown(values[first])} (row {rows[i]}: {shown(values[i])})"
+                )
+
+    ids = columns["account_id"]
+    result.merges.append(
+        Merge(
+            key=key,
+            value=value,
+            kept_row=rows[first],
+            kept_id=str(ids[first]),
+            rows=[rows[i] for i in later],
+            ids=[str(ids[i]) for i in later],
+            conflicts=[c for c in conflicts if not c.startswith("account_id ")],
+        )
+    )
+    reason = f"merged into row {rows[first]} (same {key} {value})"
+    result.skipped += [(rows[i], reason) for i in later]
+    gone.update(later)
+
+
+def _refuse_conflicts(
+    source: str,
+    rows: Sequence[int],
+    columns: Mapping[str, list[Value]],
+    by_id: Mapping[Value, list[int]],
+) -> None:
+    conflicts: list[str] = []
+    for value, positions in by_id.items():
+        differing = [
+            name
+            for name, values in columns.items()
+            if len({values[i] for i in positions if values[i] is not None}) > 1
+        ]
+        if differing:
+            listed = ", ".join(str(rows[i]) for i in positions[:MAX_LISTED])
+            conflicts.append(
+                f"  {shown(value)}: rows {listed} differ in {', '.join(differing)}"
+            )
+    if not conflicts:
+        return
+
+    lines = [
+        f"{source}: {len(conflicts)} account_id value(s) appear on more than one "
+        "row with different values; nothing was imported.",
+        *conflicts[:MAX_LISTED],
+    ]
+    if len(conflicts) > MAX_LISTED:
+        lines.append(f"  … and {len(conflicts) - MAX_LISTED} more ids")
+    lines.append(
+        "Fix: keep one row per record (rows with the same id and the same values "
+        "are merged), or map account_id to a column whose values are unique"
+    )
+    raise SourceError("\n".join(lines))

@@ -1,0 +1,315 @@
+"""Reading a number cell: locale, magnitudes, currencies, ranges and bounds.
+
+A cell is read under one setting for the whole column (or file), the
+decimal mark: ``.`` (the default) or ``,``. The other mark, spaces of any
+width and apostrophes may group thousands; nothing is guessed per cell. A
+value that only reads under the other mark (``1.250.000,00`` in a
+``decimal: "."`` column) is refused with the setting to change. A value
+such as ``1.250``, which a reader could take for 1250 or 1.25, is read by
+the setting and marked ambiguous so the import report can list it.
+
+Magnitudes (``K``, ``M``, ``MM``, ``B``, ``bn`` and the words, any case)
+multiply in :class:`~decimal.Decimal`: ``$8.2M`` is exactly 8,200,000.
+Currency symbols and ISO codes may stand on either side; the reading keeps
+the one it found so the column converter can check and convert it.
+
+Ranges (``51-200``, ``1,000 - 5,000 employees``, ``$1M to $5M``) and open
+ranges (``10001+``, ``> 500``) become (low, high) with ``None`` for an open
+end; bounds below (``< $1M``, ``up to 50``) become (0, high), because the
+quantities written as bands — headcounts and amounts — are not negative.
+A lower number without a magnitude takes the upper one's (``10-50M`` is
+10M to 50M).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from tierwise.sources.money import CURRENCY_SYMBOLS
+from tierwise.sources.values import CellError, trim
+
+__all__ = [
+    "DECIMAL_MARKS",
+    "NUMBER_FORMS",
+    "Reading",
+    "Shape",
+    "read_number",
+]
+
+DECIMAL_MARKS = (".", ",")
+NUMBER_FORMS = "1234.5, 1,234,567.89, $8.2M, 54K, 2.43B, 51-200, 10k+, < $1M"
+
+_MAGNITUDES = {
+    "k": Decimal(1_000),
+    "thousand": Decimal(1_000),
+    "m": Decimal(1_000_000),
+    "mm": Decimal(1_000_000),
+    "mn": Decimal(1_000_000),
+    "mio": Decimal(1_000_000),
+    "million": Decimal(1_000_000),
+    "b": Decimal(1_000_000_000),
+    "bn": Decimal(1_000_000_000),
+    "mrd": Decimal(1_000_000_000),
+    "billion": Decimal(1_000_000_000),
+}
+CURRENCY_MARKS = CURRENCY_SYMBOLS
+_CODE = re.compile(r"^([A-Z]{3})\s?(?=[\d.,(+-])|(?<=[\d.)])\s?([A-Z]{3})$")
+_MAGNITUDE = re.compile(
+    r"(?<=[\d.,\s])\s*(thousand|million|billion|mrd|mio|mm|mn|bn|k|m|b)\.?$",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
+_UPPER_BOUND = re.compile(
+    r"^(<=|≤|<|under|below|less than|up to|max\.?)\s*", re.IGNORECASE
+)
+_LOWER_BOUND = re.compile(
+    r"^(>=|≥|>|over|above|more than|at least|min\.?)\s*", re.IGNORECASE
+)
+_APPROXIMATE = re.compile(r"^(~|≈|ca\.?|approx\.?|about)\s*", re.IGNORECASE)
+_UNIT_WORDS = re.compile(
+    r"\s*(employees?|people|persons|staff|emp|ftes?|headcount)\.?$", re.IGNORECASE
+)
+_RANGE = re.compile(r"^(.*?[\dkmbn.)])\s*(?:-|–|—|to|until|bis)\s*([^-].*)$", re.I)
+_AMBIGUOUS = re.compile(r"\d{1,3}[.,]\d{3}")
+
+
+class Shape(StrEnum):
+    """What a number cell says: one value, a range, or a bound."""
+
+    NUMBER = "number"
+    RANGE = "range"
+    BOUND = "bound"
+    APPROXIMATE = "approximate"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A number cell as read: its span, currency mark and what was cleaned.
+
+    For a plain number ``low == high``. ``currency`` is the mark as written
+    (``€``, ``EUR``, ``$``), ``None`` when the cell has none. ``repaired``
+    says symbols, spaces, group marks or a magnitude were removed;
+    ``ambiguous`` that the value reads another way under the other decimal
+    mark; ``evidence`` that it shows which mark the column uses.
+    """
+
+    low: Decimal | None
+    high: Decimal | None
+    shape: Shape
+    currency: str | None = None
+    repaired: bool = False
+    ambiguous: bool = False
+    evidence: bool = False
+
+
+@dataclass(frozen=True)
+class _Part:
+    value: Decimal
+    currency: str | None
+    magnitude: Decimal | None
+    repaired: bool
+    ambiguous: bool
+    evidence: bool
+
+
+def read_number(text: str, decimal: str = ".") -> Reading:
+    """Read a number, range or bound written as a person or a CRM writes it.
+
+    Blank text is the caller's business (it decides what is missing).
+
+    Raises:
+        CellError: naming what is wrong and the setting or fix.
+
+    >>> read_number("$8.2M").low == 8_200_000
+    True
+    >>> r = read_number("1.000-5.000", decimal=",")
+    >>> (r.low, r.high, r.shape.value)
+    (Decimal('1000'), Decimal('5000'), 'range')
+    """
+    if decimal not in DECIMAL_MARKS:
+        raise ValueError(f"decimal must be one of {DECIMAL_MARKS}, got {decimal!r}")
+    raw = _SPACES.sub(" ", trim(text))
+
+    for pattern, shape in ((_UPPER_BOUND, "upper"), (_LOWER_BOUND, "lower")):
+        bound = pattern.match(raw)
+        if bound and bound.end() < len(raw):
+            part = _part(_UNIT_WORDS.sub("", raw[bound.end() :]), decimal, raw)
+            if shape == "upper":
+                return _reading(Decimal(0), part.value, Shape.BOUND, [part])
+            return _reading(part.value, None, Shape.BOUND, [part])
+
+    approximate = _APPROXIMATE.match(raw)
+    if approximate and approximate.end() < len(raw):
+        part = _part(_UNIT_WORDS.sub("", raw[approximate.end() :]), decimal, raw)
+        return _reading(part.value, part.value, Shape.APPROXIMATE, [part])
+
+    body = _UNIT_WORDS.sub("", raw)
+    if body.endswith("+") and len(body) > 1 and not body.startswith(("+", "-")):
+        part = _part(body[:-1].rstrip(), decimal, raw)
+        return _reading(part.value, None, Shape.RANGE, [part])
+
+    split = _RANGE.match(body)
+    if split and not body.startswith(("-", "(")) and _has_digit(split.group(2)):
+        return _range(split.group(1), split.group(2), decimal, raw)
+
+    part = _part(body, decimal, raw)
+    reading = _reading(part.value, part.value, Shape.NUMBER, [part])
+    return replace(reading, repaired=True) if body != raw else reading
+
+
+def _range(left: str, right: str, decimal: str, raw: str) -> Reading:
+    low, high = _part(left, decimal, raw), _part(right, decimal, raw)
+    low_value = low.value
+    if low.magnitude is None and high.magnitude is not None:
+        # "10-50M": the first number shares the magnitude written once.
+        low_value *= high.magnitude
+    if low.currency and high.currency and low.currency != high.currency:
+        raise CellError(
+            f"names two currencies ({low.currency} and {high.currency})",
+            "write both ends of the range in one currency",
+        )
+    if low_value > high.value:
+        raise CellError(
+            "is a range whose first number is larger than its second",
+            "write the range low to high, e.g. 51-200",
+        )
+    low = _Part(
+        low_value,
+        low.currency or high.currency,
+        low.magnitude,
+        low.repaired,
+        low.ambiguous,
+        low.evidence,
+    )
+    return _reading(low.value, high.value, Shape.RANGE, [low, high])
+
+
+def _reading(
+    low: Decimal | None, high: Decimal | None, shape: Shape, parts: list[_Part]
+) -> Reading:
+    currencies = [part.currency for part in parts if part.currency]
+    return Reading(
+        low=low,
+        high=high,
+        shape=shape,
+        currency=currencies[0] if currencies else None,
+        repaired=shape != Shape.NUMBER or any(part.repaired for part in parts),
+        ambiguous=any(part.ambiguous for part in parts),
+        evidence=any(part.evidence for part in parts),
+    )
+
+
+def _part(text: str, decimal: str, raw: str) -> _Part:
+    body = text.strip()
+    negative, body = _sign(body)
+    currency, body = _currency(body)
+    if currency is not None:
+        negative, body = _sign(body, negative)
+
+    magnitude = None
+    found = _MAGNITUDE.search(body)
+    if found and found.start() > 0:
+        magnitude = _MAGNITUDES[found.group(1).casefold()]
+        body = body[: found.start()].rstrip()
+
+    value, grouped, ambiguous, evidence = _digits(body, decimal, raw)
+    if magnitude is not None:
+        value *= magnitude
+    cleaned = grouped or currency is not None or magnitude is not None
+    return _Part(
+        -value if negative else value,
+        currency,
+        magnitude,
+        cleaned or text.strip().startswith("("),
+        ambiguous,
+        evidence,
+    )
+
+
+def _sign(text: str, negative: bool = False) -> tuple[bool, str]:
+    if text.startswith("(") and text.endswith(")") and len(text) > 2:
+        # Accounting style: (1,250) is minus 1,250.
+        return True, text[1:-1].strip()
+    if text[:1] in "+-−" and len(text) > 1:
+        return text[0] != "+", text[1:].lstrip()
+    return negative, text
+
+
+def _currency(text: str) -> tuple[str | None, str]:
+    for mark in CURRENCY_MARKS:
+        if text.startswith(mark):
+            return mark, text[len(mark) :].strip()
+        if text.endswith(mark) and len(text) > len(mark):
+            return mark, text[: -len(mark)].strip()
+
+    code = _CODE.search(text)
+    if code:
+        found = code.group(1) or code.group(2)
+        return found, (text[code.end() :] if code.group(1) else text[: code.start()])
+    return None, text
+
+
+def _digits(body: str, decimal: str, raw: str) -> tuple[Decimal, bool, bool, bool]:
+    """The value of digits and marks, whether groups were removed,
+    whether it is ambiguous, and whether it shows the decimal mark."""
+    parsed = _grouped_or_plain(body, decimal)
+    if parsed is None:
+        raise CellError("is not a number", _fix(body, decimal, raw))
+
+    value, groups, fraction = parsed
+    ambiguous = bool(_AMBIGUOUS.fullmatch(body))
+    evidence = groups > 1 or (groups > 0 and fraction is not None)
+    evidence = evidence or (fraction is not None and len(fraction) != 3)
+    return value, groups > 0, ambiguous, evidence
+
+
+def _grouped_or_plain(
+    body: str, decimal: str
+) -> tuple[Decimal, int, str | None] | None:
+    other = "," if decimal == "." else "."
+    mark = re.escape(decimal)
+    plain = re.fullmatch(rf"(\d*)(?:{mark}(\d+))?", body)
+    if plain and (plain.group(1) or plain.group(2)):
+        whole, fraction = plain.group(1) or "0", plain.group(2)
+        return _decimal(whole, fraction), 0, fraction
+
+    if decimal == "." and re.fullmatch(r"\d+(\.\d+)?[eE][-+]?\d{1,3}", body):
+        return Decimal(body), 0, None
+
+    grouped = re.fullmatch(
+        rf"(\d{{1,3}})(?P<g>[{re.escape(other)} '’])(\d{{3}}(?:(?P=g)\d{{3}})*)"
+        rf"(?:{mark}(\d+))?",
+        body,
+    )
+    if grouped is None:
+        return None
+    separator = grouped.group("g")
+    whole = grouped.group(1) + grouped.group(3).replace(separator, "")
+    groups = grouped.group(3).count(separator) + 1
+    return _decimal(whole, grouped.group(4)), groups, grouped.group(4)
+
+
+def _decimal(whole: str, fraction: str | None) -> Decimal:
+    try:
+        return Decimal(f"{whole}.{fraction}" if fraction else whole)
+    except InvalidOperation:  # pragma: no cover - the patterns allow digits only
+        raise CellError("is not a number", "write digits only") from None
+
+
+def _fix(body: str, decimal: str, raw: str) -> str:
+    other = "," if decimal == "." else "."
+    if _grouped_or_plain(body, other) is not None:
+        return (
+            f"it reads as a number with {other!r} as the decimal mark, but this "
+            f'column uses {decimal!r}; set `decimal: "{other}"` for the column '
+            "or the file in a mapping file if that is its convention, or correct "
+            "the cell"
+        )
+    return f"write one number ({NUMBER_FORMS}) or clear the cell, or map another column"
+
+
+def _has_digit(text: str) -> bool:
+    return any(char.isdigit() for char in text)

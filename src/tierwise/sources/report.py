@@ -1,0 +1,235 @@
+"""The import report: what a read used, skipped, repaired, guessed and merged.
+
+Every read reconciles: ``rows_read == rows_used + len(skipped)``, each
+skipped row with its reason (a blank line, a title above the header, a
+footer or total line below the data, a missing id or name, a row merged
+into another account). Repairs that cannot change a score's meaning
+(spaces trimmed, ``www.`` dropped, ``$`` removed) are counted with one
+example each. Flags are cells read in a way a person should check (a
+bound such as ``< $1M``, ``1.250`` that a reader could take for 1.25 or
+1250, text that was decoded twice); flags marked as problems count
+towards the threshold at which a run stops before scoring.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+__all__ = [
+    "PROBLEM_SHARE",
+    "Flag",
+    "ImportReport",
+    "Merge",
+    "Tally",
+    "report_json",
+    "report_text",
+    "short_report",
+]
+
+# A run stops before scoring when more than this share of the rows read
+# have a problem (``--accept-warnings`` goes on regardless).
+PROBLEM_SHARE = 0.05
+
+# Reasons for skipped rows that are not problems: lines that hold no
+# account, and rows whose account is kept under another row.
+QUIET_SKIPS = ("blank row", "title above the header", "footer", "total row", "merged")
+MAX_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A kind of repair or inference in one column, how often, one example."""
+
+    field: str
+    column: str
+    what: str
+    count: int
+    example: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A cell read in a way a person should check, as written and as used."""
+
+    row: int
+    field: str
+    column: str
+    value: str
+    read_as: str
+    reason: str
+    problem: bool = True
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Rows that are one account, kept as the first row's account."""
+
+    key: str
+    value: str
+    kept_row: int
+    kept_id: str
+    rows: list[int]
+    ids: list[str]
+    conflicts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """What an import read, used, skipped, could not find, and repaired.
+
+    ``rows_read == rows_used + len(skipped)`` always holds: every row of the
+    file after the header is either in the table or skipped with a reason.
+    ``notes`` are the report's readable lines about the file and its
+    columns; ``repairs``, ``flags`` and ``merges`` are the same findings as
+    data, with every flagged cell listed.
+    """
+
+    source: str
+    rows_read: int
+    rows_used: int
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    absent_fields: list[str] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int | None = None
+    repairs: list[Tally] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+
+    def reconciles(self) -> bool:
+        """True when every row read is used or skipped, once."""
+        skipped_rows = [row for row, _ in self.skipped]
+        return self.rows_read == self.rows_used + len(skipped_rows) and len(
+            set(skipped_rows)
+        ) == len(skipped_rows)
+
+    def problem_rows(self) -> list[int]:
+        """Rows with a flagged problem, or skipped for a missing id or name."""
+        rows = {flag.row for flag in self.flags if flag.problem}
+        rows |= {
+            row for row, reason in self.skipped if not reason.startswith(QUIET_SKIPS)
+        }
+        return sorted(rows)
+
+    def over_threshold(self, share: float = PROBLEM_SHARE) -> bool:
+        """True when problem rows exceed ``share`` of the rows read."""
+        return len(self.problem_rows()) > share * max(self.rows_read, 1)
+
+
+def report_json(report: ImportReport) -> str:
+    """The whole report as JSON, for ``import-report.json``."""
+    data = asdict(report)
+    data["problem_rows"] = report.problem_rows()
+    data["reconciles"] = report.reconciles()
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def report_text(report: ImportReport, limit: int | None = None) -> str:
+    """The whole report for people: counts, skipped rows, repairs, flags, merges.
+
+    ``limit`` cuts each list after that many lines (``None``: everything).
+    """
+    lines = [f"Import report for {report.source}", ""]
+    lines += _summary(report)
+
+    lines += _section("Skipped rows", [f"row {r}: {why}" for r, why in report.skipped])
+    lines += _section("Notes", report.notes)
+    lines += _section(
+        "Repairs",
+        [
+            f"{t.field} ({t.column!r}): {t.count:,} value(s) {t.what}, e.g. {t.example}"
+            for t in report.repairs
+        ],
+    )
+    lines += _section("Flagged cells", [_flag_line(flag) for flag in report.flags])
+    lines += _section("Merged duplicates", [_merge_line(m) for m in report.merges])
+    if limit is not None:
+        lines = _limited(lines, limit)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def short_report(report: ImportReport) -> list[str]:
+    """A few lines for the end of ``tier``: the counts and what to look at."""
+    lines = _summary(report)[:2]
+    problems = report.problem_rows()
+    kinds: dict[str, int] = {}
+    for flag in report.flags:
+        kinds[flag.reason] = kinds.get(flag.reason, 0) + 1
+    lines += [f"  {count:,} flagged: {reason}" for reason, count in kinds.items()]
+    if report.merges:
+        merged = sum(len(merge.rows) for merge in report.merges)
+        lines.append(f"  {merged:,} row(s) merged into {len(report.merges):,} accounts")
+    if problems:
+        lines.append(f"  {len(problems):,} row(s) with problems")
+    return lines
+
+
+def _summary(report: ImportReport) -> list[str]:
+    reasons: dict[str, int] = {}
+    for _, reason in report.skipped:
+        key = reason.split(":")[0].split(" (")[0]
+        reasons[key] = reasons.get(key, 0) + 1
+    why = ", ".join(f"{reason} {count:,}" for reason, count in reasons.items())
+    file_facts = [
+        f"encoding {report.encoding}" if report.encoding else "",
+        f"delimiter {report.delimiter!r}" if report.delimiter else "",
+        f"header on row {report.header_row}" if report.header_row else "",
+    ]
+    facts = ", ".join(fact for fact in file_facts if fact)
+    return [
+        f"Rows read {report.rows_read:,} = used {report.rows_used:,} + skipped "
+        f"{len(report.skipped):,}" + (f" ({why})" if why else ""),
+        f"Read as: {facts}" if facts else "",
+        "Fields: "
+        + ", ".join(f"{name} ← {header!r}" for name, header in report.mapped.items()),
+        "Absent: " + (", ".join(report.absent_fields) or "none"),
+    ]
+
+
+def _section(title: str, items: list[str]) -> list[str]:
+    if not items:
+        return []
+    return ["", f"{title} ({len(items):,}):", *[f"  {item}" for item in items]]
+
+
+def _limited(lines: list[str], limit: int) -> list[str]:
+    kept: list[str] = []
+    run = 0
+    for line in lines:
+        if line.startswith("  "):
+            run += 1
+            if run == limit + 1:
+                kept.append("  …")
+            if run > limit:
+                continue
+        else:
+            run = 0
+        kept.append(line)
+    return kept
+
+
+def _flag_line(flag: Flag) -> str:
+    mark = "problem" if flag.problem else "check"
+    return (
+        f"row {flag.row}, {flag.field} ({flag.column!r}): {flag.value!r} read as "
+        f"{flag.read_as} — {flag.reason} [{mark}]"
+    )
+
+
+def _merge_line(merge: Merge) -> str:
+    ids = ", ".join(
+        f"row {row} ({source})"
+        for row, source in zip(merge.rows, merge.ids, strict=True)
+    )
+    line = (
+        f"{merge.key} {merge.value!r}: kept row {merge.kept_row} "
+        f"({merge.kept_id}); merged {ids}"
+    )
+    if merge.conflicts:
+        line += "; differing values kept from the first row: " + "; ".join(
+            merge.conflicts
+        )
+    return line
