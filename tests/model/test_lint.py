@@ -1,0 +1,276 @@
+"""Lint: one purpose-made model per mistake, and the default model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from tierwise.errors import TierwiseError
+from tierwise.model import TieringModel, default_model_text
+from tierwise.model.lint import (
+    ALLOWABLE_CODES,
+    CODES,
+    DEMOTION_KEY,
+    SIGN_OFF_KEY,
+    LintReport,
+    check_allow,
+    lint_model,
+)
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "models" / "lint"
+DOCS = Path(__file__).parents[2] / "docs"
+Found = tuple[str, str, int | None]
+
+
+def _lint(name: str, allow: tuple[str, ...] = ()) -> LintReport:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return lint_model(text, source=name, allow=allow)
+
+
+def _found(report: LintReport) -> list[Found]:
+    return [(f.code, f.path, f.line) for f in report.findings]
+
+
+# The bundled default model and the fixtures' shared base.
+
+
+def test_the_default_model_lints_clean() -> None:
+    report = lint_model(default_model_text(), source="default")
+
+    assert report.findings == ()
+    assert report.not_checked == ()
+    assert report.exit_status == 0
+
+
+def test_the_base_of_the_fixtures_lints_clean() -> None:
+    assert _found(_lint("clean.yaml")) == []
+
+
+# The framework's five mistakes.
+
+
+def test_too_many_tier_1_accounts_is_an_error_unless_allowed() -> None:
+    report = _lint("tier1-too-many.yaml")
+    allowed = _lint("tier1-too-many.yaml", allow=("tier1-cap-above-20",))
+
+    assert _found(report) == [("tier1-cap-above-20", "tiers[0].max_accounts", 29)]
+    assert "--allow tier1-cap-above-20" in report.findings[0].fix
+    assert report.exit_status == 1
+    assert [f.allowed for f in allowed.findings] == [True]
+    assert allowed.exit_status == 0
+
+
+def test_a_tier_1_without_a_cap_is_an_error() -> None:
+    report = _lint("tier1-no-cap.yaml")
+
+    assert _found(report) == [("tier1-no-cap", "tiers[0]", 25)]
+    assert report.findings[0].fix == "add `max_accounts: 15` to tiers[0]"
+
+
+def test_a_tier_1_cap_outside_10_to_15_is_only_a_warning() -> None:
+    report = _lint("tier1-cap-18.yaml")
+
+    assert _found(report) == [("tier1-cap-outside-10-15", "tiers[0].max_accounts", 29)]
+    assert report.findings[0].severity == "warning"
+    assert report.exit_status == 0
+
+
+def test_forgetting_disqualification_logic_is_an_error() -> None:
+    report = _lint("no-disqualifiers.yaml")
+
+    assert _found(report) == [("no-disqualifiers", "tiers[0]", 25)]
+    assert report.exit_status == 1
+
+
+def test_static_tiering_is_an_error_once_there_is_a_movement_section() -> None:
+    report = _lint("static-tiering.yaml")
+
+    assert _found(report) == [
+        ("load", "movement", 38),
+        ("static-tiering", "movement.demotion", 38),
+    ]
+    assert "does not read yet" in report.findings[0].message
+    # The section is set aside, so the rest still loads for --accounts.
+    assert report.model is not None and report.model.name == "static-tiering"
+
+
+def test_no_sales_buy_in_is_an_error_once_there_is_a_governance_section() -> None:
+    report = _lint("no-sign-off.yaml")
+
+    assert _found(report) == [
+        ("load", "governance", 38),
+        ("no-sign-off", "governance.sign_off", 38),
+    ]
+
+
+def test_demotion_triggers_and_sign_off_roles_satisfy_lint() -> None:
+    report = _lint("future-sections-done-right.yaml")
+
+    # Only the loader's refusal remains, until the schema reads the sections.
+    assert [f.code for f in report.findings] == ["load", "load"]
+
+
+VAGUE_CRITERIA = [
+    pytest.param(
+        ("criterion-constant", "dimensions[0].criteria[0]", 14),
+        id="category-where-every-value-scores-the-default",
+    ),
+    pytest.param(
+        ("band-unreachable", "dimensions[0].criteria[1].bands[1]", 24),
+        id="band-after-an-open-ended-band",
+    ),
+    pytest.param(
+        ("bands-overlap", "dimensions[0].criteria[1].bands[2]", 25),
+        id="band-overlapping-an-earlier-one",
+    ),
+    pytest.param(
+        ("band-empty", "dimensions[0].criteria[1].bands[3]", 26),
+        id="band-with-at-least-above-below",
+    ),
+    pytest.param(
+        ("membership-lists-empty", "dimensions[0].criteria[2].lists", 30),
+        id="membership-whose-lists-are-all-empty",
+    ),
+    pytest.param(
+        ("value-unreachable", "dimensions[0].criteria[3].lists[1]", 38),
+        id="membership-list-holding-only-earlier-values",
+    ),
+    pytest.param(
+        ("recency-bands-flat", "dimensions[0].criteria[4].bands", 42),
+        id="recency-bands-all-giving-the-same-points",
+    ),
+    pytest.param(
+        ("value-unreachable", "dimensions[0].criteria[6].values.flagship ", 53),
+        id="category-key-matching-an-earlier-one",
+    ),
+]
+
+
+@pytest.mark.parametrize("expected", VAGUE_CRITERIA)
+def test_vague_criteria_without_measurable_thresholds_are_found(
+    expected: Found,
+) -> None:
+    assert expected in _found(_lint("vague-criteria.yaml"))
+
+
+def test_vague_criteria_are_all_that_is_found_in_their_model() -> None:
+    found = _found(_lint("vague-criteria.yaml"))
+
+    assert sorted(found) == sorted(param.values[0] for param in VAGUE_CRITERIA)
+
+
+# Weights, dimensions, tiers and budget.
+
+
+def test_dimension_weights_that_miss_100_are_a_warning() -> None:
+    report = _lint("weights.yaml")
+
+    weights = [f for f in report.findings if f.code == "weights-not-100"]
+    assert [(f.path, f.line, f.severity) for f in weights] == [
+        ("dimensions", 5, "warning")
+    ]
+    assert "'fit' counts 75.0%" in weights[0].message
+
+
+def test_a_dimension_without_criteria_or_weight_is_an_error_not_a_crash() -> None:
+    report = _lint("weights.yaml")
+
+    # The loader refuses both; lint names them with their own code and fix
+    # instead of repeating the loader's message at the same path.
+    assert _found(report) == [
+        ("weights-not-100", "dimensions", 5),
+        ("dimension-empty", "dimensions[1].criteria", 18),
+        ("dimension-zero-weight", "dimensions[2].weight", 21),
+    ]
+    assert report.model is None
+    assert report.exit_status == 1
+
+
+def test_a_tier_nobody_can_reach_is_an_error() -> None:
+    report = _lint("unreachable-tiers.yaml")
+
+    assert _found(report) == [
+        ("tier-unreachable", "tiers[2]", 29),
+        ("tier-unreachable", "tiers[3]", 36),
+    ]
+    assert "tier_2 (Focus) above it, which has no cap" in report.findings[0].message
+
+
+def test_tiers_whose_order_means_nothing_are_a_warning() -> None:
+    report = _lint("tier-order.yaml")
+
+    assert _found(report) == [
+        ("tier-order-inverted", "tiers[1]", 27),
+        ("potential-ceiling", "tiers[1].potential.below", 30),
+        ("potential-ceiling", "tiers[2].potential.below", 35),
+    ]
+    assert report.exit_status == 0
+
+
+def test_budget_that_misses_100_or_inverts_the_tiers_is_found() -> None:
+    report = _lint("budget.yaml")
+
+    assert _found(report) == [
+        ("budget-not-100", "tiers", 16),
+        ("expected-share-not-100", "tiers", 16),
+        ("budget-inverts-tiers", "tiers[2].treatment.budget_share_pct", 33),
+    ]
+    assert "(tier_1 40 + tier_2 30 + tier_3 20)" in report.findings[0].message
+
+
+# Load problems are findings, and lint goes on.
+
+
+def test_load_problems_are_reported_with_every_other_finding() -> None:
+    report = _lint("broken.yaml")
+
+    assert _found(report) == [
+        ("band-unreachable", "dimensions[0].criteria[0].bands[1]", 14),
+        ("tier1-cap-above-20", "tiers[0].max_accounts", 19),
+        ("load", "tiers[1].min_score", 25),
+    ]
+    assert report.not_checked == (
+        "disqualifiers anywhere and budget shares, which need every tier: "
+        "tiers[1] does not load",
+    )
+
+
+def test_text_that_is_not_yaml_is_one_load_finding_with_its_line() -> None:
+    report = _lint("not-yaml.yaml")
+
+    assert _found(report) == [("load", "(yaml)", 4)]
+    assert report.exit_status == 1
+
+
+def test_allow_takes_only_codes_lint_reports() -> None:
+    with pytest.raises(TierwiseError, match=r"one of: tier1-no-cap, .*; got 'nope'"):
+        check_allow(["nope"])
+    with pytest.raises(TierwiseError, match="--allow load is not possible"):
+        check_allow(["load"])
+    assert check_allow(ALLOWABLE_CODES) == frozenset(ALLOWABLE_CODES)
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_code_is_documented(code: str) -> None:
+    reference = (DOCS / "model.md").read_text(encoding="utf-8")
+
+    assert f"| `{code}` | {CODES[code].severity} |" in reference
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [("movement", DEMOTION_KEY), ("governance", SIGN_OFF_KEY)],
+    ids=["movement-demotion", "governance-sign-off"],
+)
+def test_future_sections_keep_the_keys_lint_reads(section: str, key: str) -> None:
+    # Until the schema defines the section there is nothing to compare; the
+    # day it does, lint's key must be one of the section's keys.
+    field = TieringModel.model_fields.get(section)
+    nested = field.annotation if field else None
+    if isinstance(nested, type) and issubclass(nested, BaseModel):
+        keys = {info.alias or name for name, info in nested.model_fields.items()}
+        assert key in keys
+    else:
+        assert field is None
