@@ -5,6 +5,30 @@ the model, engine and sources; nothing below it imports from here.
 """
 
 from tierwise.report.cells import for_people, neutralise, strip_control
+from tierwise.report.exports import (
+    EXPORT_FILES,
+    EXPORT_FORMATS,
+    RAW_FORMATS,
+    Export,
+    export_results,
+)
 from tierwise.report.results import Results, load_results
+from tierwise.report.salesforce import TIER_VALUE_SOURCES, SalesforceFields
+from tierwise.report.workbook import EXCEL_MAX_ROWS, TierSheets
 
-__all__ = ["Results", "for_people", "load_results", "neutralise", "strip_control"]
+__all__ = [
+    "EXCEL_MAX_ROWS",
+    "EXPORT_FILES",
+    "EXPORT_FORMATS",
+    "RAW_FORMATS",
+    "TIER_VALUE_SOURCES",
+    "Export",
+    "Results",
+    "SalesforceFields",
+    "TierSheets",
+    "export_results",
+    "for_people",
+    "load_results",
+    "neutralise",
+    "strip_control",
+]

@@ -96,12 +96,7 @@ def read_excel(
         finally:
             workbook.close()
     except DefusedXmlException as error:
-        raise SourceError(
-            f"{path.name}: refused: the workbook's XML declares entities "
-            f"({type(error).__name__}), which an entity-expansion attack uses "
-            "to exhaust memory; nothing was imported. Open it in Excel and "
-            "save it again as .xlsx if you trust it"
-        ) from None
+        raise _entities_refused(path, error) from None
     except (
         InvalidFileException,
         zipfile.BadZipFile,
@@ -112,6 +107,11 @@ def read_excel(
         IndexError,
         EOFError,
     ) as error:
+        # openpyxl wraps what its XML parser raised; an entity refusal found
+        # anywhere in the chain is reported as such.
+        cause = _defused_cause(error, DefusedXmlException)
+        if cause is not None:
+            raise _entities_refused(path, cause) from None
         raise SourceError(
             f"{path.name}: not a readable .xlsx workbook ({error}); open it in "
             "Excel and save it again as .xlsx"
@@ -121,6 +121,28 @@ def read_excel(
     if sheets > 1:
         table.notes.insert(0, f"sheet: read the first of {sheets} sheets, {title!r}")
     return table
+
+
+def _defused_cause(
+    error: BaseException, kind: type[BaseException]
+) -> BaseException | None:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _entities_refused(path: Path, error: BaseException) -> SourceError:
+    return SourceError(
+        f"{path.name}: refused: the workbook's XML declares entities "
+        f"({type(error).__name__}), which an entity-expansion attack uses "
+        "to exhaust memory; nothing was imported. Open it in Excel and "
+        "save it again as .xlsx if you trust it"
+    )
 
 
 def _check_zip(path: Path, limits: ExcelLimits) -> None:

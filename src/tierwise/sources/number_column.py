@@ -136,7 +136,9 @@ def _value(column: Column, cell: _Cell, evidence: bool) -> Decimal:
     elif reading.repaired:
         log.repaired(REPAIRED, row, cell.text, float(value))
 
-    if reading.ambiguous:
+    # A range or bound is listed above with its span, which shows how its
+    # numbers were read; only a lone number is listed for its decimal mark.
+    if reading.ambiguous and reading.shape == Shape.NUMBER:
         mark = "comma" if column.decimal == "," else "point"
         log.flag(
             row,

@@ -1,0 +1,230 @@
+"""The workbook for sales: a sheet per tier with the explanation columns.
+
+Every text cell goes through :func:`tierwise.report.cells.for_people`
+(control characters stripped, formulas neutralised with a leading ``'``) and
+is written as an explicit string cell; numbers are written as numbers with a
+display format. Each sheet freezes its header row and the id and name
+columns, filters on every column, and sizes columns to their content.
+
+A sheet holds at most :data:`EXCEL_MAX_ROWS` rows, Excel's limit, header
+included. A tier with more accounts continues on further sheets named
+``Programmatic (2)``, ``Programmatic (3)`` and so on, each with its own
+header, rather than being refused: sales still gets every account, and the
+``About`` sheet lists which sheets hold which tier.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from tierwise.engine.compile import UNASSIGNED
+from tierwise.errors import TierwiseError
+from tierwise.report.cells import for_people
+from tierwise.report.people import (
+    Kind,
+    PeopleColumn,
+    people_columns,
+    people_rows,
+)
+from tierwise.report.results import Results
+
+__all__ = ["ABOUT_SHEET", "EXCEL_MAX_ROWS", "TierSheets", "write_workbook"]
+
+log = logging.getLogger(__name__)
+
+EXCEL_MAX_ROWS = 1_048_576
+ABOUT_SHEET = "About"
+
+_TITLE_LIMIT = 31
+_TITLE_FORBIDDEN = str.maketrans({char: " " for char in "[]:*?/\\"})
+_NUMBER_FORMATS = {
+    Kind.WHOLE: "0",
+    Kind.SCORE: "0.00",
+    Kind.PERCENT: "0.0",
+    Kind.MONEY: "#,##0",
+}
+_WIDTH_SAMPLE = 500
+_BOLD = Font(bold=True)
+
+
+@dataclass(frozen=True)
+class TierSheets:
+    """Where one tier's accounts went: its sheets, in order, and how many."""
+
+    tier: str
+    name: str
+    accounts: int
+    sheets: list[str]
+
+
+def write_workbook(
+    results: Results, path: Path, sheet_rows: int = EXCEL_MAX_ROWS
+) -> list[TierSheets]:
+    """Write ``results`` to the workbook ``path``; return the sheets per tier.
+
+    Args:
+        results: a loaded results folder.
+        path: the ``.xlsx`` file to write.
+        sheet_rows: the most rows a sheet may hold, header included; Excel's
+            limit by default, smaller in tests.
+    """
+    if sheet_rows < 2:
+        raise TierwiseError(
+            f"a sheet must hold a header and at least one account; got "
+            f"sheet_rows={sheet_rows}, use 2 or more (Excel allows {EXCEL_MAX_ROWS:,})"
+        )
+    columns = people_columns(results)
+    workbook = Workbook(write_only=True)
+    about = workbook.create_sheet(ABOUT_SHEET)
+
+    placed: list[TierSheets] = []
+    taken = {ABOUT_SHEET.casefold()}
+    names = results.tier_names()
+    for key in _sheet_tiers(results):
+        accounts = results.table.filter(pc.equal(results.table["tier"], key))
+        titles = _write_tier(
+            workbook, accounts, columns, names.get(key, key), sheet_rows - 1, taken
+        )
+        placed.append(TierSheets(key, names.get(key, key), accounts.num_rows, titles))
+
+    _write_about(about, results, placed)
+    workbook.save(path)
+    log.info("wrote %d accounts to %s", results.table.num_rows, path)
+    return placed
+
+
+def _sheet_tiers(results: Results) -> list[str]:
+    """Active tiers in model order, then Unassigned, then any stray tier key."""
+    keys = [tier.key for tier in results.model.active_tiers()] + [UNASSIGNED]
+    present = results.table["tier"].unique().to_pylist()
+    return keys + [key for key in present if key not in keys]
+
+
+def _write_tier(
+    workbook: Workbook,
+    accounts: pa.Table,
+    columns: list[PeopleColumn],
+    name: str,
+    per_sheet: int,
+    taken: set[str],
+) -> list[str]:
+    titles: list[str] = []
+    part = 0
+    while part == 0 or part * per_sheet < accounts.num_rows:
+        chunk = accounts.slice(part * per_sheet, per_sheet)
+        title = _sheet_title(name, part + 1, taken)
+        sheet = workbook.create_sheet(title)
+        _layout(sheet, columns, chunk)
+        sheet.append(_header(sheet, columns))
+        for values in people_rows(chunk, columns):
+            sheet.append(_cells(sheet, columns, values))
+        titles.append(title)
+        part += 1
+    return titles
+
+
+def _layout(sheet: Any, columns: list[PeopleColumn], chunk: pa.Table) -> None:
+    """Freeze the header and id/name columns, filter, and size the columns."""
+    sheet.freeze_panes = "C2"
+    last = get_column_letter(len(columns))
+    sheet.auto_filter.ref = f"A1:{last}{chunk.num_rows + 1}"
+
+    sample = list(people_rows(chunk.slice(0, _WIDTH_SAMPLE), columns))
+    for index, column in enumerate(columns):
+        longest = max((len(_shown(row[index])) for row in sample), default=0)
+        width = max(column.width, len(column.header) + 2, min(longest + 2, 60))
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+
+
+def _header(sheet: Any, columns: list[PeopleColumn]) -> list[WriteOnlyCell]:
+    cells = []
+    for column in columns:
+        cell = _text_cell(sheet, column.header)
+        cell.font = _BOLD
+        cells.append(cell)
+    return cells
+
+
+def _cells(sheet: Any, columns: list[PeopleColumn], values: list[Any]) -> Iterator[Any]:
+    for column, value in zip(columns, values, strict=True):
+        if value is None:
+            yield None
+        elif column.kind is Kind.TEXT:
+            yield _text_cell(sheet, str(value))
+        else:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = _NUMBER_FORMATS[column.kind]
+            yield cell
+
+
+def _text_cell(sheet: Any, text: str) -> WriteOnlyCell:
+    """A cell that Excel shows as text whatever it holds (case 18)."""
+    cell = WriteOnlyCell(sheet, value=for_people(text))
+    cell.data_type = "s"
+    return cell
+
+
+def _write_about(about: Any, results: Results, placed: list[TierSheets]) -> None:
+    manifest = results.manifest
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 18
+    about.column_dimensions["C"].width = 12
+    about.column_dimensions["D"].width = 60
+    rows: list[Iterable[Any]] = [
+        ["Tiering run", str(results.folder)],
+        ["Scored as of", manifest.get("as_of", "")],
+        ["Model", results.model.name],
+        ["Accounts", results.table.num_rows],
+        [],
+        ["Tier", "Tier key", "Accounts", "Sheets"],
+    ]
+    rows += [
+        [tier.name, tier.tier, tier.accounts, ", ".join(tier.sheets)] for tier in placed
+    ]
+    rows += [
+        [],
+        [
+            "Text a spreadsheet could run as a formula (starting with =, +, -, @, "
+            "a tab or a carriage return) starts with an apostrophe here."
+        ],
+    ]
+    for row in rows:
+        about.append(
+            [
+                _text_cell(about, value) if isinstance(value, str) else value
+                for value in row
+            ]
+        )
+
+
+def _sheet_title(name: str, part: int, taken: set[str]) -> str:
+    """A unique, legal sheet title: ``Focus``, ``Focus (2)``, cut to 31 characters."""
+    base = " ".join(name.translate(_TITLE_FORBIDDEN).split()).strip("'") or "Tier"
+    for attempt in range(1, 1000):
+        suffix = "" if part == 1 else f" ({part})"
+        if attempt > 1:
+            suffix += f" #{attempt}"
+        title = base[: _TITLE_LIMIT - len(suffix)].rstrip() + suffix
+        if title.casefold() not in taken:
+            taken.add(title.casefold())
+            return title
+    raise TierwiseError(f"cannot find a free sheet name for tier {name!r}")
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
