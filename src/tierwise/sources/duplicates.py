@@ -14,9 +14,10 @@ Two rules, in this order:
    take two tier slots (a row with a ``parent_id`` is a subsidiary on the
    CRM's own record and stays apart, flagged). The first row's account
    stays; the later rows' blanks fill its blanks, differing values are
-   listed and the first row's kept; every merged row and its source id is in the report, so a
-   merge can be undone. A subdomain (``eu.acme.com``) is not merged with
-   its parent: it may be a subsidiary. With ``duplicates: keep`` the rows
+   listed and the first row's kept; every merged row and its source id
+   is in the report, so a merge can be undone. A subdomain
+   (``eu.acme.com``) is not merged with its parent: it may be a
+   subsidiary. With ``duplicates: keep`` the rows
    stay apart and each is flagged.
 
 A merged row is skipped with the reason ``merged into row N``, so the

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import time as clock_time
 from pathlib import Path
+from typing import BinaryIO
 
 from tierwise.errors import SourceError
 from tierwise.sources.headers import header_key
@@ -66,7 +67,6 @@ def read_excel(
         SourceError: for a file that is not a readable .xlsx workbook, one
             beyond the limits or with XML entities, or an empty first sheet.
     """
-    import openpyxl
     from defusedxml import DefusedXmlException
     from openpyxl.utils.exceptions import InvalidFileException
     from openpyxl.xml import DEFUSEDXML
@@ -79,22 +79,11 @@ def read_excel(
     _check_zip(path, limits)
 
     started = time.monotonic()
+    # The file is opened here, not by openpyxl, so it is closed even when
+    # openpyxl fails half-way through opening the workbook.
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            # Some writers store a wrong sheet size; re-measuring reads every row.
-            sheet.reset_dimensions()
-            rows: Rows = []
-            values = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-            for number, cells in enumerate(values, start=1):
-                rows.append((number, list(cells)))
-                if number % 10_000 == 0:
-                    _check_time(path, started, limits)
-            title = sheet.title
-            sheets = len(workbook.sheetnames)
-        finally:
-            workbook.close()
+        with path.open("rb") as handle:
+            rows, title, sheets = _read_rows(handle, path, started, limits)
     except DefusedXmlException as error:
         raise _entities_refused(path, error) from None
     except (
@@ -121,6 +110,27 @@ def read_excel(
     if sheets > 1:
         table.notes.insert(0, f"sheet: read the first of {sheets} sheets, {title!r}")
     return table
+
+
+def _read_rows(
+    handle: BinaryIO, path: Path, started: float, limits: ExcelLimits
+) -> tuple[Rows, str, int]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        # Some writers store a wrong sheet size; re-measuring reads every row.
+        sheet.reset_dimensions()
+        rows: Rows = []
+        values = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        for number, cells in enumerate(values, start=1):
+            rows.append((number, list(cells)))
+            if number % 10_000 == 0:
+                _check_time(path, started, limits)
+        return rows, str(sheet.title), len(workbook.sheetnames)
+    finally:
+        workbook.close()
 
 
 def _defused_cause(
