@@ -3,7 +3,9 @@
 Importing this package registers every command on :data:`app`.
 """
 
-from tierwise.cli import tiering as _tiering  # noqa: F401 - registers commands
+# The main job's commands register first, so they lead the help listing.
+import tierwise.cli.tiering  # noqa: F401 - registers commands
+from tierwise.cli import exports as _exports  # noqa: F401 - registers commands
 from tierwise.cli.app import app
 
 
