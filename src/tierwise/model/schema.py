@@ -9,6 +9,7 @@ with at most two places, so the engine can decide on integers.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,7 @@ __all__ = [
     "ConditionsCriterion",
     "Criterion",
     "Dimension",
+    "ExchangeRates",
     "Gate",
     "MembershipCriterion",
     "PotentialBand",
@@ -287,6 +289,20 @@ class Tier(_Strict):
     treatment: Treatment = Treatment()
 
 
+class ExchangeRates(_Strict):
+    """Conversion rates into the model's currency, and the day they held.
+
+    ``rates`` gives, per currency code, the units of the model's currency one
+    unit of it is worth (``USD: 0.92`` in a EUR model). Amounts in a
+    currency without a rate stop an import rather than pass as the model's.
+    """
+
+    as_of: date
+    rates: dict[
+        Annotated[str, Field(pattern=r"^[A-Z]{3}$")], Annotated[Decimal, Field(gt=0)]
+    ]
+
+
 class TieringModel(_Strict):
     """A whole tiering model: scoring, tiers and treatments."""
 
@@ -302,6 +318,18 @@ class TieringModel(_Strict):
     tiers: list[Tier] = Field(min_length=1)
     # Order among accounts with equal totals at a cap; account_id always ends it.
     tie_break: list[str] = ["potential"]
+    exchange_rates: ExchangeRates | None = None
+
+    @model_validator(mode="after")
+    def _own_currency_is_one(self) -> TieringModel:
+        rates = self.exchange_rates.rates if self.exchange_rates else {}
+        own = rates.get(self.currency)
+        if own is not None and own != 1:
+            raise ValueError(
+                f"exchange_rates.rates.{self.currency} is the model's own currency "
+                f"and must be 1 (or left out), got {own}"
+            )
+        return self
 
     def field_kinds(self) -> dict[str, FieldKind]:
         """Canonical fields plus the model's own, by name."""

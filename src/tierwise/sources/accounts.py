@@ -130,7 +130,7 @@ def read_accounts(
         [rows[i] for i in keep],
         columns,
         convert.hosts(keep) if "domain" in columns else None,
-        by_website=mapping.duplicates == "merge",
+        by_website=_merge_by_website(mapping, matches),
         website_column=matches["domain"].header if "domain" in matches else "",
     )
 
@@ -158,6 +158,15 @@ def read_accounts(
         time.perf_counter() - started,
     )
     return pa.table(arrays), report
+
+
+def _merge_by_website(mapping: ColumnMapping, matches: Mapping[str, Match]) -> bool:
+    # Rows of a CRM export are records with ids of their own; exporting
+    # tiers back needs each of them, so by default they are flagged, not
+    # merged. A list whose name is its id (no record ids) is merged.
+    if mapping.duplicates != "auto":
+        return mapping.duplicates == "merge"
+    return matches["account_id"].index == matches["name"].index
 
 
 def _index(match: Match | None) -> set[int]:

@@ -8,9 +8,12 @@ Two rules, in this order:
    merge when their values agree, blanks filled from the later rows. When
    they disagree, nobody can tell which is right, and the import stops,
    naming the rows and the values.
-2. **One website, one account** (``duplicates: merge``, the default).
-   Rows whose website has the same host (``www.`` aside) are one company
-   under several records, which would otherwise split its engagement and
+2. **One website, one account** (``duplicates: merge``; by default,
+   ``auto``, only for files without record ids of their own, whose
+   ``account_id`` is the name: a CRM record must keep its own tier so it
+   can be exported back, so there the rows are flagged instead). Rows
+   whose website has the same host (``www.`` aside) are one company under
+   several records, which would otherwise split its engagement and
    take two tier slots (a row with a ``parent_id`` is a subsidiary on the
    CRM's own record and stays apart, flagged). The first row's account
    stays; the later rows' blanks fill its blanks, differing values are

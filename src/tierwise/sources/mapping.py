@@ -8,7 +8,7 @@ adds to and overrides that preset's columns. The file format is::
     delimiter: ";"              # optional, CSV only; guessed when left out
     encoding: windows-1252      # optional, CSV only; guessed when left out
     decimal: ","                # optional: the decimal mark of every number
-    duplicates: merge           # or keep: rows sharing a website stay apart
+    duplicates: auto            # or merge, or keep: rows sharing a website
     columns:
       account_id: Account ID    # field: header
       annual_revenue:           # or field: {column: header, options...}
@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 PRESETS = ("salesforce", "hubspot", "generic")
 NORMALISERS = ("domain", "salesforce_id")
 RANGE_RULES = ("lower", "midpoint", "upper")
-DUPLICATES = ("merge", "keep")
+DUPLICATES = ("auto", "merge", "keep")
 DECIMAL_MARKS = (".", ",")
 TOP_KEYS = (
     "preset",
@@ -133,8 +133,9 @@ class ColumnMapping:
     ``delimiter`` and ``encoding`` fix a CSV file's delimiter and encoding
     instead of guessing them; ``decimal`` is the decimal mark of every
     number column without its own; ``duplicates`` says whether rows that
-    share a website are merged into one account (``merge``) or kept apart
-    and listed (``keep``).
+    share a website are merged into one account (``merge``), kept apart and
+    flagged (``keep``), or merged only when the file has no record id of
+    its own, its ``account_id`` and ``name`` being one column (``auto``).
     """
 
     name: str
@@ -143,7 +144,7 @@ class ColumnMapping:
     delimiter: str | None = None
     encoding: str | None = None
     decimal: str | None = None
-    duplicates: str = "merge"
+    duplicates: str = "auto"
 
     def __post_init__(self) -> None:
         delimiter = self.delimiter
@@ -258,7 +259,7 @@ class _Reader:
         delimiter = base.delimiter if base else None
         encoding = base.encoding if base else None
         decimal = base.decimal if base else None
-        duplicates = base.duplicates if base else "merge"
+        duplicates = base.duplicates if base else "auto"
 
         if "own_names" in top:
             own_names = self.flag(top["own_names"], "own_names")
