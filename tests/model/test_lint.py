@@ -1,4 +1,4 @@
-"""Lint: one purpose-made model per mistake, and the default model."""
+"""Lint: one purpose-made model per mistake, the default model, a portfolio."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from tierwise.errors import TierwiseError
+from tierwise.lint_accounts import lint_file
 from tierwise.model import TieringModel, default_model_text
 from tierwise.model.lint import (
     ALLOWABLE_CODES,
@@ -18,9 +19,14 @@ from tierwise.model.lint import (
     check_allow,
     lint_model,
 )
+from tierwise.sample import DEMO_AS_OF, write_portfolio
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "models" / "lint"
 DOCS = Path(__file__).parents[2] / "docs"
+DEFAULT_MODEL_FILE = (
+    Path(__file__).parents[2] / "src" / "tierwise" / "model" / "default-model.yaml"
+)
+
 Found = tuple[str, str, int | None]
 
 
@@ -31,6 +37,13 @@ def _lint(name: str, allow: tuple[str, ...] = ()) -> LintReport:
 
 def _found(report: LintReport) -> list[Found]:
     return [(f.code, f.path, f.line) for f in report.findings]
+
+
+@pytest.fixture(scope="module")
+def demo_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.csv"
+    write_portfolio(path, 1000, 2020)
+    return path
 
 
 # The bundled default model and the fixtures' shared base.
@@ -274,3 +287,37 @@ def test_future_sections_keep_the_keys_lint_reads(section: str, key: str) -> Non
         assert key in keys
     else:
         assert field is None
+
+
+# With accounts: who qualifies, and signals that never vary.
+
+
+def test_accounts_show_who_qualifies_before_and_after_caps(demo_csv: Path) -> None:
+    linted = lint_file(FIXTURES / "unreachable-tiers.yaml", demo_csv, as_of=DEMO_AS_OF)
+
+    portfolio = linted.portfolio
+    assert portfolio is not None and portfolio.accounts > 900
+    before = [tier.before_caps for tier in portfolio.tiers]
+    after = [tier.after_caps for tier in portfolio.tiers]
+    assert sum(before) + portfolio.unassigned_before_caps == portfolio.accounts
+    assert sum(after) + portfolio.unassigned_after_caps == portfolio.accounts
+    tier_1, _, tier_3, tier_4 = portfolio.tiers
+    assert tier_1.after_caps == 15 < tier_1.before_caps
+    # What lint reasons out without data, the portfolio shows.
+    assert tier_3.meets > 0 and tier_3.before_caps == tier_3.after_caps == 0
+    assert tier_4.meets == 0
+    empty = [f.path for f in linted.report.findings if f.code == "tier-empty"]
+    assert empty == ["tiers[2]", "tiers[3]"]
+
+
+def test_accounts_name_criteria_that_never_vary(demo_csv: Path) -> None:
+    linted = lint_file(DEFAULT_MODEL_FILE, demo_csv, as_of=DEMO_AS_OF)
+
+    constant = [f for f in linted.report.findings if f.code == "signal-constant"]
+    # Every Fortune 1000 company earns over 1B and is based in the US.
+    assert [(f.path, f.severity) for f in constant] == [
+        ("dimensions[0].criteria[2]", "warning"),
+        ("dimensions[0].criteria[3]", "warning"),
+    ]
+    assert "every account scores 10 points on 'size_by_revenue'" in constant[0].message
+    assert linted.report.exit_status == 0
