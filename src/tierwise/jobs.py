@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,24 +28,35 @@ from tierwise.engine import (
 )
 from tierwise.engine.compile import compile_model
 from tierwise.engine.run import RESULT_TABLE
-from tierwise.errors import TierwiseError
+from tierwise.errors import SourceError, TierwiseError
 from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.sample import DEMO_AS_OF, DEMO_SEED, write_portfolio
 from tierwise.sources import (
     ColumnMapping,
+    Currencies,
     ImportReport,
     load_mapping_file,
     load_preset,
     read_accounts,
+    report_json,
+    report_text,
 )
 
-__all__ = ["TierJob", "choose_mapping", "explain_accounts", "run_demo", "tier_file"]
+__all__ = [
+    "TierJob",
+    "check_file",
+    "choose_mapping",
+    "explain_accounts",
+    "run_demo",
+    "tier_file",
+]
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "run.json"
 MODEL_COPY = "model.yaml"
 IMPORT_REPORT = "import-report.json"
+IMPORT_REPORT_TEXT = "import-report.txt"
 DEMO_ACCOUNTS = "demo-portfolio.csv"
 DEMO_SIZE = 1000
 
@@ -78,13 +89,18 @@ def tier_file(
     as_of: date,
     model_path: Path | None = None,
     mapping: ColumnMapping | None = None,
+    accept_warnings: bool = False,
 ) -> TierJob:
     """Read ``accounts``, score and tier them, and write the results folder."""
     model_text = _model_text(model_path)
     model = parse_model(model_text, source=str(model_path or "default model"))
     mapping = mapping or load_preset("generic")
 
-    table, report = read_accounts(accounts, _read_fields(model), mapping)
+    table, report = read_accounts(
+        accounts, _read_fields(model), mapping, currencies=currencies_of(model)
+    )
+    if report.over_threshold() and not accept_warnings:
+        raise _too_many_problems(accounts, report)
     run = score_accounts(model, table, as_of)
 
     manifest = {
@@ -104,11 +120,53 @@ def tier_file(
         extra={
             MANIFEST: json.dumps(manifest, indent=2) + "\n",
             MODEL_COPY: model_text,
-            IMPORT_REPORT: json.dumps(asdict(report), indent=2, default=str) + "\n",
+            IMPORT_REPORT: report_json(report),
+            IMPORT_REPORT_TEXT: report_text(report),
         },
     )
     log.info("wrote %d results to %s", run.accounts, out_dir)
     return TierJob(run=run, report=report, out_dir=out_dir, model=model)
+
+
+def check_file(
+    accounts: Path,
+    model_path: Path | None = None,
+    mapping: ColumnMapping | None = None,
+) -> ImportReport:
+    """Read ``accounts`` as ``tier`` would and return the import report only."""
+    model = parse_model(
+        _model_text(model_path), source=str(model_path or "default model")
+    )
+    _, report = read_accounts(
+        accounts,
+        _read_fields(model),
+        mapping or load_preset("generic"),
+        currencies=currencies_of(model),
+    )
+    return report
+
+
+def currencies_of(model: TieringModel) -> Currencies:
+    """The model's currency and exchange rates, as the readers take them."""
+    rates = model.exchange_rates
+    return Currencies(
+        model.currency,
+        dict(rates.rates) if rates else {},
+        rates.as_of if rates else None,
+    )
+
+
+def _too_many_problems(accounts: Path, report: ImportReport) -> SourceError:
+    problems = report.problem_rows()
+    shown = ", ".join(str(row) for row in problems[:10])
+    more = " …" if len(problems) > 10 else ""
+    return SourceError(
+        f"{accounts.name}: {len(problems):,} of {report.rows_read:,} rows have "
+        f"problems (rows {shown}{more}), more than a run accepts; nothing was "
+        f"scored. See them with `tierwise check {accounts}` (same --preset or "
+        "--mapping), fix the file or the mapping, or pass --accept-warnings to "
+        "tier it as read"
+    )
 
 
 def run_demo(out_dir: Path, as_of: date = DEMO_AS_OF) -> TierJob:
@@ -139,7 +197,9 @@ def explain_accounts(out_dir: Path, account_ids: list[str]) -> list[Explanation]
         source=str(out_dir / MODEL_COPY),
     )
     mapping = _mapping_from_manifest(manifest["mapping"])
-    table, _ = read_accounts(accounts, _read_fields(model), mapping)
+    table, _ = read_accounts(
+        accounts, _read_fields(model), mapping, currencies=currencies_of(model)
+    )
 
     connection = duckdb.connect()
     connection.register("accounts", table)

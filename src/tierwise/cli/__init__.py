@@ -6,6 +6,7 @@ Importing this package registers every command on :data:`app`.
 # The main job's commands register first, so they lead the help listing.
 import tierwise.cli.tiering  # noqa: F401 - registers commands
 from tierwise.cli import exports as _exports  # noqa: F401 - registers commands
+from tierwise.cli import imports as _imports  # noqa: F401 - registers commands
 from tierwise.cli.app import app
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from tierwise.cli.app import console
 from tierwise.engine import Explanation
 from tierwise.jobs import TierJob
+from tierwise.sources import short_report
 
 __all__ = ["render_explanation", "render_summary"]
 
@@ -39,6 +40,10 @@ def render_summary(job: TierJob) -> None:
         )
         table.add_row(count.key, count.name, f"{count.accounts:,}", cap, span, budget)
     console.print(table)
+
+    for line in short_report(report)[1:]:
+        console.print(escape(line), highlight=False)
+    console.print(f"Import report: {job.out_dir}/import-report.txt", highlight=False)
 
     reasons = ", ".join(f"{reason} {n:,}" for reason, n in sorted(run.reasons.items()))
     console.print(f"Reasons: {reasons}")

@@ -35,6 +35,13 @@ def tier(
         Path, typer.Argument(help="Accounts file: CSV, XLSX or Parquet.")
     ],
     model: ModelOption = None,
+    accept_warnings: Annotated[
+        bool,
+        typer.Option(
+            "--accept-warnings",
+            help="Tier even when the import report finds problems in many rows.",
+        ),
+    ] = False,
     preset: Annotated[
         str | None,
         typer.Option("--preset", help=f"Column preset: {', '.join(PRESETS)}."),
@@ -52,7 +59,12 @@ def tier(
     with reported():
         chosen = jobs.choose_mapping(preset, mapping)
         job = jobs.tier_file(
-            accounts, out, parse_as_of(as_of), model_path=model, mapping=chosen
+            accounts,
+            out,
+            parse_as_of(as_of),
+            model_path=model,
+            mapping=chosen,
+            accept_warnings=accept_warnings,
         )
     render_summary(job)
 

@@ -153,7 +153,9 @@ def report_text(report: ImportReport, limit: int | None = None) -> str:
 
 def short_report(report: ImportReport) -> list[str]:
     """A few lines for the end of ``tier``: the counts and what to look at."""
-    lines = _summary(report)[:2]
+    lines = [
+        line for line in _summary(report) if not line.startswith(("Fields", "Absent"))
+    ]
     problems = report.problem_rows()
     kinds: dict[str, int] = {}
     for flag in report.flags:
@@ -179,7 +181,7 @@ def _summary(report: ImportReport) -> list[str]:
         f"header on row {report.header_row}" if report.header_row else "",
     ]
     facts = ", ".join(fact for fact in file_facts if fact)
-    return [
+    lines = [
         f"Rows read {report.rows_read:,} = used {report.rows_used:,} + skipped "
         f"{len(report.skipped):,}" + (f" ({why})" if why else ""),
         f"Read as: {facts}" if facts else "",
@@ -187,6 +189,7 @@ def _summary(report: ImportReport) -> list[str]:
         + ", ".join(f"{name} ← {header!r}" for name, header in report.mapped.items()),
         "Absent: " + (", ".join(report.absent_fields) or "none"),
     ]
+    return [line for line in lines if line]
 
 
 def _section(title: str, items: list[str]) -> list[str]:

@@ -1,0 +1,197 @@
+"""The import report: reconciling counts, its text, the threshold, and the CLI.
+
+``tierwise check`` prints the report without scoring; ``tier`` prints a short
+form, writes the whole report beside the results, and stops before scoring
+when too many rows have problems unless ``--accept-warnings``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tierwise.cli import app
+from tierwise.errors import SourceError
+from tierwise.jobs import check_file, tier_file
+from tierwise.model.fields import FieldKind
+from tierwise.sources import (
+    ColumnMapping,
+    ColumnSpec,
+    read_accounts,
+    report_text,
+    short_report,
+)
+
+WriteFile = Callable[..., Path]
+
+MESSY = (
+    '"Accounts export"\n'
+    "account_id,name,domain,annual_revenue,employees\n"
+    "a-1,Acme,https://www.acme.example/,1.2M,51-200\n"
+    "a-2,Globex,globex.example,< 1M,10\n"
+    "a-3,Initech,eu.initech.example,7,1.250\n"
+    ",Nameless id,,,\n"
+    "\n"
+    "Grand Totals (4 records),,,,\n"
+)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "120")
+    return CliRunner()
+
+
+def test_report_reconciles_and_lists_every_kind(write_file: WriteFile) -> None:
+    path = write_file("messy.csv", MESSY)
+    fields = {
+        "account_id": FieldKind.TEXT,
+        "name": FieldKind.TEXT,
+        "domain": FieldKind.TEXT,
+        "annual_revenue": FieldKind.NUMBER,
+        "employees": FieldKind.NUMBER,
+    }
+    mapping = ColumnMapping(
+        "test",
+        {
+            "account_id": ColumnSpec("account_id"),
+            "name": ColumnSpec("name"),
+            "domain": ColumnSpec("domain", normalise="domain"),
+            "annual_revenue": ColumnSpec("annual_revenue"),
+            "employees": ColumnSpec("employees"),
+        },
+    )
+
+    _, report = read_accounts(path, fields, mapping)
+
+    assert report.reconciles()
+    assert (report.rows_read, report.rows_used) == (7, 3)
+    assert report.skipped == [
+        (1, "title above the header"),
+        (6, "blank account_id"),
+        (7, "blank row"),
+        (8, "total row"),
+    ]
+    assert report.problem_rows() == [4, 5, 6]
+    text = report_text(report)
+    for expected in (
+        "Rows read 7 = used 3 + skipped 4",
+        "row 6: blank account_id",
+        "'< 1M' read as 0 (span 0 to 1,000,000)",
+        "'1.250' read as 1.25",
+        "a subdomain folded under its domain",
+        "employees ('employees'): ",
+    ):
+        assert expected in text
+    assert short_report(report)[0].startswith("Rows read 7 = used 3 + skipped 4")
+
+
+def test_tier_stops_before_scoring_above_the_threshold(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    path = write_file("messy.csv", MESSY)
+
+    with pytest.raises(
+        SourceError, match=r"3 of 7 rows have problems \(rows 4, 5, 6\)"
+    ):
+        tier_file(path, tmp_path / "out", date(2026, 9, 30))
+
+    assert not (tmp_path / "out").exists()
+
+
+def test_accept_warnings_tiers_and_writes_both_reports(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    path = write_file("messy.csv", MESSY)
+
+    job = tier_file(path, tmp_path / "out", date(2026, 9, 30), accept_warnings=True)
+
+    assert job.run.accounts == 3
+    written = json.loads((tmp_path / "out" / "import-report.json").read_text())
+    assert (written["rows_read"], written["reconciles"]) == (7, True)
+    assert written["problem_rows"] == [4, 5, 6]
+    text = (tmp_path / "out" / "import-report.txt").read_text(encoding="utf-8")
+    assert text.startswith(f"Import report for {path}")
+
+
+def test_check_prints_the_report_and_exits_1_on_problems(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "messy.csv").write_text(MESSY, encoding="utf-8")
+
+    result = cli.invoke(app, ["check", "messy.csv"])
+
+    assert result.exit_code == 1, result.output
+    assert "Rows read 7 = used 3 + skipped 4" in result.output
+    assert "--accept-warnings" in result.output
+    assert not (tmp_path / "tierwise-out").exists()
+
+
+def test_check_of_a_clean_file_exits_0(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "clean.csv").write_text("account_id,name\na-1,Acme\n", "utf-8")
+
+    result = cli.invoke(app, ["check", "clean.csv", "--preset", "generic"])
+
+    assert result.exit_code == 0, result.output
+    assert "0 row(s) with problems" in result.output
+
+
+def test_check_of_an_unreadable_file_names_the_cell(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "bad.csv").write_text(
+        "account_id,name,employees\na-1,Acme,lots\n", "utf-8"
+    )
+
+    result = cli.invoke(app, ["check", "bad.csv"])
+
+    assert result.exit_code == 2
+    assert "row 2, column 'employees' (employees): 'lots' is not a number" in (
+        result.output
+    )
+
+
+def test_tier_cli_accept_warnings_and_short_report(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "messy.csv").write_text(MESSY, encoding="utf-8")
+
+    stopped = cli.invoke(app, ["tier", "messy.csv", "--as-of", "2026-09-30"])
+    accepted = cli.invoke(
+        app,
+        ["tier", "messy.csv", "--as-of", "2026-09-30", "--accept-warnings"],
+    )
+
+    assert stopped.exit_code == 2 and "nothing was scored" in stopped.output
+    assert accepted.exit_code == 0, accepted.output
+    assert "flagged: a bound, not an exact number" in accepted.output
+    assert "import-report.txt" in accepted.output
+
+
+def test_check_uses_the_models_exchange_rates(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    from tierwise.model import default_model_text
+
+    model = tmp_path / "model.yaml"
+    model.write_text(
+        default_model_text()
+        + "\nexchange_rates:\n  as_of: 2026-01-01\n  rates: {USD: 0.92}\n",
+        encoding="utf-8",
+    )
+    path = write_file("usd.csv", 'account_id,name,annual_revenue\na,A,"$1,000"\n')
+
+    report = check_file(path, model_path=model)
+
+    assert [(tally.what, tally.example) for tally in report.repairs][-1] == (
+        "converted from USD at 0.92 EUR/USD",
+        "row 2: '$1,000' → 920.0",
+    )
+    with pytest.raises(SourceError, match=r"is in GBP, which the model has no"):
+        check_file(write_file("gbp.csv", "account_id,name,annual_revenue\na,A,£5\n"))
