@@ -3,9 +3,13 @@ WITH "source" AS (
     CAST("account_id" AS TEXT) AS "account_id",
     CAST("name" AS TEXT) AS "name",
     CAST("domain" AS TEXT) AS "domain",
+    LOWER(TRIM(CAST("domain" AS TEXT))) AS "domain__key",
     CAST("parent_id" AS TEXT) AS "parent_id",
+    LOWER(TRIM(CAST("parent_id" AS TEXT))) AS "parent_id__key",
     CAST("industry" AS TEXT) AS "industry",
+    LOWER(TRIM(CAST("industry" AS TEXT))) AS "industry__key",
     CAST("country" AS TEXT) AS "country",
+    LOWER(TRIM(CAST("country" AS TEXT))) AS "country__key",
     CAST("employees" AS DOUBLE) AS "employees",
     CAST("annual_revenue" AS DOUBLE) AS "annual_revenue",
     CAST("revenue_growth_pct" AS DOUBLE) AS "revenue_growth_pct",
@@ -71,12 +75,14 @@ WITH "source" AS (
     CAST("expansion_units" AS DOUBLE) AS "expansion_units",
     CAST("partner_value" AS BOOLEAN) AS "partner_value",
     CAST("reference_value" AS TEXT) AS "reference_value",
+    LOWER(TRIM(CAST("reference_value" AS TEXT))) AS "reference_value__key",
     CAST("web_visits_30d" AS DOUBLE) AS "web_visits_30d",
     CAST("content_downloads_90d" AS DOUBLE) AS "content_downloads_90d",
     CAST("events_attended_180d" AS DOUBLE) AS "events_attended_180d",
     CAST("intent_score" AS DOUBLE) AS "intent_score",
     CAST("last_engagement_date" AS DATE) AS "last_engagement_date",
     CAST("relationship_strength" AS TEXT) AS "relationship_strength",
+    LOWER(TRIM(CAST("relationship_strength" AS TEXT))) AS "relationship_strength__key",
     CAST("champion_identified" AS BOOLEAN) AS "champion_identified",
     CAST("exec_sponsor" AS BOOLEAN) AS "exec_sponsor",
     CAST("exec_access" AS BOOLEAN) AS "exec_access",
@@ -89,7 +95,7 @@ WITH "source" AS (
     CASE
       WHEN NOT NOT "industry" IS NULL
       THEN NULL
-      WHEN LOWER(TRIM("industry")) IN (
+      WHEN "industry__key" IN (
         'banking',
         'business services',
         'consulting',
@@ -102,7 +108,7 @@ WITH "source" AS (
         'telecommunications'
       )
       THEN 10
-      WHEN LOWER(TRIM("industry")) IN (
+      WHEN "industry__key" IN (
         'biotechnology',
         'energy',
         'entertainment',
@@ -154,7 +160,7 @@ WITH "source" AS (
     CASE
       WHEN NOT NOT "country" IS NULL
       THEN NULL
-      WHEN LOWER(TRIM("country")) IN (
+      WHEN "country__key" IN (
         'de',
         'fr',
         'france',
@@ -169,7 +175,7 @@ WITH "source" AS (
         'usa'
       )
       THEN 10
-      WHEN LOWER(TRIM("country")) IN (
+      WHEN "country__key" IN (
         'at',
         'au',
         'australia',
@@ -248,11 +254,11 @@ WITH "source" AS (
     CASE
       WHEN NOT NOT "reference_value" IS NULL
       THEN NULL
-      WHEN LOWER(TRIM("reference_value")) = 'flagship'
+      WHEN "reference_value__key" = 'flagship'
       THEN 10
-      WHEN LOWER(TRIM("reference_value")) = 'known'
+      WHEN "reference_value__key" = 'known'
       THEN 5
-      WHEN LOWER(TRIM("reference_value")) = 'none'
+      WHEN "reference_value__key" = 'none'
       THEN 0
       ELSE 0
     END AS "pts_reference",
@@ -320,11 +326,11 @@ WITH "source" AS (
     CASE
       WHEN NOT NOT "relationship_strength" IS NULL
       THEN NULL
-      WHEN LOWER(TRIM("relationship_strength")) = 'strong'
+      WHEN "relationship_strength__key" = 'strong'
       THEN 10
-      WHEN LOWER(TRIM("relationship_strength")) = 'some'
+      WHEN "relationship_strength__key" = 'some'
       THEN 5
-      WHEN LOWER(TRIM("relationship_strength")) = 'none'
+      WHEN "relationship_strength__key" = 'none'
       THEN 0
       ELSE 0
     END AS "pts_relationship",
@@ -361,65 +367,65 @@ WITH "source" AS (
     *,
     CASE
       WHEN (
-        30 * CASE WHEN NOT "pts_industry_fit" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_size_by_headcount" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_size_by_revenue" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_geography" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_growth" IS NULL THEN 1 ELSE 0 END
+        30 * CAST(NOT "pts_industry_fit" IS NULL AS INT) + 20 * CAST(NOT "pts_size_by_headcount" IS NULL AS INT) + 20 * CAST(NOT "pts_size_by_revenue" IS NULL AS INT) + 20 * CAST(NOT "pts_geography" IS NULL AS INT) + 10 * CAST(NOT "pts_growth" IS NULL AS INT)
       ) > 0
-      THEN (
+      THEN CAST((
         3 * COALESCE("pts_industry_fit", 0) + 2 * COALESCE("pts_size_by_headcount", 0) + 2 * COALESCE("pts_size_by_revenue", 0) + 2 * COALESCE("pts_geography", 0) + 1 * COALESCE("pts_growth", 0)
       ) * 10000 // (
-        30 * CASE WHEN NOT "pts_industry_fit" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_size_by_headcount" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_size_by_revenue" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_geography" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_growth" IS NULL THEN 1 ELSE 0 END
-      )
+        30 * CAST(NOT "pts_industry_fit" IS NULL AS INT) + 20 * CAST(NOT "pts_size_by_headcount" IS NULL AS INT) + 20 * CAST(NOT "pts_size_by_revenue" IS NULL AS INT) + 20 * CAST(NOT "pts_geography" IS NULL AS INT) + 10 * CAST(NOT "pts_growth" IS NULL AS INT)
+      ) AS INT)
     END AS "fit_centi",
     CASE
       WHEN (
-        40 * CASE WHEN NOT "pts_contract_value" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_expansion" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_partner" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_reference" IS NULL THEN 1 ELSE 0 END
+        40 * CAST(NOT "pts_contract_value" IS NULL AS INT) + 20 * CAST(NOT "pts_expansion" IS NULL AS INT) + 10 * CAST(NOT "pts_partner" IS NULL AS INT) + 10 * CAST(NOT "pts_reference" IS NULL AS INT)
       ) > 0
-      THEN (
+      THEN CAST((
         4 * COALESCE("pts_contract_value", 0) + 2 * COALESCE("pts_expansion", 0) + 1 * COALESCE("pts_partner", 0) + 1 * COALESCE("pts_reference", 0)
       ) * 10000 // (
-        40 * CASE WHEN NOT "pts_contract_value" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_expansion" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_partner" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_reference" IS NULL THEN 1 ELSE 0 END
-      )
+        40 * CAST(NOT "pts_contract_value" IS NULL AS INT) + 20 * CAST(NOT "pts_expansion" IS NULL AS INT) + 10 * CAST(NOT "pts_partner" IS NULL AS INT) + 10 * CAST(NOT "pts_reference" IS NULL AS INT)
+      ) AS INT)
     END AS "strategic_centi",
     CASE
       WHEN (
-        20 * CASE WHEN NOT "pts_web_visits" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_content_downloads" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_events" IS NULL THEN 1 ELSE 0 END + 30 * CASE WHEN NOT "pts_intent" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_recency" IS NULL THEN 1 ELSE 0 END
+        20 * CAST(NOT "pts_web_visits" IS NULL AS INT) + 20 * CAST(NOT "pts_content_downloads" IS NULL AS INT) + 10 * CAST(NOT "pts_events" IS NULL AS INT) + 30 * CAST(NOT "pts_intent" IS NULL AS INT) + 20 * CAST(NOT "pts_recency" IS NULL AS INT)
       ) > 0
-      THEN (
+      THEN CAST((
         2 * COALESCE("pts_web_visits", 0) + 2 * COALESCE("pts_content_downloads", 0) + 1 * COALESCE("pts_events", 0) + 3 * COALESCE("pts_intent", 0) + 2 * COALESCE("pts_recency", 0)
       ) * 10000 // (
-        20 * CASE WHEN NOT "pts_web_visits" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_content_downloads" IS NULL THEN 1 ELSE 0 END + 10 * CASE WHEN NOT "pts_events" IS NULL THEN 1 ELSE 0 END + 30 * CASE WHEN NOT "pts_intent" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_recency" IS NULL THEN 1 ELSE 0 END
-      )
+        20 * CAST(NOT "pts_web_visits" IS NULL AS INT) + 20 * CAST(NOT "pts_content_downloads" IS NULL AS INT) + 10 * CAST(NOT "pts_events" IS NULL AS INT) + 30 * CAST(NOT "pts_intent" IS NULL AS INT) + 20 * CAST(NOT "pts_recency" IS NULL AS INT)
+      ) AS INT)
     END AS "engagement_centi",
     CASE
       WHEN (
-        30 * CASE WHEN NOT "pts_relationship" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_champion" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_executive_access" IS NULL THEN 1 ELSE 0 END + 30 * CASE WHEN NOT "pts_competitive_position" IS NULL THEN 1 ELSE 0 END
+        30 * CAST(NOT "pts_relationship" IS NULL AS INT) + 20 * CAST(NOT "pts_champion" IS NULL AS INT) + 20 * CAST(NOT "pts_executive_access" IS NULL AS INT) + 30 * CAST(NOT "pts_competitive_position" IS NULL AS INT)
       ) > 0
-      THEN (
+      THEN CAST((
         3 * COALESCE("pts_relationship", 0) + 2 * COALESCE("pts_champion", 0) + 2 * COALESCE("pts_executive_access", 0) + 3 * COALESCE("pts_competitive_position", 0)
       ) * 10000 // (
-        30 * CASE WHEN NOT "pts_relationship" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_champion" IS NULL THEN 1 ELSE 0 END + 20 * CASE WHEN NOT "pts_executive_access" IS NULL THEN 1 ELSE 0 END + 30 * CASE WHEN NOT "pts_competitive_position" IS NULL THEN 1 ELSE 0 END
-      )
+        30 * CAST(NOT "pts_relationship" IS NULL AS INT) + 20 * CAST(NOT "pts_champion" IS NULL AS INT) + 20 * CAST(NOT "pts_executive_access" IS NULL AS INT) + 30 * CAST(NOT "pts_competitive_position" IS NULL AS INT)
+      ) AS INT)
     END AS "accessibility_centi",
     CASE
       WHEN (
-        720 * CASE WHEN NOT "pts_industry_fit" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_size_by_headcount" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_size_by_revenue" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_geography" IS NULL THEN 1 ELSE 0 END + 240 * CASE WHEN NOT "pts_growth" IS NULL THEN 1 ELSE 0 END + 1000 * CASE WHEN NOT "pts_contract_value" IS NULL THEN 1 ELSE 0 END + 500 * CASE WHEN NOT "pts_expansion" IS NULL THEN 1 ELSE 0 END + 250 * CASE WHEN NOT "pts_partner" IS NULL THEN 1 ELSE 0 END + 250 * CASE WHEN NOT "pts_reference" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_web_visits" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_content_downloads" IS NULL THEN 1 ELSE 0 END + 200 * CASE WHEN NOT "pts_events" IS NULL THEN 1 ELSE 0 END + 600 * CASE WHEN NOT "pts_intent" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_recency" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_relationship" IS NULL THEN 1 ELSE 0 END + 320 * CASE WHEN NOT "pts_champion" IS NULL THEN 1 ELSE 0 END + 320 * CASE WHEN NOT "pts_executive_access" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_competitive_position" IS NULL THEN 1 ELSE 0 END
+        720 * CAST(NOT "pts_industry_fit" IS NULL AS INT) + 480 * CAST(NOT "pts_size_by_headcount" IS NULL AS INT) + 480 * CAST(NOT "pts_size_by_revenue" IS NULL AS INT) + 480 * CAST(NOT "pts_geography" IS NULL AS INT) + 240 * CAST(NOT "pts_growth" IS NULL AS INT) + 1000 * CAST(NOT "pts_contract_value" IS NULL AS INT) + 500 * CAST(NOT "pts_expansion" IS NULL AS INT) + 250 * CAST(NOT "pts_partner" IS NULL AS INT) + 250 * CAST(NOT "pts_reference" IS NULL AS INT) + 400 * CAST(NOT "pts_web_visits" IS NULL AS INT) + 400 * CAST(NOT "pts_content_downloads" IS NULL AS INT) + 200 * CAST(NOT "pts_events" IS NULL AS INT) + 600 * CAST(NOT "pts_intent" IS NULL AS INT) + 400 * CAST(NOT "pts_recency" IS NULL AS INT) + 480 * CAST(NOT "pts_relationship" IS NULL AS INT) + 320 * CAST(NOT "pts_champion" IS NULL AS INT) + 320 * CAST(NOT "pts_executive_access" IS NULL AS INT) + 480 * CAST(NOT "pts_competitive_position" IS NULL AS INT)
       ) > 0
-      THEN (
+      THEN CAST((
         72 * COALESCE("pts_industry_fit", 0) + 48 * COALESCE("pts_size_by_headcount", 0) + 48 * COALESCE("pts_size_by_revenue", 0) + 48 * COALESCE("pts_geography", 0) + 24 * COALESCE("pts_growth", 0) + 100 * COALESCE("pts_contract_value", 0) + 50 * COALESCE("pts_expansion", 0) + 25 * COALESCE("pts_partner", 0) + 25 * COALESCE("pts_reference", 0) + 40 * COALESCE("pts_web_visits", 0) + 40 * COALESCE("pts_content_downloads", 0) + 20 * COALESCE("pts_events", 0) + 60 * COALESCE("pts_intent", 0) + 40 * COALESCE("pts_recency", 0) + 48 * COALESCE("pts_relationship", 0) + 32 * COALESCE("pts_champion", 0) + 32 * COALESCE("pts_executive_access", 0) + 48 * COALESCE("pts_competitive_position", 0)
       ) * 10000 // (
-        720 * CASE WHEN NOT "pts_industry_fit" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_size_by_headcount" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_size_by_revenue" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_geography" IS NULL THEN 1 ELSE 0 END + 240 * CASE WHEN NOT "pts_growth" IS NULL THEN 1 ELSE 0 END + 1000 * CASE WHEN NOT "pts_contract_value" IS NULL THEN 1 ELSE 0 END + 500 * CASE WHEN NOT "pts_expansion" IS NULL THEN 1 ELSE 0 END + 250 * CASE WHEN NOT "pts_partner" IS NULL THEN 1 ELSE 0 END + 250 * CASE WHEN NOT "pts_reference" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_web_visits" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_content_downloads" IS NULL THEN 1 ELSE 0 END + 200 * CASE WHEN NOT "pts_events" IS NULL THEN 1 ELSE 0 END + 600 * CASE WHEN NOT "pts_intent" IS NULL THEN 1 ELSE 0 END + 400 * CASE WHEN NOT "pts_recency" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_relationship" IS NULL THEN 1 ELSE 0 END + 320 * CASE WHEN NOT "pts_champion" IS NULL THEN 1 ELSE 0 END + 320 * CASE WHEN NOT "pts_executive_access" IS NULL THEN 1 ELSE 0 END + 480 * CASE WHEN NOT "pts_competitive_position" IS NULL THEN 1 ELSE 0 END
-      )
+        720 * CAST(NOT "pts_industry_fit" IS NULL AS INT) + 480 * CAST(NOT "pts_size_by_headcount" IS NULL AS INT) + 480 * CAST(NOT "pts_size_by_revenue" IS NULL AS INT) + 480 * CAST(NOT "pts_geography" IS NULL AS INT) + 240 * CAST(NOT "pts_growth" IS NULL AS INT) + 1000 * CAST(NOT "pts_contract_value" IS NULL AS INT) + 500 * CAST(NOT "pts_expansion" IS NULL AS INT) + 250 * CAST(NOT "pts_partner" IS NULL AS INT) + 250 * CAST(NOT "pts_reference" IS NULL AS INT) + 400 * CAST(NOT "pts_web_visits" IS NULL AS INT) + 400 * CAST(NOT "pts_content_downloads" IS NULL AS INT) + 200 * CAST(NOT "pts_events" IS NULL AS INT) + 600 * CAST(NOT "pts_intent" IS NULL AS INT) + 400 * CAST(NOT "pts_recency" IS NULL AS INT) + 480 * CAST(NOT "pts_relationship" IS NULL AS INT) + 320 * CAST(NOT "pts_champion" IS NULL AS INT) + 320 * CAST(NOT "pts_executive_access" IS NULL AS INT) + 480 * CAST(NOT "pts_competitive_position" IS NULL AS INT)
+      ) AS INT)
     END AS "total_centi",
     CASE
       WHEN 8000 > 0
-      THEN (
-        720 * CASE WHEN "obs_industry_fit" THEN 1 ELSE 0 END + 480 * CASE WHEN "obs_size_by_headcount" THEN 1 ELSE 0 END + 480 * CASE WHEN "obs_size_by_revenue" THEN 1 ELSE 0 END + 480 * CASE WHEN "obs_geography" THEN 1 ELSE 0 END + 240 * CASE WHEN "obs_growth" THEN 1 ELSE 0 END + 1000 * CASE WHEN "obs_contract_value" THEN 1 ELSE 0 END + 500 * CASE WHEN "obs_expansion" THEN 1 ELSE 0 END + 250 * CASE WHEN "obs_partner" THEN 1 ELSE 0 END + 250 * CASE WHEN "obs_reference" THEN 1 ELSE 0 END + 400 * CASE WHEN "obs_web_visits" THEN 1 ELSE 0 END + 400 * CASE WHEN "obs_content_downloads" THEN 1 ELSE 0 END + 200 * CASE WHEN "obs_events" THEN 1 ELSE 0 END + 600 * CASE WHEN "obs_intent" THEN 1 ELSE 0 END + 400 * CASE WHEN "obs_recency" THEN 1 ELSE 0 END + 480 * CASE WHEN "obs_relationship" THEN 1 ELSE 0 END + 320 * CASE WHEN "obs_champion" THEN 1 ELSE 0 END + 320 * CASE WHEN "obs_executive_access" THEN 1 ELSE 0 END + 480 * CASE WHEN "obs_competitive_position" THEN 1 ELSE 0 END
-      ) * 10000 // 8000
+      THEN CAST((
+        720 * CAST("obs_industry_fit" AS INT) + 480 * CAST("obs_size_by_headcount" AS INT) + 480 * CAST("obs_size_by_revenue" AS INT) + 480 * CAST("obs_geography" AS INT) + 240 * CAST("obs_growth" AS INT) + 1000 * CAST("obs_contract_value" AS INT) + 500 * CAST("obs_expansion" AS INT) + 250 * CAST("obs_partner" AS INT) + 250 * CAST("obs_reference" AS INT) + 400 * CAST("obs_web_visits" AS INT) + 400 * CAST("obs_content_downloads" AS INT) + 200 * CAST("obs_events" AS INT) + 600 * CAST("obs_intent" AS INT) + 400 * CAST("obs_recency" AS INT) + 480 * CAST("obs_relationship" AS INT) + 320 * CAST("obs_champion" AS INT) + 320 * CAST("obs_executive_access" AS INT) + 480 * CAST("obs_competitive_position" AS INT)
+      ) * 10000 // 8000 AS INT)
     END AS "completeness_centi"
   FROM "points"
 ), "gated" AS (
   SELECT
     *,
-    CAST(NULL AS TEXT) AS "pinned_tier",
+    CAST(NULL AS INT) AS "pinned",
     CASE
       WHEN COALESCE(
         (
@@ -428,46 +434,71 @@ WITH "source" AS (
         ),
         FALSE
       )
-      THEN 'disqualified:entrenched_competitor'
-      ELSE CAST(NULL AS TEXT)
+      THEN 1
+      ELSE CAST(NULL AS INT)
     END AS "disqualified_0",
     CASE
       WHEN NOT COALESCE("exec_sponsor" = TRUE, FALSE)
-      THEN 'missing_must_have:exec_sponsor'
-      ELSE CAST(NULL AS TEXT)
+      THEN 1
+      ELSE CAST(NULL AS INT)
     END AS "lacking_0",
     FALSE AS "included_0",
     COALESCE("total_centi" >= 7000 AND "potential_acv" >= 500000, FALSE) AS "score_ok_0",
     COALESCE("completeness_centi", 0) >= 6000 AS "coverage_ok_0",
-    CAST(NULL AS TEXT) AS "disqualified_1",
-    CAST(NULL AS TEXT) AS "lacking_1",
+    CAST(NULL AS INT) AS "disqualified_1",
+    CAST(NULL AS INT) AS "lacking_1",
     FALSE AS "included_1",
     COALESCE("total_centi" >= 5000 AND "potential_acv" >= 100000, FALSE) AS "score_ok_1",
     COALESCE("completeness_centi", 0) >= 4000 AS "coverage_ok_1",
-    CAST(NULL AS TEXT) AS "disqualified_2",
-    CAST(NULL AS TEXT) AS "lacking_2",
+    CAST(NULL AS INT) AS "disqualified_2",
+    CAST(NULL AS INT) AS "lacking_2",
     FALSE AS "included_2",
     COALESCE("total_centi" >= 3000 AND "potential_acv" >= 50000, FALSE) AS "score_ok_2",
     COALESCE("completeness_centi", 0) >= 2500 AS "coverage_ok_2"
   FROM "scored"
-), "eligible" AS (
+), "eligible" AS MATERIALIZED (
   SELECT
-    *,
-    "pinned_tier" IS NULL
+    "account_id",
+    "name",
+    "potential_acv",
+    "potential_estimated",
+    "total_centi",
+    "completeness_centi",
+    "pinned",
+    "fit_centi",
+    "strategic_centi",
+    "engagement_centi",
+    "accessibility_centi",
+    "disqualified_0",
+    "lacking_0",
+    "included_0",
+    "score_ok_0",
+    "coverage_ok_0",
+    "disqualified_1",
+    "lacking_1",
+    "included_1",
+    "score_ok_1",
+    "coverage_ok_1",
+    "disqualified_2",
+    "lacking_2",
+    "included_2",
+    "score_ok_2",
+    "coverage_ok_2",
+    "pinned" IS NULL
     AND "disqualified_0" IS NULL
     AND (
       "included_0" OR (
         "lacking_0" IS NULL AND "score_ok_0" AND "coverage_ok_0"
       )
     ) AS "eligible_0",
-    "pinned_tier" IS NULL
+    "pinned" IS NULL
     AND "disqualified_1" IS NULL
     AND (
       "included_1" OR (
         "lacking_1" IS NULL AND "score_ok_1" AND "coverage_ok_1"
       )
     ) AS "eligible_1",
-    "pinned_tier" IS NULL
+    "pinned" IS NULL
     AND "disqualified_2" IS NULL
     AND (
       "included_2" OR (
@@ -480,7 +511,9 @@ WITH "source" AS (
     "account_id"
   FROM "eligible"
   WHERE
-    "eligible_0" AND NOT NOT "pinned_tier" IS NULL
+    "eligible_0" AND NOT (
+      FALSE
+    )
   ORDER BY
     "included_0" DESC,
     "total_centi" DESC,
@@ -496,30 +529,27 @@ WITH "source" AS (
   FROM "eligible"
   WHERE
     (
-      "eligible_0" AND NOT NOT "pinned_tier" IS NULL
+      "eligible_0" AND NOT (
+        FALSE
+      )
     )
     AND NOT "account_id" IN (
       SELECT
         "account_id"
       FROM "fill_0"
     )
-), "after_0" AS (
-  SELECT
-    "eligible".*,
-    NOT "fill_0"."account_id" IS NULL AS "in_0",
-    "queue_0"."cap_rank" AS "over_0"
-  FROM "eligible"
-  LEFT JOIN "fill_0"
-    ON "eligible"."account_id" = "fill_0"."account_id"
-  LEFT JOIN "queue_0"
-    ON "eligible"."account_id" = "queue_0"."account_id"
 ), "fill_1" AS (
   SELECT
     "account_id"
-  FROM "after_0"
+  FROM "eligible"
   WHERE
-    "eligible_1" AND NOT (
-      NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE)
+    "eligible_1"
+    AND NOT (
+      "account_id" IN (
+        SELECT
+          "account_id"
+        FROM "fill_0"
+      )
     )
   ORDER BY
     "included_1" DESC,
@@ -533,11 +563,16 @@ WITH "source" AS (
     100 + ROW_NUMBER() OVER (
       ORDER BY "included_1" DESC, "total_centi" DESC, "potential_acv" DESC, "account_id" ASC
     ) AS "cap_rank"
-  FROM "after_0"
+  FROM "eligible"
   WHERE
     (
-      "eligible_1" AND NOT (
-        NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE)
+      "eligible_1"
+      AND NOT (
+        "account_id" IN (
+          SELECT
+            "account_id"
+          FROM "fill_0"
+        )
       )
     )
     AND NOT "account_id" IN (
@@ -545,29 +580,42 @@ WITH "source" AS (
         "account_id"
       FROM "fill_1"
     )
-), "after_1" AS (
+), "joined" AS NOT MATERIALIZED (
   SELECT
-    "after_0".*,
+    "eligible".*,
+    NOT "fill_0"."account_id" IS NULL AS "in_0",
+    "queue_0"."cap_rank" AS "over_0",
     NOT "fill_1"."account_id" IS NULL AS "in_1",
     "queue_1"."cap_rank" AS "over_1"
-  FROM "after_0"
+  FROM "eligible"
+  LEFT JOIN "fill_0"
+    ON "eligible"."account_id" = "fill_0"."account_id"
+  LEFT JOIN "queue_0"
+    ON "eligible"."account_id" = "queue_0"."account_id"
   LEFT JOIN "fill_1"
-    ON "after_0"."account_id" = "fill_1"."account_id"
+    ON "eligible"."account_id" = "fill_1"."account_id"
   LEFT JOIN "queue_1"
-    ON "after_0"."account_id" = "queue_1"."account_id"
-), "placed" AS (
+    ON "eligible"."account_id" = "queue_1"."account_id"
+), "placed" AS NOT MATERIALIZED (
   SELECT
     *,
     COALESCE(
-      "pinned_tier",
+      CASE
+        WHEN "pinned" = 1
+        THEN 'tier_1'
+        WHEN "pinned" = 2
+        THEN 'tier_2'
+        WHEN "pinned" = 3
+        THEN 'tier_3'
+        ELSE CAST(NULL AS TEXT)
+      END,
       CASE
         WHEN COALESCE("in_0", FALSE)
         THEN 'tier_1'
         WHEN COALESCE("in_1", FALSE)
         THEN 'tier_2'
-        WHEN "eligible_2"
-        AND NOT (
-          NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+        WHEN "eligible_2" AND NOT (
+          COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
         )
         THEN 'tier_3'
         ELSE 'unassigned'
@@ -578,15 +626,14 @@ WITH "source" AS (
       THEN 'tier_1'
       WHEN COALESCE("in_1", FALSE)
       THEN 'tier_2'
-      WHEN "eligible_2"
-      AND NOT (
-        NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+      WHEN "eligible_2" AND NOT (
+        COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
       )
       THEN 'tier_3'
       ELSE 'unassigned'
     END AS "computed_tier",
     CASE
-      WHEN NOT "pinned_tier" IS NULL
+      WHEN NOT "pinned" IS NULL
       THEN 'override'
       WHEN COALESCE("in_0", FALSE)
       THEN 'met'
@@ -596,32 +643,47 @@ WITH "source" AS (
           WHEN NOT "disqualified_0" IS NULL AND (
             "included_0" OR "score_ok_0"
           )
-          THEN "disqualified_0"
+          THEN CASE
+            WHEN "disqualified_0" = 1
+            THEN 'disqualified:entrenched_competitor'
+            ELSE CAST(NULL AS TEXT)
+          END
           WHEN NOT "included_0" AND NOT "lacking_0" IS NULL AND "score_ok_0"
-          THEN "lacking_0"
+          THEN CASE
+            WHEN "lacking_0" = 1
+            THEN 'missing_must_have:exec_sponsor'
+            ELSE CAST(NULL AS TEXT)
+          END
           WHEN NOT "included_0" AND "score_ok_0" AND NOT COALESCE("coverage_ok_0", FALSE)
           THEN 'insufficient_data'
-          WHEN "eligible_0"
+          WHEN "eligible_0" AND "pinned" IS NULL
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
         'met'
       )
-      WHEN "eligible_2"
-      AND NOT (
-        NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+      WHEN "eligible_2" AND NOT (
+        COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
       )
       THEN COALESCE(
         CASE
           WHEN NOT "disqualified_0" IS NULL AND (
             "included_0" OR "score_ok_0"
           )
-          THEN "disqualified_0"
+          THEN CASE
+            WHEN "disqualified_0" = 1
+            THEN 'disqualified:entrenched_competitor'
+            ELSE CAST(NULL AS TEXT)
+          END
           WHEN NOT "included_0" AND NOT "lacking_0" IS NULL AND "score_ok_0"
-          THEN "lacking_0"
+          THEN CASE
+            WHEN "lacking_0" = 1
+            THEN 'missing_must_have:exec_sponsor'
+            ELSE CAST(NULL AS TEXT)
+          END
           WHEN NOT "included_0" AND "score_ok_0" AND NOT COALESCE("coverage_ok_0", FALSE)
           THEN 'insufficient_data'
-          WHEN "eligible_0"
+          WHEN "eligible_0" AND "pinned" IS NULL
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -629,12 +691,12 @@ WITH "source" AS (
           WHEN NOT "disqualified_1" IS NULL AND (
             "included_1" OR "score_ok_1"
           )
-          THEN "disqualified_1"
+          THEN CAST(NULL AS TEXT)
           WHEN NOT "included_1" AND NOT "lacking_1" IS NULL AND "score_ok_1"
-          THEN "lacking_1"
+          THEN CAST(NULL AS TEXT)
           WHEN NOT "included_1" AND "score_ok_1" AND NOT COALESCE("coverage_ok_1", FALSE)
           THEN 'insufficient_data'
-          WHEN "eligible_1"
+          WHEN "eligible_1" AND "pinned" IS NULL
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -647,12 +709,20 @@ WITH "source" AS (
           WHEN NOT "disqualified_0" IS NULL AND (
             "included_0" OR "score_ok_0"
           )
-          THEN "disqualified_0"
+          THEN CASE
+            WHEN "disqualified_0" = 1
+            THEN 'disqualified:entrenched_competitor'
+            ELSE CAST(NULL AS TEXT)
+          END
           WHEN NOT "included_0" AND NOT "lacking_0" IS NULL AND "score_ok_0"
-          THEN "lacking_0"
+          THEN CASE
+            WHEN "lacking_0" = 1
+            THEN 'missing_must_have:exec_sponsor'
+            ELSE CAST(NULL AS TEXT)
+          END
           WHEN NOT "included_0" AND "score_ok_0" AND NOT COALESCE("coverage_ok_0", FALSE)
           THEN 'insufficient_data'
-          WHEN "eligible_0"
+          WHEN "eligible_0" AND "pinned" IS NULL
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -660,12 +730,12 @@ WITH "source" AS (
           WHEN NOT "disqualified_1" IS NULL AND (
             "included_1" OR "score_ok_1"
           )
-          THEN "disqualified_1"
+          THEN CAST(NULL AS TEXT)
           WHEN NOT "included_1" AND NOT "lacking_1" IS NULL AND "score_ok_1"
-          THEN "lacking_1"
+          THEN CAST(NULL AS TEXT)
           WHEN NOT "included_1" AND "score_ok_1" AND NOT COALESCE("coverage_ok_1", FALSE)
           THEN 'insufficient_data'
-          WHEN "eligible_1"
+          WHEN "eligible_1" AND "pinned" IS NULL
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -673,9 +743,9 @@ WITH "source" AS (
           WHEN NOT "disqualified_2" IS NULL AND (
             "included_2" OR "score_ok_2"
           )
-          THEN "disqualified_2"
+          THEN CAST(NULL AS TEXT)
           WHEN NOT "included_2" AND NOT "lacking_2" IS NULL AND "score_ok_2"
-          THEN "lacking_2"
+          THEN CAST(NULL AS TEXT)
           WHEN NOT "included_2" AND "score_ok_2" AND NOT COALESCE("coverage_ok_2", FALSE)
           THEN 'insufficient_data'
           ELSE CAST(NULL AS TEXT)
@@ -684,32 +754,40 @@ WITH "source" AS (
       )
     END AS "reason",
     CASE
-      WHEN COALESCE("in_0", FALSE)
-      THEN NULL
-      WHEN COALESCE("in_1", FALSE)
-      THEN COALESCE("over_0", NULL)
-      WHEN "eligible_2"
-      AND NOT (
-        NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+      WHEN COALESCE("in_1", FALSE) AND NOT "over_0" IS NULL
+      THEN "over_0"
+      WHEN (
+        "eligible_2" AND NOT (
+          COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+        )
       )
-      THEN COALESCE("over_0", "over_1", NULL)
-      ELSE COALESCE("over_0", "over_1", NULL)
+      AND NOT "over_0" IS NULL
+      THEN "over_0"
+      WHEN (
+        "eligible_2" AND NOT (
+          COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+        )
+      )
+      AND NOT "over_1" IS NULL
+      THEN "over_1"
+      WHEN NOT "over_0" IS NULL
+      THEN "over_0"
+      WHEN NOT "over_1" IS NULL
+      THEN "over_1"
     END AS "cap_rank",
     CASE
       WHEN COALESCE("in_1", FALSE) AND NOT "over_0" IS NULL
       THEN 'tier_1'
       WHEN (
-        "eligible_2"
-        AND NOT (
-          NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+        "eligible_2" AND NOT (
+          COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
         )
       )
       AND NOT "over_0" IS NULL
       THEN 'tier_1'
       WHEN (
-        "eligible_2"
-        AND NOT (
-          NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+        "eligible_2" AND NOT (
+          COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
         )
       )
       AND NOT "over_1" IS NULL
@@ -725,14 +803,13 @@ WITH "source" AS (
       THEN "included_0"
       WHEN COALESCE("in_1", FALSE)
       THEN "included_1"
-      WHEN "eligible_2"
-      AND NOT (
-        NOT "pinned_tier" IS NULL OR COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+      WHEN "eligible_2" AND NOT (
+        COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
       )
       THEN "included_2"
       ELSE FALSE
     END AS "included"
-  FROM "after_1"
+  FROM "joined"
 )
 SELECT
   "account_id",
@@ -764,3 +841,35 @@ SELECT
   "potential_estimated",
   "computed_tier"
 FROM "placed"
+WHERE
+  NOT "tier" = 'unassigned'
+UNION ALL
+SELECT
+  "account_id",
+  "name",
+  "tier",
+  CASE
+    WHEN "tier" = 'tier_1'
+    THEN 'Strategic'
+    WHEN "tier" = 'tier_2'
+    THEN 'Focus'
+    WHEN "tier" = 'tier_3'
+    THEN 'Programmatic'
+    ELSE 'Unassigned'
+  END AS "tier_name",
+  CAST("total_centi" AS DOUBLE) / 100 AS "total",
+  CAST("fit_centi" AS DOUBLE) / 100 AS "fit_score",
+  CAST("strategic_centi" AS DOUBLE) / 100 AS "strategic_score",
+  CAST("engagement_centi" AS DOUBLE) / 100 AS "engagement_score",
+  CAST("accessibility_centi" AS DOUBLE) / 100 AS "accessibility_score",
+  "reason",
+  CAST(NULL AS BIGINT) AS "rank",
+  "cap_rank",
+  "capped_from",
+  CAST("completeness_centi" AS DOUBLE) / 100 AS "completeness",
+  "potential_acv" AS "potential",
+  "potential_estimated",
+  "computed_tier"
+FROM "placed"
+WHERE
+  "tier" = 'unassigned'

@@ -7,12 +7,12 @@ The query is a chain of named steps (common table expressions):
 ``points``  each criterion's whole points and whether its value was observed.
 ``scored``  integer sums: dimension scores, the total and completeness, in
             hundredths, cut (never rounded) so the shown number is compared.
-``gated``   per tier: disqualifiers, must-haves, includes, thresholds, and
-            whether the account is eligible.
-``tier_N``  per capped tier, the accounts that fill it (``ORDER BY … LIMIT``
-            on the eligible accounts) and the overflow with its cap rank.
-``placed``  each account's tier and the reason code; the final select adds
-            its rank within the tier.
+``gated``   per tier: disqualifiers, must-haves, includes and thresholds.
+``eligible`` the narrow set placing needs, with each tier's eligibility;
+            materialised, so engines score once however often it is read.
+``fill_N``, ``queue_N``, ``joined``, ``placed``: the caps, tiers and reason
+            codes (see :mod:`tierwise.engine.placement`); the final select
+            adds each account's rank within its tier.
 
 All decisions compare whole numbers. The tree renders in any sqlglot dialect.
 """
@@ -26,7 +26,15 @@ from fractions import Fraction
 
 from sqlglot import exp
 
-from tierwise.engine.criteria import gate_sql, observed_sql, points_sql
+from tierwise.engine.criteria import gate_sql, observed_sql, points_sql, text_key
+from tierwise.engine.placement import (
+    UNASSIGNED,
+    fill_step,
+    joined_step,
+    placed_step,
+    queue_step,
+    result_select,
+)
 from tierwise.engine.sql import (
     SQL_TYPES,
     all_true,
@@ -37,14 +45,15 @@ from tierwise.engine.sql import (
     ident,
     is_null,
     lit,
+    normalised_text,
     sum_of,
 )
+from tierwise.errors import TierwiseError
+from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.model.schema import Tier, TieringModel
 from tierwise.model.weights import effective_weights
 
 __all__ = ["HUNDREDTHS", "UNASSIGNED", "CompiledModel", "compile_model"]
-
-UNASSIGNED = "unassigned"
 
 # Scores are kept in hundredths of a point on the 0-100 scale.
 HUNDREDTHS = 100 * 100
@@ -56,23 +65,59 @@ SOURCE_TABLE = "accounts"
 class CompiledModel:
     """The query tree for one model, as-of date and set of input columns."""
 
-    query: exp.Select
+    query: exp.Query
     steps: dict[str, exp.Select]
     model: TieringModel
     as_of: date
 
     def sql(self, dialect: str = "duckdb", pretty: bool = True) -> str:
         """The query as text in ``dialect``."""
-        return self.query.sql(dialect=dialect, pretty=pretty)
+        return _without_hints(self.query, dialect).sql(dialect=dialect, pretty=pretty)
 
     def step_query(self, step: str, where: exp.Expr | None = None) -> exp.Select:
-        """A query that selects one step of the chain, e.g. for explanations."""
+        """A query that selects one step of the chain."""
         query = exp.select(exp.Star()).from_(ident(step))
         for name, body in self.steps.items():
             query = query.with_(ident(name), as_=body)
             if name == step:
                 break
         return query.where(where) if where is not None else query
+
+    def explain_query(self, where: exp.Expr) -> exp.Select:
+        """Every input, point and gate of the accounts ``where`` selects.
+
+        It stops before placing, so it costs nothing for other accounts; the
+        tier and rank come from the results of the whole run.
+        """
+        tiers = self.model.active_tiers()
+        query = (
+            exp.select(exp.Star(), *_eligibility(tiers))
+            .from_(ident("gated"))
+            .where(where)
+        )
+        for name in ("source", "points", "scored", "gated"):
+            query = query.with_(ident(name), as_=self.steps[name])
+        return query
+
+
+# Engines that understand ``AS MATERIALIZED``; elsewhere the hint is dropped.
+HINTED_DIALECTS = {"duckdb", "postgres"}
+
+# Steps read by several later steps: ``eligible`` is computed once, so no
+# engine scores twice; the wide steps after it are recomputed from it rather
+# than held in memory (an engine may otherwise keep each one it reads twice).
+MATERIALIZED_STEPS = {"eligible": True, "joined": False, "placed": False}
+
+GATE_COLUMNS = ("disqualified", "lacking", "included", "score_ok", "coverage_ok")
+
+
+def _without_hints(query: exp.Query, dialect: str) -> exp.Query:
+    if dialect in HINTED_DIALECTS:
+        return query
+    plain = query.copy()
+    for cte in plain.find_all(exp.CTE):
+        cte.set("materialized", None)
+    return plain
 
 
 def compile_model(
@@ -106,24 +151,22 @@ def compile_model(
     steps["scored"] = _scored_step(model)
     steps["gated"] = _gated_step(model, as_of, tiers, pins)
 
-    steps["eligible"] = _eligible_step(tiers)
+    steps["eligible"] = _eligible_step(model, tiers)
 
-    previous = "eligible"
     for index, tier in enumerate(tiers):
         if tier.max_accounts is None:
             continue
         pinned_here = sum(key == tier.key for key in pins.values())
         room = max(tier.max_accounts - pinned_here, 0)
-        order = _cap_order(model, index)
-        steps[f"fill_{index}"] = _fill_step(previous, tiers, index, order, room)
-        steps[f"queue_{index}"] = _queue_step(previous, tiers, index, order)
-        steps[f"after_{index}"] = _after_step(previous, index)
-        previous = f"after_{index}"
+        steps[f"fill_{index}"] = fill_step(model, tiers, index, room)
+        steps[f"queue_{index}"] = queue_step(model, tiers, index)
+    steps["joined"] = joined_step(tiers)
+    steps["placed"] = placed_step(model, tiers)
 
-    steps["placed"] = _placed_step(model, previous, tiers)
-    query = _final_select(model, tiers)
+    query = result_select(model, tiers)
     for name, body in steps.items():
-        query = query.with_(ident(name), as_=body)
+        materialized = MATERIALIZED_STEPS.get(name)
+        query = query.with_(ident(name), as_=body, materialized=materialized)
     return CompiledModel(query=query, steps=steps, model=model, as_of=as_of)
 
 
@@ -142,6 +185,10 @@ def _source_step(
             estimated = exp.and_(is_null(given), exp.not_(is_null(typed)))
             selected.append(exp.alias_(estimated, "potential_estimated", quoted=True))
         selected.append(exp.alias_(typed, name, quoted=True))
+        if kind == FieldKind.TEXT and name not in REQUIRED_FIELDS:
+            # Matched without case or spaces: normalised once, not per test.
+            key = normalised_text(exp.cast(value.copy(), "VARCHAR"))
+            selected.append(exp.alias_(key, text_key(name), quoted=True))
     return exp.select(*selected).from_(ident(source))
 
 
@@ -217,14 +264,24 @@ def _gated_step(
     model: TieringModel, as_of: date, tiers: list[Tier], pins: Mapping[str, str]
 ) -> exp.Select:
     selected: list[exp.Expr] = [exp.Star()]
+    numbers = {tier.key: number for number, tier in enumerate(tiers, start=1)}
+    unknown = sorted({key for key in pins.values() if key not in numbers})
+    if unknown:
+        raise TierwiseError(
+            f"overrides name tiers the model does not have switched on: "
+            f"{', '.join(unknown)}; use one of {', '.join(numbers)}"
+        )
     pinned = case(
         [
-            (exp.EQ(this=col("account_id"), expression=lit(account)), lit(tier))
+            (
+                exp.EQ(this=col("account_id"), expression=lit(account)),
+                lit(numbers[tier]),
+            )
             for account, tier in sorted(pins.items())
         ],
-        exp.cast(exp.Null(), "VARCHAR"),
+        exp.cast(exp.Null(), "INTEGER"),
     )
-    selected.append(exp.alias_(pinned, "pinned_tier", quoted=True))
+    selected.append(exp.alias_(pinned, "pinned", quoted=True))
 
     for index, tier in enumerate(tiers):
         for name, value in _tier_gates(model, as_of, tier).items():
@@ -233,22 +290,21 @@ def _gated_step(
 
 
 def _tier_gates(model: TieringModel, as_of: date, tier: Tier) -> dict[str, exp.Expr]:
+    # Which gate failed, by its position (1-based) in the tier's list: a small
+    # number keeps the materialised step narrow; names are put back at the end.
     disqualified = case(
         [
-            (gate_sql(gate.when, model, as_of), lit(f"disqualified:{gate.name}"))
-            for gate in tier.disqualifiers
+            (gate_sql(gate.when, model, as_of), lit(number))
+            for number, gate in enumerate(tier.disqualifiers, start=1)
         ],
-        exp.cast(exp.Null(), "VARCHAR"),
+        exp.cast(exp.Null(), "INTEGER"),
     )
     lacking = case(
         [
-            (
-                exp.not_(gate_sql(gate.when, model, as_of)),
-                lit(f"missing_must_have:{gate.name}"),
-            )
-            for gate in tier.must_have
+            (exp.not_(gate_sql(gate.when, model, as_of)), lit(number))
+            for number, gate in enumerate(tier.must_have, start=1)
         ],
-        exp.cast(exp.Null(), "VARCHAR"),
+        exp.cast(exp.Null(), "INTEGER"),
     )
     included = any_true([gate_sql(gate.when, model, as_of) for gate in tier.include])
 
@@ -261,14 +317,16 @@ def _tier_gates(model: TieringModel, as_of: date, tier: Tier) -> dict[str, exp.E
         "disqualified": disqualified,
         "lacking": lacking,
         "included": included,
-        "score_ok": coalesce(all_true(_thresholds(tier)), lit(False)),
+        "score_ok": coalesce(
+            all_true(_thresholds(tier, model.potential.field)), lit(False)
+        ),
         "coverage_ok": coverage_ok,
     }
 
 
-def _eligible_step(tiers: list[Tier]) -> exp.Select:
+def _eligibility(tiers: list[Tier]) -> list[exp.Expr]:
     """Eligible: not pinned, not disqualified, and included or fully qualified."""
-    selected: list[exp.Expr] = [exp.Star()]
+    flags: list[exp.Expr] = []
     for index in range(len(tiers)):
         qualifies = all_true(
             [
@@ -279,270 +337,38 @@ def _eligible_step(tiers: list[Tier]) -> exp.Select:
         )
         eligible = all_true(
             [
-                is_null(col("pinned_tier")),
+                is_null(col("pinned")),
                 is_null(col(f"disqualified_{index}")),
                 exp.Paren(this=exp.or_(col(f"included_{index}"), qualifies)),
             ]
         )
-        selected.append(exp.alias_(eligible, f"eligible_{index}", quoted=True))
-    return exp.select(*selected).from_(ident("gated"))
+        flags.append(exp.alias_(eligible, f"eligible_{index}", quoted=True))
+    return flags
 
 
-def _thresholds(tier: Tier) -> list[exp.Expr]:
+def _eligible_step(model: TieringModel, tiers: list[Tier]) -> exp.Select:
+    """Only what placing needs, so the materialised step stays narrow."""
+    names = ["account_id", "name", model.potential.field, "potential_estimated"]
+    names += ["total_centi", "completeness_centi", "pinned"]
+    names += [f"{dim.key}_centi" for dim in model.dimensions]
+    names += [key for key in model.tie_break if key in model.field_kinds()]
+    for index in range(len(tiers)):
+        names += [f"{gate}_{index}" for gate in GATE_COLUMNS]
+    selected: list[exp.Expr] = [col(name) for name in dict.fromkeys(names)]
+    return exp.select(*selected, *_eligibility(tiers)).from_(ident("gated"))
+
+
+def _thresholds(tier: Tier, potential: str) -> list[exp.Expr]:
     total = col("total_centi")
     checks: list[exp.Expr] = [
         exp.GTE(this=total, expression=lit(int(tier.min_score * 100)))
     ]
     band = tier.potential
     if band is not None and band.at_least is not None:
-        checks.append(exp.GTE(this=col("potential_acv"), expression=lit(band.at_least)))
+        checks.append(exp.GTE(this=col(potential), expression=lit(band.at_least)))
     if band is not None and band.below is not None:
-        checks.append(exp.LT(this=col("potential_acv"), expression=lit(band.below)))
+        checks.append(exp.LT(this=col(potential), expression=lit(band.below)))
     return checks
-
-
-def _cap_order(model: TieringModel, index: int) -> list[exp.Ordered]:
-    order = [
-        exp.Ordered(this=col(f"included_{index}"), desc=True, nulls_first=False),
-        exp.Ordered(this=col("total_centi"), desc=True, nulls_first=False),
-    ]
-    for key in model.tie_break:
-        order.append(
-            exp.Ordered(this=_tie_column(model, key), desc=True, nulls_first=False)
-        )
-    order.append(exp.Ordered(this=col("account_id"), desc=False, nulls_first=False))
-    return order
-
-
-def _placed_before(index: int, tiers: list[Tier]) -> exp.Expr:
-    """True when an account already has a tier above tier ``index``."""
-    taken: list[exp.Expr] = [exp.not_(is_null(col("pinned_tier")))]
-    taken += [_member(i, tiers) for i in range(index)]
-    return any_true(taken)
-
-
-def _member(index: int, tiers: list[Tier]) -> exp.Expr:
-    """Membership of tier ``index`` as computed (pins excluded)."""
-    if tiers[index].max_accounts is not None:
-        return coalesce(col(f"in_{index}"), lit(False))
-    return exp.and_(col(f"eligible_{index}"), exp.not_(_placed_before(index, tiers)))
-
-
-def _fill_step(
-    previous: str, tiers: list[Tier], index: int, order: list[exp.Ordered], room: int
-) -> exp.Select:
-    """The accounts that fill a capped tier: top-N of its eligible accounts."""
-    return (
-        exp.select(col("account_id"))
-        .from_(ident(previous))
-        .where(_candidates(tiers, index))
-        .order_by(*order)
-        .limit(room)
-    )
-
-
-def _queue_step(
-    previous: str, tiers: list[Tier], index: int, order: list[exp.Ordered]
-) -> exp.Select:
-    """The eligible accounts a capped tier could not hold, with their cap rank."""
-    filled = exp.select(col("account_id")).from_(ident(f"fill_{index}"))
-    overflow = exp.and_(
-        _candidates(tiers, index),
-        exp.not_(exp.In(this=col("account_id"), query=filled.subquery())),
-    )
-    position = exp.Window(
-        this=exp.RowNumber(), order=exp.Order(expressions=[o.copy() for o in order])
-    )
-    cap_rank = exp.Add(this=lit(tiers[index].max_accounts or 0), expression=position)
-    return (
-        exp.select(col("account_id"), exp.alias_(cap_rank, "cap_rank", quoted=True))
-        .from_(ident(previous))
-        .where(overflow)
-    )
-
-
-def _after_step(previous: str, index: int) -> exp.Select:
-    """Mark the tier's members and carry the overflow's cap rank."""
-    filled, queued = f"fill_{index}", f"queue_{index}"
-    member = exp.not_(is_null(col("account_id", filled)))
-    return (
-        exp.select(
-            exp.Column(this=exp.Star(), table=ident(previous)),
-            exp.alias_(member, f"in_{index}", quoted=True),
-            exp.alias_(col("cap_rank", queued), f"over_{index}", quoted=True),
-        )
-        .from_(ident(previous))
-        .join(ident(filled), on=_same_account(previous, filled), join_type="left")
-        .join(ident(queued), on=_same_account(previous, queued), join_type="left")
-    )
-
-
-def _candidates(tiers: list[Tier], index: int) -> exp.Expr:
-    return exp.and_(col(f"eligible_{index}"), exp.not_(_placed_before(index, tiers)))
-
-
-def _same_account(left: str, right: str) -> exp.Expr:
-    return exp.EQ(this=col("account_id", left), expression=col("account_id", right))
-
-
-def _placed_step(model: TieringModel, previous: str, tiers: list[Tier]) -> exp.Select:
-    capped_tiers = [i for i, tier in enumerate(tiers) if tier.max_accounts is not None]
-    computed = case(
-        [(_member(i, tiers), lit(tier.key)) for i, tier in enumerate(tiers)],
-        lit(UNASSIGNED),
-    )
-    tier_key = coalesce(col("pinned_tier"), computed)
-
-    # Why an account is not in tier i, when that is not simply its score:
-    # a disqualifier, then a must-have, then too little data, then the cap.
-    blockers = [_blocker(i, tier, i in capped_tiers) for i, tier in enumerate(tiers)]
-    reason_whens: list[tuple[exp.Expr, exp.Expr]] = [
-        (exp.not_(is_null(col("pinned_tier"))), lit("override"))
-    ]
-    for i in range(len(tiers)):
-        reason_whens.append((_member(i, tiers), coalesce(*blockers[:i], lit("met"))))
-    too_thin = exp.LT(
-        this=coalesce(col("completeness_centi"), lit(0)),
-        expression=lit(int(model.min_completeness_pct * 100)),
-    )
-    unplaced = coalesce(*blockers, lit("below_threshold"))
-    reason = case([*reason_whens, (too_thin, lit("insufficient_data"))], unplaced)
-
-    capped = [j for j in capped_tiers]
-    cap_rank = case(
-        [
-            (
-                _member(i, tiers),
-                coalesce(*[col(f"over_{j}") for j in capped if j < i], exp.Null()),
-            )
-            for i in range(len(tiers))
-        ],
-        coalesce(*[col(f"over_{j}") for j in capped], exp.Null()),
-    )
-    capped_from = case(
-        [
-            (
-                exp.and_(_member(i, tiers), exp.not_(is_null(col(f"over_{j}")))),
-                lit(tiers[j].key),
-            )
-            for i in range(len(tiers))
-            for j in capped
-            if j < i
-        ]
-        + [(exp.not_(is_null(col(f"over_{j}"))), lit(tiers[j].key)) for j in capped],
-        exp.cast(exp.Null(), "VARCHAR"),
-    )
-    included = case(
-        [(_member(i, tiers), col(f"included_{i}")) for i in range(len(tiers))],
-        lit(False),
-    )
-
-    return exp.select(
-        exp.Star(),
-        exp.alias_(tier_key, "tier", quoted=True),
-        exp.alias_(computed, "computed_tier", quoted=True),
-        exp.alias_(reason, "reason", quoted=True),
-        exp.alias_(cap_rank, "cap_rank", quoted=True),
-        exp.alias_(capped_from, "capped_from", quoted=True),
-        exp.alias_(included, "included", quoted=True),
-    ).from_(ident(previous))
-
-
-def _blocker(index: int, tier: Tier, capped: bool) -> exp.Expr:
-    score_ok = col(f"score_ok_{index}")
-    included = col(f"included_{index}")
-    whens: list[tuple[exp.Expr, exp.Expr]] = [
-        (
-            exp.and_(
-                exp.not_(is_null(col(f"disqualified_{index}"))),
-                exp.or_(included, score_ok),
-            ),
-            col(f"disqualified_{index}"),
-        ),
-        (
-            all_true(
-                [
-                    exp.not_(included),
-                    exp.not_(is_null(col(f"lacking_{index}"))),
-                    score_ok,
-                ]
-            ),
-            col(f"lacking_{index}"),
-        ),
-        (
-            all_true(
-                [
-                    exp.not_(included),
-                    score_ok,
-                    exp.not_(coalesce(col(f"coverage_ok_{index}"), lit(False))),
-                ]
-            ),
-            lit("insufficient_data"),
-        ),
-    ]
-    if capped:
-        whens.append((col(f"eligible_{index}"), lit("capped")))
-    return case(whens, exp.cast(exp.Null(), "VARCHAR"))
-
-
-def _final_select(model: TieringModel, tiers: list[Tier]) -> exp.Select:
-    names = case(
-        [(exp.EQ(this=col("tier"), expression=lit(t.key)), lit(t.name)) for t in tiers],
-        lit("Unassigned"),
-    )
-    order = [
-        exp.Ordered(this=col("included"), desc=True, nulls_first=False),
-        exp.Ordered(this=col("total_centi"), desc=True, nulls_first=False),
-    ]
-    for key in model.tie_break:
-        order.append(
-            exp.Ordered(this=_tie_column(model, key), desc=True, nulls_first=False)
-        )
-    order.append(exp.Ordered(this=col("account_id"), desc=False, nulls_first=False))
-    rank = exp.Window(
-        this=exp.RowNumber(),
-        partition_by=[col("tier")],
-        order=exp.Order(expressions=order),
-    )
-
-    selected: list[exp.Expr] = [
-        col("account_id"),
-        col("name"),
-        col("tier"),
-        exp.alias_(names, "tier_name", quoted=True),
-        exp.alias_(_display(col("total_centi")), "total", quoted=True),
-    ]
-    selected += [
-        exp.alias_(_display(col(f"{d.key}_centi")), f"{d.key}_score", quoted=True)
-        for d in model.dimensions
-    ]
-    selected += [
-        col("reason"),
-        exp.alias_(rank, "rank", quoted=True),
-        col("cap_rank"),
-        col("capped_from"),
-        exp.alias_(_display(col("completeness_centi")), "completeness", quoted=True),
-        exp.alias_(col("potential_acv"), "potential", quoted=True),
-        col("potential_estimated"),
-        col("computed_tier"),
-    ]
-    return exp.select(*selected).from_(ident("placed"))
-
-
-def _tie_column(model: TieringModel, key: str) -> exp.Column:
-    """The column a tie-break key orders by: potential, completeness, a
-    dimension's score or a number field."""
-    if key == "potential":
-        return col(model.potential.field)
-    if key == "completeness":
-        return col("completeness_centi")
-    if key in {dim.key for dim in model.dimensions}:
-        return col(f"{key}_centi")
-    return col(key)
-
-
-def _display(centi: exp.Expr) -> exp.Expr:
-    return exp.Div(this=exp.cast(centi, "DOUBLE"), expression=lit(100))
 
 
 def _times(weight: int, value: exp.Expr) -> exp.Expr:
@@ -558,17 +384,20 @@ def _scored(key: str) -> exp.Expr:
 
 
 def _flag(condition: exp.Expr) -> exp.Expr:
-    return case([(condition, lit(1))], lit(0))
+    return exp.cast(condition, "INTEGER")
 
 
 def _hundredths(earned: exp.Expr, possible: exp.Expr) -> exp.Expr:
-    """``earned / possible`` on a 0-100 scale in hundredths, cut down (floor)."""
+    """``earned / possible`` on a 0-100 scale in hundredths, cut down (floor).
+
+    The quotient is at most 10,000, so it is kept as a 32-bit integer.
+    """
     scaled = exp.Mul(this=earned, expression=lit(HUNDREDTHS))
     return case(
         [
             (
                 exp.GT(this=possible, expression=lit(0)),
-                exp.IntDiv(this=scaled, expression=possible),
+                exp.cast(exp.IntDiv(this=scaled, expression=possible), "INTEGER"),
             )
         ]
     )

@@ -20,7 +20,6 @@ from tierwise.engine.sql import (
     date_literal,
     is_null,
     lit,
-    normalised_text,
 )
 from tierwise.model.schema import (
     BandsCriterion,
@@ -34,7 +33,14 @@ from tierwise.model.schema import (
     TieringModel,
 )
 
-__all__ = ["condition_sql", "gate_sql", "observed_sql", "points_sql", "recency_bands"]
+__all__ = [
+    "condition_sql",
+    "gate_sql",
+    "observed_sql",
+    "points_sql",
+    "recency_bands",
+    "text_key",
+]
 
 
 def points_sql(crit: Criterion, model: TieringModel, as_of: date) -> exp.Expr:
@@ -50,7 +56,7 @@ def points_sql(crit: Criterion, model: TieringModel, as_of: date) -> exp.Expr:
         ]
         otherwise = crit.otherwise
     elif isinstance(crit, CategoryCriterion):
-        text = normalised_text(value)
+        text = col(text_key(crit.field))
         whens = [
             (exp.EQ(this=text, expression=lit(key.strip().lower())), lit(points))
             for key, points in crit.values.items()
@@ -73,7 +79,10 @@ def points_sql(crit: Criterion, model: TieringModel, as_of: date) -> exp.Expr:
         otherwise = crit.otherwise
     elif isinstance(crit, MembershipCriterion):
         whens = [
-            (_in_values(value, model.lists[entry.list_name]), lit(entry.points))
+            (
+                _in_values(col(text_key(crit.field)), model.lists[entry.list_name]),
+                lit(entry.points),
+            )
             for entry in crit.lists
         ]
         otherwise = crit.otherwise
@@ -151,11 +160,12 @@ def condition_sql(condition: Condition, model: TieringModel, as_of: date) -> exp
         return is_null(value) if wanted else exp.not_(is_null(value))
     if test == "equals":
         if isinstance(wanted, str):
-            return exp.EQ(this=normalised_text(value), expression=lit(wanted.lower()))
+            key = col(text_key(condition.field or ""))
+            return exp.EQ(this=key, expression=lit(wanted.strip().lower()))
         return exp.EQ(this=value, expression=lit(wanted))
     if test in ("one_of", "in_list"):
         values = wanted if test == "one_of" else model.lists[wanted]
-        return _in_values(value, values)
+        return _in_values(col(text_key(condition.field or "")), values)
     return _compare(test, value, wanted, as_of)
 
 
@@ -190,6 +200,12 @@ def _in_band(value: exp.Expr, at_least: object, below: object) -> exp.Expr:
     return exp.and_(*parts) if parts else lit(True)
 
 
-def _in_values(value: exp.Expr, values: list[str]) -> exp.Expr:
-    keys = sorted({item.strip().lower() for item in values})
-    return exp.In(this=normalised_text(value), expressions=[lit(key) for key in keys])
+def _in_values(key: exp.Expr, values: list[str]) -> exp.Expr:
+    """``key`` (already normalised) is one of ``values``, without case or spaces."""
+    wanted = sorted({item.strip().lower() for item in values})
+    return exp.In(this=key, expressions=[lit(value) for value in wanted])
+
+
+def text_key(field: str) -> str:
+    """The column holding a text field lower-cased and trimmed, for matching."""
+    return f"{field}__key"

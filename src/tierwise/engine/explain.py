@@ -101,7 +101,7 @@ def explain(
     for the tier and rank, the results of :func:`score_accounts`.
     """
     wanted = exp.In(this=col("account_id"), expressions=[lit(i) for i in account_ids])
-    query = compiled.step_query("eligible", where=wanted).sql(dialect="duckdb")
+    query = compiled.explain_query(wanted).sql(dialect="duckdb")
     cursor = connection.sql(query)
     names = cursor.columns
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -189,7 +189,7 @@ def _explain_row(
         possible=sum(line.possible for line in criteria),
         total=_centi(row["total_centi"]),
         completeness=_centi(row["completeness_centi"]),
-        potential=row["potential_acv"],
+        potential=row[compiled.model.potential.field],
         potential_estimated=bool(row["potential_estimated"]),
         gates=_gates(model, row),
         tier=placed.get("tier"),
@@ -205,15 +205,15 @@ def _gates(model: TieringModel, row: dict[str, Any]) -> list[GateLine]:
     for index, tier in enumerate(model.active_tiers()):
         disqualified = row[f"disqualified_{index}"]
         lacking = row[f"lacking_{index}"]
-        for gate in tier.disqualifiers:
-            hit = disqualified == f"disqualified:{gate.name}"
+        for number, gate in enumerate(tier.disqualifiers, start=1):
+            hit = disqualified == number
             lines.append(
                 GateLine(
                     tier.key, f"disqualifier {gate.name}", not hit, _describe(gate)
                 )
             )
-        for gate in tier.must_have:
-            missing = lacking == f"missing_must_have:{gate.name}"
+        for number, gate in enumerate(tier.must_have, start=1):
+            missing = lacking == number
             lines.append(
                 GateLine(
                     tier.key, f"must-have {gate.name}", not missing, _describe(gate)

@@ -12,6 +12,7 @@ import logging
 import shutil
 import tempfile
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +30,16 @@ __all__ = ["RESULT_TABLE", "TierCount", "TieringRun", "score_accounts", "write_r
 log = logging.getLogger(__name__)
 
 RESULT_TABLE = "tierwise_results"
+RESULT_FILE = "tiers.parquet"
 ACCOUNTS_VIEW = "accounts"
+PARQUET = "FORMAT parquet, COMPRESSION zstd"
+
+# Beyond this many rows a spreadsheet cannot open the CSV (Excel's sheet
+# limit less the header), so by default only Parquet is written.
+SPREADSHEET_ROWS = 1_048_575
+
+# DuckDB spills to disk past this, keeping a large run's memory bounded.
+MEMORY_LIMIT = "1500MB"
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class TieringRun:
     estimated_potential: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    scratch: Path | None = None
 
     def table(self) -> pa.Table:
         """The results as an Arrow table, ordered by tier, then rank."""
@@ -77,6 +88,10 @@ def score_accounts(
 ) -> TieringRun:
     """Score and tier ``accounts`` with ``model`` as of ``as_of``.
 
+    The results stream into a Parquet file in a scratch folder (deleted with
+    the run) and are read back through the view ``tierwise_results``; nothing
+    is written beside your files until :func:`write_results`.
+
     Args:
         model: a validated tiering model.
         accounts: an Arrow table with canonical columns, or the name of a
@@ -86,40 +101,53 @@ def score_accounts(
         pins: account id to tier key for manual overrides.
     """
     started = time.perf_counter()
-    connection = connection or duckdb.connect()
+    scratch = Path(tempfile.mkdtemp(prefix="tierwise-run-"))
+    connection = connection or _connect(scratch)
     source = _register(connection, accounts)
     columns = [row[0] for row in connection.sql(f'DESCRIBE "{source}"').fetchall()]
 
     compiled = compile_model(model, as_of, columns, source=source, pins=pins)
     if log.isEnabledFor(logging.DEBUG):
         log.debug("compiled SQL:\n%s", compiled.sql())
+    results = _quoted_path(scratch / RESULT_FILE)
+    connection.execute(f"COPY ({compiled.sql(pretty=False)}) TO {results} ({PARQUET})")
     connection.execute(
-        f'CREATE OR REPLACE TEMP TABLE "{RESULT_TABLE}" AS {compiled.sql(pretty=False)}'
+        f'CREATE OR REPLACE TEMP VIEW "{RESULT_TABLE}" AS '
+        f"SELECT * FROM read_parquet({results})"
     )
 
     run = _summarise(connection, compiled, started, pins or {})
+    run.scratch = scratch
+    weakref.finalize(run, shutil.rmtree, scratch, True)
     log.info("tiered %d accounts in %.2f s", run.accounts, run.seconds)
     return run
 
 
 def write_results(
-    run: TieringRun, out_dir: Path, extra: Mapping[str, str] = {}
+    run: TieringRun,
+    out_dir: Path,
+    extra: Mapping[str, str] = {},
+    csv: bool | None = None,
 ) -> Path:
-    """Write ``tiers.parquet`` and ``tiers.csv`` (and ``extra`` text files).
+    """Put ``tiers.parquet``, ``tiers.csv`` and ``extra`` text files in ``out_dir``.
 
-    Files are written to a scratch folder beside ``out_dir`` and moved into
-    place only when all are complete, so an error leaves nothing half-written.
+    ``csv=None`` writes the CSV only while a spreadsheet could open it
+    (:data:`SPREADSHEET_ROWS`); the Parquet file is always written. Files
+    are gathered in a scratch folder beside ``out_dir`` and moved into place
+    only when all are complete, so an error leaves nothing half-written.
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".tierwise-", dir=out_dir.parent))
     try:
-        ordered = f'(SELECT * FROM "{RESULT_TABLE}" ORDER BY "tier", "rank")'
-        for name, options in (
-            ("tiers.parquet", "FORMAT parquet"),
-            ("tiers.csv", "FORMAT csv, HEADER"),
-        ):
-            target = str(scratch / name).replace("'", "''")
-            run.connection.execute(f"COPY {ordered} TO '{target}' ({options})")
+        if run.scratch is not None and (run.scratch / RESULT_FILE).exists():
+            shutil.copyfile(run.scratch / RESULT_FILE, scratch / RESULT_FILE)
+        else:
+            target = _quoted_path(scratch / RESULT_FILE)
+            run.connection.execute(f'COPY "{RESULT_TABLE}" TO {target} ({PARQUET})')
+        if csv if csv is not None else run.accounts <= SPREADSHEET_ROWS:
+            target = _quoted_path(scratch / "tiers.csv")
+            ordered = f'(SELECT * FROM "{RESULT_TABLE}" ORDER BY "tier", "rank")'
+            run.connection.execute(f"COPY {ordered} TO {target} (FORMAT csv, HEADER)")
         for name, text in extra.items():
             (scratch / name).write_text(text, encoding="utf-8")
 
@@ -129,6 +157,19 @@ def write_results(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return out_dir
+
+
+def _connect(scratch: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to ``scratch`` past its memory limit."""
+    connection = duckdb.connect()
+    connection.execute(f"SET temp_directory = {_quoted_path(scratch / 'spill')}")
+    # Rows are written in whatever order they finish; readers sort by rank.
+    connection.execute("SET preserve_insertion_order = false")
+    return connection
+
+
+def _quoted_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _register(connection: duckdb.DuckDBPyConnection, accounts: pa.Table | str) -> str:

@@ -1,0 +1,323 @@
+"""Placing scored accounts into tiers: caps, reasons and ranks.
+
+These steps read only the narrow ``eligible`` step, which the query keeps
+materialised, so no engine recomputes the scores once per tier:
+
+``fill_N``   the accounts that fill capped tier N: ``ORDER BY … LIMIT cap``
+             over the accounts eligible for it and not placed higher up.
+``queue_N``  the eligible accounts tier N could not hold, with their cap rank.
+``joined``   every account with its fills and queues joined on, once.
+``placed``   each account's tier, the computed tier and the reason code.
+
+The final select adds the rank within each tier.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from tierwise.engine.sql import (
+    all_true,
+    any_true,
+    case,
+    coalesce,
+    col,
+    ident,
+    is_null,
+    lit,
+)
+from tierwise.model.schema import Tier, TieringModel
+
+__all__ = [
+    "UNASSIGNED",
+    "cap_order",
+    "fill_step",
+    "joined_step",
+    "placed_step",
+    "queue_step",
+    "result_select",
+]
+
+UNASSIGNED = "unassigned"
+
+
+def cap_order(model: TieringModel, index: int) -> list[exp.Ordered]:
+    """The order a capped tier fills in: includes, total, tie-breaks, id."""
+    order = [
+        exp.Ordered(this=col(f"included_{index}"), desc=True, nulls_first=False),
+        exp.Ordered(this=col("total_centi"), desc=True, nulls_first=False),
+    ]
+    for key in model.tie_break:
+        order.append(
+            exp.Ordered(this=tie_column(model, key), desc=True, nulls_first=False)
+        )
+    order.append(exp.Ordered(this=col("account_id"), desc=False, nulls_first=False))
+    return order
+
+
+def tie_column(model: TieringModel, key: str) -> exp.Column:
+    """The column a tie-break key orders by: potential, completeness, a
+    dimension's score or a number field."""
+    if key == "potential":
+        return col(model.potential.field)
+    if key == "completeness":
+        return col("completeness_centi")
+    if key in {dim.key for dim in model.dimensions}:
+        return col(f"{key}_centi")
+    return col(key)
+
+
+def fill_step(
+    model: TieringModel, tiers: list[Tier], index: int, room: int
+) -> exp.Select:
+    """The accounts that fill a capped tier: top-N of its candidates."""
+    return (
+        exp.select(col("account_id"))
+        .from_(ident("eligible"))
+        .where(_candidates(tiers, index))
+        .order_by(*cap_order(model, index))
+        .limit(room)
+    )
+
+
+def queue_step(model: TieringModel, tiers: list[Tier], index: int) -> exp.Select:
+    """The candidates a capped tier could not hold, with their cap rank."""
+    overflow = exp.and_(
+        _candidates(tiers, index),
+        exp.not_(exp.In(this=col("account_id"), query=_ids_of(f"fill_{index}"))),
+    )
+    position = exp.Window(
+        this=exp.RowNumber(), order=exp.Order(expressions=cap_order(model, index))
+    )
+    cap_rank = exp.Add(this=lit(tiers[index].max_accounts or 0), expression=position)
+    return (
+        exp.select(col("account_id"), exp.alias_(cap_rank, "cap_rank", quoted=True))
+        .from_(ident("eligible"))
+        .where(overflow)
+    )
+
+
+def joined_step(tiers: list[Tier]) -> exp.Select:
+    """Every eligible-step row with its capped tiers' membership and cap rank."""
+    selected: list[exp.Expr] = [exp.Column(this=exp.Star(), table=ident("eligible"))]
+    query = exp.select(*selected).from_(ident("eligible"))
+    for index in _capped(tiers):
+        filled, queued = f"fill_{index}", f"queue_{index}"
+        member = exp.not_(is_null(col("account_id", filled)))
+        query = query.select(
+            exp.alias_(member, f"in_{index}", quoted=True),
+            exp.alias_(col("cap_rank", queued), f"over_{index}", quoted=True),
+        )
+        query = query.join(ident(filled), on=_same_account(filled), join_type="left")
+        query = query.join(ident(queued), on=_same_account(queued), join_type="left")
+    return query
+
+
+def placed_step(model: TieringModel, tiers: list[Tier]) -> exp.Select:
+    """Each account's tier, the tier it computed to, reason and cap rank."""
+    capped = _capped(tiers)
+    computed = case(
+        [(_member(i, tiers), lit(tier.key)) for i, tier in enumerate(tiers)],
+        lit(UNASSIGNED),
+    )
+
+    # Why an account is not in tier i, when that is not simply its score:
+    # a disqualifier, then a must-have, then too little data, then the cap.
+    blockers = [_blocker(i, tier, i in capped) for i, tier in enumerate(tiers)]
+    pinned = exp.not_(is_null(col("pinned")))
+    reasons: list[tuple[exp.Expr, exp.Expr]] = [(pinned, lit("override"))]
+    reasons += [
+        (_member(i, tiers), coalesce(*blockers[:i], lit("met")))
+        for i in range(len(tiers))
+    ]
+    too_thin = exp.LT(
+        this=coalesce(col("completeness_centi"), lit(0)),
+        expression=lit(int(model.min_completeness_pct * 100)),
+    )
+    reasons.append((too_thin, lit("insufficient_data")))
+    reason = case(reasons, coalesce(*blockers, lit("below_threshold")))
+
+    # The cap rank and tier of the first capped tier an account was pushed from.
+    pushed = [
+        (exp.and_(_member(i, tiers), exp.not_(is_null(col(f"over_{j}")))), j)
+        for i in range(len(tiers))
+        for j in capped
+        if j < i
+    ]
+    pushed += [(exp.not_(is_null(col(f"over_{j}"))), j) for j in capped]
+    cap_rank = case([(when, col(f"over_{j}")) for when, j in pushed])
+    capped_from = case(
+        [(when.copy(), lit(tiers[j].key)) for when, j in pushed],
+        exp.cast(exp.Null(), "VARCHAR"),
+    )
+    included = case(
+        [(_member(i, tiers), col(f"included_{i}")) for i in range(len(tiers))],
+        lit(False),
+    )
+
+    return exp.select(
+        exp.Star(),
+        exp.alias_(coalesce(_pinned_tier(tiers), computed), "tier", quoted=True),
+        exp.alias_(computed.copy(), "computed_tier", quoted=True),
+        exp.alias_(reason, "reason", quoted=True),
+        exp.alias_(cap_rank, "cap_rank", quoted=True),
+        exp.alias_(capped_from, "capped_from", quoted=True),
+        exp.alias_(included, "included", quoted=True),
+    ).from_(ident("joined"))
+
+
+def result_select(model: TieringModel, tiers: list[Tier]) -> exp.Query:
+    """The narrow result: one row per account, displayed scores, rank in tier."""
+    names = case(
+        [(exp.EQ(this=col("tier"), expression=lit(t.key)), lit(t.name)) for t in tiers],
+        lit("Unassigned"),
+    )
+    order = [
+        exp.Ordered(this=col("included"), desc=True, nulls_first=False),
+        exp.Ordered(this=col("total_centi"), desc=True, nulls_first=False),
+    ]
+    order += [
+        exp.Ordered(this=tie_column(model, key), desc=True, nulls_first=False)
+        for key in model.tie_break
+    ]
+    order.append(exp.Ordered(this=col("account_id"), desc=False, nulls_first=False))
+    # Unassigned accounts have no tier to rank in; leaving them out of the
+    # window spares sorting what is often most of a large portfolio.
+    window = exp.Window(
+        this=exp.RowNumber(),
+        partition_by=[col("tier")],
+        order=exp.Order(expressions=order),
+    )
+    unassigned = exp.EQ(this=col("tier"), expression=lit(UNASSIGNED))
+    ranked = _result_columns(model, names, window)
+    unranked = _result_columns(model, names.copy(), exp.cast(exp.Null(), "BIGINT"))
+    return exp.union(
+        exp.select(*ranked).from_(ident("placed")).where(exp.not_(unassigned)),
+        exp.select(*unranked).from_(ident("placed")).where(unassigned.copy()),
+        distinct=False,
+    )
+
+
+def _result_columns(
+    model: TieringModel, names: exp.Expr, rank: exp.Expr
+) -> list[exp.Expr]:
+    selected: list[exp.Expr] = [
+        col("account_id"),
+        col("name"),
+        col("tier"),
+        exp.alias_(names, "tier_name", quoted=True),
+        exp.alias_(_display(col("total_centi")), "total", quoted=True),
+    ]
+    selected += [
+        exp.alias_(_display(col(f"{dim.key}_centi")), f"{dim.key}_score", quoted=True)
+        for dim in model.dimensions
+    ]
+    selected += [
+        col("reason"),
+        exp.alias_(rank, "rank", quoted=True),
+        col("cap_rank"),
+        col("capped_from"),
+        exp.alias_(_display(col("completeness_centi")), "completeness", quoted=True),
+        exp.alias_(col(model.potential.field), "potential", quoted=True),
+        col("potential_estimated"),
+        col("computed_tier"),
+    ]
+    return selected
+
+
+def _capped(tiers: list[Tier]) -> list[int]:
+    return [index for index, tier in enumerate(tiers) if tier.max_accounts is not None]
+
+
+def _candidates(tiers: list[Tier], index: int) -> exp.Expr:
+    """Eligible for tier ``index`` and not placed in a tier above it."""
+    placed: list[exp.Expr] = []
+    for above in range(index):
+        if tiers[above].max_accounts is not None:
+            placed.append(
+                exp.In(this=col("account_id"), query=_ids_of(f"fill_{above}"))
+            )
+        else:
+            placed.append(_candidates(tiers, above))
+    return all_true(
+        [col(f"eligible_{index}"), exp.not_(exp.Paren(this=any_true(placed)))]
+    )
+
+
+def _member(index: int, tiers: list[Tier]) -> exp.Expr:
+    """Whether an account landed in tier ``index`` by computation (not a pin)."""
+    if tiers[index].max_accounts is not None:
+        return coalesce(col(f"in_{index}"), lit(False))
+    above = [_member(i, tiers) for i in range(index)]
+    return all_true(
+        [col(f"eligible_{index}"), exp.not_(exp.Paren(this=any_true(above)))]
+    )
+
+
+def _blocker(index: int, tier: Tier, capped: bool) -> exp.Expr:
+    score_ok = col(f"score_ok_{index}")
+    included = col(f"included_{index}")
+    disqualified = col(f"disqualified_{index}")
+    lacking = col(f"lacking_{index}")
+    coverage_ok = coalesce(col(f"coverage_ok_{index}"), lit(False))
+    whens: list[tuple[exp.Expr, exp.Expr]] = [
+        (
+            exp.and_(exp.not_(is_null(disqualified)), exp.or_(included, score_ok)),
+            _gate_reason(
+                disqualified, "disqualified", [g.name for g in tier.disqualifiers]
+            ),
+        ),
+        (
+            all_true([exp.not_(included), exp.not_(is_null(lacking)), score_ok]),
+            _gate_reason(
+                lacking, "missing_must_have", [g.name for g in tier.must_have]
+            ),
+        ),
+        (
+            all_true([exp.not_(included), score_ok, exp.not_(coverage_ok)]),
+            lit("insufficient_data"),
+        ),
+    ]
+    if capped:
+        eligible = exp.and_(col(f"eligible_{index}"), is_null(col("pinned")))
+        whens.append((eligible, lit("capped")))
+    return case(whens, exp.cast(exp.Null(), "VARCHAR"))
+
+
+def _gate_reason(number: exp.Expr, code: str, names: list[str]) -> exp.Expr:
+    """The reason code of the gate at position ``number`` (1-based)."""
+    return case(
+        [
+            (
+                exp.EQ(this=number.copy(), expression=lit(position)),
+                lit(f"{code}:{name}"),
+            )
+            for position, name in enumerate(names, start=1)
+        ],
+        exp.cast(exp.Null(), "VARCHAR"),
+    )
+
+
+def _pinned_tier(tiers: list[Tier]) -> exp.Expr:
+    """The tier key a person pinned the account to, from its 1-based number."""
+    return case(
+        [
+            (exp.EQ(this=col("pinned"), expression=lit(number)), lit(tier.key))
+            for number, tier in enumerate(tiers, start=1)
+        ],
+        exp.cast(exp.Null(), "VARCHAR"),
+    )
+
+
+def _ids_of(step: str) -> exp.Subquery:
+    return exp.select(col("account_id")).from_(ident(step)).subquery()
+
+
+def _same_account(other: str) -> exp.Expr:
+    return exp.EQ(
+        this=col("account_id", "eligible"), expression=col("account_id", other)
+    )
+
+
+def _display(centi: exp.Expr) -> exp.Expr:
+    return exp.Div(this=exp.cast(centi, "DOUBLE"), expression=lit(100))
