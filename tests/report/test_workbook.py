@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -204,3 +205,31 @@ def test_case_18_a_negative_number_stays_a_number(
 
     assert potentials["acc-4"].value == -1250
     assert potentials["acc-4"].data_type == "n"
+
+
+def test_sheet_names_are_made_legal_short_and_unique(
+    demo_run: Path, tmp_path: Path
+) -> None:
+    results = load_results(demo_run)
+    names = [
+        "Key: accounts [EU]/APAC*?",
+        "Focus accounts for the Benelux region",
+        "About",
+    ]
+    tiers = [
+        tier.model_copy(update={"name": name})
+        for tier, name in zip(results.model.tiers, names, strict=False)
+    ]
+    model = results.model.model_copy(update={"tiers": tiers + results.model.tiers[3:]})
+    renamed = replace(results, model=model)
+
+    placed = write_workbook(renamed, tmp_path / "names.xlsx", sheet_rows=801)
+
+    assert [tier.sheets for tier in placed] == [
+        ["Key accounts EU APAC"],
+        ["Focus accounts for the Benelux"],
+        ["About #2", "About #2 (2)"],
+        ["Unassigned"],
+    ]
+    workbook = openpyxl.load_workbook(tmp_path / "names.xlsx")
+    assert workbook.sheetnames == ["About", *(s for t in placed for s in t.sheets)]

@@ -11,6 +11,10 @@ included. A tier with more accounts continues on further sheets named
 ``Programmatic (2)``, ``Programmatic (3)`` and so on, each with its own
 header, rather than being refused: sales still gets every account, and the
 ``About`` sheet lists which sheets hold which tier.
+
+The workbook is streamed (openpyxl's write-only mode), so memory stays flat,
+but openpyxl writes XML in pure Python here: about 90 seconds per 100,000
+accounts were measured, against seconds for the CSV and Parquet exports.
 """
 
 from __future__ import annotations
@@ -119,18 +123,15 @@ def _write_tier(
     per_sheet: int,
     taken: set[str],
 ) -> list[str]:
-    titles: list[str] = []
-    part = 0
-    while part == 0 or part * per_sheet < accounts.num_rows:
+    parts = max(1, -(-accounts.num_rows // per_sheet))
+    titles = _sheet_titles(name, parts, taken)
+    for part, title in enumerate(titles):
         chunk = accounts.slice(part * per_sheet, per_sheet)
-        title = _sheet_title(name, part + 1, taken)
         sheet = workbook.create_sheet(title)
         _layout(sheet, columns, chunk)
         sheet.append(_header(sheet, columns))
         for values in people_rows(chunk, columns):
             sheet.append(_cells(sheet, columns, values))
-        titles.append(title)
-        part += 1
     return titles
 
 
@@ -208,18 +209,29 @@ def _write_about(about: Any, results: Results, placed: list[TierSheets]) -> None
         )
 
 
-def _sheet_title(name: str, part: int, taken: set[str]) -> str:
-    """A unique, legal sheet title: ``Focus``, ``Focus (2)``, cut to 31 characters."""
+def _sheet_titles(name: str, parts: int, taken: set[str]) -> list[str]:
+    """Legal, unique sheet titles for a tier: ``Focus``, ``Focus (2)``, ….
+
+    Excel allows 31 characters and none of ``[]:*?/\\``, and compares titles
+    without case. A name already taken (a tier called "About") gets ``#2``
+    on every one of its sheets.
+    """
     base = " ".join(name.translate(_TITLE_FORBIDDEN).split()).strip("'") or "Tier"
-    for attempt in range(1, 1000):
-        suffix = "" if part == 1 else f" ({part})"
-        if attempt > 1:
-            suffix += f" #{attempt}"
-        title = base[: _TITLE_LIMIT - len(suffix)].rstrip() + suffix
-        if title.casefold() not in taken:
-            taken.add(title.casefold())
-            return title
-    raise TierwiseError(f"cannot find a free sheet name for tier {name!r}")
+    for attempt in range(1, 100):
+        mark = "" if attempt == 1 else f" #{attempt}"
+        titles = [_cut(base, mark + _part(n)) for n in range(1, parts + 1)]
+        if not {title.casefold() for title in titles} & taken:
+            taken.update(title.casefold() for title in titles)
+            return titles
+    raise TierwiseError(f"cannot find free sheet names for the tier {name!r}")
+
+
+def _part(number: int) -> str:
+    return "" if number == 1 else f" ({number})"
+
+
+def _cut(base: str, suffix: str) -> str:
+    return base[: _TITLE_LIMIT - len(suffix)].rstrip() + suffix
 
 
 def _shown(value: Any) -> str:
