@@ -42,10 +42,7 @@ _TIME = re.compile(
 _NUMERIC = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})$")
 MAX_ROWS_NAMED = 5
 
-_ORDERS = {
-    "day": ("day first", "%d{sep}%m{sep}%Y", "13/04/2025 is 13 April"),
-    "month": ("month first", "%m{sep}%d{sep}%Y", "04/13/2025 is 13 April"),
-}
+_ORDER_NAMES = {"day": "day first", "month": "month first"}
 
 
 @dataclass
@@ -126,7 +123,7 @@ class _Shape:
             return datetime.strptime(f"{day}/{month}/{year}", _year_form(year)).date()
         except ValueError:
             raise CellError(
-                f"is not a valid date when read {_ORDERS[order][0]}",
+                f"is not a valid date when read {_ORDER_NAMES[order]}",
                 "correct the cell",
             ) from None
 

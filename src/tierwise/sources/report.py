@@ -135,15 +135,16 @@ def report_text(report: ImportReport, limit: int | None = None) -> str:
     lines = [f"Import report for {report.source}", ""]
     lines += _summary(report)
 
+    repairs = [
+        f"{t.field} ({t.column!r}): {t.count:,} value(s) {t.what}, e.g. {t.example}"
+        for t in report.repairs
+    ]
+    # Notes repeat each repair for readers of ``notes`` alone; shown once here.
+    tallied = {line.replace(",", "") for line in repairs}
+    notes = [note for note in report.notes if note.replace(",", "") not in tallied]
     lines += _section("Skipped rows", [f"row {r}: {why}" for r, why in report.skipped])
-    lines += _section("Notes", report.notes)
-    lines += _section(
-        "Repairs",
-        [
-            f"{t.field} ({t.column!r}): {t.count:,} value(s) {t.what}, e.g. {t.example}"
-            for t in report.repairs
-        ],
-    )
+    lines += _section("Notes", notes)
+    lines += _section("Repairs", repairs)
     lines += _section("Flagged cells", [_flag_line(flag) for flag in report.flags])
     lines += _section("Merged duplicates", [_merge_line(m) for m in report.merges])
     if limit is not None:
