@@ -202,3 +202,24 @@ def test_website_host(text: str, expected: str | None) -> None:
 def test_text_that_is_not_a_website_is_refused(text: str, problem: str) -> None:
     with pytest.raises(CellError, match=problem):
         read_website(text)
+
+
+def test_the_public_suffix_list_is_read_offline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    from tierwise.sources import domains
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the public suffix list must not use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    domains._suffix_list.cache_clear()
+
+    assert [host_of(text)[0] for text in ("ir.acme.co.uk", "a.b.github.io")] == [
+        "acme.co.uk",
+        "b.github.io",
+    ]
