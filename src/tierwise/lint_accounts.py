@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from tierwise.engine import TieringRun, score_accounts
+from tierwise.jobs import currencies_of
 from tierwise.model.lint import LintReport, lint_model
 from tierwise.model.lint.codes import Hit
 from tierwise.model.loader import read_model_text
@@ -103,10 +104,14 @@ def lint_file(
         skipped = f"the accounts in {accounts}: the model does not load to score them"
         return ModelLint(report.with_not_checked(skipped))
 
+    # Read exactly as `tierwise tier` reads: the model's currency and rates.
+    model = report.model
     mapping = mapping or load_preset("generic")
-    table, _ = read_accounts(accounts, report.model.field_kinds(), mapping)
+    table, _ = read_accounts(
+        accounts, model.field_kinds(), mapping, currencies=currencies_of(model)
+    )
     portfolio, hits = check_portfolio(
-        report.model, table, as_of or date.today(), source=str(accounts)
+        model, table, as_of or date.today(), source=str(accounts)
     )
     return ModelLint(report.with_hits(hits), portfolio)
 
