@@ -335,6 +335,26 @@ class TieringModel(_Strict):
         """Canonical fields plus the model's own, by name."""
         return {**CANONICAL_FIELDS, **self.fields}
 
+    def read_fields(self) -> dict[str, FieldKind]:
+        """The fields scoring reads: identity, criteria, gates, potential, ties.
+
+        A reader may leave every other field out; the engine treats it as
+        absent.
+        """
+        used = {"account_id", "name", self.potential.field}
+        if self.potential.estimate is not None:
+            used.add("annual_revenue")
+        for _, crit in self.criteria():
+            used.add(crit.field)
+            if isinstance(crit, ConditionsCriterion):
+                used |= set().union(*(rule.when.fields() for rule in crit.rules))
+        for tier in self.tiers:
+            for gate in (*tier.must_have, *tier.disqualifiers, *tier.include):
+                used |= gate.when.fields()
+        used |= set(self.tie_break)
+        kinds = self.field_kinds()
+        return {name: kind for name, kind in kinds.items() if name in used}
+
     def active_tiers(self) -> list[Tier]:
         return [tier for tier in self.tiers if tier.enabled]
 

@@ -1,0 +1,149 @@
+"""Parquet read in place gives the same accounts as the cell-by-cell reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tierwise.errors import SourceError
+from tierwise.model import load_model
+from tierwise.sample import write_portfolio
+from tierwise.sources import load_preset, read_accounts
+from tierwise.sources.mapping import load_mapping_file
+from tierwise.sources.parquet_view import parquet_view
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> Path:
+    return write_portfolio(tmp_path / "portfolio.parquet", 2500, 3)
+
+
+def test_in_place_read_equals_the_cell_reader(portfolio: Path) -> None:
+    fields = load_model().read_fields()
+    mapping = load_preset("generic")
+    connection = duckdb.connect()
+
+    report = parquet_view(connection, portfolio, fields, mapping)
+    table, expected_report = read_accounts(portfolio, fields, mapping)
+
+    assert report is not None and report.reconciles()
+    assert (report.rows_read, report.rows_used) == (
+        expected_report.rows_read,
+        expected_report.rows_used,
+    )
+    in_place = connection.sql(
+        "SELECT * FROM accounts ORDER BY account_id"
+    ).to_arrow_table()
+    assert in_place.column_names == table.column_names
+    assert in_place.to_pylist() == table.sort_by("account_id").to_pylist()
+
+
+def test_rename_multiply_and_value_rewrites_happen_in_the_query(tmp_path: Path) -> None:
+    path = tmp_path / "crm.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "Id": ["a", "b", None],
+                "Company": ["A", "B", "C"],
+                "Rev_m": [1.1, 8.2, 3.0],
+                "Sector": ["Technolgy", " media ", "x"],
+            }
+        ),
+        path,
+    )
+    (tmp_path / "m.yaml").write_text(
+        "columns:\n  account_id: Id\n  name: Company\n"
+        "  annual_revenue: {column: Rev_m, multiply: 1000000}\n"
+        "  industry: {column: Sector, values: {technolgy: technology}}\n",
+        encoding="utf-8",
+    )
+    connection = duckdb.connect()
+
+    report = parquet_view(
+        connection,
+        path,
+        load_model().field_kinds(),
+        load_mapping_file(tmp_path / "m.yaml"),
+    )
+
+    rows = connection.sql(
+        "SELECT account_id, annual_revenue, industry FROM accounts ORDER BY 1"
+    ).fetchall()
+    assert rows == [("a", 1100000.0, "technology"), ("b", 8200000.0, "media")]
+    assert report is not None and report.skipped == [(3, "no account id")]
+
+
+def test_only_the_fields_the_model_reads_are_read() -> None:
+    fields = load_model().read_fields()
+
+    assert "domain" not in fields and "parent_id" not in fields
+    assert {
+        "account_id",
+        "name",
+        "annual_revenue",
+        "exec_sponsor",
+        "competitor_contract_end",
+    } <= set(fields)
+
+
+def test_mappings_that_need_the_cell_reader_fall_back(tmp_path: Path) -> None:
+    path = tmp_path / "web.parquet"
+    pq.write_table(
+        pa.table(
+            {"account_id": ["a"], "name": ["A"], "domain": ["https://www.A.example/x"]}
+        ),
+        path,
+    )
+    (tmp_path / "m.yaml").write_text(
+        "preset: generic\ncolumns:\n  domain: {column: domain, normalise: domain}\n",
+        encoding="utf-8",
+    )
+
+    report = parquet_view(
+        duckdb.connect(),
+        path,
+        load_model().field_kinds(),
+        load_mapping_file(tmp_path / "m.yaml"),
+    )
+
+    assert report is None
+
+
+def test_text_where_a_number_belongs_falls_back(tmp_path: Path) -> None:
+    path = tmp_path / "text.parquet"
+    pq.write_table(
+        pa.table({"account_id": ["a"], "name": ["A"], "employees": ["1,200"]}), path
+    )
+
+    assert (
+        parquet_view(
+            duckdb.connect(), path, load_model().field_kinds(), load_preset("generic")
+        )
+        is None
+    )
+
+
+def test_repeated_ids_are_refused_naming_the_rows(tmp_path: Path) -> None:
+    path = tmp_path / "dup.parquet"
+    pq.write_table(
+        pa.table({"account_id": ["a", "b", "a"], "name": ["A", "B", "A2"]}), path
+    )
+
+    with pytest.raises(SourceError, match=r"'a' in rows 1, 3.*nothing was imported"):
+        parquet_view(
+            duckdb.connect(), path, load_model().field_kinds(), load_preset("generic")
+        )
+
+
+def test_a_missing_id_column_lists_the_headers(tmp_path: Path) -> None:
+    path = tmp_path / "noid.parquet"
+    pq.write_table(pa.table({"Ident": ["a"], "name": ["A"]}), path)
+
+    with pytest.raises(SourceError, match="Ident"):
+        parquet_view(
+            duckdb.connect(), path, load_model().field_kinds(), load_preset("generic")
+        )
