@@ -1,12 +1,16 @@
-"""Lint: one purpose-made model per mistake, the default model, a portfolio."""
+"""Lint: one purpose-made model per mistake, the default model, the CLI."""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
+from typer.testing import CliRunner
 
+from tierwise.cli import app
 from tierwise.errors import TierwiseError
 from tierwise.lint_accounts import lint_file
 from tierwise.model import TieringModel, default_model_text
@@ -22,6 +26,7 @@ from tierwise.model.lint import (
 from tierwise.sample import DEMO_AS_OF, write_portfolio
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "models" / "lint"
+SNAPSHOTS = Path(__file__).parents[1] / "snapshots"
 DOCS = Path(__file__).parents[2] / "docs"
 DEFAULT_MODEL_FILE = (
     Path(__file__).parents[2] / "src" / "tierwise" / "model" / "default-model.yaml"
@@ -37,6 +42,13 @@ def _lint(name: str, allow: tuple[str, ...] = ()) -> LintReport:
 
 def _found(report: LintReport) -> list[Found]:
     return [(f.code, f.path, f.line) for f in report.findings]
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "100")
+    return CliRunner()
 
 
 @pytest.fixture(scope="module")
@@ -289,6 +301,68 @@ def test_future_sections_keep_the_keys_lint_reads(section: str, key: str) -> Non
         assert field is None
 
 
+# The command line: exit status and output.
+
+
+@pytest.mark.parametrize(
+    ("model", "status"),
+    [
+        pytest.param("clean.yaml", 0, id="clean-exits-0"),
+        pytest.param("tier1-cap-18.yaml", 0, id="warnings-alone-exit-0"),
+        pytest.param("tier1-too-many.yaml", 1, id="errors-exit-1"),
+        pytest.param("not-yaml.yaml", 1, id="a-model-that-does-not-load-exits-1"),
+    ],
+)
+def test_the_exit_status_says_whether_there_were_errors(
+    cli: CliRunner, model: str, status: int
+) -> None:
+    result = cli.invoke(app, ["lint", str(FIXTURES / model)])
+
+    assert result.exit_code == status, result.output
+
+
+def test_allow_lets_a_deliberate_finding_pass(cli: CliRunner) -> None:
+    model = str(FIXTURES / "tier1-too-many.yaml")
+
+    result = cli.invoke(app, ["lint", model, "--allow", "tier1-cap-above-20"])
+
+    assert result.exit_code == 0, result.output
+    assert "error (allowed) tier1-cap-above-20" in result.output
+    assert "0 errors, 0 warnings, 1 allowed: the model passes." in result.output
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param(["missing.yaml"], id="unreadable-model"),
+        pytest.param(["MODEL", "--allow", "nope"], id="unknown-allow-code"),
+        pytest.param(["MODEL", "--preset", "hubspot"], id="preset-without-accounts"),
+        pytest.param(["MODEL", "--accounts", "missing.csv"], id="unreadable-accounts"),
+        pytest.param(["MODEL", "--as-of", "soon"], id="bad-as-of"),
+    ],
+)
+def test_unusable_input_exits_2(cli: CliRunner, arguments: list[str]) -> None:
+    model = str(FIXTURES / "clean.yaml")
+    arguments = [model if arg == "MODEL" else arg for arg in arguments]
+
+    result = cli.invoke(app, ["lint", *arguments])
+
+    assert result.exit_code == 2, result.output
+
+
+def test_the_report_a_user_reads_matches_the_snapshot(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "broken.yaml").write_bytes((FIXTURES / "broken.yaml").read_bytes())
+
+    result = cli.invoke(app, ["lint", "broken.yaml"], terminal_width=100)
+
+    path = SNAPSHOTS / "lint-broken.txt"
+    if os.environ.get("TIERWISE_UPDATE_SNAPSHOTS") == "1":
+        path.write_text(result.output, encoding="utf-8")
+    assert result.output == path.read_text(encoding="utf-8")
+
+
 # With accounts: who qualifies, and signals that never vary.
 
 
@@ -321,3 +395,20 @@ def test_accounts_name_criteria_that_never_vary(demo_csv: Path) -> None:
     ]
     assert "every account scores 10 points on 'size_by_revenue'" in constant[0].message
     assert linted.report.exit_status == 0
+
+
+def test_lint_with_accounts_prints_a_table_per_tier(
+    cli: CliRunner, demo_csv: Path
+) -> None:
+    model = str(FIXTURES / "clean.yaml")
+    as_of = DEMO_AS_OF.isoformat()
+
+    result = cli.invoke(
+        app, ["lint", model, "--accounts", str(demo_csv), "--as-of", as_of]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Who qualifies: [\d,]+ accounts", result.output)
+    row = re.search(r"tier_1\s+│\s+Strategic\s+│\s+15\s+│\s+(\d+)", result.output)
+    assert row is not None and int(row.group(1)) > 15
+    assert "unassigned" in result.output

@@ -1,0 +1,145 @@
+"""The lint command: check a model for the framework's common mistakes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from tierwise import jobs
+from tierwise.cli.app import AsOfOption, app, console, parse_as_of, reported
+from tierwise.errors import TierwiseError
+from tierwise.lint_accounts import ModelLint, PortfolioLint, lint_file
+from tierwise.model.lint import Finding, LintReport
+from tierwise.sources import PRESETS
+
+__all__ = ["lint"]
+
+SEVERITY_STYLE = {"error": "red", "warning": "yellow"}
+
+
+@app.command()
+def lint(
+    model: Annotated[Path, typer.Argument(help="Tiering model YAML to check.")],
+    accounts: Annotated[
+        Path | None,
+        typer.Option(
+            "--accounts",
+            help="Also score this accounts file and count who qualifies per tier.",
+        ),
+    ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", help=f"Column preset: {', '.join(PRESETS)}."),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping", help="Column mapping YAML (adds to or overrides a preset)."
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    allow: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow", help="Accept a deliberate finding by its code; repeatable."
+        ),
+    ] = None,
+) -> None:
+    """Check a model for the framework's common mistakes; exit 1 on errors."""
+    with reported():
+        if accounts is None and (preset or mapping):
+            raise TierwiseError("--preset and --mapping only apply with --accounts")
+        chosen = jobs.choose_mapping(preset, mapping) if accounts else None
+        result = lint_file(model, accounts, chosen, parse_as_of(as_of), allow or [])
+    render_lint(result)
+    raise typer.Exit(result.report.exit_status)
+
+
+def render_lint(result: ModelLint) -> None:
+    report = result.report
+    console.print(f"[bold]Lint of {escape(report.source)}[/bold]", highlight=False)
+    for finding in report.findings:
+        _render_finding(finding)
+    if result.portfolio is not None:
+        _render_portfolio(result.portfolio)
+    for reason in report.not_checked:
+        console.print(f"[dim]Not checked: {escape(reason)}[/dim]", highlight=False)
+    console.print(_summary(report), highlight=False)
+
+
+def _render_finding(finding: Finding) -> None:
+    style = "dim" if finding.allowed else SEVERITY_STYLE[finding.severity]
+    label = f"{finding.severity} (allowed)" if finding.allowed else finding.severity
+    where = f"{finding.path}, line {finding.line}" if finding.line else finding.path
+    console.print(
+        f"[{style}]{label}[/{style}] [bold]{finding.code}[/bold] {escape(where)}",
+        highlight=False,
+    )
+    console.print(f"  {escape(finding.message)}", highlight=False, soft_wrap=True)
+    console.print(f"  fix: {escape(finding.fix)}", highlight=False, soft_wrap=True)
+
+
+def _render_portfolio(portfolio: PortfolioLint) -> None:
+    table = Table(
+        title=(
+            f"Who qualifies: {portfolio.accounts:,} accounts of "
+            f"{escape(portfolio.source)}, as of {portfolio.as_of}"
+        )
+    )
+    table.add_column("tier")
+    table.add_column("name")
+    for heading in ("cap", "qualify", "before caps", "after caps", "expected"):
+        table.add_column(heading, justify="right")
+    for tier in portfolio.tiers:
+        expected = (
+            "" if tier.expected_share_pct is None else f"{tier.expected_share_pct:g}%"
+        )
+        table.add_row(
+            tier.key,
+            escape(tier.name),
+            "" if tier.cap is None else f"{tier.cap:,}",
+            f"{tier.meets:,}",
+            f"{tier.before_caps:,}",
+            f"{tier.after_caps:,} ({_share(tier.after_caps, portfolio.accounts)})",
+            expected,
+        )
+    table.add_row(
+        "unassigned",
+        "",
+        "",
+        "",
+        f"{portfolio.unassigned_before_caps:,}",
+        f"{portfolio.unassigned_after_caps:,}",
+        "",
+    )
+    console.print(table)
+    console.print(
+        "qualify: accounts that meet the tier's own requirements; before caps: "
+        "where accounts would land if no tier had a cap; after caps: where they "
+        "land.",
+        highlight=False,
+    )
+
+
+def _share(count: int, total: int) -> str:
+    return f"{100 * count / total:.1f}%" if total else "-"
+
+
+def _summary(report: LintReport) -> str:
+    errors, warnings = len(report.errors), len(report.warnings)
+    allowed = sum(finding.allowed for finding in report.findings)
+    if not errors and not warnings and not allowed:
+        return "[green]No findings.[/green]"
+    parts = [_count(errors, "error"), _count(warnings, "warning")]
+    if allowed:
+        parts.append(f"{allowed} allowed")
+    verdict = "[red]fails[/red]" if errors else "[green]passes[/green]"
+    return f"{', '.join(parts)}: the model {verdict}."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
