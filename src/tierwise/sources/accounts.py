@@ -44,7 +44,7 @@ from tierwise.sources.headers import (
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.money import Currencies, read_currency_code
 from tierwise.sources.report import Flag, ImportReport, Tally
-from tierwise.sources.tables import Cell, GridTable, open_table
+from tierwise.sources.tables import Cell, GridTable, RawTable, open_table
 from tierwise.sources.values import CellError
 
 __all__ = ["ARROW_TYPES", "Currencies", "ImportReport", "read_accounts"]
@@ -115,21 +115,21 @@ def read_accounts(
     everyone = range(len(rows))
     identity = {name: convert(name, everyone) for name in REQUIRED_FIELDS}
     keep, skipped = _rows_to_keep(rows, identity)
-    convert.row_currencies = convert.currency_codes(currency, keep)
+    row_currencies = convert.currency_codes(currency, keep)
 
     columns: dict[str, list[Value]] = {}
     for name in fields:
         if name in identity:
             columns[name] = [identity[name][i] for i in keep]
         elif name in matches:
-            columns[name] = convert(name, keep)
+            columns[name] = convert(name, keep, row_currencies)
 
     _raise_problems(source, convert.problems)
     merged = merge_duplicates(
         source,
         [rows[i] for i in keep],
         columns,
-        convert.hosts(keep) if "domain" in columns else None,
+        convert.hosts() if "domain" in columns else None,
         by_website=_merge_by_website(mapping, matches),
         website_column=matches["domain"].header if "domain" in matches else "",
     )
@@ -175,33 +175,25 @@ def _index(match: Match | None) -> set[int]:
 
 def _report(
     path: Path,
-    table: object,
+    table: RawTable,
     rows: list[int],
     keep: list[int],
     skipped: list[tuple[int, str]],
     merged: list[tuple[int, str]],
     fields: Mapping[str, FieldKind],
 ) -> ImportReport:
-    blank = [(number, "blank row") for number in getattr(table, "blank_rows", [])]
-    layout: list[tuple[int, str]] = []
-    details: dict[str, object] = {}
-    if isinstance(table, GridTable):
-        layout = table.skipped
-        details = {
-            "encoding": table.encoding,
-            "delimiter": table.delimiter,
-            "header_row": table.header_row,
-        }
-    all_skipped = sorted([*skipped, *merged, *blank, *layout])
+    blank = [(number, "blank row") for number in table.blank_rows]
+    # Only CSV and Excel files have a layout of their own: title, footer and
+    # total rows, an encoding, a delimiter and a header row to report.
+    grid = table if isinstance(table, GridTable) else GridTable([], [])
     return ImportReport(
         source=str(path),
-        rows_read=len(rows) + len(blank) + len(layout),
+        rows_read=len(rows) + len(blank) + len(grid.skipped),
         rows_used=len(keep) - len(merged),
-        skipped=all_skipped,
-        absent_fields=[],
-        encoding=details.get("encoding"),  # type: ignore[arg-type]
-        delimiter=details.get("delimiter"),  # type: ignore[arg-type]
-        header_row=details.get("header_row"),  # type: ignore[arg-type]
+        skipped=sorted([*skipped, *merged, *blank, *grid.skipped]),
+        encoding=grid.encoding,
+        delimiter=grid.delimiter,
+        header_row=grid.header_row,
     )
 
 
@@ -224,12 +216,18 @@ class _Converter:
         self.cells = cells
         self.currencies = currencies
         self.problems: list[CellProblem] = []
-        self.row_currencies: list[str | None] | None = None
         self.done: list[Column] = []
-        self.positions: dict[str, Sequence[int]] = {}
 
-    def __call__(self, name: str, positions: Sequence[int]) -> list[Value]:
-        """The field's values at the given row positions."""
+    def __call__(
+        self,
+        name: str,
+        positions: Sequence[int],
+        row_currencies: list[str | None] | None = None,
+    ) -> list[Value]:
+        """The field's values at the given row positions.
+
+        ``row_currencies`` are the rows' currencies, one per position.
+        """
         match = self.matches[name]
         column_cells = self.cells[match.index]
         picked = [column_cells[i] for i in positions]
@@ -245,22 +243,12 @@ class _Converter:
             decimal=spec.decimal or self.mapping.decimal or ".",
             decimal_set=(spec.decimal or self.mapping.decimal) is not None,
             currencies=self.currencies,
-            row_currencies=self._currencies_at(positions),
+            row_currencies=row_currencies,
             salesforce_ids=_looks_like_salesforce(name, spec.normalise, picked),
         )
         values = convert_column(column)
         self.done.append(column)
-        self.positions[name] = positions
         return values
-
-    def _currencies_at(self, positions: Sequence[int]) -> list[str | None] | None:
-        if self.row_currencies is None:
-            return None
-        # Row currencies are read for the kept rows, which is what later
-        # columns are converted for.
-        return (
-            self.row_currencies if len(positions) == len(self.row_currencies) else None
-        )
 
     def currency_codes(
         self, match: Match | None, keep: list[int]
@@ -287,7 +275,7 @@ class _Converter:
                 codes.append(None)
         return codes
 
-    def hosts(self, keep: list[int]) -> list[str | None] | None:
+    def hosts(self) -> list[str | None] | None:
         for column in self.done:
             if column.field == "domain" and column.hosts is not None:
                 return column.hosts
