@@ -1,0 +1,246 @@
+"""Opening the store: which database, how to connect, and the write lock.
+
+The database comes from ``--db URL``, else ``TIERWISE_DATABASE_URL``, else a
+SQLite file ``tierwise.db`` in the working folder, so tiering needs no server;
+a team points every member at one PostgreSQL database instead.
+
+Every write happens inside `Store.writing`, which holds the store's single
+write lock for the whole transaction: on PostgreSQL a transaction-level
+advisory lock, on SQLite ``BEGIN IMMEDIATE`` (SQLite's one writer at a time)
+with a busy timeout. A second writer waits for the first to commit, so two
+runs started at once never interleave; past the lock timeout it is refused
+with `StoreBusyError` and nothing is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from tierwise.errors import TierwiseError
+
+__all__ = [
+    "BACKENDS",
+    "DATABASE_ENV",
+    "DEFAULT_DATABASE_URL",
+    "DEFAULT_LOCK_TIMEOUT",
+    "Store",
+    "StoreBusyError",
+    "StoreError",
+    "connect_store",
+    "database_url",
+]
+
+log = logging.getLogger(__name__)
+
+DATABASE_ENV = "TIERWISE_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///tierwise.db"
+DEFAULT_LOCK_TIMEOUT = 600.0
+BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+# The first key of the PostgreSQL advisory lock ("tier" in ASCII); the second
+# is the schema's hash, so stores in different schemas do not block each other.
+LOCK_SPACE = 0x74696572
+LOCK_NOT_AVAILABLE = "55P03"
+ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, hashtext(current_schema()))")
+
+
+class StoreError(TierwiseError):
+    """The store cannot be opened or cannot do what was asked."""
+
+
+class StoreBusyError(StoreError):
+    """Another process held the store's write lock for too long."""
+
+
+@dataclass
+class Store:
+    """An open store: a SQLAlchemy engine and how long writers wait."""
+
+    engine: Engine
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @property
+    def location(self) -> str:
+        """The database URL with any password hidden, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection in a read transaction (it takes no lock)."""
+        with self._connect() as connection, connection.begin():
+            yield connection
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A connection in a write transaction that holds the write lock.
+
+        The transaction commits when the block ends and rolls back if it
+        raises, so a failed or killed writer leaves nothing behind.
+
+        Raises:
+            StoreBusyError: when another writer held the lock longer than
+                ``lock_timeout`` seconds.
+        """
+        with self._connect() as connection:
+            connection.execution_options(tierwise_write=True)
+            transaction = self._begin_locked(connection)
+            with transaction:
+                yield connection
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _connect(self) -> Connection:
+        try:
+            return self.engine.connect()
+        except OperationalError as error:
+            raise StoreError(
+                f"cannot open the store at {self.location}: {_first_line(error)}; "
+                f"check the URL given with --db or {DATABASE_ENV}"
+            ) from None
+
+    def _begin_locked(self, connection: Connection) -> Any:
+        try:
+            transaction = connection.begin()
+        except OperationalError as error:
+            raise self._busy(error) from None
+
+        if self.backend == "postgresql":
+            try:
+                milliseconds = max(int(self.lock_timeout * 1000), 1)
+                connection.exec_driver_sql(
+                    f"SET LOCAL lock_timeout = '{milliseconds}ms'"
+                )
+                connection.execute(ADVISORY_LOCK, {"space": LOCK_SPACE})
+                connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
+            except OperationalError as error:
+                transaction.rollback()
+                raise self._busy(error) from None
+        return transaction
+
+    def _busy(self, error: OperationalError) -> StoreError:
+        code = getattr(error.orig, "sqlstate", None)
+        if code == LOCK_NOT_AVAILABLE or "database is locked" in str(error.orig):
+            return StoreBusyError(
+                f"another tierwise process is writing to the store at "
+                f"{self.location} and held it for more than "
+                f"{self.lock_timeout:g} s; nothing was written. Try again when "
+                "it has finished (`tierwise runs` shows what was recorded)."
+            )
+        return StoreError(
+            f"cannot write to the store at {self.location}: {_first_line(error)}"
+        )
+
+
+def database_url(url: str | None = None) -> str:
+    """The database to use: ``url``, else the environment, else the default.
+
+    >>> database_url("sqlite:///elsewhere.db")
+    'sqlite:///elsewhere.db'
+    """
+    return url or os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE_URL
+
+
+def connect_store(
+    url: str | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> Store:
+    """A `Store` on the chosen database, without touching its tables.
+
+    Raises:
+        StoreError: when the URL names no supported database or its driver
+            is not installed.
+    """
+    if lock_timeout <= 0:
+        raise ValueError(f"lock_timeout must be positive seconds, got {lock_timeout}")
+    parsed = _parse_url(database_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(parsed, lock_timeout)
+    else:
+        engine = _postgres_engine(parsed)
+    return Store(engine=engine, lock_timeout=lock_timeout)
+
+
+def _parse_url(text_url: str) -> URL:
+    try:
+        parsed = make_url(text_url)
+    except ArgumentError:
+        raise StoreError(
+            f"{text_url!r} is not a database URL; use sqlite:///path/to/tierwise.db "
+            "or postgresql://user@host:5432/database"
+        ) from None
+
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend not in BACKENDS:
+        supported = " or ".join(BACKENDS.values())
+        raise StoreError(
+            f"tierwise stores runs in {supported}, not {backend!r}; use "
+            "sqlite:///path/to/tierwise.db or postgresql://user@host:5432/database"
+        )
+    if backend == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _sqlite_engine(url: URL, lock_timeout: float) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": lock_timeout})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, record: Any) -> None:
+        # The driver must not open transactions on its own: `_begin` below
+        # chooses BEGIN IMMEDIATE for writers, which is what makes SQLite
+        # queue them instead of failing one of them half-way.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+            "foreign_keys = ON",
+            f"busy_timeout = {int(lock_timeout * 1000)}",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        writer = connection.get_execution_options().get("tierwise_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+    return engine
+
+
+def _postgres_engine(url: URL) -> Engine:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise StoreError(
+            "a PostgreSQL store needs the psycopg driver; install it with "
+            "pip install 'tierwise[postgres]'"
+        ) from None
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _first_line(error: OperationalError) -> str:
+    return str(error.orig).strip().splitlines()[0] if error.orig else str(error)

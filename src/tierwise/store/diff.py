@@ -1,0 +1,172 @@
+"""Compare two recorded runs: who moved between which tiers, and by how much.
+
+The database does the counting, so a diff of two million-account runs sends
+a few dozen numbers and the listed movers to Python, not two million rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, exists, func, literal, select, union_all
+
+from tierwise.store.database import Store
+from tierwise.store.history import RunSummary, run_summary
+from tierwise.store.tables import Account, RunResult
+
+__all__ = ["ABSENT", "DIMENSIONS", "Movement", "RunDiff", "diff_runs"]
+
+log = logging.getLogger(__name__)
+
+# The row or column of accounts that one of the two runs did not hold.
+ABSENT = "(absent)"
+DIMENSIONS = ("fit_score", "strategic_score", "engagement_score", "accessibility_score")
+DEFAULT_MOVED_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Movement:
+    """An account whose tier differs between the two runs."""
+
+    account_id: str
+    name: str | None
+    from_tier: str
+    to_tier: str
+    total_before: float | None
+    total_after: float | None
+    reason_after: str
+    dimension_deltas: dict[str, float | None]
+
+    @property
+    def total_delta(self) -> float | None:
+        """How far the total moved (None when either total is unknown)."""
+        return _delta(self.total_before, self.total_after)
+
+
+@dataclass(frozen=True)
+class RunDiff:
+    """From-tier by to-tier counts between two runs, and the accounts that moved."""
+
+    before: RunSummary
+    after: RunSummary
+    tiers: list[str]
+    matrix: dict[tuple[str, str], int]
+    moved: list[Movement]
+    moved_count: int
+
+    def count(self, from_tier: str, to_tier: str) -> int:
+        """Accounts in ``from_tier`` before and ``to_tier`` after."""
+        return self.matrix.get((from_tier, to_tier), 0)
+
+    def tier_name(self, key: str) -> str:
+        """A tier's display name in the later run, else in the earlier one."""
+        if key == ABSENT:
+            return key
+        name = self.after.tier_name(key)
+        return name if name != key else self.before.tier_name(key)
+
+
+def diff_runs(
+    store: Store, before: int, after: int, limit: int = DEFAULT_MOVED_LIMIT
+) -> RunDiff:
+    """Compare run ``before`` with run ``after``.
+
+    ``moved`` lists up to ``limit`` accounts that changed tier, largest score
+    change first; ``moved_count`` says how many changed in all. Accounts in
+    only one of the runs are counted in the ``ABSENT`` row or column.
+
+    Raises:
+        StoreError: when either run is not in the store.
+    """
+    if limit < 0:
+        raise ValueError(f"limit must be 0 or more, got {limit}")
+    with store.reading() as connection:
+        first, second = run_summary(connection, before), run_summary(connection, after)
+        matrix = _matrix(connection, before, after)
+        moved, moved_count = _moved(connection, before, after, limit)
+
+    tiers = [line.key for line in first.tiers]
+    tiers += [line.key for line in second.tiers if line.key not in tiers]
+    seen = {key for pair in matrix for key in pair}
+    tiers += sorted(seen - set(tiers) - {ABSENT})
+    if ABSENT in seen:
+        tiers.append(ABSENT)
+    return RunDiff(first, second, tiers, matrix, moved, moved_count)
+
+
+def _matrix(
+    connection: Connection, before: int, after: int
+) -> dict[tuple[str, str], int]:
+    a, b = RunResult.__table__.alias("a"), RunResult.__table__.alias("b")
+    in_after = and_(b.c.run_id == after, b.c.account_id == a.c.account_id)
+    kept_or_left = (
+        select(a.c.tier, func.coalesce(b.c.tier, ABSENT), func.count())
+        .select_from(a.outerjoin(b, in_after))
+        .where(a.c.run_id == before)
+        .group_by(a.c.tier, b.c.tier)
+    )
+    in_before = and_(a.c.run_id == before, a.c.account_id == b.c.account_id)
+    entered = (
+        select(literal(ABSENT), b.c.tier, func.count())
+        .where(b.c.run_id == after, ~exists().where(in_before))
+        .group_by(b.c.tier)
+    )
+    rows = connection.execute(union_all(kept_or_left, entered))
+    return {(str(row[0]), str(row[1])): int(row[2]) for row in rows}
+
+
+def _moved(
+    connection: Connection, before: int, after: int, limit: int
+) -> tuple[list[Movement], int]:
+    a, b = RunResult.__table__.alias("a"), RunResult.__table__.alias("b")
+    pairs = a.join(b, and_(b.c.run_id == after, b.c.account_id == a.c.account_id))
+    changed = and_(a.c.run_id == before, a.c.tier != b.c.tier)
+    count = connection.execute(
+        select(func.count()).select_from(pairs).where(changed)
+    ).scalar_one()
+
+    accounts = Account.__table__
+    delta = func.abs(func.coalesce(b.c.total, 0) - func.coalesce(a.c.total, 0))
+    query = (
+        select(
+            a.c.account_id,
+            accounts.c.name,
+            a.c.tier,
+            b.c.tier,
+            a.c.total,
+            b.c.total,
+            b.c.reason,
+            *(a.c[name] for name in DIMENSIONS),
+            *(b.c[name] for name in DIMENSIONS),
+        )
+        .select_from(pairs.outerjoin(accounts, accounts.c.account_id == a.c.account_id))
+        .where(changed)
+        .order_by(delta.desc(), a.c.account_id)
+        .limit(limit)
+    )
+    moved = []
+    for row in connection.execute(query):
+        old, new = row[7 : 7 + len(DIMENSIONS)], row[7 + len(DIMENSIONS) :]
+        moved.append(
+            Movement(
+                account_id=row[0],
+                name=row[1],
+                from_tier=row[2],
+                to_tier=row[3],
+                total_before=row[4],
+                total_after=row[5],
+                reason_after=row[6],
+                dimension_deltas={
+                    name: _delta(was, now)
+                    for name, was, now in zip(DIMENSIONS, old, new, strict=True)
+                },
+            )
+        )
+    return moved, count
+
+
+def _delta(before: float | None, after: float | None) -> float | None:
+    if before is None or after is None:
+        return None
+    return round(after - before, 2)

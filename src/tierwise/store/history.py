@@ -1,0 +1,227 @@
+"""Reading recorded runs back: the run list and one account's history.
+
+Results are stored per run, clustered on (run, account), so an account's
+history is one primary-key probe per run rather than a scan of every result
+ever stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, select
+from sqlalchemy.orm import Session
+
+from tierwise.store.database import Store, StoreError
+from tierwise.store.overrides import OverrideRecord, list_overrides
+from tierwise.store.tables import Account, ModelVersion, Run, RunResult
+
+__all__ = [
+    "AccountHistory",
+    "HistoryEntry",
+    "RunSummary",
+    "TierLine",
+    "account_history",
+    "get_run",
+    "list_runs",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TierLine:
+    """One tier's size in a recorded run."""
+
+    key: str
+    name: str
+    accounts: int
+    cap: int | None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A recorded run as the run list shows it."""
+
+    run_id: int
+    as_of: date
+    model_version_id: int
+    model_name: str
+    model_hash: str
+    accounts: int
+    tiers: list[TierLine]
+    status: str
+    source: str | None
+    repeat: int
+    started_at: datetime
+    finished_at: datetime
+    warnings: list[str]
+
+    def tier_name(self, key: str) -> str:
+        """The display name of tier ``key`` in this run (the key if unknown)."""
+        return next((tier.name for tier in self.tiers if tier.key == key), key)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """Where an account stood in one run."""
+
+    run_id: int
+    as_of: date
+    model_version_id: int
+    model_name: str
+    tier: str
+    tier_name: str
+    computed_tier: str
+    reason: str
+    total: float | None
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class AccountHistory:
+    """An account's tier in every run that held it, oldest first."""
+
+    account_id: str
+    name: str | None
+    domain: str | None
+    first_seen_run_id: int
+    last_seen_run_id: int
+    entries: list[HistoryEntry]
+    overrides: list[OverrideRecord]
+
+
+def list_runs(store: Store, limit: int | None = None) -> list[RunSummary]:
+    """Recorded runs, newest first (all of them unless ``limit`` is given)."""
+    query = _run_query().order_by(Run.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    with store.reading() as connection, Session(connection) as session:
+        return [_summary(row) for row in session.execute(query)]
+
+
+def get_run(store: Store, run_id: int) -> RunSummary:
+    """One recorded run.
+
+    Raises:
+        StoreError: when the store has no run with that id.
+    """
+    with store.reading() as connection:
+        return run_summary(connection, run_id)
+
+
+def run_summary(connection: Connection, run_id: int) -> RunSummary:
+    """One recorded run, read on an open connection."""
+    with Session(connection) as session:
+        row = session.execute(_run_query().where(Run.id == run_id)).one_or_none()
+    if row is None:
+        raise StoreError(
+            f"the store has no run {run_id}; `tierwise runs` lists the recorded runs"
+        )
+    return _summary(row)
+
+
+def account_history(store: Store, account_id: str) -> AccountHistory:
+    """``account_id``'s tier, reason and score in every run, oldest first.
+
+    Raises:
+        StoreError: when no recorded run has tiered that account.
+    """
+    with store.reading() as connection:
+        with Session(connection) as session:
+            account = session.get(Account, account_id)
+        if account is None:
+            raise StoreError(
+                f"no recorded run has tiered an account with id {account_id!r}; "
+                "check the id (ids are case-sensitive) or record a run with "
+                "`tierwise tier`"
+            )
+        latest = connection.execute(select(func.max(Run.id))).scalar_one()
+        entries = _entries(connection, account_id)
+
+    return AccountHistory(
+        account_id=account_id,
+        name=account.name,
+        domain=account.domain,
+        first_seen_run_id=account.first_seen_run_id,
+        last_seen_run_id=account.last_seen_run_id or latest,
+        entries=entries,
+        overrides=list_overrides(store, account_id),
+    )
+
+
+def _entries(connection: Connection, account_id: str) -> list[HistoryEntry]:
+    # Joining from runs lets both databases probe the (run, account) key once
+    # per run instead of scanning every stored result for the account.
+    query = (
+        select(
+            Run.id,
+            Run.as_of,
+            Run.tiers,
+            ModelVersion.id.label("version_id"),
+            ModelVersion.name.label("model_name"),
+            RunResult.tier,
+            RunResult.computed_tier,
+            RunResult.reason,
+            RunResult.total,
+            RunResult.rank,
+        )
+        .join(ModelVersion, ModelVersion.id == Run.model_version_id)
+        .join(
+            RunResult,
+            (RunResult.run_id == Run.id) & (RunResult.account_id == account_id),
+        )
+        .order_by(Run.as_of, Run.id)
+    )
+    entries = []
+    for row in connection.execute(query):
+        names = {tier["key"]: tier["name"] for tier in row.tiers}
+        entries.append(
+            HistoryEntry(
+                run_id=row.id,
+                as_of=row.as_of,
+                model_version_id=row.version_id,
+                model_name=row.model_name,
+                tier=row.tier,
+                tier_name=names.get(row.tier, row.tier),
+                computed_tier=row.computed_tier,
+                reason=row.reason,
+                total=row.total,
+                rank=row.rank,
+            )
+        )
+    return entries
+
+
+def _run_query() -> Any:
+    return select(
+        Run,
+        ModelVersion.name.label("model_name"),
+        ModelVersion.content_hash,
+    ).join(ModelVersion, ModelVersion.id == Run.model_version_id)
+
+
+def _summary(row: Row[Any]) -> RunSummary:
+    run: Run = row.Run
+    tiers = [
+        TierLine(tier["key"], tier["name"], tier["accounts"], tier["cap"])
+        for tier in run.tiers
+    ]
+    return RunSummary(
+        run_id=run.id,
+        as_of=run.as_of,
+        model_version_id=run.model_version_id,
+        model_name=row.model_name,
+        model_hash=row.content_hash,
+        accounts=run.accounts,
+        tiers=tiers,
+        status=run.status,
+        source=run.inputs.get("source"),
+        repeat=run.repeat,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        warnings=list(run.warnings),
+    )

@@ -1,0 +1,132 @@
+"""Bring a store's tables up to date with Alembic, configured in code.
+
+The migrations ship inside the package (``migrations/versions``), so users
+need no ``alembic.ini``: `open_store` upgrades a database to the newest
+revision the first time this version of tierwise opens it. The upgrade runs
+in one transaction under the store's write lock, so two processes opening a
+new database at once create its tables once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+
+from tierwise.store.database import (
+    DEFAULT_LOCK_TIMEOUT,
+    Store,
+    StoreError,
+    connect_store,
+)
+
+__all__ = [
+    "VERSION_TABLE",
+    "current_revision",
+    "head_revision",
+    "open_store",
+    "upgrade",
+]
+
+log = logging.getLogger(__name__)
+
+# Its own name, so tierwise can share a database with another Alembic project.
+VERSION_TABLE = "tierwise_schema_version"
+SCRIPT_LOCATION = "tierwise.store:migrations"
+
+
+def open_store(
+    url: str | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    upgrade_tables: bool = True,
+) -> Store:
+    """Open the store at ``url`` (see `database_url`), upgrading its tables.
+
+    Raises:
+        StoreError: when the database cannot be reached, or was upgraded by a
+            newer tierwise than this one.
+    """
+    store = connect_store(url, lock_timeout)
+    if upgrade_tables:
+        try:
+            upgrade(store)
+        except BaseException:
+            store.close()
+            raise
+    return store
+
+
+def upgrade(store: Store, revision: str = "head") -> None:
+    """Upgrade the store's tables to ``revision`` (the newest by default).
+
+    Reads the current revision first without the write lock, so opening an
+    up-to-date store never waits for a run that is being recorded.
+    """
+    target = _script().get_revision(revision)
+    wanted = target.revision if target else None
+    with store.reading() as connection:
+        current = _revision_of(connection)
+    if current == wanted:
+        return
+    _check_known(store, current)
+
+    started = time.perf_counter()
+    with store.writing() as connection:
+        command.upgrade(_config(connection), revision)
+    log.info(
+        "upgraded the store from %s to %s in %.2f s",
+        current or "empty",
+        wanted,
+        time.perf_counter() - started,
+    )
+
+
+def current_revision(store: Store) -> str | None:
+    """The revision the store's tables are at; None for an empty database."""
+    with store.reading() as connection:
+        return _revision_of(connection)
+
+
+def head_revision() -> str:
+    """The newest revision this version of tierwise knows."""
+    head = _script().get_current_head()
+    if head is None:
+        raise RuntimeError("the packaged migrations have no head revision")
+    return head
+
+
+def _check_known(store: Store, current: str | None) -> None:
+    if current is None:
+        return
+    known = {script.revision for script in _script().walk_revisions()}
+    if current not in known:
+        raise StoreError(
+            f"the store at {store.location} is at revision {current}, which this "
+            "tierwise does not know: a newer version upgraded it. Upgrade "
+            "tierwise (pip install -U tierwise) to use this store."
+        )
+
+
+def _revision_of(connection: Connection) -> str | None:
+    context = MigrationContext.configure(
+        connection, opts={"version_table": VERSION_TABLE}
+    )
+    return context.get_current_revision()
+
+
+def _config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    config.attributes["connection"] = connection
+    return config
+
+
+def _script() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    return ScriptDirectory.from_config(config)

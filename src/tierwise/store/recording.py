@@ -1,0 +1,302 @@
+"""Record a tiering run: all of it, once, or nothing.
+
+A run is recorded in one write transaction that holds the store's lock: the
+model version, the run row (already ``complete``), every account's result
+and the registry update commit together. A process killed half-way leaves
+no run and no orphan rows, because nothing of it was ever committed.
+
+The same input, model and as-of date make the same run. Such a run is found
+inside the lock, so of two identical runs started at once the second waits
+for the first and then reports it as already recorded, unless ``force``
+asks to store it again (as a numbered repeat).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyarrow as pa
+from sqlalchemy import Connection, func, insert, select, update
+
+from tierwise import __version__
+from tierwise.engine import TieringRun
+from tierwise.engine.run import RESULT_TABLE
+from tierwise.store.bulk import insert_batches, refresh_registry
+from tierwise.store.database import Store, StoreError
+from tierwise.store.tables import ModelVersion, Run, RunResult, utc_now
+
+__all__ = [
+    "DEFAULT_BATCH_ROWS",
+    "RESULT_COLUMNS",
+    "RecordedRun",
+    "input_fingerprint",
+    "model_hash",
+    "record_run",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_ROWS = 50_000
+RESULT_COLUMNS = tuple(column.name for column in RunResult.__table__.columns)
+INPUTS_VIEW = "tierwise_store_inputs"
+JOIN_MEMORY = "128MB"
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    """Where a run was recorded, and whether this call stored it."""
+
+    run_id: int
+    created: bool
+    accounts: int
+    seconds: float
+
+    def describe(self) -> str:
+        """One sentence for the user about what happened."""
+        if self.created:
+            return f"recorded as run {self.run_id} ({self.accounts:,} accounts)"
+        return (
+            f"already recorded as run {self.run_id} (same input, model and as-of "
+            "date); not stored again. Use --force to store it once more."
+        )
+
+
+def record_run(
+    store: Store,
+    run: TieringRun,
+    *,
+    model_text: str,
+    inputs: Mapping[str, str],
+    started_at: datetime | None = None,
+    accounts: pa.Table | None = None,
+    source: str | None = None,
+    force: bool = False,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    progress: Callable[[int, int], None] | None = None,
+) -> RecordedRun:
+    """Store ``run`` and every account's result in it, in one transaction.
+
+    Args:
+        store: an open, upgraded store.
+        run: the engine's result; its rows are read from ``run.connection``.
+        model_text: the YAML the model was parsed from (stored once per hash).
+        inputs: a digest for each input that shaped the run (the accounts
+            file, the column mapping, the overrides applied); together with
+            the model and as-of date they say whether the run is new.
+        started_at: when the job began (now by default).
+        accounts: the input table, for each account's domain in the registry.
+        source: where the accounts came from, for people reading the run list.
+        force: store the run even when the same one is already recorded.
+        batch_rows: rows per bulk batch.
+        progress: called with (rows stored, rows in the run) after each batch.
+
+    Raises:
+        StoreError: when an account id is empty or appears twice (nothing is
+            stored), or the store is busy past its lock timeout.
+    """
+    if batch_rows < 1:
+        raise ValueError(f"batch_rows must be at least 1, got {batch_rows}")
+    _check_account_ids(run)
+    fingerprint = input_fingerprint(inputs)
+    content_hash = model_hash(model_text)
+    started_at = started_at or utc_now()
+    begun = time.perf_counter()
+
+    with _inputs_view(run, accounts), store.writing() as connection:
+        version_id = _model_version(connection, run, model_text, content_hash)
+        earlier = _same_runs(connection, fingerprint, version_id, run)
+        if earlier and not force:
+            log.info("run already recorded as %d; not stored again", earlier[-1])
+            return RecordedRun(earlier[-1], False, run.accounts, _since(begun))
+
+        if connection.dialect.name == "postgresql":
+            # Room for the registry's joins over a million ids to stay in memory.
+            connection.exec_driver_sql(f"SET LOCAL work_mem = '{JOIN_MEMORY}'")
+        previous = connection.execute(select(func.max(Run.id))).scalar_one()
+        run_id = _insert_run(
+            connection,
+            run,
+            version_id,
+            fingerprint,
+            inputs,
+            source,
+            started_at,
+            repeat=len(earlier),
+        )
+        stored = insert_batches(
+            connection,
+            RunResult.__tablename__,
+            RESULT_COLUMNS,
+            _result_batches(run, run_id, batch_rows),
+            (lambda done: progress(done, run.accounts)) if progress else None,
+        )
+        refresh_registry(
+            connection, run_id, previous, _registry_batches(run, accounts, batch_rows)
+        )
+        # Still inside the transaction: nobody has seen the row without it.
+        connection.execute(
+            update(Run).where(Run.id == run_id).values(finished_at=utc_now())
+        )
+
+    seconds = _since(begun)
+    log.info("recorded run %d: %d results in %.2f s", run_id, stored, seconds)
+    return RecordedRun(run_id, True, stored, seconds)
+
+
+def input_fingerprint(inputs: Mapping[str, str]) -> str:
+    """One digest for a run's inputs, independent of their order.
+
+    >>> one = input_fingerprint({"accounts": "1f0c", "mapping": "9a2e"})
+    >>> one == input_fingerprint({"mapping": "9a2e", "accounts": "1f0c"})
+    True
+    """
+    canonical = json.dumps(sorted(inputs.items()), separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def model_hash(model_text: str) -> str:
+    """The SHA-256 of a model's YAML text, which names its version."""
+    return hashlib.sha256(model_text.encode("utf-8")).hexdigest()
+
+
+def _check_account_ids(run: TieringRun) -> None:
+    duplicates = run.connection.sql(
+        f'SELECT "account_id" FROM "{RESULT_TABLE}" GROUP BY 1 '
+        "HAVING COUNT(*) > 1 ORDER BY 1 NULLS FIRST LIMIT 5"
+    ).fetchall()
+    if not duplicates:
+        return
+    shown = ", ".join(
+        "(empty)" if row[0] is None else str(row[0]) for row in duplicates
+    )
+    raise StoreError(
+        f"the run holds accounts with an empty or repeated id (e.g. {shown}); "
+        "each account needs its own id to be recorded. Fix the ids in the input "
+        "and run again; nothing was stored."
+    )
+
+
+@contextmanager
+def _inputs_view(run: TieringRun, accounts: pa.Table | None) -> Iterator[None]:
+    """Expose the input's ids and domains to the engine's DuckDB connection."""
+    if accounts is None or "domain" not in accounts.column_names:
+        yield
+        return
+    run.connection.register(INPUTS_VIEW, accounts.select(["account_id", "domain"]))
+    try:
+        yield
+    finally:
+        run.connection.unregister(INPUTS_VIEW)
+
+
+def _model_version(
+    connection: Connection, run: TieringRun, model_text: str, content_hash: str
+) -> int:
+    found = connection.execute(
+        select(ModelVersion.id).where(ModelVersion.content_hash == content_hash)
+    ).scalar_one_or_none()
+    if found is not None:
+        return found
+    return connection.execute(
+        insert(ModelVersion)
+        .values(
+            content_hash=content_hash,
+            name=run.compiled.model.name,
+            yaml_text=model_text,
+            created_at=utc_now(),
+            published=False,
+        )
+        .returning(ModelVersion.id)
+    ).scalar_one()
+
+
+def _same_runs(
+    connection: Connection, fingerprint: str, version_id: int, run: TieringRun
+) -> list[int]:
+    query = (
+        select(Run.id)
+        .where(
+            Run.input_fingerprint == fingerprint,
+            Run.model_version_id == version_id,
+            Run.as_of == run.compiled.as_of,
+        )
+        .order_by(Run.id)
+    )
+    return list(connection.execute(query).scalars())
+
+
+def _insert_run(
+    connection: Connection,
+    run: TieringRun,
+    version_id: int,
+    fingerprint: str,
+    inputs: Mapping[str, str],
+    source: str | None,
+    started_at: datetime,
+    repeat: int,
+) -> int:
+    tiers = [
+        {
+            "key": tier.key,
+            "name": tier.name,
+            "accounts": tier.accounts,
+            "cap": tier.cap,
+            "pinned": tier.pinned,
+            "capped_out": tier.capped_out,
+        }
+        for tier in run.tiers
+    ]
+    values = {
+        "model_version_id": version_id,
+        "as_of": run.compiled.as_of,
+        "input_fingerprint": fingerprint,
+        "inputs": {"source": source, "digests": dict(sorted(inputs.items()))},
+        "tiers": tiers,
+        "warnings": list(run.warnings),
+        "accounts": run.accounts,
+        "repeat": repeat,
+        "status": "complete",
+        "tierwise_version": __version__,
+        "started_at": started_at,
+        "finished_at": utc_now(),
+    }
+    return connection.execute(insert(Run).values(values).returning(Run.id)).scalar_one()
+
+
+def _result_batches(
+    run: TieringRun, run_id: int, batch_rows: int
+) -> Iterator[pa.RecordBatch]:
+    # Rows go in account order, so each index grows at its end or in one
+    # sweep rather than at random places.
+    selected = ", ".join(f'"{name}"' for name in RESULT_COLUMNS[1:])
+    query = (
+        f'SELECT {int(run_id)}::INTEGER AS "run_id", {selected} '
+        f'FROM "{RESULT_TABLE}" ORDER BY "account_id"'
+    )
+    yield from run.connection.sql(query).to_arrow_reader(batch_rows)
+
+
+def _registry_batches(
+    run: TieringRun, accounts: pa.Table | None, batch_rows: int
+) -> Iterator[pa.RecordBatch]:
+    if accounts is not None and "domain" in accounts.column_names:
+        domain = "i.domain"
+        join = f'LEFT JOIN "{INPUTS_VIEW}" i ON i.account_id = r.account_id'
+    else:
+        domain, join = "NULL::VARCHAR", ""
+    query = (
+        f"SELECT r.account_id, r.name, {domain} AS domain "
+        f'FROM "{RESULT_TABLE}" r {join} ORDER BY r.account_id'
+    )
+    yield from run.connection.sql(query).to_arrow_reader(batch_rows)
+
+
+def _since(begun: float) -> float:
+    return time.perf_counter() - begun

@@ -1,0 +1,183 @@
+"""Fixtures for the store tests: every test runs on SQLite and on PostgreSQL.
+
+SQLite lives in ``tmp_path``. PostgreSQL is the server at 127.0.0.1:5432
+(database ``test``, trust auth; ``TIERWISE_TEST_POSTGRES_URL`` names another),
+with each test in a schema of its own that is dropped afterwards. When the
+server cannot be reached the PostgreSQL cases skip, or fail when ``CI`` is
+set, so a CI run never passes without them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from sqlalchemy import make_url
+
+from tierwise.engine import TieringRun, score_accounts
+from tierwise.model import default_model_text, parse_model
+from tierwise.sample import build_demo_portfolio
+from tierwise.store import Store, open_store
+
+POSTGRES_URL = os.environ.get(
+    "TIERWISE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+QUARTER_2 = date(2026, 6, 30)
+QUARTER_3 = date(2026, 9, 30)
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+@dataclass
+class Scored:
+    """An engine run with what it was made from, ready to record."""
+
+    run: TieringRun
+    accounts: pa.Table
+    model_text: str
+
+
+Score = Callable[..., Scored]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    import psycopg
+
+    plain = make_url(POSTGRES_URL).set(drivername="postgresql")
+    try:
+        psycopg.connect(
+            plain.render_as_string(hide_password=False), connect_timeout=3
+        ).close()
+    except psycopg.OperationalError as error:
+        reason = f"PostgreSQL at {plain.render_as_string()} is unreachable: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set, so the PostgreSQL cases must run)")
+        pytest.skip(reason)
+    return POSTGRES_URL
+
+
+@contextmanager
+def fresh_schema(server: str) -> Iterator[str]:
+    """A URL whose connections work in a new schema, dropped afterwards."""
+    import psycopg
+
+    schema = f"tierwise_test_{uuid.uuid4().hex[:12]}"
+    plain = make_url(server).set(drivername="postgresql")
+    admin = psycopg.connect(
+        plain.render_as_string(hide_password=False), autocommit=True
+    )
+    admin.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in server else "?"
+    try:
+        yield f"{server}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    with fresh_schema(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_store_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Like ``store_url``, shared by a module's tests that only read."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('store')}/tierwise.db"
+        return
+    with fresh_schema(request.getfixturevalue("postgres_server")) as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path}/tierwise.db"
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest) -> str:
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+    opened = open_store(sqlite_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def postgres_store(postgres_url: str) -> Iterator[Store]:
+    opened = open_store(postgres_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def demo_accounts() -> pa.Table:
+    return build_demo_portfolio(as_of=QUARTER_3)
+
+
+@pytest.fixture(scope="session")
+def score() -> Score:
+    """Score a portfolio (the demo's first ``size`` accounts by default).
+
+    The engine takes about a second per call whatever the size, so each
+    distinct portfolio, date and set of pins is scored once per session;
+    recording only reads a run, so tests can share it.
+    """
+    text = default_model_text()
+    model = parse_model(text)
+    scored_before: dict[tuple[object, ...], Scored] = {}
+
+    def scored(
+        accounts: pa.Table | None = None,
+        size: int = 200,
+        as_of: date = QUARTER_3,
+        pins: dict[str, str] | None = None,
+    ) -> Scored:
+        if accounts is None:
+            accounts = build_demo_portfolio(as_of=as_of).slice(0, size)
+        key = (repr(accounts.to_pydict()), as_of, tuple(sorted((pins or {}).items())))
+        if key not in scored_before:
+            run = score_accounts(model, accounts, as_of, pins=pins)
+            scored_before[key] = Scored(run=run, accounts=accounts, model_text=text)
+        return scored_before[key]
+
+    return scored
+
+
+def results_of(run: TieringRun) -> dict[str, dict[str, object]]:
+    """The engine's own result rows, by account id."""
+    rows = run.table().to_pylist()
+    return {str(row["account_id"]): row for row in rows}
+
+
+def without(accounts: pa.Table, *ids: str) -> pa.Table:
+    """``accounts`` minus the rows with these ids."""
+    keep = pc.invert(pc.is_in(accounts["account_id"], pa.array(ids)))
+    return accounts.filter(keep)
