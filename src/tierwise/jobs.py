@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from tierwise.sources import (
     report_json,
     report_text,
 )
+from tierwise.store import PinPlan, RecordedRun, Store, pins_for_run, record_run
 
 __all__ = [
     "TierJob",
@@ -69,6 +70,8 @@ class TierJob:
     report: ImportReport
     out_dir: Path
     model: TieringModel
+    recorded: RecordedRun | None = None
+    pins: PinPlan | None = None
 
 
 def choose_mapping(preset: str | None, mapping: Path | None) -> ColumnMapping:
@@ -90,8 +93,16 @@ def tier_file(
     model_path: Path | None = None,
     mapping: ColumnMapping | None = None,
     accept_warnings: bool = False,
+    store: Store | None = None,
+    force: bool = False,
 ) -> TierJob:
-    """Read ``accounts``, score and tier them, and write the results folder."""
+    """Read ``accounts``, score and tier them, and write the results folder.
+
+    With a ``store``, the overrides in force as of ``as_of`` pin their
+    accounts' tiers, and the run is recorded there (unless the same run is
+    already recorded and ``force`` is false).
+    """
+    started_at = datetime.now(UTC)
     model_text = _model_text(model_path)
     model = parse_model(model_text, source=str(model_path or "default model"))
     mapping = mapping or load_preset("generic")
@@ -101,7 +112,10 @@ def tier_file(
     )
     if report.over_threshold() and not accept_warnings:
         raise _too_many_problems(accounts, report)
-    run = score_accounts(model, table, as_of)
+    pins = None
+    if store is not None:
+        pins = pins_for_run(store, model, as_of, table.column("account_id"))
+    run = score_accounts(model, table, as_of, pins=pins.pins if pins else None)
 
     manifest = {
         "tierwise": __version__,
@@ -125,7 +139,27 @@ def tier_file(
         },
     )
     log.info("wrote %d results to %s", run.accounts, out_dir)
-    return TierJob(run=run, report=report, out_dir=out_dir, model=model)
+
+    recorded = None
+    if store is not None:
+        recorded = record_run(
+            store,
+            run,
+            model_text=model_text,
+            inputs=_run_inputs(str(manifest["accounts_sha256"]), mapping, pins),
+            started_at=started_at,
+            accounts=table,
+            source=accounts.name,
+            force=force,
+        )
+    return TierJob(
+        run=run,
+        report=report,
+        out_dir=out_dir,
+        model=model,
+        recorded=recorded,
+        pins=pins,
+    )
 
 
 def check_file(
@@ -169,12 +203,17 @@ def _too_many_problems(accounts: Path, report: ImportReport) -> SourceError:
     )
 
 
-def run_demo(out_dir: Path, as_of: date = DEMO_AS_OF) -> TierJob:
+def run_demo(
+    out_dir: Path,
+    as_of: date = DEMO_AS_OF,
+    store: Store | None = None,
+    force: bool = False,
+) -> TierJob:
     """Tier the bundled demo portfolio (the 2020 Fortune 1000, with made-up signals)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     accounts = out_dir / DEMO_ACCOUNTS
     write_portfolio(accounts, DEMO_SIZE, DEMO_SEED, as_of=as_of)
-    return tier_file(accounts, out_dir, as_of)
+    return tier_file(accounts, out_dir, as_of, store=store, force=force)
 
 
 def explain_accounts(out_dir: Path, account_ids: list[str]) -> list[Explanation]:
@@ -216,6 +255,18 @@ def explain_accounts(out_dir: Path, account_ids: list[str]) -> list[Explanation]
         shown = ", ".join(account_ids)
         raise TierwiseError(f"no account with id {shown} in the run in {out_dir}")
     return explanations
+
+
+def _run_inputs(
+    accounts_sha256: str, mapping: ColumnMapping, pins: PinPlan | None
+) -> dict[str, str]:
+    """Digests of what shaped a run, so the store can tell a repeat run."""
+    applied = sorted(pins.pins.items()) if pins else []
+    return {
+        "accounts": accounts_sha256,
+        "mapping": hashlib.sha256(repr(mapping).encode()).hexdigest(),
+        "overrides": hashlib.sha256(json.dumps(applied).encode()).hexdigest(),
+    }
 
 
 def _read_fields(model: TieringModel) -> dict[str, Any]:

@@ -59,10 +59,23 @@ def render_summary(job: TierJob) -> None:
         )
     for warning in run.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+    _render_store(job)
     console.print(
         f"Results in {job.out_dir}/ (tiers.parquet, tiers.csv); explain one with: "
         f"tierwise explain ACCOUNT_ID --out {job.out_dir}"
     )
+
+
+def _render_store(job: TierJob) -> None:
+    """What the store did with the run: overrides applied, and where it went."""
+    if job.pins is not None and job.pins.applied:
+        console.print(
+            f"Overrides applied: {len(job.pins.applied):,} (reason `override`)"
+        )
+    for note in job.pins.skipped if job.pins else []:
+        console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
+    if job.recorded is not None:
+        console.print(f"Store: {escape(job.recorded.describe())}", highlight=False)
 
 
 def render_explanation(explanation: Explanation) -> None:

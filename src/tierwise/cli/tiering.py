@@ -22,11 +22,20 @@ from tierwise.cli.app import (
     reported,
 )
 from tierwise.cli.render import render_explanation, render_summary
+from tierwise.cli.store_options import DbOption, store_unless
 from tierwise.engine.compile import compile_model
 from tierwise.model import default_model_text, load_model
 from tierwise.model.fields import CANONICAL_FIELDS
 from tierwise.sample import DEMO_AS_OF, write_portfolio
 from tierwise.sources import PRESETS
+
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Record the run even if the same one is recorded."),
+]
+NoStoreOption = Annotated[
+    bool, typer.Option("--no-store", help="Only write --out; record nothing.")
+]
 
 
 @app.command()
@@ -54,26 +63,43 @@ def tier(
     ] = None,
     out: OutOption = DEFAULT_OUT,
     as_of: AsOfOption = None,
+    db: DbOption = None,
+    force: ForceOption = False,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Score and tier ACCOUNTS; write tiers.parquet and tiers.csv to --out."""
     with reported():
         chosen = jobs.choose_mapping(preset, mapping)
-        job = jobs.tier_file(
-            accounts,
-            out,
-            parse_as_of(as_of),
-            model_path=model,
-            mapping=chosen,
-            accept_warnings=accept_warnings,
-        )
+        with store_unless(no_store, db) as store:
+            job = jobs.tier_file(
+                accounts,
+                out,
+                parse_as_of(as_of),
+                model_path=model,
+                mapping=chosen,
+                accept_warnings=accept_warnings,
+                store=store,
+                force=force,
+            )
     render_summary(job)
 
 
 @app.command()
-def demo(out: OutOption = DEFAULT_OUT) -> None:
+def demo(
+    out: OutOption = DEFAULT_OUT,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date to tier as of (default: 2026-09-30)."),
+    ] = None,
+    db: DbOption = None,
+    force: ForceOption = False,
+    no_store: NoStoreOption = False,
+) -> None:
     """Tier the bundled demo portfolio (2020 Fortune 1000, generated signals)."""
     with reported():
-        job = jobs.run_demo(out)
+        day = parse_as_of(as_of) if as_of else DEMO_AS_OF
+        with store_unless(no_store, db) as store:
+            job = jobs.run_demo(out, day, store=store, force=force)
     render_summary(job)
 
 

@@ -1,0 +1,298 @@
+"""Commands over the store: runs, history, diff, override, overrides.
+
+Each opens the store named by ``--db`` (else ``TIERWISE_DATABASE_URL``, else
+``tierwise.db`` here), makes one library call and renders what it returns.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from tierwise import store as runs_store
+from tierwise.cli.app import app, console, reported
+from tierwise.cli.store_options import DbOption, opened_store
+from tierwise.errors import TierwiseError
+from tierwise.store import (
+    ABSENT,
+    AccountHistory,
+    OverrideRecord,
+    RunDiff,
+    RunSummary,
+)
+
+__all__ = ["diff", "history", "override", "overrides", "runs"]
+
+
+@app.command()
+def runs(
+    db: DbOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="Show this many, newest first.")
+    ] = 20,
+) -> None:
+    """List recorded runs: as-of date, model version, accounts per tier."""
+    with reported(), opened_store(db) as store:
+        recorded = runs_store.list_runs(store, limit=limit)
+        store_location = store.location
+    if not recorded:
+        console.print("No runs recorded yet; `tierwise tier ACCOUNTS` records one.")
+        return
+    # One column per tier key, in model order; the tier names are in `history`.
+    keys: list[str] = []
+    for run in recorded:
+        keys += [line.key for line in run.tiers if line.key not in keys]
+    table = Table(
+        title=f"Recorded runs in {escape(store_location)}",
+        box=None,
+        pad_edge=False,
+        header_style="bold",
+    )
+    for heading in ("run", "as of", "model", *keys):
+        left = heading in ("as of", "model")
+        table.add_column(heading, justify="left" if left else "right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for run in recorded:
+        counts = {line.key: f"{line.accounts:,}" for line in run.tiers}
+        table.add_row(
+            str(run.run_id),
+            run.as_of.isoformat(),
+            _model_label(run),
+            *(counts.get(key, "") for key in keys),
+            run.status + (f" (repeat {run.repeat})" if run.repeat else ""),
+        )
+    console.print(table)
+
+
+@app.command()
+def history(
+    account_id: Annotated[str, typer.Argument(help="The account's id.")],
+    db: DbOption = None,
+) -> None:
+    """Show an account's tier in every recorded run, and its overrides."""
+    with reported(), opened_store(db) as store:
+        found = runs_store.account_history(store, account_id)
+    _render_history(found)
+
+
+@app.command()
+def diff(
+    run_a: Annotated[int, typer.Argument(help="The earlier run's number.")],
+    run_b: Annotated[int, typer.Argument(help="The later run's number.")],
+    db: DbOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="List this many moved accounts.")
+    ] = 50,
+) -> None:
+    """Compare two runs: a from-tier × to-tier matrix and the accounts that moved."""
+    with reported(), opened_store(db) as store:
+        compared = runs_store.diff_runs(store, run_a, run_b, limit=limit)
+    _render_diff(compared)
+
+
+@app.command()
+def override(
+    account_id: Annotated[str, typer.Argument(help="The account's id.")],
+    by: Annotated[str, typer.Option("--by", help="Who decides (a name).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, in a sentence.")],
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="Tier key or name to pin.")
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Last as-of date it holds, YYYY-MM-DD."),
+    ] = None,
+    revoke: Annotated[
+        bool, typer.Option("--revoke", help="Revoke the account's override.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Pin an account's tier for later runs (or revoke the pin with --revoke)."""
+    with reported():
+        if revoke == (tier is not None):
+            raise TierwiseError("give either --tier to pin a tier or --revoke")
+        ends = _date("--until", until)
+        with opened_store(db) as store:
+            if revoke:
+                done = runs_store.revoke_override(store, account_id, reason, by)
+            else:
+                done = runs_store.add_override(
+                    store, account_id, tier or "", reason, by, until=ends
+                )
+    if revoke:
+        console.print(
+            f"Revoked override {done.override_id} on {escape(account_id)} "
+            f"({done.tier}); the next run computes its tier again."
+        )
+        return
+    holds = f"through {done.until}" if done.until else "until revoked"
+    console.print(
+        f"Override {done.override_id}: {escape(account_id)} pinned to {done.tier} "
+        f"{holds}. Runs keep it with reason `override` and show the computed tier "
+        "beside it."
+    )
+
+
+@app.command()
+def overrides(
+    db: DbOption = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include revoked, replaced and expired.")
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Judge expiry on this date (default: today)."),
+    ] = None,
+) -> None:
+    """List overrides in force (or all of them with --all)."""
+    with reported():
+        day = _date("--as-of", as_of) or date.today()
+        with opened_store(db) as store:
+            records = runs_store.list_overrides(store)
+    shown = [r for r in records if all_ or r.state(day) == "active"]
+    if not shown:
+        console.print(f"No overrides in force as of {day}.")
+        return
+    console.print(_override_table(shown, day, with_account=True))
+
+
+def _render_history(found: AccountHistory) -> None:
+    domain = f" ({escape(found.domain)})" if found.domain else ""
+    console.print(
+        f"[bold]{escape(found.account_id)}[/bold] {escape(found.name or '')}{domain}: "
+        f"first in run {found.first_seen_run_id}, last in run "
+        f"{found.last_seen_run_id}",
+        highlight=False,
+    )
+    table = Table()
+    for heading in ("run", "as of", "model", "tier", "reason", "total", "rank"):
+        right = heading in ("run", "total", "rank")
+        table.add_column(
+            heading, justify="right" if right else "left", no_wrap=heading != "reason"
+        )
+    table.add_column("computed", overflow="fold")
+    for entry in found.entries:
+        computed = "" if entry.computed_tier == entry.tier else entry.computed_tier
+        table.add_row(
+            str(entry.run_id),
+            entry.as_of.isoformat(),
+            f"{escape(entry.model_name)} v{entry.model_version_id}",
+            entry.tier,
+            escape(entry.reason),
+            _number(entry.total),
+            "" if entry.rank is None else str(entry.rank),
+            computed,
+        )
+    console.print(table)
+    if found.overrides:
+        console.print(
+            _override_table(found.overrides, date.today(), with_account=False)
+        )
+
+
+def _render_diff(compared: RunDiff) -> None:
+    before, after = compared.before, compared.after
+    matrix = Table(
+        title=f"Run {before.run_id} (as of {before.as_of}) → run {after.run_id} "
+        f"(as of {after.as_of}); rows: before, columns: after"
+    )
+    matrix.add_column("")
+    for key in compared.tiers:
+        matrix.add_column(compared.tier_name(key), justify="right")
+    for row in compared.tiers:
+        cells = []
+        for column in compared.tiers:
+            n = compared.count(row, column)
+            if row == column == ABSENT:
+                cells.append("")
+            elif row == column:
+                cells.append(f"[bold]{n:,}[/bold]")
+            else:
+                cells.append(f"{n:,}" if n else "·")
+        matrix.add_row(compared.tier_name(row), *cells)
+    console.print(matrix)
+
+    console.print(f"{compared.moved_count:,} accounts changed tier.")
+    if not compared.moved:
+        return
+    moved = Table(title="Largest score changes among them")
+    for heading in (
+        "account",
+        "name",
+        "from → to",
+        "total",
+        "Δ",
+        "by dimension",
+        "reason now",
+    ):
+        moved.add_column(
+            heading, justify="right" if heading in ("total", "Δ") else "left"
+        )
+    for move in compared.moved:
+        deltas = ", ".join(
+            f"{name.removesuffix('_score')} {_signed(value)}"
+            for name, value in move.dimension_deltas.items()
+            if value
+        )
+        moved.add_row(
+            escape(move.account_id),
+            escape(move.name or ""),
+            f"{move.from_tier} → {move.to_tier}",
+            f"{_number(move.total_before)} → {_number(move.total_after)}",
+            _signed(move.total_delta),
+            deltas,
+            escape(move.reason_after),
+        )
+    console.print(moved)
+
+
+def _override_table(
+    records: list[OverrideRecord], day: date, with_account: bool
+) -> Table:
+    table = Table(title=f"Overrides (state as of {day})")
+    headings = ["id", "account"] if with_account else ["id"]
+    for heading in (*headings, "tier", "until", "by", "set", "state", "reason"):
+        table.add_column(heading)
+    for record in records:
+        state: str = record.state(day)
+        if record.revoked_by:
+            state += f" by {record.revoked_by}"
+        account = [escape(record.account_id)] if with_account else []
+        table.add_row(
+            str(record.override_id),
+            *account,
+            record.tier,
+            str(record.until or "—"),
+            escape(record.created_by),
+            record.created_at.date().isoformat(),
+            escape(state),
+            escape(record.reason),
+        )
+    return table
+
+
+def _model_label(run: RunSummary) -> str:
+    return f"{escape(run.model_name)} v{run.model_version_id}"
+
+
+def _date(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise TierwiseError(
+            f"{option} must be a date like 2026-12-31, got {text!r}"
+        ) from None
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.2f}"

@@ -1,0 +1,191 @@
+"""The store's commands, driven as a user drives them, against both databases."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tierwise.cli import app
+from tierwise.store import Store, record_run
+
+from .conftest import Score
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "120")
+    return CliRunner()
+
+
+@pytest.fixture
+def two_runs(store: Store, score: Score) -> Store:
+    """Runs 1 and 2: the demo's first 200 accounts, then its first 150."""
+    for number, size in enumerate((200, 150)):
+        scored = score(size=size)
+        record_run(
+            store,
+            scored.run,
+            model_text=scored.model_text,
+            inputs={"accounts": str(number)},
+            accounts=scored.accounts,
+            source=f"accounts-{number}.csv",
+        )
+    return store
+
+
+def test_demo_records_its_run_once(cli: CliRunner, store_url: str) -> None:
+    first = cli.invoke(app, ["demo", "--db", store_url])
+    again = cli.invoke(app, ["demo", "--db", store_url])
+
+    assert first.exit_code == 0, first.output
+    assert "Store: recorded as run 1 (1,000 accounts)" in first.output
+    assert "Store: already recorded as run 1" in again.output
+    assert "Use --force to store it once more." in " ".join(again.output.split())
+
+
+def test_the_database_can_come_from_the_environment(
+    cli: CliRunner, two_runs: Store, store_url: str, score: Score
+) -> None:
+    result = cli.invoke(app, ["runs"], env={"TIERWISE_DATABASE_URL": store_url})
+
+    assert result.exit_code == 0, result.output
+    counts = r"\s+".join(str(tier.accounts) for tier in score(size=150).run.tiers)
+    line = rf"^\s*2\s+2026-09-30\s+default v1\s+{counts}\s+complete$"
+    assert re.search(line, result.output, re.M), result.output
+
+
+def test_tier_with_no_store_records_nothing(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(app, ["demo", "--no-store"])
+
+    assert result.exit_code == 0, result.output
+    assert "Store:" not in result.output
+    assert not (tmp_path / "tierwise.db").exists()
+
+
+def test_history_lists_every_run_of_an_account(
+    cli: CliRunner, two_runs: Store, store_url: str
+) -> None:
+    result = cli.invoke(app, ["history", "F1000-0002", "--db", store_url])
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "F1000-0002 Amazon (amazon.com): first in run 1, last in run 2" in result.output
+    )
+    rows = re.findall(
+        r"^│\s+(\d) │ 2026-09-30 │ default v1 │ tier_\d", result.output, re.M
+    )
+    assert rows == ["1", "2"]
+
+
+def test_diff_shows_the_matrix_and_who_left(
+    cli: CliRunner, two_runs: Store, store_url: str
+) -> None:
+    result = cli.invoke(app, ["diff", "1", "2", "--db", store_url])
+
+    assert result.exit_code == 0, result.output
+    assert "Run 1 (as of 2026-09-30) → run 2 (as of 2026-09-30)" in result.output
+    assert re.search(r"│ \(absent\)\s+(│\s+·\s+){4}│\s+│", result.output)
+    assert "0 accounts changed tier." in result.output
+
+
+def test_override_pins_and_revokes(
+    cli: CliRunner, two_runs: Store, store_url: str
+) -> None:
+    pinned = cli.invoke(
+        app,
+        [
+            "override",
+            "F1000-0002",
+            "--tier",
+            "Strategic",
+            "--reason",
+            "frame deal",
+            "--by",
+            "Ann",
+            "--until",
+            "2026-12-31",
+            "--db",
+            store_url,
+        ],
+    )
+    listed = cli.invoke(app, ["overrides", "--db", store_url, "--as-of", "2026-12-31"])
+    revoked = cli.invoke(
+        app,
+        [
+            "override",
+            "F1000-0002",
+            "--revoke",
+            "--reason",
+            "deal off",
+            "--by",
+            "Bo",
+            "--db",
+            store_url,
+        ],
+    )
+
+    assert pinned.exit_code == 0, pinned.output
+    assert "Override 1: F1000-0002 pinned to tier_1 through 2026-12-31" in pinned.output
+    assert re.search(
+        r"1\s+│\s+F1000-0002\s+│\s+tier_1\s+│\s+2026-12-31\s+│\s+Ann", listed.output
+    )
+    assert "Revoked override 1 on F1000-0002 (tier_1)" in revoked.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(
+            ["diff", "1", "9"],
+            "the store has no run 9; `tierwise runs`",
+            id="diff-unknown-run",
+        ),
+        pytest.param(
+            ["history", "NOPE"],
+            "no recorded run has tiered an account with id 'NOPE'",
+            id="history-unknown-account",
+        ),
+        pytest.param(
+            [
+                "override",
+                "F1000-0002",
+                "--tier",
+                "tier_1",
+                "--revoke",
+                "--reason",
+                "x",
+                "--by",
+                "Ann",
+            ],
+            "give either --tier to pin a tier or --revoke",
+            id="override-pin-and-revoke",
+        ),
+        pytest.param(
+            [
+                "override",
+                "F1000-0002",
+                "--tier",
+                "tier_1",
+                "--reason",
+                "x",
+                "--by",
+                "Ann",
+                "--until",
+                "31/12/2026",
+            ],
+            "--until must be a date like 2026-12-31, got '31/12/2026'",
+            id="override-bad-date",
+        ),
+    ],
+)
+def test_mistakes_are_reported_with_the_fix_and_exit_status_2(
+    cli: CliRunner, two_runs: Store, store_url: str, arguments: list[str], message: str
+) -> None:
+    result = cli.invoke(app, [*arguments, "--db", store_url])
+
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
