@@ -24,3 +24,12 @@ fmt: $(PY)
 
 demo: $(PY)
 	$(VENV)/bin/tierwise demo
+
+# Side-by-side benchmark (benchmarks/README.md). Quick run: make bench SIZES=100000
+SIZES ?= 100k,1M,10M
+REPEAT ?= 3
+
+bench: $(PY)
+	@$(PY) -c "import polars, pandas, psutil" 2>/dev/null || \
+		$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/run.py --sizes '$(SIZES)' --repeat $(REPEAT)

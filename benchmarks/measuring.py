@@ -1,0 +1,175 @@
+"""One timed run of a contender in its own process, and the tiers check.
+
+A run's wall time is the whole process, from start-up to exit: reading the
+Parquet input, scoring, placing and writing the Parquet output, plus the
+interpreter and imports every user pays too. Its peak RSS comes from the
+kernel (``wait4`` returns the child's own resource usage), so each contender's
+figure is its own. A watchdog stops a run that passes the time limit or the
+memory guard, because the machine is shared.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import psutil
+
+POLL_SECONDS = 0.25
+
+
+@dataclass
+class Measurement:
+    """One run: wall time, peak RSS and how it ended."""
+
+    seconds: float
+    peak_rss_mb: float
+    exit_code: int
+    load_before: float
+    stopped: str = ""  # why the watchdog stopped it, if it did
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not self.stopped
+
+
+def run_once(
+    argv: Sequence[str],
+    cwd: Path,
+    log: Path,
+    timeout_s: float,
+    max_rss_mb: float,
+) -> Measurement:
+    """Run ``argv`` in ``cwd`` and measure it; stdout and stderr go to ``log``."""
+    env = {k: v for k, v in os.environ.items() if k != "TIERWISE_DATABASE_URL"}
+    load_before = os.getloadavg()[0]
+    with log.open("wb") as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(argv), cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        watchdog = _Watchdog(process.pid, started, timeout_s, max_rss_mb)
+        watchdog.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        watchdog.finish()
+    process.returncode = os.waitstatus_to_exitcode(status)
+
+    return Measurement(
+        seconds=seconds,
+        peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        exit_code=process.returncode,
+        load_before=load_before,
+        stopped=watchdog.stopped,
+    )
+
+
+class _Watchdog(threading.Thread):
+    """Kills the run when it outlives the time limit or outgrows the guard."""
+
+    def __init__(
+        self, pid: int, started: float, timeout_s: float, max_rss_mb: float
+    ) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.started = started
+        self.timeout_s = timeout_s
+        self.max_rss_mb = max_rss_mb
+        self.stopped = ""
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            process = psutil.Process(self.pid)
+            while not self._done.wait(POLL_SECONDS):
+                elapsed = time.perf_counter() - self.started
+                rss_mb = process.memory_info().rss / 2**20
+                if elapsed > self.timeout_s:
+                    self._kill(f"stopped after {self.timeout_s:.0f} s (time limit)")
+                elif rss_mb > self.max_rss_mb:
+                    self._kill(f"stopped at {rss_mb:,.0f} MB RSS (memory guard)")
+        except psutil.Error:
+            return  # the process has ended
+
+    def _kill(self, why: str) -> None:
+        if not self.stopped:
+            self.stopped = why
+            os.kill(self.pid, signal.SIGKILL)
+        self._done.set()
+
+    def finish(self) -> None:
+        self._done.set()
+        self.join()
+
+
+@dataclass
+class Agreement:
+    """How a contender's output compares with tierwise's, account by account."""
+
+    accounts: int
+    tiers_differ: int
+    totals_differ: int
+    first: list[tuple[object, ...]]  # id, tierwise tier/total, peer tier/total
+
+    @property
+    def equal(self) -> bool:
+        return self.tiers_differ == 0 and self.totals_differ == 0
+
+    def describe(self) -> str:
+        lines = [
+            f"{self.tiers_differ:,} accounts in another tier and "
+            f"{self.totals_differ:,} with another total, of {self.accounts:,}"
+        ]
+        lines.append("first differing accounts (id: tierwise tier, total → peer):")
+        for account, tier, total, other_tier, other_total in self.first:
+            lines.append(f"  {account}: {tier}, {total} → {other_tier}, {other_total}")
+        return "\n".join(lines)
+
+
+def compare(tierwise: Path, peer: Path, shown: int = 10) -> Agreement:
+    """Tiers and totals (hundredths) of ``peer`` against tierwise's results.
+
+    tierwise writes the total in points with two decimals; the peers write
+    whole hundredths. An account missing from either side differs in both.
+    """
+    query = f"""
+    WITH reference AS (
+      SELECT account_id, tier, CAST(round(total * 100) AS BIGINT) AS total
+      FROM read_parquet({_literal(tierwise)})
+    ),
+    candidate AS (
+      SELECT account_id, tier, CAST(total AS BIGINT) AS total
+      FROM read_parquet({_literal(peer)})
+    )
+    SELECT coalesce(r.account_id, c.account_id) AS account_id,
+      r.tier, r.total, c.tier AS other_tier, c.total AS other_total
+    FROM reference r FULL JOIN candidate c ON r.account_id = c.account_id
+    WHERE r.tier IS DISTINCT FROM c.tier OR r.total IS DISTINCT FROM c.total
+       OR r.account_id IS NULL OR c.account_id IS NULL
+    """
+    connection = duckdb.connect()
+    connection.execute(f"CREATE TEMP TABLE differing AS {query}")
+    ((accounts,),) = connection.sql(
+        f"SELECT count(*) FROM read_parquet({_literal(tierwise)})"
+    ).fetchall()
+    ((tiers, totals),) = connection.sql(
+        "SELECT count(*) FILTER (WHERE tier IS DISTINCT FROM other_tier), "
+        "count(*) FILTER (WHERE total IS DISTINCT FROM other_total) FROM differing"
+    ).fetchall()
+    first = connection.sql(
+        "SELECT * FROM differing "
+        "ORDER BY (tier IS NOT DISTINCT FROM other_tier), account_id "
+        f"LIMIT {int(shown)}"
+    ).fetchall()
+    return Agreement(int(accounts), int(tiers), int(totals), first)
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
