@@ -103,7 +103,7 @@ def read_date_column(
     return column
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Shape:
     """One cell: a date already known, or numbers awaiting the order."""
 
@@ -132,6 +132,11 @@ def _shape(text: str | None) -> _Shape:
     raw = trim(text or "")
     if not raw:
         return _Shape()
+    if raw[:4].isdigit() and raw[4:5] == "-":
+        # ISO dates, the common case, need no shape.
+        iso = _iso(raw)
+        if iso is not None:
+            return _Shape(known=iso)
     timed = _TIME.match(raw)
     bare = timed.group("date") if timed else raw
 

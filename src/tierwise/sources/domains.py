@@ -76,6 +76,10 @@ def read_website(text: str) -> Website | None:
     if not raw:
         return None
 
+    if _HOST.fullmatch(raw) and not raw[-1].isdigit():
+        # Already a bare host, as most domain columns hold: no URL to parse.
+        return _website(raw, doubled=False)
+
     schemes = _SCHEMES.match(raw)
     doubled = schemes is not None and _scheme_count(schemes.group()) > 1
     address = raw[schemes.end() :] if schemes else raw
@@ -92,6 +96,10 @@ def read_website(text: str) -> Website | None:
             "or clear it",
         )
 
+    return _website(host, doubled)
+
+
+def _website(host: str, doubled: bool) -> Website:
     bare = _WWW.sub("", host) or host
     domain = _suffix_list().privatesuffix(bare)
     if domain is None:

@@ -30,6 +30,7 @@ import report still reconciles.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -112,11 +113,15 @@ def merge_duplicates(
 
 
 def _groups(values: Sequence[Value]) -> dict[Value, list[int]]:
+    # Counting first (in C) keeps the usual case, no duplicates, cheap.
+    counts = Counter(value for value in values if value is not None)
+    repeated = {value for value, count in counts.items() if count > 1}
     groups: dict[Value, list[int]] = {}
-    for i, value in enumerate(values):
-        if value is not None:
-            groups.setdefault(value, []).append(i)
-    return {value: found for value, found in groups.items() if len(found) > 1}
+    if repeated:
+        for i, value in enumerate(values):
+            if value in repeated:
+                groups.setdefault(value, []).append(i)
+    return groups
 
 
 def _merge(

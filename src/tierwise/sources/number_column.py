@@ -56,8 +56,15 @@ class _Cell:
 def read_number_column(column: Column) -> Iterator[float | None]:
     """The column's numbers in the model's currency; see the module docstring."""
     readings: list[_Cell] = []
-    values: list[Decimal | None] = [None] * len(column.cells)
+    values: list[Decimal | float | None] = [None] * len(column.cells)
+    # Most cells are plain numbers with nothing to convert: Python reads a
+    # decimal string to the nearest float exactly as Decimal would.
+    direct = column.decimal == "." and column.spec.multiply is None
+    direct = direct and column.spec.currency is None and not column.row_currencies
     for i, cell in enumerate(column.cells):
+        if direct and type(cell) is str and _is_plain(cell):
+            values[i] = float(cell)
+            continue
         try:
             found = _read(column, i, cell)
         except CellError as error:
@@ -76,8 +83,8 @@ def read_number_column(column: Column) -> Iterator[float | None]:
             column.problem(read.i, error)
 
     for i, value in enumerate(values):
-        if value is None:
-            yield None
+        if value is None or isinstance(value, float):
+            yield value
             continue
         try:
             yield _finish(column, i, value)
@@ -89,12 +96,7 @@ def read_number_column(column: Column) -> Iterator[float | None]:
 def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
     # Most cells are plain numbers: read them straight, unless the column
     # needs the slower path for conversion or the other decimal mark.
-    if (
-        type(cell) is str
-        and column.decimal == "."
-        and _PLAIN.fullmatch(cell)
-        and not _AMBIGUOUS_PLAIN.fullmatch(cell)
-    ):
+    if type(cell) is str and column.decimal == "." and _is_plain(cell):
         return _convert(column, i, Decimal(cell), None, cell)
 
     cell = checked(cell)
@@ -117,6 +119,10 @@ def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
             column.log.repaired(MISSING, column.rows[i], text, None)
         return None
     return _Cell(i, read_number(text, column.decimal), text)
+
+
+def _is_plain(text: str) -> bool:
+    return bool(_PLAIN.fullmatch(text)) and not _AMBIGUOUS_PLAIN.fullmatch(text)
 
 
 def _value(column: Column, cell: _Cell, evidence: bool) -> Decimal:

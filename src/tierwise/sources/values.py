@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _TRIMMED = "".join(chr(code) for code in range(0x3000 + 1) if chr(code).isspace())
 _TRIMMED += ZERO_WIDTH
+_TRIMMED_SET = frozenset(_TRIMMED)
 
 BOOLEAN_TRUE = ("true", "yes", "y", "1", "x")
 BOOLEAN_FALSE = ("false", "no", "n", "0")
@@ -51,6 +52,10 @@ class CellError(ValueError):
 
 def trim(text: str) -> str:
     """Drop whitespace and zero-width characters from both ends."""
+    # Most cells have nothing to trim; checking both ends is much cheaper
+    # than stripping a set of some thirty characters.
+    if text and text[0] not in _TRIMMED_SET and text[-1] not in _TRIMMED_SET:
+        return text
     return text.strip(_TRIMMED)
 
 
