@@ -7,10 +7,13 @@ is removed together with the fix.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from tierwise.jobs import explain_accounts, tier_file
 from tierwise.sources.encodings import looks_mis_decoded
 from tierwise.sources.numbers import read_number
 from tierwise.sources.values import CellError
@@ -34,3 +37,20 @@ def test_indian_digit_grouping_is_read() -> None:
 )
 def test_text_misread_more_than_once_is_flagged() -> None:
     assert looks_mis_decoded("InsideAxisâ„¢") == "InsideAxis™"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="A range such as 51-200 is scored by its column's range_rule and "
+    "listed in the import report, but `tierwise explain` shows only the "
+    "number scored (51), not the range it came from or the rule (case 7).",
+)
+def test_explain_shows_the_range_a_value_came_from(tmp_path: Path) -> None:
+    accounts = tmp_path / "ranges.csv"
+    accounts.write_text("account_id,name,employees\na-1,Acme,51-200\n", "utf-8")
+    tier_file(accounts, tmp_path / "out", date(2026, 9, 30), accept_warnings=True)
+
+    [explanation] = explain_accounts(tmp_path / "out", ["a-1"])
+
+    headcount = [line for line in explanation.criteria if line.field == "employees"]
+    assert "51-200" in str(headcount[0].value)

@@ -13,7 +13,8 @@ reason go into the import report, with the setting that overrides it.
 Text that was decoded the wrong way before it reached the file (UTF-8
 bytes read as Latin-1 and saved again: ``agÃ¡mi``) is left as it is and
 flagged, with ftfy's repair as the suggestion: only a person can tell
-whether the name is really meant that way.
+whether the name is really meant that way. Text misread two or more times
+(``InsideAxisâ„¢``) is not recognised, and is imported without a flag.
 """
 
 from __future__ import annotations

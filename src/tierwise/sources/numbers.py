@@ -19,6 +19,9 @@ end; bounds below (``< $1M``, ``up to 50``) become (0, high), because the
 quantities written as bands — headcounts and amounts — are not negative.
 A lower number without a magnitude takes the upper one's (``10-50M`` is
 10M to 50M).
+
+Only groups of three digits are read: Indian grouping (``12,34,567``) is
+refused as not a number rather than read.
 """
 
 from __future__ import annotations
