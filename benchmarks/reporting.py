@@ -73,6 +73,8 @@ class SizeResult:
     input_mb: float
     load_at_start: tuple[float, float, float]
     load_at_end: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    code_at_start: str = ""
+    code_at_end: str = ""
     outcomes: list[Outcome] = field(default_factory=list)
 
     def median_of(self, contender: str) -> float | None:
@@ -145,8 +147,8 @@ def _markdown(result: SizeResult, machine: dict[str, Any], day: str) -> str:
         f"{_loads(result.load_at_start)} at the start, "
         f"{_loads(result.load_at_end)} at the end, 1-minute load "
         f"{load_range} before the runs.",
-        f"- tierwise {machine['tierwise']} at commit `{machine['commit']}`"
-        + (" with uncommitted changes in src/" if machine["src_dirty"] else "")
+        f"- tierwise {machine['tierwise']} at `{result.code_at_start}`"
+        + ("" if "+" not in result.code_at_start else " (uncommitted changes in src/)")
         + f"; command: `{' '.join(machine['tierwise_command'])}`.",
         "- Versions: "
         + ", ".join(
@@ -154,6 +156,11 @@ def _markdown(result: SizeResult, machine: dict[str, Any], day: str) -> str:
         )
         + ".",
     ]
+    if result.code_at_end != result.code_at_start:
+        lines.append(
+            f"- **tierwise's code changed during this size** (to "
+            f"`{result.code_at_end}`): its runs may mix two versions."
+        )
     for outcome in result.outcomes:
         if outcome.agreement is not None and not outcome.agreement.equal:
             lines += ["", f"**{outcome.contender} disagrees with tierwise:**", "```"]

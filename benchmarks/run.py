@@ -15,6 +15,7 @@ and ``.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import re
@@ -123,6 +124,7 @@ def run_size(
         input=_shown(portfolio),
         input_mb=portfolio.stat().st_size / 2**20,
         load_at_start=os.getloadavg(),
+        code_at_start=code_state(),
     )
     scratch = Path(tempfile.mkdtemp(prefix=f"tierwise-bench-{label}-"))
     outcomes = {c.name: _outcome(c, accounts, tierwise, scratch) for c in contenders}
@@ -159,6 +161,14 @@ def run_size(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     result.load_at_end = os.getloadavg()
+    result.code_at_end = code_state()
+    if result.code_at_end != result.code_at_start:
+        print(
+            f"WARNING: tierwise's code changed while {label} ran "
+            f"({result.code_at_start} → {result.code_at_end}); "
+            "its runs may mix two versions",
+            file=sys.stderr,
+        )
     return result
 
 
@@ -268,8 +278,6 @@ def machine_facts(tierwise: list[str], repeat: int) -> dict[str, Any]:
         "platform": platform.platform(),
         "versions": versions,
         "tierwise": metadata.version("tierwise"),
-        "commit": _git("rev-parse", "--short", "HEAD"),
-        "src_dirty": bool(_git("status", "--porcelain", "--", "src")),
         "tierwise_command": [
             "tierwise",
             "tier",
@@ -282,6 +290,24 @@ def machine_facts(tierwise: list[str], repeat: int) -> dict[str, Any]:
         "as_of": AS_OF.isoformat(),
         "repeat": repeat,
     }
+
+
+def code_state() -> str:
+    """The commit, plus a digest of uncommitted changes under src/ if any.
+
+    Other engineers work in this checkout, so the code a run measures can
+    change between runs; comparing this before and after a size tells.
+    """
+    commit = _git("rev-parse", "--short", "HEAD")
+    changed = _git("diff", "HEAD", "--", "src")
+    untracked = _git("ls-files", "--others", "--exclude-standard", "--", "src")
+    if not changed and not untracked:
+        return commit
+    digest = hashlib.sha256(changed.encode())
+    for name in untracked.splitlines():
+        digest.update(name.encode())
+        digest.update((REPO / name).read_bytes())
+    return f"{commit}+changes-{digest.hexdigest()[:10]}"
 
 
 def parse_sizes(text: str) -> list[int]:
