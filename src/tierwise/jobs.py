@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from tierwise import __version__
 from tierwise.engine import (
@@ -27,7 +28,7 @@ from tierwise.engine import (
     write_results,
 )
 from tierwise.engine.compile import compile_model
-from tierwise.engine.run import RESULT_TABLE
+from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, open_connection
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.sample import DEMO_AS_OF, DEMO_SEED, write_portfolio
@@ -41,6 +42,7 @@ from tierwise.sources import (
     report_json,
     report_text,
 )
+from tierwise.sources.parquet_view import parquet_view
 from tierwise.store import PinPlan, RecordedRun, Store, pins_for_run, record_run
 
 __all__ = [
@@ -95,8 +97,12 @@ def tier_file(
     accept_warnings: bool = False,
     store: Store | None = None,
     force: bool = False,
+    csv: bool | None = None,
 ) -> TierJob:
     """Read ``accounts``, score and tier them, and write the results folder.
+
+    ``csv`` asks for ``tiers.csv`` beside ``tiers.parquet``; by default it is
+    written while a spreadsheet could open it.
 
     With a ``store``, the overrides in force as of ``as_of`` pin their
     accounts' tiers, and the run is recorded there (unless the same run is
@@ -107,15 +113,21 @@ def tier_file(
     model = parse_model(model_text, source=str(model_path or "default model"))
     mapping = mapping or load_preset("generic")
 
-    table, report = read_accounts(
-        accounts, _read_fields(model), mapping, currencies=currencies_of(model)
-    )
+    connection = open_connection()
+    table, report = _read(connection, accounts, model, mapping)
     if report.over_threshold() and not accept_warnings:
         raise _too_many_problems(accounts, report)
     pins = None
     if store is not None:
-        pins = pins_for_run(store, model, as_of, table.column("account_id"))
-    run = score_accounts(model, table, as_of, pins=pins.pins if pins else None)
+        ids = connection.sql(f"SELECT account_id FROM {ACCOUNTS_VIEW}").to_arrow_table()
+        pins = pins_for_run(store, model, as_of, ids.column("account_id"))
+    run = score_accounts(
+        model,
+        ACCOUNTS_VIEW,
+        as_of,
+        connection=connection,
+        pins=pins.pins if pins else None,
+    )
 
     manifest = {
         "tierwise": __version__,
@@ -131,6 +143,7 @@ def tier_file(
     write_results(
         run,
         out_dir,
+        csv=csv,
         extra={
             MANIFEST: json.dumps(manifest, indent=2) + "\n",
             MODEL_COPY: model_text,
@@ -236,19 +249,16 @@ def explain_accounts(out_dir: Path, account_ids: list[str]) -> list[Explanation]
         source=str(out_dir / MODEL_COPY),
     )
     mapping = _mapping_from_manifest(manifest["mapping"])
-    table, _ = read_accounts(
-        accounts, _read_fields(model), mapping, currencies=currencies_of(model)
-    )
-
-    connection = duckdb.connect()
-    connection.register("accounts", table)
+    connection = open_connection()
+    _read(connection, accounts, model, mapping)
     results = str(out_dir / "tiers.parquet").replace("'", "''")
     connection.execute(
         f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
         f"SELECT * FROM read_parquet('{results}')"
     )
     as_of = date.fromisoformat(manifest["as_of"])
-    compiled = compile_model(model, as_of, table.column_names)
+    columns = [row[0] for row in connection.sql(f"DESCRIBE {ACCOUNTS_VIEW}").fetchall()]
+    compiled = compile_model(model, as_of, columns)
 
     explanations = explain(connection, compiled, account_ids)
     if not explanations:
@@ -267,6 +277,30 @@ def _run_inputs(
         "mapping": hashlib.sha256(repr(mapping).encode()).hexdigest(),
         "overrides": hashlib.sha256(json.dumps(applied).encode()).hexdigest(),
     }
+
+
+def _read(
+    connection: duckdb.DuckDBPyConnection,
+    accounts: Path,
+    model: TieringModel,
+    mapping: ColumnMapping,
+) -> tuple[pa.Table | None, ImportReport]:
+    """Put the accounts in ``connection`` as the view ``accounts``.
+
+    A Parquet file whose mapping needs no per-cell repair is read in place
+    by the query; anything else is read cell by cell into an Arrow table
+    (returned, for the store's account registry).
+    """
+    currencies = currencies_of(model)
+    if accounts.suffix.lower() == ".parquet" and not currencies.rates:
+        report = parquet_view(connection, accounts, model.read_fields(), mapping)
+        if report is not None:
+            return None, report
+    table, report = read_accounts(
+        accounts, _read_fields(model), mapping, currencies=currencies
+    )
+    connection.register(ACCOUNTS_VIEW, table)
+    return table, report
 
 
 def _read_fields(model: TieringModel) -> dict[str, Any]:

@@ -66,6 +66,13 @@ def tier(
     db: DbOption = None,
     force: ForceOption = False,
     no_store: NoStoreOption = False,
+    csv: Annotated[
+        bool | None,
+        typer.Option(
+            "--csv/--no-csv",
+            help="Also write tiers.csv (default: when a spreadsheet could open it).",
+        ),
+    ] = None,
 ) -> None:
     """Score and tier ACCOUNTS; write tiers.parquet and tiers.csv to --out."""
     with reported():
@@ -80,6 +87,7 @@ def tier(
                 accept_warnings=accept_warnings,
                 store=store,
                 force=force,
+                csv=csv,
             )
     render_summary(job)
 

@@ -25,7 +25,15 @@ import pyarrow as pa
 from tierwise.engine.compile import UNASSIGNED, CompiledModel, compile_model
 from tierwise.model.schema import TieringModel
 
-__all__ = ["RESULT_TABLE", "TierCount", "TieringRun", "score_accounts", "write_results"]
+__all__ = [
+    "ACCOUNTS_VIEW",
+    "RESULT_TABLE",
+    "TierCount",
+    "TieringRun",
+    "open_connection",
+    "score_accounts",
+    "write_results",
+]
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +45,6 @@ PARQUET = "FORMAT parquet, COMPRESSION zstd"
 # Beyond this many rows a spreadsheet cannot open the CSV (Excel's sheet
 # limit less the header), so by default only Parquet is written.
 SPREADSHEET_ROWS = 1_048_575
-
-# DuckDB spills to disk past this, keeping a large run's memory bounded.
-MEMORY_LIMIT = "1500MB"
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ def score_accounts(
     """
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="tierwise-run-"))
-    connection = connection or _connect(scratch)
+    connection = connection or open_connection(scratch)
     source = _register(connection, accounts)
     columns = [row[0] for row in connection.sql(f'DESCRIBE "{source}"').fetchall()]
 
@@ -163,10 +168,12 @@ def write_results(
     return out_dir
 
 
-def _connect(scratch: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills to ``scratch`` past its memory limit."""
+def open_connection(scratch: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB set up for tiering; it spills into ``scratch``."""
     connection = duckdb.connect()
-    connection.execute(f"SET temp_directory = {_quoted_path(scratch / 'spill')}")
+    if scratch is not None:
+        spill = _quoted_path(scratch / "spill")
+        connection.execute(f"SET temp_directory = {spill}")
     # Rows are written in whatever order they finish; readers sort by rank.
     connection.execute("SET preserve_insertion_order = false")
     return connection
