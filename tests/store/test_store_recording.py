@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from datetime import date
 
 import pyarrow as pa
@@ -243,3 +244,30 @@ def test_scores_that_are_not_round_numbers_read_back_bit_for_bit(
         )
     ]
     assert mismatched == []
+
+
+def test_an_error_half_way_through_storing_rolls_everything_back(
+    store: Store, score: Score
+) -> None:
+    scored = score(size=300)
+
+    def fail_half_way(stored: int, total: int) -> None:
+        if stored >= total // 2:
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        record_run(
+            store,
+            scored.run,
+            model_text=scored.model_text,
+            inputs=INPUTS,
+            batch_rows=50,
+            progress=fail_half_way,
+        )
+
+    counts = [_count(store, table) for table in (ModelVersion, Run, RunResult, Account)]
+    assert counts == [0, 0, 0, 0]
+    assert "tierwise-store-batches" not in {t.name for t in threading.enumerate()}
+    assert record_run(
+        store, scored.run, model_text=scored.model_text, inputs=INPUTS
+    ).created

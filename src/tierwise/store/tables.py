@@ -53,6 +53,11 @@ RUN_STATUSES = ("complete",)
 OVERRIDE_ACTIONS = ("pin", "revoke")
 ROLES = ("viewer", "editor", "sales_approver", "marketing_approver", "admin")
 
+# Account ids compare byte by byte on PostgreSQL, as on SQLite and in DuckDB's
+# sort: a language-aware collation made storing a million results half as
+# fast again (7.8 s instead of 5.2 s for the COPY), and ids are not words.
+AccountId = String().with_variant(String(collation="C"), "postgresql")
+
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
 NAMING = {
     "pk": "pk_%(table_name)s",
@@ -154,7 +159,7 @@ class RunResult(Base):
     # per 100,000 rows). A result is only ever written in the transaction that
     # writes its run, and runs are never deleted, so no result can be orphaned.
     run_id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[str] = mapped_column(String, primary_key=True)
+    account_id: Mapped[str] = mapped_column(AccountId, primary_key=True)
     tier: Mapped[str] = mapped_column(String(64))
     computed_tier: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(200))
@@ -182,7 +187,7 @@ class Account(Base):
 
     __tablename__ = "accounts"
 
-    account_id: Mapped[str] = mapped_column(String, primary_key=True)
+    account_id: Mapped[str] = mapped_column(AccountId, primary_key=True)
     name: Mapped[str | None] = mapped_column(String)
     domain: Mapped[str | None] = mapped_column(String)
     # Plain run ids, without foreign keys, for the reason given on RunResult.
@@ -208,7 +213,7 @@ class Override(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[str] = mapped_column(
-        ForeignKey("accounts.account_id"), index=True
+        AccountId, ForeignKey("accounts.account_id"), index=True
     )
     action: Mapped[str] = mapped_column(String(16))
     tier: Mapped[str | None] = mapped_column(String(64))

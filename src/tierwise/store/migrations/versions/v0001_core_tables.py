@@ -8,6 +8,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+# Byte-wise ids on PostgreSQL (see tierwise.store.tables).
+ACCOUNT_ID = sa.String().with_variant(sa.String(collation="C"), "postgresql")
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -61,7 +64,7 @@ def upgrade() -> None:
     op.create_table(
         "run_results",
         sa.Column("run_id", sa.Integer(), nullable=False),
-        sa.Column("account_id", sa.String(), nullable=False),
+        sa.Column("account_id", ACCOUNT_ID, nullable=False),
         sa.Column("tier", sa.String(length=64), nullable=False),
         sa.Column("computed_tier", sa.String(length=64), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
@@ -81,7 +84,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "accounts",
-        sa.Column("account_id", sa.String(), nullable=False),
+        sa.Column("account_id", ACCOUNT_ID, nullable=False),
         sa.Column("name", sa.String(), nullable=True),
         sa.Column("domain", sa.String(), nullable=True),
         sa.Column("first_seen_run_id", sa.Integer(), nullable=False),

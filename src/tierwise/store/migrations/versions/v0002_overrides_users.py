@@ -8,6 +8,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+# Byte-wise ids on PostgreSQL (see tierwise.store.tables).
+ACCOUNT_ID = sa.String().with_variant(sa.String(collation="C"), "postgresql")
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -18,7 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "overrides",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("account_id", sa.String(), nullable=False),
+        sa.Column("account_id", ACCOUNT_ID, nullable=False),
         sa.Column("action", sa.String(length=16), nullable=False),
         sa.Column("tier", sa.String(length=64), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
