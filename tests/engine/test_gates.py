@@ -202,3 +202,18 @@ def test_accounts_too_thin_to_judge_are_insufficient_data(score: Score) -> None:
         "insufficient_data",
         25.0,
     )
+
+
+def test_a_pinned_account_shows_the_tier_it_would_have_had(
+    score: Score, gated_model: Any
+) -> None:
+    rows = [_account(f"acc-{i}", 90 - i) for i in range(3)]
+
+    results = score(gated_model, rows, pins={"acc-0": "tier_3", "acc-2": "tier_1"})
+
+    computed = {key: (r["tier"], r["computed_tier"]) for key, r in results.items()}
+    assert computed == {
+        "acc-0": ("tier_3", "tier_1"),  # pinned down; it would have led Tier 1
+        "acc-1": ("tier_1", "tier_1"),
+        "acc-2": ("tier_1", "tier_2"),  # pinned up; the cap would have held it out
+    }

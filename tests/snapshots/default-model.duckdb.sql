@@ -484,25 +484,49 @@ WITH "source" AS (
     "included_2",
     "score_ok_2",
     "coverage_ok_2",
-    "pinned" IS NULL
-    AND "disqualified_0" IS NULL
+    "disqualified_0" IS NULL
     AND (
       "included_0" OR (
         "lacking_0" IS NULL AND "score_ok_0" AND "coverage_ok_0"
       )
-    ) AS "eligible_0",
+    ) AS "qualifies_0",
     "pinned" IS NULL
-    AND "disqualified_1" IS NULL
+    AND (
+      "disqualified_0" IS NULL
+      AND (
+        "included_0" OR (
+          "lacking_0" IS NULL AND "score_ok_0" AND "coverage_ok_0"
+        )
+      )
+    ) AS "eligible_0",
+    "disqualified_1" IS NULL
     AND (
       "included_1" OR (
         "lacking_1" IS NULL AND "score_ok_1" AND "coverage_ok_1"
       )
-    ) AS "eligible_1",
+    ) AS "qualifies_1",
     "pinned" IS NULL
-    AND "disqualified_2" IS NULL
+    AND (
+      "disqualified_1" IS NULL
+      AND (
+        "included_1" OR (
+          "lacking_1" IS NULL AND "score_ok_1" AND "coverage_ok_1"
+        )
+      )
+    ) AS "eligible_1",
+    "disqualified_2" IS NULL
     AND (
       "included_2" OR (
         "lacking_2" IS NULL AND "score_ok_2" AND "coverage_ok_2"
+      )
+    ) AS "qualifies_2",
+    "pinned" IS NULL
+    AND (
+      "disqualified_2" IS NULL
+      AND (
+        "included_2" OR (
+          "lacking_2" IS NULL AND "score_ok_2" AND "coverage_ok_2"
+        )
       )
     ) AS "eligible_2"
   FROM "gated"

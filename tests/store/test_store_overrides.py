@@ -131,11 +131,6 @@ def test_pins_beyond_a_tier_cap_are_reported(known: Store, score: Score) -> None
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine leaves pinned accounts out of placement, so computed_tier "
-    "says 'unassigned' instead of the tier the account would have had",
-)
 def test_an_overridden_account_keeps_its_computed_tier_beside_the_pin(
     score: Score,
 ) -> None:

@@ -160,8 +160,11 @@ def compile_model(
         room = max(tier.max_accounts - pinned_here, 0)
         steps[f"fill_{index}"] = fill_step(model, tiers, index, room)
         steps[f"queue_{index}"] = queue_step(model, tiers, index)
-    steps["joined"] = joined_step(tiers)
-    steps["placed"] = placed_step(model, tiers)
+        if pins:
+            unpinned = fill_step(model, tiers, index, tier.max_accounts, "unpinned_")
+            steps[f"unpinned_fill_{index}"] = unpinned
+    steps["joined"] = joined_step(tiers, has_pins=bool(pins))
+    steps["placed"] = placed_step(model, tiers, has_pins=bool(pins))
 
     query = result_select(model, tiers)
     for name, body in steps.items():
@@ -325,25 +328,30 @@ def _tier_gates(model: TieringModel, as_of: date, tier: Tier) -> dict[str, exp.E
 
 
 def _eligibility(tiers: list[Tier]) -> list[exp.Expr]:
-    """Eligible: not pinned, not disqualified, and included or fully qualified."""
+    """Per tier: qualifies (not disqualified; included, or meets every gate),
+    and eligible (qualifies and nobody pinned the account elsewhere)."""
     flags: list[exp.Expr] = []
     for index in range(len(tiers)):
-        qualifies = all_true(
-            [
-                is_null(col(f"lacking_{index}")),
-                col(f"score_ok_{index}"),
-                col(f"coverage_ok_{index}"),
-            ]
-        )
-        eligible = all_true(
-            [
-                is_null(col("pinned")),
-                is_null(col(f"disqualified_{index}")),
-                exp.Paren(this=exp.or_(col(f"included_{index}"), qualifies)),
-            ]
-        )
+        flags.append(exp.alias_(_qualifies(index), f"qualifies_{index}", quoted=True))
+        eligible = exp.and_(is_null(col("pinned")), exp.Paren(this=_qualifies(index)))
         flags.append(exp.alias_(eligible, f"eligible_{index}", quoted=True))
     return flags
+
+
+def _qualifies(index: int) -> exp.Expr:
+    meets = all_true(
+        [
+            is_null(col(f"lacking_{index}")),
+            col(f"score_ok_{index}"),
+            col(f"coverage_ok_{index}"),
+        ]
+    )
+    return all_true(
+        [
+            is_null(col(f"disqualified_{index}")),
+            exp.Paren(this=exp.or_(col(f"included_{index}"), meets)),
+        ]
+    )
 
 
 def _eligible_step(model: TieringModel, tiers: list[Tier]) -> exp.Select:

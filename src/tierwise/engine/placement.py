@@ -68,13 +68,17 @@ def tie_column(model: TieringModel, key: str) -> exp.Column:
 
 
 def fill_step(
-    model: TieringModel, tiers: list[Tier], index: int, room: int
+    model: TieringModel, tiers: list[Tier], index: int, room: int, chain: str = ""
 ) -> exp.Select:
-    """The accounts that fill a capped tier: top-N of its candidates."""
+    """The accounts that fill a capped tier: top-N of its candidates.
+
+    ``chain="unpinned_"`` fills the tier as if nobody had pinned an account:
+    it tells where a pinned account would have landed (its computed tier).
+    """
     return (
         exp.select(col("account_id"))
         .from_(ident("eligible"))
-        .where(_candidates(tiers, index))
+        .where(_candidates(tiers, index, chain))
         .order_by(*cap_order(model, index))
         .limit(room)
     )
@@ -97,10 +101,15 @@ def queue_step(model: TieringModel, tiers: list[Tier], index: int) -> exp.Select
     )
 
 
-def joined_step(tiers: list[Tier]) -> exp.Select:
+def joined_step(tiers: list[Tier], has_pins: bool = False) -> exp.Select:
     """Every eligible-step row with its capped tiers' membership and cap rank."""
     selected: list[exp.Expr] = [exp.Column(this=exp.Star(), table=ident("eligible"))]
     query = exp.select(*selected).from_(ident("eligible"))
+    for index in _capped(tiers) if has_pins else []:
+        filled = f"unpinned_fill_{index}"
+        member = exp.not_(is_null(col("account_id", filled)))
+        query = query.select(exp.alias_(member, f"unpinned_in_{index}", quoted=True))
+        query = query.join(ident(filled), on=_same_account(filled), join_type="left")
     for index in _capped(tiers):
         filled, queued = f"fill_{index}", f"queue_{index}"
         member = exp.not_(is_null(col("account_id", filled)))
@@ -113,13 +122,24 @@ def joined_step(tiers: list[Tier]) -> exp.Select:
     return query
 
 
-def placed_step(model: TieringModel, tiers: list[Tier]) -> exp.Select:
+def placed_step(
+    model: TieringModel, tiers: list[Tier], has_pins: bool = False
+) -> exp.Select:
     """Each account's tier, the tier it computed to, reason and cap rank."""
     capped = _capped(tiers)
     computed = case(
         [(_member(i, tiers), lit(tier.key)) for i, tier in enumerate(tiers)],
         lit(UNASSIGNED),
     )
+    computed_tier = computed.copy()
+    if has_pins:
+        # A pinned account's computed tier: where it lands if nobody is pinned.
+        unpinned = case(
+            [(_member(i, tiers, "unpinned_"), lit(t.key)) for i, t in enumerate(tiers)],
+            lit(UNASSIGNED),
+        )
+        is_pinned = exp.not_(is_null(col("pinned")))
+        computed_tier = case([(is_pinned, unpinned)], computed.copy())
 
     # Why an account is not in tier i, when that is not simply its score:
     # a disqualifier, then a must-have, then too little data, then the cap.
@@ -158,7 +178,7 @@ def placed_step(model: TieringModel, tiers: list[Tier]) -> exp.Select:
     return exp.select(
         exp.Star(),
         exp.alias_(coalesce(_pinned_tier(tiers), computed), "tier", quoted=True),
-        exp.alias_(computed.copy(), "computed_tier", quoted=True),
+        exp.alias_(computed_tier, "computed_tier", quoted=True),
         exp.alias_(reason, "reason", quoted=True),
         exp.alias_(cap_rank, "cap_rank", quoted=True),
         exp.alias_(capped_from, "capped_from", quoted=True),
@@ -229,29 +249,28 @@ def _capped(tiers: list[Tier]) -> list[int]:
     return [index for index, tier in enumerate(tiers) if tier.max_accounts is not None]
 
 
-def _candidates(tiers: list[Tier], index: int) -> exp.Expr:
+def _candidates(tiers: list[Tier], index: int, chain: str = "") -> exp.Expr:
     """Eligible for tier ``index`` and not placed in a tier above it."""
     placed: list[exp.Expr] = []
     for above in range(index):
         if tiers[above].max_accounts is not None:
-            placed.append(
-                exp.In(this=col("account_id"), query=_ids_of(f"fill_{above}"))
-            )
+            filled = f"{chain}fill_{above}"
+            placed.append(exp.In(this=col("account_id"), query=_ids_of(filled)))
         else:
-            placed.append(_candidates(tiers, above))
+            placed.append(_candidates(tiers, above, chain))
+    flag = "qualifies" if chain else "eligible"
     return all_true(
-        [col(f"eligible_{index}"), exp.not_(exp.Paren(this=any_true(placed)))]
+        [col(f"{flag}_{index}"), exp.not_(exp.Paren(this=any_true(placed)))]
     )
 
 
-def _member(index: int, tiers: list[Tier]) -> exp.Expr:
+def _member(index: int, tiers: list[Tier], chain: str = "") -> exp.Expr:
     """Whether an account landed in tier ``index`` by computation (not a pin)."""
     if tiers[index].max_accounts is not None:
-        return coalesce(col(f"in_{index}"), lit(False))
-    above = [_member(i, tiers) for i in range(index)]
-    return all_true(
-        [col(f"eligible_{index}"), exp.not_(exp.Paren(this=any_true(above)))]
-    )
+        return coalesce(col(f"{chain}in_{index}"), lit(False))
+    above = [_member(i, tiers, chain) for i in range(index)]
+    flag = "qualifies" if chain else "eligible"
+    return all_true([col(f"{flag}_{index}"), exp.not_(exp.Paren(this=any_true(above)))])
 
 
 def _blocker(index: int, tier: Tier, capped: bool) -> exp.Expr:
