@@ -73,8 +73,9 @@ class SizeResult:
     input_mb: float
     load_at_start: tuple[float, float, float]
     load_at_end: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    code_at_start: str = ""
-    code_at_end: str = ""
+    code: str = ""  # the state of src/ that was copied and measured
+    checkout_at_end: str = ""
+    tierwise_command: list[str] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
 
     def median_of(self, contender: str) -> float | None:
@@ -147,19 +148,20 @@ def _markdown(result: SizeResult, machine: dict[str, Any], day: str) -> str:
         f"{_loads(result.load_at_start)} at the start, "
         f"{_loads(result.load_at_end)} at the end, 1-minute load "
         f"{load_range} before the runs.",
-        f"- tierwise {machine['tierwise']} at `{result.code_at_start}`"
-        + ("" if "+" not in result.code_at_start else " (uncommitted changes in src/)")
-        + f"; command: `{' '.join(machine['tierwise_command'])}`.",
+        f"- tierwise {machine['tierwise']} at `{result.code}`"
+        + (" (with uncommitted changes in src/)" if "+" in result.code else "")
+        + ", copied at the start of this size so every run measures the same "
+        + f"code; command: `{' '.join(result.tierwise_command)}`.",
         "- Versions: "
         + ", ".join(
             f"{name} {version}" for name, version in machine["versions"].items()
         )
         + ".",
     ]
-    if result.code_at_end != result.code_at_start:
+    if result.checkout_at_end != result.code:
         lines.append(
-            f"- **tierwise's code changed during this size** (to "
-            f"`{result.code_at_end}`): its runs may mix two versions."
+            f"- The checkout moved on to `{result.checkout_at_end}` during this "
+            "size; the copy above is what was measured."
         )
     for outcome in result.outcomes:
         if outcome.agreement is not None and not outcome.agreement.equal:

@@ -89,18 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sizes = parse_sizes(args.sizes)
     chosen = [c for c in CONTENDERS if not args.only or c.name in args.only]
-    tierwise = tierwise_command()
-    machine = machine_facts(tierwise, args.repeat)
+    machine = machine_facts(args.repeat)
     day = date.today().isoformat()
-    print(
-        f"{machine['cores']} cores, load average {_loads(os.getloadavg())}; "
-        f"tierwise command: {' '.join(tierwise)}"
-    )
+    print(f"{machine['cores']} cores, load average {_loads(os.getloadavg())}")
 
     results: list[SizeResult] = []
     for accounts in sizes:
         portfolio = ensure_portfolio(accounts)
-        result = run_size(accounts, portfolio, chosen, tierwise, args)
+        result = run_size(accounts, portfolio, chosen, args)
         results.append(result)
         written = write(result, machine, args.results, day)
         print(f"\n{table([result])}\n\nwritten to {_shown(written)}")
@@ -113,21 +109,39 @@ def run_size(
     accounts: int,
     portfolio: Path,
     contenders: list[Contender],
-    tierwise: list[str],
     args: argparse.Namespace,
 ) -> SizeResult:
     """Every contender ``args.repeat`` times, rounds interleaved, then checked."""
     label = size_label(accounts)
+    scratch = Path(tempfile.mkdtemp(prefix=f"tierwise-bench-{label}-"))
+    try:
+        return _run_size(accounts, portfolio, contenders, args, label, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_size(
+    accounts: int,
+    portfolio: Path,
+    contenders: list[Contender],
+    args: argparse.Namespace,
+    label: str,
+    scratch: Path,
+) -> SizeResult:
+    code, measured = snapshot_code(scratch / "code")
+    tierwise_env = {"PYTHONPATH": str(code)}
+    tierwise = tierwise_command(tierwise_env)
+    print(f"{label}: tierwise {measured}: {' '.join(tierwise)}")
     result = SizeResult(
         accounts=accounts,
         label=label,
         input=_shown(portfolio),
         input_mb=portfolio.stat().st_size / 2**20,
         load_at_start=os.getloadavg(),
-        code_at_start=code_state(),
+        code=measured,
+        tierwise_command=["tierwise", "tier", "INPUT", *tierwise[2:], "--out", "DIR"],
     )
-    scratch = Path(tempfile.mkdtemp(prefix=f"tierwise-bench-{label}-"))
-    outcomes = {c.name: _outcome(c, accounts, tierwise, scratch) for c in contenders}
+    outcomes = {c.name: _outcome(c, accounts, tierwise) for c in contenders}
     result.outcomes = list(outcomes.values())
     active = [c for c in contenders if not outcomes[c.name].skipped]
 
@@ -138,37 +152,29 @@ def run_size(
     run_once(floor_argv, warm, warm / "log.txt", args.timeout, args.max_rss_mb)
 
     outputs: dict[str, Path] = {}
-    try:
-        for round_ in range(args.repeat):
-            for contender in active:
-                outcome = outcomes[contender.name]
-                if outcome.failure:
-                    continue  # a run that failed once is not repeated
-                out = scratch / f"{round_}-{contender.name}"
-                out.mkdir()
-                command, output = contender.command(portfolio, out, tierwise)
-                run = run_once(
-                    command, out, out / "log.txt", args.timeout, args.max_rss_mb
-                )
-                outcome.runs.append(run)
-                _progress(label, round_, args.repeat, contender.name, run, out)
-                if round_ == 0 and run.ok:
-                    outputs[contender.name] = output
-                else:
-                    shutil.rmtree(out, ignore_errors=True)
-            if round_ == 0:
-                check_tiers(outcomes, outputs, label)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    for round_ in range(args.repeat):
+        for contender in active:
+            outcome = outcomes[contender.name]
+            if outcome.failure:
+                continue  # a run that failed once is not repeated
+            out = scratch / f"{round_}-{contender.name}"
+            out.mkdir()
+            command, output = contender.command(portfolio, out, tierwise)
+            env = tierwise_env if contender.name == "tierwise" else {}
+            run = run_once(
+                command, out, out / "log.txt", args.timeout, args.max_rss_mb, env
+            )
+            outcome.runs.append(run)
+            _progress(label, round_, args.repeat, contender.name, run, out)
+            if round_ == 0 and run.ok:
+                outputs[contender.name] = output
+            else:
+                shutil.rmtree(out, ignore_errors=True)
+        if round_ == 0:
+            check_tiers(outcomes, outputs, label)
+
     result.load_at_end = os.getloadavg()
-    result.code_at_end = code_state()
-    if result.code_at_end != result.code_at_start:
-        print(
-            f"WARNING: tierwise's code changed while {label} ran "
-            f"({result.code_at_start} → {result.code_at_end}); "
-            "its runs may mix two versions",
-            file=sys.stderr,
-        )
+    result.checkout_at_end = code_state()
     return result
 
 
@@ -241,21 +247,44 @@ def ensure_portfolio(accounts: int) -> Path:
     return path
 
 
-def tierwise_command() -> list[str]:
-    """``tierwise tier`` with its options; the input goes after the first two."""
+def snapshot_code(target: Path) -> tuple[Path, str]:
+    """A copy of ``src/tierwise`` as it is now, and the state it was copied in.
+
+    Other engineers commit to this checkout while a benchmark runs; every
+    tierwise run of a size imports this copy (through PYTHONPATH), so all
+    of them measure the same code.
+    """
+    for _ in range(5):
+        before = code_state()
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(
+            REPO / "src" / "tierwise",
+            target / "tierwise",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        if code_state() == before:
+            return target, before
+    raise SystemExit("src/ kept changing while it was copied; try again")
+
+
+def tierwise_command(env: dict[str, str]) -> list[str]:
+    """``tierwise tier`` with its options; the input goes after the first two.
+
+    Running ``--help`` once also compiles the copied code before any timing.
+    """
     binary = str(_tierwise_binary())
     help_text = subprocess.run(
         [binary, "tier", "--help"],
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "COLUMNS": "200"},
+        env={**os.environ, **env, "COLUMNS": "200"},
     ).stdout
     flags = [flag for flag in OPTIONAL_TIER_FLAGS if flag in help_text]
     return [binary, "tier", "--as-of", AS_OF.isoformat(), *flags]
 
 
-def machine_facts(tierwise: list[str], repeat: int) -> dict[str, Any]:
+def machine_facts(repeat: int) -> dict[str, Any]:
     cpu = "unknown CPU"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -278,14 +307,6 @@ def machine_facts(tierwise: list[str], repeat: int) -> dict[str, Any]:
         "platform": platform.platform(),
         "versions": versions,
         "tierwise": metadata.version("tierwise"),
-        "tierwise_command": [
-            "tierwise",
-            "tier",
-            "INPUT",
-            *tierwise[2:],
-            "--out",
-            "DIR",
-        ],
         "seed": SEED,
         "as_of": AS_OF.isoformat(),
         "repeat": repeat,
@@ -330,9 +351,7 @@ def size_label(accounts: int) -> str:
     return str(accounts)
 
 
-def _outcome(
-    contender: Contender, accounts: int, tierwise: list[str], scratch: Path
-) -> Outcome:
+def _outcome(contender: Contender, accounts: int, tierwise: list[str]) -> Outcome:
     command, _ = contender.command(Path("INPUT"), Path("OUT"), tierwise)
     outcome = Outcome(
         contender=contender.name,
