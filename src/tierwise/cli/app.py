@@ -19,12 +19,15 @@ from rich.markup import escape
 
 from tierwise import __version__
 from tierwise.errors import TierwiseError
+from tierwise.sources import PRESETS
 
 __all__ = [
     "DEFAULT_OUT",
     "AsOfOption",
+    "MappingOption",
     "ModelOption",
     "OutOption",
+    "PresetOption",
     "app",
     "console",
     "errors",
@@ -49,6 +52,16 @@ ModelOption = Annotated[
     typer.Option("--model", help="Tiering model YAML (default: the bundled model)."),
 ]
 OutOption = Annotated[Path, typer.Option("--out", help="Folder for the results.")]
+PresetOption = Annotated[
+    str | None,
+    typer.Option("--preset", help=f"Column preset: {', '.join(PRESETS)}."),
+]
+MappingOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping", help="Column mapping YAML (adds to or overrides a preset)."
+    ),
+]
 AsOfOption = Annotated[
     str | None,
     typer.Option(

@@ -9,8 +9,15 @@ from typing import Annotated
 import typer
 
 from tierwise import jobs
-from tierwise.cli.app import ModelOption, app, console, reported
-from tierwise.sources import PRESETS, report_text
+from tierwise.cli.app import (
+    MappingOption,
+    ModelOption,
+    PresetOption,
+    app,
+    console,
+    reported,
+)
+from tierwise.sources import report_text
 
 
 @app.command()
@@ -19,16 +26,8 @@ def check(
         Path, typer.Argument(help="Accounts file: CSV, XLSX or Parquet.")
     ],
     model: ModelOption = None,
-    preset: Annotated[
-        str | None,
-        typer.Option("--preset", help=f"Column preset: {', '.join(PRESETS)}."),
-    ] = None,
-    mapping: Annotated[
-        Path | None,
-        typer.Option(
-            "--mapping", help="Column mapping YAML (adds to or overrides a preset)."
-        ),
-    ] = None,
+    preset: PresetOption = None,
+    mapping: MappingOption = None,
 ) -> None:
     """Print ACCOUNTS' import report without scoring; exit 1 on many problems."""
     with reported():

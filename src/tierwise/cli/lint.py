@@ -10,11 +10,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from tierwise import jobs
-from tierwise.cli.app import AsOfOption, app, console, parse_as_of, reported
+from tierwise.cli.app import (
+    AsOfOption,
+    MappingOption,
+    PresetOption,
+    app,
+    console,
+    parse_as_of,
+    reported,
+)
 from tierwise.errors import TierwiseError
 from tierwise.lint_accounts import ModelLint, PortfolioLint, lint_file
 from tierwise.model.lint import Finding, LintReport
-from tierwise.sources import PRESETS
 
 __all__ = ["lint"]
 
@@ -31,16 +38,8 @@ def lint(
             help="Also score this accounts file and count who qualifies per tier.",
         ),
     ] = None,
-    preset: Annotated[
-        str | None,
-        typer.Option("--preset", help=f"Column preset: {', '.join(PRESETS)}."),
-    ] = None,
-    mapping: Annotated[
-        Path | None,
-        typer.Option(
-            "--mapping", help="Column mapping YAML (adds to or overrides a preset)."
-        ),
-    ] = None,
+    preset: PresetOption = None,
+    mapping: MappingOption = None,
     as_of: AsOfOption = None,
     allow: Annotated[
         list[str] | None,

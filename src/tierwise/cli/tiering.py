@@ -13,8 +13,10 @@ from tierwise import jobs
 from tierwise.cli.app import (
     DEFAULT_OUT,
     AsOfOption,
+    MappingOption,
     ModelOption,
     OutOption,
+    PresetOption,
     app,
     console,
     errors,
@@ -27,7 +29,6 @@ from tierwise.engine.compile import compile_model
 from tierwise.model import default_model_text, load_model
 from tierwise.model.fields import CANONICAL_FIELDS
 from tierwise.sample import DEMO_AS_OF, write_portfolio
-from tierwise.sources import PRESETS
 
 ForceOption = Annotated[
     bool,
@@ -51,16 +52,8 @@ def tier(
             help="Tier even when the import report finds problems in many rows.",
         ),
     ] = False,
-    preset: Annotated[
-        str | None,
-        typer.Option("--preset", help=f"Column preset: {', '.join(PRESETS)}."),
-    ] = None,
-    mapping: Annotated[
-        Path | None,
-        typer.Option(
-            "--mapping", help="Column mapping YAML (adds to or overrides a preset)."
-        ),
-    ] = None,
+    preset: PresetOption = None,
+    mapping: MappingOption = None,
     out: OutOption = DEFAULT_OUT,
     as_of: AsOfOption = None,
     db: DbOption = None,
