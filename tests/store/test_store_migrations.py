@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -21,6 +23,7 @@ from .conftest import Score
 
 TABLES = {
     "accounts",
+    "model_events",
     "model_versions",
     "overrides",
     "run_results",
@@ -78,3 +81,26 @@ def test_a_store_upgraded_by_a_newer_tierwise_is_refused(store_url: str) -> None
 
     with pytest.raises(StoreError, match=r"revision 9999.*a newer version upgraded it"):
         open_store(store_url)
+
+
+def test_three_openers_of_a_new_database_at_once_create_its_tables_once(
+    store_url: str,
+) -> None:
+    opened: list[str | None] = []
+    errors: list[BaseException] = []
+
+    def open_and_read() -> None:
+        try:
+            with open_store(store_url) as store:
+                opened.append(current_revision(store))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_and_read) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert opened == [head_revision()] * 3

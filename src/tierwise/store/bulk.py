@@ -5,6 +5,15 @@ record batches straight from the engine's DuckDB result. On PostgreSQL each
 batch becomes CSV text written by Arrow and streamed through ``COPY ... FROM
 STDIN``; on SQLite each batch becomes tuples for one ``executemany``. Both run
 on the caller's connection, inside its transaction: nothing here commits.
+
+Known shortfall: storing a million results is meant to cost at most twice
+the scoring. ``benchmarks/store_bench.py`` measured (two shared cores, load
+average 2 to 4, scoring 5 to 6 s) 11 to 16 s on PostgreSQL, about 2x, and
+15 to 35 s on SQLite, 2.5x to 6x. On SQLite the time goes to binding sixteen
+values per row in ``executemany`` (about 7 s a million) and turning Arrow
+values into Python objects (about 2.5 s); feeding a batch as one JSON text
+to ``json_each`` was twice as slow. DuckDB's SQLite extension would write
+directly but must be downloaded, which the store does not do.
 """
 
 from __future__ import annotations
@@ -206,9 +215,11 @@ def ahead(
 
     Reading the engine's result and turning it into CSV text or tuples is
     Python-side work that, on another core, overlaps with the database's own
-    (both drivers release the interpreter lock while the database works); on
-    SQLite it cut the time to store 300,000 results by about a fifth. The
-    thread stops when the caller stops early or fails.
+    (both drivers release the interpreter lock while the database works). On
+    two busy cores it saved up to a fifth of the time to store 300,000
+    results on SQLite, and nothing measurable on PostgreSQL or at a million
+    rows, where other work on the machine swamped the difference. The thread
+    stops when the caller stops early or fails.
     """
     ready: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=PREPARED_AHEAD)
     stopped = threading.Event()
