@@ -77,6 +77,7 @@ def record_run(
     started_at: datetime | None = None,
     accounts: pa.Table | None = None,
     source: str | None = None,
+    origin: Mapping[str, str] | None = None,
     force: bool = False,
     batch_rows: int = DEFAULT_BATCH_ROWS,
     progress: Callable[[int, int], None] | None = None,
@@ -93,6 +94,9 @@ def record_run(
         started_at: when the job began (now by default).
         accounts: the input table, for each account's domain in the registry.
         source: where the accounts came from, for people reading the run list.
+        origin: where the inputs can be read again (the accounts file's path,
+            the mapping), for a what-if preview; not part of the fingerprint,
+            so the same file read from another folder is the same run.
         force: store the run even when the same one is already recorded.
         batch_rows: rows per bulk batch.
         progress: called with (rows stored, rows in the run) after each batch.
@@ -127,6 +131,7 @@ def record_run(
             fingerprint,
             inputs,
             source,
+            origin,
             started_at,
             repeat=len(earlier),
         )
@@ -239,6 +244,7 @@ def _insert_run(
     fingerprint: str,
     inputs: Mapping[str, str],
     source: str | None,
+    origin: Mapping[str, str] | None,
     started_at: datetime,
     repeat: int,
 ) -> int:
@@ -257,7 +263,11 @@ def _insert_run(
         "model_version_id": version_id,
         "as_of": run.compiled.as_of,
         "input_fingerprint": fingerprint,
-        "inputs": {"source": source, "digests": dict(sorted(inputs.items()))},
+        "inputs": {
+            "source": source,
+            "digests": dict(sorted(inputs.items())),
+            **({"origin": dict(origin)} if origin else {}),
+        },
         "tiers": tiers,
         "warnings": list(run.warnings),
         "accounts": run.accounts,

@@ -2,10 +2,12 @@
 
 History is append-only: a run and its results are written once, in one
 transaction, and never changed afterwards; an override is revoked by a new
-row that points at it, not by editing it. The one table that is updated is
-the account registry, a catalogue of every account ever tiered (its latest
-name and domain, the first and the last run that saw it), which holds no
-decision of its own.
+row that points at it, not by editing it; the current model is named by the
+newest model event, so a rollback is a new row too. The one table that is
+updated is the account registry, a catalogue of every account ever tiered
+(its latest name and domain, the first and the last run that saw it), which
+holds no decision of its own; besides it, a model version's ``published``
+flag turns true once, the first time a model event makes it current.
 
 The Alembic migrations in ``migrations/versions`` create exactly these
 tables; a test compares the two on SQLite and PostgreSQL.
@@ -34,11 +36,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "MODEL_ACTIONS",
     "OVERRIDE_ACTIONS",
     "ROLES",
     "RUN_STATUSES",
     "Account",
     "Base",
+    "ModelEvent",
     "ModelVersion",
     "Override",
     "Run",
@@ -51,6 +55,7 @@ __all__ = [
 # complete; the column leaves room for runs recorded in stages later.
 RUN_STATUSES = ("complete",)
 OVERRIDE_ACTIONS = ("pin", "revoke")
+MODEL_ACTIONS = ("publish", "rollback")
 ROLES = ("viewer", "editor", "sales_approver", "marketing_approver", "admin")
 
 # Account ids compare byte by byte on PostgreSQL, as on SQLite and in DuckDB's
@@ -108,6 +113,36 @@ class ModelVersion(Base):
     yaml_text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     published: Mapped[bool] = mapped_column(server_default=false())
+
+
+class ModelEvent(Base):
+    """A model version made current: published, or rolled back to.
+
+    The current model is the version of the newest event, so publishing and
+    rolling back both add a row and neither edits nor deletes one.
+    ``previous_version_id`` is the version that was current before.
+    """
+
+    __tablename__ = "model_events"
+    __table_args__ = (
+        CheckConstraint(
+            "action IN ({})".format(", ".join(f"'{a}'" for a in MODEL_ACTIONS)),
+            name="action",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(
+        ForeignKey("model_versions.id"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(16))
+    previous_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("model_versions.id")
+    )
+    # The publish note, or why a rollback was made.
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Run(Base):

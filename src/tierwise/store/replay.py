@@ -1,0 +1,85 @@
+"""What a recorded run was made from, so it can be scored again.
+
+A what-if preview scores a run's input with another model. For that it
+needs what the run recorded: the model text, the as-of date, where its
+input can be read again (``origin``, kept beside the digests but outside the
+run's fingerprint, so moving a file does not make a run new), the digests to
+check that input against, and the tiers people had pinned in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from tierwise.store.database import Store, StoreError
+from tierwise.store.history import RunSummary, run_summary
+from tierwise.store.tables import ModelVersion, Run, RunResult
+
+__all__ = ["OVERRIDE_REASON", "RecordedInput", "latest_run_id", "recorded_input"]
+
+# The reason code the engine gives an account whose tier a person pinned.
+OVERRIDE_REASON = "override"
+
+
+@dataclass(frozen=True)
+class RecordedInput:
+    """A recorded run and everything needed to score its input again."""
+
+    run: RunSummary
+    model_text: str
+    origin: dict[str, str] | None
+    digests: dict[str, str]
+    pins: dict[str, str]
+
+
+def latest_run_id(store: Store) -> int:
+    """The newest recorded run.
+
+    Raises:
+        StoreError: when the store holds no run yet.
+    """
+    with store.reading() as connection:
+        newest: int | None = connection.execute(select(func.max(Run.id))).scalar_one()
+    if newest is None:
+        raise StoreError(
+            f"the store at {store.location} has no runs yet; record one with "
+            "`tierwise tier ACCOUNTS` (or `tierwise demo`), or name another "
+            "store with --db"
+        )
+    return newest
+
+
+def recorded_input(store: Store, run_id: int) -> RecordedInput:
+    """Run ``run_id``'s model text, input origin, digests and pinned tiers.
+
+    Raises:
+        StoreError: when the store has no such run.
+    """
+    with store.reading() as connection:
+        summary = run_summary(connection, run_id)
+        inputs: dict[str, Any] = connection.execute(
+            select(Run.inputs).where(Run.id == run_id)
+        ).scalar_one()
+        model_text: str = connection.execute(
+            select(ModelVersion.yaml_text).where(
+                ModelVersion.id == summary.model_version_id
+            )
+        ).scalar_one()
+        pinned = connection.execute(
+            select(RunResult.account_id, RunResult.tier).where(
+                RunResult.run_id == run_id, RunResult.reason == OVERRIDE_REASON
+            )
+        )
+        pins = {str(account): str(tier) for account, tier in pinned}
+
+    origin = inputs.get("origin")
+    return RecordedInput(
+        run=summary,
+        model_text=model_text,
+        origin=dict(origin) if origin else None,
+        digests=dict(inputs.get("digests") or {}),
+        pins=pins,
+    )
