@@ -138,7 +138,8 @@ def _markdown(result: SizeResult, machine: dict[str, Any], day: str) -> str:
         f"- Input: `{result.input}` ({result.input_mb:.1f} MB), made by "
         f"`tierwise sample --accounts {result.accounts} --seed "
         f"{machine['seed']} --as-of {machine['as_of']}`.",
-        f"- Each contender ran {repeats} times, each run a fresh process, "
+        f"- Each contender ran {repeats} time{'' if repeats == 1 else 's'}, "
+        "each run a fresh process, "
         "rounds interleaved; wall time is the whole process (start-up, read "
         "Parquet, score, place, write Parquet), the median of the runs; "
         "peak RSS is the largest of the runs.",
@@ -150,7 +151,7 @@ def _markdown(result: SizeResult, machine: dict[str, Any], day: str) -> str:
         f"{load_range} before the runs.",
         f"- tierwise {machine['tierwise']} at `{result.code}`"
         + (" (with uncommitted changes in src/)" if "+" in result.code else "")
-        + ", copied at the start of this size so every run measures the same "
+        + ", copied when the benchmark started so every run measures the same "
         + f"code; command: `{' '.join(result.tierwise_command)}`.",
         "- Versions: "
         + ", ".join(
@@ -160,8 +161,8 @@ def _markdown(result: SizeResult, machine: dict[str, Any], day: str) -> str:
     ]
     if result.checkout_at_end != result.code:
         lines.append(
-            f"- The checkout moved on to `{result.checkout_at_end}` during this "
-            "size; the copy above is what was measured."
+            f"- The checkout had moved on to `{result.checkout_at_end}` by the end "
+            "of this size; the copy above is what was measured."
         )
     for outcome in result.outcomes:
         if outcome.agreement is not None and not outcome.agreement.equal:

@@ -93,29 +93,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     day = date.today().isoformat()
     print(f"{machine['cores']} cores, load average {_loads(os.getloadavg())}")
 
-    results: list[SizeResult] = []
-    for accounts in sizes:
-        portfolio = ensure_portfolio(accounts)
-        result = run_size(accounts, portfolio, chosen, args)
-        results.append(result)
-        written = write(result, machine, args.results, day)
-        print(f"\n{table([result])}\n\nwritten to {_shown(written)}")
+    code_folder = Path(tempfile.mkdtemp(prefix="tierwise-bench-code-"))
+    try:
+        tierwise = TierwiseUnderTest.copied(code_folder)
+        print(f"tierwise {tierwise.code}: {' '.join(tierwise.command)}")
+        results: list[SizeResult] = []
+        for accounts in sizes:
+            portfolio = ensure_portfolio(accounts)
+            result = run_size(accounts, portfolio, chosen, tierwise, args)
+            results.append(result)
+            written = write(result, machine, args.results, day)
+            print(f"\n{table([result])}\n\nwritten to {_shown(written)}")
+    finally:
+        shutil.rmtree(code_folder, ignore_errors=True)
 
     print(f"\n{table(results)}")
     return 1 if report_failures(results) else 0
+
+
+@dataclass(frozen=True)
+class TierwiseUnderTest:
+    """The copy of tierwise's code every run of this benchmark measures."""
+
+    code: str  # commit, and a digest of uncommitted changes
+    env: dict[str, str]
+    command: list[str]  # tierwise tier and its options, without input and --out
+
+    @classmethod
+    def copied(cls, folder: Path) -> TierwiseUnderTest:
+        code = snapshot_code(folder)
+        env = {"PYTHONPATH": str(folder)}
+        return cls(code=code, env=env, command=tierwise_command(env))
 
 
 def run_size(
     accounts: int,
     portfolio: Path,
     contenders: list[Contender],
+    tierwise: TierwiseUnderTest,
     args: argparse.Namespace,
 ) -> SizeResult:
     """Every contender ``args.repeat`` times, rounds interleaved, then checked."""
     label = size_label(accounts)
     scratch = Path(tempfile.mkdtemp(prefix=f"tierwise-bench-{label}-"))
     try:
-        return _run_size(accounts, portfolio, contenders, args, label, scratch)
+        return _run_size(accounts, portfolio, contenders, tierwise, args, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -124,31 +146,29 @@ def _run_size(
     accounts: int,
     portfolio: Path,
     contenders: list[Contender],
+    tierwise: TierwiseUnderTest,
     args: argparse.Namespace,
-    label: str,
     scratch: Path,
 ) -> SizeResult:
-    code, measured = snapshot_code(scratch / "code")
-    tierwise_env = {"PYTHONPATH": str(code)}
-    tierwise = tierwise_command(tierwise_env)
-    print(f"{label}: tierwise {measured}: {' '.join(tierwise)}")
+    label = size_label(accounts)
+    command = tierwise.command
     result = SizeResult(
         accounts=accounts,
         label=label,
         input=_shown(portfolio),
         input_mb=portfolio.stat().st_size / 2**20,
         load_at_start=os.getloadavg(),
-        code=measured,
-        tierwise_command=["tierwise", "tier", "INPUT", *tierwise[2:], "--out", "DIR"],
+        code=tierwise.code,
+        tierwise_command=["tierwise", "tier", "INPUT", *command[2:], "--out", "DIR"],
     )
-    outcomes = {c.name: _outcome(c, accounts, tierwise) for c in contenders}
+    outcomes = {c.name: _outcome(c, accounts, command) for c in contenders}
     result.outcomes = list(outcomes.values())
     active = [c for c in contenders if not outcomes[c.name].skipped]
 
     # Warm the page cache, so the first contender does not pay for the disk.
     warm = scratch / "warm-up"
     warm.mkdir()
-    floor_argv, _ = Contender("floor").command(portfolio, warm, tierwise)
+    floor_argv, _ = Contender("floor").command(portfolio, warm, command)
     run_once(floor_argv, warm, warm / "log.txt", args.timeout, args.max_rss_mb)
 
     outputs: dict[str, Path] = {}
@@ -159,10 +179,10 @@ def _run_size(
                 continue  # a run that failed once is not repeated
             out = scratch / f"{round_}-{contender.name}"
             out.mkdir()
-            command, output = contender.command(portfolio, out, tierwise)
-            env = tierwise_env if contender.name == "tierwise" else {}
+            argv, output = contender.command(portfolio, out, command)
+            env = tierwise.env if contender.name == "tierwise" else {}
             run = run_once(
-                command, out, out / "log.txt", args.timeout, args.max_rss_mb, env
+                argv, out, out / "log.txt", args.timeout, args.max_rss_mb, env
             )
             outcome.runs.append(run)
             _progress(label, round_, args.repeat, contender.name, run, out)
@@ -247,23 +267,23 @@ def ensure_portfolio(accounts: int) -> Path:
     return path
 
 
-def snapshot_code(target: Path) -> tuple[Path, str]:
-    """A copy of ``src/tierwise`` as it is now, and the state it was copied in.
+def snapshot_code(folder: Path) -> str:
+    """Copy ``src/tierwise`` as it is now into ``folder``; the state copied.
 
     Other engineers commit to this checkout while a benchmark runs; every
-    tierwise run of a size imports this copy (through PYTHONPATH), so all
-    of them measure the same code.
+    tierwise run imports this copy (through PYTHONPATH), so all of them
+    measure the same code.
     """
     for _ in range(5):
         before = code_state()
-        shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(folder / "tierwise", ignore_errors=True)
         shutil.copytree(
             REPO / "src" / "tierwise",
-            target / "tierwise",
+            folder / "tierwise",
             ignore=shutil.ignore_patterns("__pycache__"),
         )
         if code_state() == before:
-            return target, before
+            return before
     raise SystemExit("src/ kept changing while it was copied; try again")
 
 
