@@ -180,3 +180,18 @@ def test_help_matches_the_snapshot(cli: CliRunner) -> None:
     if os.environ.get("TIERWISE_UPDATE_SNAPSHOTS") == "1":
         path.write_text(result.output, encoding="utf-8")
     assert result.output == path.read_text(encoding="utf-8")
+
+
+def test_two_demo_runs_a_quarter_apart_show_who_moved(cli: CliRunner) -> None:
+    first = cli.invoke(app, ["demo", "--as-of", "2026-06-30", "--out", "q2"])
+    second = cli.invoke(app, ["demo", "--out", "q3"])
+    assert (first.exit_code, second.exit_code) == (0, 0), first.output + second.output
+
+    diff = cli.invoke(app, ["diff", "1", "2"])
+    history = cli.invoke(app, ["history", "F1000-0002"])
+
+    assert diff.exit_code == 0, diff.output
+    moved = re.search(r"(\d+) accounts changed tier", diff.output)
+    assert moved is not None and 0 < int(moved.group(1)) < 1000
+    assert history.exit_code == 0
+    assert "2026-06-30" in history.output and "2026-09-30" in history.output

@@ -155,6 +155,13 @@ INCUMBENT_SHARE = 0.05
 CONTRACT_END_DAYS = (-180, 3 * 365)
 
 
+# Engagement and intent are drawn per quarter, counted from this day (the
+# demo's as-of date), so the bundled demo is the same in its own quarter.
+SIGNAL_REFERENCE_DAY = date(2026, 9, 30)
+DAYS_PER_QUARTER = 365.25 / 4
+QUARTER_KEY_BASE = 1_000_000
+
+
 class Streams(NamedTuple):
     """One random stream per group of fields.
 
@@ -169,6 +176,31 @@ class Streams(NamedTuple):
     intent: np.random.Generator
     access: np.random.Generator
     competition: np.random.Generator
+
+
+def quarters_from_reference(as_of: date) -> int:
+    """Whole quarters between ``as_of`` and :data:`SIGNAL_REFERENCE_DAY`."""
+    return round((as_of - SIGNAL_REFERENCE_DAY).days / DAYS_PER_QUARTER)
+
+
+def _for_quarter(stream: np.random.Generator, as_of: date) -> np.random.Generator:
+    """The stream for ``as_of``'s quarter: the same one in the reference quarter.
+
+    Engagement and intent are what moves from one quarter to the next, so
+    they are drawn afresh for every other quarter, while size, warmth,
+    relationships, access and competition stay as they were; a portfolio a
+    quarter earlier is then the same companies with other recent signals.
+    """
+    quarter = quarters_from_reference(as_of)
+    if quarter == 0:
+        return stream
+    seeds = stream.bit_generator.seed_seq
+    if not isinstance(seeds, np.random.SeedSequence):
+        raise TypeError("portfolio streams are made from a SeedSequence")
+    keyed = np.random.SeedSequence(
+        seeds.entropy, spawn_key=(*seeds.spawn_key, QUARTER_KEY_BASE + quarter)
+    )
+    return np.random.default_rng(keyed)
 
 
 def revenue_size(annual_revenue: FloatArray) -> FloatArray:
@@ -188,6 +220,10 @@ def generate_behaviour(
     count = len(annual_revenue)
     size = revenue_size(annual_revenue)
     streams = Streams(*rng.spawn(len(Streams._fields)))
+    streams = streams._replace(
+        engagement=_for_quarter(streams.engagement, as_of),
+        intent=_for_quarter(streams.intent, as_of),
+    )
 
     warmth = streams.warmth.standard_normal(count) + WARMTH_SIZE_WEIGHT * size
     relationship = _relationship_levels(warmth)
