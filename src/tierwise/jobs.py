@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -250,7 +250,7 @@ def explain_accounts(out_dir: Path, account_ids: list[str]) -> list[Explanation]
     )
     mapping = _mapping_from_manifest(manifest["mapping"])
     connection = open_connection()
-    _read(connection, accounts, model, mapping)
+    _, report = _read(connection, accounts, model, mapping)
     results = str(out_dir / "tiers.parquet").replace("'", "''")
     connection.execute(
         f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
@@ -264,7 +264,27 @@ def explain_accounts(out_dir: Path, account_ids: list[str]) -> list[Explanation]
     if not explanations:
         shown = ", ".join(account_ids)
         raise TierwiseError(f"no account with id {shown} in the run in {out_dir}")
-    return explanations
+    return [_as_written(explanation, report) for explanation in explanations]
+
+
+def _as_written(explanation: Explanation, report: ImportReport) -> Explanation:
+    """Show a value as the file wrote it where it was read by a rule.
+
+    A range (``51-200``) or a bound (``< $1M``) is scored as one number; the
+    explanation then shows the cell, the number and the rule that chose it.
+    """
+    flags = {
+        flag.field: flag
+        for flag in report.flags
+        if flag.account_id == explanation.account_id
+    }
+    criteria = [
+        replace(line, value=f"{flag.value} → {flag.read_as}: {flag.reason}")
+        if (flag := flags.get(line.field)) is not None
+        else line
+        for line in explanation.criteria
+    ]
+    return replace(explanation, criteria=criteria)
 
 
 def _run_inputs(

@@ -20,6 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -143,9 +144,10 @@ def read_accounts(
     report.absent_fields = [name for name in fields if name not in matches]
     report.notes = [*table.notes, *header_notes, *convert.notes()]
     report.repairs = convert.tallies()
-    report.flags = sorted(
+    flags = sorted(
         [*convert.flags(), *merged.flags], key=lambda flag: (flag.row, flag.field)
     )
+    report.flags = _with_accounts(flags, rows, keep, identity["account_id"])
     report.merges = merged.merges
 
     log.info(
@@ -158,6 +160,20 @@ def read_accounts(
         time.perf_counter() - started,
     )
     return pa.table(arrays), report
+
+
+def _with_accounts(
+    flags: list[Flag], rows: list[int], keep: list[int], ids: list[Value]
+) -> list[Flag]:
+    """Each flag with the account its row became (None for rows left out)."""
+    flagged = {flag.row for flag in flags}
+    account_of = {rows[i]: ids[i] for i in keep if rows[i] in flagged}
+    return [
+        replace(flag, account_id=str(account_of[flag.row]))
+        if account_of.get(flag.row) is not None
+        else flag
+        for flag in flags
+    ]
 
 
 def _merge_by_website(mapping: ColumnMapping, matches: Mapping[str, Match]) -> bool:

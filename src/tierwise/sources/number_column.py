@@ -7,9 +7,8 @@ the column's decimal mark. Then the whole column is looked at once:
   ``lower`` (the default: an account is scored on what it surely has),
   ``midpoint`` or ``upper``. An open range (``10001+``) has no upper end
   or midpoint, so it is scored on its lower end under every rule. Every
-  such cell is listed in the report with its span and the number used.
-  The span does not reach the results yet: ``tierwise explain`` shows the
-  number scored, not the range it came from or the rule.
+  such cell is listed in the report with its span and the number used,
+  and ``tierwise explain`` shows it beside the points it scored.
 - ``1,250``-shaped values are listed as ambiguous; they count as problems
   only when no other value in the column shows its decimal mark and the
   mapping does not set one, because then nothing but habit decides them.

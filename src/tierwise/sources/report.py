@@ -59,6 +59,9 @@ class Flag:
     read_as: str
     reason: str
     problem: bool = True
+    # The account the row became, so an explanation can show the cell as
+    # written (a range, a bound) beside the number that was scored.
+    account_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,5 @@
+"""Run the command line: ``python -m tierwise``."""
+
+from tierwise.cli import main
+
+main()
