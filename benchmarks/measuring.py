@@ -2,27 +2,26 @@
 
 A run's wall time is the whole process, from start-up to exit: reading the
 Parquet input, scoring, placing and writing the Parquet output, plus the
-interpreter and imports every user pays too. Its peak RSS comes from the
-kernel (``wait4`` returns the child's own resource usage), so each contender's
-figure is its own. A watchdog stops a run that passes the time limit or the
-memory guard, because the machine is shared.
+interpreter and imports every user pays too. Its peak RSS is the kernel's
+figure for that process (``wait4``). Both are taken by ``launch.py``, a small
+launcher between this process and the contender, so that this process's own
+memory never shows up in a contender's peak (see there). The launcher also
+stops a run past the time limit or the memory guard: the machine is shared.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import signal
 import subprocess
-import threading
-import time
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import psutil
 
-POLL_SECONDS = 0.25
+LAUNCHER = Path(__file__).resolve().with_name("launch.py")
 
 
 @dataclass
@@ -33,7 +32,7 @@ class Measurement:
     peak_rss_mb: float
     exit_code: int
     load_before: float
-    stopped: str = ""  # why the watchdog stopped it, if it did
+    stopped: str = ""  # why the launcher stopped it, if it did
 
     @property
     def ok(self) -> bool:
@@ -48,7 +47,7 @@ def run_once(
     max_rss_mb: float,
     extra_env: dict[str, str] | None = None,
 ) -> Measurement:
-    """Run ``argv`` in ``cwd`` and measure it; stdout and stderr go to ``log``.
+    """Run ``argv`` in ``cwd`` and measure it; its output goes to ``log``.
 
     The run store's URL is left out of the environment, so no benchmark run
     is ever recorded in someone's database.
@@ -56,63 +55,23 @@ def run_once(
     env = {k: v for k, v in os.environ.items() if k != "TIERWISE_DATABASE_URL"}
     env.update(extra_env or {})
     load_before = os.getloadavg()[0]
-    with log.open("wb") as output:
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            list(argv), cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-        watchdog = _Watchdog(process.pid, started, timeout_s, max_rss_mb)
-        watchdog.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        watchdog.finish()
-    process.returncode = os.waitstatus_to_exitcode(status)
-
-    return Measurement(
-        seconds=seconds,
-        peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
-        exit_code=process.returncode,
-        load_before=load_before,
-        stopped=watchdog.stopped,
+    launcher = [sys.executable, "-S", str(LAUNCHER), str(timeout_s), str(max_rss_mb)]
+    done = subprocess.run(
+        [*launcher, str(log), "--", *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-
-
-class _Watchdog(threading.Thread):
-    """Kills the run when it outlives the time limit or outgrows the guard."""
-
-    def __init__(
-        self, pid: int, started: float, timeout_s: float, max_rss_mb: float
-    ) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.started = started
-        self.timeout_s = timeout_s
-        self.max_rss_mb = max_rss_mb
-        self.stopped = ""
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        try:
-            process = psutil.Process(self.pid)
-            while not self._done.wait(POLL_SECONDS):
-                elapsed = time.perf_counter() - self.started
-                rss_mb = process.memory_info().rss / 2**20
-                if elapsed > self.timeout_s:
-                    self._kill(f"stopped after {self.timeout_s:.0f} s (time limit)")
-                elif rss_mb > self.max_rss_mb:
-                    self._kill(f"stopped at {rss_mb:,.0f} MB RSS (memory guard)")
-        except psutil.Error:
-            return  # the process has ended
-
-    def _kill(self, why: str) -> None:
-        if not self.stopped:
-            self.stopped = why
-            os.kill(self.pid, signal.SIGKILL)
-        self._done.set()
-
-    def finish(self) -> None:
-        self._done.set()
-        self.join()
+    facts = json.loads(done.stdout)
+    return Measurement(
+        seconds=facts["seconds"],
+        peak_rss_mb=facts["peak_rss_kb"] / 1024,
+        exit_code=facts["exit_code"],
+        load_before=load_before,
+        stopped=facts["stopped"],
+    )
 
 
 @dataclass
