@@ -43,13 +43,21 @@ from tierwise.sources import (
     report_text,
 )
 from tierwise.sources.parquet_view import parquet_view
-from tierwise.store import PinPlan, RecordedRun, Store, pins_for_run, record_run
+from tierwise.store import (
+    PinPlan,
+    RecordedRun,
+    Store,
+    current_model,
+    pins_for_run,
+    record_run,
+)
 
 __all__ = [
     "TierJob",
     "check_file",
     "choose_mapping",
     "explain_accounts",
+    "read_input_again",
     "run_demo",
     "tier_file",
 ]
@@ -74,6 +82,7 @@ class TierJob:
     model: TieringModel
     recorded: RecordedRun | None = None
     pins: PinPlan | None = None
+    model_version: int | None = None
 
 
 def choose_mapping(preset: str | None, mapping: Path | None) -> ColumnMapping:
@@ -106,11 +115,12 @@ def tier_file(
 
     With a ``store``, the overrides in force as of ``as_of`` pin their
     accounts' tiers, and the run is recorded there (unless the same run is
-    already recorded and ``force`` is false).
+    already recorded and ``force`` is false). Without ``model_path`` the
+    store's current published model is used, else the bundled default.
     """
     started_at = datetime.now(UTC)
-    model_text = _model_text(model_path)
-    model = parse_model(model_text, source=str(model_path or "default model"))
+    model_text, model_version = _chosen_model(model_path, store)
+    model = parse_model(model_text, source=_model_source(model_path, model_version))
     mapping = mapping or load_preset("generic")
 
     connection = open_connection()
@@ -134,7 +144,7 @@ def tier_file(
         "accounts": str(accounts.resolve()),
         "accounts_sha256": _sha256(accounts),
         "mapping": mapping.name,
-        "model": str(model_path.resolve()) if model_path else "default",
+        "model": _model_source(model_path, model_version),
         "as_of": as_of.isoformat(),
         "accounts_tiered": run.accounts,
         "tiers": {tier.key: tier.accounts for tier in run.tiers},
@@ -163,6 +173,7 @@ def tier_file(
             started_at=started_at,
             accounts=table,
             source=accounts.name,
+            origin=_origin(accounts, mapping),
             force=force,
         )
     return TierJob(
@@ -172,6 +183,7 @@ def tier_file(
         model=model,
         recorded=recorded,
         pins=pins,
+        model_version=model_version,
     )
 
 
@@ -287,6 +299,81 @@ def _as_written(explanation: Explanation, report: ImportReport) -> Explanation:
     return replace(explanation, criteria=criteria)
 
 
+def read_input_again(
+    connection: duckdb.DuckDBPyConnection,
+    origin: dict[str, str],
+    digests: dict[str, str],
+    model: TieringModel,
+) -> None:
+    """Read a recorded run's accounts into ``connection`` as ``tier`` did.
+
+    ``origin`` and ``digests`` are what the run recorded (see `_origin`);
+    the view ``accounts`` then holds exactly the rows the run scored.
+
+    Raises:
+        TierwiseError: when the file or the mapping is gone or has changed
+            since the run; nothing is read then.
+    """
+    accounts = Path(origin["accounts"])
+    if not accounts.is_file() or _sha256(accounts) != digests.get("accounts"):
+        raise TierwiseError(
+            f"{accounts} is gone or has changed since the run was recorded, so "
+            "it is no longer that run's input; tier the current file with "
+            "`tierwise tier` and compare against that run (--against RUN), or "
+            "put the original file back"
+        )
+    mapping_file = origin.get("mapping_file")
+    mapping = (
+        load_mapping_file(Path(mapping_file))
+        if mapping_file
+        else load_preset(origin["mapping"])
+    )
+    mapping = replace(mapping, name=origin["mapping"])
+    if _mapping_digest(mapping) != digests.get("mapping"):
+        raise TierwiseError(
+            f"the column mapping {origin['mapping']} has changed since the run "
+            "was recorded; put it back as it was, or tier the file again with "
+            "`tierwise tier` and compare against that run (--against RUN)"
+        )
+    _read(connection, accounts, model, mapping)
+
+
+def _chosen_model(
+    model_path: Path | None, store: Store | None
+) -> tuple[str, int | None]:
+    """The model's text: the file, else the store's current one, else the default.
+
+    Returns the text and, when it came from the store, its version.
+    """
+    if model_path is None and store is not None:
+        published = current_model(store)
+        if published is not None:
+            return published.yaml_text, published.version_id
+    return _model_text(model_path), None
+
+
+def _model_source(model_path: Path | None, model_version: int | None) -> str:
+    """Where the model came from, for the manifest and for error messages."""
+    if model_path is not None:
+        return str(model_path.resolve())
+    if model_version is not None:
+        return f"published model version {model_version}"
+    return "default"
+
+
+def _origin(accounts: Path, mapping: ColumnMapping) -> dict[str, str]:
+    """Where a run's input can be read again: the file and the mapping."""
+    origin = {"accounts": str(accounts.resolve()), "mapping": mapping.name}
+    mapping_file = Path(mapping.name)
+    if mapping_file.suffix in {".yaml", ".yml"} and mapping_file.is_file():
+        origin["mapping_file"] = str(mapping_file.resolve())
+    return origin
+
+
+def _mapping_digest(mapping: ColumnMapping) -> str:
+    return hashlib.sha256(repr(mapping).encode()).hexdigest()
+
+
 def _run_inputs(
     accounts_sha256: str, mapping: ColumnMapping, pins: PinPlan | None
 ) -> dict[str, str]:
@@ -294,7 +381,7 @@ def _run_inputs(
     applied = sorted(pins.pins.items()) if pins else []
     return {
         "accounts": accounts_sha256,
-        "mapping": hashlib.sha256(repr(mapping).encode()).hexdigest(),
+        "mapping": _mapping_digest(mapping),
         "overrides": hashlib.sha256(json.dumps(applied).encode()).hexdigest(),
     }
 
