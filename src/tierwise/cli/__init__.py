@@ -7,6 +7,7 @@ Importing this package registers every command on :data:`app`.
 import tierwise.cli.tiering  # noqa: F401 - registers commands
 from tierwise.cli import exports as _exports  # noqa: F401 - registers commands
 from tierwise.cli import imports as _imports  # noqa: F401 - registers commands
+from tierwise.cli import lifecycle as _lifecycle  # noqa: F401 - registers commands
 from tierwise.cli import lint as _lint  # noqa: F401 - registers commands
 from tierwise.cli import runs as _runs  # noqa: F401 - registers commands
 from tierwise.cli.app import app

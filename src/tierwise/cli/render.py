@@ -20,7 +20,8 @@ def render_summary(job: TierJob) -> None:
     console.print(
         f"[bold]{run.accounts:,} accounts[/bold] from {report.source} "
         f"({report.rows_read:,} rows read, {len(report.skipped):,} skipped), "
-        f"model [bold]{job.model.name}[/bold], as of {run.compiled.as_of}"
+        f"model [bold]{job.model.name}[/bold]{_published(job)}, "
+        f"as of {run.compiled.as_of}"
     )
     table = Table(title="Tiers")
     for heading in ("tier", "name", "accounts", "cap", "total range", "budget"):
@@ -64,6 +65,13 @@ def render_summary(job: TierJob) -> None:
         f"Results in {job.out_dir}/ (tiers.parquet, tiers.csv); explain one with: "
         f"tierwise explain ACCOUNT_ID --out {job.out_dir}"
     )
+
+
+def _published(job: TierJob) -> str:
+    """Says the model came from the store, not from a file or the default."""
+    if job.model_version is None:
+        return ""
+    return f" (published version {job.model_version}, the store's current model)"
 
 
 def _render_store(job: TierJob) -> None:

@@ -34,6 +34,14 @@ ForceOption = Annotated[
     bool,
     typer.Option("--force", help="Record the run even if the same one is recorded."),
 ]
+TierModelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        help="Tiering model YAML (default: the store's current published model, "
+        "else the bundled model).",
+    ),
+]
 NoStoreOption = Annotated[
     bool, typer.Option("--no-store", help="Only write --out; record nothing.")
 ]
@@ -44,7 +52,7 @@ def tier(
     accounts: Annotated[
         Path, typer.Argument(help="Accounts file: CSV, XLSX or Parquet.")
     ],
-    model: ModelOption = None,
+    model: TierModelOption = None,
     accept_warnings: Annotated[
         bool,
         typer.Option(

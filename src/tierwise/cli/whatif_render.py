@@ -1,0 +1,175 @@
+"""Rendering a what-if preview: the move matrix, tiers, movers and warnings."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.table import Table
+
+from tierwise.cli.app import console
+from tierwise.lifecycle import Mover, Responsible, TierShift, WhatIf
+from tierwise.store import ABSENT
+
+__all__ = ["render_whatif"]
+
+# Criteria named per moving account; the library returns them all.
+CRITERIA_SHOWN = 3
+
+
+def render_whatif(preview: WhatIf) -> None:
+    run = preview.run
+    console.print(
+        f"[bold]What if run {run.run_id}[/bold] (as of {run.as_of}, "
+        f"{preview.accounts:,} accounts, model {escape(preview.model_before)}) had "
+        f"used [bold]{escape(preview.model_after)}[/bold]? Nothing was recorded.",
+        highlight=False,
+    )
+    console.print(_matrix(preview))
+    console.print(_tiers(preview.shifts))
+    if preview.pinned:
+        console.print(
+            f"{preview.pinned:,} account(s) pinned by overrides in the run keep "
+            "their tiers on both sides.",
+            highlight=False,
+        )
+
+    console.print(
+        f"{preview.moved_count:,} of {preview.accounts:,} accounts would change tier.",
+        highlight=False,
+    )
+    if preview.movers:
+        console.print(_movers(preview))
+    for warning in preview.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+
+
+def _matrix(preview: WhatIf) -> Table:
+    table = Table(title="Rows: tier in the run; columns: tier with the new model")
+    table.add_column("")
+    for key in preview.tiers:
+        table.add_column(escape(preview.tier_name(key)), justify="right")
+    table.add_column("total", justify="right")
+    for row in preview.tiers:
+        cells = []
+        for column in preview.tiers:
+            n = preview.count(row, column)
+            if row == column == ABSENT:
+                cells.append("")
+            elif row == column:
+                cells.append(f"[bold]{n:,}[/bold]")
+            else:
+                cells.append(f"{n:,}" if n else "·")
+        total = sum(preview.count(row, column) for column in preview.tiers)
+        table.add_row(escape(preview.tier_name(row)), *cells, f"{total:,}")
+    return table
+
+
+def _tiers(shifts: list[TierShift]) -> Table:
+    table = Table(title="Tiers before → after")
+    table.add_column("tier")
+    for heading in (
+        "accounts",
+        "cap",
+        "qualified without caps",
+        "budget share",
+        "budget per account",
+    ):
+        table.add_column(heading, justify="right")
+    for shift in shifts:
+        table.add_row(
+            f"{shift.key} ({escape(shift.name)})",
+            _pair(shift.accounts_before, shift.accounts_after),
+            _pair(shift.cap_before, shift.cap_after),
+            _pressure(shift),
+            _pair(shift.budget_before, shift.budget_after, "{:g}%"),
+            _pair(
+                _each(shift.budget_before, shift.accounts_before),
+                _each(shift.budget_after, shift.accounts_after),
+                "{:.2f}%",
+            ),
+        )
+    return table
+
+
+def _pressure(shift: TierShift) -> str:
+    """Qualified accounts, and how many times the cap that is."""
+    text = _pair(shift.qualified_before, shift.qualified_after)
+    caps = [
+        f"{qualified / cap:.1f}×"
+        for qualified, cap in (
+            (shift.qualified_before, shift.cap_before),
+            (shift.qualified_after, shift.cap_after),
+        )
+        if qualified is not None and cap
+    ]
+    return f"{text} ({' → '.join(caps)} cap)" if caps else text
+
+
+def _movers(preview: WhatIf) -> Table:
+    shown = len(preview.movers)
+    more = (
+        f", the {shown:,} largest score changes" if shown < preview.moved_count else ""
+    )
+    table = Table(title=f"Accounts that would move{more}")
+    for heading in ("account", "name", "from → to", "total", "Δ", "reason"):
+        table.add_column(
+            heading, justify="right" if heading in ("total", "Δ") else "left"
+        )
+    table.add_column("criteria responsible (score points)", overflow="fold")
+    for mover in preview.movers:
+        table.add_row(
+            escape(mover.account_id),
+            escape(mover.name or ""),
+            f"{escape(preview.tier_name(mover.from_tier))} → "
+            f"{escape(preview.tier_name(mover.to_tier))}",
+            f"{_number(mover.total_before)} → {_number(mover.total_after)}",
+            _signed(mover.total_delta),
+            _reasons(mover),
+            escape(_criteria(mover.criteria)),
+        )
+    return table
+
+
+def _reasons(mover: Mover) -> str:
+    if mover.reason_before == mover.reason_after:
+        return escape(mover.reason_after)
+    return f"{escape(mover.reason_before)} → {escape(mover.reason_after)}"
+
+
+def _criteria(parts: list[Responsible]) -> str:
+    """The largest parts in a score change, each with what moved in it."""
+    if not parts:
+        return "none: the tiers' rules moved, not the score"
+    said = []
+    for part in parts[:CRITERIA_SHOWN]:
+        if part.points_before == part.points_after:
+            why = "weights"
+        else:
+            why = f"points {_points(part.points_before)}→{_points(part.points_after)}"
+        said.append(f"{part.key} {part.delta:+.2f} ({why})")
+    rest = len(parts) - CRITERIA_SHOWN
+    return ", ".join(said) + (f", {rest} more" if rest > 0 else "")
+
+
+def _points(points: int | None) -> str:
+    return "—" if points is None else str(points)
+
+
+def _each(share: float | None, accounts: int | None) -> float | None:
+    if share is None or not accounts:
+        return None
+    return share / accounts
+
+
+def _pair(
+    before: float | int | None, after: float | int | None, shape: str = "{:,}"
+) -> str:
+    shown = ["—" if value is None else shape.format(value) for value in (before, after)]
+    return shown[0] if before == after else f"{shown[0]} → {shown[1]}"
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.2f}"
