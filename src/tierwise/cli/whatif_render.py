@@ -84,7 +84,7 @@ def _tiers(shifts: list[TierShift]) -> Table:
             _pair(
                 _each(shift.budget_before, shift.accounts_before),
                 _each(shift.budget_after, shift.accounts_after),
-                "{:.2f}%",
+                "{:.3g}%",
             ),
         )
     return table
