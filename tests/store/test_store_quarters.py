@@ -179,13 +179,13 @@ def test_an_override_survives_the_next_quarter_and_expires_on_its_date(
         "tier_1",
         "override",
     )
-    assert (december[account_id]["tier"], december[account_id]["reason"]) == (
-        june[account_id]["tier"],
-        june[account_id]["reason"],
-    )
+    # Expired: the account is placed by its scores again (the demo's signals
+    # are drawn afresh each quarter, so that tier need not be June's).
+    assert december[account_id]["reason"] != "override"
+    assert december[account_id]["tier"] == december[account_id]["computed_tier"]
     assert sum(row["tier"] == "tier_1" for row in september.values()) <= 15
     assert [e.reason for e in account_history(store, account_id).entries] == [
         june[account_id]["reason"],
         "override",
-        june[account_id]["reason"],
+        december[account_id]["reason"],
     ]
