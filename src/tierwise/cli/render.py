@@ -14,6 +14,8 @@ from tierwise.sources import short_report
 
 __all__ = ["render_explanation", "render_summary"]
 
+RESULT_FILES = ("tiers.parquet", "tiers.csv")
+
 
 def render_summary(job: TierJob) -> None:
     run, report = job.run, job.report
@@ -61,8 +63,9 @@ def render_summary(job: TierJob) -> None:
     for warning in run.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     _render_store(job)
+    written = [name for name in RESULT_FILES if (job.out_dir / name).exists()]
     console.print(
-        f"Results in {job.out_dir}/ (tiers.parquet, tiers.csv); explain one with: "
+        f"Results in {job.out_dir}/ ({', '.join(written)}); explain one with: "
         f"tierwise explain ACCOUNT_ID --out {job.out_dir}"
     )
 
