@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlglot import exp
 
@@ -177,11 +178,13 @@ _NUMBER_TESTS = {
 }
 
 
-def _compare(test: str, value: exp.Expr, wanted: object, as_of: date) -> exp.Expr:
+def _compare(
+    test: str, value: exp.Expr, wanted: Decimal | int, as_of: date
+) -> exp.Expr:
     if test in _NUMBER_TESTS:
-        return _NUMBER_TESTS[test](this=value, expression=lit(wanted))  # type: ignore[arg-type]
+        return _NUMBER_TESTS[test](this=value, expression=lit(wanted))
 
-    days = int(wanted)  # type: ignore[call-overload]
+    days = int(wanted)
     if test == "days_until_above":
         return exp.GT(this=value, expression=date_literal(as_of + timedelta(days)))
     if test == "days_until_at_most":
@@ -191,12 +194,14 @@ def _compare(test: str, value: exp.Expr, wanted: object, as_of: date) -> exp.Exp
     return exp.GTE(this=value, expression=date_literal(as_of - timedelta(days)))
 
 
-def _in_band(value: exp.Expr, at_least: object, below: object) -> exp.Expr:
+def _in_band(
+    value: exp.Expr, at_least: Decimal | None, below: Decimal | None
+) -> exp.Expr:
     parts: list[exp.Expr] = []
     if at_least is not None:
-        parts.append(exp.GTE(this=value, expression=lit(at_least)))  # type: ignore[arg-type]
+        parts.append(exp.GTE(this=value, expression=lit(at_least)))
     if below is not None:
-        parts.append(exp.LT(this=value, expression=lit(below)))  # type: ignore[arg-type]
+        parts.append(exp.LT(this=value, expression=lit(below)))
     return exp.and_(*parts) if parts else lit(True)
 
 
