@@ -375,7 +375,7 @@ def _outcome(contender: Contender, accounts: int, tierwise: list[str]) -> Outcom
     command, _ = contender.command(Path("INPUT"), Path("OUT"), tierwise)
     outcome = Outcome(
         contender=contender.name,
-        command=[Path(command[0]).name, *command[1:]],
+        command=[Path(command[0]).name, *map(_relative, command[1:])],
         reference=contender.name == "tierwise",
         gives_tiers=contender.gives_tiers,
     )
@@ -412,6 +412,11 @@ def _git(*args: str) -> str:
         ["git", *args], cwd=REPO, capture_output=True, text=True, check=False
     )
     return done.stdout.strip()
+
+
+def _relative(argument: str) -> str:
+    path = Path(argument)
+    return _shown(path) if path.is_absolute() else argument
 
 
 def _shown(path: Path) -> str:

@@ -117,7 +117,7 @@ def _run_tierwise(accounts: Path, out: Path) -> Tiers:
     env = {k: v for k, v in os.environ.items() if k != "TIERWISE_DATABASE_URL"}
     command = [str(tierwise), "tier", str(accounts), "--as-of", AS_OF.isoformat()]
     subprocess.run(
-        [*command, "--out", str(out), "--accept-warnings"],
+        [*command, "--out", str(out), "--accept-warnings", "--no-store"],
         cwd=out.parent,
         env=env,
         check=True,
