@@ -195,3 +195,10 @@ def test_two_demo_runs_a_quarter_apart_show_who_moved(cli: CliRunner) -> None:
     assert moved is not None and 0 < int(moved.group(1)) < 1000
     assert history.exit_code == 0
     assert "2026-06-30" in history.output and "2026-09-30" in history.output
+
+
+def test_version_prints_the_version(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["--version"])
+
+    assert result.exit_code == 0
+    assert result.output.startswith("tierwise ")

@@ -147,3 +147,32 @@ def test_a_missing_id_column_lists_the_headers(tmp_path: Path) -> None:
         parquet_view(
             duckdb.connect(), path, load_model().field_kinds(), load_preset("generic")
         )
+
+
+def test_a_value_scores_the_same_from_parquet_and_from_csv(tmp_path: Path) -> None:
+    from datetime import date
+
+    from tierwise.jobs import tier_file
+
+    rows = {
+        "account_id": ["tab", "plain"],
+        "name": ["T", "P"],
+        "industry": ["\tTechnology\u00a0", "Technology"],
+    }
+    pq.write_table(pa.table(rows), tmp_path / "a.parquet")
+    (tmp_path / "a.csv").write_text(
+        "account_id,name,industry\ntab,T,\tTechnology\u00a0\nplain,P,Technology\n",
+        encoding="utf-8",
+    )
+
+    totals = {}
+    for source in ("a.parquet", "a.csv"):
+        job = tier_file(
+            tmp_path / source, tmp_path / source.replace(".", "-"), date(2026, 9, 30)
+        )
+        totals[source] = {
+            r["account_id"]: r["total"] for r in job.run.table().to_pylist()
+        }
+
+    assert totals["a.parquet"] == totals["a.csv"]
+    assert totals["a.csv"]["tab"] == totals["a.csv"]["plain"]

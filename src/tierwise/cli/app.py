@@ -70,8 +70,9 @@ AsOfOption = Annotated[
 ]
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _setup(
+    context: typer.Context,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Log progress and the SQL.")
     ] = False,
@@ -81,6 +82,9 @@ def _setup(
 ) -> None:
     if version:
         console.print(f"tierwise {__version__}")
+        raise typer.Exit()
+    if context.invoked_subcommand is None:
+        console.print(context.get_help())
         raise typer.Exit()
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlglot import exp
 
 from tierwise.model.fields import FieldKind
+from tierwise.sources.values import TRIMMED_CHARACTERS
 
 __all__ = [
     "SQL_TYPES",
@@ -87,8 +88,13 @@ def is_null(value: exp.Expr) -> exp.Expr:
 
 
 def normalised_text(value: exp.Expr) -> exp.Expr:
-    """Text compared without case and surrounding spaces."""
-    return exp.Lower(this=exp.Trim(this=value))
+    """Text compared without case and surrounding white space.
+
+    White space is every character the readers trim (tabs, no-break and
+    zero-width spaces too), so a value scores the same from any input.
+    """
+    trimmed = exp.Trim(this=value, expression=lit(TRIMMED_CHARACTERS))
+    return exp.Lower(this=trimmed)
 
 
 def sum_of(terms: Sequence[exp.Expr]) -> exp.Expr:

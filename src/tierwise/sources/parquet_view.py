@@ -24,6 +24,7 @@ from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
+from tierwise.sources.values import TRIMMED_CHARACTERS
 
 __all__ = ["parquet_view"]
 
@@ -136,7 +137,8 @@ def _fits(kind: FieldKind, column_type: str, match: Match) -> bool:
 def _expression(kind: FieldKind, column: str, match: Match) -> str:
     spec = match.spec
     if kind == FieldKind.TEXT:
-        text = f"NULLIF(TRIM(CAST({column} AS VARCHAR)), '')"
+        trimmed = _literal(TRIMMED_CHARACTERS)
+        text = f"NULLIF(TRIM(CAST({column} AS VARCHAR), {trimmed}), '')"
         if not spec.values:
             return text
         # Rewrites match without case, as in the cell reader; '' means blank.

@@ -32,6 +32,9 @@ _TRIMMED = "".join(chr(code) for code in range(0x3000 + 1) if chr(code).isspace(
 _TRIMMED += ZERO_WIDTH
 _TRIMMED_SET = frozenset(_TRIMMED)
 
+# What a cell is trimmed of, for readers that trim in SQL (the same set).
+TRIMMED_CHARACTERS = _TRIMMED
+
 BOOLEAN_TRUE = ("true", "yes", "y", "1", "x")
 BOOLEAN_FALSE = ("false", "no", "n", "0")
 
