@@ -3,13 +3,23 @@ WITH "source" AS (
     CAST("account_id" AS TEXT) AS "account_id",
     CAST("name" AS TEXT) AS "name",
     CAST("domain" AS TEXT) AS "domain",
-    LOWER(TRIM(CAST("domain" AS TEXT))) AS "domain__key",
+    LOWER(TRIM(CAST("domain" AS TEXT), '	
+                  　​‌‍⁠﻿')) AS "domain__key",
     CAST("parent_id" AS TEXT) AS "parent_id",
-    LOWER(TRIM(CAST("parent_id" AS TEXT))) AS "parent_id__key",
+    LOWER(
+      TRIM(CAST("parent_id" AS TEXT), '	
+                  　​‌‍⁠﻿')
+    ) AS "parent_id__key",
     CAST("industry" AS TEXT) AS "industry",
-    LOWER(TRIM(CAST("industry" AS TEXT))) AS "industry__key",
+    LOWER(
+      TRIM(CAST("industry" AS TEXT), '	
+                  　​‌‍⁠﻿')
+    ) AS "industry__key",
     CAST("country" AS TEXT) AS "country",
-    LOWER(TRIM(CAST("country" AS TEXT))) AS "country__key",
+    LOWER(
+      TRIM(CAST("country" AS TEXT), '	
+                  　​‌‍⁠﻿')
+    ) AS "country__key",
     CAST("employees" AS DOUBLE) AS "employees",
     CAST("annual_revenue" AS DOUBLE) AS "annual_revenue",
     CAST("revenue_growth_pct" AS DOUBLE) AS "revenue_growth_pct",
@@ -75,14 +85,26 @@ WITH "source" AS (
     CAST("expansion_units" AS DOUBLE) AS "expansion_units",
     CAST("partner_value" AS BOOLEAN) AS "partner_value",
     CAST("reference_value" AS TEXT) AS "reference_value",
-    LOWER(TRIM(CAST("reference_value" AS TEXT))) AS "reference_value__key",
+    LOWER(
+      TRIM(
+        CAST("reference_value" AS TEXT),
+        '	
+                  　​‌‍⁠﻿'
+      )
+    ) AS "reference_value__key",
     CAST("web_visits_30d" AS DOUBLE) AS "web_visits_30d",
     CAST("content_downloads_90d" AS DOUBLE) AS "content_downloads_90d",
     CAST("events_attended_180d" AS DOUBLE) AS "events_attended_180d",
     CAST("intent_score" AS DOUBLE) AS "intent_score",
     CAST("last_engagement_date" AS DATE) AS "last_engagement_date",
     CAST("relationship_strength" AS TEXT) AS "relationship_strength",
-    LOWER(TRIM(CAST("relationship_strength" AS TEXT))) AS "relationship_strength__key",
+    LOWER(
+      TRIM(
+        CAST("relationship_strength" AS TEXT),
+        '	
+                  　​‌‍⁠﻿'
+      )
+    ) AS "relationship_strength__key",
     CAST("champion_identified" AS BOOLEAN) AS "champion_identified",
     CAST("exec_sponsor" AS BOOLEAN) AS "exec_sponsor",
     CAST("exec_access" AS BOOLEAN) AS "exec_access",
