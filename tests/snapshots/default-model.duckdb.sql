@@ -3,22 +3,32 @@ WITH "source" AS (
     CAST("account_id" AS TEXT) AS "account_id",
     CAST("name" AS TEXT) AS "name",
     CAST("domain" AS TEXT) AS "domain",
-    LOWER(TRIM(CAST("domain" AS TEXT), '	
-                  　​‌‍⁠﻿')) AS "domain__key",
+    LOWER(
+      TRIM(
+        CAST("domain" AS TEXT),
+        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
+      )
+    ) AS "domain__key",
     CAST("parent_id" AS TEXT) AS "parent_id",
     LOWER(
-      TRIM(CAST("parent_id" AS TEXT), '	
-                  　​‌‍⁠﻿')
+      TRIM(
+        CAST("parent_id" AS TEXT),
+        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
+      )
     ) AS "parent_id__key",
     CAST("industry" AS TEXT) AS "industry",
     LOWER(
-      TRIM(CAST("industry" AS TEXT), '	
-                  　​‌‍⁠﻿')
+      TRIM(
+        CAST("industry" AS TEXT),
+        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
+      )
     ) AS "industry__key",
     CAST("country" AS TEXT) AS "country",
     LOWER(
-      TRIM(CAST("country" AS TEXT), '	
-                  　​‌‍⁠﻿')
+      TRIM(
+        CAST("country" AS TEXT),
+        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
+      )
     ) AS "country__key",
     CAST("employees" AS DOUBLE) AS "employees",
     CAST("annual_revenue" AS DOUBLE) AS "annual_revenue",
@@ -88,8 +98,7 @@ WITH "source" AS (
     LOWER(
       TRIM(
         CAST("reference_value" AS TEXT),
-        '	
-                  　​‌‍⁠﻿'
+        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
       )
     ) AS "reference_value__key",
     CAST("web_visits_30d" AS DOUBLE) AS "web_visits_30d",
@@ -101,8 +110,7 @@ WITH "source" AS (
     LOWER(
       TRIM(
         CAST("relationship_strength" AS TEXT),
-        '	
-                  　​‌‍⁠﻿'
+        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
       )
     ) AS "relationship_strength__key",
     CAST("champion_identified" AS BOOLEAN) AS "champion_identified",

@@ -93,8 +93,18 @@ def normalised_text(value: exp.Expr) -> exp.Expr:
     White space is every character the readers trim (tabs, no-break and
     zero-width spaces too), so a value scores the same from any input.
     """
-    trimmed = exp.Trim(this=value, expression=lit(TRIMMED_CHARACTERS))
+    trimmed = exp.Trim(this=value, expression=_white_space())
     return exp.Lower(this=trimmed)
+
+
+def _white_space() -> exp.Expr:
+    """The trimmed characters as ``' ' || CHR(9) || …``, readable in the SQL."""
+    characters: exp.Expr = lit(" ")
+    for character in TRIMMED_CHARACTERS:
+        if character != " ":
+            code = exp.Chr(expressions=[lit(ord(character))])
+            characters = exp.DPipe(this=characters, expression=code, safe=True)
+    return characters
 
 
 def sum_of(terms: Sequence[exp.Expr]) -> exp.Expr:
