@@ -6,28 +6,28 @@ WITH "source" AS (
     LOWER(
       TRIM(
         CAST("domain" AS TEXT),
-        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
+        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
       )
     ) AS "domain__key",
     CAST("parent_id" AS TEXT) AS "parent_id",
     LOWER(
       TRIM(
         CAST("parent_id" AS TEXT),
-        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
+        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
       )
     ) AS "parent_id__key",
     CAST("industry" AS TEXT) AS "industry",
     LOWER(
       TRIM(
         CAST("industry" AS TEXT),
-        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
+        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
       )
     ) AS "industry__key",
     CAST("country" AS TEXT) AS "country",
     LOWER(
       TRIM(
         CAST("country" AS TEXT),
-        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
+        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
       )
     ) AS "country__key",
     CAST("employees" AS DOUBLE) AS "employees",
@@ -98,7 +98,7 @@ WITH "source" AS (
     LOWER(
       TRIM(
         CAST("reference_value" AS TEXT),
-        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
+        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
       )
     ) AS "reference_value__key",
     CAST("web_visits_30d" AS DOUBLE) AS "web_visits_30d",
@@ -110,7 +110,7 @@ WITH "source" AS (
     LOWER(
       TRIM(
         CAST("relationship_strength" AS TEXT),
-        ' ' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) || CHR(8203) || CHR(8204) || CHR(8205) || CHR(8288) || CHR(65279)
+        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
       )
     ) AS "relationship_strength__key",
     CAST("champion_identified" AS BOOLEAN) AS "champion_identified",
@@ -721,6 +721,19 @@ WITH "source" AS (
       )
       THEN COALESCE(
         CASE
+          WHEN NOT "disqualified_1" IS NULL AND (
+            "included_1" OR "score_ok_1"
+          )
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_1" AND NOT "lacking_1" IS NULL AND "score_ok_1"
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_1" AND "score_ok_1" AND NOT COALESCE("coverage_ok_1", FALSE)
+          THEN 'insufficient_data'
+          WHEN "eligible_1" AND "pinned" IS NULL
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        CASE
           WHEN NOT "disqualified_0" IS NULL AND (
             "included_0" OR "score_ok_0"
           )
@@ -738,19 +751,6 @@ WITH "source" AS (
           WHEN NOT "included_0" AND "score_ok_0" AND NOT COALESCE("coverage_ok_0", FALSE)
           THEN 'insufficient_data'
           WHEN "eligible_0" AND "pinned" IS NULL
-          THEN 'capped'
-          ELSE CAST(NULL AS TEXT)
-        END,
-        CASE
-          WHEN NOT "disqualified_1" IS NULL AND (
-            "included_1" OR "score_ok_1"
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1" AND NOT "lacking_1" IS NULL AND "score_ok_1"
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1" AND "score_ok_1" AND NOT COALESCE("coverage_ok_1", FALSE)
-          THEN 'insufficient_data'
-          WHEN "eligible_1" AND "pinned" IS NULL
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -760,6 +760,30 @@ WITH "source" AS (
       THEN 'insufficient_data'
       ELSE COALESCE(
         CASE
+          WHEN NOT "disqualified_2" IS NULL AND (
+            "included_2" OR "score_ok_2"
+          )
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_2" AND NOT "lacking_2" IS NULL AND "score_ok_2"
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_2" AND "score_ok_2" AND NOT COALESCE("coverage_ok_2", FALSE)
+          THEN 'insufficient_data'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        CASE
+          WHEN NOT "disqualified_1" IS NULL AND (
+            "included_1" OR "score_ok_1"
+          )
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_1" AND NOT "lacking_1" IS NULL AND "score_ok_1"
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_1" AND "score_ok_1" AND NOT COALESCE("coverage_ok_1", FALSE)
+          THEN 'insufficient_data'
+          WHEN "eligible_1" AND "pinned" IS NULL
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        CASE
           WHEN NOT "disqualified_0" IS NULL AND (
             "included_0" OR "score_ok_0"
           )
@@ -778,30 +802,6 @@ WITH "source" AS (
           THEN 'insufficient_data'
           WHEN "eligible_0" AND "pinned" IS NULL
           THEN 'capped'
-          ELSE CAST(NULL AS TEXT)
-        END,
-        CASE
-          WHEN NOT "disqualified_1" IS NULL AND (
-            "included_1" OR "score_ok_1"
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1" AND NOT "lacking_1" IS NULL AND "score_ok_1"
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1" AND "score_ok_1" AND NOT COALESCE("coverage_ok_1", FALSE)
-          THEN 'insufficient_data'
-          WHEN "eligible_1" AND "pinned" IS NULL
-          THEN 'capped'
-          ELSE CAST(NULL AS TEXT)
-        END,
-        CASE
-          WHEN NOT "disqualified_2" IS NULL AND (
-            "included_2" OR "score_ok_2"
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_2" AND NOT "lacking_2" IS NULL AND "score_ok_2"
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_2" AND "score_ok_2" AND NOT COALESCE("coverage_ok_2", FALSE)
-          THEN 'insufficient_data'
           ELSE CAST(NULL AS TEXT)
         END,
         'below_threshold'
@@ -815,19 +815,19 @@ WITH "source" AS (
           COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
         )
       )
-      AND NOT "over_0" IS NULL
-      THEN "over_0"
+      AND NOT "over_1" IS NULL
+      THEN "over_1"
       WHEN (
         "eligible_2" AND NOT (
           COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
         )
       )
-      AND NOT "over_1" IS NULL
-      THEN "over_1"
-      WHEN NOT "over_0" IS NULL
+      AND NOT "over_0" IS NULL
       THEN "over_0"
       WHEN NOT "over_1" IS NULL
       THEN "over_1"
+      WHEN NOT "over_0" IS NULL
+      THEN "over_0"
     END AS "cap_rank",
     CASE
       WHEN COALESCE("in_1", FALSE) AND NOT "over_0" IS NULL
@@ -837,19 +837,19 @@ WITH "source" AS (
           COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
         )
       )
-      AND NOT "over_0" IS NULL
-      THEN 'tier_1'
+      AND NOT "over_1" IS NULL
+      THEN 'tier_2'
       WHEN (
         "eligible_2" AND NOT (
           COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
         )
       )
-      AND NOT "over_1" IS NULL
-      THEN 'tier_2'
-      WHEN NOT "over_0" IS NULL
+      AND NOT "over_0" IS NULL
       THEN 'tier_1'
       WHEN NOT "over_1" IS NULL
       THEN 'tier_2'
+      WHEN NOT "over_0" IS NULL
+      THEN 'tier_1'
       ELSE CAST(NULL AS TEXT)
     END AS "capped_from",
     CASE

@@ -146,8 +146,10 @@ def placed_step(
     blockers = [_blocker(i, tier, i in capped) for i, tier in enumerate(tiers)]
     pinned = exp.not_(is_null(col("pinned")))
     reasons: list[tuple[exp.Expr, exp.Expr]] = [(pinned, lit("override"))]
+    # The reason names the nearest tier above that a gate or the cap kept the
+    # account out of: what stands between it and one tier higher.
     reasons += [
-        (_member(i, tiers), coalesce(*blockers[:i], lit("met")))
+        (_member(i, tiers), coalesce(*reversed(blockers[:i]), lit("met")))
         for i in range(len(tiers))
     ]
     too_thin = exp.LT(
@@ -155,16 +157,16 @@ def placed_step(
         expression=lit(int(model.min_completeness_pct * 100)),
     )
     reasons.append((too_thin, lit("insufficient_data")))
-    reason = case(reasons, coalesce(*blockers, lit("below_threshold")))
+    reason = case(reasons, coalesce(*reversed(blockers), lit("below_threshold")))
 
-    # The cap rank and tier of the first capped tier an account was pushed from.
+    # The cap rank and tier of the nearest capped tier that pushed it down.
     pushed = [
         (exp.and_(_member(i, tiers), exp.not_(is_null(col(f"over_{j}")))), j)
         for i in range(len(tiers))
-        for j in capped
+        for j in reversed(capped)
         if j < i
     ]
-    pushed += [(exp.not_(is_null(col(f"over_{j}"))), j) for j in capped]
+    pushed += [(exp.not_(is_null(col(f"over_{j}"))), j) for j in reversed(capped)]
     cap_rank = case([(when, col(f"over_{j}")) for when, j in pushed])
     capped_from = case(
         [(when.copy(), lit(tiers[j].key)) for when, j in pushed],

@@ -98,10 +98,16 @@ def normalised_text(value: exp.Expr) -> exp.Expr:
 
 
 def _white_space() -> exp.Expr:
-    """The trimmed characters as ``' ' || CHR(9) || …``, readable in the SQL."""
-    characters: exp.Expr = lit(" ")
+    """The trimmed characters, readable in the SQL: ASCII controls as CHR().
+
+    Control characters are spelled ``CHR(9)`` and so on; the others (space,
+    no-break and other Unicode spaces) stay in the literal, because some
+    engines' CHR() covers only codes below 256.
+    """
+    literal = "".join(c for c in TRIMMED_CHARACTERS if ord(c) >= 32)
+    characters: exp.Expr = lit(literal)
     for character in TRIMMED_CHARACTERS:
-        if character != " ":
+        if ord(character) < 32:
             code = exp.Chr(expressions=[lit(ord(character))])
             characters = exp.DPipe(this=characters, expression=code, safe=True)
     return characters
