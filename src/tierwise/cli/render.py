@@ -117,7 +117,7 @@ def render_explanation(explanation: Explanation) -> None:
                 points += " (missing)"
             table.add_row(
                 f"  {line.label}",
-                escape(_shown(line.value)),
+                escape(_shown(line.value) + (" (estimated)" if line.estimated else "")),
                 points,
                 str(line.effective_weight),
                 str(line.earned),
@@ -142,9 +142,13 @@ def render_explanation(explanation: Explanation) -> None:
     cap = f", cap rank {explanation.cap_rank}" if explanation.cap_rank else ""
     console.print(
         f"[bold]Tier: {explanation.tier_name} ({explanation.tier})[/bold], reason "
-        f"{explanation.reason}, rank {explanation.rank} in tier{cap}",
+        f"{explanation.reason}, {_rank(explanation.rank)}{cap}",
         highlight=False,
     )
+
+
+def _rank(rank: int | None) -> str:
+    return "no rank (not in a tier)" if rank is None else f"rank {rank} in tier"
 
 
 def _shown(value: Any) -> str:

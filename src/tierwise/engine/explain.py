@@ -38,6 +38,8 @@ class CriterionLine:
     earned: int
     possible: int
     policy: str
+    # The value is the model's estimate (revenue potential from revenue).
+    estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,8 @@ def _explain_row(
                     earned=earned,
                     possible=possible,
                     policy=policy,
+                    estimated=crit.field == model.potential.field
+                    and bool(row["potential_estimated"]),
                 )
             )
         dimensions.append(
