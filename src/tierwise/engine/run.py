@@ -311,15 +311,7 @@ def _conflicts(run: TieringRun) -> list[str]:
         for i, tier in enumerate(tiers)
         if tier.include and tier.disqualifiers
     ]
-    if not clashes:
-        return []
-    query = run.compiled.step_query("eligible").sql(dialect="duckdb")
-    where = " OR ".join(clashes)
-    rows = _rows(
-        run.connection,
-        f'SELECT "account_id" FROM ({query}) WHERE {where} ORDER BY 1',
-    )
-    return [str(row[0]) for row in rows]
+    return _accounts_where(run, "eligible", clashes)
 
 
 def _named_but_capped(run: TieringRun) -> list[str]:
@@ -330,10 +322,19 @@ def _named_but_capped(run: TieringRun) -> list[str]:
         for i, tier in enumerate(tiers)
         if tier.include and tier.max_accounts is not None
     ]
-    if not squeezed:
+    return _accounts_where(run, "placed", squeezed)
+
+
+def _accounts_where(run: TieringRun, step: str, clauses: list[str]) -> list[str]:
+    """Ids of the accounts at ``step`` of the query that meet any clause.
+
+    Only models with include rules ask, so the step is recomputed here
+    rather than kept from the run.
+    """
+    if not clauses:
         return []
-    query = run.compiled.step_query("placed").sql(dialect="duckdb")
-    where = " OR ".join(squeezed)
+    query = run.compiled.step_query(step).sql(dialect="duckdb")
+    where = " OR ".join(clauses)
     rows = _rows(
         run.connection,
         f'SELECT "account_id" FROM ({query}) WHERE {where} ORDER BY 1',
