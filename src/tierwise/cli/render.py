@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.markup import escape
@@ -11,8 +12,9 @@ from tierwise.cli.app import console
 from tierwise.engine import Explanation
 from tierwise.jobs import TierJob
 from tierwise.sources import short_report
+from tierwise.store import ABSENT
 
-__all__ = ["render_explanation", "render_summary"]
+__all__ = ["render_explanation", "render_summary", "tier_matrix"]
 
 RESULT_FILES = ("tiers.parquet", "tiers.csv")
 
@@ -162,3 +164,37 @@ def _shown(value: Any) -> str:
     if isinstance(value, int | float):
         return f"{value:,}"
     return str(value)
+
+
+def tier_matrix(
+    title: str,
+    tiers: Sequence[str],
+    name_of: Callable[[str], str],
+    count: Callable[[str, str], int],
+    totals: bool = False,
+) -> Table:
+    """A from-tier × to-tier table: rows before, columns after.
+
+    Accounts that stayed are bold, empty cells a dot; ``absent`` (an account
+    in only one of the two) meets itself in a blank cell.
+    """
+    table = Table(title=title)
+    table.add_column("")
+    for key in tiers:
+        table.add_column(escape(name_of(key)), justify="right")
+    if totals:
+        table.add_column("total", justify="right")
+    for row in tiers:
+        cells = []
+        for column in tiers:
+            n = count(row, column)
+            if row == column == ABSENT:
+                cells.append("")
+            elif row == column:
+                cells.append(f"[bold]{n:,}[/bold]")
+            else:
+                cells.append(f"{n:,}" if n else "·")
+        if totals:
+            cells.append(f"{sum(count(row, column) for column in tiers):,}")
+        table.add_row(escape(name_of(row)), *cells)
+    return table

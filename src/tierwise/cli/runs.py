@@ -15,10 +15,10 @@ from rich.table import Table
 
 from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
+from tierwise.cli.render import tier_matrix
 from tierwise.cli.store_options import DbOption, opened_store
 from tierwise.errors import TierwiseError
 from tierwise.store import (
-    ABSENT,
     AccountHistory,
     OverrideRecord,
     RunDiff,
@@ -196,25 +196,13 @@ def _render_history(found: AccountHistory) -> None:
 
 def _render_diff(compared: RunDiff) -> None:
     before, after = compared.before, compared.after
-    matrix = Table(
-        title=f"Run {before.run_id} (as of {before.as_of}) → run {after.run_id} "
+    title = (
+        f"Run {before.run_id} (as of {before.as_of}) → run {after.run_id} "
         f"(as of {after.as_of}); rows: before, columns: after"
     )
-    matrix.add_column("")
-    for key in compared.tiers:
-        matrix.add_column(compared.tier_name(key), justify="right")
-    for row in compared.tiers:
-        cells = []
-        for column in compared.tiers:
-            n = compared.count(row, column)
-            if row == column == ABSENT:
-                cells.append("")
-            elif row == column:
-                cells.append(f"[bold]{n:,}[/bold]")
-            else:
-                cells.append(f"{n:,}" if n else "·")
-        matrix.add_row(compared.tier_name(row), *cells)
-    console.print(matrix)
+    console.print(
+        tier_matrix(title, compared.tiers, compared.tier_name, compared.count)
+    )
 
     console.print(f"{compared.moved_count:,} accounts changed tier.")
     if not compared.moved:

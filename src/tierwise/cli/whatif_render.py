@@ -6,8 +6,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from tierwise.cli.app import console
+from tierwise.cli.render import tier_matrix
 from tierwise.lifecycle import Mover, Responsible, TierShift, WhatIf
-from tierwise.store import ABSENT
 
 __all__ = ["render_whatif"]
 
@@ -43,24 +43,13 @@ def render_whatif(preview: WhatIf) -> None:
 
 
 def _matrix(preview: WhatIf) -> Table:
-    table = Table(title="Rows: tier in the run; columns: tier with the new model")
-    table.add_column("")
-    for key in preview.tiers:
-        table.add_column(escape(preview.tier_name(key)), justify="right")
-    table.add_column("total", justify="right")
-    for row in preview.tiers:
-        cells = []
-        for column in preview.tiers:
-            n = preview.count(row, column)
-            if row == column == ABSENT:
-                cells.append("")
-            elif row == column:
-                cells.append(f"[bold]{n:,}[/bold]")
-            else:
-                cells.append(f"{n:,}" if n else "·")
-        total = sum(preview.count(row, column) for column in preview.tiers)
-        table.add_row(escape(preview.tier_name(row)), *cells, f"{total:,}")
-    return table
+    return tier_matrix(
+        "Rows: tier in the run; columns: tier with the new model",
+        preview.tiers,
+        preview.tier_name,
+        preview.count,
+        totals=True,
+    )
 
 
 def _tiers(shifts: list[TierShift]) -> Table:
