@@ -117,7 +117,14 @@ WITH "source" AS (
     CAST("exec_sponsor" AS BOOLEAN) AS "exec_sponsor",
     CAST("exec_access" AS BOOLEAN) AS "exec_access",
     CAST("competitor_incumbent" AS BOOLEAN) AS "competitor_incumbent",
-    CAST("competitor_contract_end" AS DATE) AS "competitor_contract_end"
+    CAST("competitor_contract_end" AS DATE) AS "competitor_contract_end",
+    CAST(NULL AS DOUBLE) AS "engagement_decayed",
+    CAST(NULL AS DOUBLE) AS "engagement_vs_baseline",
+    CAST(NULL AS DOUBLE) AS "buying_group_coverage_pct",
+    CAST(NULL AS DOUBLE) AS "contact_engagement",
+    CAST(NULL AS DATE) AS "last_funding_date",
+    CAST(NULL AS BOOLEAN) AS "funding_round_180d",
+    CAST(NULL AS DOUBLE) AS "job_postings_90d"
   FROM "accounts"
 ), "points" AS (
   SELECT

@@ -9,6 +9,7 @@ with at most two places, so the engine can decide on integers.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -16,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tierwise.model.fields import CANONICAL_FIELDS, FieldKind
+from tierwise.model.signals import SIGNAL_SOURCES, Signals
 
 __all__ = [
     "Band",
@@ -319,6 +321,30 @@ class TieringModel(_Strict):
     # Order among accounts with equal totals at a cap; account_id always ends it.
     tie_break: list[str] = ["potential"]
     exchange_rates: ExchangeRates | None = None
+    signals: Signals | None = None
+
+    @model_validator(mode="after")
+    def _signal_fields_agree(self) -> TieringModel:
+        if self.signals is None:
+            return self
+        declared = {**CANONICAL_FIELDS, **self.fields}
+        filled_by: dict[str, str] = {}
+        for source in SIGNAL_SOURCES:
+            for name, kind in self.signals.filled_fields(source).items():
+                if name in filled_by:
+                    raise ValueError(
+                        f"signals.{source} and signals.{filled_by[name]} both fill "
+                        f"the field {name!r}; let one source fill it"
+                    )
+                filled_by[name] = source
+                known = declared.get(name)
+                if known is not None and known != kind:
+                    raise ValueError(
+                        f"signals.{source} fills {name!r} with a {kind.value}, but "
+                        f"the field is a {known.value}; pick a measure that gives "
+                        f"a {known.value} or fill another field"
+                    )
+        return self
 
     @model_validator(mode="after")
     def _own_currency_is_one(self) -> TieringModel:
@@ -332,8 +358,21 @@ class TieringModel(_Strict):
         return self
 
     def field_kinds(self) -> dict[str, FieldKind]:
-        """Canonical fields plus the model's own, by name."""
-        return {**CANONICAL_FIELDS, **self.fields}
+        """Canonical fields, those signal files fill and the model's own."""
+        return {**CANONICAL_FIELDS, **self.signal_fields(), **self.fields}
+
+    def signal_fields(self, sources: Collection[str] = ()) -> dict[str, FieldKind]:
+        """The fields the model's signal sections fill, by name.
+
+        ``sources`` limits them to some of ``activity``, ``intent``,
+        ``contacts`` and ``events``; empty means all four.
+        """
+        if self.signals is None:
+            return {}
+        filled: dict[str, FieldKind] = {}
+        for source in sources or SIGNAL_SOURCES:
+            filled.update(self.signals.filled_fields(source))
+        return filled
 
     def read_fields(self) -> dict[str, FieldKind]:
         """The fields scoring reads: identity, criteria, gates, potential, ties.
