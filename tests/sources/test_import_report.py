@@ -195,3 +195,34 @@ def test_check_uses_the_models_exchange_rates(
     )
     with pytest.raises(SourceError, match=r"is in GBP, which the model has no"):
         check_file(write_file("gbp.csv", "account_id,name,annual_revenue\na,A,£5\n"))
+
+
+def test_a_converted_amounts_example_is_the_scored_number(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    from tierwise.model import default_model_text
+    from tierwise.sources import load_mapping_file
+
+    model = tmp_path / "model.yaml"
+    model.write_text(
+        default_model_text()
+        + "\nexchange_rates:\n  as_of: 2026-01-01\n  rates: {USD: 0.92}\n",
+        encoding="utf-8",
+    )
+    mapping = load_mapping_file(
+        write_file(
+            "m.yaml",
+            "columns:\n"
+            "  account_id: id\n"
+            "  name: name\n"
+            "  annual_revenue: {column: Revenue (M), multiply: 1000000}\n",
+        )
+    )
+    path = write_file("usd.csv", 'id,name,Revenue (M)\na,A,"$1,100.04"\n')
+
+    report = check_file(path, model_path=model, mapping=mapping)
+
+    assert [(tally.what, tally.example) for tally in report.repairs][-1] == (
+        "converted from USD at 0.92 EUR/USD",
+        "row 2: '$1,100.04' → 1012036800.0",
+    )

@@ -205,11 +205,13 @@ def _convert(
             f"{currencies.model_currency} per {code}), or correct the currency",
         )
     converted = value * rate
+    # The example shows the number that is scored, so `multiply` is in it.
+    factor = column.spec.multiply if column.spec.multiply is not None else 1
     column.log.repaired(
         f"converted from {code} at {rate} {currencies.model_currency}/{code}",
         column.rows[i],
         before,
-        float(converted),
+        float(converted * factor),
     )
     return converted
 
