@@ -189,3 +189,31 @@ def test_mistakes_are_reported_with_the_fix_and_exit_status_2(
 
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+def test_diff_of_runs_without_a_shared_account_says_so(
+    cli: CliRunner, tmp_path: Path, store_url: str
+) -> None:
+    (tmp_path / "a.csv").write_text("account_id,name\na1,Alpha\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("account_id,name\nb1,Beta\n", encoding="utf-8")
+    for name in ("a.csv", "b.csv"):
+        tiered = cli.invoke(
+            app,
+            [
+                "tier",
+                str(tmp_path / name),
+                "--as-of",
+                "2026-09-30",
+                "--db",
+                store_url,
+                "--out",
+                str(tmp_path / name.replace(".csv", "-out")),
+            ],
+        )
+        assert tiered.exit_code == 0, tiered.output
+
+    result = cli.invoke(app, ["diff", "1", "2", "--db", store_url])
+
+    assert result.exit_code == 0, result.output
+    assert "0 accounts changed tier." in result.output
+    assert "no account in common" in result.output

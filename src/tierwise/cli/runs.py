@@ -19,6 +19,7 @@ from tierwise.cli.render import tier_matrix
 from tierwise.cli.store_options import DbOption, opened_store
 from tierwise.errors import TierwiseError
 from tierwise.store import (
+    ABSENT,
     AccountHistory,
     OverrideRecord,
     RunDiff,
@@ -204,7 +205,18 @@ def _render_diff(compared: RunDiff) -> None:
         tier_matrix(title, compared.tiers, compared.tier_name, compared.count)
     )
 
-    console.print(f"{compared.moved_count:,} accounts changed tier.")
+    moved = compared.moved_count
+    console.print(f"{moved:,} {'account' if moved == 1 else 'accounts'} changed tier.")
+    shared = sum(
+        count
+        for (before_tier, after_tier), count in compared.matrix.items()
+        if ABSENT not in (before_tier, after_tier)
+    )
+    if shared == 0:
+        console.print(
+            "[yellow]The two runs have no account in common: they tiered "
+            "different portfolios, so nothing could move.[/yellow]"
+        )
     if not compared.moved:
         return
     moved = Table(title="Largest score changes among them")
