@@ -217,3 +217,31 @@ def test_diff_of_runs_without_a_shared_account_says_so(
     assert result.exit_code == 0, result.output
     assert "0 accounts changed tier." in result.output
     assert "no account in common" in result.output
+
+
+def test_history_finds_an_18_character_id_from_its_15_characters(
+    cli: CliRunner, tmp_path: Path, store_url: str
+) -> None:
+    accounts = tmp_path / "sf.csv"
+    accounts.write_text("Id,Name\n001A000001xYzAb,Acme\n", encoding="utf-8")
+    tiered = cli.invoke(
+        app,
+        [
+            "tier",
+            str(accounts),
+            "--preset",
+            "salesforce",
+            "--as-of",
+            "2026-09-30",
+            "--db",
+            store_url,
+        ],
+    )
+    assert tiered.exit_code == 0, tiered.output
+
+    short = cli.invoke(app, ["history", "001A000001xYzAb", "--db", store_url])
+    other = cli.invoke(app, ["history", "001A000001xYzAc", "--db", store_url])
+
+    assert short.exit_code == 0, short.output
+    assert "001A000001xYzAbIAK Acme" in short.output
+    assert other.exit_code != 0

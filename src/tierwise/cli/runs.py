@@ -18,12 +18,14 @@ from tierwise.cli.app import app, console, reported
 from tierwise.cli.render import tier_matrix
 from tierwise.cli.store_options import DbOption, opened_store
 from tierwise.errors import TierwiseError
+from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
 from tierwise.store import (
     ABSENT,
     AccountHistory,
     OverrideRecord,
     RunDiff,
     RunSummary,
+    StoreError,
 )
 
 __all__ = ["diff", "history", "override", "overrides", "runs"]
@@ -74,9 +76,18 @@ def history(
     account_id: Annotated[str, typer.Argument(help="The account's id.")],
     db: DbOption = None,
 ) -> None:
-    """Show an account's tier in every recorded run, and its overrides."""
+    """Show an account's tier in every recorded run, and its overrides.
+
+    A 15-character Salesforce id finds its 18-character record: imports store
+    the 18-character form.
+    """
     with reported(), opened_store(db) as store:
-        found = runs_store.account_history(store, account_id)
+        try:
+            found = runs_store.account_history(store, account_id)
+        except StoreError:
+            if len(account_id) != 15 or not is_salesforce_id(account_id):
+                raise
+            found = runs_store.account_history(store, to_18(account_id))
     _render_history(found)
 
 
