@@ -216,8 +216,9 @@ def _render_diff(compared: RunDiff) -> None:
         tier_matrix(title, compared.tiers, compared.tier_name, compared.count)
     )
 
-    moved = compared.moved_count
-    console.print(f"{moved:,} {'account' if moved == 1 else 'accounts'} changed tier.")
+    changed = compared.moved_count
+    noun = "account" if changed == 1 else "accounts"
+    console.print(f"{changed:,} {noun} changed tier.")
     shared = sum(
         count
         for (before_tier, after_tier), count in compared.matrix.items()
