@@ -1,0 +1,65 @@
+"""Activity logs: one row per visit, download, meeting or e-mail.
+
+The matched table ``signal_activity`` holds each counted row's local date,
+its kind (the model's kind key for the labels listed under
+``signals.activity.kinds``), its weight (1 where the file has none) and its
+row number. Rows are left out when their timestamp is missing or cannot be
+read, their type is blank, their status is one of ``skip_statuses`` (they
+did not happen), they happened after the as-of date, or their weight is not
+a number of 0 or more.
+"""
+
+from __future__ import annotations
+
+from tierwise.model.signals import ActivitySignals
+from tierwise.sources.signals.labels import (
+    kind_sql,
+    label_sql,
+    normalise_label,
+    sql_text,
+)
+from tierwise.sources.signals.plan import Drop, KindPlan, Texts
+from tierwise.sources.signals.timestamps import local_date_sql
+
+__all__ = ["activity_plan"]
+
+
+def activity_plan(texts: Texts, section: ActivitySignals) -> KindPlan:
+    """The columns and checks of ``signal_activity``."""
+    occurred = local_date_sql(texts["timestamp"], texts.zone, texts.order)
+    label = label_sql(texts["kind"])
+    given_weight = texts.get("weight")
+    number = f"TRY_CAST({given_weight} AS DOUBLE)" if given_weight else "NULL"
+    weight = f"coalesce({number}, 1.0)" if given_weight else "1.0"
+
+    drops = [
+        Drop("'no timestamp'", f"{texts['timestamp']} IS NULL"),
+        Drop("'timestamp not readable'", f"({occurred}) IS NULL"),
+        Drop("'no activity type'", f"{texts['kind']} IS NULL"),
+    ]
+    status = texts.get("status")
+    skipped = sorted({normalise_label(value) for value in section.skip_statuses})
+    if status is not None and skipped:
+        listed = ", ".join(sql_text(value) for value in skipped)
+        drops.append(
+            Drop(
+                f"'status ' || {label_sql(status)}",
+                f"{label_sql(status)} IN ({listed})",
+            )
+        )
+    as_of = sql_text(texts.as_of.isoformat())
+    drops.append(Drop("'after the as-of date'", f"({occurred}) > DATE {as_of}"))
+    if given_weight:
+        drops.append(
+            Drop(
+                "'weight not a number of 0 or more'",
+                f"{given_weight} IS NOT NULL AND NOT coalesce({number} >= 0, false)",
+            )
+        )
+
+    columns = {
+        "occurred_on": occurred,
+        "kind": kind_sql(label, section.kinds),
+        "weight": weight,
+    }
+    return KindPlan(columns, drops)

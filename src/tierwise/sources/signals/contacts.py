@@ -1,0 +1,122 @@
+"""Contact lists: people at the accounts, with their level and buying role.
+
+The matched table ``signal_contacts`` holds each contact's id, level
+(``c_level``, ``vp``, ``director``, ``manager`` or ``staff``), role and
+title as normalised labels, and engagement. The level comes from a
+seniority column; where that is blank or says nothing known, it is read
+from the title's words (``VP Sales`` is ``vp``, ``Chief Revenue Officer``
+``c_level``, ``Account Manager`` ``manager``); a title with none of these
+words is ``staff``, and a contact with neither is of unknown level (NULL).
+
+Names and e-mail addresses are personal data: they are read only to find
+the account's domain, never copied into the matched table, the report or
+the logs. The title is kept (normalised) only because personas match on
+it; it is never written out either.
+"""
+
+from __future__ import annotations
+
+from tierwise.sources.signals.labels import label_sql, normalise_label, sql_text
+from tierwise.sources.signals.plan import Drop, KindPlan, Texts
+
+__all__ = ["LEVELS", "contacts_plan"]
+
+# Seniority values, as labels, for each level.
+LEVELS: dict[str, tuple[str, ...]] = {
+    "c_level": (
+        "c level",
+        "c suite",
+        "cxo",
+        "chief",
+        "executive",
+        "owner",
+        "founder",
+        "partner",
+        "board",
+    ),
+    "vp": ("vp", "vice president", "svp", "evp", "avp", "head"),
+    "director": ("director", "senior director"),
+    "manager": ("manager", "senior manager", "lead", "team lead", "supervisor"),
+    "staff": (
+        "staff",
+        "individual contributor",
+        "ic",
+        "entry",
+        "entry level",
+        "senior",
+        "junior",
+        "associate",
+        "intern",
+        "non manager",
+    ),
+}
+
+# Title words for each level, tried in this order ("vice president" before
+# "president", "managing director" before "director").
+TITLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("vp", r"\b(vp|vice president|svp|evp|avp|head of)\b"),
+    (
+        "c_level",
+        r"\b(chief|ceo|cfo|coo|cto|cio|cmo|cro|ciso|cpo|president|founder|"
+        r"co founder|owner|managing director)\b",
+    ),
+    ("director", r"\bdirector\b"),
+    ("manager", r"\b(manager|head|lead|supervisor)\b"),
+)
+
+
+def contacts_plan(texts: Texts) -> KindPlan:
+    """The columns and checks of ``signal_contacts``."""
+    title = label_sql(texts["title"]) if texts.get("title") else "NULL"
+    seniority = texts.get("seniority")
+    from_seniority = _level_of(label_sql(seniority)) if seniority else "NULL"
+    level = f"coalesce({from_seniority}, {_level_from_title(title)})"
+
+    role = label_sql(texts["role"]) if texts.get("role") else "NULL"
+    given = texts.get("engagement")
+    number = f"TRY_CAST({given} AS DOUBLE)" if given else "NULL"
+    columns = {
+        "contact_id": texts["contact_id"],
+        "level": level,
+        "role": f"NULLIF({role}, '')",
+        "title": f"NULLIF({title}, '')",
+        "engagement": f"coalesce({number}, 0.0)",
+    }
+    drops = [Drop("'no contact id'", f"{texts['contact_id']} IS NULL")]
+    flags = []
+    if given:
+        flags.append(
+            Drop(
+                "'engagement not a number, read as 0'",
+                f"{given} IS NOT NULL AND {number} IS NULL",
+            )
+        )
+    if seniority:
+        flags.append(
+            Drop(
+                "'seniority not known, level read from the title'",
+                f"{seniority} IS NOT NULL AND {from_seniority} IS NULL",
+            )
+        )
+    return KindPlan(columns, drops, flags)
+
+
+def _level_of(label: str) -> str:
+    branches = []
+    for level, values in LEVELS.items():
+        listed = ", ".join(
+            sql_text(value) for value in sorted({normalise_label(level), *values})
+        )
+        branches.append(f"WHEN {label} IN ({listed}) THEN {sql_text(level)}")
+    return f"CASE {' '.join(branches)} END"
+
+
+def _level_from_title(title: str) -> str:
+    branches = [
+        f"WHEN regexp_matches({title}, {sql_text(pattern)}) THEN {sql_text(level)}"
+        for level, pattern in TITLE_WORDS
+    ]
+    return (
+        f"CASE WHEN {title} IS NULL OR {title} = '' THEN NULL "
+        f"{' '.join(branches)} ELSE 'staff' END"
+    )

@@ -1,0 +1,32 @@
+"""Event feeds: dated company events such as funding rounds or contract ends.
+
+The matched table ``signal_events`` holds each row's kind (the model's kind
+key for the labels under ``signals.events.kinds``, so ``series-a`` is a
+``funding_round``) and its local date. Any date counts, past or future: a
+contract's end lies ahead. Rows without a kind or a readable date are left
+out.
+"""
+
+from __future__ import annotations
+
+from tierwise.model.signals import EventSignals
+from tierwise.sources.signals.labels import kind_sql, label_sql
+from tierwise.sources.signals.plan import Drop, KindPlan, Texts
+from tierwise.sources.signals.timestamps import local_date_sql
+
+__all__ = ["events_plan"]
+
+
+def events_plan(texts: Texts, section: EventSignals) -> KindPlan:
+    """The columns and checks of ``signal_events``."""
+    occurred = local_date_sql(texts["date"], texts.zone, texts.order)
+    drops = [
+        Drop("'no event type'", f"{texts['kind']} IS NULL"),
+        Drop("'no date'", f"{texts['date']} IS NULL"),
+        Drop("'date not readable'", f"({occurred}) IS NULL"),
+    ]
+    columns = {
+        "kind": kind_sql(label_sql(texts["kind"]), section.kinds),
+        "occurred_on": occurred,
+    }
+    return KindPlan(columns, drops)

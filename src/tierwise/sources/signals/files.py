@@ -1,0 +1,277 @@
+"""Opening a signal file for DuckDB: every column as text, rows numbered.
+
+Signal files are long (an activity log can hold a hundred million rows), so
+DuckDB reads them, never a Python loop over rows. A Parquet file is read in
+place; its rows are numbered from 1 by their position in the file. A CSV
+file that is UTF-8 with LF or CRLF line breaks is read in place too, with
+the delimiter guessed from its first lines as the account import guesses
+it. Any other CSV (Windows-1252 or Mac Roman, UTF-16, or old Mac files that
+end lines with a bare CR) is first rewritten once, streaming, into a UTF-8
+copy in the run's scratch folder; the choice of encoding and its reason go
+into the report, as for accounts.
+
+A CSV whose first row names none of the columns a kind of file is known by
+may have no header row at all (vendors deliver intent files that way); it
+is then read with its columns numbered ``column1``, ``column2``, ...
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from tierwise.errors import SourceError
+from tierwise.sources.csv_files import DELIMITERS
+from tierwise.sources.encodings import decode
+from tierwise.sources.signals.labels import normalise_label, sql_text
+
+__all__ = ["RawFile", "open_raw"]
+
+log = logging.getLogger(__name__)
+
+SNIFF_BYTES = 1 << 20
+SAMPLE_ROWS = 200
+# Lines holding non-ASCII bytes kept to choose a single-byte encoding by.
+ENCODING_SAMPLE_BYTES = 1 << 20
+_CODECS = {"Windows-1252": "cp1252", "Mac Roman": "mac_roman", "UTF-16": "utf-16"}
+
+
+@dataclass
+class RawFile:
+    """A signal file as DuckDB reads it: a FROM clause and its column names.
+
+    ``relation`` yields ``source_row`` (the 1-based data row) and every
+    column as VARCHAR under its name in ``columns``. ``header`` is false for
+    a file without a header row, whose columns are ``column1``, ...;
+    ``sample`` holds the first rows' cells, for guessing what each holds.
+    """
+
+    path: Path
+    relation: str
+    columns: list[str]
+    header: bool = True
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+    sample: list[list[str]] = field(default_factory=list)
+
+
+def open_raw(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    scratch: Path,
+    known_headers: Iterable[str],
+) -> RawFile:
+    """Open ``path`` (CSV or Parquet) for reading by DuckDB.
+
+    ``known_headers`` are the header names of the kind of file: a first row
+    that names none of them is taken as data.
+
+    Raises:
+        SourceError: for a missing or unreadable file, naming it and the fix.
+    """
+    if not path.is_file():
+        raise SourceError(
+            f"{path}: no such file; check the path given to the signal option"
+        )
+    if path.suffix.lower() in {".parquet", ".pq"}:
+        return _open_parquet(connection, path)
+    return _open_csv(
+        connection, path, scratch, {normalise_label(h) for h in known_headers}
+    )
+
+
+def _open_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
+    quoted = sql_text(str(path))
+    try:
+        described = connection.sql(f"DESCRIBE SELECT * FROM read_parquet({quoted})")
+        names = [str(row[0]) for row in described.fetchall()]
+    except duckdb.Error as error:
+        raise SourceError(
+            f"{path.name}: not a readable Parquet file ({_first_line(error)}); "
+            "write it again with pyarrow, pandas, polars or DuckDB"
+        ) from None
+
+    texts = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n)}" for n in names)
+    relation = (
+        f"(SELECT file_row_number + 1 AS source_row, {texts} "
+        f"FROM read_parquet({quoted}, file_row_number = true))"
+    )
+    return RawFile(path, relation, names, encoding=None)
+
+
+def _open_csv(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    scratch: Path,
+    known: set[str],
+) -> RawFile:
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not head.strip():
+        raise SourceError(f"{path.name}: the file is empty; there is no data to read")
+
+    encoding, notes = "UTF-8", list[str]()
+    readable = path
+    if _needs_rewrite(head):
+        readable, encoding, notes = _rewrite_utf8(path, scratch)
+        head = readable.open("rb").read(SNIFF_BYTES)
+
+    text = head.decode("utf-8-sig", errors="replace")
+    delimiter = _guess_delimiter(text)
+    sample = _sample_rows(text, delimiter)
+    if not sample:
+        raise SourceError(f"{path.name}: the file is empty; there is no data to read")
+    header = any(normalise_label(cell) in known for cell in sample[0])
+    if header:
+        names = _unique_names(sample[0])
+        sample = sample[1:]
+    else:
+        names = [f"column{index}" for index in range(1, len(sample[0]) + 1)]
+        notes.append(
+            "header: the first row names no known column, so the file is read "
+            "as having no header row"
+        )
+    if delimiter != ",":
+        notes.append(f"delimiter: guessed {DELIMITERS.get(delimiter, delimiter)}")
+
+    relation = _csv_relation(readable, names, delimiter, header)
+    try:
+        connection.sql(f"SELECT count(*) FROM {relation} LIMIT 1").fetchall()
+    except duckdb.Error as error:
+        message = _first_line(error)
+        if "unicode" in message.lower() and readable == path:
+            # Bytes that are not UTF-8 only after the first megabyte.
+            readable, encoding, notes = _rewrite_utf8(path, scratch)
+            relation = _csv_relation(readable, names, delimiter, header)
+        else:
+            raise _unreadable_csv(path, message, delimiter) from None
+    return RawFile(path, relation, names, header, encoding, notes, sample)
+
+
+def _csv_relation(path: Path, names: list[str], delimiter: str, header: bool) -> str:
+    columns = ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in names)
+    # Rows are numbered in file order; the read is not split across threads
+    # so that the numbering follows the file.
+    read = (
+        f"read_csv({sql_text(str(path))}, delim = {sql_text(delimiter)}, "
+        f"quote = '\"', escape = '\"', header = {str(header).lower()}, "
+        f"columns = {{{columns}}}, auto_detect = false, parallel = false, "
+        "strict_mode = true, null_padding = false)"
+    )
+    listed = ", ".join(_ident(name) for name in names)
+    return f"(SELECT row_number() OVER () AS source_row, {listed} FROM {read})"
+
+
+def _needs_rewrite(head: bytes) -> bool:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    if b"\r" in head and b"\n" not in head:
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _rewrite_utf8(path: Path, scratch: Path) -> tuple[Path, str, list[str]]:
+    """A UTF-8 copy with LF line breaks, made in one streaming pass."""
+    decoded = decode(_non_ascii_lines(path), path.name)
+    codec = _CODECS.get(decoded.encoding, "utf-8-sig")
+    if decoded.encoding == "UTF-8":
+        codec = "utf-8-sig"
+    target = scratch / f"{path.stem}.utf8.csv"
+    scratch.mkdir(parents=True, exist_ok=True)
+    # newline=None reads CR, LF and CRLF alike and writes each as LF.
+    with (
+        path.open(encoding=codec, newline=None) as source,
+        target.open("w", encoding="utf-8", newline="\n") as copy,
+    ):
+        shutil.copyfileobj(source, copy, 1 << 20)
+    # The account import's advice names a mapping file; signal files take
+    # no encoding setting, so only the finding is kept.
+    notes = [note.split("; check accented")[0] for note in decoded.notes]
+    log.info("%s: read as %s through a UTF-8 copy", path.name, decoded.encoding)
+    return target, decoded.encoding, notes
+
+
+def _non_ascii_lines(path: Path) -> bytes:
+    """The file's start, and lines with non-ASCII bytes, to choose an encoding."""
+    kept = bytearray()
+    with path.open("rb") as handle:
+        first = handle.read(4096)
+        kept += first
+        if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return bytes(first + handle.read())
+        rest = handle.read(1 << 20)
+        while rest and len(kept) < ENCODING_SAMPLE_BYTES:
+            for line in rest.replace(b"\r", b"\n").split(b"\n"):
+                if not line.isascii():
+                    kept += line + b"\n"
+            rest = handle.read(1 << 20)
+    return bytes(kept)
+
+
+def _guess_delimiter(text: str) -> str:
+    best, best_score = ",", (0, 0)
+    for candidate in DELIMITERS:
+        widths = [len(row) for row in _sample_rows(text, candidate) if any(row)]
+        if not widths:
+            continue
+        width = max(set(widths), key=widths.count)
+        score = (widths.count(width), width)
+        if width >= 2 and score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _sample_rows(text: str, delimiter: str) -> list[list[str]]:
+    lines = text.splitlines(keepends=True)[: SAMPLE_ROWS + 1]
+    if len(lines) > SAMPLE_ROWS:
+        # The last line of the sniffed block may be cut off half-way.
+        lines = lines[:SAMPLE_ROWS]
+    reader = csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter)
+    try:
+        return [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error:
+        return []
+
+
+def _unique_names(headers: list[str]) -> list[str]:
+    names: list[str] = []
+    for index, header in enumerate(headers, start=1):
+        name = header.strip().lstrip("\ufeff") or f"column{index}"
+        while name in names:
+            name = f"{name}_{index}"
+        names.append(name)
+    return names
+
+
+def _unreadable_csv(path: Path, message: str, delimiter: str) -> SourceError:
+    name = DELIMITERS.get(delimiter, repr(delimiter))
+    return SourceError(
+        f"{path.name}: the CSV cannot be read ({message}); nothing was scored. "
+        f"It was read with the {name} as delimiter: check that every row has "
+        "the header's number of fields and that quoted values end with a quote"
+    )
+
+
+def _first_line(error: Exception) -> str:
+    return (
+        str(error).strip().splitlines()[0]
+        if str(error).strip()
+        else type(error).__name__
+    )
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,94 @@
+"""Third-party intent files: a domain, a topic, a score 0-100 and a week.
+
+Vendors deliver them as they like: often without a header row, with
+several topics and weeks per domain and with extra columns that pack
+several values into one. The matched table ``signal_intent`` holds each
+row's normalised topic, its score and the week's date; weeks that start
+after the as-of date are left out, as are rows whose score is missing or
+not a number from 0 to 100 (a trailing ``%`` is allowed).
+
+A file without a header row has its columns told apart by what they hold
+(:func:`guess_intent_columns`): the first column of domains, the first of
+dates, the first of numbers from 0 to 100, and the first other text column
+without packed values (``|``, ``;``, ``=``) as the topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tierwise.sources.signals.labels import label_sql, sql_text
+from tierwise.sources.signals.plan import Drop, KindPlan, Texts
+from tierwise.sources.signals.timestamps import local_date_sql
+
+__all__ = ["guess_intent_columns", "intent_plan"]
+
+_DOMAIN = re.compile(r"^(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
+_DATE = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})(?:[T ].*)?$")
+_PACKED = re.compile(r"[|;=]")
+
+
+def intent_plan(texts: Texts) -> KindPlan:
+    """The columns and checks of ``signal_intent``."""
+    week = local_date_sql(texts["week"], texts.zone, texts.order)
+    score = f"TRY_CAST(rtrim({texts['score']}, '% ') AS DOUBLE)"
+    as_of = sql_text(texts.as_of.isoformat())
+    drops = [
+        Drop("'no topic'", f"{texts['topic']} IS NULL"),
+        Drop("'no score'", f"{texts['score']} IS NULL"),
+        Drop(
+            "'score not a number from 0 to 100'",
+            f"NOT coalesce({score} BETWEEN 0 AND 100, false)",
+        ),
+        Drop("'no week'", f"{texts['week']} IS NULL"),
+        Drop("'week not readable'", f"({week}) IS NULL"),
+        Drop("'week after the as-of date'", f"({week}) > DATE {as_of}"),
+    ]
+    columns = {"topic": label_sql(texts["topic"]), "score": score, "week": week}
+    return KindPlan(columns, drops)
+
+
+def guess_intent_columns(
+    sample: Sequence[Sequence[str]], names: Sequence[str]
+) -> dict[str, str]:
+    """The column of each role in a file without a header, by its values.
+
+    Returns the roles it could place; a role left out could not be told.
+    """
+    shapes = [
+        _shape([row[i] for row in sample if i < len(row)]) for i in range(len(names))
+    ]
+    found: dict[str, str] = {}
+    for role, shape in (("domain", "domain"), ("week", "date"), ("score", "score")):
+        index = next((i for i, s in enumerate(shapes) if s == shape), None)
+        if index is not None:
+            found[role] = names[index]
+    texts = [i for i, s in enumerate(shapes) if s == "text"]
+    if texts:
+        found["topic"] = names[texts[0]]
+    return found
+
+
+def _shape(values: Sequence[str]) -> str:
+    present = [value.strip() for value in values if value.strip()]
+    if not present:
+        return "blank"
+    if all(_DOMAIN.match(value) for value in present):
+        return "domain"
+    if all(_DATE.match(value) for value in present):
+        return "date"
+    numbers = [_number(value) for value in present]
+    if all(number is not None for number in numbers):
+        in_range = all(0 <= n <= 100 for n in numbers if n is not None)
+        return "score" if in_range else "number"
+    if any(_PACKED.search(value) for value in present):
+        return "packed"
+    return "text"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.rstrip("% "))
+    except ValueError:
+        return None

@@ -1,0 +1,422 @@
+"""Loading signal files into a run: the four matched tables and the report.
+
+For each file given, in one DuckDB pass: every row is read as text,
+matched to an account (:mod:`.matching`), typed and checked by its kind's
+plan, and written with its outcome to a Parquet file in the run's scratch
+folder. The matched table (``signal_activity``, ``signal_intent``,
+``signal_contacts``, ``signal_events``) is then a view over the rows that
+count, and the match report is counted from the same file, so the two
+cannot disagree. Nothing is held in Python per row.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from tierwise.errors import SourceError
+from tierwise.model import TieringModel
+from tierwise.model.signals import SIGNAL_SOURCES
+from tierwise.sources.signals.activity import activity_plan
+from tierwise.sources.signals.columns import FILE_KINDS, FileKind, find_columns
+from tierwise.sources.signals.contacts import contacts_plan
+from tierwise.sources.signals.events import events_plan
+from tierwise.sources.signals.files import RawFile, open_raw
+from tierwise.sources.signals.intent import guess_intent_columns, intent_plan
+from tierwise.sources.signals.labels import sql_text
+from tierwise.sources.signals.matching import (
+    AccountKeys,
+    account_keys,
+    domain_lookup,
+    matching_sql,
+    trimmed_sql,
+)
+from tierwise.sources.signals.plan import Drop, KindPlan, Texts
+from tierwise.sources.signals.report import Count, SignalFileReport, SignalReport
+from tierwise.sources.signals.timestamps import SlashOrder, slash_order
+
+__all__ = ["MATCHED_TABLES", "TABLE_COLUMNS", "SignalFile", "load_signals"]
+
+log = logging.getLogger(__name__)
+
+MATCHED_TABLES = {source: f"signal_{source}" for source in SIGNAL_SOURCES}
+
+# The columns of each matched table and their SQL types, in order.
+TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "activity": {
+        "account_id": "VARCHAR",
+        "occurred_on": "DATE",
+        "kind": "VARCHAR",
+        "weight": "DOUBLE",
+        "source_row": "BIGINT",
+    },
+    "intent": {
+        "account_id": "VARCHAR",
+        "topic": "VARCHAR",
+        "score": "DOUBLE",
+        "week": "DATE",
+        "source_row": "BIGINT",
+    },
+    "contacts": {
+        "account_id": "VARCHAR",
+        "contact_id": "VARCHAR",
+        "level": "VARCHAR",
+        "role": "VARCHAR",
+        "title": "VARCHAR",
+        "engagement": "DOUBLE",
+        "source_row": "BIGINT",
+    },
+    "events": {
+        "account_id": "VARCHAR",
+        "kind": "VARCHAR",
+        "occurred_on": "DATE",
+        "source_row": "BIGINT",
+    },
+}
+
+# The column whose dates each kind reads, and what it is called in errors.
+DATE_ROLES = {"activity": "timestamp", "intent": "week", "events": "date"}
+MAX_EXAMPLES = 5
+MAX_AMBIGUOUS_LISTED = 20
+
+
+@dataclass(frozen=True)
+class SignalFile:
+    """A signal file given to a run: its kind, path and any named columns.
+
+    ``columns`` names the header of a column role outright (``timestamp:
+    Created``), for files whose headers tierwise does not recognise; for a
+    file without a header row the columns are ``column1``, ``column2``, ...
+    """
+
+    kind: str
+    path: Path
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in SIGNAL_SOURCES:
+            allowed = ", ".join(SIGNAL_SOURCES)
+            raise ValueError(
+                f"SignalFile.kind must be one of {allowed}, got {self.kind!r}"
+            )
+
+
+def load_signals(
+    connection: duckdb.DuckDBPyConnection,
+    files: Sequence[SignalFile],
+    model: TieringModel,
+    as_of: date,
+    scratch: Path,
+    accounts: str = "accounts",
+) -> SignalReport:
+    """Register the matched table of each file in ``connection``; report.
+
+    ``accounts`` is the table or view of the run's accounts; ``scratch`` a
+    folder that must outlive the connection's use of the tables.
+
+    Raises:
+        SourceError: for a file that cannot be read, a missing column, a
+            kind given twice, or a kind the model has no section for;
+            nothing is scored then.
+    """
+    report = SignalReport()
+    if not files:
+        return report
+
+    kinds = [file.kind for file in files]
+    repeated = sorted({kind for kind in kinds if kinds.count(kind) > 1})
+    if repeated:
+        raise SourceError(
+            f"--{repeated[0]} was given more than once; a run reads one file of "
+            "each kind (combine the files first)"
+        )
+    keys = account_keys(connection, accounts)
+    for file in files:
+        started = time.perf_counter()
+        loaded = _load(connection, file, model, as_of, scratch, keys)
+        report.files[file.kind] = loaded
+        log.info(
+            "%s: %d rows read, %d counted in %.2f s",
+            file.path.name,
+            loaded.rows_read,
+            loaded.rows_used,
+            time.perf_counter() - started,
+        )
+    return report
+
+
+def _load(
+    connection: duckdb.DuckDBPyConnection,
+    file: SignalFile,
+    model: TieringModel,
+    as_of: date,
+    scratch: Path,
+    keys: AccountKeys,
+) -> SignalFileReport:
+    kind = FILE_KINDS[file.kind]
+    section = getattr(model.signals, file.kind) if model.signals else None
+    if section is None:
+        raise SourceError(
+            f"--{file.kind} {file.path.name}: the model has no signals.{file.kind} "
+            "section, so nothing would read this file; add one (see the Signals "
+            "section of docs/model.md) or leave the option out"
+        )
+
+    raw = open_raw(connection, file.path, scratch, _known_headers(kind))
+    columns = _columns(kind, raw, file)
+    staged = f"signal_{file.kind}_text"
+    listed = ", ".join(
+        f"{trimmed_sql(_ident(header))} AS {_ident('t_' + role)}"
+        for role, header in columns.items()
+    )
+    connection.execute(
+        f"CREATE OR REPLACE TEMP VIEW {staged} AS "
+        f"SELECT source_row, {listed} FROM {raw.relation}"
+    )
+
+    order = None
+    date_role = DATE_ROLES.get(file.kind)
+    if date_role is not None:
+        order = slash_order(
+            connection,
+            staged,
+            _ident("t_" + date_role),
+            raw.path.name,
+            columns[date_role],
+        )
+    texts = Texts(
+        {role: f"r.{_ident('t_' + role)}" for role in columns},
+        model.signals.timezone if model.signals else "UTC",
+        as_of,
+        order,
+    )
+    plan = _plan(file.kind, texts, section)
+    matching = matching_sql(
+        keys,
+        texts.get("account_id"),
+        _lookups(connection, staged, file.kind, columns),
+    )
+
+    target = scratch / f"signal-{file.kind}.parquet"
+    scratch.mkdir(parents=True, exist_ok=True)
+    outcome = _first(
+        [
+            Drop("'unmatched: ' || " + matching.why, f"{matching.how} = 'unmatched'"),
+            Drop("'ambiguous: ' || " + matching.why, f"{matching.how} = 'ambiguous'"),
+            *plan.drops,
+        ]
+    )
+    typed = ", ".join(
+        f"CAST({sql} AS {TABLE_COLUMNS[file.kind][name]}) AS {_ident(name)}"
+        for name, sql in plan.columns.items()
+    )
+    select = (
+        f"SELECT r.source_row, {matching.account_id} AS account_id, "
+        f"{matching.how} AS matched, {matching.domain} AS domain, "
+        f"{outcome} AS outcome, {_first(plan.flags)} AS flag, {typed} "
+        f"FROM {staged} AS r {matching.joins}"
+    )
+    try:
+        connection.execute(
+            f"COPY ({select}) TO {sql_text(str(target))} (FORMAT parquet)"
+        )
+    except duckdb.Error as error:
+        raise SourceError(
+            f"{raw.path.name}: the file cannot be read as {file.kind} "
+            f"({str(error).strip().splitlines()[0]}); nothing was scored. Check "
+            "that every row has the header's number of fields"
+        ) from None
+
+    table = MATCHED_TABLES[file.kind]
+    names = ", ".join(_ident(name) for name in TABLE_COLUMNS[file.kind])
+    connection.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {names} FROM "
+        f"read_parquet({sql_text(str(target))}) WHERE outcome IS NULL"
+    )
+    if date_role is not None:
+        _check_dates(connection, file, staged, target, date_role, columns, plan)
+    return _report(connection, file, raw, columns, target, keys, order)
+
+
+def _columns(kind: FileKind, raw: RawFile, file: SignalFile) -> dict[str, str]:
+    source = raw.path.name
+    if raw.header:
+        return find_columns(kind, raw.columns, source, file.columns)
+
+    guessed = (
+        guess_intent_columns(raw.sample, raw.columns) if kind.name == "intent" else {}
+    )
+    chosen = {**guessed, **file.columns}
+    try:
+        found = find_columns(kind, raw.columns, source, chosen)
+    except SourceError as error:
+        raise SourceError(
+            f"{error} The file seems to have no header row: add one, or name "
+            f"its columns by position, e.g. --signal-column {kind.name}."
+            f"{_first_required(kind)}=column3"
+        ) from None
+    described = ", ".join(f"{role} = {header}" for role, header in found.items())
+    raw.notes.append(f"columns told apart by their values: {described}")
+    return found
+
+
+def _first_required(kind: FileKind) -> str:
+    return next(role.name for role in kind.roles if role.required)
+
+
+def _known_headers(kind: FileKind) -> list[str]:
+    return [header for role in kind.roles for header in (role.name, *role.headers)]
+
+
+def _plan(kind: str, texts: Texts, section: object) -> KindPlan:
+    from tierwise.model.signals import ActivitySignals, EventSignals
+
+    if kind == "activity" and isinstance(section, ActivitySignals):
+        return activity_plan(texts, section)
+    if kind == "events" and isinstance(section, EventSignals):
+        return events_plan(texts, section)
+    if kind == "intent":
+        return intent_plan(texts)
+    return contacts_plan(texts)
+
+
+def _lookups(
+    connection: duckdb.DuckDBPyConnection,
+    staged: str,
+    kind: str,
+    columns: Mapping[str, str],
+) -> list[tuple[str, str]]:
+    """Domain lookup tables for the file's domain and e-mail columns."""
+    lookups = []
+    if "domain" in columns:
+        table = f"signal_{kind}_domains"
+        domain_lookup(connection, staged, ['"t_domain"'], table)
+        lookups.append((table, 'r."t_domain"'))
+    if "email" in columns:
+        table = f"signal_{kind}_email_domains"
+        host = "NULLIF(regexp_extract(\"t_email\", '@([^@\\s>]+)>?$', 1), '')"
+        domain_lookup(connection, staged, [host], table)
+        lookups.append((table, host.replace('"t_email"', 'r."t_email"')))
+    return lookups
+
+
+def _check_dates(
+    connection: duckdb.DuckDBPyConnection,
+    file: SignalFile,
+    staged: str,
+    target: Path,
+    role: str,
+    columns: Mapping[str, str],
+    plan: KindPlan,
+) -> None:
+    """Stop when no row's date could be read: the column is not a date column."""
+    date_column = "week" if role == "week" else "occurred_on"
+    parquet = f"read_parquet({sql_text(str(target))})"
+    [(readable,)] = connection.sql(
+        f"SELECT count({date_column}) FROM {parquet}"
+    ).fetchall()
+    if readable:
+        return
+    given = connection.sql(
+        f'SELECT source_row, "t_{role}" FROM {staged} WHERE "t_{role}" IS NOT NULL '
+        "ORDER BY source_row LIMIT 1"
+    ).fetchall()
+    if not given:
+        return
+    first = given[0]
+    raise SourceError(
+        f"{file.path.name}: row {first[0]}, column {columns[role]!r}: "
+        f"{first[1]!r} is not a date or timestamp tierwise reads, and no other "
+        "row's is either; nothing was scored. Write ISO 8601 "
+        "(2024-03-01T09:30:00+01:00 or 2024-03-01), M/D/YYYY, or epoch seconds "
+        f"or milliseconds, or name the right column with --signal-column "
+        f"{file.kind}.{role}=HEADER"
+    )
+
+
+def _report(
+    connection: duckdb.DuckDBPyConnection,
+    file: SignalFile,
+    raw: RawFile,
+    columns: Mapping[str, str],
+    target: Path,
+    keys: AccountKeys,
+    order: SlashOrder | None,
+) -> SignalFileReport:
+    parquet = f"read_parquet({sql_text(str(target))})"
+    totals = connection.sql(
+        "SELECT count(*), count(*) FILTER (outcome IS NULL), "
+        "count(*) FILTER (matched = 'id'), count(*) FILTER (matched = 'domain'), "
+        "count(*) FILTER (matched = 'unmatched'), "
+        "count(*) FILTER (matched = 'ambiguous'), "
+        f"count(DISTINCT account_id) FILTER (outcome IS NULL) FROM {parquet}"
+    ).fetchall()[0]
+    read, used, by_id, by_domain, unmatched, ambiguous, accounts = (
+        int(value) for value in totals
+    )
+    notes = list(raw.notes)
+    if order is not None and order.decided_by is not None:
+        row, how = order.decided_by
+        notes.append(f"dates with slashes read {how}, as row {row} shows")
+    elif order is not None:
+        notes.append("dates with slashes, if any, read month first (M/D/YYYY)")
+
+    report = SignalFileReport(
+        kind=file.kind,
+        file=str(file.path),
+        rows_read=read,
+        rows_used=used,
+        matched_by_id=by_id,
+        matched_by_domain=by_domain,
+        unmatched=unmatched,
+        ambiguous=ambiguous,
+        dropped=_counts(connection, parquet, "outcome", "outcome IS NOT NULL"),
+        flagged=_counts(
+            connection, parquet, "flag", "outcome IS NULL AND flag IS NOT NULL"
+        ),
+        columns={
+            role: header if raw.header else header.replace("column", "column ")
+            for role, header in columns.items()
+        },
+        encoding=raw.encoding,
+        notes=notes,
+        accounts_matched=accounts,
+    )
+    if ambiguous and keys.domains is not None:
+        shared = connection.sql(
+            f"SELECT p.domain, any_value(d.named) FROM {parquet} AS p JOIN "
+            f"{keys.domains} AS d ON d.domain = p.domain WHERE p.matched = "
+            f"'ambiguous' GROUP BY 1 ORDER BY 1 LIMIT {MAX_AMBIGUOUS_LISTED}"
+        ).fetchall()
+        report.ambiguous_domains = {str(domain): list(ids) for domain, ids in shared}
+    return report
+
+
+def _counts(
+    connection: duckdb.DuckDBPyConnection, parquet: str, column: str, where: str
+) -> dict[str, Count]:
+    rows = connection.sql(
+        f"SELECT {column}, count(*), min(source_row, {MAX_EXAMPLES}) FROM {parquet} "
+        f"WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1"
+    ).fetchall()
+    return {
+        str(reason): Count(int(count), [int(row) for row in examples])
+        for reason, count, examples in rows
+    }
+
+
+def _first(checks: Sequence[Drop]) -> str:
+    if not checks:
+        return "CAST(NULL AS VARCHAR)"
+    branches = " ".join(f"WHEN {check.when} THEN {check.reason}" for check in checks)
+    return f"CASE {branches} END"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

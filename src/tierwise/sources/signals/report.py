@@ -1,0 +1,111 @@
+"""The match report: for each signal file, where every row went.
+
+Every row read is matched by account id, matched by domain, unmatched or
+ambiguous (``rows_read`` is their sum), and either counted or left out
+for one reason (``rows_read == rows_used + dropped``). Unmatched and
+ambiguous rows are left out under those reasons first; a matched row may
+still be left out for its content (a timestamp that cannot be read, a
+status of ``scheduled``, a date after the as-of date). Each reason comes
+with its count and the first few row numbers, never the rows' values:
+contact files hold personal data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+__all__ = [
+    "Count",
+    "SignalFileReport",
+    "SignalReport",
+    "signal_report_json",
+    "signal_report_lines",
+]
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many rows, and the first few row numbers."""
+
+    rows: int
+    examples: list[int]
+
+
+@dataclass
+class SignalFileReport:
+    """Where the rows of one signal file went."""
+
+    kind: str
+    file: str
+    rows_read: int
+    rows_used: int
+    matched_by_id: int
+    matched_by_domain: int
+    unmatched: int
+    ambiguous: int
+    dropped: dict[str, Count] = field(default_factory=dict)
+    flagged: dict[str, Count] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+    ambiguous_domains: dict[str, list[str]] = field(default_factory=dict)
+    accounts_matched: int = 0
+
+    def reconciles(self) -> bool:
+        """True when every row is counted once by match and once by use."""
+        matched = (
+            self.matched_by_id
+            + self.matched_by_domain
+            + self.unmatched
+            + self.ambiguous
+        )
+        dropped = sum(count.rows for count in self.dropped.values())
+        return self.rows_read == matched == self.rows_used + dropped
+
+
+@dataclass
+class SignalReport:
+    """The match reports of a run's signal files, by kind."""
+
+    files: dict[str, SignalFileReport] = field(default_factory=dict)
+
+    def reconciles(self) -> bool:
+        """True when every file's report reconciles."""
+        return all(report.reconciles() for report in self.files.values())
+
+
+def signal_report_json(report: SignalReport) -> str:
+    """The report as JSON, for ``signals-report.json``."""
+    data = {
+        kind: {**asdict(file), "reconciles": file.reconciles()}
+        for kind, file in report.files.items()
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def signal_report_lines(report: SignalReport) -> list[str]:
+    """A few lines per file for the end of ``tier``."""
+    lines: list[str] = []
+    for file in report.files.values():
+        lines.append(
+            f"{file.kind} ({file.file}): {file.rows_read:,} rows = "
+            f"{file.rows_used:,} counted + {file.rows_read - file.rows_used:,} "
+            f"left out; {file.accounts_matched:,} accounts"
+        )
+        lines.append(
+            f"  matched by id {file.matched_by_id:,}, by domain "
+            f"{file.matched_by_domain:,}; unmatched {file.unmatched:,}; "
+            f"ambiguous {file.ambiguous:,}"
+        )
+        for reason, count in file.dropped.items():
+            lines.append(f"  left out, {reason}: {count.rows:,} {_rows(count)}")
+        for reason, count in file.flagged.items():
+            lines.append(f"  kept, {reason}: {count.rows:,} {_rows(count)}")
+    return lines
+
+
+def _rows(count: Count) -> str:
+    shown = ", ".join(str(row) for row in count.examples)
+    more = " …" if count.rows > len(count.examples) else ""
+    return f"(rows {shown}{more})"

@@ -1,0 +1,128 @@
+"""Turning timestamp text into the row's local date, in SQL.
+
+A signal counts on the date it happened where the model says the business
+is (``signals.timezone``). The forms read, each decided by its shape:
+
+* ISO 8601 with an offset or ``Z`` (``2024-03-01T23:30:00+01:00``): the
+  instant, converted to the model's zone;
+* ISO 8601 without an offset (``2024-03-01 23:30``): a wall-clock time
+  already in the model's zone, so its own date;
+* a plain date (``2024-03-01``), or month/day/year (``3/1/2024``, with or
+  without a time after it), or day/month/year when the column shows it;
+* epoch seconds (``1709335800``) or milliseconds (``1709335800000``): a
+  whole number of 11 digits or more is taken as milliseconds, since
+  seconds that large lie past the year 5000.
+
+Dates written with slashes take one order for the whole column, never a
+guess per row (as for accounts): a value with a first number above 12
+shows day first, one with a second number above 12 month first; a column
+with both is refused, naming rows of each. A column whose every slash date
+reads both ways is read month first, the US order of CRM exports, and the
+report says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from tierwise.errors import SourceError
+from tierwise.sources.signals.labels import sql_text
+
+__all__ = ["SlashOrder", "local_date_sql", "slash_order"]
+
+_EPOCH = r"^-?[0-9]{1,16}(\.[0-9]+)?$"
+_ZONED = (
+    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+    r" ?(Z|z|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?)$"
+)
+_ISO = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+_SLASH = r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})"
+_SLASH_TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
+# Seconds since 1970 below this are seconds; at or above, milliseconds.
+MILLISECONDS_FROM = 100_000_000_000
+# The last second of the year 9999: anything beyond is no timestamp.
+MAX_SECONDS = 253_402_300_799
+MAX_ROWS_NAMED = 5
+
+
+@dataclass(frozen=True)
+class SlashOrder:
+    """How a column's slash dates are read, and what decided it."""
+
+    day_first: bool
+    decided_by: tuple[int, str] | None = None
+
+
+def local_date_sql(text: str, zone: str, order: SlashOrder | None = None) -> str:
+    """SQL for the local date of the trimmed timestamp text ``text``.
+
+    NULL where the text is none of the forms above (a blank included).
+    """
+    day_first = order is not None and order.day_first
+    first, second = ("%d", "%m") if day_first else ("%m", "%d")
+    slash_formats = ", ".join(
+        sql_text(f"{first}/{second}/%Y{time}") for time in _SLASH_TIMES
+    )
+    utc = f"regexp_replace({text}, ' ?(Z|z|UTC|GMT)$', '+00:00')"
+    epoch = f"TRY_CAST({text} AS DOUBLE)"
+    seconds = (
+        f"CASE WHEN abs({epoch}) >= {MILLISECONDS_FROM} "
+        f"THEN {epoch} / 1000 ELSE {epoch} END"
+    )
+    zone_literal = sql_text(zone)
+    return (
+        "CASE "
+        f"WHEN regexp_matches({text}, {sql_text(_EPOCH)}) "
+        f"AND abs({seconds}) <= {MAX_SECONDS} THEN "
+        f"CAST(timezone({zone_literal}, to_timestamp({seconds})) AS DATE) "
+        f"WHEN regexp_matches({text}, {sql_text(_ZONED)}) THEN "
+        f"CAST(timezone({zone_literal}, TRY_CAST({utc} AS TIMESTAMPTZ)) AS DATE) "
+        f"WHEN regexp_matches({text}, {sql_text(_ISO)}) THEN "
+        f"CAST(TRY_CAST({text} AS TIMESTAMP) AS DATE) "
+        f"WHEN regexp_matches({text}, {sql_text(_SLASH)}) THEN "
+        f"CAST(TRY_STRPTIME({text}, [{slash_formats}]) AS DATE) "
+        "END"
+    )
+
+
+def slash_order(
+    connection: duckdb.DuckDBPyConnection,
+    relation: str,
+    column: str,
+    source: str,
+    header: str,
+) -> SlashOrder:
+    """The order of the slash dates in ``column`` of ``relation``.
+
+    Raises:
+        SourceError: when the column holds both day-first and month-first
+            dates, naming rows of each.
+    """
+    first = f"TRY_CAST(regexp_extract({column}, {sql_text(_SLASH)}, 1) AS INTEGER)"
+    second = f"TRY_CAST(regexp_extract({column}, {sql_text(_SLASH)}, 2) AS INTEGER)"
+    query = (
+        f"SELECT min(source_row, {MAX_ROWS_NAMED}) FILTER ({first} > 12), "
+        f"min(source_row, {MAX_ROWS_NAMED}) FILTER ({second} > 12) "
+        f"FROM {relation} WHERE {column} LIKE '%/%'"
+    )
+    [(day_rows, month_rows)] = connection.sql(query).fetchall()
+    if day_rows and month_rows:
+        raise SourceError(
+            f"{source}: column {header!r} has dates written day first (rows "
+            f"{_rows(day_rows)}) and month first (rows {_rows(month_rows)}); "
+            "nothing was scored. One column holds one date order: correct the "
+            "rows written the other way, or write dates as YYYY-MM-DD"
+        )
+    if day_rows:
+        return SlashOrder(day_first=True, decided_by=(int(day_rows[0]), "day first"))
+    if month_rows:
+        return SlashOrder(
+            day_first=False, decided_by=(int(month_rows[0]), "month first")
+        )
+    return SlashOrder(day_first=False)
+
+
+def _rows(rows: list[int]) -> str:
+    return ", ".join(str(row) for row in rows)
