@@ -35,6 +35,7 @@ from tierwise.engine.placement import (
     queue_step,
     result_select,
 )
+from tierwise.engine.signals import join_signals, signal_steps, signal_values
 from tierwise.engine.sql import (
     SQL_TYPES,
     all_true,
@@ -95,8 +96,10 @@ class CompiledModel:
             .from_(ident("gated"))
             .where(where)
         )
-        for name in ("source", "points", "scored", "gated"):
-            query = query.with_(ident(name), as_=self.steps[name])
+        for name, body in self.steps.items():
+            query = query.with_(ident(name), as_=body)
+            if name == "gated":
+                break
         return query
 
 
@@ -126,6 +129,7 @@ def compile_model(
     columns: Collection[str],
     source: str = SOURCE_TABLE,
     pins: Mapping[str, str] | None = None,
+    signal_sources: Collection[str] = (),
 ) -> CompiledModel:
     """Compile ``model`` into a query over the table ``source``.
 
@@ -136,6 +140,10 @@ def compile_model(
         source: the table or view holding the accounts.
         pins: account id to tier key, set by people (overrides); a pinned
             account takes its tier first and counts against that tier's cap.
+        signal_sources: the signal files the run has (``activity``,
+            ``intent``, ``contacts``, ``events``); the fields they fill are
+            rolled up from their matched tables (see
+            :mod:`tierwise.engine.signals`), not read from ``source``.
 
     >>> from tierwise.model import load_model
     >>> compiled = compile_model(load_model(), date(2026, 9, 30), ["account_id"])
@@ -146,7 +154,8 @@ def compile_model(
     pins = dict(pins or {})
     tiers = model.active_tiers()
 
-    steps["source"] = _source_step(model, columns, source)
+    steps.update(signal_steps(model, as_of, signal_sources))
+    steps["source"] = _source_step(model, columns, source, signal_sources)
     steps["points"] = _points_step(model, as_of)
     steps["scored"] = _scored_step(model)
     steps["gated"] = _gated_step(model, as_of, tiers, pins)
@@ -174,13 +183,18 @@ def compile_model(
 
 
 def _source_step(
-    model: TieringModel, columns: Collection[str], source: str
+    model: TieringModel,
+    columns: Collection[str],
+    source: str,
+    signal_sources: Collection[str] = (),
 ) -> exp.Select:
     kinds = model.field_kinds()
     available = set(columns)
+    filled = signal_values(model, signal_sources)
     selected: list[exp.Expr] = []
     for name, kind in kinds.items():
-        value = col(name) if name in available else exp.Null()
+        value: exp.Expr = col(name) if name in available else exp.Null()
+        value = filled.get(name, value)
         typed: exp.Expr = exp.cast(value, SQL_TYPES[kind])
         if name == model.potential.field:
             given = typed
@@ -192,7 +206,8 @@ def _source_step(
             # Matched without case or spaces: normalised once, not per test.
             key = normalised_text(exp.cast(value.copy(), "VARCHAR"))
             selected.append(exp.alias_(key, text_key(name), quoted=True))
-    return exp.select(*selected).from_(ident(source))
+    step = exp.select(*selected).from_(ident(source))
+    return join_signals(step, signal_sources)
 
 
 def _estimate(model: TieringModel, available: set[str]) -> exp.Expr:

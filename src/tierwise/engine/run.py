@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -90,6 +90,7 @@ def score_accounts(
     as_of: date,
     connection: duckdb.DuckDBPyConnection | None = None,
     pins: Mapping[str, str] | None = None,
+    signal_sources: Collection[str] = (),
 ) -> TieringRun:
     """Score and tier ``accounts`` with ``model`` as of ``as_of``.
 
@@ -104,6 +105,8 @@ def score_accounts(
         as_of: the date recency and date conditions count from.
         connection: a DuckDB connection; a new in-memory one by default.
         pins: account id to tier key for manual overrides.
+        signal_sources: the signal sources whose matched tables are in
+            ``connection`` (see :mod:`tierwise.engine.signals`).
     """
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="tierwise-run-"))
@@ -111,7 +114,14 @@ def score_accounts(
     source = _register(connection, accounts)
     columns = [row[0] for row in connection.sql(f'DESCRIBE "{source}"').fetchall()]
 
-    compiled = compile_model(model, as_of, columns, source=source, pins=pins)
+    compiled = compile_model(
+        model,
+        as_of,
+        columns,
+        source=source,
+        pins=pins,
+        signal_sources=signal_sources,
+    )
     if log.isEnabledFor(logging.DEBUG):
         log.debug("compiled SQL:\n%s", compiled.sql())
     results = _quoted_path(scratch / RESULT_FILE)
