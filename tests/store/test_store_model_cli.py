@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tierwise.cli import app
+from tierwise.store import Store
 
 from .test_store_model_lifecycle import raised_model
 
@@ -112,7 +113,9 @@ def test_errors_name_the_fix(
     assert message in said(result.output)
 
 
-def test_an_empty_store_lists_no_versions(cli: CliRunner, store_url: str) -> None:
+def test_an_empty_store_lists_no_versions(
+    cli: CliRunner, store: Store, store_url: str
+) -> None:
     result = cli.invoke(app, ["model", "list", "--db", store_url])
 
     assert result.exit_code == 0, result.output

@@ -16,7 +16,7 @@ from rich.table import Table
 from tierwise import lifecycle
 from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
-from tierwise.cli.store_options import DbOption, opened_store
+from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.cli.whatif_render import render_whatif
 from tierwise.lifecycle import ComparedModels, ModelPublished
 from tierwise.store import ModelEventRecord, ModelHistory
@@ -53,7 +53,7 @@ def publish(
 @model_app.command(name="list")
 def list_versions(db: DbOption = None) -> None:
     """List model versions (hash, created, note) and every publish and rollback."""
-    with reported(), opened_store(db) as store:
+    with reported(), existing_store(db) as store:
         history = runs_store.model_history(store)
         location = store.location
     _render_history(history, location)
@@ -68,7 +68,7 @@ def diff(
     """Show what changed from model A to model B: criteria, weights, tiers, caps."""
     with reported():
         if lifecycle.needs_store(model_a, model_b):
-            with opened_store(db) as store:
+            with existing_store(db) as store:
                 compared = lifecycle.compare_models(model_a, model_b, store)
         else:
             compared = lifecycle.compare_models(model_a, model_b, None)

@@ -16,7 +16,7 @@ from rich.table import Table
 from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
 from tierwise.cli.render import tier_matrix
-from tierwise.cli.store_options import DbOption, opened_store
+from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.errors import TierwiseError
 from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
 from tierwise.store import (
@@ -39,7 +39,7 @@ def runs(
     ] = 20,
 ) -> None:
     """List recorded runs: as-of date, model version, accounts per tier."""
-    with reported(), opened_store(db) as store:
+    with reported(), existing_store(db) as store:
         recorded = runs_store.list_runs(store, limit=limit)
         store_location = store.location
     if not recorded:
@@ -81,7 +81,7 @@ def history(
     A 15-character Salesforce id finds its 18-character record: imports store
     the 18-character form.
     """
-    with reported(), opened_store(db) as store:
+    with reported(), existing_store(db) as store:
         try:
             found = runs_store.account_history(store, account_id)
         except StoreError:
@@ -101,7 +101,7 @@ def diff(
     ] = 50,
 ) -> None:
     """Compare two runs: a from-tier × to-tier matrix and the accounts that moved."""
-    with reported(), opened_store(db) as store:
+    with reported(), existing_store(db) as store:
         compared = runs_store.diff_runs(store, run_a, run_b, limit=limit)
     _render_diff(compared)
 
@@ -163,7 +163,7 @@ def overrides(
     """List overrides in force (or all of them with --all)."""
     with reported():
         day = _date("--as-of", as_of) or date.today()
-        with opened_store(db) as store:
+        with existing_store(db) as store:
             records = runs_store.list_overrides(store)
     shown = [r for r in records if all_ or r.state(day) == "active"]
     if not shown:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tierwise import store as runs_store
-from tierwise.store import Store
+from tierwise.store import Store, StoreError
 
-__all__ = ["DbOption", "opened_store", "store_unless"]
+__all__ = ["DbOption", "existing_store", "opened_store", "store_unless"]
 
 DbOption = Annotated[
     str | None,
@@ -41,3 +42,37 @@ def store_unless(skipped: bool, db: str | None) -> Iterator[Store | None]:
         return
     with opened_store(db) as store:
         yield store
+
+
+@contextmanager
+def existing_store(db: str | None) -> Iterator[Store]:
+    """`opened_store` for commands that only read: a missing SQLite file stays missing.
+
+    Raises:
+        StoreError: when the store is a SQLite file that does not exist, so
+            nothing was ever recorded there.
+    """
+    _require_sqlite_file(runs_store.database_url(db))
+    with opened_store(db) as store:
+        yield store
+
+
+def _require_sqlite_file(url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # a bad URL is reported by open_store
+        return
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists():
+        raise StoreError(
+            f"no store at {path.resolve()}: nothing has been recorded there yet. "
+            "Run `tierwise tier ACCOUNTS` or `tierwise demo` in this folder first, "
+            f"or point --db (or ${runs_store.DATABASE_ENV}) at the store you use"
+        )
