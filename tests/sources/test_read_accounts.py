@@ -416,3 +416,21 @@ def test_one_info_line_per_read(
     assert messages[0].startswith(
         "read log.csv: 1 rows, 1 used, 0 skipped, 2 fields in "
     )
+
+
+def test_missing_id_alone_suggests_mapping_the_name_header_to_both(
+    write_file: WriteFile,
+) -> None:
+    path = write_file("companies.csv", "name,sector\nAcme,tech\n")
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, load_preset("generic"))
+
+    lines = str(caught.value).splitlines()
+    assert lines[0] == (
+        "companies.csv: no column for account_id; nothing was imported."
+    )
+    assert lines[-1] == (
+        "  A file without a separate account_id column may map one header to "
+        "both: `account_id: <header>` beside `name: <header>`"
+    )

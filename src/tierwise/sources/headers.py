@@ -169,6 +169,14 @@ def _require(
         f"  Fix: add `{missing[0]}: <header>` under `columns:` in a mapping "
         f"file, or choose another preset ({', '.join(PRESETS)})"
     )
+    if len(missing) == 1:
+        # A list of unique company names has no separate id: one header can
+        # serve as both.
+        present = next(field for field in REQUIRED_FIELDS if field not in missing)
+        lines.append(
+            f"  A file without a separate {missing[0]} column may map one header "
+            f"to both: `{missing[0]}: <header>` beside `{present}: <header>`"
+        )
     raise SourceError("\n".join(lines))
 
 
