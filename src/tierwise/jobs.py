@@ -11,6 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
+import tempfile
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,6 +47,12 @@ from tierwise.sources import (
     report_text,
 )
 from tierwise.sources.parquet_view import parquet_view
+from tierwise.sources.signals import (
+    SignalFile,
+    SignalReport,
+    load_signals,
+    signal_report_json,
+)
 from tierwise.store import (
     PinPlan,
     RecordedRun,
@@ -59,6 +69,7 @@ __all__ = [
     "explain_accounts",
     "read_input_again",
     "run_demo",
+    "signal_files",
     "tier_file",
 ]
 
@@ -68,6 +79,7 @@ MANIFEST = "run.json"
 MODEL_COPY = "model.yaml"
 IMPORT_REPORT = "import-report.json"
 IMPORT_REPORT_TEXT = "import-report.txt"
+SIGNALS_REPORT = "signals-report.json"
 DEMO_ACCOUNTS = "demo-portfolio.csv"
 DEMO_SIZE = 1000
 
@@ -83,6 +95,40 @@ class TierJob:
     recorded: RecordedRun | None = None
     pins: PinPlan | None = None
     model_version: int | None = None
+    signals: SignalReport | None = None
+
+
+def signal_files(
+    paths: dict[str, Path | None], columns: Sequence[str] = ()
+) -> list[SignalFile]:
+    """The signal files of a run from ``--activity`` and friends.
+
+    ``paths`` maps a kind (activity, intent, contacts, events) to its file
+    or None; ``columns`` are ``--signal-column KIND.ROLE=HEADER`` settings.
+
+    Raises:
+        TierwiseError: for a column setting that is not KIND.ROLE=HEADER,
+            or names a kind without a file.
+    """
+    named: dict[str, dict[str, str]] = {}
+    for setting in columns:
+        where, equals, header = setting.partition("=")
+        kind, dot, role = where.strip().partition(".")
+        if not (equals and dot and role.strip() and header.strip()):
+            raise TierwiseError(
+                f"--signal-column {setting!r}: write KIND.ROLE=HEADER, e.g. "
+                "activity.timestamp=Created Date"
+            )
+        if paths.get(kind) is None:
+            raise TierwiseError(
+                f"--signal-column {setting!r}: no --{kind} file is given"
+            )
+        named.setdefault(kind, {})[role.strip()] = header.strip()
+    return [
+        SignalFile(kind, path, named.get(kind, {}))
+        for kind, path in paths.items()
+        if path is not None
+    ]
 
 
 def choose_mapping(preset: str | None, mapping: Path | None) -> ColumnMapping:
@@ -107,11 +153,15 @@ def tier_file(
     store: Store | None = None,
     force: bool = False,
     csv: bool | None = None,
+    signals: Sequence[SignalFile] = (),
 ) -> TierJob:
     """Read ``accounts``, score and tier them, and write the results folder.
 
     ``csv`` asks for ``tiers.csv`` beside ``tiers.parquet``; by default it is
-    written while a spreadsheet could open it.
+    written while a spreadsheet could open it. ``signals`` are activity,
+    intent, contact and event files whose rows fill the fields the model's
+    ``signals`` section names; their match report is written beside the
+    results as ``signals-report.json``.
 
     With a ``store``, the overrides in force as of ``as_of`` pin their
     accounts' tiers, and the run is recorded there (unless the same run is
@@ -127,6 +177,7 @@ def tier_file(
     table, report = _read(connection, accounts, model, mapping)
     if report.over_threshold() and not accept_warnings:
         raise _too_many_problems(accounts, report)
+    signal_report = _load_signals(connection, signals, model, as_of)
     pins = None
     if store is not None:
         ids = connection.sql(f"SELECT account_id FROM {ACCOUNTS_VIEW}").to_arrow_table()
@@ -137,6 +188,7 @@ def tier_file(
         as_of,
         connection=connection,
         pins=pins.pins if pins else None,
+        signal_sources=[signal.kind for signal in signals],
     )
 
     manifest = {
@@ -150,17 +202,16 @@ def tier_file(
         "tiers": {tier.key: tier.accounts for tier in run.tiers},
         "warnings": run.warnings,
     }
-    write_results(
-        run,
-        out_dir,
-        csv=csv,
-        extra={
-            MANIFEST: json.dumps(manifest, indent=2) + "\n",
-            MODEL_COPY: model_text,
-            IMPORT_REPORT: report_json(report),
-            IMPORT_REPORT_TEXT: report_text(report),
-        },
-    )
+    extra = {
+        MODEL_COPY: model_text,
+        IMPORT_REPORT: report_json(report),
+        IMPORT_REPORT_TEXT: report_text(report),
+    }
+    if signals:
+        manifest["signals"] = _signal_manifest(signals)
+        extra[SIGNALS_REPORT] = signal_report_json(signal_report)
+    extra[MANIFEST] = json.dumps(manifest, indent=2) + "\n"
+    write_results(run, out_dir, csv=csv, extra=extra)
     log.info("wrote %d results to %s", run.accounts, out_dir)
 
     recorded = None
@@ -169,7 +220,9 @@ def tier_file(
             store,
             run,
             model_text=model_text,
-            inputs=_run_inputs(str(manifest["accounts_sha256"]), mapping, pins),
+            inputs=_run_inputs(
+                str(manifest["accounts_sha256"]), mapping, pins, signals
+            ),
             started_at=started_at,
             accounts=table,
             source=accounts.name,
@@ -184,7 +237,32 @@ def tier_file(
         recorded=recorded,
         pins=pins,
         model_version=model_version,
+        signals=signal_report if signals else None,
     )
+
+
+def _load_signals(
+    connection: duckdb.DuckDBPyConnection,
+    signals: Sequence[SignalFile],
+    model: TieringModel,
+    as_of: date,
+) -> SignalReport:
+    """Register the signal files' matched tables; their scratch lives as long."""
+    scratch = Path(tempfile.mkdtemp(prefix="tierwise-signals-"))
+    weakref.finalize(connection, shutil.rmtree, scratch, True)
+    return load_signals(connection, signals, model, as_of, scratch, ACCOUNTS_VIEW)
+
+
+def _signal_manifest(signals: Sequence[SignalFile]) -> dict[str, dict[str, Any]]:
+    """Where each signal file is, its digest and the columns named for it."""
+    return {
+        signal.kind: {
+            "path": str(signal.path.resolve()),
+            "sha256": _sha256(signal.path),
+            "columns": dict(signal.columns),
+        }
+        for signal in signals
+    }
 
 
 def check_file(
@@ -241,11 +319,18 @@ def run_demo(
     return tier_file(accounts, out_dir, as_of, store=store, force=force)
 
 
-def explain_accounts(out_dir: Path, account_ids: list[str]) -> list[Explanation]:
+def explain_accounts(
+    out_dir: Path,
+    account_ids: list[str],
+    signal_paths: dict[str, Path] | None = None,
+) -> list[Explanation]:
     """Explain accounts of the run in ``out_dir``, recomputed from its input.
 
+    The run's signal files are read again from where the run found them,
+    or from ``signal_paths`` (by kind) when they have moved.
+
     Raises:
-        TierwiseError: when the folder holds no run, the input file changed
+        TierwiseError: when the folder holds no run, an input file changed
             since the run, or none of the ids is in it.
     """
     manifest = _read_manifest(out_dir)
@@ -263,20 +348,48 @@ def explain_accounts(out_dir: Path, account_ids: list[str]) -> list[Explanation]
     mapping = _mapping_from_manifest(manifest["mapping"])
     connection = open_connection()
     _, report = _read(connection, accounts, model, mapping)
+    as_of = date.fromisoformat(manifest["as_of"])
+    signals = _signals_again(manifest, out_dir, signal_paths or {})
+    _load_signals(connection, signals, model, as_of)
     results = str(out_dir / "tiers.parquet").replace("'", "''")
     connection.execute(
         f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
         f"SELECT * FROM read_parquet('{results}')"
     )
-    as_of = date.fromisoformat(manifest["as_of"])
     columns = [row[0] for row in connection.sql(f"DESCRIBE {ACCOUNTS_VIEW}").fetchall()]
-    compiled = compile_model(model, as_of, columns)
+    compiled = compile_model(
+        model, as_of, columns, signal_sources=[signal.kind for signal in signals]
+    )
 
     explanations = explain(connection, compiled, account_ids)
     if not explanations:
         shown = ", ".join(account_ids)
         raise TierwiseError(f"no account with id {shown} in the run in {out_dir}")
     return [_as_written(explanation, report) for explanation in explanations]
+
+
+def _signals_again(
+    manifest: dict[str, Any], out_dir: Path, moved: dict[str, Path]
+) -> list[SignalFile]:
+    """The run's signal files, checked to be the ones it read."""
+    recorded: dict[str, dict[str, Any]] = manifest.get("signals", {})
+    unknown = sorted(set(moved) - set(recorded))
+    if unknown:
+        raise TierwiseError(
+            f"the run in {out_dir} read no --{unknown[0]} file; leave the option "
+            "out, or tier again with it"
+        )
+    files = []
+    for kind, entry in recorded.items():
+        path = moved.get(kind, Path(entry["path"]))
+        if not path.is_file() or _sha256(path) != entry["sha256"]:
+            raise TierwiseError(
+                f"{path} (the run's --{kind} file) is gone or has changed since "
+                f"the run in {out_dir}; give its current place with --{kind}, or "
+                "run `tierwise tier` again to explain the current data"
+            )
+        files.append(SignalFile(kind, path, entry.get("columns", {})))
+    return files
 
 
 def _as_written(explanation: Explanation, report: ImportReport) -> Explanation:
@@ -375,15 +488,25 @@ def _mapping_digest(mapping: ColumnMapping) -> str:
 
 
 def _run_inputs(
-    accounts_sha256: str, mapping: ColumnMapping, pins: PinPlan | None
+    accounts_sha256: str,
+    mapping: ColumnMapping,
+    pins: PinPlan | None,
+    signals: Sequence[SignalFile] = (),
 ) -> dict[str, str]:
     """Digests of what shaped a run, so the store can tell a repeat run."""
     applied = sorted(pins.pins.items()) if pins else []
-    return {
+    inputs = {
         "accounts": accounts_sha256,
         "mapping": _mapping_digest(mapping),
         "overrides": hashlib.sha256(json.dumps(applied).encode()).hexdigest(),
     }
+    if signals:
+        given = sorted(
+            (signal.kind, _sha256(signal.path), sorted(signal.columns.items()))
+            for signal in signals
+        )
+        inputs["signals"] = hashlib.sha256(json.dumps(given).encode()).hexdigest()
+    return inputs
 
 
 def _read(

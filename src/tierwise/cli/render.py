@@ -12,6 +12,7 @@ from tierwise.cli.app import console
 from tierwise.engine import Explanation
 from tierwise.jobs import TierJob
 from tierwise.sources import short_report
+from tierwise.sources.signals import signal_report_lines
 from tierwise.store import ABSENT
 
 __all__ = ["render_explanation", "render_summary", "tier_matrix"]
@@ -49,6 +50,12 @@ def render_summary(job: TierJob) -> None:
     for line in short_report(report)[1:]:
         console.print(escape(line), highlight=False)
     console.print(f"Import report: {job.out_dir}/import-report.txt", highlight=False)
+    if job.signals is not None:
+        for line in signal_report_lines(job.signals):
+            console.print(escape(line), highlight=False)
+        console.print(
+            f"Signals match report: {job.out_dir}/signals-report.json", highlight=False
+        )
 
     reasons = ", ".join(f"{reason} {n:,}" for reason, n in sorted(run.reasons.items()))
     console.print(f"Reasons: {reasons}")
@@ -57,10 +64,12 @@ def render_summary(job: TierJob) -> None:
             "Potential estimated from annual revenue for "
             f"{run.estimated_potential:,} accounts."
         )
-    if report.absent_fields:
+    filled = job.model.signal_fields(job.signals.files) if job.signals else {}
+    absent = [name for name in report.absent_fields if name not in filled]
+    if absent:
         console.print(
             "Not in the file (scored by each criterion's missing-value policy): "
-            + ", ".join(report.absent_fields)
+            + ", ".join(absent)
         )
     for warning in run.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)

@@ -45,6 +45,45 @@ TierModelOption = Annotated[
 NoStoreOption = Annotated[
     bool, typer.Option("--no-store", help="Only write --out; record nothing.")
 ]
+ActivityOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--activity",
+        help="Activity log (CSV or Parquet): account id or domain, timestamp, "
+        "type, optional weight and status.",
+    ),
+]
+IntentOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--intent",
+        help="Third-party intent file: domain, topic, score 0-100, week.",
+    ),
+]
+ContactsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--contacts",
+        help="Contacts: contact id, account id or e-mail domain, title, "
+        "seniority, role, engagement.",
+    ),
+]
+EventsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--events",
+        help="Company events (funding rounds, contract ends): account id or "
+        "domain, type, date.",
+    ),
+]
+SignalColumnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--signal-column",
+        help="Name a signal file's column: KIND.ROLE=HEADER, e.g. "
+        "activity.timestamp=Created (repeatable).",
+    ),
+]
 
 
 @app.command()
@@ -74,10 +113,24 @@ def tier(
             help="Also write tiers.csv (default: when a spreadsheet could open it).",
         ),
     ] = None,
+    activity: ActivityOption = None,
+    intent: IntentOption = None,
+    contacts: ContactsOption = None,
+    events: EventsOption = None,
+    signal_column: SignalColumnOption = None,
 ) -> None:
     """Score and tier ACCOUNTS; write tiers.parquet and tiers.csv to --out."""
     with reported():
         chosen = jobs.choose_mapping(preset, mapping)
+        signals = jobs.signal_files(
+            {
+                "activity": activity,
+                "intent": intent,
+                "contacts": contacts,
+                "events": events,
+            },
+            signal_column or [],
+        )
         with store_unless(no_store, db) as store:
             job = jobs.tier_file(
                 accounts,
@@ -89,6 +142,7 @@ def tier(
                 store=store,
                 force=force,
                 csv=csv,
+                signals=signals,
             )
     render_summary(job)
 
@@ -116,10 +170,28 @@ def demo(
 def explain_command(
     account_ids: Annotated[list[str], typer.Argument(help="One or more account ids.")],
     out: OutOption = DEFAULT_OUT,
+    activity: ActivityOption = None,
+    intent: IntentOption = None,
+    contacts: ContactsOption = None,
+    events: EventsOption = None,
 ) -> None:
-    """Show each criterion's value, points and weight, and why the tier."""
+    """Show each criterion's value, points and weight, and why the tier.
+
+    The run's signal files are read again from where it found them; give
+    --activity and the like only when a file has moved since.
+    """
+    moved = {
+        kind: path
+        for kind, path in (
+            ("activity", activity),
+            ("intent", intent),
+            ("contacts", contacts),
+            ("events", events),
+        )
+        if path is not None
+    }
     with reported():
-        explanations = jobs.explain_accounts(out, account_ids)
+        explanations = jobs.explain_accounts(out, account_ids, moved)
     for explanation in explanations:
         render_explanation(explanation)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 __all__ = [
     "Count",
@@ -89,7 +90,7 @@ def signal_report_lines(report: SignalReport) -> list[str]:
     lines: list[str] = []
     for file in report.files.values():
         lines.append(
-            f"{file.kind} ({file.file}): {file.rows_read:,} rows = "
+            f"{file.kind} ({Path(file.file).name}): {file.rows_read:,} rows = "
             f"{file.rows_used:,} counted + {file.rows_read - file.rows_used:,} "
             f"left out; {file.accounts_matched:,} accounts"
         )
