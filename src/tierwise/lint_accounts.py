@@ -27,7 +27,7 @@ from tierwise.jobs import currencies_of
 from tierwise.model.lint import LintReport, lint_model
 from tierwise.model.lint.codes import Hit
 from tierwise.model.loader import read_model_text
-from tierwise.model.schema import TieringModel
+from tierwise.model.schema import Tier, TieringModel
 from tierwise.sources import ColumnMapping, load_preset, read_accounts
 
 __all__ = [
@@ -154,7 +154,7 @@ def check_portfolio(
         unassigned_after_caps=run.tiers[-1].accounts,
     )
 
-    hits = _tier_counts(model, portfolio) + _constant_signals(run)
+    hits = _tier_counts(model, portfolio, table) + _constant_signals(run)
     log.info("checked the model against %d accounts of %s", run.accounts, source)
     return portfolio, hits
 
@@ -176,7 +176,37 @@ def _qualifying(run: TieringRun, tiers: int) -> tuple[list[int], dict[int | None
     return meets, {first: int(count) for first, count in rows}
 
 
-def _tier_counts(model: TieringModel, portfolio: PortfolioLint) -> list[Hit]:
+def _absent_fields(table: pa.Table) -> set[str]:
+    """Columns the accounts hold no value in at all."""
+    return {
+        name
+        for name in table.column_names
+        if table.column(name).null_count == table.num_rows
+    }
+
+
+def _missing_must_haves(tier: Tier, table: pa.Table) -> str:
+    """Which must-haves read a field the accounts never give, as a clause."""
+    empty = _absent_fields(table)
+    lacking = sorted(
+        {
+            name
+            for gate in tier.must_have
+            for name in gate.when.fields()
+            if name not in table.column_names or name in empty
+        }
+    )
+    if not lacking:
+        return ""
+    return (
+        f" (its must-haves read {', '.join(lacking)}, which no account in the "
+        "file has a value for)"
+    )
+
+
+def _tier_counts(
+    model: TieringModel, portfolio: PortfolioLint, table: pa.Table
+) -> list[Hit]:
     """Tiers nobody qualifies for, and tiers whose cap does the choosing."""
     positions = {tier.key: index for index, tier in enumerate(model.tiers)}
     hits: list[Hit] = []
@@ -189,6 +219,8 @@ def _tier_counts(model: TieringModel, portfolio: PortfolioLint) -> list[Hit]:
                 else f"lands in it: the {tier.meets:,} that meet its requirements "
                 "all land in a tier above it"
             )
+            if tier.meets == 0:
+                why += _missing_must_haves(model.tiers[positions[tier.key]], table)
             hits.append(
                 Hit(
                     "tier-empty",

@@ -412,3 +412,26 @@ def test_lint_with_accounts_prints_a_table_per_tier(
     row = re.search(r"tier_1\s+│\s+Strategic\s+│\s+15\s+│\s+(\d+)", result.output)
     assert row is not None and int(row.group(1)) > 15
     assert "unassigned" in result.output
+
+
+def test_an_empty_tier_names_the_must_have_field_the_file_lacks(
+    tmp_path: Path,
+) -> None:
+    # Firmographics only: no account says whether it has an executive sponsor.
+    accounts = tmp_path / "firmographics.csv"
+    accounts.write_text(
+        "account_id,name,industry,country,employees,annual_revenue\n"
+        + "".join(
+            f"a{i},Account {i},software,US,5000,{(i + 1) * 10**9}\n" for i in range(30)
+        ),
+        encoding="utf-8",
+    )
+
+    linted = lint_file(DEFAULT_MODEL_FILE, accounts, as_of=DEMO_AS_OF)
+
+    (tier_1,) = [
+        f
+        for f in linted.report.findings
+        if f.code == "tier-empty" and f.path == "tiers[0]"
+    ]
+    assert "its must-haves read exec_sponsor, which no account" in tier_1.message
