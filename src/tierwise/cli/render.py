@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tierwise.cli.app import console
+from tierwise.cli.evidence import render_evidence
 from tierwise.engine import Explanation
 from tierwise.jobs import TierJob
 from tierwise.sources import short_report
@@ -135,6 +136,7 @@ def render_explanation(explanation: Explanation) -> None:
                 str(line.possible),
             )
     console.print(table)
+    render_evidence(explanation)
 
     total = "unknown" if explanation.total is None else f"{explanation.total:.2f}"
     console.print(

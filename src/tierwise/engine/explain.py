@@ -16,11 +16,19 @@ from sqlglot import exp
 
 from tierwise.engine.compile import HUNDREDTHS, CompiledModel
 from tierwise.engine.run import RESULT_TABLE
+from tierwise.engine.signal_explain import Evidence, criterion_fields, signal_evidence
 from tierwise.engine.sql import col, lit
 from tierwise.model.schema import Gate, TieringModel
 from tierwise.model.weights import effective_weights
 
-__all__ = ["CriterionLine", "DimensionLine", "Explanation", "GateLine", "explain"]
+__all__ = [
+    "CriterionLine",
+    "DimensionLine",
+    "Evidence",
+    "Explanation",
+    "GateLine",
+    "explain",
+]
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,9 @@ class CriterionLine:
     policy: str
     # The value is the model's estimate (revenue potential from revenue).
     estimated: bool = False
+    # The signal rows behind the fields the criterion reads, when a signal
+    # file filled them.
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,9 @@ class Explanation:
     reason: str | None
     rank: int | None
     cap_rank: int | None
+    # The signal rows behind every field a signal file filled (also those
+    # only gates read, such as an executive sponsor).
+    signals: tuple[Evidence, ...] = ()
 
     def adds_up(self) -> bool:
         """True when criteria, dimensions and total agree to the last point."""
@@ -108,8 +122,11 @@ def explain(
     names = cursor.columns
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     placed = _placements(connection, account_ids)
+    found = [str(row["account_id"]) for row in rows]
+    evidence = signal_evidence(connection, compiled, found)
     return [
-        _explain_row(compiled, row, placed.get(str(row["account_id"]))) for row in rows
+        _explain_row(compiled, row, placed.get(str(row["account_id"])), evidence)
+        for row in rows
     ]
 
 
@@ -131,7 +148,10 @@ def _placements(
 
 
 def _explain_row(
-    compiled: CompiledModel, row: dict[str, Any], placed: dict[str, Any] | None
+    compiled: CompiledModel,
+    row: dict[str, Any],
+    placed: dict[str, Any] | None,
+    evidence: dict[tuple[str, str], Evidence],
 ) -> Explanation:
     model = compiled.model
     weights = effective_weights(model)
@@ -170,6 +190,11 @@ def _explain_row(
                     policy=policy,
                     estimated=crit.field == model.potential.field
                     and bool(row["potential_estimated"]),
+                    evidence=tuple(
+                        evidence[(str(row["account_id"]), name)]
+                        for name in criterion_fields(crit)
+                        if (str(row["account_id"]), name) in evidence
+                    ),
                 )
             )
         dimensions.append(
@@ -184,8 +209,9 @@ def _explain_row(
         )
 
     placed = placed or {}
+    account_id = str(row["account_id"])
     return Explanation(
-        account_id=str(row["account_id"]),
+        account_id=account_id,
         name=str(row["name"]),
         criteria=criteria,
         dimensions=dimensions,
@@ -201,6 +227,9 @@ def _explain_row(
         reason=placed.get("reason"),
         rank=placed.get("rank"),
         cap_rank=placed.get("cap_rank"),
+        signals=tuple(
+            item for (account, _), item in evidence.items() if account == account_id
+        ),
     )
 
 

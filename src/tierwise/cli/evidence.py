@@ -1,0 +1,64 @@
+"""The signal rows behind an explanation's points, as lines for the terminal."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+
+from tierwise.cli.app import console
+from tierwise.engine import Explanation
+from tierwise.engine.signal_explain import ROWS_SHOWN, Evidence, EvidenceGroup
+
+__all__ = ["evidence_lines", "render_evidence"]
+
+
+def render_evidence(explanation: Explanation) -> None:
+    """Print, per criterion a signal file fed, the rows that produced it."""
+    lines = evidence_lines(explanation)
+    if not lines:
+        return
+    console.print("[bold]Signals behind the points[/bold]")
+    for line in lines:
+        console.print(escape(line), highlight=False, soft_wrap=True)
+
+
+def evidence_lines(explanation: Explanation) -> list[str]:
+    """The evidence as plain text lines (ids, kinds, dates, row numbers)."""
+    lines: list[str] = []
+    shown: set[str] = set()
+    for criterion in explanation.criteria:
+        for evidence in criterion.evidence:
+            lines.append(f"  {criterion.label}: {_heading(evidence)}")
+            lines += [f"    {_group(group)}" for group in evidence.groups]
+            shown.add(evidence.field)
+    for evidence in explanation.signals:
+        if evidence.field not in shown:
+            lines.append(f"  (no criterion) {_heading(evidence)}")
+            lines += [f"    {_group(group)}" for group in evidence.groups]
+    return lines
+
+
+def _heading(evidence: Evidence) -> str:
+    rows = evidence.rows()
+    noun = "row" if rows == 1 else "rows"
+    note = f"; {evidence.note}" if evidence.note else ""
+    return f"{evidence.field} from the {evidence.source} file, {rows} {noun}{note}"
+
+
+def _group(group: EvidenceGroup) -> str:
+    parts = [group.label]
+    if group.detail:
+        parts.append(group.detail)
+    else:
+        parts.append(f"{group.rows} " + ("row" if group.rows == 1 else "rows"))
+    if group.first is not None and group.last is not None:
+        span = str(group.first)
+        if group.last != group.first:
+            span += f" to {group.last}"
+        parts.append(span)
+    if group.source_rows:
+        shown = ", ".join(str(row) for row in group.source_rows[:ROWS_SHOWN])
+        more = len(group.source_rows) - ROWS_SHOWN
+        if more > 0:
+            shown += f" and {more:,} more"
+        parts.append(f"file rows {shown}")
+    return "; ".join(parts)
