@@ -4,31 +4,51 @@ WITH "source" AS (
     CAST("name" AS TEXT) AS "name",
     CAST("domain" AS TEXT) AS "domain",
     LOWER(
-      TRIM(
-        CAST("domain" AS TEXT),
-        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
-      )
+      CASE
+        WHEN ASCII(CAST("domain" AS TEXT)) BETWEEN 33 AND 126
+        AND ASCII(RIGHT(CAST("domain" AS TEXT), 1)) BETWEEN 33 AND 126
+        THEN CAST("domain" AS TEXT)
+        ELSE TRIM(
+          CAST("domain" AS TEXT),
+          '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
+        )
+      END
     ) AS "domain__key",
     CAST("parent_id" AS TEXT) AS "parent_id",
     LOWER(
-      TRIM(
-        CAST("parent_id" AS TEXT),
-        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
-      )
+      CASE
+        WHEN ASCII(CAST("parent_id" AS TEXT)) BETWEEN 33 AND 126
+        AND ASCII(RIGHT(CAST("parent_id" AS TEXT), 1)) BETWEEN 33 AND 126
+        THEN CAST("parent_id" AS TEXT)
+        ELSE TRIM(
+          CAST("parent_id" AS TEXT),
+          '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
+        )
+      END
     ) AS "parent_id__key",
     CAST("industry" AS TEXT) AS "industry",
     LOWER(
-      TRIM(
-        CAST("industry" AS TEXT),
-        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
-      )
+      CASE
+        WHEN ASCII(CAST("industry" AS TEXT)) BETWEEN 33 AND 126
+        AND ASCII(RIGHT(CAST("industry" AS TEXT), 1)) BETWEEN 33 AND 126
+        THEN CAST("industry" AS TEXT)
+        ELSE TRIM(
+          CAST("industry" AS TEXT),
+          '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
+        )
+      END
     ) AS "industry__key",
     CAST("country" AS TEXT) AS "country",
     LOWER(
-      TRIM(
-        CAST("country" AS TEXT),
-        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
-      )
+      CASE
+        WHEN ASCII(CAST("country" AS TEXT)) BETWEEN 33 AND 126
+        AND ASCII(RIGHT(CAST("country" AS TEXT), 1)) BETWEEN 33 AND 126
+        THEN CAST("country" AS TEXT)
+        ELSE TRIM(
+          CAST("country" AS TEXT),
+          '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
+        )
+      END
     ) AS "country__key",
     CAST("employees" AS DOUBLE) AS "employees",
     CAST("annual_revenue" AS DOUBLE) AS "annual_revenue",
@@ -96,10 +116,15 @@ WITH "source" AS (
     CAST("partner_value" AS BOOLEAN) AS "partner_value",
     CAST("reference_value" AS TEXT) AS "reference_value",
     LOWER(
-      TRIM(
-        CAST("reference_value" AS TEXT),
-        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
-      )
+      CASE
+        WHEN ASCII(CAST("reference_value" AS TEXT)) BETWEEN 33 AND 126
+        AND ASCII(RIGHT(CAST("reference_value" AS TEXT), 1)) BETWEEN 33 AND 126
+        THEN CAST("reference_value" AS TEXT)
+        ELSE TRIM(
+          CAST("reference_value" AS TEXT),
+          '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
+        )
+      END
     ) AS "reference_value__key",
     CAST("web_visits_30d" AS DOUBLE) AS "web_visits_30d",
     CAST("content_downloads_90d" AS DOUBLE) AS "content_downloads_90d",
@@ -108,10 +133,15 @@ WITH "source" AS (
     CAST("last_engagement_date" AS DATE) AS "last_engagement_date",
     CAST("relationship_strength" AS TEXT) AS "relationship_strength",
     LOWER(
-      TRIM(
-        CAST("relationship_strength" AS TEXT),
-        '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
-      )
+      CASE
+        WHEN ASCII(CAST("relationship_strength" AS TEXT)) BETWEEN 33 AND 126
+        AND ASCII(RIGHT(CAST("relationship_strength" AS TEXT), 1)) BETWEEN 33 AND 126
+        THEN CAST("relationship_strength" AS TEXT)
+        ELSE TRIM(
+          CAST("relationship_strength" AS TEXT),
+          '                  　​‌‍⁠﻿' || CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31)
+        )
+      END
     ) AS "relationship_strength__key",
     CAST("champion_identified" AS BOOLEAN) AS "champion_identified",
     CAST("exec_sponsor" AS BOOLEAN) AS "exec_sponsor",
