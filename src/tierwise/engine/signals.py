@@ -281,8 +281,8 @@ def feature_sql(
     return exp.Max(this=case([(counted, day)]))
 
 
-def baseline_sql(signals: Signals, as_of: date) -> exp.Expr:
-    """Recent activity rate as a percentage of the earlier baseline rate."""
+def baseline_windows(signals: Signals, as_of: date) -> tuple[exp.Expr, exp.Expr]:
+    """Whether a row lies in the recent window, and in the baseline before it."""
     activity = signals.activity
     if activity is None or activity.baseline is None:
         raise TierwiseError("the model's activity section has no baseline")
@@ -301,10 +301,19 @@ def baseline_sql(signals: Signals, as_of: date) -> exp.Expr:
         exp.GT(this=day, expression=date_literal(recent_start)),
     )
     earlier = exp.and_(
-        *kind_ok,
-        exp.LTE(this=day, expression=date_literal(recent_start)),
-        exp.GT(this=day, expression=date_literal(base_start)),
+        *[part.copy() for part in kind_ok],
+        exp.LTE(this=day.copy(), expression=date_literal(recent_start)),
+        exp.GT(this=day.copy(), expression=date_literal(base_start)),
     )
+    return recent, earlier
+
+
+def baseline_sql(signals: Signals, as_of: date) -> exp.Expr:
+    """Recent activity rate as a percentage of the earlier baseline rate."""
+    recent, earlier = baseline_windows(signals, as_of)
+    baseline = signals.activity.baseline if signals.activity else None
+    if baseline is None:
+        raise TierwiseError("the model's activity section has no baseline")
     recent_sum = exp.Sum(this=case([(recent, _weight())], lit(0)))
     base_sum = exp.Sum(this=case([(earlier, _weight())], lit(0)))
 
