@@ -271,5 +271,5 @@ def _missing(
     return SourceError(
         f"{source}: no column for {role}{what} in this {kind.name} file{usual}. "
         f"The headers read are: {shown}. Nothing was scored. Rename the column, "
-        f"or name it with --{kind.name}-column {role.split(' or ')[0]}=HEADER"
+        f"or name it with --signal-column {kind.name}.{role.split(' or ')[0]}=HEADER"
     )

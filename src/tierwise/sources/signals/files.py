@@ -21,6 +21,7 @@ import codecs
 import csv
 import io
 import logging
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from tierwise.sources.csv_files import DELIMITERS
 from tierwise.sources.encodings import decode
 from tierwise.sources.signals.labels import normalise_label, sql_text
 
-__all__ = ["RawFile", "open_raw"]
+__all__ = ["RawFile", "open_raw", "unreadable_csv"]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class RawFile:
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
     sample: list[list[str]] = field(default_factory=list)
+    delimiter: str | None = None
 
 
 def open_raw(
@@ -122,7 +124,8 @@ def _open_csv(
     readable = path
     if _needs_rewrite(head):
         readable, encoding, notes = _rewrite_utf8(path, scratch)
-        head = readable.open("rb").read(SNIFF_BYTES)
+        with readable.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
 
     text = head.decode("utf-8-sig", errors="replace")
     delimiter = _guess_delimiter(text)
@@ -144,16 +147,10 @@ def _open_csv(
 
     relation = _csv_relation(readable, names, delimiter, header)
     try:
-        connection.sql(f"SELECT count(*) FROM {relation} LIMIT 1").fetchall()
+        connection.sql(f"SELECT * FROM {relation} LIMIT 1").fetchall()
     except duckdb.Error as error:
-        message = _first_line(error)
-        if "unicode" in message.lower() and readable == path:
-            # Bytes that are not UTF-8 only after the first megabyte.
-            readable, encoding, notes = _rewrite_utf8(path, scratch)
-            relation = _csv_relation(readable, names, delimiter, header)
-        else:
-            raise _unreadable_csv(path, message, delimiter) from None
-    return RawFile(path, relation, names, header, encoding, notes, sample)
+        raise unreadable_csv(path, error, delimiter) from None
+    return RawFile(path, relation, names, header, encoding, notes, sample, delimiter)
 
 
 def _csv_relation(path: Path, names: list[str], delimiter: str, header: bool) -> str:
@@ -256,12 +253,25 @@ def _unique_names(headers: list[str]) -> list[str]:
     return names
 
 
-def _unreadable_csv(path: Path, message: str, delimiter: str) -> SourceError:
+def unreadable_csv(path: Path, error: Exception, delimiter: str | None) -> SourceError:
+    """The error for a CSV that DuckDB cannot read, naming its line."""
+    message = _first_line(error)
+    line = re.search(r"line:? (\d+)", message, re.IGNORECASE)
+    where = f" line {line.group(1)}:" if line else ""
+    if "unicode" in message.lower():
+        return SourceError(
+            f"{path.name}:{where} bytes that are not UTF-8 after the first "
+            "megabyte, which was; nothing was scored. Save the file as CSV UTF-8"
+        )
+    if delimiter is None:
+        return SourceError(
+            f"{path.name}: the file cannot be read ({message}); nothing was scored"
+        )
     name = DELIMITERS.get(delimiter, repr(delimiter))
     return SourceError(
-        f"{path.name}: the CSV cannot be read ({message}); nothing was scored. "
-        f"It was read with the {name} as delimiter: check that every row has "
-        "the header's number of fields and that quoted values end with a quote"
+        f"{path.name}:{where} the CSV cannot be read ({message}); nothing was "
+        f"scored. It was read with the {name} as delimiter: check that every row "
+        "has the header's number of fields and that quoted values end with a quote"
     )
 
 

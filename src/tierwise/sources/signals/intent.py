@@ -9,8 +9,9 @@ not a number from 0 to 100 (a trailing ``%`` is allowed).
 
 A file without a header row has its columns told apart by what they hold
 (:func:`guess_intent_columns`): the first column of domains, the first of
-dates, the first of numbers from 0 to 100, and the first other text column
-without packed values (``|``, ``;``, ``=``) as the topic.
+dates, the first of numbers from 0 to 100 (else the first of numbers), and
+as the topic the text column without packed values (``|``, ``;``, ``=``)
+that takes the most values per domain (a company name column takes one).
 """
 
 from __future__ import annotations
@@ -60,14 +61,34 @@ def guess_intent_columns(
         _shape([row[i] for row in sample if i < len(row)]) for i in range(len(names))
     ]
     found: dict[str, str] = {}
-    for role, shape in (("domain", "domain"), ("week", "date"), ("score", "score")):
-        index = next((i for i, s in enumerate(shapes) if s == shape), None)
-        if index is not None:
-            found[role] = names[index]
+    wanted = (
+        ("domain", ("domain",)),
+        ("week", ("date",)),
+        ("score", ("score", "number")),
+    )
+    for role, preferred in wanted:
+        for shape in preferred:
+            index = next((i for i, s in enumerate(shapes) if s == shape), None)
+            if index is not None:
+                found[role] = names[index]
+                break
     texts = [i for i, s in enumerate(shapes) if s == "text"]
     if texts:
-        found["topic"] = names[texts[0]]
+        domain = names.index(found["domain"]) if "domain" in found else None
+        found["topic"] = names[max(texts, key=lambda i: _varies(sample, domain, i))]
     return found
+
+
+def _varies(sample: Sequence[Sequence[str]], domain: int | None, index: int) -> int:
+    """How many values a column takes per domain, summed: a company's name
+    takes one, a topic several; ties keep the first column (max is stable).
+    """
+    pairs = {
+        (row[domain] if domain is not None else "", row[index])
+        for row in sample
+        if index < len(row) and (domain is None or domain < len(row))
+    }
+    return len(pairs)
 
 
 def _shape(values: Sequence[str]) -> str:

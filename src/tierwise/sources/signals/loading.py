@@ -27,7 +27,7 @@ from tierwise.sources.signals.activity import activity_plan
 from tierwise.sources.signals.columns import FILE_KINDS, FileKind, find_columns
 from tierwise.sources.signals.contacts import contacts_plan
 from tierwise.sources.signals.events import events_plan
-from tierwise.sources.signals.files import RawFile, open_raw
+from tierwise.sources.signals.files import RawFile, open_raw, unreadable_csv
 from tierwise.sources.signals.intent import guess_intent_columns, intent_plan
 from tierwise.sources.signals.labels import sql_text
 from tierwise.sources.signals.matching import (
@@ -227,11 +227,7 @@ def _load(
             f"COPY ({select}) TO {sql_text(str(target))} (FORMAT parquet)"
         )
     except duckdb.Error as error:
-        raise SourceError(
-            f"{raw.path.name}: the file cannot be read as {file.kind} "
-            f"({str(error).strip().splitlines()[0]}); nothing was scored. Check "
-            "that every row has the header's number of fields"
-        ) from None
+        raise unreadable_csv(raw.path, error, raw.delimiter) from None
 
     table = MATCHED_TABLES[file.kind]
     names = ", ".join(_ident(name) for name in TABLE_COLUMNS[file.kind])

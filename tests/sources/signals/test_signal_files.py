@@ -1,0 +1,257 @@
+"""Signal files as they come: no header, packed columns, Mac Roman, Parquet."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from signal_helpers import AS_OF, load, portfolio, rows
+
+from tierwise.errors import SourceError
+from tierwise.model import TieringModel
+from tierwise.sources.signals import SignalFile, load_signals
+
+# A vendor's weekly file: no header row, several topics and weeks per
+# domain, and columns packing several values (location|size, key=value).
+INTENT = """\
+lumengrid.example,Lumen,2026-09-21,Account-Based Marketing,87,US|51-200,s=b;c=A
+lumengrid.example,Lumen,2026-09-14,account based marketing,64,US|51-200,s=b;c=A
+lumengrid.example,Lumen,2026-09-21,Sales_Intelligence,71,US|51-200,s=b;c=SI
+kestrelrow.example,Kestrel,2026-10-05,ABM Platform,90,DE|201-500,s=b;c=A
+kestrelrow.example,Kestrel,2026-09-28,ABM Platform,140,DE|201-500,s=b;c=A
+junipermesa.example,Juniper,2026-09-28,Marketing Automation,55,NL|11-50,s=b;c=MA
+"""
+
+
+def test_an_intent_file_without_header_is_read_by_what_its_columns_hold(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+
+    report = load(connection, tmp_path, default_model, "intent", "surge.csv", INTENT)
+
+    assert rows(
+        connection, "signal_intent", "account_id", "topic", "score", "week"
+    ) == [
+        ("acc-1", "account based marketing", 87.0, date(2026, 9, 21)),
+        ("acc-1", "account based marketing", 64.0, date(2026, 9, 14)),
+        ("acc-1", "sales intelligence", 71.0, date(2026, 9, 21)),
+    ]
+    file = report.files["intent"]
+    assert file.columns == {
+        "domain": "column 1",
+        "topic": "column 4",
+        "score": "column 5",
+        "week": "column 3",
+    }
+    assert {reason: count.examples for reason, count in file.dropped.items()} == {
+        "week after the as-of date": [4],
+        "score not a number from 0 to 100": [5],
+        "ambiguous: domain shared by several accounts": [6],
+    }
+    assert file.reconciles()
+
+
+def test_a_headerless_column_can_be_named_by_position(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+
+    load(
+        connection,
+        tmp_path,
+        default_model,
+        "intent",
+        "surge.csv",
+        INTENT,
+        columns={"topic": "column7"},
+    )
+
+    assert rows(connection, "signal_intent", "topic")[0] == ("s=b;c=a",)
+
+
+def test_mac_roman_with_cr_line_endings_is_read_as_is(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = (
+        "company,funding_round_type,funded_at,note\r"
+        "acc-1,series-a,2026-05-01,Caf\u00e9 \u2122\r"
+        "acc-2,Venture,2026-09-01,Z\u00fcrich\r"
+    )
+
+    report = load(
+        connection,
+        tmp_path,
+        default_model,
+        "events",
+        "rounds.csv",
+        text.encode("mac_roman"),
+        columns={"account_id": "company"},
+    )
+
+    assert rows(connection, "signal_events", "account_id", "kind", "occurred_on") == [
+        ("acc-1", "funding_round", date(2026, 5, 1)),
+        ("acc-2", "funding_round", date(2026, 9, 1)),
+    ]
+    assert report.files["events"].encoding == "Mac Roman"
+
+
+def test_a_parquet_activity_file_with_typed_columns(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    path = tmp_path / "activity.parquet"
+    table = pa.table(
+        {
+            "account_id": ["acc-1", "acc-2", "acc-3"],
+            "occurred_at": pa.array(
+                [1_788_000_000_000, 1_788_100_000_000, 1_700_000_000_000],
+                pa.timestamp("ms", tz="UTC"),
+            ),
+            "activity_type": ["Download", "Webinar", "visit"],
+            "weight": [2.5, None, 1.0],
+        }
+    )
+    pq.write_table(table, path)
+
+    report = load_signals(
+        connection,
+        [SignalFile("activity", path)],
+        default_model,
+        AS_OF,
+        tmp_path / "scratch",
+    )
+
+    assert rows(
+        connection, "signal_activity", "account_id", "kind", "weight", "source_row"
+    ) == [
+        ("acc-1", "content_download", 2.5, 1),
+        ("acc-2", "event_attended", 1.0, 2),
+        ("acc-3", "web_visit", 1.0, 3),
+    ]
+    assert report.reconciles()
+
+
+@pytest.mark.parametrize(
+    ("content", "delimiter"),
+    [
+        pytest.param(
+            "\ufeffAccount ID;Date;Activity Type\r\nacc-1;2026-09-01;Email\r\n",
+            ";",
+            id="bom-semicolon-crlf",
+        ),
+        pytest.param(
+            "Account ID\tDate\tActivity Type\nacc-1\t2026-09-01\tEmail\n",
+            "\t",
+            id="tab",
+        ),
+    ],
+)
+def test_byte_order_marks_and_other_delimiters(
+    tmp_path: Path, default_model: TieringModel, content: str, delimiter: str
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", content)
+
+    assert rows(connection, "signal_activity", "account_id", "kind") == [
+        ("acc-1", "email")
+    ]
+    assert report.files["activity"].columns["account_id"] == "Account ID"
+
+
+def test_activity_kinds_statuses_and_weights(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = (
+        "account_id,timestamp,type,status,weight\n"
+        "acc-1,2026-09-01,Web Visit,Completed,\n"
+        "acc-1,2026-09-01,Partner Referral,done,2\n"
+        "acc-1,2026-09-01,meeting,No-Show,1\n"
+        "acc-1,2026-09-01,meeting,cancelled,1\n"
+        "acc-1,2026-09-01,email,,-1\n"
+        "acc-1,2026-09-01,email,,lots\n"
+        "acc-1,2026-09-01,,,\n"
+    )
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", text)
+
+    assert rows(connection, "signal_activity", "kind", "weight") == [
+        ("web_visit", 1.0),
+        ("partner_referral", 2.0),
+    ]
+    assert {r: c.examples for r, c in report.files["activity"].dropped.items()} == {
+        "weight not a number of 0 or more": [5, 6],
+        "no activity type": [7],
+        "status cancelled": [4],
+        "status no show": [3],
+    }
+
+
+def test_a_missing_column_names_file_headers_and_fix(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = "account_id,when,what\nacc-1,2026-09-01,call\n"
+
+    with pytest.raises(
+        SourceError,
+        match=r"a\.csv: no column for timestamp \(when it happened\) in this activity "
+        r"file.*The headers read are: 'account_id', 'when', 'what'.*"
+        r"--signal-column activity\.timestamp=HEADER",
+    ):
+        load(connection, tmp_path, default_model, "activity", "a.csv", text)
+
+
+def test_a_file_without_account_id_or_domain_is_refused(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = "company,date,type\nLumen Grid,2026-09-01,seed\n"
+
+    with pytest.raises(
+        SourceError, match=r"e\.csv: no column for account_id or domain"
+    ):
+        load(connection, tmp_path, default_model, "events", "e.csv", text)
+
+
+def test_a_row_with_too_many_fields_stops_with_the_file_and_line(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = "account_id,date,type\nacc-1,2026-09-01,seed\nacc-2,2026-09-01,seed,extra\n"
+
+    with pytest.raises(SourceError, match=r"e\.csv: line 3: the CSV cannot be read"):
+        load(connection, tmp_path, default_model, "events", "e.csv", text)
+
+
+def test_an_empty_file_and_a_missing_file(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+
+    with pytest.raises(SourceError, match=r"e\.csv: the file is empty"):
+        load(connection, tmp_path, default_model, "events", "e.csv", "\n\n")
+    with pytest.raises(SourceError, match=r"nowhere\.csv: no such file"):
+        load_signals(
+            connection,
+            [SignalFile("events", tmp_path / "nowhere.csv")],
+            default_model,
+            AS_OF,
+            tmp_path,
+        )
+
+
+def test_a_kind_the_model_does_not_configure_is_refused(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    model = default_model.model_copy(update={"signals": None})
+    connection = portfolio(tmp_path, model)
+
+    with pytest.raises(SourceError, match=r"the model has no signals\.events section"):
+        load(connection, tmp_path, model, "events", "e.csv", "account_id,date,type\n")

@@ -1,0 +1,93 @@
+"""Rows tied to accounts by id or registrable domain; the match report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from signal_helpers import load, portfolio, rows
+
+from tierwise.model import TieringModel
+from tierwise.sources.signals import signal_report_json
+
+
+def test_rows_match_by_id_then_by_registrable_domain(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = (
+        "account_id,domain,timestamp,type\n"
+        "acc-2,,2026-09-01,call\n"
+        ",https://WWW.LumenGrid.example/pricing?x=1,2026-09-01,call\n"
+        ",kestrelrow.example.,2026-09-01,call\n"
+        "acc-9,orchidbay.example,2026-09-01,call\n"
+        "acc-9,,2026-09-01,call\n"
+        ",nobody.example,2026-09-01,call\n"
+        ",,2026-09-01,call\n"
+    )
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", text)
+
+    assert rows(connection, "signal_activity", "account_id", "source_row") == [
+        ("acc-2", 1),
+        ("acc-1", 2),
+        ("acc-2", 3),
+        ("acc-5", 4),
+    ]
+    file = report.files["activity"]
+    assert (file.matched_by_id, file.matched_by_domain, file.unmatched) == (1, 3, 3)
+    assert {reason: count.examples for reason, count in file.dropped.items()} == {
+        "unmatched: account id not among the accounts": [5],
+        "unmatched: domain not among the accounts' domains": [6],
+        "unmatched: no account id or domain": [7],
+    }
+    assert file.reconciles()
+
+
+def test_a_domain_shared_by_several_accounts_is_ambiguous_and_left_out(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    # acc-3 and acc-4 both reduce to junipermesa.example (one is eu.).
+    connection = portfolio(tmp_path, default_model)
+    text = (
+        "domain,timestamp,type\n"
+        "junipermesa.example,2026-09-01,call\n"
+        "https://eu.junipermesa.example,2026-09-02,call\n"
+        "acc-3,2026-09-03,call\n"
+        "orchidbay.example,2026-09-03,call\n"
+    )
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", text)
+
+    file = report.files["activity"]
+    assert (file.ambiguous, file.matched_by_domain, file.unmatched) == (2, 1, 1)
+    assert file.ambiguous_domains == {"junipermesa.example": ["acc-3", "acc-4"]}
+    assert file.dropped["ambiguous: domain shared by several accounts"].examples == [
+        1,
+        2,
+    ]
+    assert rows(connection, "signal_activity", "account_id") == [("acc-5",)]
+    assert file.reconciles()
+
+
+def test_the_report_as_json_reconciles_and_holds_no_values(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = (
+        "account_id,timestamp,type,status\n"
+        "acc-1,2026-09-01,Web-Visit,completed\n"
+        "acc-1,2026-09-02,meeting,Scheduled\n"
+        "acc-7,2026-09-02,meeting,completed\n"
+    )
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", text)
+
+    data = json.loads(signal_report_json(report))["activity"]
+    assert data["reconciles"] is True
+    assert (data["rows_read"], data["rows_used"], data["accounts_matched"]) == (3, 1, 1)
+    assert data["dropped"] == {
+        "status scheduled": {"rows": 1, "examples": [2]},
+        "unmatched: account id not among the accounts": {"rows": 1, "examples": [3]},
+    }
+    assert "acc-7" not in json.dumps(data)
