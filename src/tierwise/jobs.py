@@ -189,6 +189,7 @@ def tier_file(
         connection=connection,
         pins=pins.pins if pins else None,
         signal_sources=[signal.kind for signal in signals],
+        text_trimmed=True,
     )
 
     manifest = {
@@ -358,7 +359,11 @@ def explain_accounts(
     )
     columns = [row[0] for row in connection.sql(f"DESCRIBE {ACCOUNTS_VIEW}").fetchall()]
     compiled = compile_model(
-        model, as_of, columns, signal_sources=[signal.kind for signal in signals]
+        model,
+        as_of,
+        columns,
+        signal_sources=[signal.kind for signal in signals],
+        text_trimmed=True,
     )
 
     explanations = explain(connection, compiled, account_ids)

@@ -687,6 +687,18 @@ WITH "source" AS (
     ON "eligible"."account_id" = "fill_1"."account_id"
   LEFT JOIN "queue_1"
     ON "eligible"."account_id" = "queue_1"."account_id"
+  WHERE
+    COALESCE("qualifies_0" OR "qualifies_1", FALSE)
+  UNION ALL
+  SELECT
+    "eligible".*,
+    FALSE AS "in_0",
+    CAST(NULL AS BIGINT) AS "over_0",
+    FALSE AS "in_1",
+    CAST(NULL AS BIGINT) AS "over_1"
+  FROM "eligible"
+  WHERE
+    NOT COALESCE("qualifies_0" OR "qualifies_1", FALSE)
 ), "placed" AS NOT MATERIALIZED (
   SELECT
     *,

@@ -67,7 +67,7 @@ class CompiledModel:
     """The query tree for one model, as-of date and set of input columns."""
 
     query: exp.Query
-    steps: dict[str, exp.Select]
+    steps: dict[str, exp.Query]
     model: TieringModel
     as_of: date
 
@@ -130,6 +130,7 @@ def compile_model(
     source: str = SOURCE_TABLE,
     pins: Mapping[str, str] | None = None,
     signal_sources: Collection[str] = (),
+    text_trimmed: bool = False,
 ) -> CompiledModel:
     """Compile ``model`` into a query over the table ``source``.
 
@@ -144,18 +145,22 @@ def compile_model(
             ``intent``, ``contacts``, ``events``); the fields they fill are
             rolled up from their matched tables (see
             :mod:`tierwise.engine.signals`), not read from ``source``.
+        text_trimmed: the text in ``source`` is already trimmed of white
+            space, as the readers leave it (:func:`tierwise.read_accounts`
+            and the Parquet view); text is then matched after lower-casing
+            only, which spares the query a trim per value.
 
     >>> from tierwise.model import load_model
     >>> compiled = compile_model(load_model(), date(2026, 9, 30), ["account_id"])
     >>> "LIMIT 15" in compiled.sql()
     True
     """
-    steps: dict[str, exp.Select] = {}
+    steps: dict[str, exp.Query] = {}
     pins = dict(pins or {})
     tiers = model.active_tiers()
 
     steps.update(signal_steps(model, as_of, signal_sources))
-    steps["source"] = _source_step(model, columns, source, signal_sources)
+    steps["source"] = _source_step(model, columns, source, signal_sources, text_trimmed)
     steps["points"] = _points_step(model, as_of)
     steps["scored"] = _scored_step(model)
     steps["gated"] = _gated_step(model, as_of, tiers, pins)
@@ -187,6 +192,7 @@ def _source_step(
     columns: Collection[str],
     source: str,
     signal_sources: Collection[str] = (),
+    text_trimmed: bool = False,
 ) -> exp.Select:
     kinds = model.field_kinds()
     available = set(columns)
@@ -204,7 +210,9 @@ def _source_step(
         selected.append(exp.alias_(typed, name, quoted=True))
         if kind == FieldKind.TEXT and name not in REQUIRED_FIELDS:
             # Matched without case or spaces: normalised once, not per test.
-            key = normalised_text(exp.cast(value.copy(), "VARCHAR"))
+            text = exp.cast(value.copy(), "VARCHAR")
+            trimmed = text_trimmed and name in available and name not in filled
+            key = exp.Lower(this=text) if trimmed else normalised_text(text)
             selected.append(exp.alias_(key, text_key(name), quoted=True))
     step = exp.select(*selected).from_(ident(source))
     return join_signals(step, signal_sources)

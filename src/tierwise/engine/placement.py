@@ -101,25 +101,51 @@ def queue_step(model: TieringModel, tiers: list[Tier], index: int) -> exp.Select
     )
 
 
-def joined_step(tiers: list[Tier], has_pins: bool = False) -> exp.Select:
-    """Every eligible-step row with its capped tiers' membership and cap rank."""
-    selected: list[exp.Expr] = [exp.Column(this=exp.Star(), table=ident("eligible"))]
-    query = exp.select(*selected).from_(ident("eligible"))
-    for index in _capped(tiers) if has_pins else []:
+def joined_step(tiers: list[Tier], has_pins: bool = False) -> exp.Query:
+    """Every eligible-step row with its capped tiers' membership and cap rank.
+
+    Only accounts that qualify for a capped tier can be in its fill or queue,
+    so only they are joined to them; the rest (most of a large portfolio)
+    take "not in it" directly. Joining every account on its id cost more
+    than scoring it.
+    """
+    capped = _capped(tiers)
+    columns: list[tuple[str, exp.Expr, exp.Expr]] = []
+    joins: list[str] = []
+    for index in capped if has_pins else []:
         filled = f"unpinned_fill_{index}"
         member = exp.not_(is_null(col("account_id", filled)))
-        query = query.select(exp.alias_(member, f"unpinned_in_{index}", quoted=True))
-        query = query.join(ident(filled), on=_same_account(filled), join_type="left")
-    for index in _capped(tiers):
+        columns.append((f"unpinned_in_{index}", member, lit(False)))
+        joins.append(filled)
+    for index in capped:
         filled, queued = f"fill_{index}", f"queue_{index}"
         member = exp.not_(is_null(col("account_id", filled)))
-        query = query.select(
-            exp.alias_(member, f"in_{index}", quoted=True),
-            exp.alias_(col("cap_rank", queued), f"over_{index}", quoted=True),
+        rank = col("cap_rank", queued)
+        columns.append((f"in_{index}", member, lit(False)))
+        columns.append((f"over_{index}", rank, exp.cast(exp.Null(), "BIGINT")))
+        joins += [filled, queued]
+
+    everyone: list[exp.Expr] = [exp.Column(this=exp.Star(), table=ident("eligible"))]
+    if not capped:
+        return exp.select(*everyone).from_(ident("eligible"))
+    contends = coalesce(any_true([col(f"qualifies_{i}") for i in capped]), lit(False))
+    contenders = exp.select(
+        *everyone,
+        *(exp.alias_(joined, name, quoted=True) for name, joined, _ in columns),
+    ).from_(ident("eligible"))
+    for other in joins:
+        contenders = contenders.join(
+            ident(other), on=_same_account(other), join_type="left"
         )
-        query = query.join(ident(filled), on=_same_account(filled), join_type="left")
-        query = query.join(ident(queued), on=_same_account(queued), join_type="left")
-    return query
+    others = exp.select(
+        *(node.copy() for node in everyone),
+        *(exp.alias_(default, name, quoted=True) for name, _, default in columns),
+    ).from_(ident("eligible"))
+    return exp.union(
+        contenders.where(contends),
+        others.where(exp.not_(contends.copy())),
+        distinct=False,
+    )
 
 
 def placed_step(

@@ -91,6 +91,7 @@ def score_accounts(
     connection: duckdb.DuckDBPyConnection | None = None,
     pins: Mapping[str, str] | None = None,
     signal_sources: Collection[str] = (),
+    text_trimmed: bool = False,
 ) -> TieringRun:
     """Score and tier ``accounts`` with ``model`` as of ``as_of``.
 
@@ -107,6 +108,8 @@ def score_accounts(
         pins: account id to tier key for manual overrides.
         signal_sources: the signal sources whose matched tables are in
             ``connection`` (see :mod:`tierwise.engine.signals`).
+        text_trimmed: the accounts' text is already trimmed, as the readers
+            leave it (see :func:`~tierwise.engine.compile_model`).
     """
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="tierwise-run-"))
@@ -121,6 +124,7 @@ def score_accounts(
         source=source,
         pins=pins,
         signal_sources=signal_sources,
+        text_trimmed=text_trimmed,
     )
     if log.isEnabledFor(logging.DEBUG):
         log.debug("compiled SQL:\n%s", compiled.sql())
