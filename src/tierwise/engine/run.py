@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 import weakref
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +30,7 @@ __all__ = [
     "RESULT_TABLE",
     "TierCount",
     "TieringRun",
+    "adopt_results",
     "open_connection",
     "score_accounts",
     "write_results",
@@ -75,6 +76,9 @@ class TieringRun:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     scratch: Path | None = None
+    # When another engine scored the accounts: runs DuckDB SQL over the
+    # compiled steps where the accounts are. None: on ``connection``.
+    source_rows: Callable[[str], list[tuple[Any, ...]]] | None = None
 
     def table(self) -> pa.Table:
         """The results as an Arrow table, ordered by tier, then rank."""
@@ -140,6 +144,27 @@ def score_accounts(
     weakref.finalize(run, shutil.rmtree, scratch, True)
     log.info("tiered %d accounts in %.2f s", run.accounts, run.seconds)
     return run
+
+
+def adopt_results(
+    connection: duckdb.DuckDBPyConnection,
+    compiled: CompiledModel,
+    results: Path,
+    started: float,
+    pins: Mapping[str, str],
+    source_rows: Callable[[str], list[tuple[Any, ...]]] | None = None,
+) -> TieringRun:
+    """A run whose results another engine wrote as Parquet into ``results``.
+
+    The files (one, or a folder of parts) become ``tierwise_results`` in
+    ``connection``, and the run is summarised as :func:`score_accounts` does.
+    """
+    files = results / "*.parquet" if results.is_dir() else results
+    connection.execute(
+        f'CREATE OR REPLACE TEMP VIEW "{RESULT_TABLE}" AS '
+        f"SELECT * FROM read_parquet({_quoted_path(files)})"
+    )
+    return _summarise(connection, compiled, started, pins, source_rows)
 
 
 def write_results(
@@ -229,6 +254,7 @@ def _summarise(
     compiled: CompiledModel,
     started: float,
     pins: Mapping[str, str],
+    source_rows: Callable[[str], list[tuple[Any, ...]]] | None = None,
 ) -> TieringRun:
     model = compiled.model
     rows = _rows(
@@ -279,6 +305,7 @@ def _summarise(
         reasons=reasons,
         estimated_potential=estimated,
         seconds=time.perf_counter() - started,
+        source_rows=source_rows,
     )
     run.warnings = _warnings(run, pins)
     return run
@@ -349,10 +376,8 @@ def _accounts_where(run: TieringRun, step: str, clauses: list[str]) -> list[str]
         return []
     query = run.compiled.step_query(step).sql(dialect="duckdb")
     where = " OR ".join(clauses)
-    rows = _rows(
-        run.connection,
-        f'SELECT "account_id" FROM ({query}) WHERE {where} ORDER BY 1',
-    )
+    text = f'SELECT "account_id" FROM ({query}) WHERE {where} ORDER BY 1'
+    rows = run.source_rows(text) if run.source_rows else _rows(run.connection, text)
     return [str(row[0]) for row in rows]
 
 
