@@ -35,7 +35,13 @@ from tierwise.engine.compile import compile_model
 from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, open_connection
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.model import TieringModel, default_model_text, parse_model
-from tierwise.sample import DEMO_AS_OF, DEMO_SEED, write_portfolio
+from tierwise.sample import (
+    DEMO_AS_OF,
+    DEMO_SEED,
+    build_demo_portfolio,
+    write_portfolio,
+)
+from tierwise.sample.signals import write_signal_files
 from tierwise.sources import (
     ColumnMapping,
     Currencies,
@@ -81,6 +87,7 @@ IMPORT_REPORT = "import-report.json"
 IMPORT_REPORT_TEXT = "import-report.txt"
 SIGNALS_REPORT = "signals-report.json"
 DEMO_ACCOUNTS = "demo-portfolio.csv"
+DEMO_SIGNALS = "demo-signals"
 DEMO_SIZE = 1000
 
 
@@ -313,11 +320,22 @@ def run_demo(
     store: Store | None = None,
     force: bool = False,
 ) -> TierJob:
-    """Tier the bundled demo portfolio (the 2020 Fortune 1000, with made-up signals)."""
+    """Tier the bundled demo portfolio (the 2020 Fortune 1000, with made-up signals).
+
+    Its engagement, intent, contacts and contract ends are read from raw
+    signal files written to ``demo-signals/`` (see `tierwise.sample.signals`);
+    the fields they fill come from those files, not from the columns of the
+    same name that the accounts file keeps for reference.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     accounts = out_dir / DEMO_ACCOUNTS
     write_portfolio(accounts, DEMO_SIZE, DEMO_SEED, as_of=as_of)
-    return tier_file(accounts, out_dir, as_of, store=store, force=force)
+    portfolio = build_demo_portfolio(DEMO_SEED, as_of)
+    files = write_signal_files(out_dir / DEMO_SIGNALS, portfolio, as_of, DEMO_SEED)
+    signals = [SignalFile(kind, path) for kind, path in files.by_kind().items()]
+    return tier_file(
+        accounts, out_dir, as_of, store=store, force=force, signals=signals
+    )
 
 
 def explain_accounts(

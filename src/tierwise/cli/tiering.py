@@ -29,6 +29,7 @@ from tierwise.engine.compile import compile_model
 from tierwise.model import default_model_text, load_model
 from tierwise.model.fields import CANONICAL_FIELDS
 from tierwise.sample import DEMO_AS_OF, write_portfolio
+from tierwise.sample.signals import write_portfolio_signals
 
 ForceOption = Annotated[
     bool,
@@ -209,13 +210,26 @@ def sample(
         Path, typer.Option("--out", help="File to write: .csv or .parquet.")
     ] = Path("portfolio.parquet"),
     as_of: AsOfOption = None,
+    signals: Annotated[
+        bool,
+        typer.Option(
+            "--signals",
+            help="Also write the accounts' activity, intent, contacts and events "
+            "as raw files beside --out (activity.csv, intent.csv, contacts.csv, "
+            "events.csv) for tier --activity/--intent/--contacts/--events.",
+        ),
+    ] = False,
 ) -> None:
     """Write a plausible made-up portfolio of any size (first 1,000: the demo)."""
+    day = parse_as_of(as_of) if as_of else DEMO_AS_OF
     with reported():
-        write_portfolio(
-            out, accounts, seed, as_of=parse_as_of(as_of) if as_of else DEMO_AS_OF
-        )
+        write_portfolio(out, accounts, seed, as_of=day)
+        if signals:
+            written = write_portfolio_signals(out.parent, accounts, seed, day)
     console.print(f"Wrote {accounts:,} accounts to {out}")
+    if signals:
+        names = ", ".join(path.name for path in written.by_kind().values())
+        console.print(f"Wrote their signal files to {out.parent}: {names}")
 
 
 @app.command()
