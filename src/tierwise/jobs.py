@@ -33,8 +33,10 @@ from tierwise.engine import (
 )
 from tierwise.engine.compile import compile_model
 from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, open_connection
+from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.model import TieringModel, default_model_text, parse_model
+from tierwise.progress import QUIET, Progress
 from tierwise.sample import (
     DEMO_AS_OF,
     DEMO_SEED,
@@ -161,6 +163,8 @@ def tier_file(
     force: bool = False,
     csv: bool | None = None,
     signals: Sequence[SignalFile] = (),
+    explain_all: bool = False,
+    progress: Progress = QUIET,
 ) -> TierJob:
     """Read ``accounts``, score and tier them, and write the results folder.
 
@@ -168,7 +172,10 @@ def tier_file(
     written while a spreadsheet could open it. ``signals`` are activity,
     intent, contact and event files whose rows fill the fields the model's
     ``signals`` section names; their match report is written beside the
-    results as ``signals-report.json``.
+    results as ``signals-report.json``. ``explain_all`` writes every
+    account's points per criterion to ``explain.parquet`` beside the results
+    (see :func:`tierwise.engine.explain.explain_all_query`); ``progress`` is
+    told how far reading, scoring and explaining have got.
 
     With a ``store``, the overrides in force as of ``as_of`` pin their
     accounts' tiers, and the run is recorded there (unless the same run is
@@ -181,7 +188,10 @@ def tier_file(
     mapping = mapping or load_preset("generic")
 
     connection = open_connection()
+    progress.start("Reading accounts", None)
     table, report = _read(connection, accounts, model, mapping)
+    progress.advance_to(report.rows_used)
+    progress.finish()
     if report.over_threshold() and not accept_warnings:
         raise _too_many_problems(accounts, report)
     signal_report = _load_signals(connection, signals, model, as_of)
@@ -189,15 +199,16 @@ def tier_file(
     if store is not None:
         ids = connection.sql(f"SELECT account_id FROM {ACCOUNTS_VIEW}").to_arrow_table()
         pins = pins_for_run(store, model, as_of, ids.column("account_id"))
-    run = score_accounts(
-        model,
-        ACCOUNTS_VIEW,
-        as_of,
-        connection=connection,
-        pins=pins.pins if pins else None,
-        signal_sources=[signal.kind for signal in signals],
-        text_trimmed=True,
-    )
+    with watched(connection, progress, "Scoring and tiering", report.rows_used):
+        run = score_accounts(
+            model,
+            ACCOUNTS_VIEW,
+            as_of,
+            connection=connection,
+            pins=pins.pins if pins else None,
+            signal_sources=[signal.kind for signal in signals],
+            text_trimmed=True,
+        )
 
     manifest = {
         "tierwise": __version__,
@@ -219,7 +230,9 @@ def tier_file(
         manifest["signals"] = _signal_manifest(signals)
         extra[SIGNALS_REPORT] = signal_report_json(signal_report)
     extra[MANIFEST] = json.dumps(manifest, indent=2) + "\n"
-    write_results(run, out_dir, csv=csv, extra=extra)
+    write_results(
+        run, out_dir, csv=csv, extra=extra, explain_all=explain_all, progress=progress
+    )
     log.info("wrote %d results to %s", run.accounts, out_dir)
 
     recorded = None

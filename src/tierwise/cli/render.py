@@ -18,7 +18,7 @@ from tierwise.store import ABSENT
 
 __all__ = ["render_explanation", "render_summary", "tier_matrix"]
 
-RESULT_FILES = ("tiers.parquet", "tiers.csv")
+RESULT_FILES = ("tiers.parquet", "tiers.csv", "explain.parquet")
 
 
 def render_summary(job: TierJob) -> None:

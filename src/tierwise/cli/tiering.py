@@ -23,6 +23,7 @@ from tierwise.cli.app import (
     parse_as_of,
     reported,
 )
+from tierwise.cli.progress import QuietOption, progress_bar
 from tierwise.cli.render import render_explanation, render_summary
 from tierwise.cli.store_options import DbOption, store_unless
 from tierwise.engine.compile import compile_model
@@ -119,6 +120,15 @@ def tier(
     contacts: ContactsOption = None,
     events: EventsOption = None,
     signal_column: SignalColumnOption = None,
+    explain_all: Annotated[
+        bool,
+        typer.Option(
+            "--explain-all",
+            help="Also write explain.parquet: every account's points per "
+            "criterion and dimension, adding up to its total.",
+        ),
+    ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Score and tier ACCOUNTS; write tiers.parquet and tiers.csv to --out."""
     with reported():
@@ -132,7 +142,7 @@ def tier(
             },
             signal_column or [],
         )
-        with store_unless(no_store, db) as store:
+        with store_unless(no_store, db) as store, progress_bar(quiet) as shown:
             job = jobs.tier_file(
                 accounts,
                 out,
@@ -144,6 +154,8 @@ def tier(
                 force=force,
                 csv=csv,
                 signals=signals,
+                explain_all=explain_all,
+                progress=shown,
             )
     render_summary(job)
 
@@ -219,11 +231,13 @@ def sample(
             "events.csv) for tier --activity/--intent/--contacts/--events.",
         ),
     ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Write a plausible made-up portfolio of any size (first 1,000: the demo)."""
     day = parse_as_of(as_of) if as_of else DEMO_AS_OF
     with reported():
-        write_portfolio(out, accounts, seed, as_of=day)
+        with progress_bar(quiet) as shown:
+            write_portfolio(out, accounts, seed, as_of=day, progress=shown)
         if signals:
             written = write_portfolio_signals(out.parent, accounts, seed, day)
     console.print(f"Wrote {accounts:,} accounts to {out}")

@@ -1,9 +1,11 @@
 """Explanations on demand: every criterion's points behind an account's tier.
 
 An explanation re-runs the query's steps up to the gates for the accounts
-asked about only, so it costs nothing for the rest of the portfolio. Its
-numbers are the query's own integers: the weighted points of the criteria add
-up to each dimension's subtotal and to the total, exactly.
+asked about only, so it costs nothing for the rest of the portfolio;
+:func:`explain_all_query` gives every account's points in one table when
+they are all wanted (``tier --explain-all``). The numbers are the query's
+own integers: the weighted points of the criteria add up to each
+dimension's subtotal and to the total, exactly.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlglot import exp
 from tierwise.engine.compile import HUNDREDTHS, CompiledModel
 from tierwise.engine.run import RESULT_TABLE
 from tierwise.engine.signal_explain import Evidence, criterion_fields, signal_evidence
-from tierwise.engine.sql import col, lit
+from tierwise.engine.sql import coalesce, col, ident, is_null, lit, sum_of
 from tierwise.model.schema import Gate, TieringModel
 from tierwise.model.weights import effective_weights
 
@@ -290,3 +292,63 @@ def _describe(gate: Gate) -> str:
 
 def _centi(value: int | None) -> float | None:
     return None if value is None else value / 100
+
+
+def explain_all_query(compiled: CompiledModel) -> exp.Select:
+    """Each account's points per criterion and dimension, one row per account.
+
+    The columns, all whole numbers from the scoring query itself:
+    ``account_id``; per criterion ``<key>_points`` (0 to the model's points
+    scale, NULL when unknown and left out) and ``<key>_earned`` (points times
+    the criterion's weight in the total, 0 when unknown); per dimension
+    ``dimension_<key>_earned`` and ``dimension_<key>_possible`` with the same
+    weights;
+    ``earned`` and ``possible`` for the total; and ``total_centi``, the total
+    in hundredths, which is ``earned * 10000 // possible``. So the criteria's
+    ``_earned`` add up to their dimension's and to ``earned`` exactly, and
+    ``total_centi / 100`` is the ``total`` in ``tiers.parquet``.
+    """
+    model = compiled.model
+    weights = effective_weights(model)
+    scale = model.points_scale
+    selected: list[exp.Expr] = [col("account_id")]
+    earned_all: list[exp.Expr] = []
+    possible_all: list[exp.Expr] = []
+    for dim in model.dimensions:
+        earned_here: list[exp.Expr] = []
+        possible_here: list[exp.Expr] = []
+        for crit in dim.criteria:
+            points = col(f"pts_{crit.key}")
+            earned = _weighted(weights[crit.key], coalesce(points, lit(0)))
+            scored = exp.cast(exp.not_(is_null(points.copy())), "BIGINT")
+            possible = _weighted(weights[crit.key] * scale, scored)
+            selected.append(
+                exp.alias_(points.copy(), f"{crit.key}_points", quoted=True)
+            )
+            selected.append(exp.alias_(earned, f"{crit.key}_earned", quoted=True))
+            earned_here.append(earned.copy())
+            possible_here.append(possible)
+        selected.append(
+            exp.alias_(sum_of(earned_here), f"dimension_{dim.key}_earned", quoted=True)
+        )
+        selected.append(
+            exp.alias_(
+                sum_of(possible_here), f"dimension_{dim.key}_possible", quoted=True
+            )
+        )
+        earned_all += earned_here
+        possible_all += possible_here
+    selected.append(exp.alias_(sum_of(earned_all), "earned", quoted=True))
+    selected.append(exp.alias_(sum_of(possible_all), "possible", quoted=True))
+    selected.append(col("total_centi"))
+
+    query = exp.select(*selected).from_(ident("scored"))
+    for name, body in compiled.steps.items():
+        query = query.with_(ident(name), as_=body)
+        if name == "scored":
+            break
+    return query
+
+
+def _weighted(weight: int, value: exp.Expr) -> exp.Expr:
+    return exp.Mul(this=exp.cast(lit(weight), "BIGINT"), expression=value)

@@ -23,7 +23,9 @@ import duckdb
 import pyarrow as pa
 
 from tierwise.engine.compile import UNASSIGNED, CompiledModel, compile_model
+from tierwise.engine.watch import watched
 from tierwise.model.schema import TieringModel
+from tierwise.progress import QUIET, Progress
 
 __all__ = [
     "ACCOUNTS_VIEW",
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 
 RESULT_TABLE = "tierwise_results"
 RESULT_FILE = "tiers.parquet"
+EXPLAIN_FILE = "explain.parquet"
 ACCOUNTS_VIEW = "accounts"
 PARQUET = "FORMAT parquet, COMPRESSION zstd"
 
@@ -172,11 +175,17 @@ def write_results(
     out_dir: Path,
     extra: Mapping[str, str] = {},
     csv: bool | None = None,
+    explain_all: bool = False,
+    progress: Progress = QUIET,
 ) -> Path:
     """Put ``tiers.parquet``, ``tiers.csv`` and ``extra`` text files in ``out_dir``.
 
     ``csv=None`` writes the CSV only while a spreadsheet could open it
-    (:data:`SPREADSHEET_ROWS`); the Parquet file is always written. Files
+    (:data:`SPREADSHEET_ROWS`); the Parquet file is always written.
+    ``explain_all`` adds ``explain.parquet``, every account's points per
+    criterion (see :func:`~tierwise.engine.explain.explain_all_query`); it
+    scores the accounts again, so ``run.connection`` must still hold them;
+    ``progress`` is told how far it has got. Files
     are gathered in a scratch folder beside ``out_dir`` and moved into place
     only when all are complete, so an error leaves nothing half-written.
     """
@@ -196,15 +205,37 @@ def write_results(
                 'ORDER BY "tier", "rank")'
             )
             run.connection.execute(f"COPY {ordered} TO {target} (FORMAT csv, HEADER)")
+        if explain_all:
+            _write_explanations(run, scratch, progress)
         for name, text in extra.items():
             (scratch / name).write_text(text, encoding="utf-8")
 
         out_dir.mkdir(parents=True, exist_ok=True)
         for produced in scratch.iterdir():
             produced.replace(out_dir / produced.name)
+        if not explain_all:
+            # An earlier run's explanations would not match these results.
+            (out_dir / EXPLAIN_FILE).unlink(missing_ok=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return out_dir
+
+
+def _write_explanations(run: TieringRun, folder: Path, progress: Progress) -> None:
+    # Imported here: the explain module reads this one's result table name.
+    from tierwise.engine.explain import explain_all_query
+
+    started = time.perf_counter()
+    query = explain_all_query(run.compiled).sql(dialect="duckdb", pretty=False)
+    target = _quoted_path(folder / EXPLAIN_FILE)
+    with watched(run.connection, progress, "Explaining", run.accounts):
+        run.connection.execute(f"COPY ({query}) TO {target} ({PARQUET})")
+    log.info(
+        "wrote %s for %d accounts in %.2f s",
+        EXPLAIN_FILE,
+        run.accounts,
+        time.perf_counter() - started,
+    )
 
 
 def open_connection(scratch: Path | None = None) -> duckdb.DuckDBPyConnection:

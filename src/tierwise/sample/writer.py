@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from tierwise.progress import QUIET, Progress
 from tierwise.sample.portfolio import (
     DEFAULT_BATCH_SIZE,
     DEMO_AS_OF,
@@ -40,6 +41,7 @@ def write_portfolio(
     *,
     as_of: date = DEMO_AS_OF,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress = QUIET,
 ) -> Path:
     """Write ``generate_portfolio(accounts, seed, as_of)`` to ``path``.
 
@@ -47,9 +49,9 @@ def write_portfolio(
     header row, quoted text, ISO dates, ``true``/``false``, and an empty
     unquoted cell for a null, so ``"NA"`` stays Namibia). Rows are
     streamed in batches of ``batch_size``, so memory stays flat however many
-    accounts are asked for. Returns the path written. Raises PortfolioError
-    (a ValueError) for another suffix or an invalid argument; nothing is
-    written then.
+    accounts are asked for; ``progress`` is told how many are written.
+    Returns the path written. Raises PortfolioError (a ValueError) for
+    another suffix or an invalid argument; nothing is written then.
     """
     target = Path(path)
     suffix = target.suffix.lower()
@@ -61,7 +63,10 @@ def write_portfolio(
         )
 
     started = time.perf_counter()
-    batches = iter_portfolio_batches(accounts, seed, batch_size, as_of)
+    batches = _counted(
+        iter_portfolio_batches(accounts, seed, batch_size, as_of), progress
+    )
+    progress.start("Writing accounts", accounts)
     partial = target.with_name(f".{target.name}.partial")
     try:
         if suffix == ".parquet":
@@ -71,6 +76,7 @@ def write_portfolio(
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+    progress.finish()
 
     log.info(
         "wrote %d accounts as %s in %.1f s",
@@ -79,6 +85,16 @@ def write_portfolio(
         time.perf_counter() - started,
     )
     return target
+
+
+def _counted(
+    batches: Iterator[pa.RecordBatch], progress: Progress
+) -> Iterator[pa.RecordBatch]:
+    written = 0
+    for batch in batches:
+        yield batch
+        written += batch.num_rows
+        progress.advance_to(written)
 
 
 def _write_parquet(path: Path, batches: Iterator[pa.RecordBatch]) -> None:

@@ -1,0 +1,148 @@
+"""Progress bars on tier and sample: counts at a terminal, quiet elsewhere."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+from rich.console import Console
+from typer.testing import CliRunner
+
+from tierwise import jobs
+from tierwise.cli import app
+from tierwise.cli.progress import Bar, progress_bar
+from tierwise.engine.watch import watched
+from tierwise.progress import QUIET
+from tierwise.sample import build_demo_portfolio, write_portfolio
+
+AS_OF = date(2026, 9, 30)
+
+
+class Recorded:
+    """A Progress that keeps what it was told."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+
+    def start(self, task: str, total: int | None) -> None:
+        self.events.append(("start", (task, total)))
+
+    def advance_to(self, done: int) -> None:
+        self.events.append(("advance", done))
+
+    def finish(self) -> None:
+        self.events.append(("finish", None))
+
+    def counts(self) -> list[object]:
+        return [value for kind, value in self.events if kind == "advance"]
+
+    def tasks(self) -> list[object]:
+        return [value for kind, value in self.events if kind == "start"]
+
+
+def _terminal() -> tuple[Console, io.StringIO]:
+    shown = io.StringIO()
+    return Console(file=shown, force_terminal=True, width=120), shown
+
+
+def test_the_bar_shows_counts_at_a_terminal(tmp_path: Path) -> None:
+    stderr, shown = _terminal()
+    stdout, _ = _terminal()
+
+    with progress_bar(False, shown_on=stderr, beside=stdout) as progress:
+        assert isinstance(progress, Bar)
+        write_portfolio(
+            tmp_path / "p.parquet", 5000, 1, batch_size=1000, progress=progress
+        )
+
+    assert "Writing accounts" in shown.getvalue()
+    assert "5,000 of 5,000 accounts" in shown.getvalue()
+
+
+def test_quiet_when_asked() -> None:
+    stderr, shown = _terminal()
+    stdout, _ = _terminal()
+
+    with progress_bar(True, shown_on=stderr, beside=stdout) as progress:
+        assert progress is QUIET
+
+    assert shown.getvalue() == ""
+
+
+def test_quiet_when_either_stream_is_not_a_terminal() -> None:
+    terminal, shown = _terminal()
+    piped = Console(file=io.StringIO())
+
+    with progress_bar(False, shown_on=terminal, beside=piped) as progress:
+        assert progress is QUIET
+    with progress_bar(False, shown_on=piped, beside=terminal) as progress:
+        assert progress is QUIET
+
+    assert shown.getvalue() == ""
+
+
+def test_sample_counts_every_batch(tmp_path: Path) -> None:
+    recorded = Recorded()
+
+    write_portfolio(tmp_path / "p.csv", 2500, 1, batch_size=1000, progress=recorded)
+
+    assert recorded.tasks() == [("Writing accounts", 2500)]
+    assert recorded.counts() == [1000, 2000, 2500]
+    assert recorded.events[-1] == ("finish", None)
+
+
+def test_a_watched_query_ends_at_its_total_and_never_goes_back() -> None:
+    connection = duckdb.connect()
+    recorded = Recorded()
+
+    with watched(connection, recorded, "Counting", 3_000_000):
+        connection.execute(
+            "SELECT COUNT(DISTINCT i % 1000003) FROM range(3000000) t(i)"
+        )
+
+    counts = recorded.counts()
+    assert recorded.tasks() == [("Counting", 3_000_000)]
+    assert counts[-1] == 3_000_000
+    assert counts == sorted(counts)
+
+
+def test_tier_reports_reading_scoring_and_explaining(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.parquet"
+    pq.write_table(build_demo_portfolio(), accounts)
+    recorded = Recorded()
+
+    jobs.tier_file(
+        accounts, tmp_path / "out", AS_OF, explain_all=True, progress=recorded
+    )
+
+    assert recorded.tasks() == [
+        ("Reading accounts", None),
+        ("Scoring and tiering", 1000),
+        ("Explaining", 1000),
+    ]
+    assert recorded.counts()[-1] == 1000
+
+
+def test_the_commands_draw_nothing_off_a_terminal(tmp_path: Path) -> None:
+    runner = CliRunner()
+    portfolio = tmp_path / "p.parquet"
+
+    sampled = runner.invoke(
+        app, ["sample", "--accounts", "1200", "--out", str(portfolio)]
+    )
+    tiered = runner.invoke(
+        app,
+        ["tier", str(portfolio), "--no-store", "--out", str(tmp_path / "out")],
+    )
+    quiet = runner.invoke(
+        app, ["sample", "--accounts", "10", "--out", str(portfolio), "--quiet"]
+    )
+
+    assert (sampled.exit_code, tiered.exit_code, quiet.exit_code) == (0, 0, 0)
+    for result in (sampled, tiered, quiet):
+        assert "Writing" not in result.output
+        assert "Scoring and tiering" not in result.output
+        assert " of 1,200 accounts" not in result.output
