@@ -28,9 +28,9 @@ from tierwise.engine import (
     Explanation,
     TieringRun,
     explain,
-    score_accounts,
     write_results,
 )
+from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.compile import compile_model
 from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, open_connection
 from tierwise.engine.watch import watched
@@ -165,8 +165,13 @@ def tier_file(
     signals: Sequence[SignalFile] = (),
     explain_all: bool = False,
     progress: Progress = QUIET,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
 ) -> TierJob:
     """Read ``accounts``, score and tier them, and write the results folder.
+
+    ``engine`` runs the compiled query on DuckDB (the default) or Spark
+    (``spark_master``, ``local[2]`` by default); the results are the same.
 
     ``csv`` asks for ``tiers.csv`` beside ``tiers.parquet``; by default it is
     written while a spreadsheet could open it. ``signals`` are activity,
@@ -183,6 +188,7 @@ def tier_file(
     store's current published model is used, else the bundled default.
     """
     started_at = datetime.now(UTC)
+    check_engine(engine)
     model_text, model_version = _chosen_model(model_path, store)
     model = parse_model(model_text, source=_model_source(model_path, model_version))
     mapping = mapping or load_preset("generic")
@@ -200,7 +206,8 @@ def tier_file(
         ids = connection.sql(f"SELECT account_id FROM {ACCOUNTS_VIEW}").to_arrow_table()
         pins = pins_for_run(store, model, as_of, ids.column("account_id"))
     with watched(connection, progress, "Scoring and tiering", report.rows_used):
-        run = score_accounts(
+        run = score_on(
+            engine,
             model,
             ACCOUNTS_VIEW,
             as_of,
@@ -208,6 +215,7 @@ def tier_file(
             pins=pins.pins if pins else None,
             signal_sources=[signal.kind for signal in signals],
             text_trimmed=True,
+            spark_master=spark_master,
         )
 
     manifest = {
@@ -217,6 +225,7 @@ def tier_file(
         "mapping": mapping.name,
         "model": _model_source(model_path, model_version),
         "as_of": as_of.isoformat(),
+        "engine": engine,
         "accounts_tiered": run.accounts,
         "tiers": {tier.key: tier.accounts for tier in run.tiers},
         "warnings": run.warnings,

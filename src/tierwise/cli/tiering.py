@@ -26,6 +26,7 @@ from tierwise.cli.app import (
 from tierwise.cli.progress import QuietOption, progress_bar
 from tierwise.cli.render import render_explanation, render_summary
 from tierwise.cli.store_options import DbOption, store_unless
+from tierwise.engine.backends import ENGINES
 from tierwise.engine.compile import compile_model
 from tierwise.model import default_model_text, load_model
 from tierwise.model.fields import CANONICAL_FIELDS
@@ -42,6 +43,22 @@ TierModelOption = Annotated[
         "--model",
         help="Tiering model YAML (default: the store's current published model, "
         "else the bundled model).",
+    ),
+]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help=f"Where the query runs: {', '.join(ENGINES)} (Spark needs "
+        "pip install 'tierwise[spark]').",
+    ),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        help="Spark master URL for --engine spark (default: local[2], on this "
+        "machine only).",
     ),
 ]
 NoStoreOption = Annotated[
@@ -129,6 +146,8 @@ def tier(
         ),
     ] = False,
     quiet: QuietOption = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Score and tier ACCOUNTS; write tiers.parquet and tiers.csv to --out."""
     with reported():
@@ -156,6 +175,8 @@ def tier(
                 signals=signals,
                 explain_all=explain_all,
                 progress=shown,
+                engine=engine,
+                spark_master=spark_master,
             )
     render_summary(job)
 

@@ -9,9 +9,17 @@ read them exactly as they read a DuckDB run.
 
 from __future__ import annotations
 
-from tierwise.errors import TierwiseError
+from collections.abc import Collection, Mapping
+from datetime import date
 
-__all__ = ["ENGINES", "check_engine", "missing_extra"]
+import duckdb
+import pyarrow as pa
+
+from tierwise.engine.run import TieringRun, score_accounts
+from tierwise.errors import TierwiseError
+from tierwise.model.schema import TieringModel
+
+__all__ = ["ENGINES", "check_engine", "missing_extra", "score_on"]
 
 # The engines `tierwise tier --engine` accepts; the first is the default.
 ENGINES = ("duckdb", "spark")
@@ -35,4 +43,49 @@ def missing_extra(what: str, extra: str) -> TierwiseError:
     """The error for an optional part that is not installed, with the fix."""
     return TierwiseError(
         f"{what} is not installed; install it with `pip install 'tierwise[{extra}]'`"
+    )
+
+
+def score_on(
+    engine: str,
+    model: TieringModel,
+    accounts: pa.Table | str,
+    as_of: date,
+    connection: duckdb.DuckDBPyConnection | None = None,
+    pins: Mapping[str, str] | None = None,
+    signal_sources: Collection[str] = (),
+    text_trimmed: bool = False,
+    spark_master: str | None = None,
+) -> TieringRun:
+    """Score ``accounts`` on ``engine``: :func:`score_accounts` on any engine.
+
+    ``spark_master`` is the Spark master URL (``local[2]`` by default).
+
+    Raises:
+        TierwiseError: for an unknown engine, or a missing optional extra.
+    """
+    check_engine(engine)
+    if engine == "spark":
+        from tierwise.engine.backends.spark import LOCAL_MASTER, score_on_spark
+
+        return score_on_spark(
+            model,
+            accounts,
+            as_of,
+            connection=connection,
+            pins=pins,
+            signal_sources=signal_sources,
+            text_trimmed=text_trimmed,
+            master=spark_master or LOCAL_MASTER,
+        )
+    if spark_master is not None:
+        raise TierwiseError("--spark-master needs --engine spark")
+    return score_accounts(
+        model,
+        accounts,
+        as_of,
+        connection=connection,
+        pins=pins,
+        signal_sources=signal_sources,
+        text_trimmed=text_trimmed,
     )

@@ -1,0 +1,235 @@
+"""The same model on Spark and on DuckDB: the same tiers, scores and reasons.
+
+Spark runs in local mode bound to 127.0.0.1 with its UI off; one session
+serves the whole module, because starting one takes ten seconds or more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from tests.engine.conftest import AS_OF, direct_score_model, table_of
+from tierwise import jobs
+from tierwise.engine import TieringRun, score_accounts
+from tierwise.engine.backends import score_on
+from tierwise.engine.compile import compile_model
+from tierwise.errors import TierwiseError
+from tierwise.model import TieringModel
+from tierwise.sample import DEMO_SEED, write_portfolio
+
+pytest.importorskip(
+    "pyspark", reason="PySpark is not installed: pip install -e '.[dev]'"
+)
+
+from tierwise.engine.backends.spark import (
+    score_on_spark,
+    spark_session,
+)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    session = spark_session()
+    yield session
+    session.stop()
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    return table.sort_by("account_id").to_pylist()
+
+
+def _same_run(duck: TieringRun, on_spark: TieringRun) -> None:
+    assert _rows(on_spark.table()) == _rows(duck.table())
+    assert on_spark.tiers == duck.tiers
+    assert on_spark.reasons == duck.reasons
+    assert on_spark.warnings == duck.warnings
+    spark_types = {f.name: f.type for f in on_spark.table().schema}
+    assert spark_types == {f.name: f.type for f in duck.table().schema}
+
+
+def test_demo_portfolio_tiers_the_same_on_spark(spark: Any, tmp_path: Path) -> None:
+    accounts = write_portfolio(tmp_path / "demo.csv", 1000, DEMO_SEED, as_of=AS_OF)
+
+    on_duckdb = jobs.tier_file(accounts, tmp_path / "duckdb", AS_OF)
+    on_spark = jobs.tier_file(accounts, tmp_path / "spark", AS_OF, engine="spark")
+
+    written = pq.read_table(tmp_path / "spark" / "tiers.parquet")
+    expected = pq.read_table(tmp_path / "duckdb" / "tiers.parquet")
+    assert _rows(written) == _rows(expected)
+    assert on_spark.run.reasons == on_duckdb.run.reasons
+    assert on_spark.run.warnings == on_duckdb.run.warnings
+    assert sorted(on_spark.run.reasons) == [
+        "capped",
+        "met",
+        "missing_must_have:exec_sponsor",
+    ]
+
+
+PINS = {"F1000-0003": "tier_1", "F1000-0010": "tier_3"}
+
+
+def _gaps_and_ties(
+    default_model: TieringModel, tmp_path: Path
+) -> tuple[pa.Table, list[str]]:
+    """A sample with blank cells and six accounts tied at Tier 1's cap.
+
+    The account that takes Tier 1's last place (with :data:`PINS` applied)
+    is copied under five new ids (two sort before it, three after), so they
+    tie on every input and the cap decides between them by id alone.
+    """
+    path = write_portfolio(tmp_path / "sample.parquet", 400, 11, as_of=AS_OF)
+    table = pq.read_table(path)
+    for number, name in enumerate(["industry", "employees", "intent_score"]):
+        blank = pc.equal(pc.bit_wise_and(pa.array(range(len(table))), 3), number)
+        column = table.column(name)
+        empty = pa.nulls(len(table), column.type)
+        table = table.set_column(
+            table.schema.get_field_index(name), name, pc.if_else(blank, empty, column)
+        )
+
+    ranked = score_accounts(default_model, table, AS_OF, pins=PINS).table()
+    placed = ranked.filter(
+        pc.and_(pc.equal(ranked["tier"], "tier_1"), pc.equal(ranked["reason"], "met"))
+    )
+    boundary = str(placed.sort_by([("rank", "descending")])["account_id"][0])
+    row = table.filter(pc.equal(table["account_id"], boundary))
+    ids = [boundary[:-1], f"{boundary[:-1]}/", f"{boundary}-", f"{boundary}_", "~"]
+    copies = [row.set_column(0, "account_id", pa.array([copy])) for copy in ids]
+    return pa.concat_tables([table, *copies]), sorted([boundary, *ids])
+
+
+def test_gaps_and_ties_at_caps_tier_the_same_on_spark(
+    spark: Any, default_model: TieringModel, tmp_path: Path
+) -> None:
+    accounts, tied = _gaps_and_ties(default_model, tmp_path)
+    duck = score_accounts(default_model, accounts, AS_OF, pins=PINS)
+    on_spark = score_on_spark(default_model, accounts, AS_OF, pins=PINS, session=spark)
+
+    _same_run(duck, on_spark)
+    results = {row["account_id"]: row for row in on_spark.table().to_pylist()}
+    tiers = [results[account]["tier"] for account in tied]
+    assert "tier_1" in tiers
+    assert tiers == sorted(tiers), "the cap takes tied accounts in id order"
+    assert {results[account]["reason"] for account in tied} >= {"capped"}
+
+
+GATED_TIERS = [
+    {
+        "key": "tier_1",
+        "name": "One",
+        "min_score": 70,
+        "max_accounts": 2,
+        "min_coverage_pct": 50,
+        "must_have": [
+            {"name": "exec_sponsor", "when": {"field": "exec_sponsor", "is": True}}
+        ],
+        "disqualifiers": [
+            {"name": "blocked", "when": {"field": "blocked", "is": True}}
+        ],
+        "include": [{"name": "named", "when": {"field": "named", "is": True}}],
+    },
+    {"key": "tier_2", "name": "Two", "min_score": 50, "max_accounts": 2},
+    {"key": "tier_3", "name": "Three", "min_score": 30},
+]
+
+
+def test_gates_includes_and_ties_tier_the_same_on_spark(spark: Any) -> None:
+    model = direct_score_model(
+        {"score": 3, "other": 1},
+        GATED_TIERS,
+        fields={
+            "score_input": "number",
+            "other_input": "number",
+            "exec_sponsor": "boolean",
+            "blocked": "boolean",
+            "named": "boolean",
+        },
+    )
+    base = {"exec_sponsor": True, "blocked": False, "named": False}
+    rows = [
+        {"account_id": "a", "name": "A", "score_input": 90, "other_input": 90, **base},
+        {"account_id": "b", "name": "B", "score_input": 90, "other_input": 90, **base},
+        {"account_id": "c", "name": "C", "score_input": 90, "other_input": 90, **base},
+        {
+            "account_id": "d",
+            "name": "D",
+            "score_input": 90,
+            "other_input": None,
+            **base,
+        },
+        {
+            "account_id": "e",
+            "name": "E",
+            "score_input": 40,
+            "other_input": 40,
+            **{**base, "named": True},
+        },
+        {
+            "account_id": "f",
+            "name": "F",
+            "score_input": 95,
+            "other_input": 95,
+            **{**base, "named": True, "blocked": True},
+        },
+        {
+            "account_id": "g",
+            "name": "G",
+            "score_input": 95,
+            "other_input": 95,
+            **{**base, "exec_sponsor": None},
+        },
+        {
+            "account_id": "h",
+            "name": "H",
+            "score_input": None,
+            "other_input": None,
+            **base,
+        },
+        {"account_id": "i", "name": "I", "score_input": 10, "other_input": 10, **base},
+    ]
+    accounts = table_of(rows)
+
+    duck = score_accounts(model, accounts, AS_OF, pins={"i": "tier_2"})
+    on_spark = score_on_spark(
+        model, accounts, AS_OF, pins={"i": "tier_2"}, session=spark
+    )
+
+    _same_run(duck, on_spark)
+    reasons = {row["account_id"]: row["reason"] for row in on_spark.table().to_pylist()}
+    assert reasons["i"] == "override"
+    assert reasons["f"] == "disqualified:blocked"
+    assert "capped" in reasons.values()
+
+
+def test_spark_query_reads_as_spark_sql(default_model: TieringModel) -> None:
+    compiled = compile_model(default_model, date(2026, 9, 30), ["account_id", "name"])
+
+    text = compiled.sql(dialect="spark")
+
+    assert "MATERIALIZED" not in text
+    assert " DIV " in text
+    assert "//" not in text
+    assert "CHR(9)" in text.replace(" ", "")
+
+
+def test_an_unknown_engine_is_refused_with_the_choices() -> None:
+    with pytest.raises(
+        TierwiseError, match="unknown engine 'spork'; use one of duckdb, spark"
+    ):
+        score_on(
+            "spork", direct_score_model({"s": 1}, GATED_TIERS[2:]), "accounts", AS_OF
+        )
+
+
+def test_spark_master_without_spark_is_refused(default_model: TieringModel) -> None:
+    accounts = table_of([{"account_id": "a", "name": "A"}])
+    with pytest.raises(TierwiseError, match="--spark-master needs --engine spark"):
+        score_on("duckdb", default_model, accounts, AS_OF, spark_master="local[1]")
