@@ -35,7 +35,6 @@ personas that divides 100.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 
@@ -45,6 +44,7 @@ from tierwise.engine.sql import case, coalesce, col, date_literal, ident, lit
 from tierwise.errors import TierwiseError
 from tierwise.model.schema import TieringModel
 from tierwise.model.signals import SIGNAL_SOURCES, Feature, Persona, Signals
+from tierwise.sources.signals.labels import kind_of, normalise_label
 
 __all__ = [
     "FEATURE_STEPS",
@@ -79,12 +79,12 @@ TITLE_BREAKS = ",./&()[];:|+"
 
 
 def label_key(label: str) -> str:
-    """A label compared without case, outer spaces, hyphens or underscores.
+    """A label as files and the model are compared (one rule for both sides).
 
     >>> label_key("  Web-Visit__count ")
     'web visit count'
     """
-    return re.sub(r"[\s_\-]+", " ", label.strip().lower()).strip()
+    return normalise_label(label)
 
 
 def kind_key(label: str, kinds: Mapping[str, list[str]]) -> str:
@@ -95,11 +95,7 @@ def kind_key(label: str, kinds: Mapping[str, list[str]]) -> str:
     >>> kind_key("Trade Show", {})
     'trade_show'
     """
-    wanted = label_key(label)
-    for key, labels in kinds.items():
-        if wanted == label_key(key) or wanted in {label_key(x) for x in labels}:
-            return key
-    return wanted.replace(" ", "_")
+    return kind_of(label, kinds)
 
 
 def check_sources(model: TieringModel, sources: Collection[str]) -> None:
