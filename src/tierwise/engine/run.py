@@ -9,6 +9,7 @@ a folder that appears only when both files are complete.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -24,6 +25,7 @@ import pyarrow as pa
 
 from tierwise.engine.compile import UNASSIGNED, CompiledModel, compile_model
 from tierwise.engine.watch import watched
+from tierwise.errors import TierwiseError
 from tierwise.model.schema import TieringModel
 from tierwise.progress import QUIET, Progress
 
@@ -45,6 +47,13 @@ RESULT_FILE = "tiers.parquet"
 EXPLAIN_FILE = "explain.parquet"
 ACCOUNTS_VIEW = "accounts"
 PARQUET = "FORMAT parquet, COMPRESSION zstd"
+
+# DuckDB's working memory for a run; beyond it, it spills to disk rather than
+# grow. Ten million accounts of the default model need about this much: at
+# this limit they peaked at 1.8 GB of resident memory (2.0 GB without it) in
+# the same time. Its own default would be 80% of the machine's memory.
+MEMORY_ENV = "TIERWISE_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1.7GB"
 
 # Beyond this many rows a spreadsheet cannot open the CSV (Excel's sheet
 # limit less the header), so by default only Parquet is written.
@@ -239,11 +248,29 @@ def _write_explanations(run: TieringRun, folder: Path, progress: Progress) -> No
 
 
 def open_connection(scratch: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB set up for tiering; it spills into ``scratch``."""
+    """An in-memory DuckDB set up for tiering.
+
+    It holds at most :data:`DEFAULT_MEMORY_LIMIT` (or ``$TIERWISE_MEMORY_LIMIT``)
+    and spills beyond that into ``scratch``, or into a temporary folder that
+    goes with the connection.
+
+    Raises:
+        TierwiseError: when ``$TIERWISE_MEMORY_LIMIT`` is not a size DuckDB
+            reads, such as ``4GB``.
+    """
     connection = duckdb.connect()
-    if scratch is not None:
-        spill = _quoted_path(scratch / "spill")
-        connection.execute(f"SET temp_directory = {spill}")
+    if scratch is None:
+        scratch = Path(tempfile.mkdtemp(prefix="tierwise-spill-"))
+        weakref.finalize(connection, shutil.rmtree, scratch, True)
+    spill = _quoted_path(scratch / "spill")
+    connection.execute(f"SET temp_directory = {spill}")
+    limit = os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)
+    try:
+        connection.execute(f"SET memory_limit = {_quoted(limit)}")
+    except duckdb.Error:
+        raise TierwiseError(
+            f"${MEMORY_ENV} must be a size such as 4GB or 1500MB, got {limit!r}"
+        ) from None
     # Rows are written in whatever order they finish; readers sort by rank.
     connection.execute("SET preserve_insertion_order = false")
     return connection
@@ -270,7 +297,11 @@ def _for_people(column: str) -> str:
 
 
 def _quoted_path(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+    return _quoted(str(path))
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _register(connection: duckdb.DuckDBPyConnection, accounts: pa.Table | str) -> str:
