@@ -5,27 +5,40 @@ from __future__ import annotations
 import threading
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import MetaData, insert, inspect, select, text
 
-from tierwise.store import StoreError, add_override, list_runs, open_store, record_run
+from tierwise.store import (
+    ABSENT,
+    Store,
+    StoreError,
+    account_history,
+    add_override,
+    diff_runs,
+    open_store,
+    record_run,
+)
 from tierwise.store.database import connect_store
 from tierwise.store.migrate import (
     VERSION_TABLE,
+    _config,
     current_revision,
     head_revision,
     upgrade,
 )
-from tierwise.store.tables import Base
+from tierwise.store.results import CATEGORICAL, ENGINE_FIELDS, stored_results
+from tierwise.store.tables import Base, ResultOutcome, utc_now
 
-from .conftest import Score
+from .conftest import Score, Scored, results_of
 
 TABLES = {
     "accounts",
     "model_events",
     "model_versions",
     "overrides",
+    "result_outcomes",
     "run_results",
     "runs",
     "user_roles",
@@ -56,23 +69,169 @@ def test_opening_an_up_to_date_store_again_changes_nothing(store_url: str) -> No
         assert current_revision(second) == revision == head_revision()
 
 
-def test_a_database_made_by_the_previous_revision_keeps_its_runs_on_upgrade(
-    store_url: str, score: Score
-) -> None:
-    with connect_store(store_url) as old:
-        upgrade(old, "0001")
-        scored = score(size=50)
-        recorded = record_run(
-            old, scored.run, model_text=scored.model_text, inputs={"accounts": "1"}
+# Revisions whose results are one wide row per account, and the wide columns.
+WIDE_REVISIONS = ["0001", "0003"]
+WIDE_COLUMNS = (
+    "tier",
+    "computed_tier",
+    "reason",
+    "total",
+    "fit_score",
+    "strategic_score",
+    "engagement_score",
+    "accessibility_score",
+    "rank",
+    "cap_rank",
+    "capped_from",
+    "completeness",
+    "potential",
+    "potential_estimated",
+)
+PINS = {"F1000-0003": "tier_1", "F1000-0007": "tier_3"}
+
+
+def _wide_run(store: Store, scored: Scored, fingerprint: str) -> int:
+    """Record ``scored`` as tierwise wrote a run before revision 0004."""
+    with store.writing() as connection:
+        tables = MetaData()
+        tables.reflect(connection)
+        versions, runs = tables.tables["model_versions"], tables.tables["runs"]
+        results, accounts = tables.tables["run_results"], tables.tables["accounts"]
+        version_id = connection.execute(
+            insert(versions)
+            .values(
+                content_hash=fingerprint,
+                name="default",
+                yaml_text=scored.model_text,
+                created_at=utc_now(),
+                published=False,
+            )
+            .returning(versions.c.id)
+        ).scalar_one()
+        run_id = connection.execute(
+            insert(runs)
+            .values(
+                model_version_id=version_id,
+                as_of=scored.run.compiled.as_of,
+                input_fingerprint=fingerprint,
+                inputs={"source": None, "digests": {"accounts": fingerprint}},
+                tiers=[
+                    {
+                        "key": tier.key,
+                        "name": tier.name,
+                        "accounts": tier.accounts,
+                        "cap": tier.cap,
+                    }
+                    for tier in scored.run.tiers
+                ],
+                warnings=[],
+                accounts=scored.run.accounts,
+                repeat=0,
+                status="complete",
+                tierwise_version="0.1.0",
+                started_at=utc_now(),
+                finished_at=utc_now(),
+            )
+            .returning(runs.c.id)
+        ).scalar_one()
+        engine = results_of(scored.run)
+        connection.execute(
+            insert(results),
+            [
+                {"run_id": run_id, "account_id": account_id}
+                | {name: row[name] for name in WIDE_COLUMNS}
+                for account_id, row in engine.items()
+            ],
         )
-        assert current_revision(old) == "0001"
+        connection.execute(
+            insert(accounts),
+            [
+                {"account_id": account_id, "name": row["name"], "first_seen_run_id": 1}
+                for account_id, row in engine.items()
+            ],
+        )
+    return int(run_id)
+
+
+@pytest.mark.parametrize("revision", WIDE_REVISIONS)
+def test_a_database_made_by_an_earlier_revision_keeps_its_runs_exactly(
+    store_url: str, score: Score, revision: str
+) -> None:
+    scored = score(size=200, pins=PINS)
+    with connect_store(store_url) as old:
+        upgrade(old, revision)
+        run_id = _wide_run(old, scored, "1" * 64)
+        assert current_revision(old) == revision
 
     with open_store(store_url) as store:
         assert current_revision(store) == head_revision()
-        assert [run.run_id for run in list_runs(store)] == [recorded.run_id]
+        with store.reading() as connection:
+            stored = list(stored_results(connection, run_id))
+        history = account_history(store, "F1000-0003")
         pinned = add_override(store, "F1000-0001", "tier_1", "board deal", by="Ann")
 
+    engine = results_of(scored.run)
+    assert [row["account_id"] for row in stored] == sorted(engine)
+    for row in stored:
+        assert row == {name: engine[row["account_id"]][name] for name in ENGINE_FIELDS}
+    assert {row["reason"] for row in stored} >= {"override", "met", "capped"}
+    assert [(entry.tier, entry.reason) for entry in history.entries] == [
+        ("tier_1", "override")
+    ]
     assert pinned.tier == "tier_1"
+
+
+def test_a_new_run_after_the_upgrade_reuses_the_converted_outcomes(
+    store_url: str, score: Score
+) -> None:
+    earlier, later = score(size=200, pins=PINS), score(size=300)
+    with connect_store(store_url) as old:
+        upgrade(old, "0003")
+        before = _wide_run(old, earlier, "2" * 64)
+
+    with open_store(store_url) as store:
+        after = record_run(
+            store, later.run, model_text=later.model_text, inputs={"accounts": "3"}
+        ).run_id
+        changes = diff_runs(store, before, after)
+        with store.reading() as connection:
+            columns = [getattr(ResultOutcome, name) for name in CATEGORICAL]
+            outcomes = [tuple(row) for row in connection.execute(select(*columns))]
+
+    engine_before, engine_after = results_of(earlier.run), results_of(later.run)
+    expected: dict[tuple[str, str], int] = {}
+    for account_id in engine_before.keys() | engine_after.keys():
+        was = engine_before.get(account_id, {}).get("tier", ABSENT)
+        now = engine_after.get(account_id, {}).get("tier", ABSENT)
+        expected[(str(was), str(now))] = expected.get((str(was), str(now)), 0) + 1
+    assert changes.matrix == expected
+    assert len(outcomes) == len(set(outcomes))
+
+
+def test_a_downgrade_gives_back_the_wide_results(store: Store, score: Score) -> None:
+    scored = score(size=200, pins=PINS)
+    run_id = record_run(
+        store, scored.run, model_text=scored.model_text, inputs={"accounts": "4"}
+    ).run_id
+
+    with store.writing() as connection:
+        command.downgrade(_config(connection), "0003")
+        wide = connection.execute(
+            text(
+                f"SELECT account_id, {', '.join(WIDE_COLUMNS)} FROM run_results "
+                "WHERE run_id = :run ORDER BY account_id"
+            ),
+            {"run": run_id},
+        ).all()
+
+    engine = results_of(scored.run)
+    assert len(wide) == len(engine)
+    for account_id, *values in wide:
+        got = dict(zip(WIDE_COLUMNS, values, strict=True))
+        flag = got["potential_estimated"]
+        # SQLite hands a flag back to a raw query as 0 or 1.
+        got["potential_estimated"] = None if flag is None else bool(flag)
+        assert got == {name: engine[account_id][name] for name in WIDE_COLUMNS}
 
 
 def test_a_store_upgraded_by_a_newer_tierwise_is_refused(store_url: str) -> None:

@@ -18,7 +18,7 @@ from tierwise.store import (
     list_runs,
     record_run,
 )
-from tierwise.store.recording import RESULT_COLUMNS
+from tierwise.store.results import ENGINE_FIELDS, stored_results
 from tierwise.store.tables import Account, ModelVersion, Run, RunResult
 
 from .conftest import Score, results_of, without
@@ -34,10 +34,8 @@ def _count(store: Store, table: type[object]) -> int:
 
 
 def _stored(store: Store, run_id: int) -> dict[str, dict[str, object]]:
-    columns = [getattr(RunResult, name) for name in RESULT_COLUMNS]
     with store.reading() as connection:
-        rows = connection.execute(select(*columns).where(RunResult.run_id == run_id))
-        return {row.account_id: row._asdict() for row in rows}
+        return {row["account_id"]: row for row in stored_results(connection, run_id)}
 
 
 def test_every_result_is_stored_exactly_as_the_engine_computed_it(
@@ -54,8 +52,8 @@ def test_every_result_is_stored_exactly_as_the_engine_computed_it(
     assert (recorded.created, recorded.accounts) == (True, 300)
     assert stored.keys() == engine.keys()
     for account_id, row in stored.items():
-        expected = {name: engine[account_id][name] for name in RESULT_COLUMNS[1:]}
-        assert {k: v for k, v in row.items() if k != "run_id"} == expected
+        expected = {name: engine[account_id][name] for name in ENGINE_FIELDS}
+        assert row == expected
 
 
 def test_the_run_row_says_what_went_in_and_how_many_landed_where(

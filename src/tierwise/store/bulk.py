@@ -22,7 +22,7 @@ import io
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import pyarrow as pa
@@ -51,14 +51,101 @@ def insert_batches(
     columns: Sequence[str],
     batches: Iterable[pa.RecordBatch],
     progress: Progress | None = None,
+    constants: Mapping[str, int] | None = None,
 ) -> int:
     """Append ``batches`` (columns in the order of ``columns``) to ``table``.
 
-    Returns the number of rows written.
+    ``constants`` are integer columns with one value for every row (a run's
+    id): SQLite gets them as literals in the statement rather than bound
+    once per row. Returns the number of rows written.
     """
+    fixed = dict(constants or {})
     if connection.dialect.name == "postgresql":
-        return _copy_postgres(connection, table, columns, batches, progress)
-    return _insert_sqlite(connection, table, columns, batches, progress)
+        if fixed:
+            batches = (_with_constants(batch, fixed) for batch in batches)
+        names = (*columns, *fixed)
+        return _copy_postgres(connection, table, names, batches, progress)
+    return _insert_sqlite(connection, table, columns, batches, progress, fixed)
+
+
+def record_rows(
+    connection: Connection,
+    run_id: int,
+    previous_run_id: int | None,
+    columns: Sequence[str],
+    batches: Iterable[pa.RecordBatch],
+    progress: Progress | None = None,
+) -> int:
+    """Store run ``run_id``'s results and bring the registry up to date.
+
+    Each batch holds ``columns`` (the result row less its run id) and then
+    ``REGISTRY_COLUMNS[1:]`` (each account's name and domain), in account
+    order. The rows are sent once, into a temporary table, and both the
+    results and the registry are written from it by SQL, so the database
+    reads each account's values once however many tables they reach.
+    Returns the number of results stored.
+    """
+    names = (*columns, *REGISTRY_COLUMNS[1:])
+    if connection.dialect.name == "postgresql":
+        types = _postgres_types(names)
+        connection.exec_driver_sql(
+            f"CREATE TEMP TABLE {STAGING_TABLE} ({types}) ON COMMIT DROP"
+        )
+        written = _copy_postgres(connection, STAGING_TABLE, names, batches, progress)
+    else:
+        connection.exec_driver_sql(
+            f"CREATE TEMP TABLE {STAGING_TABLE} ({', '.join(names)})"
+        )
+        marks = ", ".join("?" for _ in names)
+        statement = f"INSERT INTO temp.{STAGING_TABLE} VALUES ({marks})"
+        written = _executemany(connection, statement, batches, progress)
+
+    listed = ", ".join(columns)
+    connection.exec_driver_sql(
+        f"INSERT INTO run_results (run_id, {listed}) "
+        f"SELECT {int(run_id)}, {listed} FROM {STAGING_TABLE}"
+    )
+    if connection.dialect.name == "postgresql":
+        _registry_postgres(connection, run_id, previous_run_id)
+    else:
+        _registry_sqlite(connection, run_id, previous_run_id)
+        connection.exec_driver_sql(f"DROP TABLE temp.{STAGING_TABLE}")
+    return written
+
+
+def _registry_sqlite(
+    connection: Connection, run_id: int, previous_run_id: int | None
+) -> None:
+    if previous_run_id is not None:
+        connection.execute(_LEFT, {"run": run_id, "previous": previous_run_id})
+    # WHERE true tells SQLite's parser that ON CONFLICT belongs to the INSERT.
+    connection.exec_driver_sql(
+        "INSERT INTO accounts (account_id, name, domain, first_seen_run_id) "
+        f"SELECT account_id, name, domain, {int(run_id)} FROM temp.{STAGING_TABLE} "
+        "WHERE true ON CONFLICT (account_id) DO UPDATE "
+        "SET name = excluded.name, domain = excluded.domain, "
+        "last_seen_run_id = NULL WHERE accounts.name IS NOT excluded.name "
+        "OR accounts.domain IS NOT excluded.domain "
+        "OR accounts.last_seen_run_id IS NOT NULL"
+    )
+
+
+def _registry_postgres(
+    connection: Connection, run_id: int, previous_run_id: int | None
+) -> None:
+    connection.exec_driver_sql(f"ANALYZE {STAGING_TABLE}")
+    connection.execute(_CHANGES)
+    if previous_run_id is not None:
+        connection.execute(_LEFT_BY_KEY, {"previous": previous_run_id})
+    connection.execute(_CHANGED_BY_KEY)
+    connection.execute(_NEW_BY_KEY, {"run": run_id})
+
+
+def _postgres_types(names: Sequence[str]) -> str:
+    # Each staged column has its stored type; ids compare byte by byte.
+    types = {"account_id": 'VARCHAR COLLATE "C"', "name": "VARCHAR"}
+    types |= {"domain": "VARCHAR", "potential": "DOUBLE PRECISION"}
+    return ", ".join(f"{name} {types.get(name, 'BIGINT')}" for name in names)
 
 
 def refresh_registry(
@@ -181,11 +268,13 @@ def _insert_sqlite(
     table: str,
     columns: Sequence[str],
     batches: Iterable[pa.RecordBatch],
-    progress: Progress | None = None,
+    progress: Progress | None,
+    constants: Mapping[str, int],
 ) -> int:
-    names = ", ".join(columns)
-    marks = ", ".join("?" for _ in columns)
-    statement = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+    names = ", ".join((*constants, *columns))
+    values = [str(int(value)) for value in constants.values()]
+    values += ["?" for _ in columns]
+    statement = f"INSERT INTO {table} ({names}) VALUES ({', '.join(values)})"
     return _executemany(connection, statement, batches, progress)
 
 
@@ -219,19 +308,27 @@ def ahead(
     two busy cores it saved up to a fifth of the time to store 300,000
     results on SQLite, and nothing measurable on PostgreSQL or at a million
     rows, where other work on the machine swamped the difference. The thread
-    stops when the caller stops early or fails.
+    stops when the caller stops early or fails, and closes ``batches`` if it
+    is a generator.
     """
     ready: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=PREPARED_AHEAD)
     stopped = threading.Event()
 
     def work() -> None:
+        source = iter(batches)
         try:
-            for batch in batches:
+            for batch in source:
                 if not _offer(ready, stopped, (True, prepare(batch))):
                     return
             _offer(ready, stopped, (False, None))
         except BaseException as error:
             _offer(ready, stopped, (False, error))
+        finally:
+            # A generator over a query result lets the result go now, so its
+            # connection is free for the next query.
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
 
     worker = threading.Thread(target=work, name="tierwise-store-batches", daemon=True)
     worker.start()
@@ -266,6 +363,18 @@ def _csv(batch: pa.RecordBatch) -> tuple[int, memoryview]:
     buffer = io.BytesIO()
     pa_csv.write_csv(batch, buffer, CSV_OPTIONS)
     return batch.num_rows, buffer.getbuffer()
+
+
+def _with_constants(
+    batch: pa.RecordBatch, constants: Mapping[str, int]
+) -> pa.RecordBatch:
+    extra = [
+        pa.repeat(pa.scalar(value, pa.int64()), batch.num_rows)
+        for value in constants.values()
+    ]
+    return pa.RecordBatch.from_arrays(
+        [*batch.columns, *extra], names=[*batch.schema.names, *constants]
+    )
 
 
 def _tuples(batch: pa.RecordBatch) -> list[tuple[Any, ...]]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, exists, func, literal, select, union_all
+from sqlalchemy import Connection, and_, exists, func, null, select, union_all
 
 from tierwise.store.database import Store
 from tierwise.store.history import RunSummary, run_summary
-from tierwise.store.tables import Account, RunResult
+from tierwise.store.results import HUNDREDTHS, from_hundredths
+from tierwise.store.tables import Account, ResultOutcome, RunResult
 
 __all__ = ["ABSENT", "DIMENSIONS", "Movement", "RunDiff", "diff_runs"]
 
@@ -21,7 +22,10 @@ log = logging.getLogger(__name__)
 
 # The row or column of accounts that one of the two runs did not hold.
 ABSENT = "(absent)"
-DIMENSIONS = ("fit_score", "strategic_score", "engagement_score", "accessibility_score")
+# Each dimension's score as a movement names it, and its stored column.
+DIMENSIONS = {
+    name: column for name, column in HUNDREDTHS.items() if name.endswith("_score")
+}
 DEFAULT_MOVED_LIMIT = 50
 
 
@@ -98,47 +102,60 @@ def diff_runs(
 def _matrix(
     connection: Connection, before: int, after: int
 ) -> dict[tuple[str, str], int]:
+    # Counted by outcome pair, which the tiny outcome table then names.
     a, b = RunResult.__table__.alias("a"), RunResult.__table__.alias("b")
     in_after = and_(b.c.run_id == after, b.c.account_id == a.c.account_id)
     kept_or_left = (
-        select(a.c.tier, func.coalesce(b.c.tier, ABSENT), func.count())
+        select(a.c.outcome_id, b.c.outcome_id, func.count())
         .select_from(a.outerjoin(b, in_after))
         .where(a.c.run_id == before)
-        .group_by(a.c.tier, b.c.tier)
+        .group_by(a.c.outcome_id, b.c.outcome_id)
     )
     in_before = and_(a.c.run_id == before, a.c.account_id == b.c.account_id)
     entered = (
-        select(literal(ABSENT), b.c.tier, func.count())
+        select(null(), b.c.outcome_id, func.count())
         .where(b.c.run_id == after, ~exists().where(in_before))
-        .group_by(b.c.tier)
+        .group_by(b.c.outcome_id)
     )
-    rows = connection.execute(union_all(kept_or_left, entered))
-    return {(str(row[0]), str(row[1])): int(row[2]) for row in rows}
+    tiers = dict(connection.execute(select(ResultOutcome.id, ResultOutcome.tier)).all())
+    matrix: dict[tuple[str, str], int] = {}
+    for was, now, count in connection.execute(union_all(kept_or_left, entered)):
+        key = (tiers.get(was, ABSENT), tiers.get(now, ABSENT))
+        matrix[key] = matrix.get(key, 0) + int(count)
+    return matrix
 
 
 def _moved(
     connection: Connection, before: int, after: int, limit: int
 ) -> tuple[list[Movement], int]:
     a, b = RunResult.__table__.alias("a"), RunResult.__table__.alias("b")
-    pairs = a.join(b, and_(b.c.run_id == after, b.c.account_id == a.c.account_id))
-    changed = and_(a.c.run_id == before, a.c.tier != b.c.tier)
+    oa = ResultOutcome.__table__.alias("oa")
+    ob = ResultOutcome.__table__.alias("ob")
+    pairs = (
+        a.join(b, and_(b.c.run_id == after, b.c.account_id == a.c.account_id))
+        .join(oa, oa.c.id == a.c.outcome_id)
+        .join(ob, ob.c.id == b.c.outcome_id)
+    )
+    changed = and_(a.c.run_id == before, oa.c.tier != ob.c.tier)
     count = connection.execute(
         select(func.count()).select_from(pairs).where(changed)
     ).scalar_one()
 
     accounts = Account.__table__
-    delta = func.abs(func.coalesce(b.c.total, 0) - func.coalesce(a.c.total, 0))
+    delta = func.abs(
+        func.coalesce(b.c.total_centi, 0) - func.coalesce(a.c.total_centi, 0)
+    )
     query = (
         select(
             a.c.account_id,
             accounts.c.name,
-            a.c.tier,
-            b.c.tier,
-            a.c.total,
-            b.c.total,
-            b.c.reason,
-            *(a.c[name] for name in DIMENSIONS),
-            *(b.c[name] for name in DIMENSIONS),
+            oa.c.tier,
+            ob.c.tier,
+            a.c.total_centi,
+            b.c.total_centi,
+            ob.c.reason,
+            *(a.c[column] for column in DIMENSIONS.values()),
+            *(b.c[column] for column in DIMENSIONS.values()),
         )
         .select_from(pairs.outerjoin(accounts, accounts.c.account_id == a.c.account_id))
         .where(changed)
@@ -147,15 +164,16 @@ def _moved(
     )
     moved = []
     for row in connection.execute(query):
-        old, new = row[7 : 7 + len(DIMENSIONS)], row[7 + len(DIMENSIONS) :]
+        old = [from_hundredths(value) for value in row[7 : 7 + len(DIMENSIONS)]]
+        new = [from_hundredths(value) for value in row[7 + len(DIMENSIONS) :]]
         moved.append(
             Movement(
                 account_id=row[0],
                 name=row[1],
                 from_tier=row[2],
                 to_tier=row[3],
-                total_before=row[4],
-                total_after=row[5],
+                total_before=from_hundredths(row[4]),
+                total_after=from_hundredths(row[5]),
                 reason_after=row[6],
                 dimension_deltas={
                     name: _delta(was, now)

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from tierwise.store.database import Store, StoreError
 from tierwise.store.overrides import OverrideRecord, list_overrides
-from tierwise.store.tables import Account, ModelVersion, Run, RunResult
+from tierwise.store.results import from_hundredths
+from tierwise.store.tables import Account, ModelVersion, ResultOutcome, Run, RunResult
 
 __all__ = [
     "AccountHistory",
@@ -163,10 +164,10 @@ def _entries(connection: Connection, account_id: str) -> list[HistoryEntry]:
             Run.tiers,
             ModelVersion.id.label("version_id"),
             ModelVersion.name.label("model_name"),
-            RunResult.tier,
-            RunResult.computed_tier,
-            RunResult.reason,
-            RunResult.total,
+            ResultOutcome.tier,
+            ResultOutcome.computed_tier,
+            ResultOutcome.reason,
+            RunResult.total_centi,
             RunResult.rank,
         )
         .join(ModelVersion, ModelVersion.id == Run.model_version_id)
@@ -174,6 +175,7 @@ def _entries(connection: Connection, account_id: str) -> list[HistoryEntry]:
             RunResult,
             (RunResult.run_id == Run.id) & (RunResult.account_id == account_id),
         )
+        .join(ResultOutcome, ResultOutcome.id == RunResult.outcome_id)
         .order_by(Run.as_of, Run.id)
     )
     entries = []
@@ -189,7 +191,7 @@ def _entries(connection: Connection, account_id: str) -> list[HistoryEntry]:
                 tier_name=names.get(row.tier, row.tier),
                 computed_tier=row.computed_tier,
                 reason=row.reason,
-                total=row.total,
+                total=from_hundredths(row.total_centi),
                 rank=row.rank,
             )
         )

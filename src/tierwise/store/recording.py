@@ -28,13 +28,18 @@ from sqlalchemy import Connection, func, insert, select, update
 from tierwise import __version__
 from tierwise.engine import TieringRun
 from tierwise.engine.run import RESULT_TABLE
-from tierwise.store.bulk import insert_batches, refresh_registry
+from tierwise.store.bulk import record_rows
 from tierwise.store.database import Store, StoreError
-from tierwise.store.tables import ModelVersion, Run, RunResult, utc_now
+from tierwise.store.results import (
+    STORED_COLUMNS,
+    encoded_batches,
+    outcomes_for,
+    outcomes_view,
+)
+from tierwise.store.tables import ModelVersion, Run, utc_now
 
 __all__ = [
     "DEFAULT_BATCH_ROWS",
-    "RESULT_COLUMNS",
     "RecordedRun",
     "input_fingerprint",
     "model_hash",
@@ -44,7 +49,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_ROWS = 50_000
-RESULT_COLUMNS = tuple(column.name for column in RunResult.__table__.columns)
 INPUTS_VIEW = "tierwise_store_inputs"
 JOIN_MEMORY = "128MB"
 
@@ -135,16 +139,20 @@ def record_run(
             started_at,
             repeat=len(earlier),
         )
-        stored = insert_batches(
-            connection,
-            RunResult.__tablename__,
-            RESULT_COLUMNS,
-            _result_batches(run, run_id, batch_rows),
-            (lambda done: progress(done, run.accounts)) if progress else None,
-        )
-        refresh_registry(
-            connection, run_id, previous, _registry_batches(run, accounts, batch_rows)
-        )
+        with outcomes_view(run, outcomes_for(connection, run)):
+            stored = record_rows(
+                connection,
+                run_id,
+                previous,
+                STORED_COLUMNS,
+                encoded_batches(run, batch_rows, _registry_fields(accounts)),
+                (lambda done: progress(done, run.accounts)) if progress else None,
+            )
+        if stored != run.accounts:
+            raise RuntimeError(
+                f"stored {stored} results of a run of {run.accounts} accounts; "
+                "nothing was recorded"
+            )
         # Still inside the transaction: nobody has seen the row without it.
         connection.execute(
             update(Run).where(Run.id == run_id).values(finished_at=utc_now())
@@ -280,32 +288,16 @@ def _insert_run(
     return connection.execute(insert(Run).values(values).returning(Run.id)).scalar_one()
 
 
-def _result_batches(
-    run: TieringRun, run_id: int, batch_rows: int
-) -> Iterator[pa.RecordBatch]:
-    # Rows go in account order, so each index grows at its end or in one
-    # sweep rather than at random places.
-    selected = ", ".join(f'"{name}"' for name in RESULT_COLUMNS[1:])
-    query = (
-        f'SELECT {int(run_id)}::INTEGER AS "run_id", {selected} '
-        f'FROM "{RESULT_TABLE}" ORDER BY "account_id"'
-    )
-    yield from run.connection.sql(query).to_arrow_reader(batch_rows)
+def _registry_fields(accounts: pa.Table | None) -> tuple[str, str]:
+    """The name and domain each result row carries for the registry.
 
-
-def _registry_batches(
-    run: TieringRun, accounts: pa.Table | None, batch_rows: int
-) -> Iterator[pa.RecordBatch]:
+    Returns the selected columns (the result is ``r``) and the join that
+    brings the input's domain, if it has one.
+    """
     if accounts is not None and "domain" in accounts.column_names:
-        domain = "i.domain"
         join = f'LEFT JOIN "{INPUTS_VIEW}" i ON i.account_id = r.account_id'
-    else:
-        domain, join = "NULL::VARCHAR", ""
-    query = (
-        f"SELECT r.account_id, r.name, {domain} AS domain "
-        f'FROM "{RESULT_TABLE}" r {join} ORDER BY r.account_id'
-    )
-    yield from run.connection.sql(query).to_arrow_reader(batch_rows)
+        return 'r."name", i."domain"', join
+    return 'r."name", NULL::VARCHAR AS "domain"', ""
 
 
 def _since(begun: float) -> float:

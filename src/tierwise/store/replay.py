@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from tierwise.store.database import Store, StoreError
 from tierwise.store.history import RunSummary, run_summary
-from tierwise.store.tables import ModelVersion, Run, RunResult
+from tierwise.store.tables import ModelVersion, ResultOutcome, Run, RunResult
 
 __all__ = ["OVERRIDE_REASON", "RecordedInput", "latest_run_id", "recorded_input"]
 
@@ -69,9 +69,9 @@ def recorded_input(store: Store, run_id: int) -> RecordedInput:
             )
         ).scalar_one()
         pinned = connection.execute(
-            select(RunResult.account_id, RunResult.tier).where(
-                RunResult.run_id == run_id, RunResult.reason == OVERRIDE_REASON
-            )
+            select(RunResult.account_id, ResultOutcome.tier)
+            .join(ResultOutcome, ResultOutcome.id == RunResult.outcome_id)
+            .where(RunResult.run_id == run_id, ResultOutcome.reason == OVERRIDE_REASON)
         )
         pins = {str(account): str(tier) for account, tier in pinned}
 

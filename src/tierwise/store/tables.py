@@ -45,6 +45,7 @@ __all__ = [
     "ModelEvent",
     "ModelVersion",
     "Override",
+    "ResultOutcome",
     "Run",
     "RunResult",
     "User",
@@ -181,34 +182,59 @@ class Run(Base):
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ResultOutcome(Base):
+    """One combination of a result's categorical fields, stored once.
+
+    A run of a million accounts has a few dozen distinct combinations of
+    tier, computed tier, reason code, the tier a cap pushed the account from
+    and whether its potential was estimated, so each result points at one of
+    these rows instead of repeating five texts. Rows are added when a run
+    brings a new combination and are never changed or deleted.
+    """
+
+    __tablename__ = "result_outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tier: Mapped[str] = mapped_column(String(64))
+    computed_tier: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(200))
+    capped_from: Mapped[str | None] = mapped_column(String(64))
+    potential_estimated: Mapped[bool | None]
+
+
 class RunResult(Base):
-    """Where one account landed in one run, and the numbers behind it."""
+    """Where one account landed in one run, and the numbers behind it.
+
+    Scores and completeness are whole hundredths, exactly the numbers the
+    engine compares (a shown 71.25 is 7125); the tier, reason and the other
+    categorical fields are one `ResultOutcome`. Storing a million results is
+    a million rows, and every value a row carries costs time to send, so a
+    row holds nothing that can be looked up or is the same for the whole run
+    (`tierwise.store.results` reads the rows back as the engine wrote them).
+    """
 
     __tablename__ = "run_results"
     # Clustered on (run, account) in SQLite: a run's rows sit together, and an
     # account's history is one primary-key probe per run.
     __table_args__ = ({"sqlite_with_rowid": False},)
 
-    # No foreign key to runs: it would check a million rows one by one, which
-    # on PostgreSQL tripled the time to store a run (1.5 s instead of 0.45 s
-    # per 100,000 rows). A result is only ever written in the transaction that
-    # writes its run, and runs are never deleted, so no result can be orphaned.
+    # No foreign keys (to runs or outcomes): they would check a million rows
+    # one by one, which on PostgreSQL tripled the time to store a run (1.5 s
+    # instead of 0.45 s per 100,000 rows). A result is only ever written in
+    # the transaction that writes its run and outcomes, and neither is ever
+    # deleted, so no result can be orphaned.
     run_id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[str] = mapped_column(AccountId, primary_key=True)
-    tier: Mapped[str] = mapped_column(String(64))
-    computed_tier: Mapped[str] = mapped_column(String(64))
-    reason: Mapped[str] = mapped_column(String(200))
-    total: Mapped[float | None] = mapped_column(Float)
-    fit_score: Mapped[float | None] = mapped_column(Float)
-    strategic_score: Mapped[float | None] = mapped_column(Float)
-    engagement_score: Mapped[float | None] = mapped_column(Float)
-    accessibility_score: Mapped[float | None] = mapped_column(Float)
+    outcome_id: Mapped[int]
+    total_centi: Mapped[int | None]
+    fit_centi: Mapped[int | None]
+    strategic_centi: Mapped[int | None]
+    engagement_centi: Mapped[int | None]
+    accessibility_centi: Mapped[int | None]
     rank: Mapped[int | None]
     cap_rank: Mapped[int | None]
-    capped_from: Mapped[str | None] = mapped_column(String(64))
-    completeness: Mapped[float | None] = mapped_column(Float)
+    completeness_centi: Mapped[int | None]
     potential: Mapped[float | None] = mapped_column(Float)
-    potential_estimated: Mapped[bool | None]
 
 
 class Account(Base):
