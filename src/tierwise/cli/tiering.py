@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
-from tierwise import jobs
+from tierwise import jobs, table_jobs
 from tierwise.cli.app import (
     DEFAULT_OUT,
     AsOfOption,
@@ -28,6 +28,7 @@ from tierwise.cli.render import render_explanation, render_summary
 from tierwise.cli.store_options import DbOption, store_unless
 from tierwise.engine.backends import ENGINES
 from tierwise.engine.compile import compile_model
+from tierwise.errors import TierwiseError
 from tierwise.model import default_model_text, load_model
 from tierwise.model.fields import CANONICAL_FIELDS
 from tierwise.sample import DEMO_AS_OF, write_portfolio
@@ -59,6 +60,23 @@ SparkMasterOption = Annotated[
         "--spark-master",
         help="Spark master URL for --engine spark (default: local[2], on this "
         "machine only).",
+    ),
+]
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="Read accounts from a database table instead of a file, and score "
+        "them there: URL::TABLE, e.g. duckdb:///crm.duckdb::accounts or "
+        "postgresql://127.0.0.1:5432/crm::sales.accounts.",
+    ),
+]
+WriteBackOption = Annotated[
+    str | None,
+    typer.Option(
+        "--write-back",
+        help="With --source: also keep the results as this new table in that "
+        "database (in the source table's schema unless it names one).",
     ),
 ]
 NoStoreOption = Annotated[
@@ -108,8 +126,9 @@ SignalColumnOption = Annotated[
 @app.command()
 def tier(
     accounts: Annotated[
-        Path, typer.Argument(help="Accounts file: CSV, XLSX or Parquet.")
-    ],
+        Path | None,
+        typer.Argument(help="Accounts file: CSV, XLSX or Parquet (or --source)."),
+    ] = None,
     model: TierModelOption = None,
     accept_warnings: Annotated[
         bool,
@@ -148,10 +167,31 @@ def tier(
     quiet: QuietOption = False,
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = None,
+    source: SourceOption = None,
+    write_back: WriteBackOption = None,
 ) -> None:
     """Score and tier ACCOUNTS; write tiers.parquet and tiers.csv to --out."""
     with reported():
         chosen = jobs.choose_mapping(preset, mapping)
+        given = [activity, intent, contacts, events]
+        if _table_source(accounts, source, write_back, any(given)):
+            with store_unless(no_store, db) as store:
+                job = table_jobs.tier_table(
+                    str(source),
+                    out,
+                    parse_as_of(as_of),
+                    model_path=model,
+                    mapping=chosen,
+                    accept_warnings=accept_warnings,
+                    store=store,
+                    force=force,
+                    csv=csv,
+                    engine=engine,
+                    spark_master=spark_master,
+                    write_back=write_back,
+                )
+            render_summary(job)
+            return
         signals = jobs.signal_files(
             {
                 "activity": activity,
@@ -163,7 +203,7 @@ def tier(
         )
         with store_unless(no_store, db) as store, progress_bar(quiet) as shown:
             job = jobs.tier_file(
-                accounts,
+                cast(Path, accounts),
                 out,
                 parse_as_of(as_of),
                 model_path=model,
@@ -314,3 +354,21 @@ def sql(
 def _mapping_template() -> str:
     template = resources.files("tierwise.sources") / "mapping-template.yaml"
     return template.read_text(encoding="utf-8")
+
+
+def _table_source(
+    accounts: Path | None, source: str | None, write_back: str | None, signals: bool
+) -> bool:
+    """Whether the run reads a table (--source) rather than a file."""
+    if (accounts is None) == (source is None):
+        raise TierwiseError(
+            "give either an accounts file or --source URL::TABLE (one of them)"
+        )
+    if source is None and write_back is not None:
+        raise TierwiseError("--write-back needs --source: it names a table there")
+    if source is not None and signals:
+        raise TierwiseError(
+            "signal files (--activity, --intent, --contacts, --events) are read "
+            "with an accounts file only, not with --source"
+        )
+    return source is not None

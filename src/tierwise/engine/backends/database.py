@@ -1,0 +1,370 @@
+"""Score accounts inside the database that holds them, in its own dialect.
+
+A DuckDB file is attached to the run's DuckDB connection, so the ordinary
+engine reads its table through a view (and Spark can read it too). Any
+other database is reached through SQLAlchemy: the compiled query, with the
+table's mapped select as its first step, is rendered in that database's
+dialect and runs there; only the result rows travel back, and are written
+as Parquet for the run summary, the store and the exports. With a
+write-back table the database keeps the results as a table as well.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shutil
+import tempfile
+import time
+import weakref
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import sqlglot
+from sqlglot import exp
+
+from tierwise.engine.backends import missing_extra
+from tierwise.engine.compile import CompiledModel, compile_model
+from tierwise.engine.run import RESULT_TABLE, TieringRun, adopt_results
+from tierwise.engine.sql import SQL_TYPES, ident
+from tierwise.errors import SourceError, TierwiseError
+from tierwise.model.fields import FieldKind
+from tierwise.model.schema import TieringModel
+from tierwise.sources.database import ColumnKind, TableSource
+
+__all__ = [
+    "ATTACHED",
+    "SOURCE_STEP",
+    "attach_duckdb_file",
+    "connect",
+    "database_columns",
+    "duckdb_columns",
+    "score_in_database",
+    "write_back_duckdb",
+]
+
+log = logging.getLogger(__name__)
+
+# The name the attached DuckDB file has in the run's connection.
+ATTACHED = "tierwise_source"
+# The first step of the query in a database: the table read as accounts.
+SOURCE_STEP = "tierwise_accounts"
+BATCH_ROWS = 50_000
+
+# A DuckDB column type, by its first word, and what it holds.
+_NUMBER_TYPES = (
+    "TINYINT SMALLINT INTEGER BIGINT HUGEINT UTINYINT USMALLINT UINTEGER UBIGINT "
+    "FLOAT DOUBLE DECIMAL REAL"
+)
+_DUCKDB_KINDS: dict[str, FieldKind] = {
+    **dict.fromkeys(_NUMBER_TYPES.split(" "), FieldKind.NUMBER),
+    "BOOLEAN": FieldKind.BOOLEAN,
+    "DATE": FieldKind.DATE,
+    "TIMESTAMP": FieldKind.DATE,
+}
+
+
+def attach_duckdb_file(
+    connection: duckdb.DuckDBPyConnection, source: TableSource, writable: bool
+) -> TableSource:
+    """Attach the DuckDB file; the source's table then names it through it.
+
+    Raises:
+        SourceError: when the file is missing or is not a DuckDB database.
+    """
+    path = source.path
+    if path is None or not path.is_file():
+        raise SourceError(
+            f"{source.shown()}: there is no DuckDB file at {path}; check the path "
+            "(duckdb:///relative/path.duckdb, duckdb:////absolute/path.duckdb)"
+        )
+    mode = "" if writable else " (READ_ONLY)"
+    literal = "'" + str(path).replace("'", "''") + "'"
+    try:
+        connection.execute(f'ATTACH {literal} AS "{ATTACHED}"{mode}')
+    except duckdb.Error as error:
+        raise SourceError(
+            f"{source.shown()}: cannot be opened as a DuckDB database ({error})"
+        ) from None
+    table = source.table.copy()
+    table.set("catalog", ident(ATTACHED))
+    return dataclasses.replace(source, table=table)
+
+
+def duckdb_columns(
+    connection: duckdb.DuckDBPyConnection, source: TableSource
+) -> dict[str, ColumnKind]:
+    """The attached table's columns and what each holds.
+
+    Raises:
+        SourceError: when the table is not in the file (the error lists
+            the tables that are).
+    """
+    name = source.table.sql(dialect="duckdb")
+    try:
+        described = connection.sql(f"DESCRIBE {name}").fetchall()
+    except duckdb.Error:
+        tables = connection.sql(
+            f"SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+            f"WHERE database_name = '{ATTACHED}' ORDER BY 1"
+        ).fetchall()
+        raise _no_table(source, [row[0] for row in tables]) from None
+    return {
+        str(row[0]): _DUCKDB_KINDS.get(str(row[1]).split("(")[0].split()[0])
+        for row in described
+    }
+
+
+def write_back_duckdb(
+    connection: duckdb.DuckDBPyConnection,
+    source: TableSource,
+    target: str,
+    check_only: bool = False,
+) -> str:
+    """Store the run's results as table ``target`` in the attached file.
+
+    Returns the table's name as written; ``check_only`` only checks that
+    the name is free, before any work is done.
+
+    Raises:
+        TierwiseError: when the table already exists (nothing is replaced).
+    """
+    table = _target(source, target)
+    found = connection.execute(
+        "SELECT COUNT(*) FROM duckdb_tables() WHERE database_name = ? "
+        "AND schema_name = ? AND table_name = ?",
+        [ATTACHED, table.db or "main", table.name],
+    ).fetchall()
+    if found[0][0]:
+        raise _exists(source, target, "it is there already")
+    if check_only:
+        return _shown_target(source, target)
+    table.set("catalog", ident(ATTACHED))
+    name = table.sql(dialect="duckdb")
+    connection.execute(f'CREATE TABLE {name} AS SELECT * FROM "{RESULT_TABLE}"')
+    return _shown_target(source, target)
+
+
+@contextmanager
+def connect(source: TableSource) -> Iterator[Any]:
+    """A SQLAlchemy connection to the source's database, closed afterwards.
+
+    Raises:
+        TierwiseError: when the database's driver is not installed or the
+            server does not answer.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+    try:
+        url = make_url(source.url)
+    except ArgumentError:
+        raise SourceError(f"{source.shown()}: not a database URL") from None
+    if url.drivername == "postgresql" and not _installed("psycopg2"):
+        # psycopg (3) is what tierwise[postgres] installs; SQLAlchemy's
+        # default for a plain postgresql:// URL is the older psycopg2.
+        url = url.set(drivername="postgresql+psycopg")
+    try:
+        engine = create_engine(url)
+    except (NoSuchModuleError, ImportError) as error:
+        extra = "postgres" if url.get_backend_name() == "postgresql" else None
+        if extra:
+            raise missing_extra("The PostgreSQL driver", extra) from None
+        raise TierwiseError(
+            f"{source.shown()}: the Python driver for {url.drivername} is not "
+            f"installed ({error}); install the SQLAlchemy dialect and driver for "
+            "that database"
+        ) from None
+    try:
+        with engine.connect() as connection:
+            yield connection
+    except SQLAlchemyError as error:
+        raise TierwiseError(
+            f"{source.shown()}: the database failed ({_first_line(error)}); "
+            "nothing was written there"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def database_columns(connection: Any, source: TableSource) -> dict[str, ColumnKind]:
+    """The table's columns, as SQLAlchemy reflects them, and what each holds.
+
+    Raises:
+        SourceError: when the table is not there (the error lists the tables
+            of its schema).
+    """
+    from sqlalchemy import inspect, types
+
+    inspector = inspect(connection)
+    schema = source.table.db or None
+    if not inspector.has_table(source.table.name, schema=schema):
+        raise _no_table(source, inspector.get_table_names(schema=schema))
+    kinds: dict[str, ColumnKind] = {}
+    for column in inspector.get_columns(source.table.name, schema=schema):
+        kind: ColumnKind = None
+        if isinstance(column["type"], types.Boolean):
+            kind = FieldKind.BOOLEAN
+        elif isinstance(column["type"], types.Date | types.DateTime):
+            kind = FieldKind.DATE
+        elif isinstance(column["type"], types.Integer | types.Numeric | types.Float):
+            kind = FieldKind.NUMBER
+        kinds[str(column["name"])] = kind
+    return kinds
+
+
+def score_in_database(
+    model: TieringModel,
+    source: TableSource,
+    accounts: exp.Select,
+    database: Any,
+    as_of: date,
+    connection: duckdb.DuckDBPyConnection,
+    pins: Mapping[str, str] | None = None,
+    write_back: str | None = None,
+) -> tuple[TieringRun, str | None]:
+    """Run the compiled model in the database; the results come back.
+
+    Args:
+        model: a validated tiering model.
+        source: the table (its dialect says how the SQL is written).
+        accounts: the select that reads it as canonical accounts.
+        database: an open SQLAlchemy connection to the source's database.
+        as_of: the date recency and date conditions count from.
+        connection: the run's DuckDB connection, which receives the results.
+        pins: account id to tier key for manual overrides.
+        write_back: a table to create in the database with the results.
+
+    Returns the run and, with ``write_back``, the table's name as written.
+    """
+    started = time.perf_counter()
+    fields = [str(select.alias_or_name) for select in accounts.selects]
+    kinds = model.field_kinds()
+    typed = ", ".join(
+        f'CAST(NULL AS {SQL_TYPES[kinds.get(name, FieldKind.TEXT)]}) AS "{name}"'
+        for name in fields
+    )
+    # An empty table of the same shape, so DuckDB knows the result's types.
+    connection.execute(
+        f'CREATE OR REPLACE TEMP TABLE "{SOURCE_STEP}" AS SELECT {typed} WHERE FALSE'
+    )
+    compiled = compile_model(
+        model, as_of, fields, source=SOURCE_STEP, pins=pins, text_trimmed=True
+    )
+    schema = connection.sql(f"{compiled.sql(pretty=False)} LIMIT 0").to_arrow_table()
+    here = dataclasses.replace(compiled, query=_reading(compiled.query, accounts))
+    text = here.sql(dialect=source.dialect)
+    log.debug("query in %s:\n%s", source.dialect, text)
+
+    written = None
+    if write_back is not None:
+        written = _create_results(database, source, write_back, here)
+        target = _target(source, write_back).sql(dialect=source.dialect)
+        text = f"SELECT * FROM {target}"
+
+    scratch = Path(tempfile.mkdtemp(prefix="tierwise-db-"))
+    results = scratch / "tiers.parquet"
+    _fetch(database, text, schema.schema, results)
+
+    def source_rows(query: str) -> list[tuple[Any, ...]]:
+        parsed = sqlglot.parse_one(query, read="duckdb")
+        if not isinstance(parsed, exp.Query):
+            raise TypeError(f"not a query: {query[:60]}")
+        there = _reading(parsed, accounts)
+        return list(database.exec_driver_sql(there.sql(dialect=source.dialect)))
+
+    run = adopt_results(connection, compiled, results, started, pins or {}, source_rows)
+    weakref.finalize(run, shutil.rmtree, scratch, True)
+    log.info(
+        "tiered %d accounts in %s in %.2f s", run.accounts, source.dialect, run.seconds
+    )
+    return run, written
+
+
+def _reading(query: exp.Query, accounts: exp.Select) -> exp.Query:
+    """``query`` with the mapped table as its first step."""
+    step = exp.CTE(this=accounts.copy(), alias=exp.TableAlias(this=ident(SOURCE_STEP)))
+    query = query.copy()
+    existing = query.args.get("with_")
+    if existing is None:
+        query.set("with_", exp.With(expressions=[step]))
+    else:
+        existing.set("expressions", [step, *existing.expressions])
+    return query
+
+
+def _create_results(
+    database: Any, source: TableSource, write_back: str, compiled: CompiledModel
+) -> str:
+    from sqlalchemy import inspect
+
+    table = _target(source, write_back)
+    if inspect(database).has_table(table.name, schema=table.db or None):
+        raise _exists(source, write_back, "it is there already")
+    name = table.sql(dialect=source.dialect)
+    text = f"CREATE TABLE {name} AS {compiled.sql(dialect=source.dialect)}"
+    database.exec_driver_sql(text)
+    database.commit()
+    return _shown_target(source, write_back)
+
+
+def _fetch(database: Any, text: str, schema: pa.Schema, path: Path) -> None:
+    """Stream the query's rows into a Parquet file, a batch at a time."""
+    result = database.execution_options(stream_results=True).exec_driver_sql(text)
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for rows in result.partitions(BATCH_ROWS):
+            arrays = [
+                pa.array([row[index] for row in rows], type=field.type)
+                for index, field in enumerate(schema)
+            ]
+            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
+
+
+def _target(source: TableSource, write_back: str) -> exp.Table:
+    """The write-back table; without a schema, in the source table's schema."""
+    table = exp.to_table(write_back, dialect=source.dialect)
+    if not table.db and source.table.db:
+        table.set("db", source.table.args["db"].copy())
+    table.set("catalog", None)
+    return table
+
+
+def _shown_target(source: TableSource, write_back: str) -> str:
+    table = _target(source, write_back)
+    table.set("catalog", None)
+    return table.sql(dialect=source.dialect)
+
+
+def _no_table(source: TableSource, tables: list[str]) -> SourceError:
+    shown = ", ".join(sorted(tables)[:20]) or "none"
+    where = f"schema {source.table.db}" if source.table.db else "that database"
+    return SourceError(
+        f"{source.shown()}: no table {source.table.name!r} in {where} (tables "
+        f"there: {shown}); check the name after ::, with its schema (SCHEMA.TABLE)"
+    )
+
+
+def _exists(source: TableSource, target: str, detail: str) -> TierwiseError:
+    return TierwiseError(
+        f"--write-back {target}: the table exists in {source.shown()} ({detail}); "
+        "tierwise does not replace tables: name a new one or drop it first. The "
+        "results folder was not written either"
+    )
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

@@ -1,0 +1,387 @@
+"""Accounts read from a table in a database, in that database's own SQL.
+
+``--source URL::TABLE`` names the table: a DuckDB file
+(``duckdb:///crm.duckdb::accounts``, ``duckdb:////data/crm.duckdb::crm.accounts``
+for an absolute path) or any database SQLAlchemy reaches
+(``postgresql://127.0.0.1:5432/test::crm.accounts``). The table's columns are
+matched to fields by the same mapping and presets as a file's headers, and a
+select renames, types and trims them in SQL, so the accounts are scored
+where they sit rather than copied out.
+
+What the cell-by-cell reader does and SQL cannot, is not done, and said:
+a website is kept as written (trimmed, lower-cased by the matching) rather
+than cut to its registrable domain, and a Salesforce id is not extended to
+18 characters; each shows as a note in the import report. A column that
+needs real parsing (a number or a date stored as text, a date format,
+decimal commas, ranges, currencies) is refused with the column named, so
+nothing is scored on a guess.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from tierwise.errors import SourceError
+from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
+from tierwise.sources.headers import Match, match_columns
+from tierwise.sources.mapping import ColumnMapping
+from tierwise.sources.report import ImportReport
+from tierwise.sources.values import BOOLEAN_FALSE, BOOLEAN_TRUE, TRIMMED_CHARACTERS
+
+__all__ = [
+    "DIALECTS",
+    "TableSource",
+    "mapped_accounts",
+    "parse_source",
+]
+
+log = logging.getLogger(__name__)
+
+# SQLAlchemy's name of a database (the URL's scheme before any "+driver")
+# and the sqlglot dialect its SQL is written in.
+DIALECTS = {
+    "duckdb": "duckdb",
+    "postgresql": "postgres",
+    "sqlite": "sqlite",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "mssql": "tsql",
+    "oracle": "oracle",
+    "snowflake": "snowflake",
+    "bigquery": "bigquery",
+    "redshift": "redshift",
+    "trino": "trino",
+    "databricks": "databricks",
+    "clickhouse": "clickhouse",
+}
+
+SEPARATOR = "::"
+EXAMPLES = (
+    "duckdb:///crm.duckdb::accounts, postgresql://127.0.0.1:5432/test::crm.accounts"
+)
+MAX_LISTED = 20
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """A table named by ``--source URL::TABLE``."""
+
+    url: str
+    table: exp.Table
+    dialect: str
+    path: Path | None = None
+
+    def shown(self) -> str:
+        """The source as people read it, without a password."""
+        from sqlalchemy.engine import make_url
+
+        url = self.url
+        if self.path is None:
+            url = make_url(self.url).render_as_string(hide_password=True)
+        table = self.table.copy()
+        table.set("catalog", None)  # where tierwise attached a DuckDB file
+        return f"{url}{SEPARATOR}{table.sql(dialect=self.dialect)}"
+
+
+def parse_source(text: str) -> TableSource:
+    """Read ``URL::TABLE``; TABLE may carry a schema (``crm.accounts``).
+
+    >>> parse_source("duckdb:///crm.duckdb::accounts").path
+    PosixPath('crm.duckdb')
+    >>> parse_source("postgresql://127.0.0.1/test::crm.accounts").dialect
+    'postgres'
+
+    Raises:
+        SourceError: when the text is not ``URL::TABLE`` or the database is
+            not one tierwise writes SQL for.
+    """
+    url, separator, name = text.rpartition(SEPARATOR)
+    if not separator or not url or not name.strip():
+        raise SourceError(
+            f"--source {text!r}: write the database URL, then :: and the table, "
+            f"e.g. {EXAMPLES}"
+        )
+    scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
+    dialect = DIALECTS.get(scheme)
+    if dialect is None or ":" not in url:
+        raise SourceError(
+            f"--source {text!r}: {scheme!r} is not a database tierwise writes SQL "
+            f"for; the URL starts with one of {', '.join(DIALECTS)} "
+            f"(e.g. {EXAMPLES})"
+        )
+    try:
+        table = exp.to_table(name.strip(), dialect=dialect)
+    except ParseError:
+        raise SourceError(
+            f"--source {text!r}: {name!r} is not a table name; write TABLE or "
+            "SCHEMA.TABLE"
+        ) from None
+    if scheme != "duckdb":
+        return TableSource(url, table, dialect)
+    if not url.startswith("duckdb:///"):
+        raise SourceError(
+            f"--source {text!r}: a DuckDB file is written duckdb:///PATH "
+            "(duckdb:///crm.duckdb in this folder, duckdb:////data/crm.duckdb "
+            "for an absolute path)"
+        )
+    return TableSource(url, table, dialect, Path(url.removeprefix("duckdb:///")))
+
+
+# What a column's type holds, as far as reading a field is concerned.
+ColumnKind = FieldKind | None  # None: text or something tierwise reads as text
+
+Rows = Callable[[str], list[tuple[Any, ...]]]
+
+
+def mapped_accounts(
+    source: TableSource,
+    columns: Mapping[str, ColumnKind],
+    fields: Mapping[str, FieldKind],
+    mapping: ColumnMapping,
+    rows: Rows,
+) -> tuple[exp.Select, ImportReport]:
+    """The select that reads the table as canonical accounts, and its report.
+
+    Args:
+        source: the table.
+        columns: the table's columns in order, each with what it holds.
+        fields: the fields the model reads, with their kinds.
+        mapping: the column mapping (preset or file).
+        rows: runs SQL text in the source's dialect and returns its rows;
+            used to count rows and to refuse repeated ids.
+
+    Raises:
+        SourceError: when the id or name column is missing, a column needs
+            cleaning SQL cannot do, or ids repeat; nothing is scored then.
+    """
+    shown = source.shown()
+    names = list(columns)
+    matches, notes = match_columns(shown, names, fields, mapping)
+    _refuse_unreadable(shown, matches, names, columns, fields)
+
+    selected = [
+        exp.alias_(
+            _read(
+                fields[field],
+                exp.column(names[m.index], quoted=True),
+                m,
+                columns[names[m.index]],
+            ),
+            field,
+            quoted=True,
+        )
+        for field, m in matches.items()
+    ]
+    typed = exp.select(*selected).from_(source.table.copy())
+    identity = exp.and_(
+        *[
+            exp.column(field, quoted=True).is_(exp.null()).not_()
+            for field in REQUIRED_FIELDS
+        ]
+    )
+    read, blank = _counts(source, typed, identity, rows)
+    _refuse_repeats(shown, source, typed, identity, rows)
+
+    accounts = exp.select(*[exp.column(field, quoted=True) for field in matches])
+    accounts = accounts.from_(typed.subquery("typed")).where(identity)
+    report = ImportReport(source=shown, rows_read=read, rows_used=read - blank)
+    # A table has no row numbers to point at; the rows left out are counted.
+    report.skipped = [
+        (-number, "no account id or name") for number in range(1, blank + 1)
+    ]
+    report.mapped = {field: match.header for field, match in matches.items()}
+    report.absent_fields = [field for field in fields if field not in matches]
+    report.notes = [
+        f"read in place by the database's own SQL ({source.dialect})",
+        *_not_done(matches),
+        *notes,
+    ]
+    if blank:
+        report.notes.append(
+            f"{blank:,} rows have no account id or name and were left out; a "
+            "table has no row numbers, so they are listed as -1, -2, …"
+        )
+    return accounts, report
+
+
+def _refuse_unreadable(
+    shown: str,
+    matches: Mapping[str, Match],
+    names: list[str],
+    columns: Mapping[str, ColumnKind],
+    fields: Mapping[str, FieldKind],
+) -> None:
+    """Refuse every column whose reading needs the cell-by-cell reader."""
+    problems: list[str] = []
+    for field, match in matches.items():
+        spec = match.spec
+        kind = fields[field]
+        held = columns[names[match.index]]
+        needs = [
+            key
+            for key, value in (
+                ("date_format", spec.date_format),
+                ("decimal", spec.decimal),
+                ("range_rule", spec.range_rule),
+                ("missing_values", spec.missing_values),
+                ("currency", spec.currency),
+            )
+            if value
+        ]
+        if kind != FieldKind.TEXT and spec.values:
+            needs.append("values")
+        if needs:
+            problems.append(
+                f"{match.header!r} ({field}) asks for {', '.join(needs)}, which "
+                "only the file reader does"
+            )
+        elif kind in (FieldKind.NUMBER, FieldKind.DATE) and held != kind:
+            problems.append(
+                f"{match.header!r} ({field}) holds {_held(held)}, not "
+                f"{kind.value}s; the file reader parses such text, SQL would guess"
+            )
+        elif kind == FieldKind.BOOLEAN and held not in (FieldKind.BOOLEAN, None):
+            problems.append(
+                f"{match.header!r} ({field}) holds {_held(held)}, not true/false"
+            )
+    if problems:
+        raise SourceError(
+            f"{shown}: {len(problems)} column(s) cannot be read in the database: "
+            + "; ".join(problems)
+            + ". Give the table typed columns (or a view that casts them), or "
+            "export it to a file and run `tierwise tier FILE`; nothing was scored"
+        )
+
+
+def _held(kind: ColumnKind) -> str:
+    return "text" if kind is None else f"{kind.value}s"
+
+
+def _read(
+    kind: FieldKind, column: exp.Expr, match: Match, held: ColumnKind
+) -> exp.Expr:
+    """A column read as its field: typed, text trimmed, values rewritten."""
+    spec = match.spec
+    if kind == FieldKind.NUMBER:
+        number = exp.cast(column, "DOUBLE")
+        if spec.multiply is None:
+            return number
+        exact = exp.DataType.build("DECIMAL(38, 10)")
+        factor = exp.cast(exp.Literal.string(str(spec.multiply)), exact.copy())
+        return exp.cast(
+            exp.Mul(this=exp.cast(column, exact), expression=factor), "DOUBLE"
+        )
+    if kind == FieldKind.DATE:
+        return exp.cast(column, "DATE")
+    if kind == FieldKind.BOOLEAN and held == FieldKind.BOOLEAN:
+        return exp.cast(column, "BOOLEAN")
+
+    text = exp.Nullif(
+        this=exp.Trim(
+            this=exp.cast(column, "VARCHAR"),
+            expression=exp.Literal.string(TRIMMED_CHARACTERS),
+        ),
+        expression=exp.Literal.string(""),
+    )
+    if kind == FieldKind.BOOLEAN:
+        return _words(
+            text, spec.true_values or BOOLEAN_TRUE, spec.false_values or BOOLEAN_FALSE
+        )
+    if not spec.values:
+        return text
+    # Rewrites match without case, as in the cell reader; '' means blank.
+    lowered = exp.Lower(this=text.copy())
+    ifs = [
+        exp.If(
+            this=exp.EQ(
+                this=lowered.copy(), expression=exp.Literal.string(written.lower())
+            ),
+            true=exp.Nullif(
+                this=exp.Literal.string(meant), expression=exp.Literal.string("")
+            ),
+        )
+        for written, meant in spec.values.items()
+    ]
+    return exp.Case(ifs=ifs, default=text)
+
+
+def _words(text: exp.Expr, true: tuple[str, ...], false: tuple[str, ...]) -> exp.Expr:
+    """Yes/no words read as true and false, as the cell reader reads them."""
+    lowered = exp.Lower(this=text)
+    return exp.Case(
+        ifs=[
+            exp.If(
+                this=exp.In(
+                    this=lowered.copy(),
+                    expressions=[exp.Literal.string(word.lower()) for word in words],
+                ),
+                true=exp.Boolean(this=value),
+            )
+            for words, value in ((true, True), (false, False))
+        ],
+        default=exp.cast(exp.null(), "BOOLEAN"),
+    )
+
+
+def _not_done(matches: Mapping[str, Match]) -> list[str]:
+    notes = []
+    for field, match in matches.items():
+        if match.spec.normalise == "domain":
+            notes.append(
+                f"{match.header!r} ({field}) is kept as written, not cut to its "
+                "registrable domain (that needs the file reader)"
+            )
+        elif match.spec.normalise:
+            notes.append(
+                f"{match.header!r} ({field}) is kept as written; "
+                f"normalise: {match.spec.normalise} needs the file reader"
+            )
+    return notes
+
+
+def _counts(
+    source: TableSource, typed: exp.Select, identity: exp.Expr, rows: Rows
+) -> tuple[int, int]:
+    """Rows in the table, and rows without an id or a name."""
+    blank = exp.Sum(
+        this=exp.Case(
+            ifs=[exp.If(this=exp.not_(identity.copy()), true=exp.Literal.number(1))],
+            default=exp.Literal.number(0),
+        )
+    )
+    query = exp.select(exp.Count(this=exp.Star()), blank).from_(typed.subquery("typed"))
+    ((read, blanks),) = rows(query.sql(dialect=source.dialect))
+    return int(read), int(blanks or 0)
+
+
+def _refuse_repeats(
+    shown: str, source: TableSource, typed: exp.Select, identity: exp.Expr, rows: Rows
+) -> None:
+    account = exp.column("account_id", quoted=True)
+    query = (
+        exp.select(account, exp.Count(this=exp.Star()))
+        .from_(typed.subquery("typed"))
+        .where(identity.copy())
+        .group_by(account.copy())
+        .having(
+            exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1))
+        )
+        .order_by(account.copy())
+        .limit(MAX_LISTED)
+    )
+    repeated = rows(query.sql(dialect=source.dialect))
+    if not repeated:
+        return
+    listed = "; ".join(f"{account!r} ({count} rows)" for account, count in repeated)
+    raise SourceError(
+        f"{shown}: account ids repeat, so tiers could not be told apart: {listed}. "
+        "Give each account one row (or map a unique column to account_id); "
+        "nothing was scored"
+    )

@@ -1,0 +1,224 @@
+"""The main job on a database table: ``tierwise tier --source URL::TABLE``.
+
+The accounts are read and scored where they sit: a DuckDB file is attached
+to the run's DuckDB connection (so ``--engine spark`` can read it too), any
+other database runs the query in its own dialect. The results come back to
+the output folder and the store as a file run's do, and with
+``write_back`` they are also kept as a table in that database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+from sqlglot import exp
+
+from tierwise import __version__
+from tierwise.engine import write_results
+from tierwise.engine.backends import check_engine, score_on
+from tierwise.engine.backends.database import (
+    ATTACHED,
+    attach_duckdb_file,
+    connect,
+    database_columns,
+    duckdb_columns,
+    score_in_database,
+    write_back_duckdb,
+)
+from tierwise.engine.run import ACCOUNTS_VIEW, open_connection
+from tierwise.errors import SourceError, TierwiseError
+from tierwise.jobs import (
+    IMPORT_REPORT,
+    IMPORT_REPORT_TEXT,
+    MANIFEST,
+    MODEL_COPY,
+    TierJob,
+    _chosen_model,
+    _model_source,
+    _run_inputs,
+)
+from tierwise.model import parse_model
+from tierwise.sources import ColumnMapping, ImportReport, load_preset
+from tierwise.sources.database import TableSource, mapped_accounts, parse_source
+from tierwise.sources.report import report_json, report_text
+from tierwise.store import Store, pins_for_run, record_run
+
+__all__ = ["tier_table"]
+
+log = logging.getLogger(__name__)
+
+
+def tier_table(
+    source_text: str,
+    out_dir: Path,
+    as_of: date,
+    model_path: Path | None = None,
+    mapping: ColumnMapping | None = None,
+    accept_warnings: bool = False,
+    store: Store | None = None,
+    force: bool = False,
+    csv: bool | None = None,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    write_back: str | None = None,
+) -> TierJob:
+    """Score and tier the accounts in table ``source_text`` (``URL::TABLE``).
+
+    Like :func:`tierwise.jobs.tier_file`, with a database table for a file.
+    ``write_back`` names a table to create in that database with the
+    results (in the source table's schema unless it names one).
+
+    Raises:
+        SourceError: for a URL or table that cannot be read, a column that
+            needs cleaning SQL cannot do, or repeated ids.
+        TierwiseError: for an engine that cannot run there, or a write-back
+            table that exists already.
+    """
+    started_at = datetime.now(UTC)
+    check_engine(engine)
+    source = parse_source(source_text)
+    if source.path is None and engine != "duckdb":
+        raise TierwiseError(
+            f"--engine {engine} with --source {source.shown()}: a database table "
+            "is scored by that database itself; --engine spark reads files and "
+            "DuckDB files only"
+        )
+    model_text, model_version = _chosen_model(model_path, store)
+    model = parse_model(model_text, source=_model_source(model_path, model_version))
+    mapping = mapping or load_preset("generic")
+    connection = open_connection()
+    written: str | None = None
+
+    if source.path is not None:
+        attached = attach_duckdb_file(connection, source, writable=bool(write_back))
+        columns = duckdb_columns(connection, attached)
+        if write_back:
+            write_back_duckdb(connection, attached, write_back, check_only=True)
+        select, report = mapped_accounts(
+            attached,
+            columns,
+            model.field_kinds(),
+            mapping,
+            lambda text: connection.sql(text).fetchall(),
+        )
+        _check_problems(source.shown(), report, accept_warnings)
+        connection.execute(
+            f'CREATE TEMP VIEW "{ACCOUNTS_VIEW}" AS {select.sql(dialect="duckdb")}'
+        )
+        pins = None
+        if store is not None:
+            held = connection.sql(f'SELECT account_id FROM "{ACCOUNTS_VIEW}"')
+            column = held.to_arrow_table().column("account_id")
+            pins = pins_for_run(store, model, as_of, column)
+        run = score_on(
+            engine,
+            model,
+            ACCOUNTS_VIEW,
+            as_of,
+            connection=connection,
+            pins=pins.pins if pins else None,
+            text_trimmed=True,
+            spark_master=spark_master,
+        )
+        if write_back:
+            written = write_back_duckdb(connection, attached, write_back)
+    else:
+        with connect(source) as database:
+            columns = database_columns(database, source)
+            select, report = mapped_accounts(
+                source,
+                columns,
+                model.field_kinds(),
+                mapping,
+                lambda text: list(database.exec_driver_sql(text)),
+            )
+            _check_problems(source.shown(), report, accept_warnings)
+            pins = None
+            if store is not None:
+                ids = [row[0] for row in database.exec_driver_sql(_ids(select, source))]
+                pins = pins_for_run(store, model, as_of, pa.array(ids, pa.string()))
+            run, written = score_in_database(
+                model,
+                source,
+                select,
+                database,
+                as_of,
+                connection,
+                pins=pins.pins if pins else None,
+                write_back=write_back,
+            )
+
+    manifest = {
+        "tierwise": __version__,
+        "source": source.shown(),
+        "mapping": mapping.name,
+        "model": _model_source(model_path, model_version),
+        "as_of": as_of.isoformat(),
+        "engine": engine if source.path is not None else source.dialect,
+        "written_back": written,
+        "accounts_tiered": run.accounts,
+        "tiers": {tier.key: tier.accounts for tier in run.tiers},
+        "warnings": run.warnings,
+    }
+    write_results(
+        run,
+        out_dir,
+        csv=csv,
+        extra={
+            MANIFEST: json.dumps(manifest, indent=2) + "\n",
+            MODEL_COPY: model_text,
+            IMPORT_REPORT: report_json(report),
+            IMPORT_REPORT_TEXT: report_text(report),
+        },
+    )
+    log.info("wrote %d results to %s", run.accounts, out_dir)
+
+    recorded = None
+    if store is not None:
+        # A table can change between runs without tierwise seeing it, so a
+        # run from a table is never taken for a repeat of an earlier one.
+        stamp = f"{source.shown()}@{started_at.isoformat()}"
+        digest = hashlib.sha256(stamp.encode()).hexdigest()
+        recorded = record_run(
+            store,
+            run,
+            model_text=model_text,
+            inputs=_run_inputs(digest, mapping, pins),
+            started_at=started_at,
+            source=source.shown(),
+            force=force,
+        )
+    if source.path is not None:
+        # Let go of the file, so others (this process too) can open it.
+        connection.execute(f'DROP VIEW IF EXISTS "{ACCOUNTS_VIEW}"')
+        connection.execute(f'DETACH "{ATTACHED}"')
+    return TierJob(
+        run=run,
+        report=report,
+        out_dir=out_dir,
+        model=model,
+        recorded=recorded,
+        pins=pins,
+        model_version=model_version,
+    )
+
+
+def _check_problems(shown: str, report: ImportReport, accept_warnings: bool) -> None:
+    if report.over_threshold() and not accept_warnings:
+        left_out = report.rows_read - report.rows_used
+        raise SourceError(
+            f"{shown}: {left_out:,} of {report.rows_read:,} rows have no account "
+            "id or name, more than a run accepts; nothing was scored. Fill them "
+            "in, map other columns, or pass --accept-warnings to tier the rest"
+        )
+
+
+def _ids(select: exp.Select, source: TableSource) -> str:
+    """The query for the ids of the table's accounts, in its dialect."""
+    query = exp.select(exp.column("account_id", quoted=True))
+    return query.from_(select.subquery("accounts")).sql(dialect=source.dialect)
