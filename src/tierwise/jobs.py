@@ -375,6 +375,15 @@ def explain_accounts(
             since the run, or none of the ids is in it.
     """
     manifest = _read_manifest(out_dir)
+    if "source" in manifest:
+        # Explaining recomputes an account from the run's input, and a run
+        # from a database table (--source) keeps no copy of it to check
+        # against, so these runs cannot be explained yet.
+        raise TierwiseError(
+            f"the run in {out_dir} read the table {manifest['source']}, and "
+            "explain works only on runs from a file so far; export the table "
+            "to a file and tier that file to explain its accounts"
+        )
     accounts = Path(manifest["accounts"])
     if not accounts.exists() or _sha256(accounts) != manifest["accounts_sha256"]:
         raise TierwiseError(

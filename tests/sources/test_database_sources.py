@@ -230,3 +230,24 @@ def test_postgres_missing_table_is_named(postgres_schema: str, tmp_path: Path) -
 
     with pytest.raises(SourceError, match=r"no table 'acounts' in schema tierwise_"):
         tier_table(source, tmp_path / "out", AS_OF)
+
+
+def test_a_table_run_says_explain_needs_a_file(
+    duckdb_file: Path, tmp_path: Path
+) -> None:
+    tier_table(f"duckdb:///{duckdb_file}::sales.accounts", tmp_path / "out", AS_OF)
+
+    with pytest.raises(TierwiseError, match="explain works only on runs from a file"):
+        jobs.explain_accounts(tmp_path / "out", ["F1000-0001"])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="explain cannot recompute accounts of a run from a database table yet",
+)
+def test_a_table_run_can_be_explained(duckdb_file: Path, tmp_path: Path) -> None:
+    tier_table(f"duckdb:///{duckdb_file}::sales.accounts", tmp_path / "out", AS_OF)
+
+    explained = jobs.explain_accounts(tmp_path / "out", ["F1000-0001"])
+
+    assert [item.account_id for item in explained] == ["F1000-0001"]

@@ -216,14 +216,17 @@ def _run_stages(
             query = renamed(stage.query, {table: view_name(table) for table in inputs})
             text = query.sql(dialect="spark")
             log.debug("Spark stage %s:\n%s", stage.name or "result", text)
+            begun = time.perf_counter()
             if stage.name is None:
                 frame = _widened(spark.sql(text))
                 frame.write.parquet(str(results), compression="zstd")
-                continue
-            # Kept in Spark's memory with its plan cut off, so later stages
-            # read rows rather than plan the whole chain behind them again.
-            stored: DataFrame = spark.sql(text).localCheckpoint(eager=True)
-            stored.createOrReplaceTempView(view_name(stage.name))
+            else:
+                # Kept in Spark's memory with its plan cut off, so later
+                # stages read rows rather than plan the chain behind them.
+                stored: DataFrame = spark.sql(text).localCheckpoint(eager=True)
+                stored.createOrReplaceTempView(view_name(stage.name))
+            name = stage.name or "result"
+            log.info("Spark stage %s in %.2f s", name, time.perf_counter() - begun)
     except Exception as error:  # Py4J carries Spark's own exceptions
         raise TierwiseError(
             f"Spark could not run the tiering query ({_first_line(error)}); "
