@@ -18,7 +18,7 @@ from tierwise.sources.signals.labels import (
     normalise_label,
     sql_text,
 )
-from tierwise.sources.signals.plan import Drop, KindPlan, Texts
+from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
 from tierwise.sources.signals.timestamps import local_date_sql
 
 __all__ = ["activity_plan"]
@@ -26,40 +26,40 @@ __all__ = ["activity_plan"]
 
 def activity_plan(texts: Texts, section: ActivitySignals) -> KindPlan:
     """The columns and checks of ``signal_activity``."""
-    occurred = local_date_sql(texts["timestamp"], texts.zone, texts.order)
-    label = label_sql(texts["kind"])
     given_weight = texts.get("weight")
-    number = f"TRY_CAST({given_weight} AS DOUBLE)" if given_weight else "NULL"
-    weight = f"coalesce({number}, 1.0)" if given_weight else "1.0"
+    status = texts.get("status")
+    values = {
+        "occurred_on": local_date_sql(texts["timestamp"], texts.zone, texts.order),
+        "kind": kind_sql(label_sql(texts["kind"]), section.kinds),
+        "weight": f"TRY_CAST({given_weight} AS DOUBLE)" if given_weight else "NULL",
+        "status": label_sql(status) if status else "NULL",
+    }
+    occurred, weight = value("occurred_on"), value("weight")
 
     drops = [
         Drop("'no timestamp'", f"{texts['timestamp']} IS NULL"),
-        Drop("'timestamp not readable'", f"({occurred}) IS NULL"),
+        Drop("'timestamp not readable'", f"{occurred} IS NULL"),
         Drop("'no activity type'", f"{texts['kind']} IS NULL"),
     ]
-    status = texts.get("status")
-    skipped = sorted({normalise_label(value) for value in section.skip_statuses})
+    skipped = sorted({normalise_label(status) for status in section.skip_statuses})
     if status is not None and skipped:
-        listed = ", ".join(sql_text(value) for value in skipped)
+        listed = ", ".join(sql_text(label) for label in skipped)
         drops.append(
-            Drop(
-                f"'status ' || {label_sql(status)}",
-                f"{label_sql(status)} IN ({listed})",
-            )
+            Drop(f"'status ' || {value('status')}", f"{value('status')} IN ({listed})")
         )
     as_of = sql_text(texts.as_of.isoformat())
-    drops.append(Drop("'after the as-of date'", f"({occurred}) > DATE {as_of}"))
+    drops.append(Drop("'after the as-of date'", f"{occurred} > DATE {as_of}"))
     if given_weight:
         drops.append(
             Drop(
                 "'weight not a number of 0 or more'",
-                f"{given_weight} IS NOT NULL AND NOT coalesce({number} >= 0, false)",
+                f"{given_weight} IS NOT NULL AND NOT coalesce({weight} >= 0, false)",
             )
         )
 
     columns = {
         "occurred_on": occurred,
-        "kind": kind_sql(label, section.kinds),
-        "weight": weight,
+        "kind": value("kind"),
+        "weight": f"coalesce({weight}, 1.0)",
     }
-    return KindPlan(columns, drops)
+    return KindPlan(values, columns, drops)

@@ -17,7 +17,7 @@ it; it is never written out either.
 from __future__ import annotations
 
 from tierwise.sources.signals.labels import label_sql, normalise_label, sql_text
-from tierwise.sources.signals.plan import Drop, KindPlan, Texts
+from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
 
 __all__ = ["LEVELS", "contacts_plan"]
 
@@ -67,20 +67,23 @@ TITLE_WORDS: tuple[tuple[str, str], ...] = (
 
 def contacts_plan(texts: Texts) -> KindPlan:
     """The columns and checks of ``signal_contacts``."""
-    title = label_sql(texts["title"]) if texts.get("title") else "NULL"
+    title = texts.get("title")
     seniority = texts.get("seniority")
-    from_seniority = _level_of(label_sql(seniority)) if seniority else "NULL"
-    level = f"coalesce({from_seniority}, {_level_from_title(title)})"
-
-    role = label_sql(texts["role"]) if texts.get("role") else "NULL"
+    role = texts.get("role")
     given = texts.get("engagement")
-    number = f"TRY_CAST({given} AS DOUBLE)" if given else "NULL"
+    values = {
+        "title": f"NULLIF({label_sql(title)}, '')" if title else "NULL",
+        "from_seniority": _level_of(label_sql(seniority)) if seniority else "NULL",
+        "role": f"NULLIF({label_sql(role)}, '')" if role else "NULL",
+        "engagement": f"TRY_CAST({given} AS DOUBLE)" if given else "NULL",
+    }
+    level = f"coalesce({value('from_seniority')}, {_level_from_title(value('title'))})"
     columns = {
         "contact_id": texts["contact_id"],
         "level": level,
-        "role": f"NULLIF({role}, '')",
-        "title": f"NULLIF({title}, '')",
-        "engagement": f"coalesce({number}, 0.0)",
+        "role": value("role"),
+        "title": value("title"),
+        "engagement": f"coalesce({value('engagement')}, 0.0)",
     }
     drops = [Drop("'no contact id'", f"{texts['contact_id']} IS NULL")]
     flags = []
@@ -88,17 +91,17 @@ def contacts_plan(texts: Texts) -> KindPlan:
         flags.append(
             Drop(
                 "'engagement not a number, read as 0'",
-                f"{given} IS NOT NULL AND {number} IS NULL",
+                f"{given} IS NOT NULL AND {value('engagement')} IS NULL",
             )
         )
     if seniority:
         flags.append(
             Drop(
                 "'seniority not known, level read from the title'",
-                f"{seniority} IS NOT NULL AND {from_seniority} IS NULL",
+                f"{seniority} IS NOT NULL AND {value('from_seniority')} IS NULL",
             )
         )
-    return KindPlan(columns, drops, flags)
+    return KindPlan(values, columns, drops, flags)
 
 
 def _level_of(label: str) -> str:
@@ -116,7 +119,4 @@ def _level_from_title(title: str) -> str:
         f"WHEN regexp_matches({title}, {sql_text(pattern)}) THEN {sql_text(level)}"
         for level, pattern in TITLE_WORDS
     ]
-    return (
-        f"CASE WHEN {title} IS NULL OR {title} = '' THEN NULL "
-        f"{' '.join(branches)} ELSE 'staff' END"
-    )
+    return f"CASE WHEN {title} IS NULL THEN NULL {' '.join(branches)} ELSE 'staff' END"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tierwise.model.signals import EventSignals
 from tierwise.sources.signals.labels import kind_sql, label_sql
-from tierwise.sources.signals.plan import Drop, KindPlan, Texts
+from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
 from tierwise.sources.signals.timestamps import local_date_sql
 
 __all__ = ["events_plan"]
@@ -19,14 +19,14 @@ __all__ = ["events_plan"]
 
 def events_plan(texts: Texts, section: EventSignals) -> KindPlan:
     """The columns and checks of ``signal_events``."""
-    occurred = local_date_sql(texts["date"], texts.zone, texts.order)
+    values = {
+        "occurred_on": local_date_sql(texts["date"], texts.zone, texts.order),
+        "kind": kind_sql(label_sql(texts["kind"]), section.kinds),
+    }
     drops = [
         Drop("'no event type'", f"{texts['kind']} IS NULL"),
         Drop("'no date'", f"{texts['date']} IS NULL"),
-        Drop("'date not readable'", f"({occurred}) IS NULL"),
+        Drop("'date not readable'", f"{value('occurred_on')} IS NULL"),
     ]
-    columns = {
-        "kind": kind_sql(label_sql(texts["kind"]), section.kinds),
-        "occurred_on": occurred,
-    }
-    return KindPlan(columns, drops)
+    columns = {"kind": value("kind"), "occurred_on": value("occurred_on")}
+    return KindPlan(values, columns, drops)

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 
 from tierwise.sources.signals.labels import label_sql, sql_text
-from tierwise.sources.signals.plan import Drop, KindPlan, Texts
+from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
 from tierwise.sources.signals.timestamps import local_date_sql
 
 __all__ = ["guess_intent_columns", "intent_plan"]
@@ -32,8 +32,12 @@ _PACKED = re.compile(r"[|;=]")
 
 def intent_plan(texts: Texts) -> KindPlan:
     """The columns and checks of ``signal_intent``."""
-    week = local_date_sql(texts["week"], texts.zone, texts.order)
-    score = f"TRY_CAST(rtrim({texts['score']}, '% ') AS DOUBLE)"
+    values = {
+        "week": local_date_sql(texts["week"], texts.zone, texts.order),
+        "score": f"TRY_CAST(rtrim({texts['score']}, '% ') AS DOUBLE)",
+        "topic": label_sql(texts["topic"]),
+    }
+    week, score = value("week"), value("score")
     as_of = sql_text(texts.as_of.isoformat())
     drops = [
         Drop("'no topic'", f"{texts['topic']} IS NULL"),
@@ -43,11 +47,11 @@ def intent_plan(texts: Texts) -> KindPlan:
             f"NOT coalesce({score} BETWEEN 0 AND 100, false)",
         ),
         Drop("'no week'", f"{texts['week']} IS NULL"),
-        Drop("'week not readable'", f"({week}) IS NULL"),
-        Drop("'week after the as-of date'", f"({week}) > DATE {as_of}"),
+        Drop("'week not readable'", f"{week} IS NULL"),
+        Drop("'week after the as-of date'", f"{week} > DATE {as_of}"),
     ]
-    columns = {"topic": label_sql(texts["topic"]), "score": score, "week": week}
-    return KindPlan(columns, drops)
+    columns = {"topic": value("topic"), "score": score, "week": week}
+    return KindPlan(values, columns, drops)
 
 
 def guess_intent_columns(

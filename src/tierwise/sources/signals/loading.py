@@ -1,12 +1,14 @@
 """Loading signal files into a run: the four matched tables and the report.
 
-For each file given, in one DuckDB pass: every row is read as text,
-matched to an account (:mod:`.matching`), typed and checked by its kind's
-plan, and written with its outcome to a Parquet file in the run's scratch
-folder. The matched table (``signal_activity``, ``signal_intent``,
-``signal_contacts``, ``signal_events``) is then a view over the rows that
-count, and the match report is counted from the same file, so the two
-cannot disagree. Nothing is held in Python per row.
+For each file given: every row is read as text (a CSV once, in file
+order, into a Parquet copy in the run's scratch folder), then matched to an
+account (:mod:`.matching`), typed and checked by its kind's plan in a view
+that gives each row its outcome. The matched table (``signal_activity``,
+``signal_intent``, ``signal_contacts``, ``signal_events``) is a view over
+the rows that count, and the match report is counted from the same view in
+one pass, so the two cannot disagree. Nothing is held in Python per row, and
+nothing per row is held in memory: the engine reads the view as it rolls
+the rows up.
 """
 
 from __future__ import annotations
@@ -175,10 +177,19 @@ def _load(
         f"{trimmed_sql(_ident(header))} AS {_ident('t_' + role)}"
         for role, header in columns.items()
     )
-    connection.execute(
-        f"CREATE OR REPLACE TEMP VIEW {staged} AS "
-        f"SELECT source_row, {listed} FROM {raw.relation}"
-    )
+    texts_sql = f"SELECT source_row, {listed} FROM {raw.relation}"
+    if raw.delimiter is not None:
+        # A CSV is read once, in file order on one thread, into a Parquet
+        # copy of the columns used; the later passes read that copy in
+        # parallel, and the planner knows its size when it joins.
+        copy = sql_text(str(scratch / f"signal-{file.kind}-text.parquet"))
+        scratch.mkdir(parents=True, exist_ok=True)
+        try:
+            connection.execute(f"COPY ({texts_sql}) TO {copy} (FORMAT parquet)")
+        except duckdb.Error as error:
+            raise unreadable_csv(raw.path, error, raw.delimiter) from None
+        texts_sql = f"SELECT * FROM read_parquet({copy})"
+    connection.execute(f"CREATE OR REPLACE TEMP VIEW {staged} AS {texts_sql}")
 
     order = None
     date_role = DATE_ROLES.get(file.kind)
@@ -203,8 +214,6 @@ def _load(
         _lookups(connection, staged, file.kind, columns),
     )
 
-    target = scratch / f"signal-{file.kind}.parquet"
-    scratch.mkdir(parents=True, exist_ok=True)
     outcome = _first(
         [
             Drop("'unmatched: ' || " + matching.why, f"{matching.how} = 'unmatched'"),
@@ -216,28 +225,35 @@ def _load(
         f"CAST({sql} AS {TABLE_COLUMNS[file.kind][name]}) AS {_ident(name)}"
         for name, sql in plan.columns.items()
     )
+    computed = ", ".join(
+        f"{sql} AS {_ident('v_' + name)}" for name, sql in plan.values.items()
+    )
+    # Values are computed once, in their own projection, so that a parsed
+    # timestamp is not parsed again by every check that reads it.
+    rows = f"(SELECT r.*, {computed} FROM {staged} AS r)"
     select = (
         f"SELECT r.source_row, {matching.account_id} AS account_id, "
         f"{matching.how} AS matched, {matching.domain} AS domain, "
         f"{outcome} AS outcome, {_first(plan.flags)} AS flag, {typed} "
-        f"FROM {staged} AS r {matching.joins}"
+        f"FROM {rows} AS r {matching.joins}"
     )
-    try:
-        connection.execute(
-            f"COPY ({select}) TO {sql_text(str(target))} (FORMAT parquet)"
-        )
-    except duckdb.Error as error:
-        raise unreadable_csv(raw.path, error, raw.delimiter) from None
-
+    classified = f"signal_{file.kind}_rows"
+    connection.execute(f"CREATE OR REPLACE TEMP VIEW {classified} AS {select}")
     table = MATCHED_TABLES[file.kind]
     names = ", ".join(_ident(name) for name in TABLE_COLUMNS[file.kind])
     connection.execute(
         f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {names} FROM "
-        f"read_parquet({sql_text(str(target))}) WHERE outcome IS NULL"
+        f"{classified} WHERE outcome IS NULL"
     )
-    if date_role is not None:
-        _check_dates(connection, file, staged, target, date_role, columns, plan)
-    return _report(connection, file, raw, columns, target, keys, order)
+
+    date_column = {"activity": "occurred_on", "intent": "week", "events": "occurred_on"}
+    try:
+        tally = _tally(connection, classified, date_column.get(file.kind))
+    except duckdb.Error as error:
+        raise unreadable_csv(raw.path, error, raw.delimiter) from None
+    if date_role is not None and tally.readable_dates == 0:
+        _no_dates(connection, file, staged, date_role, columns)
+    return _report(connection, file, raw, columns, classified, tally, keys, order)
 
 
 def _columns(kind: FileKind, raw: RawFile, file: SignalFile) -> dict[str, str]:
@@ -302,33 +318,55 @@ def _lookups(
     return lookups
 
 
-def _check_dates(
+@dataclass
+class _Tally:
+    """What one pass over a file's classified rows counted."""
+
+    groups: list[tuple[str, str | None, str | None, int, list[int]]]
+    accounts: int
+    readable_dates: int | None
+
+
+def _tally(
+    connection: duckdb.DuckDBPyConnection, classified: str, date_column: str | None
+) -> _Tally:
+    """Count the rows by match, outcome and flag, in one pass over the file."""
+    dates = f"count({date_column})" if date_column else "NULL"
+    rows = connection.sql(
+        f"SELECT matched, outcome, flag, count(*), min(source_row, {MAX_EXAMPLES}), "
+        f"{dates} FROM {classified} GROUP BY ALL"
+    ).fetchall()
+    groups = [
+        (str(row[0]), row[1], row[2], int(row[3]), [int(n) for n in row[4] or []])
+        for row in rows
+    ]
+    readable = None if date_column is None else sum(int(row[5]) for row in rows)
+    # The accounts are counted apart: a distinct count beside the groups
+    # would hold every account id once per group.
+    [(accounts,)] = connection.sql(
+        f"SELECT count(DISTINCT account_id) FROM {classified} WHERE outcome IS NULL"
+    ).fetchall()
+    return _Tally(groups, int(accounts), readable)
+
+
+def _no_dates(
     connection: duckdb.DuckDBPyConnection,
     file: SignalFile,
     staged: str,
-    target: Path,
     role: str,
     columns: Mapping[str, str],
-    plan: KindPlan,
 ) -> None:
     """Stop when no row's date could be read: the column is not a date column."""
-    date_column = "week" if role == "week" else "occurred_on"
-    parquet = f"read_parquet({sql_text(str(target))})"
-    [(readable,)] = connection.sql(
-        f"SELECT count({date_column}) FROM {parquet}"
-    ).fetchall()
-    if readable:
-        return
     given = connection.sql(
         f'SELECT source_row, "t_{role}" FROM {staged} WHERE "t_{role}" IS NOT NULL '
         "ORDER BY source_row LIMIT 1"
     ).fetchall()
     if not given:
         return
-    first = given[0]
+    row, text = given[0]
     raise SourceError(
-        f"{file.path.name}: row {first[0]}, column {columns[role]!r}: "
-        f"{first[1]!r} is not a date or timestamp tierwise reads, and no other "
+        f"{file.path.name}: row {row}, column {columns[role]!r}: "
+        f"{text!r} is not a date or timestamp tierwise reads, and no other "
         "row's is either; nothing was scored. Write ISO 8601 "
         "(2024-03-01T09:30:00+01:00 or 2024-03-01), M/D/YYYY, or epoch seconds "
         f"or milliseconds, or name the right column with --signal-column "
@@ -341,21 +379,21 @@ def _report(
     file: SignalFile,
     raw: RawFile,
     columns: Mapping[str, str],
-    target: Path,
+    classified: str,
+    tally: _Tally,
     keys: AccountKeys,
     order: SlashOrder | None,
 ) -> SignalFileReport:
-    parquet = f"read_parquet({sql_text(str(target))})"
-    totals = connection.sql(
-        "SELECT count(*), count(*) FILTER (outcome IS NULL), "
-        "count(*) FILTER (matched = 'id'), count(*) FILTER (matched = 'domain'), "
-        "count(*) FILTER (matched = 'unmatched'), "
-        "count(*) FILTER (matched = 'ambiguous'), "
-        f"count(DISTINCT account_id) FILTER (outcome IS NULL) FROM {parquet}"
-    ).fetchall()[0]
-    read, used, by_id, by_domain, unmatched, ambiguous, accounts = (
-        int(value) for value in totals
-    )
+    matched: dict[str, int] = {}
+    dropped: dict[str, Count] = {}
+    flagged: dict[str, Count] = {}
+    for how, outcome, flag, count, examples in tally.groups:
+        matched[how] = matched.get(how, 0) + count
+        if outcome is not None:
+            _add(dropped, outcome, count, examples)
+        elif flag is not None:
+            _add(flagged, flag, count, examples)
+
     notes = list(raw.notes)
     if order is not None and order.decided_by is not None:
         row, how = order.decided_by
@@ -366,27 +404,27 @@ def _report(
     report = SignalFileReport(
         kind=file.kind,
         file=str(file.path),
-        rows_read=read,
-        rows_used=used,
-        matched_by_id=by_id,
-        matched_by_domain=by_domain,
-        unmatched=unmatched,
-        ambiguous=ambiguous,
-        dropped=_counts(connection, parquet, "outcome", "outcome IS NOT NULL"),
-        flagged=_counts(
-            connection, parquet, "flag", "outcome IS NULL AND flag IS NOT NULL"
+        rows_read=sum(matched.values()),
+        rows_used=sum(
+            count for _, outcome, _, count, _ in tally.groups if outcome is None
         ),
+        matched_by_id=matched.get("id", 0),
+        matched_by_domain=matched.get("domain", 0),
+        unmatched=matched.get("unmatched", 0),
+        ambiguous=matched.get("ambiguous", 0),
+        dropped=_ordered(dropped),
+        flagged=_ordered(flagged),
         columns={
             role: header if raw.header else header.replace("column", "column ")
             for role, header in columns.items()
         },
         encoding=raw.encoding,
         notes=notes,
-        accounts_matched=accounts,
+        accounts_matched=tally.accounts,
     )
-    if ambiguous and keys.domains is not None:
+    if report.ambiguous and keys.domains is not None:
         shared = connection.sql(
-            f"SELECT p.domain, any_value(d.named) FROM {parquet} AS p JOIN "
+            f"SELECT p.domain, any_value(d.named) FROM {classified} AS p JOIN "
             f"{keys.domains} AS d ON d.domain = p.domain WHERE p.matched = "
             f"'ambiguous' GROUP BY 1 ORDER BY 1 LIMIT {MAX_AMBIGUOUS_LISTED}"
         ).fetchall()
@@ -394,17 +432,16 @@ def _report(
     return report
 
 
-def _counts(
-    connection: duckdb.DuckDBPyConnection, parquet: str, column: str, where: str
-) -> dict[str, Count]:
-    rows = connection.sql(
-        f"SELECT {column}, count(*), min(source_row, {MAX_EXAMPLES}) FROM {parquet} "
-        f"WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1"
-    ).fetchall()
-    return {
-        str(reason): Count(int(count), [int(row) for row in examples])
-        for reason, count, examples in rows
-    }
+def _add(counts: dict[str, Count], reason: str, rows: int, examples: list[int]) -> None:
+    """Merge one group's rows into the count for ``reason``."""
+    before = counts.get(reason, Count(0, []))
+    first = sorted([*before.examples, *examples])[:MAX_EXAMPLES]
+    counts[reason] = Count(before.rows + rows, first)
+
+
+def _ordered(counts: dict[str, Count]) -> dict[str, Count]:
+    """Most rows first, then by reason."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1].rows, item[0])))
 
 
 def _first(checks: Sequence[Drop]) -> str:

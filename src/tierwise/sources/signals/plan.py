@@ -14,7 +14,7 @@ from datetime import date
 
 from tierwise.sources.signals.timestamps import SlashOrder
 
-__all__ = ["Drop", "KindPlan", "Texts"]
+__all__ = ["Drop", "KindPlan", "Texts", "value"]
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,20 @@ class Texts:
 class KindPlan:
     """The typed columns of a matched table and the checks on its rows.
 
+    ``values`` are computed once per row from the texts (a parsed date, a
+    label); ``columns``, ``drops`` and ``flags`` refer to them through
+    :func:`value`, so an expensive parse is not repeated in every check.
     ``columns`` maps each column of the matched table other than
     ``account_id`` and ``source_row`` to its SQL; ``drops`` and ``flags``
     are tried in order.
     """
 
+    values: dict[str, str]
     columns: dict[str, str]
     drops: list[Drop] = field(default_factory=list)
     flags: list[Drop] = field(default_factory=list)
+
+
+def value(name: str) -> str:
+    """SQL that reads the value ``name`` computed for the row."""
+    return f'r."v_{name}"'
