@@ -9,6 +9,7 @@ file's, and a write-back table must hold them too.
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -251,3 +252,41 @@ def test_a_table_run_can_be_explained(duckdb_file: Path, tmp_path: Path) -> None
     explained = jobs.explain_accounts(tmp_path / "out", ["F1000-0001"])
 
     assert [item.account_id for item in explained] == ["F1000-0001"]
+
+
+SQLITE_TYPES = {
+    pa.string(): "TEXT",
+    pa.float64(): "REAL",
+    pa.bool_(): "BOOLEAN",
+    pa.date32(): "DATE",
+    pa.int64(): "INTEGER",
+}
+
+
+def test_sqlite_table_tiers_in_place_as_the_file_does(
+    portfolio: Path, from_file: list[Any], tmp_path: Path
+) -> None:
+    """Any database SQLAlchemy and sqlglot speak: SQLite has no boolean or
+    date type (0/1 and ISO text), and still gives the file's tiers."""
+    path = tmp_path / "crm.sqlite"
+    table = pq.read_table(portfolio)
+    columns = ", ".join(f'"{f.name}" {SQLITE_TYPES[f.type]}' for f in table.schema)
+    marks = ", ".join("?" for _ in table.schema)
+    rows = [
+        tuple(v.isoformat() if isinstance(v, date) else v for v in row.values())
+        for row in table.to_pylist()
+    ]
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"CREATE TABLE accounts ({columns})")
+        connection.executemany(f"INSERT INTO accounts VALUES ({marks})", rows)
+    connection.close()
+
+    tier_table(
+        f"sqlite:///{path}::accounts", tmp_path / "out", AS_OF, write_back="tiers"
+    )
+
+    assert _rows(tmp_path / "out" / "tiers.parquet") == from_file
+    with sqlite3.connect(path) as connection:
+        kept = connection.execute("SELECT COUNT(*) FROM tiers").fetchall()
+    connection.close()
+    assert kept == [(1000,)]

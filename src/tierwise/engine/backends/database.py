@@ -321,10 +321,25 @@ def _fetch(database: Any, text: str, schema: pa.Schema, path: Path) -> None:
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for rows in result.partitions(BATCH_ROWS):
             arrays = [
-                pa.array([row[index] for row in rows], type=field.type)
+                pa.array([_as(field.type, row[index]) for row in rows], field.type)
                 for index, field in enumerate(schema)
             ]
             writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
+
+
+def _as(kind: pa.DataType, value: Any) -> Any:
+    """A driver's value as the result column's type.
+
+    Some databases have no boolean (SQLite gives 0 and 1) and some drivers
+    give decimals for floating-point results.
+    """
+    if value is None:
+        return None
+    if pa.types.is_boolean(kind):
+        return bool(value)
+    if pa.types.is_floating(kind):
+        return float(value)
+    return value
 
 
 def _target(source: TableSource, write_back: str) -> exp.Table:
