@@ -183,7 +183,11 @@ def compile_model(
     query = result_select(model, tiers)
     for name, body in steps.items():
         materialized = MATERIALIZED_STEPS.get(name)
-        query = query.with_(ident(name), as_=body, materialized=materialized)
+        # Attached, not copied: copying the growing query for each step cost
+        # more than building it. Other queries built from ``steps`` copy them.
+        query = query.with_(
+            ident(name), as_=body, materialized=materialized, copy=False
+        )
     return CompiledModel(query=query, steps=steps, model=model, as_of=as_of)
 
 

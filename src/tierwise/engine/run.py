@@ -273,6 +273,8 @@ def open_connection(scratch: Path | None = None) -> duckdb.DuckDBPyConnection:
         ) from None
     # Rows are written in whatever order they finish; readers sort by rank.
     connection.execute("SET preserve_insertion_order = false")
+    # DuckDB draws no bar of its own on the terminal; the CLI shows progress.
+    connection.execute("SET enable_progress_bar_print = false")
     return connection
 
 
