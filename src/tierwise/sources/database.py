@@ -173,6 +173,7 @@ def mapped_accounts(
                 exp.column(names[m.index], quoted=True),
                 m,
                 columns[names[m.index]],
+                source.dialect,
             ),
             field,
             quoted=True,
@@ -265,7 +266,7 @@ def _held(kind: ColumnKind) -> str:
 
 
 def _read(
-    kind: FieldKind, column: exp.Expr, match: Match, held: ColumnKind
+    kind: FieldKind, column: exp.Expr, match: Match, held: ColumnKind, dialect: str
 ) -> exp.Expr:
     """A column read as its field: typed, text trimmed, values rewritten."""
     spec = match.spec
@@ -284,10 +285,7 @@ def _read(
         return exp.cast(column, "BOOLEAN")
 
     text = exp.Nullif(
-        this=exp.Trim(
-            this=exp.cast(column, "VARCHAR"),
-            expression=exp.Literal.string(TRIMMED_CHARACTERS),
-        ),
+        this=_trimmed(exp.cast(column, "VARCHAR"), dialect),
         expression=exp.Literal.string(""),
     )
     if kind == FieldKind.BOOLEAN:
@@ -310,6 +308,32 @@ def _read(
         for written, meant in spec.values.items()
     ]
     return exp.Case(ifs=ifs, default=text)
+
+
+def _trimmed(text: exp.Expr, dialect: str) -> exp.Expr:
+    """Text without the white space the readers trim, at both ends.
+
+    Trimming a set of characters costs many times a plain read, so text that
+    starts and ends with a printable ASCII character (nearly all of it) is
+    taken as it is. SQLite has no ASCII() or RIGHT(); there every value is
+    trimmed.
+    """
+    trimmed = exp.Trim(
+        this=text.copy(), expression=exp.Literal.string(TRIMMED_CHARACTERS)
+    )
+    if dialect == "sqlite":
+        return trimmed
+    first = exp.Ascii(this=text.copy())
+    last = exp.Ascii(this=exp.Right(this=text.copy(), expression=exp.Literal.number(1)))
+    printable = exp.and_(
+        *[
+            exp.Between(
+                this=code, low=exp.Literal.number(33), high=exp.Literal.number(126)
+            )
+            for code in (first, last)
+        ]
+    )
+    return exp.Case(ifs=[exp.If(this=printable, true=text)], default=trimmed)
 
 
 def _words(text: exp.Expr, true: tuple[str, ...], false: tuple[str, ...]) -> exp.Expr:
