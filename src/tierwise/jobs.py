@@ -256,7 +256,7 @@ def tier_file(
             started_at=started_at,
             accounts=table,
             source=accounts.name,
-            origin=_origin(accounts, mapping),
+            origin=_origin(accounts, mapping, signals),
             force=force,
         )
     return TierJob(
@@ -471,16 +471,22 @@ def read_input_again(
     origin: dict[str, str],
     digests: dict[str, str],
     model: TieringModel,
-) -> None:
+    as_of: date | None = None,
+) -> list[str]:
     """Read a recorded run's accounts into ``connection`` as ``tier`` did.
 
     ``origin`` and ``digests`` are what the run recorded (see `_origin`);
-    the view ``accounts`` then holds exactly the rows the run scored.
+    the view ``accounts`` then holds exactly the rows the run scored. The
+    run's signal files, if it had any, are read again as of ``as_of`` (the
+    run's date) into their matched tables; their kinds are returned, to be
+    passed to the engine as ``signal_sources``.
 
     Raises:
-        TierwiseError: when the file or the mapping is gone or has changed
-            since the run; nothing is read then.
+        TierwiseError: when a file or the mapping is gone or has changed
+            since the run, or the run had signal files and no ``as_of`` is
+            given; nothing is read then.
     """
+    signals = _recorded_signals(origin, digests, as_of)
     accounts = Path(origin["accounts"])
     if not accounts.is_file() or _sha256(accounts) != digests.get("accounts"):
         raise TierwiseError(
@@ -503,6 +509,36 @@ def read_input_again(
             "`tierwise tier` and compare against that run (--against RUN)"
         )
     _read(connection, accounts, model, mapping)
+    if signals and as_of is not None:
+        _load_signals(connection, signals, model, as_of)
+    return [signal.kind for signal in signals]
+
+
+def _recorded_signals(
+    origin: dict[str, str], digests: dict[str, str], as_of: date | None
+) -> list[SignalFile]:
+    """The signal files a run recorded, checked against its digest."""
+    if "signals" not in origin:
+        return []
+    if as_of is None:
+        raise TierwiseError(
+            "the run read signal files, which count from its as-of date; pass "
+            "the run's as_of to read its input again"
+        )
+    given: dict[str, dict[str, Any]] = json.loads(origin["signals"])
+    signals = [
+        SignalFile(kind, Path(entry["path"]), entry.get("columns", {}))
+        for kind, entry in given.items()
+    ]
+    missing = [signal for signal in signals if not signal.path.is_file()]
+    if missing or _signals_digest(signals) != digests.get("signals"):
+        raise TierwiseError(
+            "a signal file of the run is gone or has changed since the run was "
+            "recorded, so it is no longer that run's input; tier the current "
+            "files with `tierwise tier` and compare against that run (--against "
+            "RUN), or put the original files back"
+        )
+    return signals
 
 
 def _chosen_model(
@@ -528,12 +564,27 @@ def _model_source(model_path: Path | None, model_version: int | None) -> str:
     return "default"
 
 
-def _origin(accounts: Path, mapping: ColumnMapping) -> dict[str, str]:
-    """Where a run's input can be read again: the file and the mapping."""
+def _origin(
+    accounts: Path, mapping: ColumnMapping, signals: Sequence[SignalFile] = ()
+) -> dict[str, str]:
+    """Where a run's input can be read again: the files and the mapping.
+
+    Signal files go in as one JSON text under ``signals`` (kind to path and
+    named columns), since the store keeps an origin as text by name.
+    """
     origin = {"accounts": str(accounts.resolve()), "mapping": mapping.name}
     mapping_file = Path(mapping.name)
     if mapping_file.suffix in {".yaml", ".yml"} and mapping_file.is_file():
         origin["mapping_file"] = str(mapping_file.resolve())
+    if signals:
+        given = {
+            signal.kind: {
+                "path": str(signal.path.resolve()),
+                "columns": dict(signal.columns),
+            }
+            for signal in signals
+        }
+        origin["signals"] = json.dumps(given, sort_keys=True)
     return origin
 
 
@@ -555,12 +606,17 @@ def _run_inputs(
         "overrides": hashlib.sha256(json.dumps(applied).encode()).hexdigest(),
     }
     if signals:
-        given = sorted(
-            (signal.kind, _sha256(signal.path), sorted(signal.columns.items()))
-            for signal in signals
-        )
-        inputs["signals"] = hashlib.sha256(json.dumps(given).encode()).hexdigest()
+        inputs["signals"] = _signals_digest(signals)
     return inputs
+
+
+def _signals_digest(signals: Sequence[SignalFile]) -> str:
+    """One digest of the signal files' kinds, contents and named columns."""
+    given = sorted(
+        (signal.kind, _sha256(signal.path), sorted(signal.columns.items()))
+        for signal in signals
+    )
+    return hashlib.sha256(json.dumps(given).encode()).hexdigest()
 
 
 def _read(

@@ -231,8 +231,10 @@ def _score_both(
     origin, digests = recorded.origin or {}, recorded.digests
     as_of = recorded.run.as_of
     first = open_connection()
-    read_input_again(first, origin, digests, old)
-    before_run = score_accounts(old, ACCOUNTS_VIEW, as_of, first, pins=recorded.pins)
+    sources = read_input_again(first, origin, digests, old, as_of)
+    before_run = score_accounts(
+        old, ACCOUNTS_VIEW, as_of, first, pins=recorded.pins, signal_sources=sources
+    )
     before = first.sql(
         f'SELECT "account_id", "tier", "total", "reason" FROM "{RESULT_TABLE}"'
     ).to_arrow_table()
@@ -240,9 +242,11 @@ def _score_both(
     second = first
     if not _read_alike(old, new):
         second = open_connection()
-        read_input_again(second, origin, digests, new)
+        sources = read_input_again(second, origin, digests, new, as_of)
     pins, warnings = _pins_for(new, recorded.pins)
-    after_run = score_accounts(new, ACCOUNTS_VIEW, as_of, second, pins=pins)
+    after_run = score_accounts(
+        new, ACCOUNTS_VIEW, as_of, second, pins=pins, signal_sources=sources
+    )
     return before_run, before, after_run, warnings
 
 
