@@ -91,3 +91,31 @@ def test_the_report_as_json_reconciles_and_holds_no_values(
         "unmatched: account id not among the accounts": {"rows": 1, "examples": [3]},
     }
     assert "acc-7" not in json.dumps(data)
+
+
+def test_salesforce_ids_match_in_either_length(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    # The account import keys both on their 18 characters; the activity
+    # export writes one in 15 and one in 18, and one lowercased (another id).
+    accounts = (
+        "account_id,name\n"
+        "001A000001xYzAbIAK,Heronsgate Tools\n"
+        "001A000001XyZaB,Wyvern Optics\n"
+    )
+    connection = portfolio(tmp_path, default_model, accounts)
+    text = (
+        "account_id,timestamp,type\n"
+        "001A000001xYzAb,2026-09-01,call\n"
+        "001A000001XyZaBIAV,2026-09-01,call\n"
+        "001a000001xyzab,2026-09-01,call\n"
+    )
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", text)
+
+    assert rows(connection, "signal_activity", "account_id") == [
+        ("001A000001xYzAbIAK",),
+        ("001A000001XyZaBIAV",),
+    ]
+    file = report.files["activity"]
+    assert (file.matched_by_id, file.unmatched) == (2, 1)

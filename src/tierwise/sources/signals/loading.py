@@ -36,6 +36,7 @@ from tierwise.sources.signals.matching import (
     AccountKeys,
     account_keys,
     domain_lookup,
+    id_lookup,
     matching_sql,
     trimmed_sql,
 )
@@ -208,10 +209,15 @@ def _load(
         order,
     )
     plan = _plan(file.kind, texts, section)
+    other_ids = None
+    if "account_id" in columns:
+        other_ids = f"signal_{file.kind}_other_ids"
+        id_lookup(connection, staged, '"t_account_id"', keys, other_ids)
     matching = matching_sql(
         keys,
         texts.get("account_id"),
         _lookups(connection, staged, file.kind, columns),
+        other_ids,
     )
 
     outcome = _first(

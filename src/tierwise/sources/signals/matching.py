@@ -7,6 +7,10 @@ the account import reduces websites (:mod:`tierwise.sources.domains`), and
 matched against the accounts' domains. Only the distinct values of a file
 are reduced, in Python; the rows are joined to them in SQL.
 
+Salesforce exports give an account's id in 15 characters (reports) or 18
+(the API); an id of one length that the accounts hold in the other is
+matched too, as the account import keys both on one record.
+
 A domain that several accounts share is *ambiguous*: the row could belong
 to any of them, so it is left out and reported with the accounts, rather
 than counted for one of them by chance. A free-mail domain (gmail.com,
@@ -26,6 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from tierwise.sources.domains import read_website
+from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
 from tierwise.sources.signals.labels import sql_text
 from tierwise.sources.values import TRIMMED_CHARACTERS, CellError
 
@@ -35,6 +40,7 @@ __all__ = [
     "Matching",
     "account_keys",
     "domain_lookup",
+    "id_lookup",
     "matching_sql",
     "trimmed_sql",
 ]
@@ -198,21 +204,61 @@ def domain_lookup(
     log.debug("%s: %d distinct domains reduced", table, len(distinct))
 
 
+def id_lookup(
+    connection: duckdb.DuckDBPyConnection,
+    relation: str,
+    column: str,
+    keys: AccountKeys,
+    table: str,
+) -> None:
+    """Register ``table`` (raw, account_id): Salesforce ids in the other length.
+
+    Only the distinct ids of ``column`` that are not among the accounts as
+    written are looked at.
+    """
+    unknown = connection.sql(
+        f"SELECT DISTINCT {column} FROM {relation} WHERE length({column}) IN (15, 18) "
+        f"AND {column} NOT IN (SELECT account_id FROM {keys.ids})"
+    ).fetchall()
+    raws: list[str] = []
+    others: list[str] = []
+    for (raw,) in unknown:
+        if not is_salesforce_id(raw):
+            continue
+        raws.append(raw)
+        others.append(to_18(raw) if len(raw) == 15 else raw[:15])
+    pairs = pa.table(
+        {
+            "raw": pa.array(raws, pa.string()),
+            "account_id": pa.array(others, pa.string()),
+        }
+    )
+    connection.register(table, pairs)
+
+
 def matching_sql(
     keys: AccountKeys,
     account_id: str | None,
     lookups: list[tuple[str, str]],
+    other_ids: str | None = None,
 ) -> Matching:
     """The joins and expressions that match a row.
 
     ``account_id`` is the SQL of the row's trimmed id (or None when the file
     has no id column); ``lookups`` pairs each domain lookup table with the
-    SQL of the raw value looked up in it, best source first.
+    SQL of the raw value looked up in it, best source first; ``other_ids``
+    is an :func:`id_lookup` table.
     """
     joins = []
     if account_id is not None:
         joins.append(f"LEFT JOIN {keys.ids} AS ids ON ids.account_id = {account_id}")
         by_id = "ids.account_id"
+        if other_ids is not None:
+            joins.append(f"LEFT JOIN {other_ids} AS sf ON sf.raw = {account_id}")
+            joins.append(
+                f"LEFT JOIN {keys.ids} AS sf_ids ON sf_ids.account_id = sf.account_id"
+            )
+            by_id = "coalesce(ids.account_id, sf_ids.account_id)"
     else:
         by_id = "CAST(NULL AS VARCHAR)"
 
