@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -61,14 +61,10 @@ from tierwise.sources.signals import (
     load_signals,
     signal_report_json,
 )
-from tierwise.store import (
-    PinPlan,
-    RecordedRun,
-    Store,
-    current_model,
-    pins_for_run,
-    record_run,
-)
+
+if TYPE_CHECKING:
+    # The store (SQLAlchemy, Alembic) is imported only by runs that use one.
+    from tierwise.store import PinPlan, RecordedRun, Store
 
 __all__ = [
     "TierJob",
@@ -108,18 +104,22 @@ class TierJob:
 
 
 def signal_files(
-    paths: dict[str, Path | None], columns: Sequence[str] = ()
+    paths: dict[str, Path | None],
+    columns: Sequence[str] = (),
+    mapping: ColumnMapping | None = None,
 ) -> list[SignalFile]:
     """The signal files of a run from ``--activity`` and friends.
 
     ``paths`` maps a kind (activity, intent, contacts, events) to its file
-    or None; ``columns`` are ``--signal-column KIND.ROLE=HEADER`` settings.
+    or None; ``columns`` are ``--signal-column KIND.ROLE=HEADER`` settings,
+    which win over the ``signals:`` section of ``mapping``.
 
     Raises:
         TierwiseError: for a column setting that is not KIND.ROLE=HEADER,
             or names a kind without a file.
     """
-    named: dict[str, dict[str, str]] = {}
+    given = mapping.signals if mapping is not None else {}
+    named = {kind: dict(roles) for kind, roles in given.items()}
     for setting in columns:
         where, equals, header = setting.partition("=")
         kind, dot, role = where.strip().partition(".")
@@ -204,6 +204,8 @@ def tier_file(
     pins = None
     if store is not None:
         ids = connection.sql(f"SELECT account_id FROM {ACCOUNTS_VIEW}").to_arrow_table()
+        from tierwise.store import pins_for_run
+
         pins = pins_for_run(store, model, as_of, ids.column("account_id"))
     with watched(connection, progress, "Scoring and tiering", report.rows_used):
         run = score_on(
@@ -246,6 +248,8 @@ def tier_file(
 
     recorded = None
     if store is not None:
+        from tierwise.store import record_run
+
         recorded = record_run(
             store,
             run,
@@ -549,6 +553,8 @@ def _chosen_model(
     Returns the text and, when it came from the store, its version.
     """
     if model_path is None and store is not None:
+        from tierwise.store import current_model
+
         published = current_model(store)
         if published is not None:
             return published.yaml_text, published.version_id
