@@ -96,7 +96,7 @@ def test_every_problem_is_reported_with_its_line(write_file: WriteFile) -> None:
     assert str(caught.value).splitlines() == [
         f"{path}: 3 problems in the mapping:",
         "  colums (line 2): unknown key; use one of preset, delimiter, encoding, "
-        "decimal, duplicates, own_names, columns",
+        "decimal, duplicates, own_names, signals, columns",
         "  columns.annual_revenue.multiply (line 4): must be a non-zero number "
         "such as 1000000, got 'lots'",
         "  columns.domain.normalise (line 5): must be one of domain, "

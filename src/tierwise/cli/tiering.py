@@ -200,6 +200,7 @@ def tier(
                 "events": events,
             },
             signal_column or [],
+            chosen,
         )
         with store_unless(no_store, db) as store, progress_bar(quiet) as shown:
             job = jobs.tier_file(

@@ -9,6 +9,8 @@ adds to and overrides that preset's columns. The file format is::
     encoding: windows-1252      # optional, CSV only; guessed when left out
     decimal: ","                # optional: the decimal mark of every number
     duplicates: auto            # or merge, or keep: rows sharing a website
+    signals:                    # optional: headers of signal files' columns
+      activity: {timestamp: Created Date}
     columns:
       account_id: Account ID    # field: header
       annual_revenue:           # or field: {column: header, options...}
@@ -33,6 +35,7 @@ import yaml
 
 from tierwise.errors import SourceError
 from tierwise.model.fields import CANONICAL_FIELDS
+from tierwise.model.signals import SIGNAL_SOURCES
 
 __all__ = [
     "DECIMAL_MARKS",
@@ -60,6 +63,7 @@ TOP_KEYS = (
     "decimal",
     "duplicates",
     "own_names",
+    "signals",
     "columns",
 )
 SPEC_KEYS = (
@@ -145,6 +149,8 @@ class ColumnMapping:
     encoding: str | None = None
     decimal: str | None = None
     duplicates: str = "auto"
+    # Per kind of signal file (activity, intent, ...): role to header.
+    signals: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         delimiter = self.delimiter
@@ -275,6 +281,9 @@ class _Reader:
             )
         if "columns" in top:
             self.columns(top["columns"], columns)
+        signals = dict(base.signals) if base else {}
+        if "signals" in top:
+            signals.update(self.signals(top["signals"]))
 
         if own_names:
             # Reading would find these under their own names anyway; listing
@@ -289,7 +298,30 @@ class _Reader:
             encoding=encoding,
             decimal=decimal,
             duplicates=duplicates,
+            signals=signals,
         )
+
+    def signals(self, node: yaml.Node) -> dict[str, dict[str, str]]:
+        """``signals:``: for each kind of signal file, role to header."""
+        if _is_null(node):
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(
+                node, "signals", f"expected a map of {', '.join(SIGNAL_SOURCES)}"
+            )
+            return {}
+        found: dict[str, dict[str, str]] = {}
+        for kind, roles in self.keys(node, "signals", SIGNAL_SOURCES).items():
+            where = f"signals.{kind}"
+            if not isinstance(roles, yaml.MappingNode):
+                self.problem(roles, where, "expected a map of column role to header")
+                continue
+            found[kind] = {}
+            for role_node, header_node in roles.value:
+                header = self.text(header_node, f"{where}.{role_node.value}")
+                if header is not None:
+                    found[kind][str(role_node.value)] = header
+        return found
 
     def keys(
         self, node: yaml.MappingNode, where: str, allowed: tuple[str, ...]

@@ -101,3 +101,47 @@ def test_a_signal_column_setting_is_checked(cli: CliRunner) -> None:
     assert "--signal-column 'intent.topic=Theme': no --intent file is given" in (
         " ".join(result.output.split())
     )
+
+
+def test_a_mapping_file_names_signal_columns_and_the_option_wins(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "mapping.yaml").write_text(
+        "preset: generic\nsignals:\n  activity: {timestamp: Logged, kind: What}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "renamed.csv").write_text(
+        "account_id,Logged,What,Other\nacc-1,2026-09-01,call,2026-01-01\n",
+        encoding="utf-8",
+    )
+    arguments = ["tier", "accounts.csv", "--mapping", "mapping.yaml"]
+    arguments += ["--activity", "renamed.csv", "--no-store"]
+
+    result = cli.invoke(app, arguments)
+    overridden = cli.invoke(
+        app, [*arguments, "--signal-column", "activity.timestamp=Other", "--out", "b"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert overridden.exit_code == 0, overridden.output
+    first = json.loads((tmp_path / "tierwise-out" / "signals-report.json").read_text())
+    second = json.loads((tmp_path / "b" / "signals-report.json").read_text())
+    assert first["activity"]["columns"]["timestamp"] == "Logged"
+    assert second["activity"]["columns"]["timestamp"] == "Other"
+
+
+def test_a_mapping_file_with_an_unknown_signal_kind_names_its_line(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "mapping.yaml").write_text(
+        "signals:\n  visits: {timestamp: Logged}\n", encoding="utf-8"
+    )
+
+    result = cli.invoke(
+        app, ["tier", "accounts.csv", "--mapping", "mapping.yaml", "--no-store"]
+    )
+
+    assert result.exit_code == 2
+    assert "signals.visits (line 2): unknown key; use one of activity, intent" in (
+        " ".join(result.output.split())
+    )
