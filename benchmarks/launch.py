@@ -10,8 +10,9 @@ child's figure is its own.
     python -S benchmarks/launch.py TIMEOUT_S MAX_RSS_MB LOG -- COMMAND...
 
 It writes the command's output to LOG and one JSON line to stdout:
-``seconds``, ``peak_rss_kb``, ``exit_code`` and ``stopped`` (why it was
-killed: past the time limit or the memory guard, else empty).
+``seconds``, ``cpu_seconds`` (user and system time of all its threads),
+``peak_rss_kb``, ``exit_code`` and ``stopped`` (why it was killed: past the
+time limit or the memory guard, else empty).
 """
 
 import json
@@ -84,6 +85,7 @@ def main() -> None:
 
     result = {
         "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_rss_kb": usage.ru_maxrss,
         "exit_code": os.waitstatus_to_exitcode(status),
         "stopped": why[0] if why else "",

@@ -26,13 +26,16 @@ LAUNCHER = Path(__file__).resolve().with_name("launch.py")
 
 @dataclass
 class Measurement:
-    """One run: wall time, peak RSS and how it ended."""
+    """One run: wall and CPU time, peak RSS and how it ended."""
 
     seconds: float
     peak_rss_mb: float
     exit_code: int
     load_before: float
     stopped: str = ""  # why the launcher stopped it, if it did
+    # User and system time of all its threads: what the run cost the
+    # machine, which a busy machine stretches much less than wall time.
+    cpu_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -71,6 +74,7 @@ def run_once(
         exit_code=facts["exit_code"],
         load_before=load_before,
         stopped=facts["stopped"],
+        cpu_seconds=facts["cpu_seconds"],
     )
 
 

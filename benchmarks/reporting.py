@@ -12,9 +12,9 @@ from measuring import Agreement, Measurement
 
 HEADER = (
     "| size | contender | median wall s | × floor | × tierwise "
-    "| peak RSS MB | tiers equal |"
+    "| median CPU s | peak RSS MB | tiers equal |"
 )
-RULE = "|---:|---|---:|---:|---:|---:|:---:|"
+RULE = "|---:|---|---:|---:|---:|---:|---:|:---:|"
 
 
 @dataclass
@@ -39,6 +39,12 @@ class Outcome:
         if not finished or len(finished) < len(self.runs):
             return None
         return statistics.median(run.seconds for run in finished)
+
+    @property
+    def median_cpu_s(self) -> float | None:
+        if self.median_s is None:
+            return None
+        return statistics.median(run.cpu_seconds for run in self.finished)
 
     @property
     def peak_rss_mb(self) -> float | None:
@@ -91,14 +97,15 @@ class SizeResult:
         for outcome in self.outcomes:
             median = outcome.median_s
             if outcome.skipped:
-                cells = [outcome.skipped, "", "", "", "—"]
+                cells = [outcome.skipped, "", "", "", "", "—"]
             elif median is None:
-                cells = [outcome.failure or "failed", "", "", _mb(outcome), "—"]
+                cells = [outcome.failure or "failed", "", "", "", _mb(outcome), "—"]
             else:
                 cells = [
                     f"{median:.2f}",
                     _ratio(median, floor),
                     _ratio(median, tierwise),
+                    f"{outcome.median_cpu_s or 0:.2f}",
                     _mb(outcome),
                     outcome.tiers_cell(),
                 ]
@@ -141,8 +148,10 @@ def _markdown(result: SizeResult, machine: dict[str, Any], day: str) -> str:
         f"- Each contender ran {repeats} time{'' if repeats == 1 else 's'}, "
         "each run a fresh process, "
         "rounds interleaved; wall time is the whole process (start-up, read "
-        "Parquet, score, place, write Parquet), the median of the runs; "
-        "peak RSS is the largest of the runs.",
+        "Parquet, score, place, write Parquet), the median of the runs; CPU "
+        "is the process's user and system time over all its threads (the "
+        "median of the runs), which a busy machine stretches much less than "
+        "wall time; peak RSS is the largest of the runs.",
         f"- Machine: {machine['cores']} cores ({machine['cpu']}), "
         f"{machine['memory_gb']:.1f} GB RAM. It is shared with other "
         "engineers' test runs: load average "
