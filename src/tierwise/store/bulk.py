@@ -1,19 +1,32 @@
 """Bulk paths: how a run's rows reach the database without the ORM.
 
-A run of a million accounts is a million rows, so rows travel in Arrow
-record batches straight from the engine's DuckDB result. On PostgreSQL each
-batch becomes CSV text written by Arrow and streamed through ``COPY ... FROM
-STDIN``; on SQLite each batch becomes tuples for one ``executemany``. Both run
-on the caller's connection, inside its transaction: nothing here commits.
+A run of a million accounts is a million result rows and a registry that
+must learn of a million accounts, so rows travel in Arrow record batches
+straight from the engine's DuckDB result, each row holding the stored
+result (see `tierwise.store.results`) followed by the account's name and
+domain. Everything runs on the caller's connection, inside its transaction:
+nothing here commits, so a run is stored whole or not at all.
 
-Known shortfall: storing a million results is meant to cost at most twice
-the scoring. ``benchmarks/store_bench.py`` measured (two shared cores, load
-average 2 to 4, scoring 5 to 6 s) 11 to 16 s on PostgreSQL, about 2x, and
-15 to 35 s on SQLite, 2.5x to 6x. On SQLite the time goes to binding sixteen
-values per row in ``executemany`` (about 7 s a million) and turning Arrow
-values into Python objects (about 2.5 s); feeding a batch as one JSON text
-to ``json_each`` was twice as slow. DuckDB's SQLite extension would write
-directly but must be downloaded, which the store does not do.
+On SQLite each batch becomes tuples for one ``executemany`` into a
+temporary table, and the results and the registry are both written from it
+by SQL. Sending a row costs about as much as SQLite storing it twice, so
+each account is sent once, not once per table. On PostgreSQL each batch
+becomes CSV text written by Arrow and streamed through ``COPY ... FROM
+STDIN`` straight into the results (copying from a staging table measured
+slower there), while the names and domains are kept aside and copied into
+a staging table that is joined once with the registry.
+
+Measured (``benchmarks/store_bench.py``, README "Scale"): see the ratios
+there. Where the time goes on SQLite, per million accounts and in processor
+seconds: about 2.2 s for ``executemany`` to bind the thirteen values of
+each row, 1 s to turn Arrow values into Python objects (on another
+thread), 1 s to copy the staged rows into the results and 1 s to update the
+registry from them. Three cheaper-looking routes measured slower: feeding a
+batch as JSON to ``json_each`` (about 15% slower than binding), multi-row
+``VALUES`` statements (the flattening costs what binding saves) and a
+trigger on a view writing both tables (three times slower). DuckDB's SQLite
+extension would write the file directly but must be downloaded, which the
+store does not do.
 """
 
 from __future__ import annotations
@@ -22,14 +35,14 @@ import io
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, text
 
-__all__ = ["REGISTRY_COLUMNS", "Progress", "insert_batches", "refresh_registry"]
+__all__ = ["REGISTRY_COLUMNS", "Progress", "ahead", "record_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -37,35 +50,13 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 
 REGISTRY_COLUMNS = ("account_id", "name", "domain")
+RESULTS_TABLE = "run_results"
 STAGING_TABLE = "tierwise_accounts_seen"
 CHANGES_TABLE = "tierwise_registry_changes"
 CSV_OPTIONS = pa_csv.WriteOptions(include_header=False)
 PREPARED_AHEAD = 2
 
 T = TypeVar("T")
-
-
-def insert_batches(
-    connection: Connection,
-    table: str,
-    columns: Sequence[str],
-    batches: Iterable[pa.RecordBatch],
-    progress: Progress | None = None,
-    constants: Mapping[str, int] | None = None,
-) -> int:
-    """Append ``batches`` (columns in the order of ``columns``) to ``table``.
-
-    ``constants`` are integer columns with one value for every row (a run's
-    id): SQLite gets them as literals in the statement rather than bound
-    once per row. Returns the number of rows written.
-    """
-    fixed = dict(constants or {})
-    if connection.dialect.name == "postgresql":
-        if fixed:
-            batches = (_with_constants(batch, fixed) for batch in batches)
-        names = (*columns, *fixed)
-        return _copy_postgres(connection, table, names, batches, progress)
-    return _insert_sqlite(connection, table, columns, batches, progress, fixed)
 
 
 def record_rows(
@@ -78,44 +69,51 @@ def record_rows(
 ) -> int:
     """Store run ``run_id``'s results and bring the registry up to date.
 
-    Each batch holds ``columns`` (the result row less its run id) and then
-    ``REGISTRY_COLUMNS[1:]`` (each account's name and domain), in account
-    order. The rows are sent once, into a temporary table, and both the
-    results and the registry are written from it by SQL, so the database
-    reads each account's values once however many tables they reach.
+    Each batch holds ``columns`` (a result row less its run id, starting
+    with ``account_id``) and then each account's name and domain, in
+    account order. ``previous_run_id`` is the newest run before this one.
     Returns the number of results stored.
-    """
-    names = (*columns, *REGISTRY_COLUMNS[1:])
-    if connection.dialect.name == "postgresql":
-        types = _postgres_types(names)
-        connection.exec_driver_sql(
-            f"CREATE TEMP TABLE {STAGING_TABLE} ({types}) ON COMMIT DROP"
-        )
-        written = _copy_postgres(connection, STAGING_TABLE, names, batches, progress)
-    else:
-        connection.exec_driver_sql(
-            f"CREATE TEMP TABLE {STAGING_TABLE} ({', '.join(names)})"
-        )
-        marks = ", ".join("?" for _ in names)
-        statement = f"INSERT INTO temp.{STAGING_TABLE} VALUES ({marks})"
-        written = _executemany(connection, statement, batches, progress)
 
+    Only what changed is written to the registry: accounts new to the
+    store, accounts whose name or domain changed, accounts back after
+    missing a run, and accounts in ``previous_run_id`` that are not in this
+    run (their ``last_seen_run_id`` becomes the previous run). An account in
+    the latest run keeps ``last_seen_run_id`` NULL, so a quarter in which a
+    million accounts reappear unchanged rewrites no registry row.
+    """
+    if connection.dialect.name == "postgresql":
+        return _record_postgres(
+            connection, run_id, previous_run_id, columns, batches, progress
+        )
+    return _record_sqlite(
+        connection, run_id, previous_run_id, columns, batches, progress
+    )
+
+
+def _record_sqlite(
+    connection: Connection,
+    run_id: int,
+    previous_run_id: int | None,
+    columns: Sequence[str],
+    batches: Iterable[pa.RecordBatch],
+    progress: Progress | None,
+) -> int:
+    staged = (*columns, *REGISTRY_COLUMNS[1:])
+    connection.exec_driver_sql(
+        f"CREATE TEMP TABLE {STAGING_TABLE} ({', '.join(staged)})"
+    )
+    marks = ", ".join("?" for _ in staged)
+    written = _executemany(
+        connection,
+        f"INSERT INTO temp.{STAGING_TABLE} VALUES ({marks})",
+        batches,
+        progress,
+    )
     listed = ", ".join(columns)
     connection.exec_driver_sql(
-        f"INSERT INTO run_results (run_id, {listed}) "
-        f"SELECT {int(run_id)}, {listed} FROM {STAGING_TABLE}"
+        f"INSERT INTO {RESULTS_TABLE} (run_id, {listed}) "
+        f"SELECT {int(run_id)}, {listed} FROM temp.{STAGING_TABLE}"
     )
-    if connection.dialect.name == "postgresql":
-        _registry_postgres(connection, run_id, previous_run_id)
-    else:
-        _registry_sqlite(connection, run_id, previous_run_id)
-        connection.exec_driver_sql(f"DROP TABLE temp.{STAGING_TABLE}")
-    return written
-
-
-def _registry_sqlite(
-    connection: Connection, run_id: int, previous_run_id: int | None
-) -> None:
     if previous_run_id is not None:
         connection.execute(_LEFT, {"run": run_id, "previous": previous_run_id})
     # WHERE true tells SQLite's parser that ON CONFLICT belongs to the INSERT.
@@ -128,65 +126,37 @@ def _registry_sqlite(
         "OR accounts.domain IS NOT excluded.domain "
         "OR accounts.last_seen_run_id IS NOT NULL"
     )
+    connection.exec_driver_sql(f"DROP TABLE temp.{STAGING_TABLE}")
+    return written
 
 
-def _registry_postgres(
-    connection: Connection, run_id: int, previous_run_id: int | None
-) -> None:
-    connection.exec_driver_sql(f"ANALYZE {STAGING_TABLE}")
-    connection.execute(_CHANGES)
-    if previous_run_id is not None:
-        connection.execute(_LEFT_BY_KEY, {"previous": previous_run_id})
-    connection.execute(_CHANGED_BY_KEY)
-    connection.execute(_NEW_BY_KEY, {"run": run_id})
-
-
-def _postgres_types(names: Sequence[str]) -> str:
-    # Each staged column has its stored type; ids compare byte by byte.
-    types = {"account_id": 'VARCHAR COLLATE "C"', "name": "VARCHAR"}
-    types |= {"domain": "VARCHAR", "potential": "DOUBLE PRECISION"}
-    return ", ".join(f"{name} {types.get(name, 'BIGINT')}" for name in names)
-
-
-def refresh_registry(
+def _record_postgres(
     connection: Connection,
     run_id: int,
     previous_run_id: int | None,
+    columns: Sequence[str],
     batches: Iterable[pa.RecordBatch],
-) -> None:
-    """Bring the account registry up to date with run ``run_id``.
+    progress: Progress | None,
+) -> int:
+    registry: list[pa.RecordBatch] = []
 
-    Each batch holds ``REGISTRY_COLUMNS`` for every account in the run, whose
-    results must already be stored. Only what changed is written: accounts
-    new to the store, accounts whose name or domain changed, accounts back
-    after missing a run, and accounts in ``previous_run_id`` that are not in
-    this run (their ``last_seen_run_id`` becomes the previous run). An account
-    in the latest run keeps ``last_seen_run_id`` NULL, so a quarter in which
-    a million accounts reappear unchanged rewrites no registry row.
-    """
-    if connection.dialect.name == "postgresql":
-        _refresh_postgres(connection, run_id, previous_run_id, batches)
-        return
+    def results(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        # The run id ends each row; the names and domains wait for the registry.
+        source = iter(batches)
+        try:
+            for batch in source:
+                registry.append(batch.select(list(REGISTRY_COLUMNS)))
+                fixed = pa.repeat(pa.scalar(run_id, pa.int64()), batch.num_rows)
+                yield pa.RecordBatch.from_arrays(
+                    [*batch.select(list(columns)).columns, fixed],
+                    names=[*columns, "run_id"],
+                )
+        finally:
+            _close(source)
 
-    if previous_run_id is not None:
-        connection.execute(_LEFT, {"run": run_id, "previous": previous_run_id})
-    statement = (
-        "INSERT INTO accounts (account_id, name, domain, first_seen_run_id) "
-        f"VALUES (?, ?, ?, {int(run_id)}) ON CONFLICT (account_id) DO UPDATE "
-        "SET name = excluded.name, domain = excluded.domain, "
-        "last_seen_run_id = NULL WHERE accounts.name IS NOT excluded.name "
-        "OR accounts.domain IS NOT excluded.domain "
-        "OR accounts.last_seen_run_id IS NOT NULL"
+    written = _copy_postgres(
+        connection, RESULTS_TABLE, (*columns, "run_id"), results(batches), progress
     )
-    _executemany(connection, statement, batches)
-
-
-def _refresh_postgres(
-    connection: Connection,
-    run_id: int,
-    previous_run_id: int | None,
-    batches: Iterable[pa.RecordBatch],
-) -> None:
     # The run's accounts are staged, then joined once with the registry; the
     # few rows that differ are applied by key. Three separate joins over a
     # million ids cost three times as much when almost nothing changed.
@@ -194,14 +164,14 @@ def _refresh_postgres(
         f'CREATE TEMP TABLE {STAGING_TABLE} (account_id VARCHAR COLLATE "C", '
         "name VARCHAR, domain VARCHAR) ON COMMIT DROP"
     )
-    _copy_postgres(connection, STAGING_TABLE, REGISTRY_COLUMNS, batches)
+    _copy_postgres(connection, STAGING_TABLE, REGISTRY_COLUMNS, registry)
     connection.exec_driver_sql(f"ANALYZE {STAGING_TABLE}")
     connection.execute(_CHANGES)
-
     if previous_run_id is not None:
         connection.execute(_LEFT_BY_KEY, {"previous": previous_run_id})
     connection.execute(_CHANGED_BY_KEY)
     connection.execute(_NEW_BY_KEY, {"run": run_id})
+    return written
 
 
 # SQLite: accounts of the latest run (NULL) that this run does not hold.
@@ -263,21 +233,6 @@ def _copy_postgres(
     return written
 
 
-def _insert_sqlite(
-    connection: Connection,
-    table: str,
-    columns: Sequence[str],
-    batches: Iterable[pa.RecordBatch],
-    progress: Progress | None,
-    constants: Mapping[str, int],
-) -> int:
-    names = ", ".join((*constants, *columns))
-    values = [str(int(value)) for value in constants.values()]
-    values += ["?" for _ in columns]
-    statement = f"INSERT INTO {table} ({names}) VALUES ({', '.join(values)})"
-    return _executemany(connection, statement, batches, progress)
-
-
 def _executemany(
     connection: Connection,
     statement: str,
@@ -324,11 +279,7 @@ def ahead(
         except BaseException as error:
             _offer(ready, stopped, (False, error))
         finally:
-            # A generator over a query result lets the result go now, so its
-            # connection is free for the next query.
-            close = getattr(source, "close", None)
-            if close is not None:
-                close()
+            _close(source)
 
     worker = threading.Thread(target=work, name="tierwise-store-batches", daemon=True)
     worker.start()
@@ -343,6 +294,14 @@ def ahead(
     finally:
         stopped.set()
         worker.join()
+
+
+def _close(source: Iterator[Any]) -> None:
+    # A generator over a query result lets the result go now, so its
+    # connection is free for the next query.
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()
 
 
 def _offer(
@@ -363,18 +322,6 @@ def _csv(batch: pa.RecordBatch) -> tuple[int, memoryview]:
     buffer = io.BytesIO()
     pa_csv.write_csv(batch, buffer, CSV_OPTIONS)
     return batch.num_rows, buffer.getbuffer()
-
-
-def _with_constants(
-    batch: pa.RecordBatch, constants: Mapping[str, int]
-) -> pa.RecordBatch:
-    extra = [
-        pa.repeat(pa.scalar(value, pa.int64()), batch.num_rows)
-        for value in constants.values()
-    ]
-    return pa.RecordBatch.from_arrays(
-        [*batch.columns, *extra], names=[*batch.schema.names, *constants]
-    )
 
 
 def _tuples(batch: pa.RecordBatch) -> list[tuple[Any, ...]]:

@@ -218,6 +218,9 @@ def _sqlite_engine(url: URL, lock_timeout: float) -> Engine:
             "journal_mode = WAL",
             "synchronous = NORMAL",
             "foreign_keys = ON",
+            # A run's rows are staged in a temporary table (see bulk.py):
+            # kept in memory, as the engine's own copy of them is.
+            "temp_store = MEMORY",
             f"busy_timeout = {int(lock_timeout * 1000)}",
         ):
             cursor.execute(f"PRAGMA {pragma}")
