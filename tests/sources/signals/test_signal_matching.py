@@ -9,6 +9,7 @@ from signal_helpers import load, portfolio, rows
 
 from tierwise.model import TieringModel
 from tierwise.sources.signals import signal_report_json
+from tierwise.sources.signals.report import Count
 
 
 def test_rows_match_by_id_then_by_registrable_domain(
@@ -119,3 +120,32 @@ def test_salesforce_ids_match_in_either_length(
     ]
     file = report.files["activity"]
     assert (file.matched_by_id, file.unmatched) == (2, 1)
+
+
+def test_a_record_exported_twice_counts_once(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    activity = (
+        "Activity ID,account_id,timestamp,type\n"
+        "t-1,acc-1,2026-09-01,call\n"
+        "t-2,acc-1,2026-09-02,call\n"
+        "t-1,acc-1,2026-09-01,call\n"
+        ",acc-1,2026-09-03,call\n"
+        ",acc-1,2026-09-03,call\n"
+    )
+    contacts = "contact_id,account_id,engagement\nc-1,acc-2,2\nc-1,acc-2,2\n"
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", activity)
+    report.files.update(
+        load(connection, tmp_path, default_model, "contacts", "c.csv", contacts).files
+    )
+
+    assert rows(connection, "signal_activity", "source_row") == [(1,), (2,), (4,), (5,)]
+    assert report.files["activity"].dropped == {
+        "repeats the record_id of an earlier row": Count(1, [3])
+    }
+    assert rows(connection, "signal_contacts", "source_row") == [(1,)]
+    assert report.files["contacts"].dropped == {
+        "repeats the contact_id of an earlier row": Count(1, [2])
+    }

@@ -68,9 +68,23 @@ class FileKind:
         return next(role for role in self.roles if role.name == name)
 
 
+_RECORD_ID = Role(
+    "record_id",
+    (
+        "activity id",
+        "event id",
+        "record id",
+        "interaction id",
+        "task id",
+        "id",
+    ),
+    meaning="the record's own id, so a record exported twice counts once",
+)
+
 ACTIVITY = FileKind(
     "activity",
     (
+        _RECORD_ID,
         Role("account_id", _ACCOUNT_ID, meaning="the account's id"),
         Role("domain", _DOMAIN, meaning="the company's website or domain"),
         Role("email", ("email", "email address", "contact email")),
@@ -168,6 +182,7 @@ CONTACTS = FileKind(
 EVENTS = FileKind(
     "events",
     (
+        _RECORD_ID,
         Role("account_id", _ACCOUNT_ID, meaning="the account's id"),
         Role("domain", _DOMAIN, meaning="the company's domain"),
         Role(

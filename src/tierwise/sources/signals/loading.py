@@ -83,6 +83,9 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 
+# The column that identifies a record, where a kind of file has one.
+KEY_ROLES = {"activity": "record_id", "contacts": "contact_id", "events": "record_id"}
+
 # The column whose dates each kind reads, and what it is called in errors.
 DATE_ROLES = {"activity": "timestamp", "intent": "week", "events": "date"}
 MAX_EXAMPLES = 5
@@ -220,10 +223,29 @@ def _load(
         other_ids,
     )
 
+    key = KEY_ROLES.get(file.kind)
+    repeats = []
+    joins = matching.joins
+    if key is not None and key in columns:
+        # Case 16: a record exported twice is one record. The first row with
+        # an id counts; later rows with the same id are left out.
+        column = _ident("t_" + key)
+        joins += (
+            f" LEFT JOIN (SELECT {column} AS id, min(source_row) AS first_row "
+            f"FROM {staged} WHERE {column} IS NOT NULL GROUP BY 1) AS firsts "
+            f"ON firsts.id = r.{column}"
+        )
+        repeats.append(
+            Drop(
+                f"'repeats the {key} of an earlier row'",
+                "r.source_row > firsts.first_row",
+            )
+        )
     outcome = _first(
         [
             Drop("'unmatched: ' || " + matching.why, f"{matching.how} = 'unmatched'"),
             Drop("'ambiguous: ' || " + matching.why, f"{matching.how} = 'ambiguous'"),
+            *repeats,
             *plan.drops,
         ]
     )
@@ -241,7 +263,7 @@ def _load(
         f"SELECT r.source_row, {matching.account_id} AS account_id, "
         f"{matching.how} AS matched, {matching.domain} AS domain, "
         f"{outcome} AS outcome, {_first(plan.flags)} AS flag, {typed} "
-        f"FROM {rows} AS r {matching.joins}"
+        f"FROM {rows} AS r {joins}"
     )
     classified = f"signal_{file.kind}_rows"
     connection.execute(f"CREATE OR REPLACE TEMP VIEW {classified} AS {select}")
