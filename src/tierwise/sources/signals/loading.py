@@ -176,24 +176,7 @@ def _load(
 
     raw = open_raw(connection, file.path, scratch, _known_headers(kind))
     columns = _columns(kind, raw, file)
-    staged = f"signal_{file.kind}_text"
-    listed = ", ".join(
-        f"{trimmed_sql(_ident(header))} AS {_ident('t_' + role)}"
-        for role, header in columns.items()
-    )
-    texts_sql = f"SELECT source_row, {listed} FROM {raw.relation}"
-    if raw.delimiter is not None:
-        # A CSV is read once, in file order on one thread, into a Parquet
-        # copy of the columns used; the later passes read that copy in
-        # parallel, and the planner knows its size when it joins.
-        copy = sql_text(str(scratch / f"signal-{file.kind}-text.parquet"))
-        scratch.mkdir(parents=True, exist_ok=True)
-        try:
-            connection.execute(f"COPY ({texts_sql}) TO {copy} (FORMAT parquet)")
-        except duckdb.Error as error:
-            raise unreadable_csv(raw.path, error, raw.delimiter) from None
-        texts_sql = f"SELECT * FROM read_parquet({copy})"
-    connection.execute(f"CREATE OR REPLACE TEMP VIEW {staged} AS {texts_sql}")
+    staged = _stage_texts(connection, file.kind, raw, columns, scratch)
 
     order = None
     date_role = DATE_ROLES.get(file.kind)
@@ -223,24 +206,8 @@ def _load(
         other_ids,
     )
 
-    key = KEY_ROLES.get(file.kind)
-    repeats = []
-    joins = matching.joins
-    if key is not None and key in columns:
-        # Case 16: a record exported twice is one record. The first row with
-        # an id counts; later rows with the same id are left out.
-        column = _ident("t_" + key)
-        joins += (
-            f" LEFT JOIN (SELECT {column} AS id, min(source_row) AS first_row "
-            f"FROM {staged} WHERE {column} IS NOT NULL GROUP BY 1) AS firsts "
-            f"ON firsts.id = r.{column}"
-        )
-        repeats.append(
-            Drop(
-                f"'repeats the {key} of an earlier row'",
-                "r.source_row > firsts.first_row",
-            )
-        )
+    repeated_join, repeats = _repeats(staged, KEY_ROLES.get(file.kind), columns)
+    joins = matching.joins + repeated_join
     outcome = _first(
         [
             Drop("'unmatched: ' || " + matching.why, f"{matching.how} = 'unmatched'"),
@@ -282,6 +249,57 @@ def _load(
     if date_role is not None and tally.readable_dates == 0:
         _no_dates(connection, file, staged, date_role, columns)
     return _report(connection, file, raw, columns, classified, tally, keys, order)
+
+
+def _stage_texts(
+    connection: duckdb.DuckDBPyConnection,
+    kind: str,
+    raw: RawFile,
+    columns: Mapping[str, str],
+    scratch: Path,
+) -> str:
+    """The view of each row's number and the trimmed text of its columns."""
+    staged = f"signal_{kind}_text"
+    listed = ", ".join(
+        f"{trimmed_sql(_ident(header))} AS {_ident('t_' + role)}"
+        for role, header in columns.items()
+    )
+    texts_sql = f"SELECT source_row, {listed} FROM {raw.relation}"
+    if raw.delimiter is not None:
+        # A CSV is read once, in file order on one thread, into a Parquet
+        # copy of the columns used; the later passes read that copy in
+        # parallel, and the planner knows its size when it joins.
+        copy = sql_text(str(scratch / f"signal-{kind}-text.parquet"))
+        scratch.mkdir(parents=True, exist_ok=True)
+        try:
+            connection.execute(f"COPY ({texts_sql}) TO {copy} (FORMAT parquet)")
+        except duckdb.Error as error:
+            raise unreadable_csv(raw.path, error, raw.delimiter) from None
+        texts_sql = f"SELECT * FROM read_parquet({copy})"
+    connection.execute(f"CREATE OR REPLACE TEMP VIEW {staged} AS {texts_sql}")
+    return staged
+
+
+def _repeats(
+    staged: str, key: str | None, columns: Mapping[str, str]
+) -> tuple[str, list[Drop]]:
+    """A join and a check that leave out rows repeating an earlier row's id.
+
+    Case 16: a record exported twice is one record. The first row with an
+    id counts; later rows with the same id are left out.
+    """
+    if key is None or key not in columns:
+        return "", []
+    column = _ident("t_" + key)
+    join = (
+        f" LEFT JOIN (SELECT {column} AS id, min(source_row) AS first_row "
+        f"FROM {staged} WHERE {column} IS NOT NULL GROUP BY 1) AS firsts "
+        f"ON firsts.id = r.{column}"
+    )
+    check = Drop(
+        f"'repeats the {key} of an earlier row'", "r.source_row > firsts.first_row"
+    )
+    return join, [check]
 
 
 def _columns(kind: FileKind, raw: RawFile, file: SignalFile) -> dict[str, str]:
