@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from tierwise.model.fields import FieldKind
 
 __all__ = [
+    "SIGNAL_SOURCES",
     "ActivitySignals",
     "Baseline",
     "ContactSignals",
@@ -38,7 +39,6 @@ __all__ = [
     "Feature",
     "IntentSignals",
     "Persona",
-    "SIGNAL_SOURCES",
     "Signals",
 ]
 
