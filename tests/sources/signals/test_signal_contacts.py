@@ -95,10 +95,13 @@ def test_names_emails_and_titles_never_reach_outputs_or_logs(
     )
 
     assert job.signals is not None and job.signals.reconciles()
+    explained = jobs.explain_accounts(tmp_path / "out", ["acc-1", "acc-2"])
     written = "\n".join(
         path.read_bytes().decode("utf-8", errors="replace")
         for path in (tmp_path / "out").iterdir()
     )
+    written += repr(explained)
+    assert "c-1" in repr(explained)  # the explanation names contacts by id
     personal = ["Ada", "Quill", "ada.quill", "gmail", "Fenwick", "VP of Sales"]
     personal += ["vp of sales", "Solutions Architect", "solutions architect"]
     for text in personal:
