@@ -5,7 +5,9 @@ Otherwise its domain (a domain or website column, or the part of an e-mail
 address after the ``@``) is reduced to the registrable domain exactly as
 the account import reduces websites (:mod:`tierwise.sources.domains`), and
 matched against the accounts' domains. Only the distinct values of a file
-are reduced, in Python; the rows are joined to them in SQL.
+are reduced, in Python; the rows are joined to them in SQL. Reducing costs
+some 10 to 30 microseconds a domain, so a file with millions of distinct
+domains spends minutes on it; files keyed by account id do not.
 
 Salesforce exports give an account's id in 15 characters (reports) or 18
 (the API); an id of one length that the accounts hold in the other is
