@@ -255,3 +255,44 @@ def test_a_kind_the_model_does_not_configure_is_refused(
 
     with pytest.raises(SourceError, match=r"the model has no signals\.events section"):
         load(connection, tmp_path, model, "events", "e.csv", "account_id,date,type\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        pytest.param(
+            "account_id,date,type,note\r\nacc-1,2026-05-01,seed,Zürich ™\r\n".encode(
+                "utf-16"
+            ),
+            "UTF-16",
+            id="utf-16-with-bom",
+        ),
+        pytest.param(
+            (
+                "account_id,date,type,note\r" + "acc-1,2026-05-01,seed,Zürich\r" * 900
+            ).encode("utf-8"),
+            "UTF-8",
+            id="utf-8-with-cr-only",
+        ),
+        pytest.param(
+            "account_id,date,type,note\nacc-1,2026-05-01,seed,Zürich\n".encode(
+                "cp1252"
+            ),
+            "Windows-1252",
+            id="windows-1252",
+        ),
+    ],
+)
+def test_other_encodings_and_line_endings_are_read_through_a_copy(
+    tmp_path: Path, default_model: TieringModel, data: bytes, encoding: str
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+
+    report = load(connection, tmp_path, default_model, "events", "e.csv", data)
+
+    assert report.files["events"].encoding == encoding
+    assert rows(connection, "signal_events", "account_id", "kind")[0] == (
+        "acc-1",
+        "funding_round",
+    )
+    assert report.reconciles()

@@ -31,7 +31,7 @@ import duckdb
 
 from tierwise.errors import SourceError
 from tierwise.sources.csv_files import DELIMITERS
-from tierwise.sources.encodings import decode
+from tierwise.sources.encodings import Decoded, decode
 from tierwise.sources.signals.labels import normalise_label, sql_text
 
 __all__ = ["RawFile", "open_raw", "unreadable_csv"]
@@ -182,10 +182,13 @@ def _needs_rewrite(head: bytes) -> bool:
 
 def _rewrite_utf8(path: Path, scratch: Path) -> tuple[Path, str, list[str]]:
     """A UTF-8 copy with LF line breaks, made in one streaming pass."""
-    decoded = decode(_non_ascii_lines(path), path.name)
+    with path.open("rb") as handle:
+        bom = handle.read(2)
+    if bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        decoded = Decoded("", "UTF-16", [])
+    else:
+        decoded = decode(_non_ascii_lines(path), path.name)
     codec = _CODECS.get(decoded.encoding, "utf-8-sig")
-    if decoded.encoding == "UTF-8":
-        codec = "utf-8-sig"
     target = scratch / f"{path.stem}.utf8.csv"
     scratch.mkdir(parents=True, exist_ok=True)
     # newline=None reads CR, LF and CRLF alike and writes each as LF.
@@ -202,20 +205,23 @@ def _rewrite_utf8(path: Path, scratch: Path) -> tuple[Path, str, list[str]]:
 
 
 def _non_ascii_lines(path: Path) -> bytes:
-    """The file's start, and lines with non-ASCII bytes, to choose an encoding."""
+    """The file's first lines, and lines with non-ASCII bytes, whole.
+
+    Lines are cut at CR or LF, which no supported encoding but UTF-16 uses
+    inside a character, so a multi-byte character is never split.
+    """
     kept = bytearray()
+    carried = b""
     with path.open("rb") as handle:
-        first = handle.read(4096)
-        kept += first
-        if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return bytes(first + handle.read())
-        rest = handle.read(1 << 20)
-        while rest and len(kept) < ENCODING_SAMPLE_BYTES:
-            for line in rest.replace(b"\r", b"\n").split(b"\n"):
-                if not line.isascii():
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            lines = (carried + block).replace(b"\r", b"\n").split(b"\n")
+            carried = lines.pop()
+            for line in lines:
+                if len(kept) < 4096 or not line.isascii():
                     kept += line + b"\n"
-            rest = handle.read(1 << 20)
-    return bytes(kept)
+            if len(kept) >= ENCODING_SAMPLE_BYTES:
+                return bytes(kept)
+    return bytes(kept + carried)
 
 
 def _guess_delimiter(text: str) -> str:
