@@ -296,3 +296,20 @@ def test_other_encodings_and_line_endings_are_read_through_a_copy(
         "funding_round",
     )
     assert report.reconciles()
+
+
+def test_a_file_whose_every_header_is_named_for_the_run_keeps_its_header(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = "Acct,Logged,Subtype\nacc-1,2026-09-01,Call\n"
+    named = {"account_id": "Acct", "timestamp": "Logged", "kind": "Subtype"}
+
+    report = load(
+        connection, tmp_path, default_model, "activity", "a.csv", text, columns=named
+    )
+
+    assert rows(connection, "signal_activity", "account_id", "kind") == [
+        ("acc-1", "meeting")
+    ]
+    assert report.files["activity"].columns == named

@@ -174,7 +174,10 @@ def _load(
             "section of docs/model.md) or leave the option out"
         )
 
-    raw = open_raw(connection, file.path, scratch, _known_headers(kind))
+    # Headers named for the run count as known: a file whose every header
+    # is named that way still has a header row.
+    known = [*_known_headers(kind), *file.columns.values()]
+    raw = open_raw(connection, file.path, scratch, known)
     columns = _columns(kind, raw, file)
     staged = _stage_texts(connection, file.kind, raw, columns, scratch)
 
