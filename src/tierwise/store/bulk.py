@@ -31,11 +31,13 @@ store does not do.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pyarrow as pa
@@ -242,14 +244,33 @@ def _executemany(
     written = 0
     cursor = _driver(connection).cursor()
     try:
-        for rows in ahead(batches, _tuples):
-            cursor.executemany(statement, rows)
-            written += len(rows)
-            if progress:
-                progress(written)
+        with _collector_paused():
+            for rows in ahead(batches, _tuples):
+                cursor.executemany(statement, rows)
+                written += len(rows)
+                if progress:
+                    progress(written)
     finally:
         cursor.close()
     return written
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while rows are turned into tuples.
+
+    A million row tuples set it off thousands of times, though tuples of
+    numbers and strings never form a cycle: pausing it took a third off
+    building them (0.5 s instead of 0.8 s a million rows).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def ahead(
