@@ -233,3 +233,26 @@ def test_spark_master_without_spark_is_refused(default_model: TieringModel) -> N
     accounts = table_of([{"account_id": "a", "name": "A"}])
     with pytest.raises(TierwiseError, match="--spark-master needs --engine spark"):
         score_on("duckdb", default_model, accounts, AS_OF, spark_master="local[1]")
+
+
+def test_a_duckdb_file_table_tiers_the_same_on_spark(
+    spark: Any, tmp_path: Path
+) -> None:
+    import duckdb
+
+    from tierwise.table_jobs import tier_table
+
+    accounts = write_portfolio(tmp_path / "accounts.parquet", 300, 5, as_of=AS_OF)
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            f"CREATE TABLE accounts AS SELECT * FROM read_parquet('{accounts}')"
+        )
+
+    jobs.tier_file(accounts, tmp_path / "file", AS_OF)
+    tier_table(
+        f"duckdb:///{warehouse}::accounts", tmp_path / "table", AS_OF, engine="spark"
+    )
+
+    written = pq.read_table(tmp_path / "table" / "tiers.parquet")
+    assert _rows(written) == _rows(pq.read_table(tmp_path / "file" / "tiers.parquet"))
