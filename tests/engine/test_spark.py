@@ -23,7 +23,9 @@ from tierwise.engine.backends import score_on
 from tierwise.engine.compile import compile_model
 from tierwise.errors import TierwiseError
 from tierwise.model import TieringModel
-from tierwise.sample import DEMO_SEED, write_portfolio
+from tierwise.sample import DEMO_SEED, build_demo_portfolio, write_portfolio
+from tierwise.sample.signals import write_signal_files
+from tierwise.sources.signals import SignalFile
 
 pytest.importorskip(
     "pyspark", reason="PySpark is not installed: pip install -e '.[dev]'"
@@ -56,21 +58,23 @@ def _same_run(duck: TieringRun, on_spark: TieringRun) -> None:
 
 
 def test_demo_portfolio_tiers_the_same_on_spark(spark: Any, tmp_path: Path) -> None:
+    """The demo as `tierwise demo` runs it: accounts plus raw signal files."""
     accounts = write_portfolio(tmp_path / "demo.csv", 1000, DEMO_SEED, as_of=AS_OF)
+    portfolio = build_demo_portfolio(DEMO_SEED, AS_OF)
+    files = write_signal_files(tmp_path / "signals", portfolio, AS_OF, DEMO_SEED)
+    signals = [SignalFile(kind, path) for kind, path in files.by_kind().items()]
 
-    on_duckdb = jobs.tier_file(accounts, tmp_path / "duckdb", AS_OF)
-    on_spark = jobs.tier_file(accounts, tmp_path / "spark", AS_OF, engine="spark")
+    on_duckdb = jobs.tier_file(accounts, tmp_path / "duckdb", AS_OF, signals=signals)
+    on_spark = jobs.tier_file(
+        accounts, tmp_path / "spark", AS_OF, signals=signals, engine="spark"
+    )
 
     written = pq.read_table(tmp_path / "spark" / "tiers.parquet")
     expected = pq.read_table(tmp_path / "duckdb" / "tiers.parquet")
     assert _rows(written) == _rows(expected)
     assert on_spark.run.reasons == on_duckdb.run.reasons
     assert on_spark.run.warnings == on_duckdb.run.warnings
-    assert sorted(on_spark.run.reasons) == [
-        "capped",
-        "met",
-        "missing_must_have:exec_sponsor",
-    ]
+    assert {"capped", "met"} <= set(on_spark.run.reasons)
 
 
 PINS = {"F1000-0003": "tier_1", "F1000-0010": "tier_3"}

@@ -181,8 +181,12 @@ def score_on_spark(
         )
 
     results = folder / SPARK_RESULTS
-    with _session(session, master) as spark:
-        _run_stages(spark, compiled, inputs, results)
+    try:
+        with _session(session, master) as spark:
+            _run_stages(spark, compiled, inputs, results)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
     run = adopt_results(connection, compiled, results, started, pins or {})
     weakref.finalize(run, shutil.rmtree, folder, True)
