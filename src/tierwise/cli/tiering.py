@@ -51,7 +51,7 @@ EngineOption = Annotated[
     typer.Option(
         "--engine",
         help=f"Where the query runs: {', '.join(ENGINES)} (Spark needs "
-        "pip install 'tierwise[spark]').",
+        "pip install 'tierwise\\[spark]').",
     ),
 ]
 SparkMasterOption = Annotated[
