@@ -6,7 +6,8 @@ materialised, so no engine recomputes the scores once per tier:
 ``fill_N``   the accounts that fill capped tier N: ``ORDER BY … LIMIT cap``
              over the accounts eligible for it and not placed higher up.
 ``queue_N``  the eligible accounts tier N could not hold, with their cap rank.
-``joined``   every account with its fills and queues joined on, once.
+``joined``   every account with its fills and queues joined on, once; only
+             accounts that qualify for a capped tier are joined at all.
 ``placed``   each account's tier, the computed tier and the reason code.
 
 The final select adds the rank within each tier.
