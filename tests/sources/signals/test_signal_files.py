@@ -313,3 +313,30 @@ def test_a_file_whose_every_header_is_named_for_the_run_keeps_its_header(
         ("acc-1", "meeting")
     ]
     assert report.files["activity"].columns == named
+
+
+def test_a_quote_never_closed_stops_with_the_line(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = 'account_id,date,type\nacc-1,2026-09-01,seed\nacc-2,"2026-09-01,seed\n'
+
+    with pytest.raises(SourceError, match=r"e\.csv: line 3: the CSV cannot be read"):
+        load(connection, tmp_path, default_model, "events", "e.csv", text)
+
+
+def test_row_numbers_follow_the_file_in_a_file_read_in_parallel(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    # Each row's weight is its own row number, so the two must agree.
+    connection = portfolio(tmp_path, default_model)
+    lines = [f"acc-{1 + n % 5},2026-09-01,call,{n}" for n in range(1, 300_001)]
+    text = "account_id,timestamp,type,weight\n" + "\n".join(lines) + "\n"
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", text)
+
+    assert report.files["activity"].rows_used == 300_000
+    [(misplaced,)] = connection.sql(
+        "SELECT count(*) FROM signal_activity WHERE weight <> source_row"
+    ).fetchall()
+    assert misplaced == 0

@@ -155,12 +155,14 @@ def _open_csv(
 
 def _csv_relation(path: Path, names: list[str], delimiter: str, header: bool) -> str:
     columns = ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in names)
-    # Rows are numbered in file order; the read is not split across threads
-    # so that the numbering follows the file.
+    # Rows are numbered in file order when the connection preserves the
+    # insertion order (see loading). The read stays parallel: DuckDB's
+    # single-threaded reader returns no rows at all for a file whose last
+    # quote is never closed, where the parallel one reports the line.
     read = (
         f"read_csv({sql_text(str(path))}, delim = {sql_text(delimiter)}, "
         f"quote = '\"', escape = '\"', header = {str(header).lower()}, "
-        f"columns = {{{columns}}}, auto_detect = false, parallel = false, "
+        f"columns = {{{columns}}}, auto_detect = false, "
         "strict_mode = true, null_padding = false)"
     )
     listed = ", ".join(_ident(name) for name in names)

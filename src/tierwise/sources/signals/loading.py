@@ -269,15 +269,23 @@ def _stage_texts(
     )
     texts_sql = f"SELECT source_row, {listed} FROM {raw.relation}"
     if raw.delimiter is not None:
-        # A CSV is read once, in file order on one thread, into a Parquet
-        # copy of the columns used; the later passes read that copy in
-        # parallel, and the planner knows its size when it joins.
+        # A CSV is read once, its rows numbered in file order, into a Parquet
+        # copy of the columns used; the later passes read that copy, and the
+        # planner knows its size when it joins. Runs set the connection not
+        # to preserve insertion order (results are sorted when read), so it
+        # is preserved for this copy alone.
         copy = sql_text(str(scratch / f"signal-{kind}-text.parquet"))
         scratch.mkdir(parents=True, exist_ok=True)
+        [(preserved,)] = connection.sql(
+            "SELECT current_setting('preserve_insertion_order')"
+        ).fetchall()
+        connection.execute("SET preserve_insertion_order = true")
         try:
             connection.execute(f"COPY ({texts_sql}) TO {copy} (FORMAT parquet)")
         except duckdb.Error as error:
             raise unreadable_csv(raw.path, error, raw.delimiter) from None
+        finally:
+            connection.execute(f"SET preserve_insertion_order = {bool(preserved)}")
         texts_sql = f"SELECT * FROM read_parquet({copy})"
     connection.execute(f"CREATE OR REPLACE TEMP VIEW {staged} AS {texts_sql}")
     return staged
