@@ -9,8 +9,10 @@ scored with the bundled model, then recorded twice in a fresh database: the
 first run of a portfolio (every account new to the registry) and the next
 run (the same accounts seen again, as a quarter later). The target is
 storing at most twice the scoring time. Each time is the median of
-``--repeat`` tries; the load average is printed because other work on the
-machine changes both sides. SQLite goes to a temporary folder; PostgreSQL to
+``--repeat`` tries; the load average is printed at the start and after each
+row (the 1-minute figure) because other work on the machine changes both
+sides, and not by the same amount: the engine's DuckDB works on every core
+while storing works mostly on one. SQLite goes to a temporary folder; PostgreSQL to
 a schema of its own, dropped afterwards.
 """
 
@@ -47,12 +49,14 @@ class Timing:
     scoring: float
     first_run: float
     next_run: float
+    load: float
 
     def row(self) -> str:
         return (
             f"| {self.accounts:>9,} | {self.backend:<10} | {self.scoring:7.2f} "
             f"| {self.first_run:7.2f} | {self.first_run / self.scoring:5.2f}x "
-            f"| {self.next_run:7.2f} | {self.next_run / self.scoring:5.2f}x |"
+            f"| {self.next_run:8.2f} | {self.next_run / self.scoring:5.2f}x "
+            f"| {self.load:4.1f} |"
         )
 
 
@@ -64,15 +68,23 @@ def main() -> None:
 
     print(_machine(options))
     print()
-    print("| accounts  | database   | scoring | 1st run | ratio  | next run | ratio  |")
-    print("|-----------|------------|---------|---------|--------|----------|--------|")
+    print(
+        "| accounts  | database   | scoring | 1st run | ratio  | next run | ratio  "
+        "| load |"
+    )
+    print(
+        "|-----------|------------|---------|---------|--------|----------|--------"
+        "|------|"
+    )
     for size in options.sizes:
         accounts = generate_portfolio(size, SEED)
         text = default_model_text()
         scoring, run = _score(accounts, text, options.repeat)
         for backend, make_url in backends.items():
             first, second = _store(run, accounts, text, make_url, options.repeat)
-            print(Timing(size, backend, scoring, first, second).row(), flush=True)
+            load = os.getloadavg()[0]
+            timing = Timing(size, backend, scoring, first, second, load)
+            print(timing.row(), flush=True)
         run.connection.close()
 
 
