@@ -9,24 +9,33 @@ nothing here commits, so a run is stored whole or not at all.
 
 On SQLite each batch becomes tuples for one ``executemany`` into a
 temporary table, and the results and the registry are both written from it
-by SQL. Sending a row costs about as much as SQLite storing it twice, so
-each account is sent once, not once per table. On PostgreSQL each batch
+by SQL. Binding a row's values costs about twice what SQLite spends storing
+it, so each account is sent once, not once per table. On PostgreSQL each batch
 becomes CSV text written by Arrow and streamed through ``COPY ... FROM
 STDIN`` straight into the results (copying from a staging table measured
 slower there), while the names and domains are kept aside and copied into
 a staging table that is joined once with the registry.
 
-Measured (``benchmarks/store_bench.py``, README "Scale"): see the ratios
-there. Where the time goes on SQLite, per million accounts and in processor
-seconds: about 2.2 s for ``executemany`` to bind the thirteen values of
-each row, 1 s to turn Arrow values into Python objects (on another
-thread), 1 s to copy the staged rows into the results and 1 s to update the
-registry from them. Three cheaper-looking routes measured slower: feeding a
-batch as JSON to ``json_each`` (about 15% slower than binding), multi-row
-``VALUES`` statements (the flattening costs what binding saves) and a
-trigger on a view writing both tables (three times slower). DuckDB's SQLite
-extension would write the file directly but must be downloaded, which the
-store does not do.
+Known shortfall: storing a million results is meant to cost at most twice
+the scoring, and does not always. ``benchmarks/store_bench.py`` measured,
+on two cores shared with other work (1-minute load average 8 to 10, median
+of three tries, scoring 7 to 8 s): SQLite 1.6x to 2.7x for the first run of
+a portfolio and 1.8x to 2.7x for the next, PostgreSQL 2.1x and 1.3x to 1.6x
+(at 100,000 accounts 1.1x to 1.5x). Before the compact results of revision
+0004 and the single staging pass the same benchmark gave SQLite 2.2x to
+5.8x and PostgreSQL 1.9x to 2.7x. In processor time storing a million
+results on SQLite takes 5 to 6 s against 2.5 to 3 s for scoring them, so
+the ratio sits near 2x and the load decides on which side: about 2.2 s for
+``executemany`` to bind the thirteen values of each row, 0.5 to 1 s to turn
+Arrow values into Python tuples (on another thread), and about 1 s each to
+copy the staged rows into the results and to update the registry from
+them. Three cheaper-looking routes measured slower: feeding a batch as JSON
+to ``json_each`` (about 15% slower than binding), multi-row ``VALUES``
+statements (the flattening costs what binding saves) and a trigger on a
+view writing both tables (three times slower); larger pages, a larger page
+cache and packing the numbers of a row into one blob changed nothing
+measurable. DuckDB's SQLite extension would write the file directly but
+must be downloaded, which the store does not do.
 """
 
 from __future__ import annotations
