@@ -18,10 +18,10 @@ a staging table that is joined once with the registry.
 
 Known shortfall: storing a million results is meant to cost at most twice
 the scoring, and does not always. ``benchmarks/store_bench.py`` measured,
-on two cores shared with other work (1-minute load average 8 to 10, median
-of three tries, scoring 7 to 8 s): SQLite 1.6x to 2.7x for the first run of
-a portfolio and 1.8x to 2.7x for the next, PostgreSQL 2.1x and 1.3x to 1.6x
-(at 100,000 accounts 1.1x to 1.5x). Before the compact results of revision
+on two cores shared with other work (1-minute load average 7 to 10, median
+of three tries, scoring 6 to 8 s): SQLite 1.6x to 2.7x for the first run of
+a portfolio and 1.8x to 2.7x for the next, PostgreSQL 2.1x to 2.2x and 1.3x
+to 1.8x (at 100,000 accounts 1.1x to 1.5x). Before the compact results of revision
 0004 and the single staging pass the same benchmark gave SQLite 2.2x to
 5.8x and PostgreSQL 1.9x to 2.7x. In processor time storing a million
 results on SQLite takes 5 to 6 s against 2.5 to 3 s for scoring them, so
