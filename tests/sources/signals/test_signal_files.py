@@ -247,6 +247,19 @@ def test_an_empty_file_and_a_missing_file(
         )
 
 
+def test_a_folder_given_as_a_signal_file_is_named_as_a_folder(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+
+    with pytest.raises(SourceError, match=r"exports: a folder, not a file"):
+        load_signals(
+            connection, [SignalFile("events", folder)], default_model, AS_OF, tmp_path
+        )
+
+
 def test_a_kind_the_model_does_not_configure_is_refused(
     tmp_path: Path, default_model: TieringModel
 ) -> None:

@@ -79,6 +79,11 @@ def open_raw(
     Raises:
         SourceError: for a missing or unreadable file, naming it and the fix.
     """
+    if path.is_dir():
+        raise SourceError(
+            f"{path}: a folder, not a file; give the signal option the path of "
+            "one CSV or Parquet file in it"
+        )
     if not path.is_file():
         raise SourceError(
             f"{path}: no such file; check the path given to the signal option"
