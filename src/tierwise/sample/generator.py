@@ -63,6 +63,12 @@ The executive-sponsor must-have is what limits Tier 1, so the sponsor shares
 are the first knobs to turn; ``tests/sample/test_sample_demo_tiers.py`` holds
 this shape.
 
+Raw files. The demo's engagement, intent, access and contract ends are also
+written as the raw signal files a team would hold (an activity log, a
+vendor's intent file, a contact list, an event feed) by
+`tierwise.sample.signals`, so that rolled up they give back exactly these
+values; ``tierwise demo`` scores through those files.
+
 Every constant below is a knob: change it to reshape the demo. Each group of
 fields (warmth, potential, engagement, intent, access, competition) draws from
 its own stream split off the seed, so turning one group's knob leaves the
