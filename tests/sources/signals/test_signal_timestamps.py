@@ -61,6 +61,7 @@ from tierwise.model import TieringModel
             "UTC", "3/1/2026 11:45 PM", date(2026, 3, 1), id="month-day-year-time"
         ),
         pytest.param("Asia/Tokyo", "2026-03-01", date(2026, 3, 1), id="plain-date"),
+        pytest.param("UTC", "20260301", date(2026, 3, 1), id="compact-date"),
     ],
 )
 def test_each_timestamp_form_gives_the_local_date(
@@ -160,6 +161,18 @@ def test_unreadable_timestamps_are_left_out_and_reported(
         1,
     )
     assert report.reconciles()
+
+
+def test_eight_digits_that_are_no_date_are_not_read_as_epoch_seconds(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = "account_id,timestamp,type\nacc-1,20260301,call\nacc-1,20261399,call\n"
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", text)
+
+    assert rows(connection, "signal_activity", "occurred_on") == [(date(2026, 3, 1),)]
+    assert report.files["activity"].dropped["timestamp not readable"].examples == [2]
 
 
 def test_a_column_without_any_readable_timestamp_stops_naming_row_and_fix(

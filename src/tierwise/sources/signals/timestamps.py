@@ -9,6 +9,9 @@ is (``signals.timezone``). The forms read, each decided by its shape:
   already in the model's zone, so its own date;
 * a plain date (``2024-03-01``), or month/day/year (``3/1/2024``, with or
   without a time after it), or day/month/year when the column shows it;
+* a compact date of eight digits (``20240301``, year, month, day), as
+  exports and data warehouses write them; eight digits read as epoch
+  seconds would fall in 1970-1973, so such a value is never a timestamp;
 * epoch seconds (``1709335800``) or milliseconds (``1709335800000``): a
   whole number of 11 digits or more is taken as milliseconds, since
   seconds that large lie past the year 5000.
@@ -33,6 +36,7 @@ from tierwise.sources.signals.labels import sql_text
 __all__ = ["SlashOrder", "local_date_sql", "slash_order"]
 
 _EPOCH = r"^-?[0-9]{1,16}(\.[0-9]+)?$"
+_COMPACT_DATE = r"^[0-9]{8}$"
 _ZONED = (
     r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
     r" ?(Z|z|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?)$"
@@ -91,6 +95,8 @@ def local_date_sql(text: str, zone: str, order: SlashOrder | None = None) -> str
         f"ELSE CAST(TRY_CAST({text} AS TIMESTAMP) AS DATE) END "
         f"WHEN contains({text}, '/') THEN "
         f"CAST(TRY_STRPTIME({text}, [{slash_formats}]) AS DATE) "
+        f"WHEN regexp_matches({text}, {sql_text(_COMPACT_DATE)}) "
+        f"THEN CAST(TRY_STRPTIME({text}, '%Y%m%d') AS DATE) "
         f"WHEN regexp_matches({text}, {sql_text(_EPOCH)}) "
         f"AND abs({seconds}) <= {MAX_SECONDS} THEN "
         f"{_local(f'to_timestamp({seconds})', zone)} "
