@@ -90,9 +90,10 @@ def signal_report_lines(report: SignalReport) -> list[str]:
     lines: list[str] = []
     for file in report.files.values():
         lines.append(
-            f"{file.kind} ({Path(file.file).name}): {file.rows_read:,} rows = "
-            f"{file.rows_used:,} counted + {file.rows_read - file.rows_used:,} "
-            f"left out; {file.accounts_matched:,} accounts"
+            f"{file.kind} ({Path(file.file).name}): "
+            f"{_many(file.rows_read, 'row')} = {file.rows_used:,} counted + "
+            f"{file.rows_read - file.rows_used:,} left out; "
+            f"{_many(file.accounts_matched, 'account')}"
         )
         lines.append(
             f"  matched by id {file.matched_by_id:,}, by domain "
@@ -109,4 +110,10 @@ def signal_report_lines(report: SignalReport) -> list[str]:
 def _rows(count: Count) -> str:
     shown = ", ".join(str(row) for row in count.examples)
     more = " …" if count.rows > len(count.examples) else ""
-    return f"(rows {shown}{more})"
+    word = "row" if count.rows == 1 else "rows"
+    return f"({word} {shown}{more})"
+
+
+def _many(number: int, noun: str) -> str:
+    """``1 row``, ``2 rows``, ``1,000 accounts``."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
