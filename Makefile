@@ -1,7 +1,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv test lint fmt bench demo
+.PHONY: venv test lint fmt bench bench-signals demo
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -33,3 +33,11 @@ bench: $(PY)
 	@$(PY) -c "import polars, pandas, psutil" 2>/dev/null || \
 		$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/run.py --sizes '$(SIZES)' --repeat $(REPEAT)
+
+# Tiering with an activity log (benchmarks/README.md): 10M accounts, 100M
+# events by default. Quick run: make bench-signals ACCOUNTS=1M EVENTS=10M
+ACCOUNTS ?= 10M
+EVENTS ?= 100M
+
+bench-signals: $(PY)
+	$(PY) benchmarks/signals_bench.py --accounts $(ACCOUNTS) --events $(EVENTS)
