@@ -78,6 +78,27 @@ def test_the_level_is_read_from_the_title_when_seniority_is_blank(
     assert rows(connection, "signal_contacts", "level") == [(level,)]
 
 
+@pytest.mark.parametrize(
+    ("seniority", "level"),
+    [
+        pytest.param("Senior Vice President", "vp", id="senior-vice-president"),
+        pytest.param("Executive VP", "vp", id="executive-vp"),
+        pytest.param("Chief Officer", "c_level", id="chief-officer"),
+        pytest.param("Senior", "staff", id="listed-value-wins"),
+    ],
+)
+def test_a_seniority_not_listed_is_read_by_its_words_before_the_title(
+    tmp_path: Path, default_model: TieringModel, seniority: str, level: str
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = f"contact_id,account_id,title,seniority\nc-1,acc-1,Engineer,{seniority}\n"
+
+    report = load(connection, tmp_path, default_model, "contacts", "c.csv", text)
+
+    assert rows(connection, "signal_contacts", "level") == [(level,)]
+    assert report.files["contacts"].flagged == {}
+
+
 def test_names_emails_and_titles_never_reach_outputs_or_logs(
     tmp_path: Path, default_model: TieringModel, caplog: pytest.LogCaptureFixture
 ) -> None:

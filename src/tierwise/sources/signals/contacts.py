@@ -3,10 +3,12 @@
 The matched table ``signal_contacts`` holds each contact's id, level
 (``c_level``, ``vp``, ``director``, ``manager`` or ``staff``), role and
 title as normalised labels, and engagement. The level comes from a
-seniority column; where that is blank or says nothing known, it is read
-from the title's words (``VP Sales`` is ``vp``, ``Chief Revenue Officer``
-``c_level``, ``Account Manager`` ``manager``); a title with none of these
-words is ``staff``, and a contact with neither is of unknown level (NULL).
+seniority column, as one of the values listed below or else by the same
+words as a title (``Senior Vice President`` is ``vp``); where that is
+blank or says nothing known, it is read from the title's words (``VP
+Sales`` is ``vp``, ``Chief Revenue Officer`` ``c_level``, ``Account
+Manager`` ``manager``); a title with none of these words is ``staff``,
+and a contact with neither is of unknown level (NULL).
 
 Names and e-mail addresses are personal data: they are read only to find
 the account's domain, never copied into the matched table, the report or
@@ -71,9 +73,14 @@ def contacts_plan(texts: Texts) -> KindPlan:
     seniority = texts.get("seniority")
     role = texts.get("role")
     given = texts.get("engagement")
+    stated = label_sql(seniority) if seniority else None
     values = {
         "title": f"NULLIF({label_sql(title)}, '')" if title else "NULL",
-        "from_seniority": _level_of(label_sql(seniority)) if seniority else "NULL",
+        "from_seniority": (
+            f"coalesce({_level_of(stated)}, {_level_from_title(stated, 'NULL')})"
+            if stated
+            else "NULL"
+        ),
         "role": f"NULLIF({label_sql(role)}, '')" if role else "NULL",
         "engagement": f"TRY_CAST({given} AS DOUBLE)" if given else "NULL",
     }
@@ -114,9 +121,12 @@ def _level_of(label: str) -> str:
     return f"CASE {' '.join(branches)} END"
 
 
-def _level_from_title(title: str) -> str:
+def _level_from_title(title: str, otherwise: str = "'staff'") -> str:
+    """SQL for the level a title's words name; ``otherwise`` without such words."""
     branches = [
         f"WHEN regexp_matches({title}, {sql_text(pattern)}) THEN {sql_text(level)}"
         for level, pattern in TITLE_WORDS
     ]
-    return f"CASE WHEN {title} IS NULL THEN NULL {' '.join(branches)} ELSE 'staff' END"
+    return (
+        f"CASE WHEN {title} IS NULL THEN NULL {' '.join(branches)} ELSE {otherwise} END"
+    )
