@@ -247,6 +247,50 @@ def test_an_empty_file_and_a_missing_file(
         )
 
 
+def test_an_intent_column_without_any_score_stops_naming_row_and_fix(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = (
+        "domain,topic,stage,week\n"
+        "lumengrid.example,abm platform,,2026-09-21\n"
+        "lumengrid.example,abm platform,Hot,2026-09-21\n"
+        "kestrelrow.example,abm platform,Warm,2026-09-21\n"
+    )
+
+    with pytest.raises(
+        SourceError,
+        match=r"i\.csv: row 2, column 'stage': 'Hot' is not a score from 0 to 100.*"
+        r"--signal-column intent\.score=HEADER",
+    ):
+        load(
+            connection,
+            tmp_path,
+            default_model,
+            "intent",
+            "i.csv",
+            text,
+            columns={"score": "stage"},
+        )
+
+
+def test_an_intent_column_with_one_score_keeps_the_rest_left_out(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = (
+        "domain,topic,score,week\n"
+        "lumengrid.example,abm platform,Hot,2026-09-21\n"
+        "kestrelrow.example,abm platform,64%,2026-09-21\n"
+    )
+
+    report = load(connection, tmp_path, default_model, "intent", "i.csv", text)
+
+    dropped = report.files["intent"].dropped
+    assert dropped["score not a number from 0 to 100"].examples == [1]
+    assert rows(connection, "signal_intent", "score") == [(64.0,)]
+
+
 def test_a_folder_given_as_a_signal_file_is_named_as_a_folder(
     tmp_path: Path, default_model: TieringModel
 ) -> None:

@@ -23,7 +23,7 @@ from tierwise.sources.signals.labels import label_sql, sql_text
 from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
 from tierwise.sources.signals.timestamps import local_date_sql
 
-__all__ = ["guess_intent_columns", "intent_plan"]
+__all__ = ["guess_intent_columns", "intent_plan", "score_sql"]
 
 _DOMAIN = re.compile(r"^(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
 _DATE = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})(?:[T ].*)?$")
@@ -34,7 +34,7 @@ def intent_plan(texts: Texts) -> KindPlan:
     """The columns and checks of ``signal_intent``."""
     values = {
         "week": local_date_sql(texts["week"], texts.zone, texts.order),
-        "score": f"TRY_CAST(rtrim({texts['score']}, '% ') AS DOUBLE)",
+        "score": score_sql(texts["score"]),
         "topic": label_sql(texts["topic"]),
     }
     week, score = value("week"), value("score")
@@ -52,6 +52,11 @@ def intent_plan(texts: Texts) -> KindPlan:
     ]
     columns = {"topic": value("topic"), "score": score, "week": week}
     return KindPlan(values, columns, drops)
+
+
+def score_sql(text: str) -> str:
+    """SQL for the number in a score's text (``87``, ``87.5``, ``87%``), else NULL."""
+    return f"TRY_CAST(rtrim({text}, '% ') AS DOUBLE)"
 
 
 def guess_intent_columns(

@@ -30,7 +30,11 @@ from tierwise.sources.signals.columns import FILE_KINDS, FileKind, find_columns
 from tierwise.sources.signals.contacts import contacts_plan
 from tierwise.sources.signals.events import events_plan
 from tierwise.sources.signals.files import RawFile, open_raw, unreadable_csv
-from tierwise.sources.signals.intent import guess_intent_columns, intent_plan
+from tierwise.sources.signals.intent import (
+    guess_intent_columns,
+    intent_plan,
+    score_sql,
+)
 from tierwise.sources.signals.labels import sql_text
 from tierwise.sources.signals.matching import (
     AccountKeys,
@@ -251,6 +255,8 @@ def _load(
         raise unreadable_csv(raw.path, error, raw.delimiter) from None
     if date_role is not None and tally.readable_dates == 0:
         _no_dates(connection, file, staged, date_role, columns)
+    if file.kind == "intent":
+        _no_scores(connection, file, staged, columns)
     return _report(connection, file, raw, columns, classified, tally, keys, order)
 
 
@@ -428,6 +434,30 @@ def _no_dates(
         "(2024-03-01T09:30:00+01:00 or 2024-03-01), M/D/YYYY, or epoch seconds "
         f"or milliseconds, or name the right column with --signal-column "
         f"{file.kind}.{role}=HEADER"
+    )
+
+
+def _no_scores(
+    connection: duckdb.DuckDBPyConnection,
+    file: SignalFile,
+    staged: str,
+    columns: Mapping[str, str],
+) -> None:
+    """Stop when no row's score is a number from 0 to 100: not a score column."""
+    score = score_sql('"t_score"')
+    [(scored, first)] = connection.sql(
+        f"SELECT count(*) FILTER ({score} BETWEEN 0 AND 100), "
+        'min((source_row, "t_score")) FILTER ("t_score" IS NOT NULL) '
+        f"FROM {staged}"
+    ).fetchall()
+    if scored or first is None:
+        return
+    row, text = first
+    raise SourceError(
+        f"{file.path.name}: row {row}, column {columns['score']!r}: {text!r} is "
+        "not a score from 0 to 100, and no other row's is either; nothing was "
+        "scored. Give the vendor's numeric score (87 or 87%), or name the right "
+        "column with --signal-column intent.score=HEADER"
     )
 
 
