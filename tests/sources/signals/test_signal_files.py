@@ -291,6 +291,21 @@ def test_an_intent_column_with_one_score_keeps_the_rest_left_out(
     assert rows(connection, "signal_intent", "score") == [(64.0,)]
 
 
+def test_a_headerless_file_missing_a_role_says_which_to_name_by_position(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = "lumengrid.example,ABM Platform,88\nkestrelrow.example,ABM Platform,61\n"
+
+    with pytest.raises(
+        SourceError,
+        match=r"intent\.week=HEADER\. The file seems to have no header row: add "
+        r"one, or name its columns by position: --signal-column "
+        r"intent\.week=columnN, N from 1 to 3$",
+    ):
+        load(connection, tmp_path, default_model, "intent", "i.csv", text)
+
+
 def test_a_folder_given_as_a_signal_file_is_named_as_a_folder(
     tmp_path: Path, default_model: TieringModel
 ) -> None:

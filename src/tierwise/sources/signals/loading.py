@@ -331,10 +331,14 @@ def _columns(kind: FileKind, raw: RawFile, file: SignalFile) -> dict[str, str]:
     try:
         found = find_columns(kind, raw.columns, source, chosen)
     except SourceError as error:
+        missing = next(
+            (r.name for r in kind.roles if r.required and r.name not in chosen),
+            _first_required(kind),
+        )
         raise SourceError(
-            f"{error} The file seems to have no header row: add one, or name "
-            f"its columns by position, e.g. --signal-column {kind.name}."
-            f"{_first_required(kind)}=column3"
+            f"{error}. The file seems to have no header row: add one, or name "
+            f"its columns by position: --signal-column {kind.name}.{missing}="
+            f"columnN, N from 1 to {len(raw.columns)}"
         ) from None
     described = ", ".join(f"{role} = {header}" for role, header in found.items())
     raw.notes.append(f"columns told apart by their values: {described}")
