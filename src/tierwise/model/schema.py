@@ -325,24 +325,18 @@ class TieringModel(_Strict):
 
     @model_validator(mode="after")
     def _signal_fields_agree(self) -> TieringModel:
+        # Canonical fields and clashes between sources are checked in the
+        # signals section itself; here, the model's own fields.
         if self.signals is None:
             return self
-        declared = {**CANONICAL_FIELDS, **self.fields}
-        filled_by: dict[str, str] = {}
         for source in SIGNAL_SOURCES:
             for name, kind in self.signals.filled_fields(source).items():
-                if name in filled_by:
-                    raise ValueError(
-                        f"signals.{source} and signals.{filled_by[name]} both fill "
-                        f"the field {name!r}; let one source fill it"
-                    )
-                filled_by[name] = source
-                known = declared.get(name)
+                known = self.fields.get(name)
                 if known is not None and known != kind:
                     raise ValueError(
                         f"signals.{source} fills {name!r} with a {kind.value}, but "
-                        f"the field is a {known.value}; pick a measure that gives "
-                        f"a {known.value} or fill another field"
+                        f"fields: declares it a {known.value}; pick a measure that "
+                        f"gives a {known.value} or fill another field"
                     )
         return self
 

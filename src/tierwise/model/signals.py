@@ -22,15 +22,17 @@ of the same name in the accounts file.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tierwise.model.fields import FieldKind
+from tierwise.model.fields import CANONICAL_FIELDS, FieldKind
 
 __all__ = [
+    "SENIORITY_LEVELS",
     "SIGNAL_SOURCES",
     "ActivitySignals",
     "Baseline",
@@ -109,9 +111,24 @@ class Feature(_Strict):
             )
         return self
 
+    @model_validator(mode="after")
+    def _kind_fits_the_field(self) -> Feature:
+        _check_kind(self.field, self.kind(), f"measure {self.measure!r}")
+        return self
+
     def kind(self) -> FieldKind:
         """The kind of field this feature fills."""
         return MEASURE_KINDS[self.measure]
+
+
+def _check_kind(field: str, kind: FieldKind, what: str) -> None:
+    """A canonical field takes only values of its own kind."""
+    known = CANONICAL_FIELDS.get(field)
+    if known is not None and known != kind:
+        raise ValueError(
+            f"{what} gives a {kind.value}, but {field!r} is a {known.value}; "
+            f"pick a measure that gives a {known.value} or fill another field"
+        )
 
 
 class Baseline(_Strict):
@@ -129,6 +146,24 @@ class Baseline(_Strict):
     baseline_days: Days = 180
 
 
+def _one_feature_per_field(features: list[Feature], also: str | None = None) -> None:
+    """Two features filling one field would leave it unclear which one wins."""
+    seen: dict[str, int] = {}
+    for index, feature in enumerate(features):
+        if feature.field in seen:
+            raise ValueError(
+                f"features[{index}] fills {feature.field!r}, which "
+                f"features[{seen[feature.field]}] fills already; give each "
+                "feature its own field"
+            )
+        seen[feature.field] = index
+    if also is not None and also in seen:
+        raise ValueError(
+            f"baseline fills {also!r}, which features[{seen[also]}] fills "
+            "already; give the baseline its own field"
+        )
+
+
 class ActivitySignals(_Strict):
     """How an activity log becomes fields.
 
@@ -143,6 +178,12 @@ class ActivitySignals(_Strict):
     skip_statuses: list[str] = ["scheduled", "planned", "cancelled", "canceled"]
     features: list[Feature] = Field(min_length=1)
     baseline: Baseline | None = None
+
+    @model_validator(mode="after")
+    def _fields_once(self) -> ActivitySignals:
+        baseline = self.baseline.field if self.baseline is not None else None
+        _one_feature_per_field(self.features, baseline)
+        return self
 
 
 class IntentSignals(_Strict):
@@ -168,6 +209,11 @@ class IntentSignals(_Strict):
     max_age_weeks: Annotated[int, Field(ge=0, le=520)] = 12
     absent: Literal["unknown"] | Annotated[Decimal, Field(ge=0, le=100)] = "unknown"
 
+    @model_validator(mode="after")
+    def _fills_a_number(self) -> IntentSignals:
+        _check_kind(self.field, FieldKind.NUMBER, "an intent score")
+        return self
+
 
 class Persona(_Strict):
     """A member of the buying group: contacts with these roles or titles.
@@ -184,6 +230,10 @@ class Persona(_Strict):
         if not self.roles and not self.titles:
             raise ValueError("a persona needs roles: [...] or titles: [...]")
         return self
+
+
+# Seniority levels a contact is read into, most senior first.
+SENIORITY_LEVELS = ("c_level", "vp", "director", "manager", "staff")
 
 
 class ContactSignals(_Strict):
@@ -208,6 +258,21 @@ class ContactSignals(_Strict):
     executive_levels: list[str] = ["c_level", "vp"]
     personas: dict[Key, Persona] = {}
     required_personas: list[Key] = []
+
+    @field_validator("executive_levels")
+    @classmethod
+    def _known_levels(cls, levels: list[str]) -> list[str]:
+        unknown = [
+            level
+            for level in levels
+            if re.sub(r"[\s_-]+", "_", level.strip().lower()) not in SENIORITY_LEVELS
+        ]
+        if unknown:
+            raise ValueError(
+                f"unknown seniority level {', '.join(map(repr, unknown))}; "
+                f"executive_levels takes some of {', '.join(SENIORITY_LEVELS)}"
+            )
+        return levels
 
     @model_validator(mode="after")
     def _required_are_defined(self) -> ContactSignals:
@@ -240,6 +305,11 @@ class EventSignals(_Strict):
     kinds: dict[Key, list[str]] = {}
     features: list[Feature] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _fields_once(self) -> EventSignals:
+        _one_feature_per_field(self.features)
+        return self
+
 
 class Signals(_Strict):
     """The ``signals:`` section of a model."""
@@ -261,6 +331,19 @@ class Signals(_Strict):
                 "UTC or Europe/Amsterdam"
             ) from None
         return value
+
+    @model_validator(mode="after")
+    def _one_source_per_field(self) -> Signals:
+        filled_by: dict[str, str] = {}
+        for source in SIGNAL_SOURCES:
+            for name in self.filled_fields(source):
+                if name in filled_by:
+                    raise ValueError(
+                        f"{source} and {filled_by[name]} both fill the field "
+                        f"{name!r}; let one source fill it"
+                    )
+                filled_by[name] = source
+        return self
 
     def filled_fields(self, source: str) -> dict[str, FieldKind]:
         """The fields one signal source fills, by name.
