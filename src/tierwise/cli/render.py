@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from rich.markup import escape
@@ -172,6 +174,11 @@ def _shown(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"
+    if isinstance(value, float) and math.isfinite(value):
+        # Cut down to hundredths, never rounded up: a threshold has at most
+        # two decimals, so the shown value passes it exactly when the value does.
+        cut = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+        return f"{cut:,}".rstrip("0").rstrip(".")
     if isinstance(value, int | float):
         return f"{value:,}"
     return str(value)
