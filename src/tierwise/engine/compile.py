@@ -70,6 +70,8 @@ class CompiledModel:
     steps: dict[str, exp.Query]
     model: TieringModel
     as_of: date
+    # The table or view the query reads the accounts from.
+    source: str = SOURCE_TABLE
 
     def sql(self, dialect: str = "duckdb", pretty: bool = True) -> str:
         """The query as text in ``dialect``."""
@@ -188,7 +190,9 @@ def compile_model(
         query = query.with_(
             ident(name), as_=body, materialized=materialized, copy=False
         )
-    return CompiledModel(query=query, steps=steps, model=model, as_of=as_of)
+    return CompiledModel(
+        query=query, steps=steps, model=model, as_of=as_of, source=source
+    )
 
 
 def _source_step(

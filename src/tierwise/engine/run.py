@@ -35,6 +35,7 @@ __all__ = [
     "TierCount",
     "TieringRun",
     "adopt_results",
+    "compile_on",
     "open_connection",
     "score_accounts",
     "write_results",
@@ -130,14 +131,11 @@ def score_accounts(
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="tierwise-run-"))
     connection = connection or open_connection(scratch)
-    source = _register(connection, accounts)
-    columns = [row[0] for row in connection.sql(f'DESCRIBE "{source}"').fetchall()]
-
-    compiled = compile_model(
+    compiled = compile_on(
+        connection,
         model,
         as_of,
-        columns,
-        source=source,
+        accounts,
         pins=pins,
         signal_sources=signal_sources,
         text_trimmed=text_trimmed,
@@ -304,6 +302,34 @@ def _quoted_path(path: Path) -> str:
 
 def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def compile_on(
+    connection: duckdb.DuckDBPyConnection,
+    model: TieringModel,
+    as_of: date,
+    accounts: pa.Table | str,
+    pins: Mapping[str, str] | None = None,
+    signal_sources: Collection[str] = (),
+    text_trimmed: bool = False,
+) -> CompiledModel:
+    """Compile ``model`` over ``accounts`` as ``connection`` holds them.
+
+    An Arrow table is registered as the view ``accounts``; a name is read as
+    a table or view already in ``connection``. The query reads the columns
+    it has; every other field is absent.
+    """
+    source = _register(connection, accounts)
+    columns = [row[0] for row in connection.sql(f'DESCRIBE "{source}"').fetchall()]
+    return compile_model(
+        model,
+        as_of,
+        columns,
+        source=source,
+        pins=pins,
+        signal_sources=signal_sources,
+        text_trimmed=text_trimmed,
+    )
 
 
 def _register(connection: duckdb.DuckDBPyConnection, accounts: pa.Table | str) -> str:

@@ -35,11 +35,11 @@ import pyarrow as pa
 
 from tierwise.engine.backends import missing_extra
 from tierwise.engine.backends.stages import kept_steps, renamed, stages
-from tierwise.engine.compile import CompiledModel, compile_model
+from tierwise.engine.compile import CompiledModel
 from tierwise.engine.run import (
-    ACCOUNTS_VIEW,
     TieringRun,
     adopt_results,
+    compile_on,
     open_connection,
 )
 from tierwise.engine.signals import MATCHED_TABLES
@@ -157,17 +157,16 @@ def score_on_spark(
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="tierwise-spark-", dir=scratch))
     connection = connection or open_connection(folder)
-    source = _register(connection, accounts)
-    columns = [row[0] for row in connection.sql(f'DESCRIBE "{source}"').fetchall()]
-    compiled = compile_model(
+    compiled = compile_on(
+        connection,
         model,
         as_of,
-        columns,
-        source=source,
+        accounts,
         pins=pins,
         signal_sources=signal_sources,
         text_trimmed=text_trimmed,
     )
+    source = compiled.source
 
     # Spark reads what DuckDB holds (the cleaned accounts, matched signal
     # rows) from Parquet files that DuckDB writes.
@@ -271,13 +270,6 @@ def _session(session: SparkSession | None, master: str) -> Iterator[SparkSession
         yield started
     finally:
         started.stop()
-
-
-def _register(connection: duckdb.DuckDBPyConnection, accounts: pa.Table | str) -> str:
-    if isinstance(accounts, str):
-        return accounts
-    connection.register(ACCOUNTS_VIEW, accounts)
-    return ACCOUNTS_VIEW
 
 
 def _quoted(path: Path) -> str:
