@@ -3,9 +3,11 @@ exactly when the scored one does."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from tierwise.cli.render import _shown
+from tierwise.cli.render import _days_from, _shown
 
 
 @pytest.mark.parametrize(
@@ -23,3 +25,18 @@ from tierwise.cli.render import _shown
 )
 def test_a_value_is_cut_down_to_hundredths(value: object, shown: str) -> None:
     assert _shown(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "suffix"),
+    [
+        (date(2026, 9, 30), " (0d ago)"),
+        (date(2026, 9, 1), " (29d ago)"),
+        (date(2027, 1, 28), " (in 120d)"),
+        (42.0, ""),
+    ],
+)
+def test_a_date_says_how_far_it_lies_from_the_as_of_date(
+    value: object, suffix: str
+) -> None:
+    assert _days_from(value, date(2026, 9, 30)) == suffix

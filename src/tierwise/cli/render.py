@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -107,7 +108,7 @@ def render_explanation(explanation: Explanation) -> None:
     console.rule(f"{explanation.name} ({explanation.account_id})")
     table = Table(box=None, pad_edge=False)
     table.add_column("criterion", overflow="fold")
-    table.add_column("value", overflow="fold", max_width=16)
+    table.add_column("value", overflow="fold", max_width=20)
     for heading in ("points", "× weight", "= earned", "of"):
         table.add_column(heading, justify="right", no_wrap=True)
 
@@ -131,7 +132,11 @@ def render_explanation(explanation: Explanation) -> None:
                 points += " (missing)"
             table.add_row(
                 f"  {line.label}",
-                escape(_shown(line.value) + (" (estimated)" if line.estimated else "")),
+                escape(
+                    _shown(line.value)
+                    + _days_from(line.value, explanation.as_of)
+                    + (" (estimated)" if line.estimated else "")
+                ),
                 points,
                 str(line.effective_weight),
                 str(line.earned),
@@ -164,6 +169,16 @@ def render_explanation(explanation: Explanation) -> None:
 
 def _rank(rank: int | None) -> str:
     return "no rank (not in a tier)" if rank is None else f"rank {rank} in tier"
+
+
+def _days_from(value: Any, as_of: date | None) -> str:
+    """How far a date lies from the as-of date, which recency counts from."""
+    if not isinstance(value, date) or isinstance(value, datetime) or as_of is None:
+        return ""
+    days = (as_of - value).days
+    if days >= 0:
+        return f" ({days:,}d ago)"
+    return f" (in {-days:,}d)"
 
 
 def _shown(value: Any) -> str:

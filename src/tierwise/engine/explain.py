@@ -11,6 +11,7 @@ dimension's subtotal and to the total, exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -96,6 +97,8 @@ class Explanation:
     # The signal rows behind every field a signal file filled (also those
     # only gates read, such as an executive sponsor).
     signals: tuple[Evidence, ...] = ()
+    # The run's as-of date, from which dates are counted.
+    as_of: date | None = None
 
     def adds_up(self) -> bool:
         """True when criteria, dimensions and total agree to the last point."""
@@ -232,6 +235,7 @@ def _explain_row(
         signals=tuple(
             item for (account, _), item in evidence.items() if account == account_id
         ),
+        as_of=compiled.as_of,
     )
 
 
