@@ -14,7 +14,7 @@ from tierwise.report.exports import (
 )
 from tierwise.report.results import Results, load_results
 from tierwise.report.salesforce import TIER_VALUE_SOURCES, SalesforceFields
-from tierwise.report.workbook import EXCEL_MAX_ROWS, TierSheets
+from tierwise.report.sheets import EXCEL_MAX_ROWS, TierSheets
 
 __all__ = [
     "EXCEL_MAX_ROWS",

@@ -34,7 +34,7 @@ from tierwise.report.salesforce import (
     write_salesforce,
 )
 from tierwise.report.scratch import written_into
-from tierwise.report.workbook import EXCEL_MAX_ROWS, TierSheets, write_workbook
+from tierwise.report.sheets import EXCEL_MAX_ROWS, TierSheets
 
 __all__ = ["EXPORT_FILES", "EXPORT_FORMATS", "RAW_FORMATS", "Export", "export_results"]
 
@@ -140,6 +140,9 @@ def _write(
         return Export(to, path, write_people_csv(results, path, raw=raw))
     if to == "parquet":
         return Export(to, path, write_parquet(results, path))
+
+    # The spreadsheet writer loads only for a workbook export.
+    from tierwise.report.workbook import write_workbook
 
     sheets = write_workbook(results, path, sheet_rows=sheet_rows)
     return Export(to, path, results.table.num_rows, sheets)

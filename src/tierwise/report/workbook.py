@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +41,12 @@ from tierwise.report.people import (
     people_rows,
 )
 from tierwise.report.results import Results
+from tierwise.report.sheets import ABOUT_SHEET, EXCEL_MAX_ROWS, TierSheets
 
 __all__ = ["ABOUT_SHEET", "EXCEL_MAX_ROWS", "TierSheets", "write_workbook"]
 
 log = logging.getLogger(__name__)
 
-EXCEL_MAX_ROWS = 1_048_576
-ABOUT_SHEET = "About"
 
 _TITLE_LIMIT = 31
 _TITLE_FORBIDDEN = str.maketrans({char: " " for char in "[]:*?/\\"})
@@ -60,16 +58,6 @@ _NUMBER_FORMATS = {
 }
 _WIDTH_SAMPLE = 500
 _BOLD = Font(bold=True)
-
-
-@dataclass(frozen=True)
-class TierSheets:
-    """Where one tier's accounts went: its sheets, in order, and how many."""
-
-    tier: str
-    name: str
-    accounts: int
-    sheets: list[str]
 
 
 def write_workbook(
