@@ -320,9 +320,12 @@ def _write(
 
 def _memory_limit() -> str:
     """The runs' DuckDB memory limit: ``$TIERWISE_MEMORY_LIMIT`` or the default."""
-    from tierwise.engine.run import DEFAULT_MEMORY_LIMIT
+    from tierwise.engine.run import DEFAULT_MEMORY_LIMIT, SIGNALS_MEMORY_LIMIT
 
-    return os.environ.get(MEMORY_ENV) or f"{DEFAULT_MEMORY_LIMIT} (default)"
+    return os.environ.get(MEMORY_ENV) or (
+        f"{DEFAULT_MEMORY_LIMIT} (default; {SIGNALS_MEMORY_LIMIT} for the cli "
+        "run, which reads a signal file)"
+    )
 
 
 def _quoted(text: str) -> str:

@@ -32,7 +32,13 @@ from tierwise.engine import (
 )
 from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.compile import compile_model
-from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, open_connection
+from tierwise.engine.run import (
+    ACCOUNTS_VIEW,
+    DEFAULT_MEMORY_LIMIT,
+    RESULT_TABLE,
+    SIGNALS_MEMORY_LIMIT,
+    open_connection,
+)
 from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.model import TieringModel, default_model_text, parse_model
@@ -193,7 +199,7 @@ def tier_file(
     model = parse_model(model_text, source=_model_source(model_path, model_version))
     mapping = mapping or load_preset("generic")
 
-    connection = open_connection()
+    connection = open_connection(memory_limit=_memory_limit(signals))
     progress.start("Reading accounts", None)
     table, report = _read(connection, accounts, model, mapping)
     progress.advance_to(report.rows_used)
@@ -400,10 +406,10 @@ def explain_accounts(
         source=str(out_dir / MODEL_COPY),
     )
     mapping = _mapping_from_manifest(manifest["mapping"])
-    connection = open_connection()
-    _, report = _read(connection, accounts, model, mapping)
     as_of = date.fromisoformat(manifest["as_of"])
     signals = _signals_again(manifest, out_dir, signal_paths or {})
+    connection = open_connection(memory_limit=_memory_limit(signals))
+    _, report = _read(connection, accounts, model, mapping)
     _load_signals(connection, signals, model, as_of)
     results = str(out_dir / "tiers.parquet").replace("'", "''")
     connection.execute(
@@ -689,3 +695,8 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _memory_limit(signals: Sequence[SignalFile]) -> str:
+    """DuckDB's share of memory: less when signal files are read beside it."""
+    return SIGNALS_MEMORY_LIMIT if signals else DEFAULT_MEMORY_LIMIT

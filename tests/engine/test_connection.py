@@ -40,3 +40,32 @@ def test_a_limit_duckdb_cannot_read_names_the_variable(
 
     with pytest.raises(TierwiseError, match=r"\$TIERWISE_MEMORY_LIMIT must be a size"):
         open_connection()
+
+
+def test_a_run_reading_signal_files_gives_duckdb_less_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from tierwise.jobs import tier_file
+    from tierwise.sources.signals import SignalFile
+
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("account_id,name\na1,Alpha\n", encoding="utf-8")
+    activity = tmp_path / "activity.csv"
+    activity.write_text(
+        "account_id,timestamp,type\na1,2026-09-01,web visit\n", encoding="utf-8"
+    )
+
+    def limit(signals: list[SignalFile]) -> str:
+        job = tier_file(
+            accounts,
+            tmp_path / f"out-{len(signals)}",
+            date(2026, 9, 30),
+            signals=signals,
+        )
+        return _setting("memory_limit", job.run.connection)
+
+    assert limit([]) == "1.5 GiB"  # 1.7GB
+    assert limit([SignalFile("activity", activity)]) == "1.3 GiB"  # 1.4GB
