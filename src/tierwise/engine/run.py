@@ -58,7 +58,7 @@ MEMORY_ENV = "TIERWISE_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1.7GB"
 # Reading signal files holds Arrow and Python memory beside DuckDB's, so such
 # runs give DuckDB less: 10M accounts with a 100M-row activity log peaked at
-# 2.14-2.20 GB under 1.7GB and at 1.83 GiB under 1.4GB, no slower.
+# 2.14-2.20 GB under 1.7GB and at 1,809 MB under 1.4GB, no slower.
 SIGNALS_MEMORY_LIMIT = "1.4GB"
 
 # Beyond this many rows a spreadsheet cannot open the CSV (Excel's sheet
