@@ -11,9 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
-import tempfile
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -34,15 +31,22 @@ from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.compile import compile_model
 from tierwise.engine.run import (
     ACCOUNTS_VIEW,
-    DEFAULT_MEMORY_LIMIT,
     RESULT_TABLE,
-    SIGNALS_MEMORY_LIMIT,
     open_connection,
 )
 from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.progress import QUIET, Progress
+from tierwise.run_signals import (
+    file_sha256,
+    load_run_signals,
+    memory_limit,
+    recorded_signals,
+    signal_manifest,
+    signals_again,
+    signals_digest,
+)
 from tierwise.sample import (
     DEMO_AS_OF,
     DEMO_SEED,
@@ -61,12 +65,7 @@ from tierwise.sources import (
     report_text,
 )
 from tierwise.sources.parquet_view import parquet_view
-from tierwise.sources.signals import (
-    SignalFile,
-    SignalReport,
-    load_signals,
-    signal_report_json,
-)
+from tierwise.sources.signals import SignalFile, SignalReport, signal_report_json
 
 if TYPE_CHECKING:
     # The store (SQLAlchemy, Alembic) is imported only by runs that use one.
@@ -79,7 +78,6 @@ __all__ = [
     "explain_accounts",
     "read_input_again",
     "run_demo",
-    "signal_files",
     "tier_file",
 ]
 
@@ -107,43 +105,6 @@ class TierJob:
     pins: PinPlan | None = None
     model_version: int | None = None
     signals: SignalReport | None = None
-
-
-def signal_files(
-    paths: dict[str, Path | None],
-    columns: Sequence[str] = (),
-    mapping: ColumnMapping | None = None,
-) -> list[SignalFile]:
-    """The signal files of a run from ``--activity`` and friends.
-
-    ``paths`` maps a kind (activity, intent, contacts, events) to its file
-    or None; ``columns`` are ``--signal-column KIND.ROLE=HEADER`` settings,
-    which win over the ``signals:`` section of ``mapping``.
-
-    Raises:
-        TierwiseError: for a column setting that is not KIND.ROLE=HEADER,
-            or names a kind without a file.
-    """
-    given = mapping.signals if mapping is not None else {}
-    named = {kind: dict(roles) for kind, roles in given.items()}
-    for setting in columns:
-        where, equals, header = setting.partition("=")
-        kind, dot, role = where.strip().partition(".")
-        if not (equals and dot and role.strip() and header.strip()):
-            raise TierwiseError(
-                f"--signal-column {setting!r}: write KIND.ROLE=HEADER, e.g. "
-                "activity.timestamp=Created Date"
-            )
-        if paths.get(kind) is None:
-            raise TierwiseError(
-                f"--signal-column {setting!r}: no --{kind} file is given"
-            )
-        named.setdefault(kind, {})[role.strip()] = header.strip()
-    return [
-        SignalFile(kind, path, named.get(kind, {}))
-        for kind, path in paths.items()
-        if path is not None
-    ]
 
 
 def choose_mapping(preset: str | None, mapping: Path | None) -> ColumnMapping:
@@ -199,14 +160,14 @@ def tier_file(
     model = parse_model(model_text, source=_model_source(model_path, model_version))
     mapping = mapping or load_preset("generic")
 
-    connection = open_connection(memory_limit=_memory_limit(signals))
+    connection = open_connection(memory_limit=memory_limit(signals))
     progress.start("Reading accounts", None)
     table, report = _read(connection, accounts, model, mapping)
     progress.advance_to(report.rows_used)
     progress.finish()
     if report.over_threshold() and not accept_warnings:
         raise _too_many_problems(accounts, report)
-    signal_report = _load_signals(connection, signals, model, as_of)
+    signal_report = load_run_signals(connection, signals, model, as_of)
     pins = None
     if store is not None:
         ids = connection.sql(f"SELECT account_id FROM {ACCOUNTS_VIEW}").to_arrow_table()
@@ -229,7 +190,7 @@ def tier_file(
     manifest = {
         "tierwise": __version__,
         "accounts": str(accounts.resolve()),
-        "accounts_sha256": _sha256(accounts),
+        "accounts_sha256": file_sha256(accounts),
         "mapping": mapping.name,
         "model": _model_source(model_path, model_version),
         "as_of": as_of.isoformat(),
@@ -244,7 +205,7 @@ def tier_file(
         IMPORT_REPORT_TEXT: report_text(report),
     }
     if signals:
-        manifest["signals"] = _signal_manifest(signals)
+        manifest["signals"] = signal_manifest(signals)
         extra[SIGNALS_REPORT] = signal_report_json(signal_report)
     extra[MANIFEST] = json.dumps(manifest, indent=2) + "\n"
     write_results(
@@ -279,30 +240,6 @@ def tier_file(
         model_version=model_version,
         signals=signal_report if signals else None,
     )
-
-
-def _load_signals(
-    connection: duckdb.DuckDBPyConnection,
-    signals: Sequence[SignalFile],
-    model: TieringModel,
-    as_of: date,
-) -> SignalReport:
-    """Register the signal files' matched tables; their scratch lives as long."""
-    scratch = Path(tempfile.mkdtemp(prefix="tierwise-signals-"))
-    weakref.finalize(connection, shutil.rmtree, scratch, True)
-    return load_signals(connection, signals, model, as_of, scratch, ACCOUNTS_VIEW)
-
-
-def _signal_manifest(signals: Sequence[SignalFile]) -> dict[str, dict[str, Any]]:
-    """Where each signal file is, its digest and the columns named for it."""
-    return {
-        signal.kind: {
-            "path": str(signal.path.resolve()),
-            "sha256": _sha256(signal.path),
-            "columns": dict(signal.columns),
-        }
-        for signal in signals
-    }
 
 
 def check_file(
@@ -395,7 +332,7 @@ def explain_accounts(
             "to a file and tier that file to explain its accounts"
         )
     accounts = Path(manifest["accounts"])
-    if not accounts.exists() or _sha256(accounts) != manifest["accounts_sha256"]:
+    if not accounts.exists() or file_sha256(accounts) != manifest["accounts_sha256"]:
         raise TierwiseError(
             f"{accounts} is gone or has changed since the run in {out_dir}; "
             "run `tierwise tier` again to explain the current data"
@@ -407,10 +344,10 @@ def explain_accounts(
     )
     mapping = _mapping_from_manifest(manifest["mapping"])
     as_of = date.fromisoformat(manifest["as_of"])
-    signals = _signals_again(manifest, out_dir, signal_paths or {})
-    connection = open_connection(memory_limit=_memory_limit(signals))
+    signals = signals_again(manifest, out_dir, signal_paths or {})
+    connection = open_connection(memory_limit=memory_limit(signals))
     _, report = _read(connection, accounts, model, mapping)
-    _load_signals(connection, signals, model, as_of)
+    load_run_signals(connection, signals, model, as_of)
     results = str(out_dir / "tiers.parquet").replace("'", "''")
     connection.execute(
         f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
@@ -430,30 +367,6 @@ def explain_accounts(
         shown = ", ".join(account_ids)
         raise TierwiseError(f"no account with id {shown} in the run in {out_dir}")
     return [_as_written(explanation, report) for explanation in explanations]
-
-
-def _signals_again(
-    manifest: dict[str, Any], out_dir: Path, moved: dict[str, Path]
-) -> list[SignalFile]:
-    """The run's signal files, checked to be the ones it read."""
-    recorded: dict[str, dict[str, Any]] = manifest.get("signals", {})
-    unknown = sorted(set(moved) - set(recorded))
-    if unknown:
-        raise TierwiseError(
-            f"the run in {out_dir} read no --{unknown[0]} file; leave the option "
-            "out, or tier again with it"
-        )
-    files = []
-    for kind, entry in recorded.items():
-        path = moved.get(kind, Path(entry["path"]))
-        if not path.is_file() or _sha256(path) != entry["sha256"]:
-            raise TierwiseError(
-                f"{path} (the run's --{kind} file) is gone or has changed since "
-                f"the run in {out_dir}; give its current place with --{kind}, or "
-                "run `tierwise tier` again to explain the current data"
-            )
-        files.append(SignalFile(kind, path, entry.get("columns", {})))
-    return files
 
 
 def _as_written(explanation: Explanation, report: ImportReport) -> Explanation:
@@ -496,9 +409,9 @@ def read_input_again(
             since the run, or the run had signal files and no ``as_of`` is
             given; nothing is read then.
     """
-    signals = _recorded_signals(origin, digests, as_of)
+    signals = recorded_signals(origin, digests, as_of)
     accounts = Path(origin["accounts"])
-    if not accounts.is_file() or _sha256(accounts) != digests.get("accounts"):
+    if not accounts.is_file() or file_sha256(accounts) != digests.get("accounts"):
         raise TierwiseError(
             f"{accounts} is gone or has changed since the run was recorded, so "
             "it is no longer that run's input; tier the current file with "
@@ -520,35 +433,8 @@ def read_input_again(
         )
     _read(connection, accounts, model, mapping)
     if signals and as_of is not None:
-        _load_signals(connection, signals, model, as_of)
+        load_run_signals(connection, signals, model, as_of)
     return [signal.kind for signal in signals]
-
-
-def _recorded_signals(
-    origin: dict[str, str], digests: dict[str, str], as_of: date | None
-) -> list[SignalFile]:
-    """The signal files a run recorded, checked against its digest."""
-    if "signals" not in origin:
-        return []
-    if as_of is None:
-        raise TierwiseError(
-            "the run read signal files, which count from its as-of date; pass "
-            "the run's as_of to read its input again"
-        )
-    given: dict[str, dict[str, Any]] = json.loads(origin["signals"])
-    signals = [
-        SignalFile(kind, Path(entry["path"]), entry.get("columns", {}))
-        for kind, entry in given.items()
-    ]
-    missing = [signal for signal in signals if not signal.path.is_file()]
-    if missing or _signals_digest(signals) != digests.get("signals"):
-        raise TierwiseError(
-            "a signal file of the run is gone or has changed since the run was "
-            "recorded, so it is no longer that run's input; tier the current "
-            "files with `tierwise tier` and compare against that run (--against "
-            "RUN), or put the original files back"
-        )
-    return signals
 
 
 def _chosen_model(
@@ -618,17 +504,8 @@ def _run_inputs(
         "overrides": hashlib.sha256(json.dumps(applied).encode()).hexdigest(),
     }
     if signals:
-        inputs["signals"] = _signals_digest(signals)
+        inputs["signals"] = signals_digest(signals)
     return inputs
-
-
-def _signals_digest(signals: Sequence[SignalFile]) -> str:
-    """One digest of the signal files' kinds, contents and named columns."""
-    given = sorted(
-        (signal.kind, _sha256(signal.path), sorted(signal.columns.items()))
-        for signal in signals
-    )
-    return hashlib.sha256(json.dumps(given).encode()).hexdigest()
 
 
 def _read(
@@ -687,16 +564,3 @@ def _read_manifest(out_dir: Path) -> dict[str, Any]:
             "`tierwise tier ACCOUNTS --out DIR` first or pass --out"
         ) from None
     return manifest
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _memory_limit(signals: Sequence[SignalFile]) -> str:
-    """DuckDB's share of memory: less when signal files are read beside it."""
-    return SIGNALS_MEMORY_LIMIT if signals else DEFAULT_MEMORY_LIMIT

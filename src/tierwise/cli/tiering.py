@@ -31,6 +31,7 @@ from tierwise.engine.compile import compile_model
 from tierwise.errors import TierwiseError
 from tierwise.model import default_model_text, load_model
 from tierwise.model.fields import CANONICAL_FIELDS
+from tierwise.run_signals import signal_files
 from tierwise.sample import DEMO_AS_OF, write_portfolio
 from tierwise.sample.signals import write_portfolio_signals
 
@@ -192,7 +193,7 @@ def tier(
                 )
             render_summary(job)
             return
-        signals = jobs.signal_files(
+        signals = signal_files(
             {
                 "activity": activity,
                 "intent": intent,
