@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
@@ -34,12 +35,36 @@ def test_the_command_line_loads_no_spreadsheet_writer() -> None:
     assert loaded == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the CLI imports every command's module and the store with it: "
-    "about 1 s of start-up that tier --no-store on Parquet does not need",
-)
 def test_the_tier_command_loads_no_store() -> None:
     loaded = _loaded_after("import tierwise.cli", ["sqlalchemy", "alembic"])
 
     assert loaded == []
+
+
+def test_naming_the_store_loads_no_database_library() -> None:
+    loaded = _loaded_after(
+        "from tierwise.store import ABSENT, DATABASE_ENV", ["sqlalchemy", "alembic"]
+    )
+
+    assert loaded == []
+
+
+def test_every_store_name_is_the_one_its_module_defines() -> None:
+    import tierwise.store
+
+    homes = {
+        name: importlib.import_module(f"tierwise.store.{module}")
+        for name, module in tierwise.store._HOMES.items()
+    } | {name: tierwise.store.constants for name in tierwise.store.constants.__all__}
+
+    assert sorted(homes) == sorted(tierwise.store.__all__)
+    for name, home in homes.items():
+        assert getattr(tierwise.store, name) is getattr(home, name), name
+    assert set(tierwise.store.__all__) <= set(dir(tierwise.store))
+
+
+def test_a_name_the_store_does_not_have_is_an_attribute_error() -> None:
+    import tierwise.store
+
+    with pytest.raises(AttributeError, match="has no attribute 'open_stor'"):
+        _ = tierwise.store.open_stor  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ import json
 import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 from sqlglot import exp
@@ -46,7 +47,10 @@ from tierwise.model import parse_model
 from tierwise.sources import ColumnMapping, ImportReport, load_preset
 from tierwise.sources.database import TableSource, mapped_accounts, parse_source
 from tierwise.sources.report import report_json, report_text
-from tierwise.store import Store, pins_for_run, record_run
+
+if TYPE_CHECKING:
+    # The store (SQLAlchemy, Alembic) is imported only by runs that use one.
+    from tierwise.store import Store
 
 __all__ = ["tier_table"]
 
@@ -112,6 +116,8 @@ def tier_table(
         )
         pins = None
         if store is not None:
+            from tierwise.store import pins_for_run
+
             held = connection.sql(f'SELECT account_id FROM "{ACCOUNTS_VIEW}"')
             column = held.to_arrow_table().column("account_id")
             pins = pins_for_run(store, model, as_of, column)
@@ -140,6 +146,8 @@ def tier_table(
             _check_problems(source.shown(), report, accept_warnings)
             pins = None
             if store is not None:
+                from tierwise.store import pins_for_run
+
                 ids = [row[0] for row in database.exec_driver_sql(_ids(select, source))]
                 pins = pins_for_run(store, model, as_of, pa.array(ids, pa.string()))
             run, written = score_in_database(
@@ -180,6 +188,8 @@ def tier_table(
 
     recorded = None
     if store is not None:
+        from tierwise.store import record_run
+
         # A table can change between runs without tierwise seeing it, so a
         # run from a table is never taken for a repeat of an earlier one.
         stamp = f"{source.shown()}@{started_at.isoformat()}"

@@ -4,10 +4,9 @@ Importing this package registers every command on :data:`app`.
 """
 
 # The main job's commands register first, so they lead the help listing.
-# Every command's module is imported to register it, and with them the store
-# (SQLAlchemy, Alembic): about a second of start-up on this machine that
-# `tier --no-store` on Parquet does not need (tests/test_startup.py holds this
-# as a known shortcoming). The spreadsheet writer loads only for an export.
+# Every command's module is imported to register it, but the store
+# (SQLAlchemy, Alembic) loads only when a command opens one, and the
+# spreadsheet writer only for an export (tests/test_startup.py holds both).
 import tierwise.cli.tiering  # noqa: F401 - registers commands
 from tierwise.cli import exports as _exports  # noqa: F401 - registers commands
 from tierwise.cli import imports as _imports  # noqa: F401 - registers commands

@@ -7,7 +7,7 @@ it returns; rendering the what-if preview lives in ``cli.whatif_render``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -19,7 +19,10 @@ from tierwise.cli.app import app, console, reported
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.cli.whatif_render import render_whatif
 from tierwise.lifecycle import ComparedModels, ModelPublished
-from tierwise.store import ModelEventRecord, ModelHistory
+
+if TYPE_CHECKING:
+    # Loaded by the commands themselves (through runs_store), not at start-up.
+    from tierwise.store import ModelEventRecord, ModelHistory
 
 __all__ = ["model_app", "whatif"]
 

@@ -7,7 +7,7 @@ Each opens the store named by ``--db`` (else ``TIERWISE_DATABASE_URL``, else
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -19,14 +19,11 @@ from tierwise.cli.render import tier_matrix
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.errors import TierwiseError
 from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
-from tierwise.store import (
-    ABSENT,
-    AccountHistory,
-    OverrideRecord,
-    RunDiff,
-    RunSummary,
-    StoreError,
-)
+from tierwise.store import ABSENT
+
+if TYPE_CHECKING:
+    # Loaded by the commands themselves (through runs_store), not at start-up.
+    from tierwise.store import AccountHistory, OverrideRecord, RunDiff, RunSummary
 
 __all__ = ["diff", "history", "override", "overrides", "runs"]
 
@@ -84,7 +81,7 @@ def history(
     with reported(), existing_store(db) as store:
         try:
             found = runs_store.account_history(store, account_id)
-        except StoreError:
+        except runs_store.StoreError:
             if len(account_id) != 15 or not is_salesforce_id(account_id):
                 raise
             found = runs_store.account_history(store, to_18(account_id))

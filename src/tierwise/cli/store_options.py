@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+# The store's names are looked up when a command runs, so the command line
+# starts without SQLAlchemy and Alembic (`tier --no-store` never loads them).
 from tierwise import store as runs_store
-from tierwise.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from tierwise.store import Store
 
 __all__ = ["DbOption", "existing_store", "opened_store", "store_unless"]
 
@@ -71,7 +75,7 @@ def _require_sqlite_file(url: str) -> None:
         return
     path = Path(database)
     if not path.exists():
-        raise StoreError(
+        raise runs_store.StoreError(
             f"no store at {path.resolve()}: nothing has been recorded there yet. "
             "Run `tierwise tier ACCOUNTS` or `tierwise demo` in this folder first, "
             f"or point --db (or ${runs_store.DATABASE_ENV}) at the store you use"

@@ -13,18 +13,16 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tierwise.errors import TierwiseError
 from tierwise.model.diff import ModelDiff, diff_models
 from tierwise.model.loader import parse_model, read_model_text
 from tierwise.model.schema import TieringModel
-from tierwise.store import (
-    Published,
-    Store,
-    current_model,
-    get_model_version,
-    publish_model,
-)
+
+if TYPE_CHECKING:
+    # The store (SQLAlchemy, Alembic) is imported only when one is used.
+    from tierwise.store import Published, Store
 
 __all__ = [
     "ComparedModels",
@@ -99,6 +97,8 @@ def resolve_model(ref: str, store: Store | None) -> NamedModel:
             raise TierwiseError(
                 f"{ref!r} names a stored model version; give the store with --db"
             )
+        from tierwise.store import get_model_version
+
         stored = get_model_version(store, int(matched.group(1)))
         label = f"version {stored.version_id} ({stored.name})"
         model = parse_model(stored.yaml_text, source=f"model version {ref}")
@@ -126,6 +126,8 @@ def publish_file(
         ModelError: when the file cannot be read or the model does not load.
         StoreError: when the store is busy.
     """
+    from tierwise.store import current_model, publish_model
+
     text = read_model_text(path)
     model = parse_model(text, source=str(path))
     before = current_model(store)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -27,14 +27,11 @@ from tierwise.jobs import currencies_of, read_input_again
 from tierwise.lifecycle.models import resolve_model
 from tierwise.model.loader import parse_model
 from tierwise.model.schema import TieringModel
-from tierwise.store import (
-    ABSENT,
-    RecordedInput,
-    RunSummary,
-    Store,
-    latest_run_id,
-    recorded_input,
-)
+from tierwise.store import ABSENT
+
+if TYPE_CHECKING:
+    # The store (SQLAlchemy, Alembic) is imported only when one is used.
+    from tierwise.store import RecordedInput, RunSummary, Store
 
 __all__ = [
     "DEFAULT_MOVERS",
@@ -163,6 +160,8 @@ def what_if(
             recorded no input path, its input file or mapping changed since,
             or the model cannot be found or does not load.
     """
+    from tierwise.store import latest_run_id, recorded_input
+
     if limit < 0:
         raise ValueError(f"limit must be 0 or more, got {limit}")
     started = time.perf_counter()

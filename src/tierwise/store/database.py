@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from tierwise.errors import TierwiseError
+from tierwise.store.constants import DATABASE_ENV, DEFAULT_DATABASE_URL
 
 __all__ = [
     "BACKENDS",
@@ -41,8 +42,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DATABASE_ENV = "TIERWISE_DATABASE_URL"
-DEFAULT_DATABASE_URL = "sqlite:///tierwise.db"
 DEFAULT_LOCK_TIMEOUT = 600.0
 BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, exists, func, null, select, union_all
 
+from tierwise.store.constants import ABSENT
 from tierwise.store.database import Store
 from tierwise.store.history import RunSummary, run_summary
 from tierwise.store.results import HUNDREDTHS, from_hundredths
@@ -20,8 +21,6 @@ __all__ = ["ABSENT", "DIMENSIONS", "Movement", "RunDiff", "diff_runs"]
 
 log = logging.getLogger(__name__)
 
-# The row or column of accounts that one of the two runs did not hold.
-ABSENT = "(absent)"
 # Each dimension's score as a movement names it, and its stored column.
 DIMENSIONS = {
     name: column for name, column in HUNDREDTHS.items() if name.endswith("_score")
