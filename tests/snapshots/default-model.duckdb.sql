@@ -429,57 +429,61 @@ WITH "source" AS (
     END AS "pts_competitive_position",
     NOT "competitor_incumbent" IS NULL AS "obs_competitive_position"
   FROM "source"
+), "weighed" AS (
+  SELECT
+    *,
+    (
+      3 * COALESCE("pts_industry_fit", 0) + 2 * COALESCE("pts_size_by_headcount", 0) + 2 * COALESCE("pts_size_by_revenue", 0) + 2 * COALESCE("pts_geography", 0) + 1 * COALESCE("pts_growth", 0)
+    ) AS "fit_earned",
+    (
+      30 * CAST(NOT "pts_industry_fit" IS NULL AS INT) + 20 * CAST(NOT "pts_size_by_headcount" IS NULL AS INT) + 20 * CAST(NOT "pts_size_by_revenue" IS NULL AS INT) + 20 * CAST(NOT "pts_geography" IS NULL AS INT) + 10 * CAST(NOT "pts_growth" IS NULL AS INT)
+    ) AS "fit_possible",
+    (
+      4 * COALESCE("pts_contract_value", 0) + 2 * COALESCE("pts_expansion", 0) + 1 * COALESCE("pts_partner", 0) + 1 * COALESCE("pts_reference", 0)
+    ) AS "strategic_earned",
+    (
+      40 * CAST(NOT "pts_contract_value" IS NULL AS INT) + 20 * CAST(NOT "pts_expansion" IS NULL AS INT) + 10 * CAST(NOT "pts_partner" IS NULL AS INT) + 10 * CAST(NOT "pts_reference" IS NULL AS INT)
+    ) AS "strategic_possible",
+    (
+      2 * COALESCE("pts_web_visits", 0) + 2 * COALESCE("pts_content_downloads", 0) + 1 * COALESCE("pts_events", 0) + 3 * COALESCE("pts_intent", 0) + 2 * COALESCE("pts_recency", 0)
+    ) AS "engagement_earned",
+    (
+      20 * CAST(NOT "pts_web_visits" IS NULL AS INT) + 20 * CAST(NOT "pts_content_downloads" IS NULL AS INT) + 10 * CAST(NOT "pts_events" IS NULL AS INT) + 30 * CAST(NOT "pts_intent" IS NULL AS INT) + 20 * CAST(NOT "pts_recency" IS NULL AS INT)
+    ) AS "engagement_possible",
+    (
+      3 * COALESCE("pts_relationship", 0) + 2 * COALESCE("pts_champion", 0) + 2 * COALESCE("pts_executive_access", 0) + 3 * COALESCE("pts_competitive_position", 0)
+    ) AS "accessibility_earned",
+    (
+      30 * CAST(NOT "pts_relationship" IS NULL AS INT) + 20 * CAST(NOT "pts_champion" IS NULL AS INT) + 20 * CAST(NOT "pts_executive_access" IS NULL AS INT) + 30 * CAST(NOT "pts_competitive_position" IS NULL AS INT)
+    ) AS "accessibility_possible"
+  FROM "points"
 ), "scored" AS (
   SELECT
     *,
     CASE
-      WHEN (
-        30 * CAST(NOT "pts_industry_fit" IS NULL AS INT) + 20 * CAST(NOT "pts_size_by_headcount" IS NULL AS INT) + 20 * CAST(NOT "pts_size_by_revenue" IS NULL AS INT) + 20 * CAST(NOT "pts_geography" IS NULL AS INT) + 10 * CAST(NOT "pts_growth" IS NULL AS INT)
-      ) > 0
-      THEN CAST((
-        3 * COALESCE("pts_industry_fit", 0) + 2 * COALESCE("pts_size_by_headcount", 0) + 2 * COALESCE("pts_size_by_revenue", 0) + 2 * COALESCE("pts_geography", 0) + 1 * COALESCE("pts_growth", 0)
-      ) * 10000 // (
-        30 * CAST(NOT "pts_industry_fit" IS NULL AS INT) + 20 * CAST(NOT "pts_size_by_headcount" IS NULL AS INT) + 20 * CAST(NOT "pts_size_by_revenue" IS NULL AS INT) + 20 * CAST(NOT "pts_geography" IS NULL AS INT) + 10 * CAST(NOT "pts_growth" IS NULL AS INT)
-      ) AS INT)
+      WHEN "fit_possible" > 0
+      THEN CAST("fit_earned" * 10000 // "fit_possible" AS INT)
     END AS "fit_centi",
     CASE
-      WHEN (
-        40 * CAST(NOT "pts_contract_value" IS NULL AS INT) + 20 * CAST(NOT "pts_expansion" IS NULL AS INT) + 10 * CAST(NOT "pts_partner" IS NULL AS INT) + 10 * CAST(NOT "pts_reference" IS NULL AS INT)
-      ) > 0
-      THEN CAST((
-        4 * COALESCE("pts_contract_value", 0) + 2 * COALESCE("pts_expansion", 0) + 1 * COALESCE("pts_partner", 0) + 1 * COALESCE("pts_reference", 0)
-      ) * 10000 // (
-        40 * CAST(NOT "pts_contract_value" IS NULL AS INT) + 20 * CAST(NOT "pts_expansion" IS NULL AS INT) + 10 * CAST(NOT "pts_partner" IS NULL AS INT) + 10 * CAST(NOT "pts_reference" IS NULL AS INT)
-      ) AS INT)
+      WHEN "strategic_possible" > 0
+      THEN CAST("strategic_earned" * 10000 // "strategic_possible" AS INT)
     END AS "strategic_centi",
     CASE
-      WHEN (
-        20 * CAST(NOT "pts_web_visits" IS NULL AS INT) + 20 * CAST(NOT "pts_content_downloads" IS NULL AS INT) + 10 * CAST(NOT "pts_events" IS NULL AS INT) + 30 * CAST(NOT "pts_intent" IS NULL AS INT) + 20 * CAST(NOT "pts_recency" IS NULL AS INT)
-      ) > 0
-      THEN CAST((
-        2 * COALESCE("pts_web_visits", 0) + 2 * COALESCE("pts_content_downloads", 0) + 1 * COALESCE("pts_events", 0) + 3 * COALESCE("pts_intent", 0) + 2 * COALESCE("pts_recency", 0)
-      ) * 10000 // (
-        20 * CAST(NOT "pts_web_visits" IS NULL AS INT) + 20 * CAST(NOT "pts_content_downloads" IS NULL AS INT) + 10 * CAST(NOT "pts_events" IS NULL AS INT) + 30 * CAST(NOT "pts_intent" IS NULL AS INT) + 20 * CAST(NOT "pts_recency" IS NULL AS INT)
-      ) AS INT)
+      WHEN "engagement_possible" > 0
+      THEN CAST("engagement_earned" * 10000 // "engagement_possible" AS INT)
     END AS "engagement_centi",
     CASE
-      WHEN (
-        30 * CAST(NOT "pts_relationship" IS NULL AS INT) + 20 * CAST(NOT "pts_champion" IS NULL AS INT) + 20 * CAST(NOT "pts_executive_access" IS NULL AS INT) + 30 * CAST(NOT "pts_competitive_position" IS NULL AS INT)
-      ) > 0
-      THEN CAST((
-        3 * COALESCE("pts_relationship", 0) + 2 * COALESCE("pts_champion", 0) + 2 * COALESCE("pts_executive_access", 0) + 3 * COALESCE("pts_competitive_position", 0)
-      ) * 10000 // (
-        30 * CAST(NOT "pts_relationship" IS NULL AS INT) + 20 * CAST(NOT "pts_champion" IS NULL AS INT) + 20 * CAST(NOT "pts_executive_access" IS NULL AS INT) + 30 * CAST(NOT "pts_competitive_position" IS NULL AS INT)
-      ) AS INT)
+      WHEN "accessibility_possible" > 0
+      THEN CAST("accessibility_earned" * 10000 // "accessibility_possible" AS INT)
     END AS "accessibility_centi",
     CASE
       WHEN (
-        720 * CAST(NOT "pts_industry_fit" IS NULL AS INT) + 480 * CAST(NOT "pts_size_by_headcount" IS NULL AS INT) + 480 * CAST(NOT "pts_size_by_revenue" IS NULL AS INT) + 480 * CAST(NOT "pts_geography" IS NULL AS INT) + 240 * CAST(NOT "pts_growth" IS NULL AS INT) + 1000 * CAST(NOT "pts_contract_value" IS NULL AS INT) + 500 * CAST(NOT "pts_expansion" IS NULL AS INT) + 250 * CAST(NOT "pts_partner" IS NULL AS INT) + 250 * CAST(NOT "pts_reference" IS NULL AS INT) + 400 * CAST(NOT "pts_web_visits" IS NULL AS INT) + 400 * CAST(NOT "pts_content_downloads" IS NULL AS INT) + 200 * CAST(NOT "pts_events" IS NULL AS INT) + 600 * CAST(NOT "pts_intent" IS NULL AS INT) + 400 * CAST(NOT "pts_recency" IS NULL AS INT) + 480 * CAST(NOT "pts_relationship" IS NULL AS INT) + 320 * CAST(NOT "pts_champion" IS NULL AS INT) + 320 * CAST(NOT "pts_executive_access" IS NULL AS INT) + 480 * CAST(NOT "pts_competitive_position" IS NULL AS INT)
+        24 * "fit_possible" + 25 * "strategic_possible" + 20 * "engagement_possible" + 16 * "accessibility_possible"
       ) > 0
       THEN CAST((
-        72 * COALESCE("pts_industry_fit", 0) + 48 * COALESCE("pts_size_by_headcount", 0) + 48 * COALESCE("pts_size_by_revenue", 0) + 48 * COALESCE("pts_geography", 0) + 24 * COALESCE("pts_growth", 0) + 100 * COALESCE("pts_contract_value", 0) + 50 * COALESCE("pts_expansion", 0) + 25 * COALESCE("pts_partner", 0) + 25 * COALESCE("pts_reference", 0) + 40 * COALESCE("pts_web_visits", 0) + 40 * COALESCE("pts_content_downloads", 0) + 20 * COALESCE("pts_events", 0) + 60 * COALESCE("pts_intent", 0) + 40 * COALESCE("pts_recency", 0) + 48 * COALESCE("pts_relationship", 0) + 32 * COALESCE("pts_champion", 0) + 32 * COALESCE("pts_executive_access", 0) + 48 * COALESCE("pts_competitive_position", 0)
+        24 * "fit_earned" + 25 * "strategic_earned" + 20 * "engagement_earned" + 16 * "accessibility_earned"
       ) * 10000 // (
-        720 * CAST(NOT "pts_industry_fit" IS NULL AS INT) + 480 * CAST(NOT "pts_size_by_headcount" IS NULL AS INT) + 480 * CAST(NOT "pts_size_by_revenue" IS NULL AS INT) + 480 * CAST(NOT "pts_geography" IS NULL AS INT) + 240 * CAST(NOT "pts_growth" IS NULL AS INT) + 1000 * CAST(NOT "pts_contract_value" IS NULL AS INT) + 500 * CAST(NOT "pts_expansion" IS NULL AS INT) + 250 * CAST(NOT "pts_partner" IS NULL AS INT) + 250 * CAST(NOT "pts_reference" IS NULL AS INT) + 400 * CAST(NOT "pts_web_visits" IS NULL AS INT) + 400 * CAST(NOT "pts_content_downloads" IS NULL AS INT) + 200 * CAST(NOT "pts_events" IS NULL AS INT) + 600 * CAST(NOT "pts_intent" IS NULL AS INT) + 400 * CAST(NOT "pts_recency" IS NULL AS INT) + 480 * CAST(NOT "pts_relationship" IS NULL AS INT) + 320 * CAST(NOT "pts_champion" IS NULL AS INT) + 320 * CAST(NOT "pts_executive_access" IS NULL AS INT) + 480 * CAST(NOT "pts_competitive_position" IS NULL AS INT)
+        24 * "fit_possible" + 25 * "strategic_possible" + 20 * "engagement_possible" + 16 * "accessibility_possible"
       ) AS INT)
     END AS "total_centi",
     CASE
@@ -488,7 +492,7 @@ WITH "source" AS (
         720 * CAST("obs_industry_fit" AS INT) + 480 * CAST("obs_size_by_headcount" AS INT) + 480 * CAST("obs_size_by_revenue" AS INT) + 480 * CAST("obs_geography" AS INT) + 240 * CAST("obs_growth" AS INT) + 1000 * CAST("obs_contract_value" AS INT) + 500 * CAST("obs_expansion" AS INT) + 250 * CAST("obs_partner" AS INT) + 250 * CAST("obs_reference" AS INT) + 400 * CAST("obs_web_visits" AS INT) + 400 * CAST("obs_content_downloads" AS INT) + 200 * CAST("obs_events" AS INT) + 600 * CAST("obs_intent" AS INT) + 400 * CAST("obs_recency" AS INT) + 480 * CAST("obs_relationship" AS INT) + 320 * CAST("obs_champion" AS INT) + 320 * CAST("obs_executive_access" AS INT) + 480 * CAST("obs_competitive_position" AS INT)
       ) * 10000 // 8000 AS INT)
     END AS "completeness_centi"
-  FROM "points"
+  FROM "weighed"
 ), "gated" AS (
   SELECT
     *,

@@ -5,8 +5,9 @@ The query is a chain of named steps (common table expressions):
 ``source``  the input's fields, typed; absent fields are typed NULLs, and
             potential is the given value or the model's estimate.
 ``points``  each criterion's whole points and whether its value was observed.
-``scored``  integer sums: dimension scores, the total and completeness, in
-            hundredths, cut (never rounded) so the shown number is compared.
+``weighed`` each dimension's earned and possible points (integer sums).
+``scored``  dimension scores, the total and completeness, in hundredths,
+            cut (never rounded) so the shown number is compared.
 ``gated``   per tier: disqualifiers, must-haves, includes and thresholds.
 ``eligible`` the narrow set placing needs, with each tier's eligibility;
             materialised, so engines score once however often it is read.
@@ -51,8 +52,8 @@ from tierwise.engine.sql import (
 )
 from tierwise.errors import TierwiseError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
-from tierwise.model.schema import Tier, TieringModel
-from tierwise.model.weights import effective_weights
+from tierwise.model.schema import Dimension, Tier, TieringModel
+from tierwise.model.weights import dimension_weights, effective_weights
 
 __all__ = ["HUNDREDTHS", "UNASSIGNED", "CompiledModel", "compile_model"]
 
@@ -164,6 +165,7 @@ def compile_model(
     steps.update(signal_steps(model, as_of, signal_sources))
     steps["source"] = _source_step(model, columns, source, signal_sources, text_trimmed)
     steps["points"] = _points_step(model, as_of)
+    steps["weighed"] = _weighed_step(model)
     steps["scored"] = _scored_step(model)
     steps["gated"] = _gated_step(model, as_of, tiers, pins)
 
@@ -257,31 +259,73 @@ def _points_step(model: TieringModel, as_of: date) -> exp.Select:
     return exp.select(*selected).from_(ident("source"))
 
 
+def _weighed_step(model: TieringModel) -> exp.Select:
+    """Each dimension's earned and possible points, weighed within it."""
+    scale = model.points_scale
+    selected: list[exp.Expr] = [exp.Star()]
+    for dim in model.dimensions:
+        bound = _dimension_bound(dim, scale)
+        earned = sum_of(
+            [
+                _times(crit.weight, _wide(_points_or_zero(crit.key), bound))
+                for crit in dim.criteria
+            ]
+        )
+        possible = sum_of(
+            [
+                _times(crit.weight * scale, _wide(_scored(crit.key), bound))
+                for crit in dim.criteria
+            ]
+        )
+        selected.append(exp.alias_(earned, f"{dim.key}_earned", quoted=True))
+        selected.append(exp.alias_(possible, f"{dim.key}_possible", quoted=True))
+    return exp.select(*selected).from_(ident("points"))
+
+
 def _scored_step(model: TieringModel) -> exp.Select:
+    """Dimension scores, the total and completeness from the weighed sums.
+
+    The total weighs each dimension's sums by :func:`dimension_weights`, so
+    it is the same quotient as summing every criterion with its effective
+    weight (:func:`~tierwise.model.weights.effective_weights`), with a few
+    additions per account instead of one per criterion.
+    """
     weights = effective_weights(model)
     scale = model.points_scale
     selected: list[exp.Expr] = [exp.Star()]
-
     for dim in model.dimensions:
-        earned = sum_of(
-            [_times(crit.weight, _points_or_zero(crit.key)) for crit in dim.criteria]
-        )
-        possible = sum_of(
-            [_times(crit.weight * scale, _scored(crit.key)) for crit in dim.criteria]
-        )
+        within = _wide(col(f"{dim.key}_earned"), _dimension_bound(dim, scale))
+        of = col(f"{dim.key}_possible")
         selected.append(
-            exp.alias_(_hundredths(earned, possible), f"{dim.key}_centi", quoted=True)
+            exp.alias_(_hundredths(within, of), f"{dim.key}_centi", quoted=True)
         )
 
-    criteria = [crit for _, crit in model.criteria()]
-    earned = sum_of([_times(weights[c.key], _points_or_zero(c.key)) for c in criteria])
+    by_dimension = dimension_weights(model)
+    bound = sum(
+        by_dimension[dim.key] * _dimension_bound(dim, scale) for dim in model.dimensions
+    )
+    earned = sum_of(
+        [
+            _times(by_dimension[dim.key], _wide(col(f"{dim.key}_earned"), bound))
+            for dim in model.dimensions
+        ]
+    )
     possible = sum_of(
-        [_times(weights[c.key] * scale, _scored(c.key)) for c in criteria]
+        [
+            _times(by_dimension[dim.key], _wide(col(f"{dim.key}_possible"), bound))
+            for dim in model.dimensions
+        ]
     )
-    observed = sum_of(
-        [_times(weights[c.key] * scale, _flag(col(f"obs_{c.key}"))) for c in criteria]
-    )
+    criteria = [crit for _, crit in model.criteria()]
     everything = sum(weights.values()) * scale
+    observed = sum_of(
+        [
+            _times(
+                weights[c.key] * scale, _wide(_flag(col(f"obs_{c.key}")), everything)
+            )
+            for c in criteria
+        ]
+    )
 
     selected.append(
         exp.alias_(_hundredths(earned, possible), "total_centi", quoted=True)
@@ -291,7 +335,24 @@ def _scored_step(model: TieringModel) -> exp.Select:
             _hundredths(observed, lit(everything)), "completeness_centi", quoted=True
         )
     )
-    return exp.select(*selected).from_(ident("points"))
+    return exp.select(*selected).from_(ident("weighed"))
+
+
+def _dimension_bound(dim: Dimension, scale: int) -> int:
+    """The most points a dimension's weighed sum can reach."""
+    return sum(crit.weight for crit in dim.criteria) * scale
+
+
+# Sums that could pass this once multiplied by :data:`HUNDREDTHS` are summed
+# as 64-bit integers; the model checks keep them inside those.
+INT32_MAX = 2**31 - 1
+
+
+def _wide(value: exp.Expr, bound: int) -> exp.Expr:
+    """``value`` as a 64-bit integer when sums up to ``bound`` need one."""
+    if bound * HUNDREDTHS <= INT32_MAX:
+        return value
+    return exp.cast(value, "BIGINT")
 
 
 def _gated_step(

@@ -23,7 +23,7 @@ from tierwise.model.schema import (
     RecencyCriterion,
     TieringModel,
 )
-from tierwise.model.weights import effective_weights
+from tierwise.model.weights import dimension_weights, effective_weights
 
 __all__ = ["check_model"]
 
@@ -247,5 +247,16 @@ def _points_of(crit: Criterion) -> Iterator[tuple[Path, int]]:
 
 
 def _largest_scaled_total(model: TieringModel) -> int:
-    weights = effective_weights(model)
-    return sum(weights.values()) * model.points_scale * 10_000 * 100
+    """The largest weighed sum the engine forms, times the scaling it adds.
+
+    The engine sums each criterion with its effective weight (completeness)
+    and each dimension with its dimension weight (the total); the larger
+    bounds both.
+    """
+    by_criterion = sum(effective_weights(model).values())
+    by_dimension = dimension_weights(model)
+    summed = sum(
+        by_dimension[dim.key] * sum(crit.weight for crit in dim.criteria)
+        for dim in model.dimensions
+    )
+    return max(by_criterion, summed) * model.points_scale * 10_000 * 100

@@ -13,7 +13,7 @@ from math import gcd, lcm
 
 from tierwise.model.schema import TieringModel
 
-__all__ = ["effective_weights"]
+__all__ = ["dimension_weights", "effective_weights"]
 
 
 def effective_weights(model: TieringModel) -> dict[str, int]:
@@ -34,6 +34,37 @@ def effective_weights(model: TieringModel) -> dict[str, int]:
         crit.key: dim.weight * crit.weight * (common // total)
         for dim, total in zip(model.dimensions, sums, strict=True)
         for crit in dim.criteria
+    }
+    divisor = reduce(gcd, weights.values())
+    return {key: weight // divisor for key, weight in weights.items()}
+
+
+def dimension_weights(model: TieringModel) -> dict[str, int]:
+    """Each dimension's whole-number weight for its within-dimension sums.
+
+    A criterion's effective weight is its dimension's weight here times its
+    own weight, divided by one number shared by every criterion. So the
+    total is the sum over dimensions of these weights times the dimension's
+    weighed points, over the same sum of its weighed possible points: a
+    quotient equal to the one over effective weights (both sides carry the
+    shared number), reached with one term per dimension.
+
+    >>> from tierwise.model.loader import load_model
+    >>> model = load_model()
+    >>> by_dimension, effective = dimension_weights(model), effective_weights(model)
+    >>> ratios = {
+    ...     by_dimension[dim.key] * crit.weight / effective[crit.key]
+    ...     for dim in model.dimensions
+    ...     for crit in dim.criteria
+    ... }
+    >>> len(ratios)
+    1
+    """
+    sums = [sum(crit.weight for crit in dim.criteria) for dim in model.dimensions]
+    common = reduce(lcm, sums, 1)
+    weights = {
+        dim.key: dim.weight * (common // total)
+        for dim, total in zip(model.dimensions, sums, strict=True)
     }
     divisor = reduce(gcd, weights.values())
     return {key: weight // divisor for key, weight in weights.items()}

@@ -305,7 +305,7 @@ def _reading(query: exp.Query, accounts: exp.Select) -> exp.Query:
 # substitutes each use with the expression behind it (PostgreSQL inlines a
 # step read once) evaluates the scoring expressions dozens of times per
 # account; 100k accounts then took four minutes.
-SCORING_STEPS = ("source", "points", "scored", "gated")
+SCORING_STEPS = ("source", "points", "weighed", "scored", "gated")
 
 
 def _kept(query: exp.Query, dialect: str) -> exp.Query:
