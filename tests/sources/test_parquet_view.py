@@ -74,7 +74,7 @@ def test_rename_multiply_and_value_rewrites_happen_in_the_query(tmp_path: Path) 
         "SELECT account_id, annual_revenue, industry FROM accounts ORDER BY 1"
     ).fetchall()
     assert rows == [("a", 1100000.0, "technology"), ("b", 8200000.0, "media")]
-    assert report is not None and report.skipped == [(3, "no account id")]
+    assert report is not None and report.skipped == [(3, "blank account_id")]
 
 
 def test_only_the_fields_the_model_reads_are_read() -> None:
@@ -176,3 +176,32 @@ def test_a_value_scores_the_same_from_parquet_and_from_csv(tmp_path: Path) -> No
 
     assert totals["a.parquet"] == totals["a.csv"]
     assert totals["a.csv"]["tab"] == totals["a.csv"]["plain"]
+
+
+def test_blank_ids_and_names_are_left_out_as_the_cell_reader_does(
+    tmp_path: Path,
+) -> None:
+    # The view tells a blank id or name from the file's own column without
+    # trimming every value: only values that start with something other than
+    # a printable ASCII character are trimmed to see whether anything is left.
+    path = tmp_path / "blanks.parquet"
+    ids = ["a", " ", "c", "\u00a0", "e", "f", "\u3000g", "h", None, "j", "\tk\t"]
+    names = ["A", "B", " ", "D", "\u200b", "", "G", " \u3000H", "I", None, "K"]
+    pq.write_table(pa.table({"account_id": ids, "name": names}), path)
+    fields = load_model().read_fields()
+    mapping = load_preset("generic")
+    connection = duckdb.connect()
+
+    report = parquet_view(connection, path, fields, mapping)
+    table, expected = read_accounts(path, fields, mapping)
+
+    assert report is not None
+    assert report.skipped == expected.skipped
+    assert [row for row, _ in report.skipped] == [2, 3, 4, 5, 6, 9, 10]
+    kept = connection.sql(
+        "SELECT account_id, name FROM accounts ORDER BY account_id"
+    ).fetchall()
+    assert kept == [("a", "A"), ("g", "G"), ("h", "H"), ("k", "K")]
+    assert table.select(["account_id", "name"]).sort_by("account_id").to_pylist() == [
+        {"account_id": a, "name": n} for a, n in kept
+    ]

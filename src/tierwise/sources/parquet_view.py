@@ -52,6 +52,7 @@ READABLE_TYPES: dict[FieldKind, tuple[str, ...]] = {
 }
 
 MAX_LISTED = 20
+PRESENT = "tierwise_id_and_name"
 
 
 def parquet_view(
@@ -92,8 +93,17 @@ def parquet_view(
         + f" AS {_ident(name)}"
         for name, match in matches.items()
     ]
-    identity = " AND ".join(f"{_ident(name)} IS NOT NULL" for name in REQUIRED_FIELDS)
-    typed = f"SELECT {', '.join(selected)}, file_row_number FROM {scan}"
+    # Whether the row has an id and a name, from the file's own columns
+    # where that is cheaper than from the typed ones.
+    present = " AND ".join(
+        _present_sql(fields[name], _ident(columns[matches[name].index]), matches[name])
+        for name in REQUIRED_FIELDS
+    )
+    identity = _ident(PRESENT)
+    typed = (
+        f"SELECT {', '.join(selected)}, {present} AS {identity}, file_row_number "
+        f"FROM {scan}"
+    )
     connection.execute(
         f"CREATE OR REPLACE TEMP VIEW {_ident('tierwise_typed')} AS {typed}"
     )
@@ -161,30 +171,31 @@ def _checked_rows(
 ) -> tuple[int, list[tuple[int, str]]]:
     """Rows read, and the rows left out for a blank id or name (1-based).
 
-    One scan of the id and name columns counts the rows, the blanks and the
-    distinct hashes of the ids. Ids whose hashes are all different are all
-    different; only when hashes repeat (a repeated id, or very rarely two ids
-    with one hash) are the ids themselves compared.
+    The ids of the rows kept are hashed in one scan and the hashes sorted:
+    ids whose hashes all differ are all different, and only when two hashes
+    are equal (a repeated id, or very rarely two ids with one hash) are the
+    ids themselves compared. Sorting ten million 8-byte hashes takes a tenth
+    of a second; counting them distinct in a hash table took ten times that.
 
     Raises:
         SourceError: when account ids repeat.
     """
     typed = _ident("tierwise_typed")
-    rows_read, blank, used, hashes = connection.sql(
-        f"SELECT COUNT(*), COUNT(*) FILTER (WHERE NOT ({identity})), "
-        f"COUNT(*) FILTER (WHERE {identity}), "
-        f"COUNT(DISTINCT hash(account_id)) FILTER (WHERE {identity}) FROM {typed}"
-    ).fetchall()[0]
-    if hashes < used:
+    rows_read = int(connection.sql(f"SELECT COUNT(*) FROM {typed}").fetchall()[0][0])
+    hashes = connection.sql(
+        f"SELECT hash(account_id) AS id_hash FROM {typed} WHERE {identity}"
+    ).fetchnumpy()["id_hash"]
+    hashes.sort()
+    if len(hashes) > 1 and bool((hashes[1:] == hashes[:-1]).any()):
         _refuse_duplicates(connection, source, identity)
-    if not blank:
-        return int(rows_read), []
+    if len(hashes) == rows_read:
+        return rows_read, []
     blanks = connection.sql(
         f"SELECT file_row_number + 1, account_id IS NULL FROM {typed} "
         f"WHERE NOT ({identity}) ORDER BY 1"
     ).fetchall()
-    reasons = {True: "no account id", False: "no name"}
-    return int(rows_read), [(int(row), reasons[bool(no_id)]) for row, no_id in blanks]
+    reasons = {True: "blank account_id", False: "blank name"}
+    return rows_read, [(int(row), reasons[bool(no_id)]) for row, no_id in blanks]
 
 
 def _refuse_duplicates(
@@ -210,6 +221,24 @@ def _refuse_duplicates(
         "Give each account one row (or map a unique column to account_id); "
         "nothing was imported"
     )
+
+
+def _present_sql(kind: FieldKind, column: str, match: Match) -> str:
+    """SQL that is true when ``column`` holds a value once read and trimmed.
+
+    For plain text it reads the file's own column and gives the same answer
+    as testing the trimmed value for NULL, for a fraction of the cost: a
+    value starting with a printable ASCII character is not blank, so only
+    the others are trimmed to see. Rewritten or converted values are tested
+    as converted.
+    """
+    if kind != FieldKind.TEXT or match.spec.values:
+        return f"{_expression(kind, column, match)} IS NOT NULL"
+    text = f"CAST({column} AS VARCHAR)"
+    printable = f"ASCII({text}) BETWEEN 33 AND 126"
+    kept = f"TRIM({text}, {_literal(TRIMMED_CHARACTERS)}) <> ''"
+    # CASE rather than OR: DuckDB trims only the rows the first test leaves.
+    return f"COALESCE(CASE WHEN {printable} THEN TRUE ELSE {kept} END, FALSE)"
 
 
 def _trimmed(text: str) -> str:
