@@ -62,3 +62,35 @@ def test_no_csv_is_written_when_asked_not_to(tmp_path: Path) -> None:
     out = write_results(run, tmp_path / "out", csv=False)
 
     assert sorted(path.name for path in out.iterdir()) == ["tiers.parquet"]
+
+
+def test_every_tier_and_reason_the_query_can_write_is_a_listed_label() -> None:
+    # The run writes these columns through DuckDB enums of result_labels; a
+    # text the query can produce but the list lacks would stop the run.
+    from sqlglot import exp
+
+    from tests.engine.test_gates import GATED_TIERS
+    from tierwise.engine.compile import compile_model
+    from tierwise.engine.placement import result_labels
+
+    model = direct_score_model({"score": 1}, GATED_TIERS)
+    pins = {"a": "tier_1", "b": "tier_3"}
+    compiled = compile_model(model, AS_OF, ["account_id", "name"], pins=pins)
+    labels = result_labels(model.active_tiers())
+    written = {
+        select.alias_or_name: select for select in compiled.steps["placed"].selects
+    }
+    written["tier_name"] = next(
+        s for s in compiled.query.find_all(exp.Alias) if s.alias == "tier_name"
+    )
+
+    for column, listed in labels.items():
+        texts = {
+            literal.this
+            for literal in written[column].find_all(exp.Literal)
+            if literal.is_string and not isinstance(literal.parent, exp.Predicate)
+        }
+        assert texts, column
+        assert texts <= set(listed), (column, texts - set(listed))
+    assert "missing_must_have:exec_sponsor" in labels["reason"]
+    assert "disqualified:entrenched_competitor" in labels["reason"]

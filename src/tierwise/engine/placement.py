@@ -36,6 +36,7 @@ __all__ = [
     "joined_step",
     "placed_step",
     "queue_step",
+    "result_labels",
     "result_select",
 ]
 
@@ -245,6 +246,28 @@ def result_select(model: TieringModel, tiers: list[Tier]) -> exp.Query:
         exp.select(*unranked).from_(ident("placed")).where(unassigned.copy()),
         distinct=False,
     )
+
+
+def result_labels(tiers: list[Tier]) -> dict[str, list[str]]:
+    """Every value each text column of the result can hold, by column.
+
+    Tier keys, tier names and reason codes come from the model alone, so an
+    engine can store these columns as small numbers with a list of labels
+    (DuckDB writes such a column to Parquet as text in a tenth of the time).
+    """
+    keys = [tier.key for tier in tiers] + [UNASSIGNED]
+    names = [tier.name for tier in tiers] + ["Unassigned"]
+    reasons = ["override", "met", "capped", "insufficient_data", "below_threshold"]
+    for tier in tiers:
+        reasons += [f"disqualified:{gate.name}" for gate in tier.disqualifiers]
+        reasons += [f"missing_must_have:{gate.name}" for gate in tier.must_have]
+    return {
+        "tier": keys,
+        "tier_name": list(dict.fromkeys(names)),
+        "reason": list(dict.fromkeys(reasons)),
+        "capped_from": keys,
+        "computed_tier": keys,
+    }
 
 
 def _result_columns(

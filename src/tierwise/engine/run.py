@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from tierwise.engine.compile import UNASSIGNED, CompiledModel, compile_model
+from tierwise.engine.placement import result_labels
 from tierwise.engine.watch import watched
 from tierwise.errors import TierwiseError
 from tierwise.model.schema import TieringModel
@@ -148,7 +149,7 @@ def score_accounts(
     if log.isEnabledFor(logging.DEBUG):
         log.debug("compiled SQL:\n%s", compiled.sql())
     results = _quoted_path(scratch / RESULT_FILE)
-    connection.execute(f"COPY ({compiled.sql(pretty=False)}) TO {results} ({PARQUET})")
+    connection.execute(f"COPY ({_labelled(compiled)}) TO {results} ({PARQUET})")
     connection.execute(
         f'CREATE OR REPLACE TEMP VIEW "{RESULT_TABLE}" AS '
         f"SELECT * FROM read_parquet({results})"
@@ -159,6 +160,21 @@ def score_accounts(
     weakref.finalize(run, shutil.rmtree, scratch, True)
     log.info("tiered %d accounts in %.2f s", run.accounts, run.seconds)
     return run
+
+
+def _labelled(compiled: CompiledModel) -> str:
+    """The compiled query with its tier and reason columns as DuckDB enums.
+
+    The file still holds them as text: an enum is written as a Parquet
+    dictionary of its labels, which cost a fifth of the whole run at ten
+    million accounts when written as strings.
+    """
+    labels = result_labels(compiled.model.active_tiers())
+    casts = ", ".join(
+        f'CAST("{column}" AS ENUM({", ".join(map(_quoted, values))})) AS "{column}"'
+        for column, values in labels.items()
+    )
+    return f"SELECT * REPLACE ({casts}) FROM ({compiled.sql(pretty=False)})"
 
 
 def adopt_results(
