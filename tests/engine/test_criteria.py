@@ -62,6 +62,56 @@ def test_bands_include_the_lower_bound_and_exclude_the_upper() -> None:
     assert points == [1, 3, 3, 10, 10, None]
 
 
+@pytest.mark.parametrize(
+    ("bands", "expected"),
+    [
+        # Following on, listed from the top: tested from the top down.
+        (
+            [
+                {"at_least": 200, "below": 500, "points": 8},
+                {"at_least": 50, "below": 200, "points": 3},
+            ],
+            [1, 3, 3, 8, 8, 1, 1],
+        ),
+        # A gap between 100 and 200 scores the otherwise points.
+        (
+            [
+                {"at_least": 50, "below": 100, "points": 3},
+                {"at_least": 200, "points": 8},
+            ],
+            [1, 3, 1, 8, 8, 8, 8],
+        ),
+        # Overlapping bands: the first listed that holds the value wins.
+        (
+            [
+                {"at_least": 150, "points": 8},
+                {"at_least": 50, "below": 300, "points": 3},
+            ],
+            [1, 3, 8, 8, 8, 8, 8],
+        ),
+        # No lower bound on the first band.
+        (
+            [{"below": 200, "points": 3}, {"at_least": 200, "points": 8}],
+            [3, 3, 3, 8, 8, 8, 8],
+        ),
+    ],
+)
+def test_bands_score_alike_whether_they_follow_on_have_gaps_or_overlap(
+    bands: list[dict[str, Any]], expected: list[int]
+) -> None:
+    criterion = {
+        "key": "size",
+        "field": "employees",
+        "kind": "bands",
+        "bands": bands,
+        "otherwise": 1,
+    }
+
+    points = _points(criterion, [49, 50, 199.99, 200, 499.5, 500, 10**9])
+
+    assert points == expected
+
+
 def test_category_matches_without_case_or_spaces_and_has_a_default() -> None:
     criterion = {
         "key": "rel",

@@ -199,28 +199,28 @@ WITH "source" AS (
     CASE
       WHEN NOT NOT "employees" IS NULL
       THEN NULL
-      WHEN "employees" >= 50 AND "employees" < 200
-      THEN 3
-      WHEN "employees" >= 200 AND "employees" < 1000
-      THEN 6
-      WHEN "employees" >= 1000 AND "employees" < 5000
-      THEN 8
       WHEN "employees" >= 5000
       THEN 10
+      WHEN "employees" >= 1000
+      THEN 8
+      WHEN "employees" >= 200
+      THEN 6
+      WHEN "employees" >= 50
+      THEN 3
       ELSE 0
     END AS "pts_size_by_headcount",
     NOT "employees" IS NULL AS "obs_size_by_headcount",
     CASE
       WHEN NOT NOT "annual_revenue" IS NULL
       THEN NULL
-      WHEN "annual_revenue" >= 10000000 AND "annual_revenue" < 50000000
-      THEN 3
-      WHEN "annual_revenue" >= 50000000 AND "annual_revenue" < 250000000
-      THEN 6
-      WHEN "annual_revenue" >= 250000000 AND "annual_revenue" < 1000000000
-      THEN 8
       WHEN "annual_revenue" >= 1000000000
       THEN 10
+      WHEN "annual_revenue" >= 250000000
+      THEN 8
+      WHEN "annual_revenue" >= 50000000
+      THEN 6
+      WHEN "annual_revenue" >= 10000000
+      THEN 3
       ELSE 0
     END AS "pts_size_by_revenue",
     NOT "annual_revenue" IS NULL AS "obs_size_by_revenue",
@@ -277,36 +277,36 @@ WITH "source" AS (
     CASE
       WHEN NOT NOT "revenue_growth_pct" IS NULL
       THEN NULL
-      WHEN "revenue_growth_pct" >= 0 AND "revenue_growth_pct" < 10
-      THEN 4
-      WHEN "revenue_growth_pct" >= 10 AND "revenue_growth_pct" < 25
-      THEN 7
       WHEN "revenue_growth_pct" >= 25
       THEN 10
+      WHEN "revenue_growth_pct" >= 10
+      THEN 7
+      WHEN "revenue_growth_pct" >= 0
+      THEN 4
       ELSE 0
     END AS "pts_growth",
     NOT "revenue_growth_pct" IS NULL AS "obs_growth",
     CASE
       WHEN NOT NOT "potential_acv" IS NULL
       THEN NULL
-      WHEN "potential_acv" >= 50000 AND "potential_acv" < 100000
-      THEN 3
-      WHEN "potential_acv" >= 100000 AND "potential_acv" < 250000
-      THEN 5
-      WHEN "potential_acv" >= 250000 AND "potential_acv" < 500000
-      THEN 7
       WHEN "potential_acv" >= 500000
       THEN 10
+      WHEN "potential_acv" >= 250000
+      THEN 7
+      WHEN "potential_acv" >= 100000
+      THEN 5
+      WHEN "potential_acv" >= 50000
+      THEN 3
       ELSE 0
     END AS "pts_contract_value",
     NOT "potential_acv" IS NULL AS "obs_contract_value",
     CASE
       WHEN NOT NOT "expansion_units" IS NULL
       THEN NULL
-      WHEN "expansion_units" >= 2 AND "expansion_units" < 4
-      THEN 5
       WHEN "expansion_units" >= 4
       THEN 10
+      WHEN "expansion_units" >= 2
+      THEN 5
       ELSE 0
     END AS "pts_expansion",
     NOT "expansion_units" IS NULL AS "obs_expansion",
@@ -333,44 +333,44 @@ WITH "source" AS (
     CASE
       WHEN NOT NOT "web_visits_30d" IS NULL
       THEN NULL
-      WHEN "web_visits_30d" >= 1 AND "web_visits_30d" < 10
-      THEN 3
-      WHEN "web_visits_30d" >= 10 AND "web_visits_30d" < 50
-      THEN 6
       WHEN "web_visits_30d" >= 50
       THEN 10
+      WHEN "web_visits_30d" >= 10
+      THEN 6
+      WHEN "web_visits_30d" >= 1
+      THEN 3
       ELSE 0
     END AS "pts_web_visits",
     NOT "web_visits_30d" IS NULL AS "obs_web_visits",
     CASE
       WHEN NOT NOT "content_downloads_90d" IS NULL
       THEN NULL
-      WHEN "content_downloads_90d" >= 1 AND "content_downloads_90d" < 3
-      THEN 5
       WHEN "content_downloads_90d" >= 3
       THEN 10
+      WHEN "content_downloads_90d" >= 1
+      THEN 5
       ELSE 0
     END AS "pts_content_downloads",
     NOT "content_downloads_90d" IS NULL AS "obs_content_downloads",
     CASE
       WHEN NOT NOT "events_attended_180d" IS NULL
       THEN NULL
-      WHEN "events_attended_180d" >= 1 AND "events_attended_180d" < 2
-      THEN 6
       WHEN "events_attended_180d" >= 2
       THEN 10
+      WHEN "events_attended_180d" >= 1
+      THEN 6
       ELSE 0
     END AS "pts_events",
     NOT "events_attended_180d" IS NULL AS "obs_events",
     CASE
       WHEN NOT NOT "intent_score" IS NULL
       THEN NULL
-      WHEN "intent_score" >= 40 AND "intent_score" < 60
-      THEN 4
-      WHEN "intent_score" >= 60 AND "intent_score" < 80
-      THEN 7
       WHEN "intent_score" >= 80
       THEN 10
+      WHEN "intent_score" >= 60
+      THEN 7
+      WHEN "intent_score" >= 40
+      THEN 4
       ELSE 0
     END AS "pts_intent",
     NOT "intent_score" IS NULL AS "obs_intent",

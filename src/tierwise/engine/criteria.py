@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 from sqlglot import exp
 
@@ -51,10 +52,7 @@ def points_sql(crit: Criterion, model: TieringModel, as_of: date) -> exp.Expr:
     unknown = exp.not_(observed_sql(crit, as_of))
 
     if isinstance(crit, BandsCriterion):
-        whens = [
-            (_in_band(value, band.at_least, band.below), lit(band.points))
-            for band in crit.bands
-        ]
+        whens = _band_whens(value, crit)
         otherwise = crit.otherwise
     elif isinstance(crit, CategoryCriterion):
         text = col(text_key(crit.field))
@@ -192,6 +190,36 @@ def _compare(
     if test == "days_since_above":
         return exp.LT(this=value, expression=date_literal(as_of - timedelta(days)))
     return exp.GTE(this=value, expression=date_literal(as_of - timedelta(days)))
+
+
+def _band_whens(
+    value: exp.Expr, crit: BandsCriterion
+) -> list[tuple[exp.Expr, exp.Expr]]:
+    """The points of each band, as CASE branches over ``value``.
+
+    Bands that follow on from each other (each ends where the next begins)
+    are tested from the highest down with one comparison each, as a person
+    would write them; any other set keeps its order and both bounds.
+    """
+    bands = sorted(crit.bands, key=lambda band: band.at_least or Decimal("-Infinity"))
+    following = all(band.at_least is not None for band in bands) and all(
+        lower.below is not None and lower.below == upper.at_least
+        for lower, upper in pairwise(bands)
+    )
+    if not following:
+        return [
+            (_in_band(value, band.at_least, band.below), lit(band.points))
+            for band in crit.bands
+        ]
+    whens: list[tuple[exp.Expr, exp.Expr]] = []
+    top = bands[-1].below
+    if top is not None:
+        whens.append((exp.GTE(this=value, expression=lit(top)), lit(crit.otherwise)))
+    whens += [
+        (exp.GTE(this=value, expression=lit(band.at_least)), lit(band.points))
+        for band in reversed(bands)
+    ]
+    return whens
 
 
 def _in_band(
