@@ -17,19 +17,16 @@ slower there), while the names and domains are kept aside and copied into
 a staging table that is joined once with the registry.
 
 Known shortfall: storing a million results is meant to cost at most twice
-the scoring, and does not always. ``benchmarks/store_bench.py`` measured,
-on two cores shared with other work (1-minute load average 7 to 10, median
-of three tries, scoring 6 to 8 s): SQLite 1.6x to 2.7x for the first run of
-a portfolio and 1.8x to 2.7x for the next, PostgreSQL 2.1x to 2.2x and 1.3x
-to 1.8x (at 100,000 accounts 1.1x to 1.5x). Before the compact results of revision
-0004 and the single staging pass the same benchmark gave SQLite 2.2x to
-5.8x and PostgreSQL 1.9x to 2.7x. In processor time storing a million
-results on SQLite takes 5 to 6 s against 2.5 to 3 s for scoring them, so
-the ratio sits near 2x and the load decides on which side: about 2.2 s for
-``executemany`` to bind the thirteen values of each row, 0.5 to 1 s to turn
-Arrow values into Python tuples (on another thread), and about 1 s each to
-copy the staged rows into the results and to update the registry from
-them. Three cheaper-looking routes measured slower: feeding a batch as JSON
+the scoring, and does not: ``benchmarks/store_bench.py`` measured, on a
+quiet 2-core machine (median of three tries), scoring 1.08 s and storing
+4.19 s on SQLite (3.9x) and 4.45 s on PostgreSQL (4.1x) for the first run
+of a portfolio, 4.35 s and 3.39 s for the next; at 100,000 accounts 1.2x to
+1.9x. Storing costs what it did when the ratio was near 2x; the scoring got
+faster. Of the 4.2 s on SQLite, 2.3 s is ``executemany`` binding the
+thirteen values of each row, 1.0 s copying the staged rows into the results
+and updating the registry from them, 0.35 s the commit and 0.35 s waiting
+for Arrow values to be turned into Python tuples (on another thread).
+Three cheaper-looking routes measured slower: feeding a batch as JSON
 to ``json_each`` (about 15% slower than binding), multi-row ``VALUES``
 statements (the flattening costs what binding saves) and a trigger on a
 view writing both tables (three times slower); larger pages, a larger page
