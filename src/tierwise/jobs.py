@@ -76,6 +76,7 @@ __all__ = [
     "check_file",
     "choose_mapping",
     "explain_accounts",
+    "load_run_results",
     "read_input_again",
     "run_demo",
     "tier_file",
@@ -311,25 +312,35 @@ def explain_accounts(
     out_dir: Path,
     account_ids: list[str],
     signal_paths: dict[str, Path] | None = None,
+    source: str | None = None,
 ) -> list[Explanation]:
     """Explain accounts of the run in ``out_dir``, recomputed from its input.
 
     The run's signal files are read again from where the run found them,
-    or from ``signal_paths`` (by kind) when they have moved.
+    or from ``signal_paths`` (by kind) when they have moved. A run from a
+    database table is recomputed in that database
+    (:func:`tierwise.table_explain.explain_table_run`); ``source`` gives its
+    ``URL::TABLE`` again when the URL needs a password, which no run keeps.
 
     Raises:
-        TierwiseError: when the folder holds no run, an input file changed
-            since the run, or none of the ids is in it.
+        TierwiseError: when the folder holds no run, an input file or table
+            changed since the run, or none of the ids is in it.
     """
     manifest = _read_manifest(out_dir)
     if "source" in manifest:
-        # Explaining recomputes an account from the run's input, and a run
-        # from a database table (--source) keeps no copy of it to check
-        # against, so these runs cannot be explained yet.
+        from tierwise.table_explain import explain_table_run
+
+        if signal_paths:
+            raise TierwiseError(
+                f"the run in {out_dir} read the table {manifest['source']} and "
+                "no signal files; leave out --activity, --intent, --contacts "
+                "and --events"
+            )
+        return explain_table_run(out_dir, manifest, account_ids, source)
+    if source is not None:
         raise TierwiseError(
-            f"the run in {out_dir} read the table {manifest['source']}, and "
-            "explain works only on runs from a file so far; export the table "
-            "to a file and tier that file to explain its accounts"
+            f"--source: the run in {out_dir} read the file "
+            f"{manifest['accounts']}, not a table; leave out --source"
         )
     accounts = Path(manifest["accounts"])
     if not accounts.exists() or file_sha256(accounts) != manifest["accounts_sha256"]:
@@ -348,11 +359,7 @@ def explain_accounts(
     connection = open_connection(memory_limit=memory_limit(signals))
     _, report = _read(connection, accounts, model, mapping)
     load_run_signals(connection, signals, model, as_of)
-    results = str(out_dir / "tiers.parquet").replace("'", "''")
-    connection.execute(
-        f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
-        f"SELECT * FROM read_parquet('{results}')"
-    )
+    load_run_results(connection, out_dir)
     columns = [row[0] for row in connection.sql(f"DESCRIBE {ACCOUNTS_VIEW}").fetchall()]
     compiled = compile_model(
         model,
@@ -367,6 +374,15 @@ def explain_accounts(
         shown = ", ".join(account_ids)
         raise TierwiseError(f"no account with id {shown} in the run in {out_dir}")
     return [_as_written(explanation, report) for explanation in explanations]
+
+
+def load_run_results(connection: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
+    """Hold the run's ``tiers.parquet`` in ``connection``, for tiers and ranks."""
+    results = str(out_dir / "tiers.parquet").replace("'", "''")
+    connection.execute(
+        f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
+        f"SELECT * FROM read_parquet('{results}')"
+    )
 
 
 def _as_written(explanation: Explanation, report: ImportReport) -> Explanation:

@@ -161,9 +161,12 @@ def tier_table(
                 write_back=write_back,
             )
 
+    database_file = source.database_file()
     manifest = {
         "tierwise": __version__,
         "source": source.shown(),
+        # Where a DuckDB or SQLite file is, for `explain` from another folder.
+        "source_file": str(database_file) if database_file else None,
         "mapping": mapping.name,
         "model": _model_source(model_path, model_version),
         "as_of": as_of.isoformat(),

@@ -20,8 +20,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
 from tierwise import jobs
+from tierwise.cli import app
+from tierwise.engine import Explanation
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.sample import DEMO_SEED, write_portfolio
 from tierwise.sources.database import parse_source
@@ -48,10 +51,16 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def from_file(portfolio: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
+def file_run(portfolio: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The results folder of the portfolio tiered from its Parquet file."""
     out = tmp_path_factory.mktemp("from-file")
     jobs.tier_file(portfolio, out, AS_OF)
-    return _rows(out / "tiers.parquet")
+    return out
+
+
+@pytest.fixture(scope="module")
+def from_file(file_run: Path) -> list[Any]:
+    return _rows(file_run / "tiers.parquet")
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -233,19 +242,6 @@ def test_postgres_missing_table_is_named(postgres_schema: str, tmp_path: Path) -
         tier_table(source, tmp_path / "out", AS_OF)
 
 
-def test_a_table_run_says_explain_needs_a_file(
-    duckdb_file: Path, tmp_path: Path
-) -> None:
-    tier_table(f"duckdb:///{duckdb_file}::sales.accounts", tmp_path / "out", AS_OF)
-
-    with pytest.raises(TierwiseError, match="explain works only on runs from a file"):
-        jobs.explain_accounts(tmp_path / "out", ["F1000-0001"])
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="explain cannot recompute accounts of a run from a database table yet",
-)
 def test_a_table_run_can_be_explained(duckdb_file: Path, tmp_path: Path) -> None:
     tier_table(f"duckdb:///{duckdb_file}::sales.accounts", tmp_path / "out", AS_OF)
 
@@ -263,11 +259,12 @@ SQLITE_TYPES = {
 }
 
 
-def test_sqlite_table_tiers_in_place_as_the_file_does(
-    portfolio: Path, from_file: list[Any], tmp_path: Path
-) -> None:
-    """Any database SQLAlchemy and sqlglot speak: SQLite has no boolean or
-    date type (0/1 and ISO text), and still gives the file's tiers."""
+@pytest.fixture
+def sqlite_file(portfolio: Path, tmp_path: Path) -> Path:
+    """The portfolio as the table ``accounts`` of a SQLite file.
+
+    SQLite has no boolean or date type: they are kept as 0/1 and ISO text.
+    """
     path = tmp_path / "crm.sqlite"
     table = pq.read_table(portfolio)
     columns = ", ".join(f'"{f.name}" {SQLITE_TYPES[f.type]}' for f in table.schema)
@@ -280,13 +277,178 @@ def test_sqlite_table_tiers_in_place_as_the_file_does(
         connection.execute(f"CREATE TABLE accounts ({columns})")
         connection.executemany(f"INSERT INTO accounts VALUES ({marks})", rows)
     connection.close()
+    return path
 
+
+def test_sqlite_table_tiers_in_place_as_the_file_does(
+    sqlite_file: Path, from_file: list[Any], tmp_path: Path
+) -> None:
+    """Any database SQLAlchemy and sqlglot speak: SQLite has no boolean or
+    date type (0/1 and ISO text), and still gives the file's tiers."""
     tier_table(
-        f"sqlite:///{path}::accounts", tmp_path / "out", AS_OF, write_back="tiers"
+        f"sqlite:///{sqlite_file}::accounts",
+        tmp_path / "out",
+        AS_OF,
+        write_back="tiers",
     )
 
     assert _rows(tmp_path / "out" / "tiers.parquet") == from_file
-    with sqlite3.connect(path) as connection:
+    with sqlite3.connect(sqlite_file) as connection:
         kept = connection.execute("SELECT COUNT(*) FROM tiers").fetchall()
     connection.close()
     assert kept == [(1000,)]
+
+
+@pytest.fixture(scope="module")
+def asked(from_file: list[Any]) -> list[str]:
+    """The first account of each tier and reason, as a user might ask."""
+    firsts = {(row["tier"], row["reason"]): row["account_id"] for row in from_file}
+    return sorted({from_file[0]["account_id"], *firsts.values()})
+
+
+@pytest.fixture(scope="module")
+def file_explained(file_run: Path, asked: list[str]) -> list[Explanation]:
+    explained = jobs.explain_accounts(file_run, asked)
+    return sorted(explained, key=lambda item: item.account_id)
+
+
+@pytest.fixture
+def duckdb_source(duckdb_file: Path) -> str:
+    return f"duckdb:///{duckdb_file}::sales.accounts"
+
+
+@pytest.fixture
+def postgres_source(postgres_schema: str) -> str:
+    return f"{POSTGRES}::{postgres_schema}.accounts"
+
+
+@pytest.fixture
+def sqlite_source(sqlite_file: Path) -> str:
+    return f"sqlite:///{sqlite_file}::accounts"
+
+
+TABLES = [
+    pytest.param("duckdb", id="duckdb-file"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    pytest.param("sqlite", id="sqlite"),
+]
+
+
+@pytest.mark.parametrize("database", TABLES)
+def test_a_table_run_explains_accounts_as_the_file_run_does(
+    database: str,
+    request: pytest.FixtureRequest,
+    asked: list[str],
+    file_explained: list[Explanation],
+    tmp_path: Path,
+) -> None:
+    source = request.getfixturevalue(f"{database}_source")
+    tier_table(source, tmp_path / "out", AS_OF)
+
+    explained = jobs.explain_accounts(tmp_path / "out", asked)
+
+    assert [item.account_id for item in explained] == asked
+    assert explained == file_explained
+    assert len({item.reason for item in explained}) >= 3
+    assert all(item.adds_up() for item in explained)
+
+
+def _change(database: str, source: str, statement: str) -> None:
+    """Run ``statement`` on the table behind ``source`` (as ``accounts``)."""
+    url, _, table = source.rpartition("::")
+    text = statement.replace("accounts", table)
+    if database == "duckdb":
+        with duckdb.connect(url.removeprefix("duckdb:///")) as connection:
+            connection.execute(text)
+    else:
+        import psycopg
+
+        with psycopg.connect(url) as connection:
+            connection.execute(text)
+
+
+@pytest.mark.parametrize("database", TABLES[:2])
+def test_explain_refuses_an_account_whose_row_changed_since_the_run(
+    database: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    source = request.getfixturevalue(f"{database}_source")
+    tier_table(source, tmp_path / "out", AS_OF)
+    _change(
+        database,
+        source,
+        "UPDATE accounts SET employees = 1 WHERE account_id = 'F1000-0001'",
+    )
+
+    with pytest.raises(
+        TierwiseError,
+        match=r"accounts: the table changed since the run .*account F1000-0001 "
+        r"\(total [\d.]+ now, [\d.]+ in the run.*Tier the table again",
+    ):
+        jobs.explain_accounts(tmp_path / "out", ["F1000-0002", "F1000-0001"])
+    [unchanged] = jobs.explain_accounts(tmp_path / "out", ["F1000-0002"])
+    assert unchanged.account_id == "F1000-0002"
+
+
+def test_explain_refuses_an_account_gone_from_the_table(
+    duckdb_source: str, tmp_path: Path
+) -> None:
+    tier_table(duckdb_source, tmp_path / "out", AS_OF)
+    _change(
+        "duckdb", duckdb_source, "DELETE FROM accounts WHERE account_id = 'F1000-0003'"
+    )
+
+    with pytest.raises(
+        TierwiseError,
+        match="account F1000-0003 was in the run but is no longer in the table",
+    ):
+        jobs.explain_accounts(tmp_path / "out", ["F1000-0003"])
+    with pytest.raises(TierwiseError, match="no account with id nobody in the run"):
+        jobs.explain_accounts(tmp_path / "out", ["nobody"])
+
+
+@pytest.mark.postgres
+def test_a_password_is_kept_nowhere_and_asked_for_again(
+    postgres_schema: str, tmp_path: Path
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    # The test server trusts local connections, so any password is accepted.
+    secret = "pw-8f3a2c"
+    url = make_url(POSTGRES).set(password=secret).render_as_string(False)
+    source = f"{url}::{postgres_schema}.accounts"
+    tier_table(source, tmp_path / "out", AS_OF)
+
+    with pytest.raises(TierwiseError, match="give the table again with --source") as no:
+        jobs.explain_accounts(tmp_path / "out", ["F1000-0001"])
+    other = f"{url}::{postgres_schema}.other"
+    with pytest.raises(TierwiseError, match="is not the table the run") as wrong:
+        jobs.explain_accounts(tmp_path / "out", ["F1000-0001"], source=other)
+    [explained] = jobs.explain_accounts(tmp_path / "out", ["F1000-0001"], source=source)
+
+    assert explained.account_id == "F1000-0001"
+    assert secret not in str(no.value) + str(wrong.value)
+    written = [path.read_bytes() for path in (tmp_path / "out").iterdir()]
+    assert all(secret.encode() not in content for content in written)
+
+
+def test_the_command_explains_a_table_run_as_it_does_a_file_run(
+    duckdb_file: Path,
+    file_run: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From another folder than the run's, with the file named relatively."""
+    monkeypatch.chdir(duckdb_file.parent)
+    tier_table("duckdb:///warehouse.duckdb::sales.accounts", tmp_path / "out", AS_OF)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("COLUMNS", "100")
+    command = ["explain", "F1000-0002", "F1000-0040"]
+
+    from_table = CliRunner().invoke(app, [*command, "--out", str(tmp_path / "out")])
+    from_file = CliRunner().invoke(app, [*command, "--out", str(file_run)])
+
+    assert from_table.exit_code == 0, from_table.output
+    assert "F1000-0040" in from_table.output and "Tier:" in from_table.output
+    assert from_table.output == from_file.output

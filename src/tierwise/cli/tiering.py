@@ -250,11 +250,20 @@ def explain_command(
     intent: IntentOption = None,
     contacts: ContactsOption = None,
     events: EventsOption = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="The table a --source run read (URL::TABLE), given again only "
+            "when its URL needs a password: a run keeps none.",
+        ),
+    ] = None,
 ) -> None:
     """Show each criterion's value, points and weight, and why the tier.
 
     The run's signal files are read again from where it found them; give
-    --activity and the like only when a file has moved since.
+    --activity and the like only when a file has moved since. A run from a
+    database table is recomputed in that database.
     """
     moved = {
         kind: path
@@ -267,7 +276,7 @@ def explain_command(
         if path is not None
     }
     with reported():
-        explanations = jobs.explain_accounts(out, account_ids, moved)
+        explanations = jobs.explain_accounts(out, account_ids, moved, source)
     for explanation in explanations:
         render_explanation(explanation)
 

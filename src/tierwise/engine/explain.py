@@ -31,6 +31,8 @@ __all__ = [
     "Explanation",
     "GateLine",
     "explain",
+    "explain_rows",
+    "wanted_accounts",
 ]
 
 
@@ -121,13 +123,35 @@ def explain(
     ``connection`` must hold the source the model was compiled against and,
     for the tier and rank, the results of :func:`score_accounts`.
     """
-    wanted = exp.In(this=col("account_id"), expressions=[lit(i) for i in account_ids])
-    query = compiled.explain_query(wanted).sql(dialect="duckdb")
-    cursor = connection.sql(query)
+    query = compiled.explain_query(wanted_accounts(account_ids))
+    cursor = connection.sql(query.sql(dialect="duckdb"))
     names = cursor.columns
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    placed = _placements(connection, account_ids)
+    return explain_rows(connection, compiled, rows)
+
+
+def wanted_accounts(account_ids: list[str]) -> exp.Expr:
+    """The condition :meth:`CompiledModel.explain_query` selects accounts by.
+
+    >>> print(wanted_accounts(["a-1", "b-2"]).sql())
+    "account_id" IN ('a-1', 'b-2')
+    """
+    return exp.In(this=col("account_id"), expressions=[lit(i) for i in account_ids])
+
+
+def explain_rows(
+    connection: duckdb.DuckDBPyConnection,
+    compiled: CompiledModel,
+    rows: list[dict[str, Any]],
+) -> list[Explanation]:
+    """Explanations from rows of :meth:`CompiledModel.explain_query`.
+
+    The rows may come from any database that ran the query, as long as
+    their values are the Python types DuckDB gives; ``connection`` holds the
+    run's results (tier and rank) and its signal tables, if any.
+    """
     found = [str(row["account_id"]) for row in rows]
+    placed = _placements(connection, found)
     evidence = signal_evidence(connection, compiled, found)
     return [
         _explain_row(compiled, row, placed.get(str(row["account_id"])), evidence)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,32 @@ class TableSource:
         table = self.table.copy()
         table.set("catalog", None)  # where tierwise attached a DuckDB file
         return f"{url}{SEPARATOR}{table.sql(dialect=self.dialect)}"
+
+    def database_file(self) -> Path | None:
+        """The absolute path of a DuckDB or SQLite file, else None.
+
+        >>> parse_source("sqlite:////data/crm.sqlite::accounts").database_file()
+        PosixPath('/data/crm.sqlite')
+        """
+        if self.path is not None:
+            return self.path.resolve()
+        if self.dialect != "sqlite":
+            return None
+        from sqlalchemy.engine import make_url
+
+        name = make_url(self.url).database
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return None
+        return Path(name).resolve()
+
+    def with_file(self, path: Path) -> TableSource:
+        """The same table in the DuckDB or SQLite file at ``path``."""
+        if self.path is not None:
+            return replace(self, url=f"duckdb:///{path}", path=path)
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.url).set(database=str(path))
+        return replace(self, url=url.render_as_string(hide_password=False))
 
 
 def parse_source(text: str) -> TableSource:

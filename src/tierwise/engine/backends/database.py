@@ -19,7 +19,8 @@ import time
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from sqlglot import exp
 
 from tierwise.engine.backends import missing_extra
 from tierwise.engine.compile import CompiledModel, compile_model
+from tierwise.engine.explain import wanted_accounts
 from tierwise.engine.run import RESULT_TABLE, TieringRun, adopt_results
 from tierwise.engine.sql import SQL_TYPES, ident
 from tierwise.errors import SourceError, TierwiseError
@@ -45,6 +47,7 @@ __all__ = [
     "connect",
     "database_columns",
     "duckdb_columns",
+    "explain_in_database",
     "score_in_database",
     "write_back_duckdb",
 ]
@@ -245,19 +248,7 @@ def score_in_database(
     Returns the run and, with ``write_back``, the table's name as written.
     """
     started = time.perf_counter()
-    fields = [str(select.alias_or_name) for select in accounts.selects]
-    kinds = model.field_kinds()
-    typed = ", ".join(
-        f'CAST(NULL AS {SQL_TYPES[kinds.get(name, FieldKind.TEXT)]}) AS "{name}"'
-        for name in fields
-    )
-    # An empty table of the same shape, so DuckDB knows the result's types.
-    connection.execute(
-        f'CREATE OR REPLACE TEMP TABLE "{SOURCE_STEP}" AS SELECT {typed} WHERE FALSE'
-    )
-    compiled = compile_model(
-        model, as_of, fields, source=SOURCE_STEP, pins=pins, text_trimmed=True
-    )
+    compiled = _compiled_here(model, accounts, as_of, connection, pins)
     schema = connection.sql(f"{compiled.sql(pretty=False)} LIMIT 0").to_arrow_table()
     query = _kept(_reading(compiled.query, accounts), source.dialect)
     here = dataclasses.replace(compiled, query=query)
@@ -287,6 +278,92 @@ def score_in_database(
         "tiered %d accounts in %s in %.2f s", run.accounts, source.dialect, run.seconds
     )
     return run, written
+
+
+def explain_in_database(
+    model: TieringModel,
+    source: TableSource,
+    accounts: exp.Select,
+    database: Any,
+    as_of: date,
+    connection: duckdb.DuckDBPyConnection,
+    account_ids: list[str],
+) -> tuple[CompiledModel, list[dict[str, Any]]]:
+    """The explain query's rows for ``account_ids``, run in the database.
+
+    The query is the one :func:`score_in_database` runs, stopped before
+    placing (:meth:`CompiledModel.explain_query`); its rows come back with
+    the Python types DuckDB gives for the same query, whatever the driver
+    returned (decimals, 0 and 1 for booleans, dates as text), so they
+    explain an account exactly as a DuckDB run would.
+
+    Returns the compiled model (over the step :data:`SOURCE_STEP`) and the
+    rows, one dict per account found.
+    """
+    compiled = _compiled_here(model, accounts, as_of, connection)
+    query = compiled.explain_query(wanted_accounts(account_ids))
+    typed = connection.sql(query.limit(0).sql(dialect="duckdb")).to_arrow_table()
+    kinds = {field.name: field.type for field in typed.schema}
+
+    text = _reading(query, accounts).sql(dialect=source.dialect)
+    log.debug("explain query in %s:\n%s", source.dialect, text)
+    result = database.exec_driver_sql(text)
+    names = list(result.keys())
+    rows = [
+        {
+            name: _python(kinds[name], value)
+            for name, value in zip(names, row, strict=True)
+        }
+        for row in result
+    ]
+    return compiled, rows
+
+
+def _compiled_here(
+    model: TieringModel,
+    accounts: exp.Select,
+    as_of: date,
+    connection: duckdb.DuckDBPyConnection,
+    pins: Mapping[str, str] | None = None,
+) -> CompiledModel:
+    """The model compiled over :data:`SOURCE_STEP`, also held in DuckDB.
+
+    An empty table of the mapped select's shape stands for the step in
+    ``connection``, so DuckDB can tell the types of the query's columns.
+    """
+    fields = [str(select.alias_or_name) for select in accounts.selects]
+    kinds = model.field_kinds()
+    typed = ", ".join(
+        f'CAST(NULL AS {SQL_TYPES[kinds.get(name, FieldKind.TEXT)]}) AS "{name}"'
+        for name in fields
+    )
+    connection.execute(
+        f'CREATE OR REPLACE TEMP TABLE "{SOURCE_STEP}" AS SELECT {typed} WHERE FALSE'
+    )
+    return compile_model(
+        model, as_of, fields, source=SOURCE_STEP, pins=pins, text_trimmed=True
+    )
+
+
+def _python(kind: pa.DataType, value: Any) -> Any:
+    """A driver's value as DuckDB gives a column of type ``kind`` in Python."""
+    if value is None:
+        return None
+    if pa.types.is_boolean(kind):
+        return bool(value)
+    if pa.types.is_integer(kind):
+        return int(value)
+    if pa.types.is_floating(kind):
+        return float(value)
+    if pa.types.is_decimal(kind):
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-kind.scale))
+    if pa.types.is_date(kind):
+        if isinstance(value, datetime):
+            return value.date()
+        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if pa.types.is_string(kind):
+        return str(value)
+    return value
 
 
 def _reading(query: exp.Query, accounts: exp.Select) -> exp.Query:
