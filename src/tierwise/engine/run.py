@@ -154,9 +154,7 @@ def score_accounts(
     if log.isEnabledFor(logging.DEBUG):
         log.debug("compiled SQL:\n%s", compiled.sql())
     results = _quoted_path(scratch / RESULT_FILE)
-    connection.execute(
-        f"COPY ({_labelled(compiled)}) TO {results} ({RESULT_PARQUET})"
-    )
+    connection.execute(f"COPY ({_labelled(compiled)}) TO {results} ({RESULT_PARQUET})")
     connection.execute(
         f'CREATE OR REPLACE TEMP VIEW "{RESULT_TABLE}" AS '
         f"SELECT * FROM read_parquet({results})"

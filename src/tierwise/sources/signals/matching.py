@@ -136,10 +136,7 @@ def trimmed_sql(value: str) -> str:
     """
     text = f"CAST({value} AS VARCHAR)"
     characters = sql_text(TRIMMED_CHARACTERS)
-    clean = (
-        f"ascii({text}) BETWEEN 33 AND 126 "
-        f"AND ascii({text}[-1]) BETWEEN 33 AND 126"
-    )
+    clean = f"ascii({text}) BETWEEN 33 AND 126 AND ascii({text}[-1]) BETWEEN 33 AND 126"
     return (
         f"NULLIF(CASE WHEN {clean} THEN {text} ELSE trim({text}, {characters}) END, '')"
     )
