@@ -173,6 +173,15 @@ def test_sql_prints_the_query_in_a_dialect(cli: CliRunner) -> None:
     assert "LIMIT 15" in result.output
 
 
+def test_sql_names_the_dialects_when_one_is_unknown(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["sql", "--dialect", "nosuch"])
+
+    assert result.exit_code == 2
+    assert "--dialect 'nosuch' is not a SQL dialect" in result.output
+    assert "duckdb" in result.output and "postgres" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_help_matches_the_snapshot(cli: CliRunner) -> None:
     result = cli.invoke(app, ["--help"], terminal_width=100)
 

@@ -356,10 +356,23 @@ def sql(
 ) -> None:
     """Print the SQL query the model compiles to: exactly how accounts are scored."""
     with reported():
+        _known_dialect(dialect)
         loaded = load_model(model)
         compiled = compile_model(loaded, parse_as_of(as_of), list(CANONICAL_FIELDS))
         text = compiled.sql(dialect=dialect)
     sys.stdout.write(text + "\n")
+
+
+def _known_dialect(name: str) -> None:
+    """Refuse a dialect the query cannot be written in, listing those it can."""
+    from sqlglot.dialects import Dialects
+    from sqlglot.dialects.dialect import Dialect
+
+    if Dialect.get(name) is None:
+        known = ", ".join(sorted(d.value for d in Dialects if d.value))
+        raise TierwiseError(
+            f"--dialect {name!r} is not a SQL dialect; use one of: {known}"
+        )
 
 
 def _mapping_template() -> str:
