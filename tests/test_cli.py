@@ -202,6 +202,8 @@ def test_two_demo_runs_a_quarter_apart_show_who_moved(cli: CliRunner) -> None:
     assert diff.exit_code == 0, diff.output
     moved = re.search(r"(\d+) accounts changed tier", diff.output)
     assert moved is not None and 0 < int(moved.group(1)) < 1000
+    held = re.search(r"(\d+) more kept their tier with a different total", diff.output)
+    assert held is not None and int(moved.group(1)) + int(held.group(1)) <= 1000
     assert history.exit_code == 0
     assert "2026-06-30" in history.output and "2026-09-30" in history.output
 

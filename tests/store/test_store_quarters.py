@@ -109,6 +109,13 @@ def test_the_diff_of_two_quarters_matches_the_engines_own_results(
         moved
     )
     assert moved, "the changed engagement should move some accounts"
+    rescored = [
+        a
+        for a in june.keys() & september.keys()
+        if june[a]["tier"] == september[a]["tier"]
+        and june[a]["total"] != september[a]["total"]
+    ]
+    assert rescored and diff.rescored_count == len(rescored)
     for move in diff.moved:
         before, after = june[move.account_id], september[move.account_id]
         assert (move.from_tier, move.to_tier) == (before["tier"], after["tier"])

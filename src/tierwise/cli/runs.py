@@ -216,6 +216,12 @@ def _render_diff(compared: RunDiff) -> None:
     changed = compared.moved_count
     noun = "account" if changed == 1 else "accounts"
     console.print(f"{changed:,} {noun} changed tier.")
+    if compared.rescored_count:
+        held = compared.rescored_count
+        console.print(
+            f"{held:,} more kept {'its' if held == 1 else 'their'} tier with a "
+            "different total score (`tierwise history ACCOUNT_ID` shows one)."
+        )
     shared = sum(
         count
         for (before_tier, after_tier), count in compared.matrix.items()

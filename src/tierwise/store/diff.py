@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, exists, func, null, select, union_all
+from sqlalchemy.sql.selectable import Join, NamedFromClause
 
 from tierwise.store.constants import ABSENT
 from tierwise.store.database import Store
@@ -57,6 +58,8 @@ class RunDiff:
     matrix: dict[tuple[str, str], int]
     moved: list[Movement]
     moved_count: int
+    # Accounts in both runs that kept their tier with a different total.
+    rescored_count: int = 0
 
     def count(self, from_tier: str, to_tier: str) -> int:
         """Accounts in ``from_tier`` before and ``to_tier`` after."""
@@ -76,8 +79,10 @@ def diff_runs(
     """Compare run ``before`` with run ``after``.
 
     ``moved`` lists up to ``limit`` accounts that changed tier, largest score
-    change first; ``moved_count`` says how many changed in all. Accounts in
-    only one of the runs are counted in the ``ABSENT`` row or column.
+    change first; ``moved_count`` says how many changed in all, and
+    ``rescored_count`` how many kept their tier with a different total.
+    Accounts in only one of the runs are counted in the ``ABSENT`` row or
+    column.
 
     Raises:
         StoreError: when either run is not in the store.
@@ -88,6 +93,7 @@ def diff_runs(
         first, second = run_summary(connection, before), run_summary(connection, after)
         matrix = _matrix(connection, before, after)
         moved, moved_count = _moved(connection, before, after, limit)
+        rescored = _rescored(connection, before, after)
 
     tiers = [line.key for line in first.tiers]
     tiers += [line.key for line in second.tiers if line.key not in tiers]
@@ -95,7 +101,7 @@ def diff_runs(
     tiers += sorted(seen - set(tiers) - {ABSENT})
     if ABSENT in seen:
         tiers.append(ABSENT)
-    return RunDiff(first, second, tiers, matrix, moved, moved_count)
+    return RunDiff(first, second, tiers, matrix, moved, moved_count, rescored)
 
 
 def _matrix(
@@ -127,14 +133,7 @@ def _matrix(
 def _moved(
     connection: Connection, before: int, after: int, limit: int
 ) -> tuple[list[Movement], int]:
-    a, b = RunResult.__table__.alias("a"), RunResult.__table__.alias("b")
-    oa = ResultOutcome.__table__.alias("oa")
-    ob = ResultOutcome.__table__.alias("ob")
-    pairs = (
-        a.join(b, and_(b.c.run_id == after, b.c.account_id == a.c.account_id))
-        .join(oa, oa.c.id == a.c.outcome_id)
-        .join(ob, ob.c.id == b.c.outcome_id)
-    )
+    a, b, oa, ob, pairs = _paired(after)
     changed = and_(a.c.run_id == before, oa.c.tier != ob.c.tier)
     count = connection.execute(
         select(func.count()).select_from(pairs).where(changed)
@@ -181,6 +180,40 @@ def _moved(
             )
         )
     return moved, count
+
+
+def _paired(
+    after: int,
+) -> tuple[NamedFromClause, NamedFromClause, NamedFromClause, NamedFromClause, Join]:
+    """Results ``a`` joined to run ``after``'s ``b`` by account, with outcomes.
+
+    Returns the two results, their outcomes and the join; the caller picks
+    the earlier run with ``a.c.run_id``.
+    """
+    a, b = RunResult.__table__.alias("a"), RunResult.__table__.alias("b")
+    oa = ResultOutcome.__table__.alias("oa")
+    ob = ResultOutcome.__table__.alias("ob")
+    pairs = (
+        a.join(b, and_(b.c.run_id == after, b.c.account_id == a.c.account_id))
+        .join(oa, oa.c.id == a.c.outcome_id)
+        .join(ob, ob.c.id == b.c.outcome_id)
+    )
+    return a, b, oa, ob, pairs
+
+
+def _rescored(connection: Connection, before: int, after: int) -> int:
+    """Accounts in both runs whose tier held while their total changed."""
+    a, b, oa, ob, pairs = _paired(after)
+    held = and_(
+        a.c.run_id == before,
+        oa.c.tier == ob.c.tier,
+        a.c.total_centi.is_distinct_from(b.c.total_centi),
+    )
+    return int(
+        connection.execute(
+            select(func.count()).select_from(pairs).where(held)
+        ).scalar_one()
+    )
 
 
 def _delta(before: float | None, after: float | None) -> float | None:
