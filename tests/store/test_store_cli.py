@@ -245,3 +245,35 @@ def test_history_finds_an_18_character_id_from_its_15_characters(
     assert short.exit_code == 0, short.output
     assert "001A000001xYzAbIAK Acme" in short.output
     assert other.exit_code != 0
+
+
+def test_an_override_ending_in_the_past_is_kept_with_a_warning(
+    cli: CliRunner, two_runs: Store, store_url: str
+) -> None:
+    def pin(until: str) -> str:
+        result = cli.invoke(
+            app,
+            [
+                "override",
+                "F1000-0002",
+                "--tier",
+                "tier_2",
+                "--reason",
+                "re-tiering last year's run",
+                "--by",
+                "Ann",
+                "--until",
+                until,
+                "--db",
+                store_url,
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    past, future = pin("2025-01-01"), pin("2099-12-31")
+
+    assert "pinned to tier_2 through 2025-01-01" in past
+    assert "warning: --until 2025-01-01 is already past" in past
+    assert "runs as of 2025-01-01 or earlier" in past
+    assert "warning" not in future

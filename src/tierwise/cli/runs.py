@@ -144,6 +144,13 @@ def override(
         f"{holds}. Runs keep it with reason `override` and show the computed tier "
         "beside it."
     )
+    if done.until is not None and done.until < date.today():
+        past = (
+            f"--until {done.until} is already past: the override holds only for "
+            f"runs as of {done.until} or earlier, not for a run as of today; "
+            "give a later date, or --revoke it if the date was a slip"
+        )
+        console.print(f"[yellow]warning:[/yellow] {escape(past)}", highlight=False)
 
 
 @app.command()
