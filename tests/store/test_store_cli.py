@@ -134,6 +134,10 @@ def test_override_pins_and_revokes(
         r"1\s+│\s+F1000-0002\s+│\s+tier_1\s+│\s+2026-12-31\s+│\s+Ann", listed.output
     )
     assert "Revoked override 1 on F1000-0002 (tier_1)" in revoked.output
+    every = cli.invoke(
+        app, ["overrides", "--all", "--db", store_url, "--as-of", "2026-12-31"]
+    )
+    assert "revoked by Bo: deal off" in " ".join(every.output.split())
 
 
 @pytest.mark.parametrize(

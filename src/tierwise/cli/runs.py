@@ -283,6 +283,8 @@ def _override_table(
         state: str = record.state(day)
         if record.revoked_by:
             state += f" by {record.revoked_by}"
+        if record.revoke_reason:
+            state += f": {record.revoke_reason}"
         account = [escape(record.account_id)] if with_account else []
         table.add_row(
             str(record.override_id),
