@@ -205,3 +205,76 @@ def test_blank_ids_and_names_are_left_out_as_the_cell_reader_does(
     assert table.select(["account_id", "name"]).sort_by("account_id").to_pylist() == [
         {"account_id": a, "name": n} for a, n in kept
     ]
+
+
+def test_a_row_without_id_and_name_names_both_as_the_cell_reader_does(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "both.parquet"
+    ids = ["a", None, " ", "\u00a0", "e"]
+    names = ["A", None, "\u3000", "D", None]
+    pq.write_table(pa.table({"account_id": ids, "name": names}), path)
+    fields = load_model().read_fields()
+    mapping = load_preset("generic")
+
+    report = parquet_view(duckdb.connect(), path, fields, mapping)
+    _, expected = read_accounts(path, fields, mapping)
+
+    assert report is not None
+    assert report.skipped == expected.skipped
+    assert report.skipped == [
+        (2, "blank account_id and name"),
+        (3, "blank account_id and name"),
+        (4, "blank account_id"),
+        (5, "blank name"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pytest.param(pa.array([1.0, 2.5]), id="float-ids-read-as-1-not-1.0"),
+        pytest.param(pa.array([True, False]), id="boolean"),
+        pytest.param(pa.array([1, 2], pa.timestamp("us")), id="timestamp"),
+        pytest.param(pa.array([b"x ", b"x"]), id="bytes"),
+        pytest.param(pa.array([["x"], []]), id="list"),
+        pytest.param(pa.array([{"f": "x"}, {"f": None}]), id="struct"),
+    ],
+)
+def test_text_from_a_column_the_cell_reader_reads_otherwise_falls_back(
+    tmp_path: Path, column: pa.Array
+) -> None:
+    # SQL writes 1.0 as '1.0' and true as 'true' where the cell reader
+    # writes 1 and TRUE, and it refuses bytes, lists and structs.
+    path = tmp_path / "typed.parquet"
+    for text_field in ("account_id", "name"):
+        other = "name" if text_field == "account_id" else "account_id"
+        columns = {text_field: column, other: pa.array(["p", "q"])}
+        pq.write_table(pa.table(columns), path)
+        fields = load_model().read_fields()
+
+        report = parquet_view(duckdb.connect(), path, fields, load_preset("generic"))
+
+        assert report is None, text_field
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "A Parquet file read in place refuses an id repeated on identical "
+        "rows, which the cell-by-cell reader merges into one account."
+    ),
+)
+def test_identical_rows_are_merged_as_the_cell_reader_merges_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "twice.parquet"
+    pq.write_table(pa.table({"account_id": ["a", "a"], "name": ["A", "A"]}), path)
+    fields = load_model().read_fields()
+    mapping = load_preset("generic")
+    _, expected = read_accounts(path, fields, mapping)
+
+    report = parquet_view(duckdb.connect(), path, fields, mapping)
+
+    assert report is not None
+    assert report.skipped == expected.skipped
