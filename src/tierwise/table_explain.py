@@ -34,14 +34,16 @@ from tierwise.errors import TierwiseError
 from tierwise.jobs import MODEL_COPY, _mapping_from_manifest, load_run_results
 from tierwise.model import TieringModel, parse_model
 from tierwise.sources import ColumnMapping
-from tierwise.sources.database import TableSource, mapped_accounts, parse_source
+from tierwise.sources.database import (
+    HIDDEN_PASSWORD,
+    TableSource,
+    mapped_accounts,
+    parse_source,
+)
 
 __all__ = ["explain_table_run"]
 
 log = logging.getLogger(__name__)
-
-# What a URL shows where its password was (SQLAlchemy's hidden password).
-HIDDEN_PASSWORD = "***"
 
 
 def explain_table_run(
@@ -132,7 +134,8 @@ def _hides_password(source: TableSource) -> bool:
         return False
     from sqlalchemy.engine import make_url
 
-    return make_url(source.url).password == HIDDEN_PASSWORD
+    url = make_url(source.url)
+    return HIDDEN_PASSWORD in (url.password, url.query.get("password"))
 
 
 def _where(source: TableSource) -> tuple[str, ...]:

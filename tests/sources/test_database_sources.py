@@ -407,14 +407,20 @@ def test_explain_refuses_an_account_gone_from_the_table(
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("given", ["before-the-host", "as-a-query-parameter"])
 def test_a_password_is_kept_nowhere_and_asked_for_again(
-    postgres_schema: str, tmp_path: Path
+    postgres_schema: str, tmp_path: Path, given: str
 ) -> None:
     from sqlalchemy.engine import make_url
 
     # The test server trusts local connections, so any password is accepted.
     secret = "pw-8f3a2c"
-    url = make_url(POSTGRES).set(password=secret).render_as_string(False)
+    url = make_url(POSTGRES)
+    if given == "before-the-host":
+        url = url.set(password=secret)
+    else:
+        url = url.update_query_dict({"password": secret})
+    url = url.render_as_string(False)
     source = f"{url}::{postgres_schema}.accounts"
     tier_table(source, tmp_path / "out", AS_OF)
 

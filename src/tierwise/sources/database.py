@@ -67,6 +67,8 @@ EXAMPLES = (
     "duckdb:///crm.duckdb::accounts, postgresql://127.0.0.1:5432/test::crm.accounts"
 )
 MAX_LISTED = 20
+# What a URL shows where its password was (SQLAlchemy's hidden password).
+HIDDEN_PASSWORD = "***"
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,12 @@ class TableSource:
 
         url = self.url
         if self.path is None:
-            url = make_url(self.url).render_as_string(hide_password=True)
+            parsed = make_url(self.url)
+            # PostgreSQL also takes the password as ?password=, which
+            # SQLAlchemy does not hide.
+            if "password" in parsed.query:
+                parsed = parsed.update_query_dict({"password": HIDDEN_PASSWORD})
+            url = parsed.render_as_string(hide_password=True)
         table = self.table.copy()
         table.set("catalog", None)  # where tierwise attached a DuckDB file
         return f"{url}{SEPARATOR}{table.sql(dialect=self.dialect)}"
