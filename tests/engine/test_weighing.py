@@ -158,3 +158,25 @@ def test_weights_too_uneven_for_whole_numbers_are_refused_at_their_key() -> None
             "use smaller whole-number weights",
         )
     ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "A model is refused as too fine-grained when its dimension weights "
+        "times its criteria weight sums pass 64 bits, even when the "
+        "effective weights of its criteria are small enough to score it."
+    ),
+)
+def test_a_model_whose_effective_weights_are_small_is_scored() -> None:
+    # Effective weights sum to about 5e8 (5e15 once scaled, well within 64
+    # bits); the dimension sums the engine forms need a thousand times that.
+    shape = [(1, [1000]), (1000, [1, 1000, 1]), (7, [1, 1, 1, 1000])]
+    row: dict[str, Any] = {"account_id": "a", "name": "A"}
+    row |= {f"f{d}_{c}": 7.0 for d, (_, ws) in enumerate(shape) for c in range(len(ws))}
+    types = {field: pa.float64() for field in row if field.startswith("f")}
+
+    model = _model(shape)
+    [scored] = score_accounts(model, table_of([row], types), AS_OF).table().to_pylist()
+
+    assert round(scored["total"] * 100) == _expected(shape, row)["total"]

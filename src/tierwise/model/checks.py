@@ -249,6 +249,12 @@ def _points_of(crit: Criterion) -> Iterator[tuple[Path, int]]:
 def _largest_scaled_total(model: TieringModel) -> int:
     """The largest weighed sum the engine forms, times the scaling it adds.
 
+    Known shortcoming: the dimension sums can need far more room than the
+    criteria's effective weights do (dimension weights 1, 1000 and 7 over
+    criteria weighing 1 and 1000 can need a thousand times more), so such a
+    model is refused as too fine-grained although summing its criteria by
+    their effective weights would score it within 64 bits.
+
     The engine sums each criterion with its effective weight (completeness)
     and each dimension with its dimension weight (the total); the larger
     bounds both.
