@@ -102,6 +102,8 @@ def _expected(
 @settings(max_examples=40, deadline=None)
 # Sums past 2**31 once scaled: they once stopped the run with an overflow.
 @example(shape=[(1, [1, 12]), (1, [1, 1, 12]), (118, [1])], values=[[10] * 12])
+# Criteria weights with a common factor in each dimension.
+@example(shape=[(3, [10, 20]), (5, [6, 9, 3])], values=[[7, None, 3, 10, 0] * 2])
 @given(
     shape=dimensions,
     values=st.lists(
@@ -143,12 +145,12 @@ def test_scores_equal_the_exact_weighed_fractions(
 
 
 def test_weights_too_uneven_for_whole_numbers_are_refused_at_their_key() -> None:
-    # Five dimensions whose criteria weights are different primes: exact
-    # whole-number sums need their product, past what 64 bits can hold.
+    # Five dimensions whose criteria weights sum to different primes: exact
+    # whole-number shares need the primes' product, past what 64 bits hold.
     primes = [997, 991, 983, 977, 971]
 
     with pytest.raises(ModelError) as refused:
-        _model([(1000, [prime]) for prime in primes])
+        _model([(1000, [1, prime - 1]) for prime in primes])
 
     problems = [(p.path, p.message) for p in refused.value.problems]
     assert problems == [
@@ -160,17 +162,10 @@ def test_weights_too_uneven_for_whole_numbers_are_refused_at_their_key() -> None
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "A model is refused as too fine-grained when its dimension weights "
-        "times its criteria weight sums pass 64 bits, even when the "
-        "effective weights of its criteria are small enough to score it."
-    ),
-)
 def test_a_model_whose_effective_weights_are_small_is_scored() -> None:
     # Effective weights sum to about 5e8 (5e15 once scaled, well within 64
-    # bits); the dimension sums the engine forms need a thousand times that.
+    # bits); summed with each dimension's raw criteria weights, the same
+    # total would need a thousand times that.
     shape = [(1, [1000]), (1000, [1, 1000, 1]), (7, [1, 1, 1, 1000])]
     row: dict[str, Any] = {"account_id": "a", "name": "A"}
     row |= {f"f{d}_{c}": 7.0 for d, (_, ws) in enumerate(shape) for c in range(len(ws))}

@@ -53,7 +53,11 @@ from tierwise.engine.sql import (
 from tierwise.errors import TierwiseError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.model.schema import Dimension, Tier, TieringModel
-from tierwise.model.weights import dimension_weights, effective_weights
+from tierwise.model.weights import (
+    dimension_weights,
+    effective_weights,
+    within_weights,
+)
 
 __all__ = ["HUNDREDTHS", "UNASSIGNED", "CompiledModel", "compile_model"]
 
@@ -262,18 +266,19 @@ def _points_step(model: TieringModel, as_of: date) -> exp.Select:
 def _weighed_step(model: TieringModel) -> exp.Select:
     """Each dimension's earned and possible points, weighed within it."""
     scale = model.points_scale
+    within = within_weights(model)
     selected: list[exp.Expr] = [exp.Star()]
     for dim in model.dimensions:
-        bound = _dimension_bound(dim, scale)
+        bound = _dimension_bound(dim, within, scale)
         earned = sum_of(
             [
-                _times(crit.weight, _wide(_points_or_zero(crit.key), bound))
+                _times(within[crit.key], _wide(_points_or_zero(crit.key), bound))
                 for crit in dim.criteria
             ]
         )
         possible = sum_of(
             [
-                _times(crit.weight * scale, _wide(_scored(crit.key), bound))
+                _times(within[crit.key] * scale, _wide(_scored(crit.key), bound))
                 for crit in dim.criteria
             ]
         )
@@ -291,18 +296,20 @@ def _scored_step(model: TieringModel) -> exp.Select:
     additions per account instead of one per criterion.
     """
     weights = effective_weights(model)
+    within = within_weights(model)
     scale = model.points_scale
     selected: list[exp.Expr] = [exp.Star()]
     for dim in model.dimensions:
-        within = _wide(col(f"{dim.key}_earned"), _dimension_bound(dim, scale))
+        earned = _wide(col(f"{dim.key}_earned"), _dimension_bound(dim, within, scale))
         of = col(f"{dim.key}_possible")
         selected.append(
-            exp.alias_(_hundredths(within, of), f"{dim.key}_centi", quoted=True)
+            exp.alias_(_hundredths(earned, of), f"{dim.key}_centi", quoted=True)
         )
 
     by_dimension = dimension_weights(model)
     bound = sum(
-        by_dimension[dim.key] * _dimension_bound(dim, scale) for dim in model.dimensions
+        by_dimension[dim.key] * _dimension_bound(dim, within, scale)
+        for dim in model.dimensions
     )
     earned = sum_of(
         [
@@ -338,9 +345,9 @@ def _scored_step(model: TieringModel) -> exp.Select:
     return exp.select(*selected).from_(ident("weighed"))
 
 
-def _dimension_bound(dim: Dimension, scale: int) -> int:
+def _dimension_bound(dim: Dimension, within: Mapping[str, int], scale: int) -> int:
     """The most points a dimension's weighed sum can reach."""
-    return sum(crit.weight for crit in dim.criteria) * scale
+    return sum(within[crit.key] for crit in dim.criteria) * scale
 
 
 # Sums that could pass this once multiplied by :data:`HUNDREDTHS` are summed

@@ -23,7 +23,7 @@ from tierwise.model.schema import (
     RecencyCriterion,
     TieringModel,
 )
-from tierwise.model.weights import dimension_weights, effective_weights
+from tierwise.model.weights import effective_weights
 
 __all__ = ["check_model"]
 
@@ -249,20 +249,8 @@ def _points_of(crit: Criterion) -> Iterator[tuple[Path, int]]:
 def _largest_scaled_total(model: TieringModel) -> int:
     """The largest weighed sum the engine forms, times the scaling it adds.
 
-    Known shortcoming: the dimension sums can need far more room than the
-    criteria's effective weights do (dimension weights 1, 1000 and 7 over
-    criteria weighing 1 and 1000 can need a thousand times more), so such a
-    model is refused as too fine-grained although summing its criteria by
-    their effective weights would score it within 64 bits.
-
-    The engine sums each criterion with its effective weight (completeness)
-    and each dimension with its dimension weight (the total); the larger
-    bounds both.
+    Summed by criterion (completeness) or by dimension (the total), the
+    engine's sums reach the same whole numbers: the effective weights'.
     """
-    by_criterion = sum(effective_weights(model).values())
-    by_dimension = dimension_weights(model)
-    summed = sum(
-        by_dimension[dim.key] * sum(crit.weight for crit in dim.criteria)
-        for dim in model.dimensions
-    )
-    return max(by_criterion, summed) * model.points_scale * 10_000 * 100
+    weights = effective_weights(model)
+    return sum(weights.values()) * model.points_scale * 10_000 * 100

@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import reduce
 from math import gcd, lcm
 
-from tierwise.model.schema import TieringModel
+from tierwise.model.schema import Dimension, TieringModel
 
-__all__ = ["dimension_weights", "effective_weights"]
+__all__ = ["dimension_weights", "effective_weights", "within_weights"]
 
 
 def effective_weights(model: TieringModel) -> dict[str, int]:
@@ -42,29 +42,46 @@ def effective_weights(model: TieringModel) -> dict[str, int]:
 def dimension_weights(model: TieringModel) -> dict[str, int]:
     """Each dimension's whole-number weight for its within-dimension sums.
 
-    A criterion's effective weight is its dimension's weight here times its
-    own weight, divided by one number shared by every criterion. So the
-    total is the sum over dimensions of these weights times the dimension's
-    weighed points, over the same sum of its weighed possible points: a
-    quotient equal to the one over effective weights (both sides carry the
-    shared number), reached with one term per dimension.
+    Within a dimension the engine weighs each criterion by
+    :func:`within_weights` (its weight over the dimension's common factor).
+    A criterion's effective weight is exactly its dimension's weight here
+    times that within weight, so the total summed dimension by dimension is
+    the same whole number as summed criterion by criterion, with one term
+    per dimension.
 
     >>> from tierwise.model.loader import load_model
     >>> model = load_model()
-    >>> by_dimension, effective = dimension_weights(model), effective_weights(model)
-    >>> ratios = {
-    ...     by_dimension[dim.key] * crit.weight / effective[crit.key]
+    >>> by_dimension, within = dimension_weights(model), within_weights(model)
+    >>> effective = effective_weights(model)
+    >>> all(
+    ...     by_dimension[dim.key] * within[crit.key] == effective[crit.key]
     ...     for dim in model.dimensions
     ...     for crit in dim.criteria
-    ... }
-    >>> len(ratios)
-    1
+    ... )
+    True
     """
     sums = [sum(crit.weight for crit in dim.criteria) for dim in model.dimensions]
     common = reduce(lcm, sums, 1)
     weights = {
-        dim.key: dim.weight * (common // total)
+        dim.key: dim.weight * (common // total) * _shared(dim)
         for dim, total in zip(model.dimensions, sums, strict=True)
     }
     divisor = reduce(gcd, weights.values())
     return {key: weight // divisor for key, weight in weights.items()}
+
+
+def within_weights(model: TieringModel) -> dict[str, int]:
+    """Each criterion's weight within its dimension, in lowest terms.
+
+    The weights of a dimension's criteria divided by their greatest common
+    divisor: the same shares of the dimension, in the smallest whole numbers.
+    """
+    return {
+        crit.key: crit.weight // _shared(dim)
+        for dim in model.dimensions
+        for crit in dim.criteria
+    }
+
+
+def _shared(dim: Dimension) -> int:
+    return reduce(gcd, (crit.weight for crit in dim.criteria))
