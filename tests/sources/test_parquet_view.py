@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -10,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tierwise.errors import SourceError
+from tierwise.jobs import tier_file
 from tierwise.model import load_model
 from tierwise.sample import write_portfolio
 from tierwise.sources import load_preset, read_accounts
@@ -127,16 +129,18 @@ def test_text_where_a_number_belongs_falls_back(tmp_path: Path) -> None:
     )
 
 
-def test_repeated_ids_are_refused_naming_the_rows(tmp_path: Path) -> None:
+def test_repeated_ids_go_to_the_cell_reader_which_refuses_naming_the_rows(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "dup.parquet"
     pq.write_table(
         pa.table({"account_id": ["a", "b", "a"], "name": ["A", "B", "A2"]}), path
     )
+    fields, mapping = load_model().field_kinds(), load_preset("generic")
 
-    with pytest.raises(SourceError, match=r"'a' in rows 1, 3.*nothing was imported"):
-        parquet_view(
-            duckdb.connect(), path, load_model().field_kinds(), load_preset("generic")
-        )
+    assert parquet_view(duckdb.connect(), path, fields, mapping) is None
+    with pytest.raises(SourceError, match=r"'a'.*rows? 1.*3"):
+        read_accounts(path, fields, mapping)
 
 
 def test_a_missing_id_column_lists_the_headers(tmp_path: Path) -> None:
@@ -258,23 +262,15 @@ def test_text_from_a_column_the_cell_reader_reads_otherwise_falls_back(
         assert report is None, text_field
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "A Parquet file read in place refuses an id repeated on identical "
-        "rows, which the cell-by-cell reader merges into one account."
-    ),
-)
-def test_identical_rows_are_merged_as_the_cell_reader_merges_them(
-    tmp_path: Path,
-) -> None:
+def test_identical_rows_are_merged_as_from_a_csv_file(tmp_path: Path) -> None:
+    # A repeated id sends the file to the cell-by-cell reader, which merges
+    # rows that say the same, as it does for the same rows in a CSV file.
     path = tmp_path / "twice.parquet"
     pq.write_table(pa.table({"account_id": ["a", "a"], "name": ["A", "A"]}), path)
-    fields = load_model().read_fields()
-    mapping = load_preset("generic")
-    _, expected = read_accounts(path, fields, mapping)
+    (tmp_path / "twice.csv").write_text("account_id,name\na,A\na,A\n")
 
-    report = parquet_view(duckdb.connect(), path, fields, mapping)
+    from_parquet = tier_file(path, tmp_path / "p", date(2026, 9, 30))
+    from_csv = tier_file(tmp_path / "twice.csv", tmp_path / "c", date(2026, 9, 30))
 
-    assert report is not None
-    assert report.skipped == expected.skipped
+    assert from_parquet.run.accounts == from_csv.run.accounts == 1
+    assert from_parquet.report.notes[1:] == from_csv.report.notes[1:]

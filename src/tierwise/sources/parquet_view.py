@@ -67,7 +67,6 @@ READABLE_TYPES: dict[FieldKind, tuple[str, ...]] = {
     FieldKind.DATE: ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE"),
 }
 
-MAX_LISTED = 20
 PRESENT = "tierwise_id_and_name"
 
 
@@ -81,10 +80,11 @@ def parquet_view(
     """Create ``view`` over the Parquet file ``path``; None when it cannot.
 
     Returns the import report, or None when the mapping asks for something
-    only the cell-by-cell reader does; the caller then uses that reader.
+    only the cell-by-cell reader does, or the file repeats account ids; the
+    caller then uses that reader.
 
     Raises:
-        SourceError: when the id or name column is missing, or ids repeat.
+        SourceError: when the id or name column is missing.
     """
     started = time.perf_counter()
     source = path.name
@@ -124,7 +124,11 @@ def parquet_view(
         f"CREATE OR REPLACE TEMP VIEW {_ident('tierwise_typed')} AS {typed}"
     )
 
-    rows_read, skipped = _checked_rows(connection, source, identity)
+    checked = _checked_rows(connection, identity)
+    if checked is None:
+        log.info("%s repeats account ids; reading it cell by cell", source)
+        return None
+    rows_read, skipped = checked
     names = ", ".join(_ident(name) for name in matches)
     connection.execute(
         f"CREATE OR REPLACE TEMP VIEW {_ident(view)} AS "
@@ -185,18 +189,18 @@ def _expression(kind: FieldKind, column: str, match: Match) -> str:
 
 
 def _checked_rows(
-    connection: duckdb.DuckDBPyConnection, source: str, identity: str
-) -> tuple[int, list[tuple[int, str]]]:
-    """Rows read, and the rows left out for a blank id or name (1-based).
+    connection: duckdb.DuckDBPyConnection, identity: str
+) -> tuple[int, list[tuple[int, str]]] | None:
+    """Rows read, and the rows left out for a blank id or name (1-based);
+    None when account ids repeat.
 
     The ids of the rows kept are hashed in one scan and the hashes sorted:
     ids whose hashes all differ are all different, and only when two hashes
     are equal (a repeated id, or very rarely two ids with one hash) are the
     ids themselves compared. Sorting ten million 8-byte hashes takes a tenth
     of a second; counting them distinct in a hash table took ten times that.
-
-    Raises:
-        SourceError: when account ids repeat.
+    A file that repeats ids is left to the cell-by-cell reader, which merges
+    rows that say the same and refuses the others, naming them.
     """
     typed = _ident("tierwise_typed")
     rows_read = int(connection.sql(f"SELECT COUNT(*) FROM {typed}").fetchall()[0][0])
@@ -204,8 +208,9 @@ def _checked_rows(
         f"SELECT hash(account_id) AS id_hash FROM {typed} WHERE {identity}"
     ).fetchnumpy()["id_hash"]
     hashes.sort()
-    if len(hashes) > 1 and bool((hashes[1:] == hashes[:-1]).any()):
-        _refuse_duplicates(connection, source, identity)
+    hashes_repeat = len(hashes) > 1 and bool((hashes[1:] == hashes[:-1]).any())
+    if hashes_repeat and _ids_repeat(connection, identity):
+        return None
     if len(hashes) == rows_read:
         return rows_read, []
     blanks = connection.sql(
@@ -221,32 +226,14 @@ def _checked_rows(
     return rows_read, skipped
 
 
-def _refuse_duplicates(
-    connection: duckdb.DuckDBPyConnection, source: str, identity: str
-) -> None:
-    # Known shortcoming: rows that repeat an id with the very same values
-    # are refused here, where the cell-by-cell reader merges them into one
-    # account, so such a file imports as CSV but not as Parquet.
-    # Listing rows only for repeated ids keeps the check a plain hash
-    # aggregate over millions of ids that are all different.
+def _ids_repeat(connection: duckdb.DuckDBPyConnection, identity: str) -> bool:
+    """Whether two kept rows share an id (their hashes already matched)."""
     typed = _ident("tierwise_typed")
     repeated = connection.sql(
-        f"WITH repeats AS (SELECT account_id FROM {typed} WHERE {identity} "
-        f"GROUP BY account_id HAVING COUNT(*) > 1 LIMIT {MAX_LISTED}) "
-        f"SELECT account_id, LIST(file_row_number + 1 ORDER BY file_row_number) "
-        f"FROM {typed} WHERE account_id IN (SELECT account_id FROM repeats) "
-        f"GROUP BY account_id ORDER BY MIN(file_row_number)"
+        f"SELECT account_id FROM {typed} WHERE {identity} "
+        f"GROUP BY account_id HAVING COUNT(*) > 1 LIMIT 1"
     ).fetchall()
-    if not repeated:
-        return
-    listed = "; ".join(
-        f"{account!r} in rows {', '.join(map(str, rows))}" for account, rows in repeated
-    )
-    raise SourceError(
-        f"{source}: account ids repeat, so tiers could not be told apart: {listed}. "
-        "Give each account one row (or map a unique column to account_id); "
-        "nothing was imported"
-    )
+    return bool(repeated)
 
 
 def _present_sql(kind: FieldKind, column: str, match: Match) -> str:
