@@ -104,13 +104,26 @@ def explain_table_run(
 def _source_again(
     out_dir: Path, manifest: dict[str, Any], source_text: str | None
 ) -> TableSource:
-    """The run's table, as it can be read again from here."""
+    """The run's table, as it can be read again from here.
+
+    ``source_text`` must name the run's table: the same database and table,
+    or, for a DuckDB or SQLite file that has moved, the same table in the
+    file where it is now.
+    """
     recorded = parse_source(str(manifest["source"]))
     file = manifest.get("source_file")
     if file:
         # The URL may hold a path relative to where the run was started.
         recorded = recorded.with_file(Path(file))
     if source_text is None:
+        file = recorded.database_file()
+        if file is not None and not file.exists():
+            table = recorded.table.sql(dialect=recorded.dialect)
+            raise TierwiseError(
+                f"{file} is gone since the run in {out_dir} read it; if it moved, "
+                f"give its new place with --source {recorded.dialect}:///NEW/PATH::"
+                f"{table}"
+            )
         if _hides_password(recorded):
             raise TierwiseError(
                 f"the run in {out_dir} read {recorded.shown()}, and a run keeps "
@@ -120,7 +133,13 @@ def _source_again(
         return recorded
 
     given = parse_source(source_text)
-    if _where(given) != _where(recorded):
+    # A database file may have moved since the run: the same table in
+    # another file is taken, as the scores are checked against the run's.
+    moved_file = (
+        given.database_file() is not None
+        and _where(given)[::2] == _where(recorded)[::2]
+    )
+    if _where(given) != _where(recorded) and not moved_file:
         raise TierwiseError(
             f"--source {given.shown()} is not the table the run in {out_dir} "
             f"read ({recorded.shown()}); give that table, or tier this one "

@@ -250,6 +250,25 @@ def test_a_table_run_can_be_explained(duckdb_file: Path, tmp_path: Path) -> None
     assert [item.account_id for item in explained] == ["F1000-0001"]
 
 
+def test_a_table_run_is_explained_from_its_moved_database_file(
+    duckdb_file: Path, tmp_path: Path
+) -> None:
+    tier_table(f"duckdb:///{duckdb_file}::sales.accounts", tmp_path / "out", AS_OF)
+    moved = duckdb_file.rename(tmp_path / "moved.duckdb")
+
+    with pytest.raises(TierwiseError, match=r"is gone since the run.*--source duckdb"):
+        jobs.explain_accounts(tmp_path / "out", ["F1000-0001"])
+    explained = jobs.explain_accounts(
+        tmp_path / "out", ["F1000-0001"], source=f"duckdb:///{moved}::sales.accounts"
+    )
+    with pytest.raises(TierwiseError, match="is not the table the run"):
+        jobs.explain_accounts(
+            tmp_path / "out", ["F1000-0001"], source=f"duckdb:///{moved}::sales.other"
+        )
+
+    assert [item.account_id for item in explained] == ["F1000-0001"]
+
+
 SQLITE_TYPES = {
     pa.string(): "TEXT",
     pa.float64(): "REAL",
