@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
 
 from tests.engine.conftest import AS_OF
-from tierwise.engine import explain, score_accounts
+from tierwise.engine import Explanation, explain, score_accounts
 from tierwise.model import TieringModel
 from tierwise.sample import DEMO_AS_OF, build_demo_portfolio, generate_portfolio
 
@@ -50,3 +51,30 @@ def test_unknown_ids_are_left_out(default_model: TieringModel) -> None:
     run = score_accounts(default_model, build_demo_portfolio(), DEMO_AS_OF)
 
     assert explain(run.connection, run.compiled, ["no-such-account"]) == []
+
+
+def test_a_gate_failed_for_an_unknown_potential_says_so(
+    default_model: TieringModel,
+) -> None:
+    # A strong account with neither a potential nor a revenue to estimate one
+    # from fails every tier's potential band, whatever its total.
+    portfolio = build_demo_portfolio()
+    strong = portfolio.slice(0, 1).to_pylist()[0]
+    unknown = dict(strong, account_id="no-potential", potential_acv=None)
+    unknown["annual_revenue"] = None
+    table = pa.Table.from_pylist([strong, unknown], schema=portfolio.schema)
+    run = score_accounts(default_model, table, DEMO_AS_OF)
+
+    known, missing = (
+        explain(run.connection, run.compiled, [account])[0]
+        for account in (strong["account_id"], "no-potential")
+    )
+
+    def detail(explanation: Explanation) -> str:
+        return next(
+            g.detail for g in explanation.gates if g.check == "score and potential"
+        )
+
+    assert "potential unknown" in detail(missing)
+    assert "potential unknown" not in detail(known)
+    assert missing.tier == "unassigned"

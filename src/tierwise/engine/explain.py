@@ -296,6 +296,9 @@ def _gates(model: TieringModel, row: dict[str, Any]) -> list[GateLine]:
             needed += f", potential >= {tier.potential.at_least}"
         if tier.potential and tier.potential.below is not None:
             needed += f", potential < {tier.potential.below}"
+        if tier.potential and row.get(model.potential.field) is None:
+            # An unknown potential fails any band, however high the total.
+            needed += " (potential unknown: none given and none estimated)"
         lines.append(
             GateLine(
                 tier.key, "score and potential", bool(row[f"score_ok_{index}"]), needed
