@@ -77,6 +77,7 @@ __all__ = [
     "choose_mapping",
     "explain_accounts",
     "load_run_results",
+    "mapping_from_manifest",
     "read_input_again",
     "run_demo",
     "tier_file",
@@ -353,7 +354,7 @@ def explain_accounts(
         (out_dir / MODEL_COPY).read_text(encoding="utf-8"),
         source=str(out_dir / MODEL_COPY),
     )
-    mapping = _mapping_from_manifest(manifest["mapping"])
+    mapping = mapping_from_manifest(manifest["mapping"])
     as_of = date.fromisoformat(manifest["as_of"])
     signals = signals_again(manifest, out_dir, signal_paths or {})
     connection = open_connection(memory_limit=memory_limit(signals))
@@ -563,7 +564,8 @@ def _model_text(model_path: Path | None) -> str:
         ) from None
 
 
-def _mapping_from_manifest(name: str) -> ColumnMapping:
+def mapping_from_manifest(name: str) -> ColumnMapping:
+    """The column mapping a run's manifest names: a mapping file or a preset."""
     path = Path(name)
     if path.suffix in {".yaml", ".yml"} and path.exists():
         return load_mapping_file(path)

@@ -31,7 +31,7 @@ from tierwise.engine.backends.database import (
 from tierwise.engine.explain import explain_rows
 from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, compile_on, open_connection
 from tierwise.errors import TierwiseError
-from tierwise.jobs import MODEL_COPY, _mapping_from_manifest, load_run_results
+from tierwise.jobs import MODEL_COPY, mapping_from_manifest, load_run_results
 from tierwise.model import TieringModel, parse_model
 from tierwise.sources import ColumnMapping
 from tierwise.sources.database import (
@@ -67,7 +67,7 @@ def explain_table_run(
         (out_dir / MODEL_COPY).read_text(encoding="utf-8"),
         source=str(out_dir / MODEL_COPY),
     )
-    mapping = _mapping_from_manifest(manifest["mapping"])
+    mapping = mapping_from_manifest(manifest["mapping"])
     as_of = date.fromisoformat(manifest["as_of"])
     connection = open_connection()
     load_run_results(connection, out_dir)
