@@ -31,7 +31,7 @@ from tierwise.engine.backends.database import (
 from tierwise.engine.explain import explain_rows
 from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, compile_on, open_connection
 from tierwise.errors import TierwiseError
-from tierwise.jobs import MODEL_COPY, mapping_from_manifest, load_run_results
+from tierwise.jobs import MODEL_COPY, load_run_results, mapping_from_manifest
 from tierwise.model import TieringModel, parse_model
 from tierwise.sources import ColumnMapping
 from tierwise.sources.database import (
