@@ -30,39 +30,25 @@ __all__ = ["parquet_view"]
 
 log = logging.getLogger(__name__)
 
+INTEGER_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+)
+
 # DuckDB column types each field kind can be read from without conversion.
 READABLE_TYPES: dict[FieldKind, tuple[str, ...]] = {
     # Only types whose SQL text is the text the cell reader makes of them:
     # floats, booleans, timestamps, bytes, lists and structs are written
     # differently (or refused) there, so they go to that reader.
-    FieldKind.TEXT: (
-        "VARCHAR",
-        "TINYINT",
-        "SMALLINT",
-        "INTEGER",
-        "BIGINT",
-        "HUGEINT",
-        "UTINYINT",
-        "USMALLINT",
-        "UINTEGER",
-        "UBIGINT",
-        "DECIMAL",
-        "DATE",
-    ),
-    FieldKind.NUMBER: (
-        "TINYINT",
-        "SMALLINT",
-        "INTEGER",
-        "BIGINT",
-        "HUGEINT",
-        "UTINYINT",
-        "USMALLINT",
-        "UINTEGER",
-        "UBIGINT",
-        "FLOAT",
-        "DOUBLE",
-        "DECIMAL",
-    ),
+    FieldKind.TEXT: ("VARCHAR", *INTEGER_TYPES, "DECIMAL", "DATE"),
+    FieldKind.NUMBER: (*INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL"),
     FieldKind.BOOLEAN: ("BOOLEAN",),
     FieldKind.DATE: ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE"),
 }
