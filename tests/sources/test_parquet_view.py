@@ -274,3 +274,46 @@ def test_identical_rows_are_merged_as_from_a_csv_file(tmp_path: Path) -> None:
 
     assert from_parquet.run.accounts == from_csv.run.accounts == 1
     assert from_parquet.report.notes[1:] == from_csv.report.notes[1:]
+
+
+@pytest.fixture
+def small_cell_reader_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Files past the limit are not merged row by row; a limit of 3 rows
+    # stands in for the million-row one.
+    from tierwise.sources import parquet_view as module
+
+    monkeypatch.setattr(module, "CELL_READER_MAX_ROWS", 3)
+
+
+@pytest.mark.usefixtures("small_cell_reader_limit")
+def test_repeated_ids_in_a_file_too_large_to_merge_are_refused_in_place(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "dup.parquet"
+    ids = ["a", "b", "a", "c"]
+    pq.write_table(pa.table({"account_id": ids, "name": ["A", "B", "A2", "C"]}), path)
+
+    with pytest.raises(SourceError, match=r"'a' in rows 1, 3.*more than 3 rows"):
+        parquet_view(
+            duckdb.connect(), path, load_model().field_kinds(), load_preset("generic")
+        )
+
+
+@pytest.mark.usefixtures("small_cell_reader_limit")
+@pytest.mark.xfail(
+    strict=True,
+    raises=SourceError,
+    reason=(
+        "Past a million rows, rows that repeat an id with the very same values "
+        "are refused in a Parquet file read in place, where the cell reader "
+        "(and so a CSV file) would merge them into one account."
+    ),
+)
+def test_identical_rows_of_a_large_file_are_merged(tmp_path: Path) -> None:
+    path = tmp_path / "twice.parquet"
+    ids, names = ["a", "a", "b", "c"], ["A", "A", "B", "C"]
+    pq.write_table(pa.table({"account_id": ids, "name": names}), path)
+
+    tiered = tier_file(path, tmp_path / "out", date(2026, 9, 30))
+
+    assert tiered.run.accounts == 3

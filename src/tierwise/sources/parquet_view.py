@@ -54,6 +54,11 @@ READABLE_TYPES: dict[FieldKind, tuple[str, ...]] = {
 }
 
 PRESENT = "tierwise_id_and_name"
+MAX_LISTED = 20
+# Files that repeat account ids are merged by the cell reader up to this
+# many rows: a million rows with one repeat took it 32 s and 2.7 GB (in
+# place, 2 s), so ten million would not fit the memory of a laptop.
+CELL_READER_MAX_ROWS = 1_000_000
 
 
 def parquet_view(
@@ -112,6 +117,7 @@ def parquet_view(
 
     checked = _checked_rows(connection, identity)
     if checked is None:
+        _refuse_if_large(connection, source, identity)
         log.info("%s repeats account ids; reading it cell by cell", source)
         return None
     rows_read, skipped = checked
@@ -187,8 +193,8 @@ def _checked_rows(
     of a second; counting them distinct in a hash table took ten times that.
     A file that repeats ids is left to the cell-by-cell reader, which merges
     rows that say the same and refuses the others, naming them: the same
-    outcome as from CSV, at the cell reader's far slower pace on millions
-    of rows.
+    outcome as from CSV, at the cell reader's pace (see
+    :data:`CELL_READER_MAX_ROWS`).
     """
     typed = _ident("tierwise_typed")
     rows_read = int(connection.sql(f"SELECT COUNT(*) FROM {typed}").fetchall()[0][0])
@@ -212,6 +218,38 @@ def _checked_rows(
         blank = " and ".join(field for field, missing in lacking if missing)
         skipped.append((int(row), f"blank {blank}"))
     return rows_read, skipped
+
+
+def _refuse_if_large(
+    connection: duckdb.DuckDBPyConnection, source: str, identity: str
+) -> None:
+    """Refuse a file too large for the cell reader, naming the repeated ids.
+
+    Known shortcoming: past :data:`CELL_READER_MAX_ROWS` rows, rows that
+    repeat an id with the very same values are refused here, where the cell
+    reader (and so a CSV file) would merge them into one account.
+    """
+    typed = _ident("tierwise_typed")
+    rows = int(connection.sql(f"SELECT COUNT(*) FROM {typed}").fetchall()[0][0])
+    if rows <= CELL_READER_MAX_ROWS:
+        return
+    repeated = connection.sql(
+        f"WITH repeats AS (SELECT account_id FROM {typed} WHERE {identity} "
+        f"GROUP BY account_id HAVING COUNT(*) > 1 LIMIT {MAX_LISTED}) "
+        f"SELECT account_id, LIST(file_row_number + 1 ORDER BY file_row_number) "
+        f"FROM {typed} WHERE account_id IN (SELECT account_id FROM repeats) "
+        f"GROUP BY account_id ORDER BY MIN(file_row_number)"
+    ).fetchall()
+    listed = "; ".join(
+        f"{account!r} in rows {', '.join(map(str, numbers))}"
+        for account, numbers in repeated
+    )
+    raise SourceError(
+        f"{source}: account ids repeat, so tiers could not be told apart: {listed}. "
+        f"A file of more than {CELL_READER_MAX_ROWS:,} rows is not merged row by "
+        "row; give each account one row (or map a unique column to account_id). "
+        "Nothing was imported"
+    )
 
 
 def _ids_repeat(connection: duckdb.DuckDBPyConnection, identity: str) -> bool:
