@@ -281,3 +281,31 @@ def test_an_override_ending_in_the_past_is_kept_with_a_warning(
     assert "warning: --until 2025-01-01 is already past" in past
     assert "runs as of 2025-01-01 or earlier" in past
     assert "warning" not in future
+
+
+def test_tables_on_a_narrow_output_keep_ids_dates_and_codes_whole(
+    cli: CliRunner, two_runs: Store, store_url: str
+) -> None:
+    pinned = [
+        "override",
+        "F1000-0002",
+        "--tier",
+        "tier_1",
+        "--reason",
+        "a board-level deal that needs a long sentence to explain",
+        "--by",
+        "A. Jansen",
+        "--until",
+        "2099-03-31",
+        "--db",
+        store_url,
+    ]
+    assert cli.invoke(app, pinned).exit_code == 0
+
+    listed = cli.invoke(app, ["overrides", "--db", store_url], env={"COLUMNS": "80"})
+    history = cli.invoke(
+        app, ["history", "F1000-0002", "--db", store_url], env={"COLUMNS": "80"}
+    )
+
+    assert "…" not in listed.output and "…" not in history.output
+    assert "F1000-0002" in listed.output and "2099-03-31" in listed.output

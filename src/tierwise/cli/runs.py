@@ -188,7 +188,10 @@ def _render_history(found: AccountHistory) -> None:
     for heading in ("run", "as of", "model", "tier", "reason", "total", "rank"):
         right = heading in ("run", "total", "rank")
         table.add_column(
-            heading, justify="right" if right else "left", no_wrap=heading != "reason"
+            heading,
+            justify="right" if right else "left",
+            no_wrap=heading != "reason",
+            overflow="fold",
         )
     table.add_column("computed", overflow="fold")
     for entry in found.entries:
@@ -252,7 +255,10 @@ def _render_diff(compared: RunDiff) -> None:
         "reason now",
     ):
         moved.add_column(
-            heading, justify="right" if heading in ("total", "Δ") else "left"
+            heading,
+            justify="right" if heading in ("total", "Δ") else "left",
+            no_wrap=heading in ("account", "total", "Δ"),
+            overflow="fold",
         )
     for move in compared.moved:
         deltas = ", ".join(
@@ -277,8 +283,10 @@ def _override_table(
 ) -> Table:
     table = Table(title=f"Overrides (state as of {day})")
     headings = ["id", "account"] if with_account else ["id"]
+    # Ids, tiers and dates are shown whole; the words wrap around them.
+    exact = {"id", "account", "tier", "until", "set"}
     for heading in (*headings, "tier", "until", "by", "set", "state", "reason"):
-        table.add_column(heading)
+        table.add_column(heading, no_wrap=heading in exact, overflow="fold")
     for record in records:
         state: str = record.state(day)
         if record.revoked_by:
