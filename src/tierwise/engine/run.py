@@ -391,9 +391,12 @@ def _summarise(
     reasons = dict(
         _rows(connection, f'SELECT "reason", COUNT(*) FROM "{RESULT_TABLE}" GROUP BY 1')
     )
-    estimated = _rows(
-        connection, f'SELECT COUNT(*) FROM "{RESULT_TABLE}" WHERE "potential_estimated"'
-    )[0][0]
+    estimated, unknown = _rows(
+        connection,
+        f"""SELECT COUNT(*) FILTER (WHERE "potential_estimated"),
+                   COUNT(*) FILTER (WHERE "potential" IS NULL)
+            FROM "{RESULT_TABLE}" """,
+    )[0]
 
     tiers: list[TierCount] = []
     for tier in model.active_tiers():
@@ -426,6 +429,14 @@ def _summarise(
         source_rows=source_rows,
     )
     run.warnings = _warnings(run, pins)
+    banded = [tier.name for tier in model.active_tiers() if tier.potential]
+    if unknown and banded:
+        noun = "account has" if unknown == 1 else "accounts have"
+        run.warnings.append(
+            f"{unknown:,} {noun} no potential (none given and none to estimate "
+            f"from), so no total can take them into {', '.join(banded)}, whose "
+            "potential bands need one; fill potential or annual revenue"
+        )
     return run
 
 
