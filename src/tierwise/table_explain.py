@@ -24,9 +24,9 @@ from tierwise.engine.backends.database import (
     ATTACHED,
     attach_duckdb_file,
     connect,
-    database_columns,
-    duckdb_columns,
     explain_in_database,
+    mapped_in_database,
+    mapped_in_duckdb,
 )
 from tierwise.engine.explain import explain_rows
 from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, compile_on, open_connection
@@ -37,7 +37,6 @@ from tierwise.sources import ColumnMapping
 from tierwise.sources.database import (
     HIDDEN_PASSWORD,
     TableSource,
-    mapped_accounts,
     parse_source,
 )
 
@@ -78,13 +77,8 @@ def explain_table_run(
         )
     else:
         with connect(source) as database:
-            columns = database_columns(database, source)
-            select, _ = mapped_accounts(
-                source,
-                columns,
-                model.field_kinds(),
-                mapping,
-                lambda text: list(database.exec_driver_sql(text)),
+            select, _ = mapped_in_database(
+                database, source, model.field_kinds(), mapping
             )
             compiled, rows = explain_in_database(
                 model, source, select, database, as_of, connection, account_ids
@@ -175,14 +169,7 @@ def _explain_in_duckdb_file(
     """Explain from a DuckDB file, attached read-only as the run attached it."""
     attached = attach_duckdb_file(connection, source, writable=False)
     try:
-        columns = duckdb_columns(connection, attached)
-        select, _ = mapped_accounts(
-            attached,
-            columns,
-            model.field_kinds(),
-            mapping,
-            lambda text: connection.sql(text).fetchall(),
-        )
+        select, _ = mapped_in_duckdb(connection, attached, model.field_kinds(), mapping)
         connection.execute(
             f'CREATE TEMP VIEW "{ACCOUNTS_VIEW}" AS {select.sql(dialect="duckdb")}'
         )

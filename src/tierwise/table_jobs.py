@@ -26,8 +26,8 @@ from tierwise.engine.backends.database import (
     ATTACHED,
     attach_duckdb_file,
     connect,
-    database_columns,
-    duckdb_columns,
+    mapped_in_database,
+    mapped_in_duckdb,
     score_in_database,
     write_back_duckdb,
 )
@@ -45,7 +45,7 @@ from tierwise.jobs import (
 )
 from tierwise.model import parse_model
 from tierwise.sources import ColumnMapping, ImportReport, load_preset
-from tierwise.sources.database import TableSource, mapped_accounts, parse_source
+from tierwise.sources.database import TableSource, parse_source
 from tierwise.sources.report import report_json, report_text
 
 if TYPE_CHECKING:
@@ -100,15 +100,10 @@ def tier_table(
 
     if source.path is not None:
         attached = attach_duckdb_file(connection, source, writable=bool(write_back))
-        columns = duckdb_columns(connection, attached)
         if write_back:
             write_back_duckdb(connection, attached, write_back, check_only=True)
-        select, report = mapped_accounts(
-            attached,
-            columns,
-            model.field_kinds(),
-            mapping,
-            lambda text: connection.sql(text).fetchall(),
+        select, report = mapped_in_duckdb(
+            connection, attached, model.field_kinds(), mapping
         )
         _check_problems(source.shown(), report, accept_warnings)
         connection.execute(
@@ -135,13 +130,8 @@ def tier_table(
             written = write_back_duckdb(connection, attached, write_back)
     else:
         with connect(source) as database:
-            columns = database_columns(database, source)
-            select, report = mapped_accounts(
-                source,
-                columns,
-                model.field_kinds(),
-                mapping,
-                lambda text: list(database.exec_driver_sql(text)),
+            select, report = mapped_in_database(
+                database, source, model.field_kinds(), mapping
             )
             _check_problems(source.shown(), report, accept_warnings)
             pins = None

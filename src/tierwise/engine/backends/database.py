@@ -38,7 +38,9 @@ from tierwise.engine.sql import SQL_TYPES, ident
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.model.fields import FieldKind
 from tierwise.model.schema import TieringModel
-from tierwise.sources.database import ColumnKind, TableSource
+from tierwise.sources.database import ColumnKind, TableSource, mapped_accounts
+from tierwise.sources.mapping import ColumnMapping
+from tierwise.sources.report import ImportReport
 
 __all__ = [
     "ATTACHED",
@@ -48,6 +50,8 @@ __all__ = [
     "database_columns",
     "duckdb_columns",
     "explain_in_database",
+    "mapped_in_database",
+    "mapped_in_duckdb",
     "score_in_database",
     "write_back_duckdb",
 ]
@@ -195,6 +199,40 @@ def connect(source: TableSource) -> Iterator[Any]:
         ) from None
     finally:
         engine.dispose()
+
+
+def mapped_in_database(
+    database: Any,
+    source: TableSource,
+    fields: Mapping[str, FieldKind],
+    mapping: ColumnMapping,
+) -> tuple[exp.Select, ImportReport]:
+    """The select reading ``source`` as canonical accounts, and its report,
+    over an open SQLAlchemy connection to its database."""
+    return mapped_accounts(
+        source,
+        database_columns(database, source),
+        fields,
+        mapping,
+        lambda text: list(database.exec_driver_sql(text)),
+    )
+
+
+def mapped_in_duckdb(
+    connection: duckdb.DuckDBPyConnection,
+    attached: TableSource,
+    fields: Mapping[str, FieldKind],
+    mapping: ColumnMapping,
+) -> tuple[exp.Select, ImportReport]:
+    """The select reading a table of an attached DuckDB file as canonical
+    accounts, and its report."""
+    return mapped_accounts(
+        attached,
+        duckdb_columns(connection, attached),
+        fields,
+        mapping,
+        lambda text: connection.sql(text).fetchall(),
+    )
 
 
 def database_columns(connection: Any, source: TableSource) -> dict[str, ColumnKind]:
