@@ -32,17 +32,15 @@ from typing import Any
 
 import psutil
 from measuring import Measurement, compare, run_once
+from portfolios import AS_OF, SEED, ensure_portfolio
 from reporting import Outcome, SizeResult, table, write
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PEERS = HERE / "peers"
-DATA = HERE / ".data"
 RESULTS = HERE / "results"
 
 DEFAULT_SIZES = "100k,1M,10M"
-AS_OF = date(2026, 9, 30)
-SEED = 2020
 
 # Row-wise apply takes minutes per million accounts; it shows the analyst's
 # starting point, so it runs at small sizes only.
@@ -239,32 +237,6 @@ def report_failures(results: list[SizeResult]) -> bool:
                 )
                 failed = True
     return failed
-
-
-def ensure_portfolio(accounts: int) -> Path:
-    """The cached sampled portfolio of this size, generated on first use."""
-    DATA.mkdir(parents=True, exist_ok=True)
-    path = DATA / f"portfolio-{accounts}-seed{SEED}-{AS_OF.isoformat()}.parquet"
-    if path.exists():
-        return path
-    partial = path.with_name(f"partial-{path.name}")
-    print(f"generating {accounts:,} accounts into {_shown(path)} …")
-    sample = [str(_tierwise_binary()), "sample", "--accounts", str(accounts)]
-    subprocess.run(
-        [
-            *sample,
-            "--seed",
-            str(SEED),
-            "--as-of",
-            AS_OF.isoformat(),
-            "--out",
-            str(partial),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    partial.replace(path)
-    return path
 
 
 def snapshot_code(folder: Path) -> str:

@@ -44,13 +44,11 @@ from pathlib import Path
 
 import duckdb
 from measuring import run_once
+from portfolios import AS_OF, DATA, ensure_portfolio
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-DATA = HERE / ".data"
 RESULTS = HERE / "results"
-AS_OF = date(2026, 9, 30)
-SEED = 2020
 CONTENDERS = ("engine", "cli", "plain")
 MEMORY_TARGET_MB = 2048
 # The engine's own memory limit setting, passed on to every run.
@@ -75,7 +73,7 @@ def main() -> None:
         return
 
     DATA.mkdir(exist_ok=True)
-    accounts = _portfolio(options.accounts)
+    accounts = ensure_portfolio(options.accounts)
     events = _events(options.accounts, options.events, accounts)
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     print(f"accounts {accounts.name}, events {events.name}")
@@ -178,32 +176,6 @@ def _engine_run(accounts: str, events: str, out: str) -> None:
         model, "accounts", AS_OF, connection, signal_sources=["activity"]
     )
     write_results(run, Path(out), csv=False)
-
-
-def _portfolio(accounts: int) -> Path:
-    path = DATA / f"portfolio-{accounts}-seed{SEED}-{AS_OF.isoformat()}.parquet"
-    if not path.exists():
-        partial = path.with_name(f".{path.name}.partial.parquet")
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tierwise",
-                "sample",
-                "--accounts",
-                str(accounts),
-                "--seed",
-                str(SEED),
-                "--as-of",
-                AS_OF.isoformat(),
-                "--out",
-                str(partial),
-            ],
-            check=True,
-            cwd=REPO,
-        )
-        partial.replace(path)
-    return path
 
 
 def _events(accounts: int, events: int, portfolio: Path) -> Path:
