@@ -99,6 +99,8 @@ class TieringRun:
     estimated_potential: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    # Accounts with no potential: none given and none to estimate from.
+    unknown_potential: int = 0
     scratch: Path | None = None
     # When another engine scored the accounts: runs DuckDB SQL over the
     # compiled steps where the accounts are. None: on ``connection``.
@@ -427,16 +429,9 @@ def _summarise(
         estimated_potential=estimated,
         seconds=time.perf_counter() - started,
         source_rows=source_rows,
+        unknown_potential=unknown,
     )
     run.warnings = _warnings(run, pins)
-    banded = [tier.name for tier in model.active_tiers() if tier.potential]
-    if unknown and banded:
-        noun = "account has" if unknown == 1 else "accounts have"
-        run.warnings.append(
-            f"{unknown:,} {noun} no potential (none given and none to estimate "
-            f"from), so no total can take them into {', '.join(banded)}, whose "
-            "potential bands need one; fill potential or annual revenue"
-        )
     return run
 
 
@@ -456,6 +451,15 @@ def _warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
                 f"{tier.name}: {tier.pinned} manual overrides exceed its cap of "
                 f"{tier.cap}; the cap is broken by people's decisions, review them"
             )
+    banded = [t.name for t in run.compiled.model.active_tiers() if t.potential]
+    if run.unknown_potential and banded:
+        unknown = run.unknown_potential
+        noun = "account has" if unknown == 1 else "accounts have"
+        warnings.append(
+            f"{unknown:,} {noun} no potential (none given and none to estimate "
+            f"from), so no total can take them into {', '.join(banded)}, whose "
+            "potential bands need one; fill potential or annual revenue"
+        )
     squeezed = _named_but_capped(run)
     if squeezed:
         shown = ", ".join(squeezed[:10])
