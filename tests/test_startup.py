@@ -68,3 +68,9 @@ def test_a_name_the_store_does_not_have_is_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError, match="has no attribute 'open_stor'"):
         _ = tierwise.store.open_stor  # type: ignore[attr-defined]
+
+
+def test_the_command_line_loads_the_sample_generator_only_to_use_it() -> None:
+    loaded = _loaded_after("import tierwise.cli", ["tierwise.sample"])
+
+    assert loaded == []

@@ -47,13 +47,6 @@ from tierwise.run_signals import (
     signals_again,
     signals_digest,
 )
-from tierwise.sample import (
-    DEMO_AS_OF,
-    DEMO_SEED,
-    build_demo_portfolio,
-    write_portfolio,
-)
-from tierwise.sample.signals import write_signal_files
 from tierwise.sources import (
     ColumnMapping,
     Currencies,
@@ -287,7 +280,7 @@ def _too_many_problems(accounts: Path, report: ImportReport) -> SourceError:
 
 def run_demo(
     out_dir: Path,
-    as_of: date = DEMO_AS_OF,
+    as_of: date | None = None,
     store: Store | None = None,
     force: bool = False,
 ) -> TierJob:
@@ -296,8 +289,19 @@ def run_demo(
     Its engagement, intent, contacts and contract ends are read from raw
     signal files written to ``demo-signals/`` (see `tierwise.sample.signals`);
     the fields they fill come from those files, not from the columns of the
-    same name that the accounts file keeps for reference.
+    same name that the accounts file keeps for reference. ``as_of`` is the
+    demo's own date (`tierwise.sample.DEMO_AS_OF`) unless given.
     """
+    # Imported here: the generator (numpy) is not needed to start the CLI.
+    from tierwise.sample import (
+        DEMO_AS_OF,
+        DEMO_SEED,
+        build_demo_portfolio,
+        write_portfolio,
+    )
+    from tierwise.sample.signals import write_signal_files
+
+    as_of = as_of or DEMO_AS_OF
     out_dir.mkdir(parents=True, exist_ok=True)
     accounts = out_dir / DEMO_ACCOUNTS
     write_portfolio(accounts, DEMO_SIZE, DEMO_SEED, as_of=as_of)

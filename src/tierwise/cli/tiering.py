@@ -32,8 +32,6 @@ from tierwise.errors import TierwiseError
 from tierwise.model import default_model_text, load_model
 from tierwise.model.fields import CANONICAL_FIELDS
 from tierwise.run_signals import signal_files
-from tierwise.sample import DEMO_AS_OF, write_portfolio
-from tierwise.sample.signals import write_portfolio_signals
 
 ForceOption = Annotated[
     bool,
@@ -236,7 +234,7 @@ def demo(
 ) -> None:
     """Tier the bundled demo portfolio (2020 Fortune 1000, generated signals)."""
     with reported():
-        day = parse_as_of(as_of) if as_of else DEMO_AS_OF
+        day = parse_as_of(as_of) if as_of else None
         with store_unless(no_store, db) as store:
             job = jobs.run_demo(out, day, store=store, force=force)
     render_summary(job)
@@ -306,6 +304,9 @@ def sample(
     quiet: QuietOption = False,
 ) -> None:
     """Write a plausible made-up portfolio of any size (first 1,000: the demo)."""
+    from tierwise.sample import DEMO_AS_OF, write_portfolio
+    from tierwise.sample.signals import write_portfolio_signals
+
     day = parse_as_of(as_of) if as_of else DEMO_AS_OF
     with reported():
         with progress_bar(quiet) as shown:
