@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from tierwise.errors import TierwiseError
+from tierwise.jobs import tier_file
 from tierwise.report import SalesforceFields, export_results
 from tierwise.sources.salesforce_ids import is_valid_18, to_18
 
@@ -239,3 +241,73 @@ def test_hubspot_leaves_tiers_beyond_3_and_unassigned_empty_and_untargeted(
             assert row["Ideal Customer Profile Tier"] == result["tier"]
             assert row["Target Account"] == "true"
     assert seen == {"tier_1", "tier_2", "tier_3", "tier_4", "unassigned"}
+
+
+@pytest.fixture(scope="session")
+def salesforce_run_with_unknowns(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two Salesforce accounts: one with only firmographics, one with nothing.
+
+    The first has no strategic score, the second no fit or strategic score.
+    """
+    folder = tmp_path_factory.mktemp("salesforce-unknowns")
+    accounts = folder / "accounts.csv"
+    accounts.write_text(
+        "account_id,name,industry,employees,country\n"
+        "001A000001xYzAb,Acme,Software,5000,US\n"
+        "001A000001XyZaB,Blank Co,,,\n",
+        encoding="utf-8",
+    )
+    tier_file(accounts, folder / "run", date(2024, 1, 1))
+    return folder / "run"
+
+
+def test_salesforce_writes_the_null_marker_for_unknown_scores(
+    salesforce_run_with_unknowns: Path, tmp_path: Path
+) -> None:
+    rows = {
+        row["Id"]: row
+        for row in _rows(_salesforce(salesforce_run_with_unknowns, tmp_path))
+    }
+
+    known, blank = rows["001A000001xYzAbIAK"], rows["001A000001XyZaBIAV"]
+    assert (known["ABM_Fit_Score__c"], known["ABM_Strategic_Score__c"]) == (
+        "100.00",
+        "#N/A",
+    )
+    assert (blank["ABM_Fit_Score__c"], blank["ABM_Strategic_Score__c"]) == (
+        "#N/A",
+        "#N/A",
+    )
+    assert all(value != "" for row in rows.values() for value in row.values())
+
+
+def test_salesforce_null_marker_is_kept_as_is_with_raw(
+    salesforce_run_with_unknowns: Path, tmp_path: Path
+) -> None:
+    path = export_results(
+        salesforce_run_with_unknowns, "salesforce", tmp_path, raw=True
+    ).path
+
+    strategic = {row["ABM_Strategic_Score__c"] for row in _rows(path)}
+    assert strategic == {"#N/A"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="HubSpot documents no import value that clears a property, so the "
+    "ICP tier of an account beyond the first three tiers is left empty and "
+    "HubSpot keeps its old tier",
+)
+def test_hubspot_clears_the_icp_tier_of_accounts_beyond_tier_3(
+    five_tier_run: Path, tmp_path: Path
+) -> None:
+    path = export_results(five_tier_run, "hubspot", tmp_path).path
+
+    by_id = {row["Record ID"]: row for row in _rows(path)}
+    demoted = [
+        by_id[str(result["account_id"])]
+        for result in _results(five_tier_run)
+        if result["tier"] in {"tier_4", "unassigned"}
+    ]
+    assert demoted
+    assert all(row["Ideal Customer Profile Tier"] != "" for row in demoted)

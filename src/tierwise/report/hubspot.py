@@ -22,9 +22,15 @@ can be renamed or translated per account, internal values cannot.
 order the model file lists them, become ``tier_1``, ``tier_2`` and
 ``tier_3``, and their accounts are target accounts (``true``). Accounts in a
 fourth or later tier, or unassigned, get an empty tier and ``false``.
-HubSpot's importer does not clear a property from an empty cell, so such an
-account keeps a tier HubSpot already held; ``Target Account = false`` is the
-value that marks it as no longer targeted.
+
+**A known shortcoming: an old ICP tier stays.** HubSpot's importer skips
+empty cells when it updates a record, and HubSpot documents no value (no
+marker like Salesforce's ``#N/A``) that makes an import clear a property.
+So an account that leaves the first three tiers keeps the ICP tier HubSpot
+already held; ``Target Account = false`` is the value that marks it as no
+longer targeted. Clear such stale tiers in HubSpot itself, for instance on
+a company view filtered on ``Target Account`` is false and ``Ideal Customer
+Profile Tier`` is known. The file writes no made-up marker in its place.
 """
 
 from __future__ import annotations

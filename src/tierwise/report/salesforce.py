@@ -22,6 +22,13 @@ empty cell, because Data Loader skips empty cells unless its "Insert null
 values" setting is on, which would leave a demoted account's old tier in
 place; map it to ``""`` to write an empty cell anyway.
 
+**Unknown values.** A score tierwise could not compute (no input of that
+dimension was known) is written as ``#N/A``, Data Loader's marker for
+"set this field to null", never as an empty cell: an update skips empty
+cells (with the Bulk API always, otherwise unless "Insert null values" is
+on), so an empty cell would leave last quarter's score in the CRM as if it
+were current. The same holds for any other field the file fills.
+
 **Ids.** Salesforce record ids are case-sensitive; 15-character ids (from
 reports) are written in their 18-character form, and 18-character ids must
 carry a valid checksum suffix. Results whose ids are not Salesforce ids (a
@@ -46,6 +53,7 @@ from tierwise.report.results import Results
 from tierwise.sources.salesforce_ids import is_valid_18, to_18
 
 __all__ = [
+    "NULL_MARKER",
     "SALESFORCE_FILE",
     "TIER_VALUE_SOURCES",
     "SalesforceFields",
@@ -57,6 +65,8 @@ log = logging.getLogger(__name__)
 
 SALESFORCE_FILE = "salesforce-accounts-update.csv"
 TIER_VALUE_SOURCES = ("keys", "names")
+# What Data Loader reads as "set this field to null" in an update file.
+NULL_MARKER = "#N/A"
 
 # An API name: letters, digits and single underscores, starting with a
 # letter, optionally namespaced (ns__Field__c) and ending in __c for a custom
@@ -256,7 +266,11 @@ def _rows(
     ids_iter = iter(ids)
     for batch in table.to_batches():
         for row in batch.to_pylist():
-            yield [next(ids_iter), *(value(row) for _, _, value in columns)]
+            values = (value(row) for _, _, value in columns)
+            yield [
+                next(ids_iter),
+                *(NULL_MARKER if cell is None else cell for cell in values),
+            ]
 
 
 def _score(column: str) -> Callable[[dict[str, Any]], Any]:
