@@ -36,6 +36,7 @@ from tierwise.engine.run import (
 )
 from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
+from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.progress import QUIET, Progress
 from tierwise.run_signals import (
@@ -182,6 +183,7 @@ def tier_file(
             spark_master=spark_master,
         )
 
+    problems = import_problems(report)
     manifest = {
         "tierwise": __version__,
         "accounts": str(accounts.resolve()),
@@ -192,8 +194,10 @@ def tier_file(
         "engine": engine,
         "accounts_tiered": run.accounts,
         "tiers": {tier.key: tier.accounts for tier in run.tiers},
-        "warnings": run.warnings,
+        "warnings": run.warnings + import_warning_lines(problems),
     }
+    if problems is not None:
+        manifest["import_problems"] = problems
     extra = {
         MODEL_COPY: model_text,
         IMPORT_REPORT: report_json(report),

@@ -33,6 +33,7 @@ from tierwise.engine.backends.database import (
 )
 from tierwise.engine.run import ACCOUNTS_VIEW, open_connection
 from tierwise.errors import SourceError, TierwiseError
+from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.jobs import (
     IMPORT_REPORT,
     IMPORT_REPORT_TEXT,
@@ -152,6 +153,7 @@ def tier_table(
             )
 
     database_file = source.database_file()
+    problems = import_problems(report)
     manifest = {
         "tierwise": __version__,
         "source": source.shown(),
@@ -164,8 +166,10 @@ def tier_table(
         "written_back": written,
         "accounts_tiered": run.accounts,
         "tiers": {tier.key: tier.accounts for tier in run.tiers},
-        "warnings": run.warnings,
+        "warnings": run.warnings + import_warning_lines(problems),
     }
+    if problems is not None:
+        manifest["import_problems"] = problems
     write_results(
         run,
         out_dir,
