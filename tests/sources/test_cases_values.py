@@ -107,12 +107,12 @@ def test_case_05_every_row_read_once_corrected(write_file: WriteFile) -> None:
         float(Decimal("3400000") * Decimal("0.17")),
         float(Decimal("1250") * Decimal("0.92")),
     ]
-    # 1.250 reads as 1250 under the file's setting and is listed; the
-    # column's other values show the dot groups thousands, so it is not a
-    # problem that stops a run.
-    ambiguous = [flag for flag in report.flags if "other decimal" in flag.reason]
-    assert [(flag.row, flag.value, flag.problem) for flag in ambiguous] == [
-        (6, "1.250", False)
+    # 1.250 reads as 1250 under the file's setting, which decides it: it is
+    # counted in the report with an example, not listed as a cell to check.
+    assert [flag for flag in report.flags if "decimal" in flag.reason] == []
+    decided = [tally for tally in report.repairs if "decimal mark" in tally.what]
+    assert [(tally.count, tally.example) for tally in decided] == [
+        (1, "row 6: '1.250' → 1250.0")
     ]
 
 

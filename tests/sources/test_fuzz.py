@@ -152,6 +152,23 @@ def test_numbers_written_under_a_setting_read_back_exactly(
 
 
 @FUZZ
+@given(
+    count=st.integers(min_value=0, max_value=10**12),
+    decimal=st.sampled_from([".", ","]),
+    group=st.sampled_from(["", " ", "'", "thousands"]),
+)
+def test_counts_written_under_a_setting_read_back_without_doubt(
+    count: int, decimal: str, group: str
+) -> None:
+    separator = ("," if decimal == "." else ".") if group == "thousands" else group
+    text = f"{count:,}".replace(",", separator)
+
+    reading = read_number(text, decimal, whole=True)
+
+    assert (reading.low, reading.high, reading.ambiguous) == (count, count, False)
+
+
+@FUZZ
 @given(text=st.text(max_size=30), decimal=st.sampled_from([".", ","]))
 def test_any_text_in_a_number_cell_is_read_or_refused_with_a_fix(
     text: str, decimal: str

@@ -34,7 +34,7 @@ MESSY = (
     "account_id,name,domain,annual_revenue,employees\n"
     "a-1,Acme,https://www.acme.example/,1.2M,51-200\n"
     "a-2,Globex,globex.example,< 1M,10\n"
-    "a-3,Initech,eu.initech.example,7,1.250\n"
+    "a-3,Initech,eu.initech.example,7,1.000\n"
     ",Nameless id,,,\n"
     "\n"
     "Grand Totals (4 records),,,,\n"
@@ -84,7 +84,8 @@ def test_report_reconciles_and_lists_every_kind(write_file: WriteFile) -> None:
         "Rows read 7 = used 3 + skipped 4",
         "row 6: blank account_id",
         "'< 1M' read as 0 (span 0 to 1,000,000)",
-        "'1.250' read as 1.25",
+        # One employee, or a thousand with the dot grouping thousands.
+        "'1.000' read as 1 (decimal point)",
         "a subdomain folded under its domain",
         "employees ('employees'): ",
     ):

@@ -12,6 +12,14 @@ the column's decimal mark. Then the whole column is looked at once:
 - ``1,250``-shaped values are listed as ambiguous; they count as problems
   only when no other value in the column shows its decimal mark and the
   mapping does not set one, because then nothing but habit decides them.
+  When the mapping sets the mark, it decides them: they are counted in the
+  report with one example, not listed cell by cell.
+- A count (:data:`COUNT_FIELDS`) has no fraction, so ``1,250`` in it is
+  1250 under the default mark, with nothing to check, and a count written
+  with a fraction (``1,5``) cannot be read. A number typed in the file (an
+  Excel number cell, a Parquet number) is taken as it is, fraction and
+  all, as the in-place Parquet and database readers take it; only written
+  numbers are checked.
 - An amount in another currency than the model's is converted with the
   model's rates; see :mod:`tierwise.sources.money`.
 """
@@ -31,7 +39,19 @@ from tierwise.sources.numbers import Reading, Shape, read_number
 from tierwise.sources.tables import Cell
 from tierwise.sources.values import NUMBER_BLANKS, CellError, trim
 
-__all__ = ["read_number_column"]
+__all__ = ["COUNT_FIELDS", "read_number_column"]
+
+# Canonical fields that count whole things: people, visits, downloads,
+# events attended, business units. Nothing else in a model says a number is
+# whole, and only reading a written number needs to know (as with
+# MONEY_FIELDS for amounts).
+COUNT_FIELDS = (
+    "employees",
+    "expansion_units",
+    "web_visits_30d",
+    "content_downloads_90d",
+    "events_attended_180d",
+)
 
 _PLAIN = re.compile(r"-?\d+(\.\d+)?")
 _AMBIGUOUS_PLAIN = re.compile(r"-?\d{1,3}\.\d{3}")
@@ -44,6 +64,10 @@ OPEN_RANGE = "an open range, scored by its lower end"
 BOUND = "a bound, not an exact number; scored by its {rule} end"
 APPROXIMATE = "an approximate number, read as written"
 AMBIGUOUS = "could also be read with the other decimal mark"
+DECIDED = (
+    "read as the mapping's decimal mark {mark!r} says (the other mark would "
+    "give another number)"
+)
 NO_RATES = "in {code}, but no exchange rates were given; kept as written"
 
 
@@ -62,10 +86,14 @@ def read_number_column(column: Column) -> Iterator[float | None]:
     # decimal string to the nearest float exactly as Decimal would.
     direct = column.decimal == "." and column.spec.multiply is None
     direct = direct and column.spec.currency is None and not column.row_currencies
+    whole = column.field in COUNT_FIELDS
     for i, cell in enumerate(column.cells):
         if direct and type(cell) is str and _is_plain(cell):
-            values[i] = float(cell)
-            continue
+            number = float(cell)
+            # A count with a fraction goes on to be refused with its fix.
+            if not whole or number.is_integer():
+                values[i] = number
+                continue
         try:
             found = _read(column, i, cell)
         except CellError as error:
@@ -97,8 +125,11 @@ def read_number_column(column: Column) -> Iterator[float | None]:
 def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
     # Most cells are plain numbers: read them straight, unless the column
     # needs the slower path for conversion or the other decimal mark.
+    whole = column.field in COUNT_FIELDS
     if type(cell) is str and column.decimal == "." and _is_plain(cell):
-        return _convert(column, i, Decimal(cell), None, cell)
+        number = Decimal(cell)
+        if not whole or not number % 1:
+            return _convert(column, i, number, None, cell)
 
     cell = checked(cell)
     if cell is None:
@@ -119,7 +150,7 @@ def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
         if text:
             column.log.repaired(MISSING, column.rows[i], text, None)
         return None
-    return _Cell(i, read_number(text, column.decimal), text)
+    return _Cell(i, read_number(text, column.decimal, whole), text)
 
 
 def _is_plain(text: str) -> bool:
@@ -144,8 +175,12 @@ def _value(column: Column, cell: _Cell, evidence: bool) -> Decimal:
         log.repaired(REPAIRED, row, cell.text, float(value))
 
     # A range or bound is listed above with its span, which shows how its
-    # numbers were read; only a lone number is listed for its decimal mark.
-    if reading.ambiguous and reading.shape == Shape.NUMBER:
+    # numbers were read; only a lone number is listed for its decimal mark,
+    # and only when the mapping does not set the mark, which decides it.
+    if reading.ambiguous and reading.shape == Shape.NUMBER and column.decimal_set:
+        decided = DECIDED.format(mark=column.decimal)
+        log.repaired(decided, row, cell.text, float(value))
+    elif reading.ambiguous and reading.shape == Shape.NUMBER:
         mark = "comma" if column.decimal == "," else "point"
         log.flag(
             row,

@@ -20,6 +20,12 @@ quantities written as bands — headcounts and amounts — are not negative.
 A lower number without a magnitude takes the upper one's (``10-50M`` is
 10M to 50M).
 
+A field that counts whole things (people, visits, units) is read as a
+count: ``1,250`` under ``decimal: "."`` is 1250 and not ambiguous, because
+its other reading, 1.25, is no count; a value with a fraction (``1,5``,
+``2.5``) is refused. ``1.000`` under the same mark stays ambiguous: it is
+one or a thousand, and both are counts.
+
 Only groups of three digits are read: Indian grouping (``12,34,567``) is
 refused as not a number rather than read.
 """
@@ -77,6 +83,7 @@ _UNIT_WORDS = re.compile(
 )
 _RANGE = re.compile(r"^(.*?[\dkmbn.)])\s*(?:-|–|—|to|until|bis)\s*([^-].*)$", re.I)
 _AMBIGUOUS = re.compile(r"\d{1,3}[.,]\d{3}")
+NOT_WHOLE = "is not a whole number, as a count must be"
 
 
 class Shape(StrEnum):
@@ -118,10 +125,12 @@ class _Part:
     evidence: bool
 
 
-def read_number(text: str, decimal: str = ".") -> Reading:
+def read_number(text: str, decimal: str = ".", whole: bool = False) -> Reading:
     """Read a number, range or bound written as a person or a CRM writes it.
 
     Blank text is the caller's business (it decides what is missing).
+    ``whole`` reads it as a count, which has no fraction (see the module
+    docstring).
 
     Raises:
         CellError: naming what is wrong and the setting or fix.
@@ -139,32 +148,33 @@ def read_number(text: str, decimal: str = ".") -> Reading:
     for pattern, shape in ((_UPPER_BOUND, "upper"), (_LOWER_BOUND, "lower")):
         bound = pattern.match(raw)
         if bound and bound.end() < len(raw):
-            part = _part(_UNIT_WORDS.sub("", raw[bound.end() :]), decimal, raw)
+            part = _part(_UNIT_WORDS.sub("", raw[bound.end() :]), decimal, whole)
             if shape == "upper":
                 return _reading(Decimal(0), part.value, Shape.BOUND, [part])
             return _reading(part.value, None, Shape.BOUND, [part])
 
     approximate = _APPROXIMATE.match(raw)
     if approximate and approximate.end() < len(raw):
-        part = _part(_UNIT_WORDS.sub("", raw[approximate.end() :]), decimal, raw)
+        stated = _UNIT_WORDS.sub("", raw[approximate.end() :])
+        part = _part(stated, decimal, whole)
         return _reading(part.value, part.value, Shape.APPROXIMATE, [part])
 
     body = _UNIT_WORDS.sub("", raw)
     if body.endswith("+") and len(body) > 1 and not body.startswith(("+", "-")):
-        part = _part(body[:-1].rstrip(), decimal, raw)
+        part = _part(body[:-1].rstrip(), decimal, whole)
         return _reading(part.value, None, Shape.RANGE, [part])
 
     split = _RANGE.match(body)
     if split and not body.startswith(("-", "(")) and _has_digit(split.group(2)):
-        return _range(split.group(1), split.group(2), decimal, raw)
+        return _range(split.group(1), split.group(2), decimal, whole)
 
-    part = _part(body, decimal, raw)
+    part = _part(body, decimal, whole)
     reading = _reading(part.value, part.value, Shape.NUMBER, [part])
     return replace(reading, repaired=True) if body != raw else reading
 
 
-def _range(left: str, right: str, decimal: str, raw: str) -> Reading:
-    low, high = _part(left, decimal, raw), _part(right, decimal, raw)
+def _range(left: str, right: str, decimal: str, whole: bool) -> Reading:
+    low, high = _part(left, decimal, whole), _part(right, decimal, whole)
     low_value = low.value
     if low.magnitude is None and high.magnitude is not None:
         # "10-50M": the first number shares the magnitude written once.
@@ -205,7 +215,7 @@ def _reading(
     )
 
 
-def _part(text: str, decimal: str, raw: str) -> _Part:
+def _part(text: str, decimal: str, whole: bool) -> _Part:
     body = text.strip()
     negative, body = _sign(body)
     currency, body = _currency(body)
@@ -218,9 +228,11 @@ def _part(text: str, decimal: str, raw: str) -> _Part:
         magnitude = _MAGNITUDES[found.group(1).casefold()]
         body = body[: found.start()].rstrip()
 
-    value, grouped, ambiguous, evidence = _digits(body, decimal, raw)
+    value, grouped, ambiguous, evidence = _digits(body, decimal, whole)
     if magnitude is not None:
         value *= magnitude
+    if whole and value % 1:
+        raise CellError(NOT_WHOLE, _whole_fix(body, decimal))
     cleaned = grouped or currency is not None or magnitude is not None
     return _Part(
         -value if negative else value,
@@ -255,15 +267,21 @@ def _currency(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _digits(body: str, decimal: str, raw: str) -> tuple[Decimal, bool, bool, bool]:
+def _digits(body: str, decimal: str, whole: bool) -> tuple[Decimal, bool, bool, bool]:
     """The value of digits and marks, whether groups were removed,
     whether it is ambiguous, and whether it shows the decimal mark."""
     parsed = _grouped_or_plain(body, decimal)
     if parsed is None:
-        raise CellError("is not a number", _fix(body, decimal, raw))
+        other = _grouped_or_plain(body, _other(decimal))
+        if whole and other is not None and other[0] % 1:
+            # "1,5" reads only with the other mark, and then as a fraction.
+            raise CellError(NOT_WHOLE, _whole_fix(body, decimal))
+        raise CellError("is not a number", _fix(body, decimal))
 
     value, groups, fraction = parsed
-    ambiguous = bool(_AMBIGUOUS.fullmatch(body))
+    # In a count, "1,250" read with "," grouping thousands is settled: with
+    # "," as the decimal mark it would be a count written with decimals.
+    ambiguous = bool(_AMBIGUOUS.fullmatch(body)) and not (whole and groups > 0)
     evidence = groups > 1 or (groups > 0 and fraction is not None)
     evidence = evidence or (fraction is not None and len(fraction) != 3)
     return value, groups > 0, ambiguous, evidence
@@ -302,8 +320,12 @@ def _decimal(whole: str, fraction: str | None) -> Decimal:
         raise CellError("is not a number", "write digits only") from None
 
 
-def _fix(body: str, decimal: str, raw: str) -> str:
-    other = "," if decimal == "." else "."
+def _other(decimal: str) -> str:
+    return "," if decimal == "." else "."
+
+
+def _fix(body: str, decimal: str) -> str:
+    other = _other(decimal)
     if _grouped_or_plain(body, other) is not None:
         return (
             f"it reads as a number with {other!r} as the decimal mark, but this "
@@ -312,6 +334,18 @@ def _fix(body: str, decimal: str, raw: str) -> str:
             "the cell"
         )
     return f"write one number ({NUMBER_FORMS}) or clear the cell, or map another column"
+
+
+def _whole_fix(body: str, decimal: str) -> str:
+    other = _other(decimal)
+    read_otherwise = _grouped_or_plain(body, other)
+    if read_otherwise is not None and read_otherwise[1] > 0:
+        # "1.250" under ".": with "," as the decimal mark, "." groups thousands.
+        return (
+            f'set `decimal: "{other}"` for the column in a mapping file if '
+            f"{decimal!r} groups thousands in it, or write the whole count"
+        )
+    return "write the whole count (e.g. 1200 or 1,200), or clear the cell"
 
 
 def _has_digit(text: str) -> bool:
