@@ -35,7 +35,7 @@ from tierwise.sources.columns import (
     convert_column,
     shown,
 )
-from tierwise.sources.duplicates import merge_duplicates
+from tierwise.sources.duplicates import caseless_fields, merge_duplicates
 from tierwise.sources.headers import (
     Match,
     expected_headers,
@@ -133,6 +133,7 @@ def read_accounts(
         convert.hosts() if "domain" in columns else None,
         by_website=_merge_by_website(mapping, matches),
         website_column=matches["domain"].header if "domain" in matches else "",
+        caseless=caseless_fields(fields),
     )
 
     arrays = {

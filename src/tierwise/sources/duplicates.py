@@ -23,6 +23,14 @@ Two rules, in this order:
    subsidiary. With ``duplicates: keep`` the rows
    stay apart and each is flagged.
 
+Text that scoring matches without case or surrounding spaces (every text
+field but the identity ones: lists, categories and conditions compare them
+lower-cased and trimmed) is compared the same way here, so ``Education``
+and ``EDUCATION`` agree and the first row's spelling is kept. The
+identity fields keep their case: an id's case is part of it (Salesforce),
+a name is shown rather than matched, and a website read as a domain is
+already lower-cased.
+
 A merged row is skipped with the reason ``merged into row N``, so the
 import report still reconciles.
 """
@@ -31,14 +39,16 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tierwise.errors import SourceError
+from tierwise.model.fields import IDENTITY_FIELDS, FieldKind
 from tierwise.sources.columns import Value, shown
 from tierwise.sources.report import Flag, Merge
+from tierwise.sources.values import trim
 
-__all__ = ["Merged", "merge_duplicates"]
+__all__ = ["Merged", "caseless_fields", "merge_duplicates"]
 
 log = logging.getLogger(__name__)
 
@@ -63,23 +73,27 @@ def merge_duplicates(
     hosts: Sequence[str | None] | None,
     by_website: bool,
     website_column: str = "",
+    caseless: Collection[str] = (),
 ) -> Merged:
     """Merge rows of one account in ``columns`` (changed in place).
 
     ``rows`` are the file's row numbers of the positions in ``columns``;
-    ``hosts`` the website host per position, when the domain is read.
+    ``hosts`` the website host per position, when the domain is read;
+    ``caseless`` the fields whose values agree without regard to case and
+    surrounding spaces (see :func:`caseless_fields`).
 
     Raises:
         SourceError: when rows with one account_id hold different values.
     """
     ids = columns["account_id"]
     by_id = _groups(ids)
-    _refuse_conflicts(source, rows, columns, by_id)
+    keys = {name: _folded if name in caseless else _as_is for name in columns}
+    _refuse_conflicts(source, rows, columns, keys, by_id)
 
     result = Merged(keep=[])
     gone: set[int] = set()
     for key, positions in by_id.items():
-        _merge(result, rows, columns, positions, "account_id", str(key), gone)
+        _merge(result, rows, columns, keys, positions, "account_id", str(key), gone)
 
     if hosts is not None:
         alive = [host if i not in gone else None for i, host in enumerate(hosts)]
@@ -90,7 +104,9 @@ def merge_duplicates(
             apart = [i for i in positions if parents and parents[i] is not None]
             together = [i for i in positions if i not in apart]
             if by_website and len(together) > 1:
-                _merge(result, rows, columns, together, "website", str(host), gone)
+                _merge(
+                    result, rows, columns, keys, together, "website", str(host), gone
+                )
             else:
                 apart = positions[1:]
             first = rows[positions[0]]
@@ -112,6 +128,24 @@ def merge_duplicates(
     return result
 
 
+def caseless_fields(fields: Mapping[str, FieldKind]) -> frozenset[str]:
+    """The text fields scoring matches without case or surrounding spaces."""
+    return frozenset(
+        name
+        for name, kind in fields.items()
+        if kind == FieldKind.TEXT and name not in IDENTITY_FIELDS
+    )
+
+
+def _as_is(value: Value) -> Value:
+    return value
+
+
+def _folded(value: Value) -> Value:
+    # lower() as the engine's SQL LOWER, not casefold(): "ß" is not "ss" there.
+    return trim(value).lower() if isinstance(value, str) else value
+
+
 def _groups(values: Sequence[Value]) -> dict[Value, list[int]]:
     # Counting first (in C) keeps the usual case, no duplicates, cheap.
     counts = Counter(value for value in values if value is not None)
@@ -128,6 +162,7 @@ def _merge(
     result: Merged,
     rows: Sequence[int],
     columns: dict[str, list[Value]],
+    keys: Mapping[str, Callable[[Value], Value]],
     positions: list[int],
     key: str,
     value: str,
@@ -136,10 +171,11 @@ def _merge(
     first, later = positions[0], positions[1:]
     conflicts: list[str] = []
     for name, values in columns.items():
+        same = keys[name]
         for i in later:
             if values[first] is None:
                 values[first] = values[i]
-            elif values[i] is not None and values[i] != values[first]:
+            elif values[i] is not None and same(values[i]) != same(values[first]):
                 conflicts.append(
                     f"{name} {shown(values[first])} (row {rows[i]}: {shown(values[i])})"
                 )
@@ -165,6 +201,7 @@ def _refuse_conflicts(
     source: str,
     rows: Sequence[int],
     columns: Mapping[str, list[Value]],
+    keys: Mapping[str, Callable[[Value], Value]],
     by_id: Mapping[Value, list[int]],
 ) -> None:
     conflicts: list[str] = []
@@ -172,7 +209,7 @@ def _refuse_conflicts(
         differing = [
             name
             for name, values in columns.items()
-            if len({values[i] for i in positions if values[i] is not None}) > 1
+            if _differ(values, positions, keys[name])
         ]
         if differing:
             listed = ", ".join(str(rows[i]) for i in positions[:MAX_LISTED])
@@ -194,3 +231,10 @@ def _refuse_conflicts(
         "are merged), or map account_id to a column whose values are unique"
     )
     raise SourceError("\n".join(lines))
+
+
+def _differ(
+    values: Sequence[Value], positions: list[int], same: Callable[[Value], Value]
+) -> bool:
+    """True when the rows at ``positions`` hold two values, blanks aside."""
+    return len({same(values[i]) for i in positions if values[i] is not None}) > 1
