@@ -20,10 +20,11 @@ nothing is scored on a guess.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 from sqlglot.errors import ParseError
@@ -35,9 +36,14 @@ from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
 from tierwise.sources.values import BOOLEAN_FALSE, BOOLEAN_TRUE, TRIMMED_CHARACTERS
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
 __all__ = [
     "DIALECTS",
+    "HIDDEN_PASSWORD",
     "TableSource",
+    "hidden_password",
     "mapped_accounts",
     "parse_source",
 ]
@@ -69,6 +75,34 @@ EXAMPLES = (
 MAX_LISTED = 20
 # What a URL shows where its password was (SQLAlchemy's hidden password).
 HIDDEN_PASSWORD = "***"
+# A password in text that is no URL SQLAlchemy reads: ``user:secret@host``
+# and ``password=secret``.
+_USER_PASSWORD = re.compile(r"([^\s:/?#@]+:)[^\s/?#@]*@")
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^\s&#]*", re.IGNORECASE)
+
+
+def hidden_password(url: str | URL) -> str:
+    """A database URL (text or SQLAlchemy's ``URL``) with its password hidden.
+
+    SQLAlchemy hides a password written before the host, but PostgreSQL
+    also takes one as ``?password=``, which SQLAlchemy shows as it is; both
+    are hidden here. Text SQLAlchemy cannot read as a URL is shown with
+    anything that looks like a password hidden, since an error about a
+    mistyped URL must not print the password in it either.
+
+    >>> hidden_password("postgresql://u:secret@db/test?password=secret")
+    'postgresql://u:***@db/test?password=***'
+    >>> hidden_password("postgresql://u:secret@db:port/test")
+    'postgresql://u:***@db:port/test'
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        text = make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        text = _USER_PASSWORD.sub(rf"\1{HIDDEN_PASSWORD}@", str(url))
+    return _QUERY_PASSWORD.sub(rf"\1{HIDDEN_PASSWORD}", text)
 
 
 @dataclass(frozen=True)
@@ -82,16 +116,7 @@ class TableSource:
 
     def shown(self) -> str:
         """The source as people read it, without a password."""
-        from sqlalchemy.engine import make_url
-
-        url = self.url
-        if self.path is None:
-            parsed = make_url(self.url)
-            # PostgreSQL also takes the password as ?password=, which
-            # SQLAlchemy does not hide.
-            if "password" in parsed.query:
-                parsed = parsed.update_query_dict({"password": HIDDEN_PASSWORD})
-            url = parsed.render_as_string(hide_password=True)
+        url = self.url if self.path is not None else hidden_password(self.url)
         table = self.table.copy()
         table.set("catalog", None)  # where tierwise attached a DuckDB file
         return f"{url}{SEPARATOR}{table.sql(dialect=self.dialect)}"

@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from tierwise.errors import TierwiseError
+from tierwise.sources.database import hidden_password
 from tierwise.store.constants import DATABASE_ENV, DEFAULT_DATABASE_URL
 
 __all__ = [
@@ -74,8 +75,12 @@ class Store:
 
     @property
     def location(self) -> str:
-        """The database URL with any password hidden, for messages."""
-        return self.engine.url.render_as_string(hide_password=True)
+        """The database URL with any password hidden, for messages.
+
+        Both places a URL can carry one are hidden: before the host and, for
+        PostgreSQL, as ``?password=``.
+        """
+        return hidden_password(self.engine.url)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -183,10 +188,10 @@ def connect_store(
 def _parse_url(text_url: str) -> URL:
     try:
         parsed = make_url(text_url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise StoreError(
-            f"{text_url!r} is not a database URL; use sqlite:///path/to/tierwise.db "
-            "or postgresql://user@host:5432/database"
+            f"{hidden_password(text_url)!r} is not a database URL; use "
+            "sqlite:///path/to/tierwise.db or postgresql://user@host:5432/database"
         ) from None
 
     backend = parsed.get_backend_name()
