@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from tierwise.errors import SourceError
 from tierwise.model.fields import FieldKind
 from tierwise.sources import ColumnMapping, ColumnSpec, read_accounts
+from tierwise.sources.csv_faults import describe_fault
 
 WriteFile = Callable[..., Path]
 
@@ -179,13 +181,136 @@ def test_windows_1252_file_is_read_with_a_note(write_file: WriteFile) -> None:
     ]
 
 
-def test_unclosed_quote_is_an_error_naming_the_line(write_file: WriteFile) -> None:
+# Python's csv module refuses a cell longer than this many characters.
+LIMIT = 131_072
+LONG_FIX = (
+    "Fix: shorten or empty that cell, or delete its column from the file if "
+    "the model does not read it (every column is parsed, mapped or not)"
+)
+
+
+def test_unclosed_quote_names_the_row_and_cell_it_opens(
+    write_file: WriteFile,
+) -> None:
     path = write_file("quote.csv", 'Account Name,X\n"Acme,1\nGlobex,2\n')
 
-    with pytest.raises(
-        SourceError, match=r"quote.csv: line 3: the CSV cannot be parsed"
-    ):
+    with pytest.raises(SourceError) as caught:
         read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert str(caught.value).splitlines() == [
+        "quote.csv: row 2, column 'Account Name': the double quote that opens "
+        "this cell is never closed, so the rest of the file (2 lines) would be "
+        "one cell; nothing was imported.",
+        "Fix: end the value with a double quote, and write a quote inside a "
+        'value twice ("")',
+    ]
+
+
+def test_a_cell_over_the_limit_names_row_column_size_and_fix(
+    write_file: WriteFile,
+) -> None:
+    notes = "x" * (LIMIT + 1)
+    path = write_file(
+        "long.csv",
+        f"Account Name,Notes\nAcme,short\nGlobex,{notes}\nInitech,short\n",
+    )
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert str(caught.value).splitlines() == [
+        "long.csv: row 3, column 'Notes': the cell holds 131,073 characters, "
+        "more than the 131,072 the CSV reader takes in one cell; nothing was "
+        "imported.",
+        LONG_FIX,
+    ]
+
+
+def test_a_long_cell_does_not_hide_the_delimiter(write_file: WriteFile) -> None:
+    notes = "x" * (LIMIT + 1)
+    path = write_file(
+        "semi.csv", f"Account Name;Notes\nAcme, Inc;short\nGlobex;{notes}\n"
+    )
+
+    with pytest.raises(SourceError, match=r"^semi.csv: row 3, column 'Notes': "):
+        read_accounts(path, ID_AND_NAME, BY_NAME)
+
+
+def test_a_long_quoted_cell_after_a_line_break_names_its_row_and_line(
+    write_file: WriteFile,
+) -> None:
+    # Row 2's quoted value holds a line break, so row 3 starts on line 4.
+    notes = "y" * LIMIT + '""'
+    path = write_file(
+        "long.csv",
+        f'Account Name,Notes\nAcme,"two\nlines"\nGlobex,"{notes}"\n',
+    )
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert str(caught.value).splitlines() == [
+        "long.csv: row 3 (line 4), column 'Notes': the cell holds 131,073 "
+        "characters, more than the 131,072 the CSV reader takes in one cell; "
+        "nothing was imported.",
+        LONG_FIX,
+    ]
+
+
+def test_a_long_cell_over_many_lines_names_both_possible_causes(
+    write_file: WriteFile,
+) -> None:
+    # A quoted value that runs over many lines and closes is either a long
+    # note or a quote closed too late; the file cannot tell which.
+    rows = "".join(f"Row {i},{'z' * 100}\n" for i in range(1500))
+    path = write_file(
+        "notes.csv", f'Account Name,Notes\nAcme,"begins\n{rows}ends"\nGlobex,x\n'
+    )
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith(
+        "notes.csv: row 2, column 'Notes': the cell holds 163,901 characters"
+    )
+    assert lines[1:] == [
+        LONG_FIX,
+        "If the value should end sooner, its closing double quote is missing "
+        "there: the quote opened on line 2 closes only on line 1,503",
+    ]
+
+
+def test_an_unclosed_quote_in_a_large_file_is_named_as_such(
+    write_file: WriteFile,
+) -> None:
+    # The unclosed quote makes the rest of the file one cell, which passes
+    # the reader's limit: the quote is the cause, not a long value.
+    rows = "".join(f"Row {i},{'z' * 100}\n" for i in range(2000))
+    path = write_file("big.csv", f'Account Name,Notes\nAcme,"begins\n{rows}')
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert str(caught.value).splitlines()[0] == (
+        "big.csv: row 2, column 'Notes': the double quote that opens this cell "
+        "is never closed, so the rest of the file (2,001 lines) would be one "
+        "cell; nothing was imported."
+    )
+
+
+def test_a_quote_that_ends_a_cell_early_is_named(write_file: WriteFile) -> None:
+    path = write_file("early.csv", 'Account Name,X\nAcme,1\n"Globex" Inc,2\n')
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert str(caught.value).splitlines() == [
+        "early.csv: row 3, column 'Account Name': a double quote ends the cell "
+        "before the value does (it is followed by ' '); nothing was imported.",
+        "Fix: put the whole value in double quotes and write each quote inside "
+        'it twice ("")',
+    ]
 
 
 def test_empty_file_has_no_header(write_file: WriteFile) -> None:
@@ -193,3 +318,35 @@ def test_empty_file_has_no_header(write_file: WriteFile) -> None:
 
     with pytest.raises(SourceError, match=r"empty\.csv: the file is empty"):
         read_accounts(path, ID_AND_NAME, BY_NAME)
+
+
+def test_a_quote_closed_by_a_later_cells_quote_names_both_lines(
+    write_file: WriteFile,
+) -> None:
+    # Row 2's quote is never closed; the parser runs on to row 4's quote.
+    path = write_file(
+        "later.csv",
+        'Account Name,Industry\nAcme,"Software\nGlobex,Retail\n"Initech, Inc",IT\n',
+    )
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert str(caught.value).splitlines()[0] == (
+        "later.csv: row 2, column 'Industry': the double quote that opens this "
+        "cell on line 2 is not closed where its value ends: the next quote, on "
+        "line 4, is followed by 'I'; nothing was imported."
+    )
+
+
+def test_a_fault_the_cells_do_not_explain_names_both_causes() -> None:
+    text = "Account Name,X\nAcme,1\n"
+
+    message = describe_fault("odd.csv", text, ",", csv.Error("some fault"))
+
+    assert message == (
+        "odd.csv: row 3: the CSV cannot be parsed (some fault); nothing was "
+        "imported. Check the quotes in that row: a value that starts with a "
+        "double quote must end with one, and a quote inside it is written "
+        "twice; and a cell holds at most 131,072 characters"
+    )

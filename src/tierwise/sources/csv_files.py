@@ -13,7 +13,8 @@ European exports use ``;`` and keep commas inside values. The header is
 found by its names (:mod:`tierwise.sources.layout`), title, footer and total
 lines are skipped with their reasons, and any other row whose field count
 differs from the header's is an error naming the row; it is never padded
-or shifted.
+or shifted. A file the parser refuses (a quote never closed, a cell over
+its length limit) is described by :mod:`tierwise.sources.csv_faults`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import cast
 
 from tierwise.errors import SourceError
+from tierwise.sources.csv_faults import describe_fault
 from tierwise.sources.encodings import decode
 from tierwise.sources.headers import header_key
 from tierwise.sources.layout import TITLE, HeaderHint, find_header, split_footer
@@ -65,7 +67,7 @@ def read_csv(
                 "in a mapping file if that is wrong"
             )
 
-    records = _parse(path, text, delimiter)
+    records = _parse(path, text, delimiter, header)
     header_at = find_header(records, header, header_key)
     if header_at is None:
         raise SourceError(f"{path.name}: the file is empty; there is no header row")
@@ -111,25 +113,27 @@ def _guess_delimiter(text: str) -> str:
 
 def _sample_widths(text: str, delimiter: str) -> list[int]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    sample: list[list[str]] = []
     try:
-        sample = list(islice(reader, SAMPLE_ROWS))
-    except csv.Error:
-        # Quoting that breaks under this delimiter rules the delimiter out.
-        return []
+        sample.extend(islice(reader, SAMPLE_ROWS))
+    except csv.Error as error:
+        # Quoting that breaks under this delimiter rules the delimiter out. A
+        # cell over the length limit breaks every delimiter alike, so the rows
+        # before it still choose one (and the error names the cell's column).
+        if "field limit" not in str(error):
+            return []
     return [len(fields) for fields in sample if not _blank_record(fields)]
 
 
-def _parse(path: Path, text: str, delimiter: str) -> list[list[str]]:
+def _parse(
+    path: Path, text: str, delimiter: str, header: HeaderHint | None
+) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         return list(reader)
     except csv.Error as error:
-        raise SourceError(
-            f"{path.name}: line {reader.line_num}: the CSV cannot be parsed "
-            f"({error}); nothing was imported. Check the quotes near that line: "
-            "a value that starts with a double quote must end with one, and a "
-            "quote inside it is written twice"
-        ) from None
+        message = describe_fault(path.name, text, delimiter, error, header)
+        raise SourceError(message) from None
 
 
 def _check_widths(path: Path, rows: Rows, width: int, delimiter: str) -> None:
