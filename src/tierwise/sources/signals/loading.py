@@ -47,6 +47,7 @@ from tierwise.sources.signals.matching import (
 from tierwise.sources.signals.plan import Drop, KindPlan, Texts
 from tierwise.sources.signals.report import Count, SignalFileReport, SignalReport
 from tierwise.sources.signals.timestamps import SlashOrder, slash_order
+from tierwise.sources.signals.unlisted import unlisted_kinds
 
 __all__ = ["MATCHED_TABLES", "TABLE_COLUMNS", "SignalFile", "load_signals"]
 
@@ -86,6 +87,9 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "source_row": "BIGINT",
     },
 }
+
+# The kinds of file whose rows have a kind (an activity type, an event kind).
+KINDED = ("activity", "events")
 
 # The column that identifies a record, where a kind of file has one.
 KEY_ROLES = {"activity": "record_id", "contacts": "contact_id", "events": "record_id"}
@@ -249,15 +253,20 @@ def _load(
     )
 
     date_column = {"activity": "occurred_on", "intent": "week", "events": "occurred_on"}
+    kinds = "kind" if file.kind in KINDED else None
     try:
-        tally = _tally(connection, classified, date_column.get(file.kind))
+        tally = _tally(connection, classified, date_column.get(file.kind), kinds)
     except duckdb.Error as error:
         raise unreadable_csv(raw.path, error, raw.delimiter) from None
     if date_role is not None and tally.readable_dates == 0:
         _no_dates(connection, file, staged, date_role, columns)
     if file.kind == "intent":
         _no_scores(connection, file, staged, columns)
-    return _report(connection, file, raw, columns, classified, tally, keys, order)
+    report = _report(connection, file, raw, columns, classified, tally, keys, order)
+    if kinds is not None:
+        counted = _counted_by_kind(tally)
+        report.unlisted = unlisted_kinds(section, counted, "weight" in columns)
+    return report
 
 
 def _stage_texts(
@@ -387,27 +396,46 @@ def _lookups(
 
 @dataclass
 class _Tally:
-    """What one pass over a file's classified rows counted."""
+    """What one pass over a file's classified rows counted.
 
-    groups: list[tuple[str, str | None, str | None, int, list[int]]]
+    Each group is ``(matched, outcome, flag, kind, rows, first rows)``; the
+    kind is that of the rows that count, where the file has kinds.
+    """
+
+    groups: list[tuple[str, str | None, str | None, str | None, int, list[int]]]
     accounts: int
     readable_dates: int | None
 
 
 def _tally(
-    connection: duckdb.DuckDBPyConnection, classified: str, date_column: str | None
+    connection: duckdb.DuckDBPyConnection,
+    classified: str,
+    date_column: str | None,
+    kind_column: str | None = None,
 ) -> _Tally:
-    """Count the rows by match, outcome and flag, in one pass over the file."""
+    """Count the rows by match, outcome, flag and kind, in one pass over the file."""
     dates = f"count({date_column})" if date_column else "NULL"
+    kind = (
+        f"CASE WHEN outcome IS NULL THEN {_ident(kind_column)} END"
+        if kind_column
+        else "NULL"
+    )
     rows = connection.sql(
-        f"SELECT matched, outcome, flag, count(*), min(source_row, {MAX_EXAMPLES}), "
-        f"{dates} FROM {classified} GROUP BY ALL"
+        f"SELECT matched, outcome, flag, {kind}, count(*), "
+        f"min(source_row, {MAX_EXAMPLES}), {dates} FROM {classified} GROUP BY ALL"
     ).fetchall()
     groups = [
-        (str(row[0]), row[1], row[2], int(row[3]), [int(n) for n in row[4] or []])
+        (
+            str(row[0]),
+            row[1],
+            row[2],
+            row[3],
+            int(row[4]),
+            [int(n) for n in row[5] or []],
+        )
         for row in rows
     ]
-    readable = None if date_column is None else sum(int(row[5]) for row in rows)
+    readable = None if date_column is None else sum(int(row[6]) for row in rows)
     # The accounts are counted apart: a distinct count beside the groups
     # would hold every account id once per group.
     [(accounts,)] = connection.sql(
@@ -478,7 +506,7 @@ def _report(
     matched: dict[str, int] = {}
     dropped: dict[str, Count] = {}
     flagged: dict[str, Count] = {}
-    for how, outcome, flag, count, examples in tally.groups:
+    for how, outcome, flag, _, count, examples in tally.groups:
         matched[how] = matched.get(how, 0) + count
         if outcome is not None:
             _add(dropped, outcome, count, examples)
@@ -497,7 +525,7 @@ def _report(
         file=str(file.path),
         rows_read=sum(matched.values()),
         rows_used=sum(
-            count for _, outcome, _, count, _ in tally.groups if outcome is None
+            count for _, outcome, _, _, count, _ in tally.groups if outcome is None
         ),
         matched_by_id=matched.get("id", 0),
         matched_by_domain=matched.get("domain", 0),
@@ -521,6 +549,15 @@ def _report(
         ).fetchall()
         report.ambiguous_domains = {str(domain): list(ids) for domain, ids in shared}
     return report
+
+
+def _counted_by_kind(tally: _Tally) -> dict[str, Count]:
+    """The rows that count, by their kind."""
+    counted: dict[str, Count] = {}
+    for _, outcome, _, kind, count, examples in tally.groups:
+        if outcome is None and kind is not None:
+            _add(counted, kind, count, examples)
+    return counted
 
 
 def _add(counts: dict[str, Count], reason: str, rows: int, examples: list[int]) -> None:

@@ -7,7 +7,9 @@ ambiguous rows are left out under those reasons first; a matched row may
 still be left out for its content (a timestamp that cannot be read, a
 status of ``scheduled``, a date after the as-of date). Each reason comes
 with its count and the first few row numbers, never the rows' values:
-contact files hold personal data.
+contact files hold personal data. An activity or event file also says
+which of its counted rows have a type the model does not list, and which
+fields counted them anyway (see :mod:`.unlisted`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ __all__ = [
     "Count",
     "SignalFileReport",
     "SignalReport",
+    "UnlistedKinds",
     "signal_report_json",
     "signal_report_lines",
 ]
@@ -31,6 +34,31 @@ class Count:
 
     rows: int
     examples: list[int]
+
+
+@dataclass(frozen=True)
+class UnlistedKinds:
+    """Kinds of counted rows that the model's section does not list.
+
+    Attributes:
+        rows: the counted rows of every unlisted kind.
+        kind_count: how many unlisted kinds there were.
+        shown: the most frequent of them (at most 20),
+            each with its rows and first row numbers.
+        counted_in: the fields whose feature reads every kind, so counts
+            these rows as it counts any other.
+        left_out_of: the fields whose feature lists its kinds, so leaves
+            these rows out.
+        weight: how an activity row weighs where a weight counts (None for
+            events, which carry no weight).
+    """
+
+    rows: int
+    kind_count: int
+    shown: dict[str, Count] = field(default_factory=dict)
+    counted_in: list[str] = field(default_factory=list)
+    left_out_of: list[str] = field(default_factory=list)
+    weight: str | None = None
 
 
 @dataclass
@@ -52,6 +80,7 @@ class SignalFileReport:
     notes: list[str] = field(default_factory=list)
     ambiguous_domains: dict[str, list[str]] = field(default_factory=dict)
     accounts_matched: int = 0
+    unlisted: UnlistedKinds | None = None
 
     def reconciles(self) -> bool:
         """True when every row is counted once by match and once by use."""
@@ -104,6 +133,35 @@ def signal_report_lines(report: SignalReport) -> list[str]:
             lines.append(f"  left out, {reason}: {count.rows:,} {_rows(count)}")
         for reason, count in file.flagged.items():
             lines.append(f"  kept, {reason}: {count.rows:,} {_rows(count)}")
+        if file.unlisted is not None:
+            lines += _unlisted_lines(file.kind, file.unlisted)
+    return lines
+
+
+def _unlisted_lines(kind: str, unlisted: UnlistedKinds) -> list[str]:
+    """Which unlisted types were seen, and how the run treated them."""
+    types = "type" if unlisted.kind_count == 1 else "types"
+    shown = ", ".join(
+        f"{name} {count.rows:,} {_rows(count)}"
+        for name, count in unlisted.shown.items()
+    )
+    more = ", …" if unlisted.kind_count > len(unlisted.shown) else ""
+    lines = [
+        f"  not listed under signals.{kind}.kinds: {_many(unlisted.rows, 'row')} "
+        f"of {unlisted.kind_count:,} {types}: {shown}{more}"
+    ]
+    if unlisted.counted_in:
+        weighed = f", each row at weight {unlisted.weight}" if unlisted.weight else ""
+        lines.append(
+            f"    counted in {', '.join(unlisted.counted_in)}, whose features read "
+            f"every type{weighed}"
+        )
+    if unlisted.left_out_of:
+        lines.append(f"    left out of {', '.join(unlisted.left_out_of)}")
+    lines.append(
+        f"    list them under signals.{kind}.kinds (or in a feature's kinds) "
+        "to count them on purpose"
+    )
     return lines
 
 
