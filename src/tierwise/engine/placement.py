@@ -340,7 +340,7 @@ def _blocker(index: int, tier: Tier, capped: bool, potential: str) -> exp.Expr:
     # the gates before it, as score_ok does.
     unsure = _potential_unknown(tier, potential)
     reached = score_ok if unsure is None else exp.or_(score_ok, unsure)
-    too_little = exp.not_(coverage_ok)
+    too_little: exp.Expr = exp.not_(coverage_ok)
     if unsure is not None:
         too_little = exp.or_(too_little, unsure.copy())
     whens: list[tuple[exp.Expr, exp.Expr]] = [
