@@ -12,6 +12,7 @@ import pyarrow as pa
 from tierwise.engine.compile import compile_model
 from tierwise.engine.signals import MATCHED_TABLES
 from tierwise.model import TieringModel, load_model
+from tierwise.sources.tables import first_data_row
 
 AS_OF = date(2026, 9, 30)
 
@@ -65,11 +66,16 @@ def register(
     source: str,
     rows: Sequence[dict[str, Any]],
 ) -> None:
-    """Create the matched table of ``source`` from ``rows`` (row numbers added)."""
+    """Create the matched table of ``source`` from ``rows``.
+
+    Rows without a ``source_row`` are numbered as the reader numbers the
+    rows of a CSV with a header row: the header is row 1, so the first
+    given row is row 2.
+    """
     schema = SCHEMAS[source]
     numbered = [
         {**row, "source_row": row.get("source_row", number)}
-        for number, row in enumerate(rows, start=1)
+        for number, row in enumerate(rows, start=first_data_row(1))
     ]
     full = [{name: row.get(name) for name in schema.names} for row in numbered]
     table = pa.Table.from_pylist(full, schema=schema)

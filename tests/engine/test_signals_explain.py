@@ -105,7 +105,7 @@ def test_activity_counts_by_kind_with_dates_and_file_rows(
 
     assert [
         (g.label, g.rows, g.first, g.last, g.source_rows) for g in visits.groups
-    ] == [("web_visit", 2, days_ago(20), days_ago(2), (1, 2))]
+    ] == [("web_visit", 2, days_ago(20), days_ago(2), (2, 3))]
     assert {g.label: g.rows for g in last.groups} == {
         "content_download": 1,
         "web_visit": 3,
@@ -118,7 +118,7 @@ def test_intent_shows_each_week_its_decay_and_the_topic_weight(
     intent = _evidence(explained, "intent_score")
 
     abm, sales = intent.groups
-    assert (abm.label, abm.rows, abm.source_rows) == ("abm platform", 2, (1, 2))
+    assert (abm.label, abm.rows, abm.source_rows) == ("abm platform", 2, (2, 3))
     assert "weight 3, best 50" in abm.detail
     assert "scored 80, 4 wk old → 40" in abm.detail
     assert "weight 2, best 90" in sales.detail
@@ -167,6 +167,6 @@ def test_the_terminal_lines_name_rows_and_sources(explained: Explanation) -> Non
         "no contact on record for it"
     ) in lines
     assert (
-        f"    web_visit; 2 rows; {days_ago(20)} to {days_ago(2)}; file rows 1, 2"
+        f"    web_visit; 2 rows; {days_ago(20)} to {days_ago(2)}; file rows 2, 3"
         in lines
     )

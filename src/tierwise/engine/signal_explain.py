@@ -5,7 +5,8 @@ read again from the matched table, with the same conditions the query used
 (:mod:`tierwise.engine.signals`), and summed up for a person:
 
 * activity and events: per kind, how many rows, the first and last date and
-  the file's row numbers;
+  the file's row numbers, as a spreadsheet shows them (a CSV's header is
+  row 1; see :func:`tierwise.sources.tables.first_data_row`);
 * intent: per topic, each week's score, its age, its decay and the score it
   counts with, and the topic's weight;
 * contacts: the contact ids with their level, role, engagement and the

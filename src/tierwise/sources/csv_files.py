@@ -32,7 +32,13 @@ from tierwise.sources.csv_faults import describe_fault
 from tierwise.sources.encodings import decode
 from tierwise.sources.headers import header_key
 from tierwise.sources.layout import TITLE, HeaderHint, find_header, split_footer
-from tierwise.sources.tables import GridTable, Rows, drop_blank_rows, is_blank
+from tierwise.sources.tables import (
+    GridTable,
+    Rows,
+    drop_blank_rows,
+    first_data_row,
+    is_blank,
+)
 
 __all__ = ["DELIMITERS", "read_csv"]
 
@@ -72,19 +78,19 @@ def read_csv(
     if header_at is None:
         raise SourceError(f"{path.name}: the file is empty; there is no header row")
 
-    headers = records[header_at]
+    headers, header_row = records[header_at], header_at + 1
     titles = [
         (number, TITLE)
         for number, fields in enumerate(records[:header_at], start=1)
         if not _blank_record(fields)
     ]
     # Text fields are cells as they stand; one cast avoids copying each row.
-    numbered = enumerate(records[header_at + 1 :], start=header_at + 2)
+    numbered = enumerate(records[header_at + 1 :], start=first_data_row(header_row))
     rows, footer = split_footer(cast(Rows, list(numbered)), len(headers))
     rows, blank_rows = drop_blank_rows(rows)
     _check_widths(path, rows, len(headers), delimiter)
     if titles:
-        notes.append(f"header: found on row {header_at + 1}, below a title block")
+        notes.append(f"header: found on row {header_row}, below a title block")
     return GridTable(
         headers,
         rows,
@@ -93,7 +99,7 @@ def read_csv(
         skipped=titles + footer,
         encoding=decoded.encoding,
         delimiter=delimiter,
-        header_row=header_at + 1,
+        header_row=header_row,
     )
 
 

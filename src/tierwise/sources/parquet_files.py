@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tierwise.errors import SourceError
-from tierwise.sources.tables import Cell
+from tierwise.sources.tables import Cell, first_data_row
 
 __all__ = ["ParquetTable"]
 
@@ -45,7 +45,8 @@ class ParquetTable:
         except (OSError, ValueError) as error:
             raise _unreadable(self.path, error) from None
 
-        numbers = list(range(1, table.num_rows + 1))
+        start = first_data_row(None)
+        numbers = list(range(start, start + table.num_rows))
         cells: dict[int, list[Cell]] = {}
         for index, name in zip(indices, names, strict=True):
             values: list[Any] = table.column(name).to_pylist()

@@ -24,6 +24,7 @@ from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
+from tierwise.sources.tables import first_data_row
 from tierwise.sources.values import TRIMMED_CHARACTERS
 
 __all__ = ["parquet_view"]
@@ -54,6 +55,8 @@ READABLE_TYPES: dict[FieldKind, tuple[str, ...]] = {
 }
 
 PRESENT = "tierwise_id_and_name"
+# Parquet has no header row: its first record is row 1 in every report.
+FIRST_ROW = first_data_row(None)
 MAX_LISTED = 20
 # Files that repeat account ids are merged by the cell reader up to this
 # many rows: a million rows with one repeat took it 32 s and 2.7 GB (in
@@ -208,7 +211,7 @@ def _checked_rows(
     if len(hashes) == rows_read:
         return rows_read, []
     blanks = connection.sql(
-        f"SELECT file_row_number + 1, account_id IS NULL, name IS NULL "
+        f"SELECT file_row_number + {FIRST_ROW}, account_id IS NULL, name IS NULL "
         f"FROM {typed} WHERE NOT ({identity}) ORDER BY 1"
     ).fetchall()
     # Worded as the cell reader words them, naming both when both are blank.
@@ -236,7 +239,8 @@ def _refuse_if_large(
     repeated = connection.sql(
         f"WITH repeats AS (SELECT account_id FROM {typed} WHERE {identity} "
         f"GROUP BY account_id HAVING COUNT(*) > 1 LIMIT {MAX_LISTED}) "
-        f"SELECT account_id, LIST(file_row_number + 1 ORDER BY file_row_number) "
+        f"SELECT account_id, "
+        f"LIST(file_row_number + {FIRST_ROW} ORDER BY file_row_number) "
         f"FROM {typed} WHERE account_id IN (SELECT account_id FROM repeats) "
         f"GROUP BY account_id ORDER BY MIN(file_row_number)"
     ).fetchall()

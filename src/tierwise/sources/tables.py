@@ -22,7 +22,15 @@ from tierwise.errors import SourceError
 if TYPE_CHECKING:
     from tierwise.sources.layout import HeaderHint
 
-__all__ = ["CSV_SUFFIXES", "Cell", "GridTable", "RawTable", "Rows", "open_table"]
+__all__ = [
+    "CSV_SUFFIXES",
+    "Cell",
+    "GridTable",
+    "RawTable",
+    "Rows",
+    "first_data_row",
+    "open_table",
+]
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +90,22 @@ class GridTable:
         numbers = [number for number, _ in self.rows]
         cells = {index: [row[index] for _, row in self.rows] for index in indices}
         return numbers, cells
+
+
+def first_data_row(header_row: int | None) -> int:
+    """The number of the first row below the header, as a spreadsheet shows it.
+
+    Every report numbers a file's rows the way a person finds them on
+    opening it: the file's first row is 1 and a header row counts, so a
+    header on row 1 puts the first data row on row 2. A file without a
+    header row (a Parquet file, a headerless CSV) starts its data on row 1.
+    Account and signal readers both number from here, so their reports
+    agree.
+
+    >>> first_data_row(1), first_data_row(4), first_data_row(None)
+    (2, 5, 1)
+    """
+    return 1 if header_row is None else header_row + 1
 
 
 def is_blank(cell: Cell) -> bool:

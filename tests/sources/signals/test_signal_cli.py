@@ -64,9 +64,9 @@ def test_tier_with_activity_and_events_prints_and_writes_the_match_report(
     assert {
         reason: c["examples"] for reason, c in report["activity"]["dropped"].items()
     } == {
-        "after the as-of date": [4],
-        "ambiguous: domain shared by several accounts": [5],
-        "unmatched: account id not among the accounts": [6],
+        "after the as-of date": [5],
+        "ambiguous: domain shared by several accounts": [6],
+        "unmatched: account id not among the accounts": [7],
     }
     manifest = json.loads((tmp_path / "tierwise-out" / "run.json").read_text())
     assert sorted(manifest["signals"]) == ["activity", "events"]

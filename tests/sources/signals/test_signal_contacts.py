@@ -48,9 +48,9 @@ def test_contacts_roll_up_with_levels_roles_and_free_mail_left_out(
     file = report.files["contacts"]
     assert file.dropped[
         "unmatched: a free-mail domain, which names no company"
-    ].examples == [2]
-    assert file.dropped["no contact id"].examples == [6]
-    assert file.flagged["engagement not a number, read as 0"].examples == [4]
+    ].examples == [3]
+    assert file.dropped["no contact id"].examples == [7]
+    assert file.flagged["engagement not a number, read as 0"].examples == [5]
     assert file.reconciles()
 
 

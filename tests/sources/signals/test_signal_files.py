@@ -186,10 +186,10 @@ def test_activity_kinds_statuses_and_weights(
         ("partner_referral", 2.0),
     ]
     assert {r: c.examples for r, c in report.files["activity"].dropped.items()} == {
-        "weight not a number of 0 or more": [5, 6],
-        "no activity type": [7],
-        "status cancelled": [4],
-        "status no show": [3],
+        "weight not a number of 0 or more": [6, 7],
+        "no activity type": [8],
+        "status cancelled": [5],
+        "status no show": [4],
     }
 
 
@@ -260,7 +260,7 @@ def test_an_intent_column_without_any_score_stops_naming_row_and_fix(
 
     with pytest.raises(
         SourceError,
-        match=r"i\.csv: row 2, column 'stage': 'Hot' is not a score from 0 to 100.*"
+        match=r"i\.csv: row 3, column 'stage': 'Hot' is not a score from 0 to 100.*"
         r"--signal-column intent\.score=HEADER",
     ):
         load(
@@ -287,7 +287,7 @@ def test_an_intent_column_with_one_score_keeps_the_rest_left_out(
     report = load(connection, tmp_path, default_model, "intent", "i.csv", text)
 
     dropped = report.files["intent"].dropped
-    assert dropped["score not a number from 0 to 100"].examples == [1]
+    assert dropped["score not a number from 0 to 100"].examples == [2]
     assert rows(connection, "signal_intent", "score") == [(64.0,)]
 
 
@@ -400,9 +400,10 @@ def test_a_quote_never_closed_stops_with_the_line(
 def test_row_numbers_follow_the_file_in_a_file_read_in_parallel(
     tmp_path: Path, default_model: TieringModel
 ) -> None:
-    # Each row's weight is its own row number, so the two must agree.
+    # Each row's weight is the row a spreadsheet shows it on (the header is
+    # row 1), so the two must agree.
     connection = portfolio(tmp_path, default_model)
-    lines = [f"acc-{1 + n % 5},2026-09-01,call,{n}" for n in range(1, 300_001)]
+    lines = [f"acc-{1 + n % 5},2026-09-01,call,{n}" for n in range(2, 300_002)]
     text = "account_id,timestamp,type,weight\n" + "\n".join(lines) + "\n"
 
     report = load(connection, tmp_path, default_model, "activity", "a.csv", text)

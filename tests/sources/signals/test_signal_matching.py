@@ -30,17 +30,17 @@ def test_rows_match_by_id_then_by_registrable_domain(
     report = load(connection, tmp_path, default_model, "activity", "a.csv", text)
 
     assert rows(connection, "signal_activity", "account_id", "source_row") == [
-        ("acc-2", 1),
-        ("acc-1", 2),
-        ("acc-2", 3),
-        ("acc-5", 4),
+        ("acc-2", 2),
+        ("acc-1", 3),
+        ("acc-2", 4),
+        ("acc-5", 5),
     ]
     file = report.files["activity"]
     assert (file.matched_by_id, file.matched_by_domain, file.unmatched) == (1, 3, 3)
     assert {reason: count.examples for reason, count in file.dropped.items()} == {
-        "unmatched: account id not among the accounts": [5],
-        "unmatched: domain not among the accounts' domains": [6],
-        "unmatched: no account id or domain": [7],
+        "unmatched: account id not among the accounts": [6],
+        "unmatched: domain not among the accounts' domains": [7],
+        "unmatched: no account id or domain": [8],
     }
     assert file.reconciles()
 
@@ -64,8 +64,8 @@ def test_a_domain_shared_by_several_accounts_is_ambiguous_and_left_out(
     assert (file.ambiguous, file.matched_by_domain, file.unmatched) == (2, 1, 1)
     assert file.ambiguous_domains == {"junipermesa.example": ["acc-3", "acc-4"]}
     assert file.dropped["ambiguous: domain shared by several accounts"].examples == [
-        1,
         2,
+        3,
     ]
     assert rows(connection, "signal_activity", "account_id") == [("acc-5",)]
     assert file.reconciles()
@@ -88,8 +88,8 @@ def test_the_report_as_json_reconciles_and_holds_no_values(
     assert data["reconciles"] is True
     assert (data["rows_read"], data["rows_used"], data["accounts_matched"]) == (3, 1, 1)
     assert data["dropped"] == {
-        "status scheduled": {"rows": 1, "examples": [2]},
-        "unmatched: account id not among the accounts": {"rows": 1, "examples": [3]},
+        "status scheduled": {"rows": 1, "examples": [3]},
+        "unmatched: account id not among the accounts": {"rows": 1, "examples": [4]},
     }
     assert "acc-7" not in json.dumps(data)
 
@@ -141,11 +141,11 @@ def test_a_record_exported_twice_counts_once(
         load(connection, tmp_path, default_model, "contacts", "c.csv", contacts).files
     )
 
-    assert rows(connection, "signal_activity", "source_row") == [(1,), (2,), (4,), (5,)]
+    assert rows(connection, "signal_activity", "source_row") == [(2,), (3,), (5,), (6,)]
     assert report.files["activity"].dropped == {
-        "repeats the record_id of an earlier row": Count(1, [3])
+        "repeats the record_id of an earlier row": Count(1, [4])
     }
-    assert rows(connection, "signal_contacts", "source_row") == [(1,)]
+    assert rows(connection, "signal_contacts", "source_row") == [(2,)]
     assert report.files["contacts"].dropped == {
-        "repeats the contact_id of an earlier row": Count(1, [2])
+        "repeats the contact_id of an earlier row": Count(1, [3])
     }

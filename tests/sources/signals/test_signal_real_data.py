@@ -38,7 +38,7 @@ def test_the_interactions_log_feeds_a_run_with_a_reconciling_report(
     assert (activity["rows_read"], activity["matched_by_id"]) == (626, 626)
     assert activity["dropped"]["status scheduled"]["rows"] == 326
     assert activity["rows_used"] == 300
-    assert activity["notes"] == ["dates with slashes read month first, as row 1 shows"]
+    assert activity["notes"] == ["dates with slashes read month first, as row 2 shows"]
     assert job.signals is not None and job.signals.files["activity"].reconciles()
     # Acme Corporation's last completed meeting or e-mail was on 28 Dec 2024,
     # as the explanation shows it.
@@ -81,7 +81,7 @@ def test_the_funding_rounds_feed_a_run_as_events(
         "SELECT kind, occurred_on, source_row FROM signal_events "
         "WHERE account_id = '/company/waywire'"
     ).fetchall()
-    assert waywire == [("funding_round", date(2012, 6, 30), 1)]
+    assert waywire == [("funding_round", date(2012, 6, 30), 2)]
     kinds = job.run.connection.sql(
         "SELECT kind, count(*) FROM signal_events GROUP BY 1 ORDER BY 2 DESC LIMIT 2"
     ).fetchall()

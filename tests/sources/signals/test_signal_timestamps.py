@@ -102,10 +102,10 @@ def test_rows_after_the_as_of_date_are_left_out(
 
     report = load(connection, tmp_path, model, "activity", "a.csv", text, AS_OF)
 
-    assert rows(connection, "signal_activity", "source_row") == [(1,), (4,)]
+    assert rows(connection, "signal_activity", "source_row") == [(2,), (5,)]
     file = report.files["activity"]
     assert file.dropped["after the as-of date"].rows == 2
-    assert file.dropped["after the as-of date"].examples == [2, 3]
+    assert file.dropped["after the as-of date"].examples == [3, 4]
     assert file.reconciles()
 
 
@@ -116,7 +116,7 @@ def test_a_column_with_both_date_orders_is_refused_naming_rows(
     text = "account_id,timestamp,type\nacc-1,13/04/2026,call\nacc-2,04/13/2026,call\n"
 
     with pytest.raises(
-        SourceError, match=r"a\.csv: column 'timestamp'.*rows 1\).*rows 2"
+        SourceError, match=r"a\.csv: column 'timestamp'.*rows 2\).*rows 3"
     ):
         load(connection, tmp_path, default_model, "activity", "a.csv", text)
 
@@ -133,7 +133,7 @@ def test_day_first_dates_are_read_day_first_when_the_column_shows_it(
         (date(2026, 4, 3),),
         (date(2026, 4, 23),),
     ]
-    assert "dates with slashes read day first, as row 2 shows" in (
+    assert "dates with slashes read day first, as row 3 shows" in (
         report.files["activity"].notes
     )
 
@@ -157,7 +157,7 @@ def test_unreadable_timestamps_are_left_out_and_reported(
         dropped["timestamp not readable"].examples,
         dropped["no timestamp"].rows,
     ) == (
-        [2, 4],
+        [3, 5],
         1,
     )
     assert report.reconciles()
@@ -172,7 +172,7 @@ def test_eight_digits_that_are_no_date_are_not_read_as_epoch_seconds(
     report = load(connection, tmp_path, default_model, "activity", "a.csv", text)
 
     assert rows(connection, "signal_activity", "occurred_on") == [(date(2026, 3, 1),)]
-    assert report.files["activity"].dropped["timestamp not readable"].examples == [2]
+    assert report.files["activity"].dropped["timestamp not readable"].examples == [3]
 
 
 def test_a_column_without_any_readable_timestamp_stops_naming_row_and_fix(
@@ -183,7 +183,7 @@ def test_a_column_without_any_readable_timestamp_stops_naming_row_and_fix(
 
     with pytest.raises(
         SourceError,
-        match=r"a\.csv: row 1, column 'when': 'yesterday' is not a date.*"
+        match=r"a\.csv: row 2, column 'when': 'yesterday' is not a date.*"
         r"--signal-column activity\.timestamp=HEADER",
     ):
         load(

@@ -57,7 +57,7 @@ def test_unlisted_activity_types_are_named_with_their_rows_and_fields(
     assert report.files["activity"].unlisted == UnlistedKinds(
         rows=4,
         kind_count=2,
-        shown={"linkedin_inmail": Count(3, [2, 3, 4]), "trade_show": Count(1, [5])},
+        shown={"linkedin_inmail": Count(3, [3, 4, 5]), "trade_show": Count(1, [6])},
         counted_in=EVERY_TYPE,
         left_out_of=LISTED_ONLY,
         weight="1 (the file has no weight column)",
@@ -130,7 +130,7 @@ def test_unlisted_event_kinds_are_left_out_of_every_field(
     unlisted = report.files["events"].unlisted
     assert unlisted is not None
     assert (unlisted.shown, unlisted.counted_in, unlisted.weight) == (
-        {"ipo": Count(1, [1])},
+        {"ipo": Count(1, [2])},
         [],
         None,
     )
@@ -164,7 +164,7 @@ def test_many_unlisted_types_are_counted_and_the_most_frequent_named(
     heading = signal_report_lines(report)[2]
     assert heading.startswith(
         "  not listed under signals.activity.kinds: 26 rows of 25 types: "
-        "custom_type_7 2 (rows 8, 9), custom_type_0 1 (row 1)"
+        "custom_type_7 2 (rows 9, 10), custom_type_0 1 (row 2)"
     )
     assert heading.endswith(", …")
 
@@ -201,7 +201,7 @@ def test_tier_prints_the_unlisted_types_and_how_they_counted(
     assert result.exit_code == 0, result.output
     assert (
         "not listed under signals.activity.kinds: 4 rows of 2 types: "
-        "linkedin_inmail 3 (rows 2, 3, 4), trade_show 1 (row 5)"
+        "linkedin_inmail 3 (rows 3, 4, 5), trade_show 1 (row 6)"
     ) in result.output
     assert (
         f"counted in {', '.join(EVERY_TYPE)}, whose features read every type, "

@@ -2,17 +2,26 @@
 
 Signal files are long (an activity log can hold a hundred million rows), so
 DuckDB reads them, never a Python loop over rows. A Parquet file is read in
-place; its rows are numbered from 1 by their position in the file. A CSV
-file that is UTF-8 with LF or CRLF line breaks is read in place too, with
-the delimiter guessed from its first lines as the account import guesses
-it. Any other CSV (Windows-1252 or Mac Roman, UTF-16, or old Mac files that
-end lines with a bare CR) is first rewritten once, streaming, into a UTF-8
-copy in the run's scratch folder; the choice of encoding and its reason go
-into the report, as for accounts.
+place. A CSV file that is UTF-8 with LF or CRLF line breaks is read in place
+too, with the delimiter guessed from its first lines as the account import
+guesses it. Any other CSV (Windows-1252 or Mac Roman, UTF-16, or old Mac
+files that end lines with a bare CR) is first rewritten once, streaming,
+into a UTF-8 copy in the run's scratch folder; the choice of encoding and
+its reason go into the report, as for accounts.
+
+Rows are numbered as the account import numbers them, the way a spreadsheet
+shows them (:func:`tierwise.sources.tables.first_data_row`): in a CSV with a
+header row the header is row 1 and the first data row is 2; in a headerless
+CSV the first line is row 1; in a Parquet file the first record is row 1.
 
 A CSV whose first row names none of the columns a kind of file is known by
 may have no header row at all (vendors deliver intent files that way); it
 is then read with its columns numbered ``column1``, ``column2``, ...
+
+Known shortcoming: DuckDB skips empty lines in a CSV without counting
+them, so each empty line between data rows makes the rows below it
+numbered one less than a spreadsheet shows (the account import counts
+them). Numbering them would take a second pass over the file.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ from tierwise.errors import SourceError
 from tierwise.sources.csv_files import DELIMITERS
 from tierwise.sources.encodings import Decoded, decode
 from tierwise.sources.signals.labels import normalise_label, sql_text
+from tierwise.sources.tables import first_data_row
 
 __all__ = ["RawFile", "open_raw", "unreadable_csv"]
 
@@ -49,7 +59,8 @@ _CODECS = {"Windows-1252": "cp1252", "Mac Roman": "mac_roman", "UTF-16": "utf-16
 class RawFile:
     """A signal file as DuckDB reads it: a FROM clause and its column names.
 
-    ``relation`` yields ``source_row`` (the 1-based data row) and every
+    ``relation`` yields ``source_row`` (the row a spreadsheet shows, the
+    header counted; see the module docstring) and every
     column as VARCHAR under its name in ``columns``. ``header`` is false for
     a file without a header row, whose columns are ``column1``, ...;
     ``sample`` holds the first rows' cells, for guessing what each holds.
@@ -107,8 +118,9 @@ def _open_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
         ) from None
 
     texts = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n)}" for n in names)
+    first = first_data_row(None)
     relation = (
-        f"(SELECT file_row_number + 1 AS source_row, {texts} "
+        f"(SELECT file_row_number + {first} AS source_row, {texts} "
         f"FROM read_parquet({quoted}, file_row_number = true))"
     )
     return RawFile(path, relation, names, encoding=None)
@@ -171,7 +183,11 @@ def _csv_relation(path: Path, names: list[str], delimiter: str, header: bool) ->
         "strict_mode = true, null_padding = false)"
     )
     listed = ", ".join(_ident(name) for name in names)
-    return f"(SELECT row_number() OVER () AS source_row, {listed} FROM {read})"
+    # DuckDB numbers data rows from 1; a header above them is one row more.
+    above = first_data_row(1 if header else None) - 1
+    return (
+        f"(SELECT row_number() OVER () + {above} AS source_row, {listed} FROM {read})"
+    )
 
 
 def _needs_rewrite(head: bytes) -> bool:
