@@ -224,7 +224,7 @@ def test_the_why_column_blames_an_unknown_potential_only_where_a_band_needs_it(
     portfolio = build_demo_portfolio()
     strong = dict(portfolio.slice(0, 1).to_pylist()[0], potential_acv=None)
     strong["annual_revenue"] = None
-    thin = {key: None for key in strong}
+    thin: dict[str, object] = dict.fromkeys(strong)
     thin.update(account_id="thin", name="Thin Co", intent_score=95)
     thin["last_engagement_date"] = DEMO_AS_OF
     table = pa.Table.from_pylist([strong, thin], schema=portfolio.schema)
