@@ -372,8 +372,7 @@ def _blocker(index: int, tier: Tier, capped: bool, potential: str) -> exp.Expr:
 def _potential_unknown(tier: Tier, potential: str) -> exp.Expr | None:
     """True when the total meets ``tier`` but its potential band cannot be
     checked for want of a potential; None when the tier has no band."""
-    band = tier.potential
-    if band is None or (band.at_least is None and band.below is None):
+    if not tier.needs_potential:
         return None
     return exp.and_(
         exp.GTE(this=col("total_centi"), expression=lit(int(tier.min_score * 100))),

@@ -290,6 +290,14 @@ class Tier(_Strict):
     include: list[Gate] = []
     treatment: Treatment = Treatment()
 
+    @property
+    def needs_potential(self) -> bool:
+        """Whether the tier has a potential band, which an unknown potential fails."""
+        band = self.potential
+        return band is not None and (
+            band.at_least is not None or band.below is not None
+        )
+
 
 class ExchangeRates(_Strict):
     """Conversion rates into the model's currency, and the day they held.

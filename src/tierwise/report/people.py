@@ -143,11 +143,7 @@ def _unknown_potential_blocks(results: Results) -> Callable[[dict[str, Any]], bo
     (below it, too little data is the reason whatever the potential).
     """
     model = results.model
-    banded = any(
-        tier.potential is not None
-        and (tier.potential.at_least is not None or tier.potential.below is not None)
-        for tier in model.active_tiers()
-    )
+    banded = any(tier.needs_potential for tier in model.active_tiers())
     floor = float(model.min_completeness_pct)
 
     def blocks(row: dict[str, Any]) -> bool:
