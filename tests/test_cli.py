@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from tierwise.cli import app
 from tierwise.model import load_model
+from tierwise.sample import DEMO_AS_OF, build_demo_portfolio
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -56,6 +57,35 @@ def test_explain_adds_up_for_a_demo_account(cli: CliRunner) -> None:
     assert len(subtotals) == 4
     assert sum(subtotals) == earned
     assert "Tier:" in result.output and "reason" in result.output
+
+
+def test_explain_says_in_words_which_gate_decided_the_reason(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    accounts = build_demo_portfolio().slice(0, 20).to_pylist()
+    accounts[0].update(account_id="no-potential", potential_acv=None)
+    accounts[0]["annual_revenue"] = None
+    with (tmp_path / "a.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(accounts[0]))
+        writer.writeheader()
+        writer.writerows(accounts)
+    tiered = cli.invoke(
+        app, ["tier", "a.csv", "--as-of", DEMO_AS_OF.isoformat(), "--no-store"]
+    )
+    assert tiered.exit_code == 0, tiered.output
+
+    result = cli.invoke(app, ["explain", "no-potential"])
+
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "reason insufficient_data" in said
+    assert (
+        "tier_3: potential: unknown — none given, no revenue to estimate it; "
+        "needs at least 50,000 ◀ decides" in said
+    )
+    assert "Why: Programmatic (tier_3): the total" in said
+    assert "disqualifier entrenched_competitor: not triggered" in said
+    assert not re.search(r"\b(pass|fail)\b", said)
 
 
 def test_explain_an_unknown_account_says_so(cli: CliRunner) -> None:

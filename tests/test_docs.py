@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from tierwise.cli import app
+from tierwise.engine.explain_gates import ABOVE_BAND, NOT_CHECKED, OUTCOMES, UNKNOWN
 from tierwise.model.schema import Condition, TieringModel
 from tierwise.sources.mapping import SPEC_KEYS, TOP_KEYS
 
@@ -74,3 +75,17 @@ def test_every_mapping_key_is_documented(key: str) -> None:
     reference = (DOCS / "mapping.md").read_text(encoding="utf-8")
 
     assert f"`{key}`" in reference
+
+
+@pytest.mark.parametrize(
+    "word",
+    sorted(
+        {word for pair in OUTCOMES.values() for word in pair}
+        | {NOT_CHECKED, UNKNOWN, ABOVE_BAND}
+    ),
+)
+def test_every_word_explain_gives_a_gate_is_in_the_cli_reference(word: str) -> None:
+    reference = (DOCS / "cli.md").read_text(encoding="utf-8")
+    explain = reference.split("## tierwise explain", 1)[1].split("\n## ", 1)[0]
+
+    assert f"`{word}`" in explain

@@ -70,13 +70,11 @@ def test_a_gate_failed_for_an_unknown_potential_says_so(
         for account in (strong["account_id"], "no-potential")
     )
 
-    def detail(explanation: Explanation) -> str:
-        return next(
-            g.detail for g in explanation.gates if g.check == "score and potential"
-        )
+    def outcomes(explanation: Explanation) -> set[str]:
+        return {g.outcome for g in explanation.gates if g.check == "potential"}
 
-    assert "potential unknown" in detail(missing)
-    assert "potential unknown" not in detail(known)
+    assert outcomes(missing) == {"unknown"}
+    assert "unknown" not in outcomes(known)
     assert (missing.tier, missing.reason) == ("unassigned", "insufficient_data")
     assert [w for w in run.warnings if "no potential" in w] == [
         "1 account has no potential (none given and none to estimate from), so "

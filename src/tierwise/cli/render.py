@@ -14,6 +14,7 @@ from rich.table import Table
 from tierwise.cli.app import console
 from tierwise.cli.evidence import render_evidence
 from tierwise.engine import Explanation
+from tierwise.engine.explain import GateLine
 from tierwise.jobs import TierJob
 from tierwise.sources import short_report
 from tierwise.sources.signals import signal_report_lines
@@ -153,18 +154,36 @@ def render_explanation(explanation: Explanation) -> None:
     )
     estimated = " (estimated from revenue)" if explanation.potential_estimated else ""
     potential = _shown(explanation.potential)
+    if explanation.potential is None:
+        potential = "unknown (none given, none estimated)"
     console.print(f"Potential: {potential}{estimated}", highlight=False)
 
     for gate in explanation.gates:
-        mark = "[green]pass[/green]" if gate.passed else "[red]fail[/red]"
-        detail = f" — {escape(gate.detail)}" if gate.detail else ""
-        console.print(f"  {gate.tier}: {gate.check} {mark}{detail}", highlight=False)
+        console.print(_gate_text(gate), highlight=False)
     cap = f", cap rank {explanation.cap_rank}" if explanation.cap_rank else ""
     console.print(
         f"[bold]Tier: {explanation.tier_name} ({explanation.tier})[/bold], reason "
         f"{explanation.reason}, {_rank(explanation.rank)}{cap}",
         highlight=False,
     )
+    if explanation.decision is not None:
+        console.print(
+            f"[bold]Why:[/bold] {escape(explanation.decision.sentence)}",
+            highlight=False,
+        )
+
+
+# The colour of a gate's outcome: passed, failed, not checked or unknown.
+_COLOURS = {True: "green", False: "red", None: "yellow"}
+
+
+def _gate_text(gate: GateLine) -> str:
+    """One gate as a line: ``tier_1: must-have exec_sponsor: missing — …``."""
+    outcome = f"[{_COLOURS[gate.passed]}]{gate.outcome}[/{_COLOURS[gate.passed]}]"
+    said = outcome if gate.check == "eligible" else f"{gate.check}: {outcome}"
+    detail = f" — {escape(gate.detail)}" if gate.detail else ""
+    decides = " [bold]◀ decides[/bold]" if gate.decides else ""
+    return f"  {gate.tier}: {said}{detail}{decides}"
 
 
 def _rank(rank: int | None) -> str:

@@ -10,6 +10,7 @@ dimension's subtotal and to the total, exactly.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,14 +19,15 @@ import duckdb
 from sqlglot import exp
 
 from tierwise.engine.compile import HUNDREDTHS, CompiledModel
+from tierwise.engine.explain_gates import Decision, GateLine, decide, gate_lines, marked
 from tierwise.engine.run import RESULT_TABLE
 from tierwise.engine.signal_explain import Evidence, criterion_fields, signal_evidence
 from tierwise.engine.sql import coalesce, col, ident, is_null, lit, sum_of
-from tierwise.model.schema import Gate, TieringModel
 from tierwise.model.weights import effective_weights
 
 __all__ = [
     "CriterionLine",
+    "Decision",
     "DimensionLine",
     "Evidence",
     "Explanation",
@@ -34,6 +36,8 @@ __all__ = [
     "explain_rows",
     "wanted_accounts",
 ]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,14 +73,6 @@ class DimensionLine:
 
 
 @dataclass(frozen=True)
-class GateLine:
-    tier: str
-    check: str
-    passed: bool
-    detail: str
-
-
-@dataclass(frozen=True)
 class Explanation:
     """Why one account got its score and its tier."""
 
@@ -101,6 +97,9 @@ class Explanation:
     signals: tuple[Evidence, ...] = ()
     # The run's as-of date, from which dates are counted.
     as_of: date | None = None
+    # Which tier's gates gave the reason code, in a sentence; None when the
+    # run's results were not at hand.
+    decision: Decision | None = None
 
     def adds_up(self) -> bool:
         """True when criteria, dimensions and total agree to the last point."""
@@ -237,8 +236,12 @@ def _explain_row(
             )
         )
 
-    placed = placed or {}
     account_id = str(row["account_id"])
+    gates = gate_lines(model, row)
+    decision = _decision(compiled, row, placed)
+    if decision is not None:
+        gates = marked(gates, decision)
+    placed = placed or {}
     return Explanation(
         account_id=account_id,
         name=str(row["name"]),
@@ -250,7 +253,7 @@ def _explain_row(
         completeness=_centi(row["completeness_centi"]),
         potential=row[compiled.model.potential.field],
         potential_estimated=bool(row["potential_estimated"]),
-        gates=_gates(model, row),
+        gates=gates,
         tier=placed.get("tier"),
         tier_name=placed.get("tier_name"),
         reason=placed.get("reason"),
@@ -260,65 +263,33 @@ def _explain_row(
             item for (account, _), item in evidence.items() if account == account_id
         ),
         as_of=compiled.as_of,
+        decision=decision,
     )
 
 
-def _gates(model: TieringModel, row: dict[str, Any]) -> list[GateLine]:
-    lines: list[GateLine] = []
-    for index, tier in enumerate(model.active_tiers()):
-        disqualified = row[f"disqualified_{index}"]
-        lacking = row[f"lacking_{index}"]
-        for number, gate in enumerate(tier.disqualifiers, start=1):
-            hit = disqualified == number
-            lines.append(
-                GateLine(
-                    tier.key, f"disqualifier {gate.name}", not hit, _describe(gate)
-                )
-            )
-        for number, gate in enumerate(tier.must_have, start=1):
-            missing = lacking == number
-            lines.append(
-                GateLine(
-                    tier.key, f"must-have {gate.name}", not missing, _describe(gate)
-                )
-            )
-        if tier.include:
-            lines.append(
-                GateLine(
-                    tier.key,
-                    "include rule",
-                    bool(row[f"included_{index}"]),
-                    "named account",
-                )
-            )
-        needed = f"total >= {tier.min_score}"
-        if tier.potential and tier.potential.at_least is not None:
-            needed += f", potential >= {tier.potential.at_least}"
-        if tier.potential and tier.potential.below is not None:
-            needed += f", potential < {tier.potential.below}"
-        if tier.potential and row.get(model.potential.field) is None:
-            # An unknown potential fails any band, however high the total.
-            needed += " (potential unknown: none given and none estimated)"
-        lines.append(
-            GateLine(
-                tier.key, "score and potential", bool(row[f"score_ok_{index}"]), needed
-            )
+def _decision(
+    compiled: CompiledModel, row: dict[str, Any], placed: dict[str, Any] | None
+) -> Decision | None:
+    """The deciding gates, checked against the reason the run gave."""
+    if not placed or placed.get("tier") is None:
+        return None
+    decision = decide(
+        compiled.model,
+        row,
+        str(placed["tier"]),
+        placed.get("cap_rank"),
+        overridden=placed.get("reason") == "override",
+    )
+    if decision.reason != placed.get("reason"):
+        # The run's own reason stands; a sentence that disagrees is left out.
+        log.warning(
+            "explaining %s found reason %s, but the run gave %s",
+            row["account_id"],
+            decision.reason,
+            placed.get("reason"),
         )
-        coverage = max(tier.min_coverage_pct, model.min_completeness_pct)
-        lines.append(
-            GateLine(
-                tier.key,
-                "completeness",
-                bool(row[f"coverage_ok_{index}"]),
-                f">= {coverage}%",
-            )
-        )
-        lines.append(GateLine(tier.key, "eligible", bool(row[f"eligible_{index}"]), ""))
-    return lines
-
-
-def _describe(gate: Gate) -> str:
-    return gate.description or gate.name
+        return None
+    return decision
 
 
 def _centi(value: int | None) -> float | None:
