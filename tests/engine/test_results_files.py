@@ -94,3 +94,39 @@ def test_every_tier_and_reason_the_query_can_write_is_a_listed_label() -> None:
         assert texts <= set(listed), (column, texts - set(listed))
     assert "missing_must_have:exec_sponsor" in labels["reason"]
     assert "disqualified:entrenched_competitor" in labels["reason"]
+
+
+ORDERED_TIERS = [
+    # Keys that sort the other way round as text: the model's order wins.
+    {"key": "gold", "name": "Gold", "min_score": 60, "max_accounts": 2},
+    {"key": "bronze", "name": "Bronze", "min_score": 40},
+]
+
+
+def test_results_for_people_list_tiers_then_rank_then_total_then_id(
+    tmp_path: Path,
+) -> None:
+    model = direct_score_model({"score": 1}, ORDERED_TIERS)
+    scores = {"z": 10, "y": 35, "x": 35, "w": 90, "v": 70, "u": 65, "t": 50, "s": 0}
+    rows = [{"account_id": a, "name": a, "score_input": n} for a, n in scores.items()]
+    rows.append({"account_id": "r", "name": "r", "score_input": None})
+    run = score_accounts(model, table_of(rows), AS_OF)
+    out = write_results(run, tmp_path / "out")
+
+    with (out / "tiers.csv").open(encoding="utf-8", newline="") as handle:
+        listed = [(row["tier"], row["account_id"]) for row in csv.DictReader(handle)]
+
+    expected = [
+        ("gold", "w"),
+        ("gold", "v"),
+        ("bronze", "u"),
+        ("bronze", "t"),
+        ("unassigned", "x"),
+        ("unassigned", "y"),
+        ("unassigned", "z"),
+        ("unassigned", "s"),
+        ("unassigned", "r"),
+    ]
+    assert listed == expected
+    table = run.table().select(["tier", "account_id"]).to_pylist()
+    assert [(row["tier"], row["account_id"]) for row in table] == expected

@@ -39,6 +39,7 @@ __all__ = [
     "adopt_results",
     "compile_on",
     "open_connection",
+    "people_order",
     "score_accounts",
     "write_results",
 ]
@@ -109,11 +110,31 @@ class TieringRun:
     source_rows: Callable[[str], list[tuple[Any, ...]]] | None = None
 
     def table(self) -> pa.Table:
-        """The results as an Arrow table, ordered by tier, then rank."""
-        order = 'ORDER BY "tier", "rank"'
+        """The results as an Arrow table, in the order :func:`people_order`."""
+        order = people_order(self.compiled.model)
         return self.connection.sql(
             f'SELECT * FROM "{RESULT_TABLE}" {order}'
         ).to_arrow_table()
+
+
+def people_order(model: TieringModel) -> str:
+    """The ORDER BY that lists results for people: the model's tiers best
+    first and then unassigned, each by rank, then total (highest first),
+    then account id; unassigned accounts have no rank.
+
+    >>> from tierwise.model import load_model
+    >>> print(people_order(load_model()))  # doctest: +ELLIPSIS
+    ORDER BY CASE "tier" WHEN 'tier_1' THEN 0 ... ELSE 3 END, "rank" NULLS LAST, ...
+    """
+    tiers = model.active_tiers()
+    whens = " ".join(
+        f"WHEN {_quoted(tier.key)} THEN {position}"
+        for position, tier in enumerate(tiers)
+    )
+    return (
+        f'ORDER BY CASE "tier" {whens} ELSE {len(tiers)} END, '
+        '"rank" NULLS LAST, "total" DESC NULLS LAST, "account_id"'
+    )
 
 
 def score_accounts(
@@ -239,7 +260,7 @@ def write_results(
             safe = f"{_for_people('account_id')}, {_for_people('name')}"
             ordered = (
                 f'(SELECT * REPLACE ({safe}) FROM "{RESULT_TABLE}" '
-                'ORDER BY "tier", "rank")'
+                f"{people_order(run.compiled.model)})"
             )
             run.connection.execute(f"COPY {ordered} TO {target} (FORMAT csv, HEADER)")
         if explain_all:
