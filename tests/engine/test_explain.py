@@ -78,6 +78,7 @@ def test_a_gate_failed_for_an_unknown_potential_says_so(
     assert (missing.tier, missing.reason) == ("unassigned", "insufficient_data")
     assert [w for w in run.warnings if "no potential" in w] == [
         "1 account has no potential (none given and none to estimate from), so "
-        "no total can take them into Strategic, Focus, Programmatic, whose "
-        "potential bands need one; fill potential or annual revenue"
+        "no total can take it into Strategic, Focus, Programmatic, whose "
+        "potential bands need one; fill potential or annual revenue for "
+        "no-potential"
     ]

@@ -1,0 +1,118 @@
+"""The warnings of a run: what its results show a person should look at.
+
+Full caps, overrides beyond a cap, accounts with no potential for a banded
+tier (the first few named), and named accounts a cap or a disqualifier kept
+out. Each is one sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+
+from tierwise.engine.run import RESULT_TABLE, TieringRun
+
+__all__ = ["NAMED_ACCOUNTS", "run_warnings"]
+
+# A warning about accounts names this many of them, then how many more.
+NAMED_ACCOUNTS = 5
+
+
+def run_warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
+    """Everything about a run a person should look at, one sentence each."""
+    warnings: list[str] = []
+    for tier in run.tiers:
+        if tier.cap is None:
+            continue
+        if tier.capped_out:
+            noun = "account" if tier.capped_out == 1 else "accounts"
+            warnings.append(
+                f"{tier.name} holds {tier.accounts} of {tier.cap}; {tier.capped_out} "
+                f"more {noun} qualified and were capped to a lower tier"
+            )
+        if tier.pinned > tier.cap:
+            warnings.append(
+                f"{tier.name}: {tier.pinned} manual overrides exceed its cap of "
+                f"{tier.cap}; the cap is broken by people's decisions, review them"
+            )
+    banded = [t.name for t in run.compiled.model.active_tiers() if t.potential]
+    if run.unknown_potential and banded:
+        unknown = run.unknown_potential
+        noun, them = (
+            ("account has", "it") if unknown == 1 else ("accounts have", "them")
+        )
+        first = _rows(
+            run.connection,
+            f"""SELECT "account_id" FROM "{RESULT_TABLE}" WHERE "potential" IS NULL
+                ORDER BY "account_id" LIMIT {NAMED_ACCOUNTS}""",
+        )
+        warnings.append(
+            f"{unknown:,} {noun} no potential (none given and none to estimate "
+            f"from), so no total can take {them} into {', '.join(banded)}, whose "
+            "potential bands need one; fill potential or annual revenue for "
+            + _some_of([str(row[0]) for row in first], unknown)
+        )
+    squeezed = _named_but_capped(run)
+    if squeezed:
+        shown = ", ".join(squeezed[:10])
+        warnings.append(
+            f"{len(squeezed)} named account(s) met an include rule but their tier "
+            f"was full; they were capped to a lower tier: {shown}"
+        )
+    conflicts = _conflicts(run)
+    if conflicts:
+        shown = ", ".join(conflicts[:10])
+        warnings.append(
+            f"{len(conflicts)} named account(s) meet an include rule but are "
+            f"disqualified (disqualifiers win); review: {shown}"
+        )
+    return warnings
+
+
+def _some_of(ids: list[str], count: int) -> str:
+    """The first ids of ``count``, and how many more: ``a, b and 7 more``."""
+    shown = ", ".join(ids)
+    return shown if count <= len(ids) else f"{shown} and {count - len(ids):,} more"
+
+
+def _conflicts(run: TieringRun) -> list[str]:
+    """Accounts that an include rule names for a tier and a disqualifier bars."""
+    tiers = run.compiled.model.active_tiers()
+    clashes = [
+        f'("included_{i}" AND "disqualified_{i}" IS NOT NULL)'
+        for i, tier in enumerate(tiers)
+        if tier.include and tier.disqualifiers
+    ]
+    return _accounts_where(run, "eligible", clashes)
+
+
+def _named_but_capped(run: TieringRun) -> list[str]:
+    """Accounts an include rule names for a tier that the cap kept out."""
+    tiers = run.compiled.model.active_tiers()
+    squeezed = [
+        f'("included_{i}" AND "capped_from" = \'{tier.key}\')'
+        for i, tier in enumerate(tiers)
+        if tier.include and tier.max_accounts is not None
+    ]
+    return _accounts_where(run, "placed", squeezed)
+
+
+def _accounts_where(run: TieringRun, step: str, clauses: list[str]) -> list[str]:
+    """Ids of the accounts at ``step`` of the query that meet any clause.
+
+    Only models with include rules ask, so the step is recomputed here
+    rather than kept from the run.
+    """
+    if not clauses:
+        return []
+    query = run.compiled.step_query(step).sql(dialect="duckdb")
+    where = " OR ".join(clauses)
+    text = f'SELECT "account_id" FROM ({query}) WHERE {where} ORDER BY 1'
+    rows = run.source_rows(text) if run.source_rows else _rows(run.connection, text)
+    return [str(row[0]) for row in rows]
+
+
+def _rows(connection: duckdb.DuckDBPyConnection, query: str) -> list[tuple[Any, ...]]:
+    return connection.sql(query).fetchall()
