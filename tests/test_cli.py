@@ -179,6 +179,29 @@ def test_a_file_without_an_id_column_lists_the_headers(
     assert not (tmp_path / "results").exists()
 
 
+def test_tier_warns_when_a_must_have_reads_a_column_the_export_lacks(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "Account.csv").write_text(
+        "Id,Name,Industry,AnnualRevenue,NumberOfEmployees\n"
+        "001bm00001ZL8U9AAL,Edge Communications,Electronics,139000000,1000\n"
+        "001bm00001ZL8UAAA1,Burlington Textiles,Apparel,350000000,9000\n",
+        encoding="utf-8",
+    )
+
+    result = cli.invoke(
+        app, ["tier", "Account.csv", "--preset", "salesforce", "--no-store"]
+    )
+
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert (
+        "warning: Strategic (tier_1): must-have exec_sponsor reads exec_sponsor, "
+        "which the accounts do not have (no such column)" in said
+    )
+    assert "map a column to exec_sponsor" in said
+
+
 def test_preset_and_mapping_together_are_refused(cli: CliRunner) -> None:
     result = cli.invoke(
         app, ["tier", "a.csv", "--preset", "salesforce", "--mapping", "m.yaml"]

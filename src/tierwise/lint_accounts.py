@@ -25,6 +25,7 @@ import pyarrow as pa
 from tierwise.engine import TieringRun, score_accounts
 from tierwise.jobs import currencies_of
 from tierwise.model.lint import LintReport, lint_model
+from tierwise.model.lint.absent import never_holds
 from tierwise.model.lint.codes import Hit
 from tierwise.model.loader import read_model_text
 from tierwise.model.schema import Tier, TieringModel
@@ -186,21 +187,23 @@ def _absent_fields(table: pa.Table) -> set[str]:
 
 
 def _missing_must_haves(tier: Tier, table: pa.Table) -> str:
-    """Which must-haves read a field the accounts never give, as a clause."""
+    """Which must-haves no account can meet for want of a field the accounts
+    never give, as a clause naming those fields."""
     empty = _absent_fields(table)
-    lacking = sorted(
-        {
+    lacking: set[str] = set()
+    for gate in tier.must_have:
+        absent = {
             name
-            for gate in tier.must_have
             for name in gate.when.fields()
             if name not in table.column_names or name in empty
         }
-    )
+        if absent and never_holds(gate.when, absent):
+            lacking |= absent
     if not lacking:
         return ""
+    fields = ", ".join(sorted(lacking))
     return (
-        f" (its must-haves read {', '.join(lacking)}, which no account in the "
-        "file has a value for)"
+        f" (its must-haves read {fields}, which no account in the file has a value for)"
     )
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.engine.conftest import AS_OF, direct_score_model, table_of
 from tierwise.engine import score_accounts
+from tierwise.model import TieringModel, load_model
 
 BANDED = [
     {"key": "tier_1", "name": "One", "min_score": 0, "potential": {"at_least": 1}}
@@ -46,3 +49,111 @@ def test_one_account_without_potential_is_named_alone() -> None:
     assert warning.startswith("1 account has no potential")
     assert "take it into One" in warning
     assert warning.endswith("annual revenue for acc-00")
+
+
+def _absent_gate_warnings(model: TieringModel, rows: list[dict[str, Any]]) -> list[str]:
+    run = score_accounts(model, table_of(rows), AS_OF)
+    return [w for w in run.warnings if "no such column" in w]
+
+
+FIRMOGRAPHICS = {
+    "account_id": "a",
+    "name": "A",
+    "industry": "software",
+    "employees": 5000.0,
+    "annual_revenue": 2e9,
+}
+
+
+def test_a_must_have_on_a_column_the_input_lacks_is_named_with_its_fix() -> None:
+    warnings = _absent_gate_warnings(load_model(), [FIRMOGRAPHICS])
+
+    assert warnings == [
+        "Strategic (tier_1): must-have exec_sponsor reads exec_sponsor, which the "
+        "accounts do not have (no such column), so no account can meet it and the "
+        "tier stays empty; map a column to exec_sponsor (`columns:` in a mapping "
+        "file, given with --mapping) or change the must-have in the model"
+    ]
+
+
+def test_a_column_blank_in_some_rows_or_all_is_no_absent_field() -> None:
+    rows = [
+        {**FIRMOGRAPHICS, "exec_sponsor": None},
+        {**FIRMOGRAPHICS, "account_id": "b", "exec_sponsor": True},
+    ]
+
+    assert _absent_gate_warnings(load_model(), rows) == []
+    assert _absent_gate_warnings(load_model(), rows[:1]) == []
+
+
+def _gated_model(must_have: dict[str, Any], include: Any = None) -> TieringModel:
+    tier: dict[str, Any] = {
+        "key": "tier_1",
+        "name": "One",
+        "min_score": 0,
+        "must_have": [{"name": "gate", "when": must_have}],
+    }
+    if include is not None:
+        tier["include"] = [{"name": "named", "when": include}]
+    return direct_score_model({"score": 1}, [tier])
+
+
+ROW = {"account_id": "a", "name": "A", "score_input": 50, "employees": 3.0}
+
+
+@pytest.mark.parametrize(
+    ("must_have", "warned"),
+    [
+        pytest.param({"field": "exec_sponsor", "is": True}, True, id="is-true"),
+        pytest.param(
+            {"not": {"field": "exec_sponsor", "is": True}}, True, id="not-unknown"
+        ),
+        pytest.param(
+            {"field": "exec_sponsor", "missing": True}, False, id="missing-holds"
+        ),
+        pytest.param(
+            {
+                "any": [
+                    {"field": "exec_sponsor", "is": True},
+                    {"field": "employees", "at_least": 2},
+                ]
+            },
+            False,
+            id="any-with-a-present-field",
+        ),
+        pytest.param(
+            {
+                "all": [
+                    {"field": "exec_sponsor", "is": True},
+                    {"field": "employees", "at_least": 2},
+                ]
+            },
+            True,
+            id="all-with-an-absent-field",
+        ),
+        pytest.param({"field": "employees", "at_least": 2}, False, id="present"),
+    ],
+)
+def test_only_gates_that_cannot_hold_without_the_field_are_named(
+    must_have: dict[str, Any], warned: bool
+) -> None:
+    warnings = _absent_gate_warnings(_gated_model(must_have), [ROW])
+
+    assert bool(warnings) == warned
+    assert all("must-have gate reads exec_sponsor" in w for w in warnings)
+
+
+def test_an_include_rule_on_a_column_the_input_lacks_names_nobody() -> None:
+    model = _gated_model(
+        {"field": "employees", "at_least": 2},
+        include={"field": "champion_identified", "is": True},
+    )
+
+    warnings = _absent_gate_warnings(model, [ROW])
+
+    assert warnings == [
+        "One (tier_1): include rule named reads champion_identified, which the "
+        "accounts do not have (no such column), so it names no account; map a "
+        "column to champion_identified (`columns:` in a mapping file, given with "
+        "--mapping) or change the include rule in the model"
+    ]

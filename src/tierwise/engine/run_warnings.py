@@ -1,8 +1,9 @@
 """The warnings of a run: what its results show a person should look at.
 
 Full caps, overrides beyond a cap, accounts with no potential for a banded
-tier (the first few named), and named accounts a cap or a disqualifier kept
-out. Each is one sentence that says what to do.
+tier (the first few named), must-haves and include rules that read only
+fields the accounts do not have, and named accounts a cap or a disqualifier
+kept out. Each is one sentence that says what to do.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from typing import Any
 import duckdb
 
 from tierwise.engine.run import RESULT_TABLE, TieringRun
+from tierwise.engine.signal_explain import signal_sources_of
+from tierwise.engine.signals import signal_values
+from tierwise.model.lint.absent import AbsentGate, absent_field_gates
 
 __all__ = ["NAMED_ACCOUNTS", "run_warnings"]
 
@@ -54,6 +58,7 @@ def run_warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
             "potential bands need one; fill potential or annual revenue for "
             + _some_of([str(row[0]) for row in first], unknown)
         )
+    warnings += [found.message() for found in _absent_gates(run)]
     squeezed = _named_but_capped(run)
     if squeezed:
         shown = ", ".join(squeezed[:10])
@@ -75,6 +80,23 @@ def _some_of(ids: list[str], count: int) -> str:
     """The first ids of ``count``, and how many more: ``a, b and 7 more``."""
     shown = ", ".join(ids)
     return shown if count <= len(ids) else f"{shown} and {count - len(ids):,} more"
+
+
+def _absent_gates(run: TieringRun) -> list[AbsentGate]:
+    """Must-haves and include rules no account can meet: they need fields
+    the input has no column for.
+
+    A field is present when the accounts have a column for it, a signal
+    file fills it, or (the potential) the model estimates it from revenue.
+    """
+    compiled = run.compiled
+    model = compiled.model
+    described = run.connection.sql(f'DESCRIBE "{compiled.source}"').fetchall()
+    present = {str(row[0]) for row in described}
+    present |= set(signal_values(model, signal_sources_of(compiled)))
+    if model.potential.estimate is not None and "annual_revenue" in present:
+        present.add(model.potential.field)
+    return absent_field_gates(model, present)
 
 
 def _conflicts(run: TieringRun) -> list[str]:
