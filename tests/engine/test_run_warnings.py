@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from tests.engine.conftest import AS_OF, direct_score_model, table_of
+from tests.engine.signal_tables import register
 from tierwise.engine import score_accounts
+from tierwise.engine.run import open_connection
 from tierwise.model import TieringModel, load_model
 
 BANDED = [
@@ -157,3 +159,18 @@ def test_an_include_rule_on_a_column_the_input_lacks_names_nobody() -> None:
         "column to champion_identified (`columns:` in a mapping file, given with "
         "--mapping) or change the include rule in the model"
     ]
+
+
+def test_a_field_a_signal_file_fills_is_no_absent_field() -> None:
+    # The contacts file fills exec_sponsor: the accounts need no column.
+    connection = open_connection()
+    register(connection, "contacts", [{"account_id": "a", "contact_id": "c1"}])
+    table = table_of([FIRMOGRAPHICS])
+
+    with_contacts = score_accounts(
+        load_model(), table, AS_OF, connection, signal_sources=["contacts"]
+    )
+    without = score_accounts(load_model(), table, AS_OF)
+
+    assert [w for w in with_contacts.warnings if "no such column" in w] == []
+    assert [w for w in without.warnings if "no such column" in w] != []
