@@ -122,6 +122,23 @@ def test_the_diff_of_two_quarters_matches_the_engines_own_results(
         assert move.total_delta == round(after["total"] - before["total"], 2)
 
 
+def test_the_diff_names_the_account_that_left_and_the_one_that_arrived(
+    quarters: Quarters,
+) -> None:
+    store, june, september = quarters
+
+    diff = diff_runs(store, 1, 2)
+
+    left, arrived = june["F1000-1000"], september["NEW-0001"]
+    assert [(a.account_id, a.name, a.tier, a.total) for a in diff.dropped] == [
+        ("F1000-1000", left["name"], left["tier"], left["total"])
+    ]
+    assert [(a.account_id, a.tier, a.reason) for a in diff.added] == [
+        ("NEW-0001", arrived["tier"], arrived["reason"])
+    ]
+    assert (diff.added_count, diff.dropped_count) == (1, 1)
+
+
 def test_history_shows_each_quarter_with_its_reason_and_model(
     quarters: Quarters,
 ) -> None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         StoreError,
         database_url,
     )
-    from tierwise.store.diff import Movement, RunDiff, diff_runs
+    from tierwise.store.diff import Movement, RunDiff, Unpaired, diff_runs
     from tierwise.store.history import (
         AccountHistory,
         HistoryEntry,
@@ -86,6 +86,7 @@ __all__ = [
     "StoreError",
     "StoredModel",
     "TierLine",
+    "Unpaired",
     "account_history",
     "active_overrides",
     "add_override",
@@ -116,6 +117,7 @@ _HOMES = {
     "database_url": "database",
     "Movement": "diff",
     "RunDiff": "diff",
+    "Unpaired": "diff",
     "diff_runs": "diff",
     "AccountHistory": "history",
     "HistoryEntry": "history",

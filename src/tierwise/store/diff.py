@@ -7,7 +7,7 @@ a few dozen numbers and the listed movers to Python, not two million rows.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, exists, func, null, select, union_all
 from sqlalchemy.sql.selectable import Join, NamedFromClause
@@ -18,7 +18,7 @@ from tierwise.store.history import RunSummary, run_summary
 from tierwise.store.results import HUNDREDTHS, from_hundredths
 from tierwise.store.tables import Account, ResultOutcome, RunResult
 
-__all__ = ["ABSENT", "DIMENSIONS", "Movement", "RunDiff", "diff_runs"]
+__all__ = ["ABSENT", "DIMENSIONS", "Movement", "RunDiff", "Unpaired", "diff_runs"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,17 @@ class Movement:
 
 
 @dataclass(frozen=True)
+class Unpaired:
+    """An account that only one of the two runs holds, as that run placed it."""
+
+    account_id: str
+    name: str | None
+    tier: str
+    total: float | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class RunDiff:
     """From-tier by to-tier counts between two runs, and the accounts that moved."""
 
@@ -60,10 +71,23 @@ class RunDiff:
     moved_count: int
     # Accounts in both runs that kept their tier with a different total.
     rescored_count: int = 0
+    # Accounts only the later run holds (new), and only the earlier (dropped).
+    added: list[Unpaired] = field(default_factory=list)
+    dropped: list[Unpaired] = field(default_factory=list)
 
     def count(self, from_tier: str, to_tier: str) -> int:
         """Accounts in ``from_tier`` before and ``to_tier`` after."""
         return self.matrix.get((from_tier, to_tier), 0)
+
+    @property
+    def added_count(self) -> int:
+        """How many accounts the later run holds and the earlier does not."""
+        return sum(n for (was, _), n in self.matrix.items() if was == ABSENT)
+
+    @property
+    def dropped_count(self) -> int:
+        """How many accounts the earlier run holds and the later does not."""
+        return sum(n for (_, now), n in self.matrix.items() if now == ABSENT)
 
     def tier_name(self, key: str) -> str:
         """A tier's display name in the later run, else in the earlier one."""
@@ -82,7 +106,9 @@ def diff_runs(
     change first; ``moved_count`` says how many changed in all, and
     ``rescored_count`` how many kept their tier with a different total.
     Accounts in only one of the runs are counted in the ``ABSENT`` row or
-    column.
+    column, and up to ``limit`` of each kind are named, highest total
+    first: ``added`` (only in ``after``) and ``dropped`` (only in
+    ``before``), each with its tier in the run that holds it.
 
     Raises:
         StoreError: when either run is not in the store.
@@ -94,6 +120,8 @@ def diff_runs(
         matrix = _matrix(connection, before, after)
         moved, moved_count = _moved(connection, before, after, limit)
         rescored = _rescored(connection, before, after)
+        added = _unpaired(connection, after, before, limit)
+        dropped = _unpaired(connection, before, after, limit)
 
     tiers = [line.key for line in first.tiers]
     tiers += [line.key for line in second.tiers if line.key not in tiers]
@@ -101,7 +129,9 @@ def diff_runs(
     tiers += sorted(seen - set(tiers) - {ABSENT})
     if ABSENT in seen:
         tiers.append(ABSENT)
-    return RunDiff(first, second, tiers, matrix, moved, moved_count, rescored)
+    return RunDiff(
+        first, second, tiers, matrix, moved, moved_count, rescored, added, dropped
+    )
 
 
 def _matrix(
@@ -214,6 +244,42 @@ def _rescored(connection: Connection, before: int, after: int) -> int:
             select(func.count()).select_from(pairs).where(held)
         ).scalar_one()
     )
+
+
+def _unpaired(
+    connection: Connection, run_id: int, other: int, limit: int
+) -> list[Unpaired]:
+    """Up to ``limit`` accounts of run ``run_id`` that run ``other`` lacks."""
+    mine, theirs = RunResult.__table__.alias("a"), RunResult.__table__.alias("b")
+    outcome, accounts = ResultOutcome.__table__, Account.__table__
+    in_other = and_(theirs.c.run_id == other, theirs.c.account_id == mine.c.account_id)
+    query = (
+        select(
+            mine.c.account_id,
+            accounts.c.name,
+            outcome.c.tier,
+            mine.c.total_centi,
+            outcome.c.reason,
+        )
+        .select_from(
+            mine.join(outcome, outcome.c.id == mine.c.outcome_id).outerjoin(
+                accounts, accounts.c.account_id == mine.c.account_id
+            )
+        )
+        .where(mine.c.run_id == run_id, ~exists().where(in_other))
+        .order_by(mine.c.total_centi.desc().nulls_last(), mine.c.account_id)
+        .limit(limit)
+    )
+    return [
+        Unpaired(
+            account_id=row[0],
+            name=row[1],
+            tier=row[2],
+            total=from_hundredths(row[3]),
+            reason=row[4],
+        )
+        for row in connection.execute(query)
+    ]
 
 
 def _delta(before: float | None, after: float | None) -> float | None:
