@@ -34,11 +34,8 @@ from tierwise.errors import TierwiseError
 from tierwise.jobs import MODEL_COPY, load_run_results, mapping_from_manifest
 from tierwise.model import TieringModel, parse_model
 from tierwise.sources import ColumnMapping
-from tierwise.sources.database import (
-    HIDDEN_PASSWORD,
-    TableSource,
-    parse_source,
-)
+from tierwise.sources.database import TableSource, parse_source
+from tierwise.sources.urls import hides_secret
 
 __all__ = ["explain_table_run"]
 
@@ -147,8 +144,7 @@ def _hides_password(source: TableSource) -> bool:
         return False
     from sqlalchemy.engine import make_url
 
-    url = make_url(source.url)
-    return HIDDEN_PASSWORD in (url.password, url.query.get("password"))
+    return hides_secret(make_url(source.url))
 
 
 def _where(source: TableSource) -> tuple[str, ...]:

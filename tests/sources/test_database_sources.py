@@ -426,7 +426,9 @@ def test_explain_refuses_an_account_gone_from_the_table(
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("given", ["before-the-host", "as-a-query-parameter"])
+@pytest.mark.parametrize(
+    "given", ["before-the-host", "as-a-query-parameter", "as-sslpassword"]
+)
 def test_a_password_is_kept_nowhere_and_asked_for_again(
     postgres_schema: str, tmp_path: Path, given: str
 ) -> None:
@@ -437,6 +439,8 @@ def test_a_password_is_kept_nowhere_and_asked_for_again(
     url = make_url(POSTGRES)
     if given == "before-the-host":
         url = url.set(password=secret)
+    elif given == "as-sslpassword":
+        url = url.update_query_dict({"sslpassword": secret})
     else:
         url = url.update_query_dict({"password": secret})
     url = url.render_as_string(False)

@@ -139,3 +139,91 @@ def test_a_mistyped_url_is_refused_without_its_password() -> None:
         open_store(f"postgresql://ann:{SECRET}@127.0.0.1:port/test?password={SECRET}")
 
     assert SECRET not in str(raised.value)
+
+
+# A password written every way that once leaked part of it: an unencoded @,
+# a space or a # in it, and the secrets libpq takes as query parameters.
+# Each case is (how the URL's secret is written, what tierwise answers).
+PARTS = ("Sup3r", "S3cret")
+WRITTEN = [
+    pytest.param("user:Sup3r S3cret", "opens", id="space-before-the-host"),
+    pytest.param("query:password=Sup3r S3cret", "opens", id="space-in-query"),
+    pytest.param("query:password=Sup3r#S3cret", "opens", id="hash-in-query"),
+    pytest.param("query:PassWord=Sup3r-S3cret", "fails", id="name-in-capitals"),
+    pytest.param("query:sslpassword=Sup3r-S3cret", "opens", id="sslpassword"),
+    pytest.param(
+        "query:oauth_client_secret=Sup3r-S3cret", "opens", id="oauth-client-secret"
+    ),
+    pytest.param("user:Sup3r@S3cret", "refused", id="at-before-the-host"),
+    pytest.param("query:password=Sup3r@S3cret", "refused", id="at-in-query"),
+    pytest.param("bare:password=Sup3r@S3cret", "refused", id="at-in-query-no-user"),
+    pytest.param("port:user:Sup3r S3cret", "unreadable", id="space-bad-port"),
+    pytest.param("port:query:password=Sup3r S3cret", "unreadable", id="query-bad-port"),
+    pytest.param("port:query:password=Sup3r#S3cret", "unreadable", id="hash-bad-port"),
+]
+ANSWERS = {
+    "opens": "password",
+    "fails": "cannotopenthestoreat",
+    "refused": "as%40",
+    "unreadable": "isnotadatabaseURL",
+}
+
+
+def _written_url(server_url: str, written: str) -> str:
+    """The test schema's URL with a secret typed in by hand, unencoded."""
+    url = make_url(server_url)
+    port = url.port
+    if written.startswith("port:"):
+        written, port = written.removeprefix("port:"), "bad"
+    place, _, secret = written.partition(":")
+    query = server_url.partition("?")[2]  # the test schema, as encoded
+    if place in ("query", "bare"):
+        query = f"{query}&{secret}"
+    user = f"{url.username}:{secret}" if place == "user" else url.username
+    at = "" if place == "bare" else f"{user}@"
+    return f"postgresql://{at}{url.host}:{port}/{url.database}?{query}"
+
+
+def _everything_written(tmp_path: Path) -> str:
+    return "\n".join(
+        path.read_bytes().decode("utf-8", "replace")
+        for path in tmp_path.rglob("*")
+        if path.is_file()
+    )
+
+
+@pytest.mark.parametrize(("written", "answer"), WRITTEN)
+def test_no_command_shows_any_part_of_a_password_however_it_is_written(
+    cli: CliRunner,
+    postgres_url: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    written: str,
+    answer: str,
+) -> None:
+    url = _written_url(postgres_url, written)
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("account_id,name\na1,Alpha\na2,Beta\n", encoding="utf-8")
+    commands = [
+        ["tier", str(accounts), "--as-of", "2026-09-30", "--out", "results"],
+        ["runs"],
+        ["history", "a1"],
+        ["model", "list"],
+        ["overrides"],
+    ]
+
+    outputs = [cli.invoke(app, [*command, "--db", url]) for command in commands]
+
+    shown = _unwrapped("\n".join(result.output for result in outputs))
+    for result in outputs:
+        if answer == "opens":
+            assert result.exit_code == 0, result.output
+        else:
+            assert result.exit_code == 2, result.output
+            assert ANSWERS[answer] in _unwrapped(result.output), result.output
+    if answer == "opens":
+        assert "***" in _unwrapped(outputs[1].output), outputs[1].output
+    for part in PARTS:
+        assert part not in shown
+        assert part not in caplog.text
+        assert part not in _everything_written(tmp_path)

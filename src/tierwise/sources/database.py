@@ -20,24 +20,26 @@ nothing is scored on a guess.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot.errors import ParseError, TokenError
 
 from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
+from tierwise.sources.urls import (
+    ENCODE_AT,
+    HIDDEN_PASSWORD,
+    hidden_password,
+    unclear_password,
+)
 from tierwise.sources.values import BOOLEAN_FALSE, BOOLEAN_TRUE, TRIMMED_CHARACTERS
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import URL
 
 __all__ = [
     "DIALECTS",
@@ -73,36 +75,6 @@ EXAMPLES = (
     "duckdb:///crm.duckdb::accounts, postgresql://127.0.0.1:5432/test::crm.accounts"
 )
 MAX_LISTED = 20
-# What a URL shows where its password was (SQLAlchemy's hidden password).
-HIDDEN_PASSWORD = "***"
-# A password in text that is no URL SQLAlchemy reads: ``user:secret@host``
-# and ``password=secret``.
-_USER_PASSWORD = re.compile(r"([^\s:/?#@]+:)[^\s/?#@]*@")
-_QUERY_PASSWORD = re.compile(r"([?&]password=)[^\s&#]*", re.IGNORECASE)
-
-
-def hidden_password(url: str | URL) -> str:
-    """A database URL (text or SQLAlchemy's ``URL``) with its password hidden.
-
-    SQLAlchemy hides a password written before the host, but PostgreSQL
-    also takes one as ``?password=``, which SQLAlchemy shows as it is; both
-    are hidden here. Text SQLAlchemy cannot read as a URL is shown with
-    anything that looks like a password hidden, since an error about a
-    mistyped URL must not print the password in it either.
-
-    >>> hidden_password("postgresql://u:secret@db/test?password=secret")
-    'postgresql://u:***@db/test?password=***'
-    >>> hidden_password("postgresql://u:secret@db:port/test")
-    'postgresql://u:***@db:port/test'
-    """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        text = make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        text = _USER_PASSWORD.sub(rf"\1{HIDDEN_PASSWORD}@", str(url))
-    return _QUERY_PASSWORD.sub(rf"\1{HIDDEN_PASSWORD}", text)
 
 
 @dataclass(frozen=True)
@@ -157,39 +129,63 @@ def parse_source(text: str) -> TableSource:
     'postgres'
 
     Raises:
-        SourceError: when the text is not ``URL::TABLE`` or the database is
-            not one tierwise writes SQL for.
+        SourceError: when the text is not ``URL::TABLE``, the URL cannot be
+            read (or its password could be misread) or the database is not
+            one tierwise writes SQL for. No message shows a password.
     """
     url, separator, name = text.rpartition(SEPARATOR)
+    shown = f"{hidden_password(url)}{separator}{name}" if url else hidden_password(text)
     if not separator or not url or not name.strip():
         raise SourceError(
-            f"--source {text!r}: write the database URL, then :: and the table, "
+            f"--source {shown!r}: write the database URL, then :: and the table, "
             f"e.g. {EXAMPLES}"
+        )
+    unclear = unclear_password(url)
+    if unclear is not None:
+        raise SourceError(
+            f"--source: tierwise cannot tell where the URL's password ends, as "
+            f"{unclear}; {ENCODE_AT}"
         )
     scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
     dialect = DIALECTS.get(scheme)
     if dialect is None or ":" not in url:
         raise SourceError(
-            f"--source {text!r}: {scheme!r} is not a database tierwise writes SQL "
+            f"--source {shown!r}: {scheme!r} is not a database tierwise writes SQL "
             f"for; the URL starts with one of {', '.join(DIALECTS)} "
             f"(e.g. {EXAMPLES})"
         )
     try:
         table = exp.to_table(name.strip(), dialect=dialect)
-    except ParseError:
+    except (ParseError, TokenError):
         raise SourceError(
-            f"--source {text!r}: {name!r} is not a table name; write TABLE or "
+            f"--source {shown!r}: {name!r} is not a table name; write TABLE or "
             "SCHEMA.TABLE"
         ) from None
     if scheme != "duckdb":
+        _refuse_unreadable_url(url, shown)
         return TableSource(url, table, dialect)
     if not url.startswith("duckdb:///"):
         raise SourceError(
-            f"--source {text!r}: a DuckDB file is written duckdb:///PATH "
+            f"--source {shown!r}: a DuckDB file is written duckdb:///PATH "
             "(duckdb:///crm.duckdb in this folder, duckdb:////data/crm.duckdb "
             "for an absolute path)"
         )
     return TableSource(url, table, dialect, Path(url.removeprefix("duckdb:///")))
+
+
+def _refuse_unreadable_url(url: str, shown: str) -> None:
+    """Refuse a URL SQLAlchemy cannot read (a port that is no number…)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError):
+        raise SourceError(
+            f"--source {shown!r}: the URL cannot be read; write it as "
+            "DATABASE://USER:PASSWORD@HOST:PORT/NAME (a port is a number), "
+            f"e.g. {EXAMPLES}"
+        ) from None
 
 
 # What a column's type holds, as far as reading a field is concerned.

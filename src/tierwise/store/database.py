@@ -23,10 +23,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from tierwise.errors import TierwiseError
-from tierwise.sources.database import hidden_password
+from tierwise.sources.urls import (
+    ENCODE_AT,
+    hidden_password,
+    unclear_password,
+    without_secrets,
+)
 from tierwise.store.constants import DATABASE_ENV, DEFAULT_DATABASE_URL
 
 __all__ = [
@@ -75,10 +80,10 @@ class Store:
 
     @property
     def location(self) -> str:
-        """The database URL with any password hidden, for messages.
+        """The database URL with its secrets hidden, for messages.
 
-        Both places a URL can carry one are hidden: before the host and, for
-        PostgreSQL, as ``?password=``.
+        Both places a URL can carry one are hidden: before the host and as
+        a query parameter (``?password=``, ``?sslpassword=``…).
         """
         return hidden_password(self.engine.url)
 
@@ -116,11 +121,13 @@ class Store:
         self.close()
 
     def _connect(self) -> Connection:
+        # Not only OperationalError: the driver refuses an unknown query
+        # parameter (?PassWord=) as a programming error.
         try:
             return self.engine.connect()
-        except OperationalError as error:
+        except DBAPIError as error:
             raise StoreError(
-                f"cannot open the store at {self.location}: {_first_line(error)}; "
+                f"cannot open the store at {self.location}: {self._said(error)}; "
                 f"check the URL given with --db or {DATABASE_ENV}"
             ) from None
 
@@ -153,8 +160,12 @@ class Store:
                 "it has finished (`tierwise runs` shows what was recorded)."
             )
         return StoreError(
-            f"cannot write to the store at {self.location}: {_first_line(error)}"
+            f"cannot write to the store at {self.location}: {self._said(error)}"
         )
+
+    def _said(self, error: DBAPIError) -> str:
+        """The driver's first line, without anything secret from the URL."""
+        return without_secrets(_first_line(error), self.engine.url)
 
 
 def database_url(url: str | None = None) -> str:
@@ -186,6 +197,13 @@ def connect_store(
 
 
 def _parse_url(text_url: str) -> URL:
+    unclear = unclear_password(text_url)
+    if unclear is not None:
+        raise StoreError(
+            "tierwise cannot tell where the password in the store's URL (--db "
+            f"or {DATABASE_ENV}) ends, as {unclear}; {ENCODE_AT}. Nothing was "
+            "opened"
+        )
     try:
         parsed = make_url(text_url)
     except (ArgumentError, ValueError):
@@ -249,5 +267,5 @@ def _postgres_engine(url: URL) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _first_line(error: OperationalError) -> str:
+def _first_line(error: DBAPIError) -> str:
     return str(error.orig).strip().splitlines()[0] if error.orig else str(error)

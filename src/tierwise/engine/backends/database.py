@@ -41,6 +41,7 @@ from tierwise.model.schema import TieringModel
 from tierwise.sources.database import ColumnKind, TableSource, mapped_accounts
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
+from tierwise.sources.urls import without_secrets
 
 __all__ = [
     "ATTACHED",
@@ -194,7 +195,8 @@ def connect(source: TableSource) -> Iterator[Any]:
             yield connection
     except SQLAlchemyError as error:
         raise TierwiseError(
-            f"{source.shown()}: the database failed ({_first_line(error)}); "
+            f"{source.shown()}: the database failed "
+            f"({without_secrets(_first_line(error), url)}); "
             "nothing was written there"
         ) from None
     finally:
