@@ -350,3 +350,61 @@ def test_a_fault_the_cells_do_not_explain_names_both_causes() -> None:
         "double quote must end with one, and a quote inside it is written "
         "twice; and a cell holds at most 131,072 characters"
     )
+
+
+GENERIC_IDS = mapping(account_id="account_id", name="name")
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "rest"),
+    [
+        pytest.param(";", "", id="semicolon"),
+        pytest.param("\t", "", id="tab"),
+        pytest.param("|", "", id="pipe"),
+        pytest.param(";", "x" * 100 + "\n", id="semicolon-more-rows"),
+    ],
+)
+def test_an_unclosed_quote_does_not_hide_the_delimiter(
+    write_file: WriteFile, delimiter: str, rest: str
+) -> None:
+    # Guessed on the rows before the fault, the delimiter is still found, so
+    # the message names the cell as for a comma file, not a missing column.
+    lines = ["account_id;name;industry", 'A1;Acme;"Retail', "A2;B;Retail", rest]
+    text = "\n".join(lines).replace(";", delimiter)
+    path = write_file("quote.csv", text)
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, GENERIC_IDS)
+
+    assert str(caught.value).splitlines()[0].startswith(
+        "quote.csv: row 2, column 'industry': the double quote that opens this "
+        "cell is never closed"
+    )
+
+
+def test_a_quote_ending_a_cell_early_names_its_cell_in_a_semicolon_file(
+    write_file: WriteFile,
+) -> None:
+    path = write_file(
+        "early.csv", 'account_id;name\nA1;Acme\nA2;"Globex" Inc\nA3;Initech\n'
+    )
+
+    with pytest.raises(SourceError, match=r"^early.csv: row 3, column 'name': a "):
+        read_accounts(path, ID_AND_NAME, GENERIC_IDS)
+
+
+def test_a_comma_file_whose_quoted_values_hold_semicolons_stays_comma(
+    write_file: WriteFile,
+) -> None:
+    # Under ";" the quoted value is closed early by the comma; the rows before
+    # that fault (the header alone, one field wide) do not choose ";".
+    path = write_file(
+        "commas.csv", 'account_id,name\nA1,"Acme; Inc"\nA2,"Globex; Ltd"\n'
+    )
+
+    table, report = read_accounts(path, ID_AND_NAME, GENERIC_IDS)
+
+    assert (report.delimiter, table.column("name").to_pylist()) == (
+        ",",
+        ["Acme; Inc", "Globex; Ltd"],
+    )

@@ -9,7 +9,11 @@ CRLF and CR-only files read the same.
 When no delimiter is given, each of ``, ; tab |`` is tried on the first
 rows, and the one that gives the most rows one common field count (of two
 or more) wins. Counting which character occurs most is not enough:
-European exports use ``;`` and keep commas inside values. The header is
+European exports use ``;`` and keep commas inside values. A candidate is
+judged on the rows before the first fault its parse meets (a quote that
+never closes, a cell over the length limit), so one bad quote in a ``;``
+file still leaves ``;`` chosen by its header and the rows above the quote,
+and the error names that row and cell rather than a missing column. The header is
 found by its names (:mod:`tierwise.sources.layout`), title, footer and total
 lines are skipped with their reasons, and any other row whose field count
 differs from the header's is an error naming the row; it is never padded
@@ -121,13 +125,13 @@ def _sample_widths(text: str, delimiter: str) -> list[int]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     sample: list[list[str]] = []
     try:
-        sample.extend(islice(reader, SAMPLE_ROWS))
-    except csv.Error as error:
-        # Quoting that breaks under this delimiter rules the delimiter out. A
-        # cell over the length limit breaks every delimiter alike, so the rows
-        # before it still choose one (and the error names the cell's column).
-        if "field limit" not in str(error):
-            return []
+        for fields in islice(reader, SAMPLE_ROWS):
+            sample.append(fields)
+    except csv.Error:
+        # The rows before a fault still judge the delimiter: a wrong one
+        # seldom gives them one common width of two or more, and the right
+        # one does, so the parse error can then name the row and cell.
+        pass
     return [len(fields) for fields in sample if not _blank_record(fields)]
 
 
