@@ -376,7 +376,8 @@ def test_an_unclosed_quote_does_not_hide_the_delimiter(
     with pytest.raises(SourceError) as caught:
         read_accounts(path, ID_AND_NAME, GENERIC_IDS)
 
-    assert str(caught.value).splitlines()[0].startswith(
+    first = str(caught.value).splitlines()[0]
+    assert first.startswith(
         "quote.csv: row 2, column 'industry': the double quote that opens this "
         "cell is never closed"
     )
