@@ -96,7 +96,7 @@ def gate_lines(model: TieringModel, row: dict[str, Any]) -> list[GateLine]:
             described = "; ".join(_describe(gate) for gate in tier.include)
             lines.append(_line(tier, "include rule", included, described))
         lines.append(_score_line(tier, row))
-        if _banded(tier):
+        if tier.needs_potential:
             lines.append(_potential_line(model, tier, row))
         lines.append(_completeness_line(model, tier, index, row))
         lines.append(_eligible_line(tier, index, row))
@@ -330,7 +330,7 @@ def _below_every_tier(
         total = row["total_centi"]
         has = "none" if total is None else f"{total / 100:.2f}"
         needs.append(f"a total of at least {_number(lowest.min_score)} (has {has})")
-    if _banded(lowest) and not _potential_ok(model, lowest, row):
+    if lowest.needs_potential and not _potential_ok(model, lowest, row):
         checks.append("potential")
         value = row[model.potential.field]
         has = "unknown" if value is None else _number(value)
@@ -347,11 +347,6 @@ def _below_every_tier(
 def _score_met(tier: Tier, row: dict[str, Any]) -> bool:
     total = row["total_centi"]
     return total is not None and total >= int(tier.min_score * 100)
-
-
-def _banded(tier: Tier) -> bool:
-    band = tier.potential
-    return band is not None and (band.at_least is not None or band.below is not None)
 
 
 def _potential_ok(model: TieringModel, tier: Tier, row: dict[str, Any]) -> bool:
@@ -373,7 +368,7 @@ def _in_band(tier: Tier, value: float) -> bool:
 def _potential_unknown(model: TieringModel, tier: Tier, row: dict[str, Any]) -> bool:
     """The total meets the tier but its band has no potential to check."""
     value = row[model.potential.field]
-    return _banded(tier) and _score_met(tier, row) and value is None
+    return tier.needs_potential and _score_met(tier, row) and value is None
 
 
 def _why_unknown(model: TieringModel) -> str:
