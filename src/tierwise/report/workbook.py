@@ -1,10 +1,14 @@
 """The workbook for sales: a sheet per tier with the explanation columns.
 
-Every text cell goes through :func:`tierwise.report.cells.for_people`
-(control characters stripped, formulas neutralised with a leading ``'``) and
-is written as an explicit string cell; numbers are written as numbers with a
-display format. Each sheet freezes its header row and the id and name
-columns, filters on every column, and sizes columns to their content.
+Every text cell is written as an explicit string cell, which Excel never
+runs as a formula, holding the text as it is (only the control characters
+an xlsx cannot hold are stripped); text that looks like a formula also
+carries Excel's quote-prefix mark, the one a typed leading apostrophe sets,
+so it stays text when someone edits the cell. The apostrophe a CSV needs
+(see `tierwise.report.cells`) would show in the cell here. Numbers are
+written as numbers with a display format. Each sheet freezes its header row
+and the id and name columns, filters on every column, and sizes columns to
+their content.
 
 A sheet holds at most :data:`EXCEL_MAX_ROWS` rows, Excel's limit, header
 included. A tier with more accounts continues on further sheets named
@@ -33,7 +37,7 @@ from openpyxl.utils import get_column_letter
 
 from tierwise.engine.compile import UNASSIGNED
 from tierwise.errors import TierwiseError
-from tierwise.report.cells import for_people
+from tierwise.report.cells import needs_neutralising, strip_control
 from tierwise.report.people import (
     Kind,
     PeopleColumn,
@@ -158,9 +162,16 @@ def _cells(sheet: Any, columns: list[PeopleColumn], values: list[Any]) -> Iterat
 
 
 def _text_cell(sheet: Any, text: str) -> WriteOnlyCell:
-    """A cell that Excel shows as text whatever it holds (case 18)."""
-    cell = WriteOnlyCell(sheet, value=for_people(text))
+    """A cell that Excel shows as text whatever it holds (case 18).
+
+    openpyxl types a value starting with ``=`` as a formula, so the type is
+    set to string after the value.
+    """
+    shown = strip_control(text)
+    cell = WriteOnlyCell(sheet, value=shown)
     cell.data_type = "s"
+    if needs_neutralising(shown):
+        cell.quotePrefix = True
     return cell
 
 
@@ -185,7 +196,8 @@ def _write_about(about: Any, results: Results, placed: list[TierSheets]) -> None
         [],
         [
             "Text a spreadsheet could run as a formula (starting with =, +, -, @, "
-            "a tab or a carriage return) starts with an apostrophe here."
+            "a tab or a carriage return) is kept as text here: shown as "
+            "written, never run."
         ],
     ]
     for row in rows:
