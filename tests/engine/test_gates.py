@@ -262,3 +262,18 @@ def test_an_unknown_potential_is_too_little_data_not_a_low_score(
     result = score(model, [row])["acc"]
 
     assert (result["tier"], result["reason"]) == expected
+
+
+def test_the_no_potential_warning_names_only_tiers_with_a_band() -> None:
+    # Tier Two's potential band is written but bounds nothing.
+    tiers = [BANDED_TIERS[0], {**BANDED_TIERS[1], "potential": {}}, BANDED_TIERS[2]]
+    model = direct_score_model(
+        {"score": 1}, tiers, potential={"field": "potential_acv"}
+    )
+    rows = [_account("acc", 60, potential_acv=None)]
+
+    run = score_accounts(model, table_of(rows), AS_OF)
+
+    assert run.table().to_pylist()[0]["tier"] == "tier_2"
+    [warning] = [w for w in run.warnings if "no potential" in w]
+    assert "into One, whose" in warning

@@ -41,7 +41,7 @@ def run_warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
                 f"{tier.name}: {tier.pinned} manual overrides exceed its cap of "
                 f"{tier.cap}; the cap is broken by people's decisions, review them"
             )
-    banded = [t.name for t in run.compiled.model.active_tiers() if t.potential]
+    banded = [t.name for t in run.compiled.model.active_tiers() if t.needs_potential]
     if run.unknown_potential and banded:
         unknown = run.unknown_potential
         noun, them = (
