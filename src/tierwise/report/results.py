@@ -145,5 +145,13 @@ def _in_tier_order(table: pa.Table, model: TieringModel) -> pa.Table:
     # A tier the model does not know (it should not happen) sorts last.
     position = pc.fill_null(position, len(order))
     keyed = table.append_column("__tier_position", position)
-    ordered = keyed.sort_by([("__tier_position", "ascending"), ("rank", "ascending")])
+    # Unassigned accounts have no rank: highest total first, as tiers.csv.
+    ordered = keyed.sort_by(
+        [
+            ("__tier_position", "ascending"),
+            ("rank", "ascending"),
+            ("total", "descending"),
+            ("account_id", "ascending"),
+        ]
+    )
     return ordered.drop_columns(["__tier_position"])
