@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 from tierwise.cli import app
 from tierwise.store import Store, record_run
 
-from .conftest import Score
+from .conftest import Score, results_of
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def test_history_lists_every_run_of_an_account(
         "F1000-0002 Amazon (amazon.com): first in run 1, last in run 2" in result.output
     )
     rows = re.findall(
-        r"^│\s+(\d) │ 2026-09-30 │ default v1 │ tier_\d", result.output, re.M
+        r"^\s*(\d)\s+2026-09-30\s+default v1\s+tier_\d", result.output, re.M
     )
     assert rows == ["1", "2"]
 
@@ -130,9 +131,7 @@ def test_override_pins_and_revokes(
 
     assert pinned.exit_code == 0, pinned.output
     assert "Override 1: F1000-0002 pinned to tier_1 through 2026-12-31" in pinned.output
-    assert re.search(
-        r"1\s+│\s+F1000-0002\s+│\s+tier_1\s+│\s+2026-12-31\s+│\s+Ann", listed.output
-    )
+    assert re.search(r"1\s+F1000-0002\s+tier_1\s+2026-12-31\s+Ann", listed.output)
     assert "Revoked override 1 on F1000-0002 (tier_1)" in revoked.output
     every = cli.invoke(
         app, ["overrides", "--all", "--db", store_url, "--as-of", "2026-12-31"]
@@ -309,3 +308,56 @@ def test_tables_on_a_narrow_output_keep_ids_dates_and_codes_whole(
 
     assert "…" not in listed.output and "…" not in history.output
     assert "F1000-0002" in listed.output and "2099-03-31" in listed.output
+
+
+def test_history_and_diff_at_80_columns_keep_each_reason_code_on_one_line(
+    cli: CliRunner, store: Store, store_url: str, score: Score
+) -> None:
+    # Without a potential or revenue, an account whose total meets a tier
+    # gets insufficient_data; the others keep their longer codes.
+    demo = score(size=200).accounts
+    bare = demo.drop_columns(["potential_acv", "annual_revenue"])
+    for number, accounts in enumerate((demo, bare)):
+        scored = score(accounts=accounts)
+        record_run(
+            store,
+            scored.run,
+            model_text=scored.model_text,
+            inputs={"accounts": str(number)},
+            accounts=accounts,
+            source=f"a-portfolio-file-name-{number}.csv",
+        )
+    before = results_of(score(accounts=demo).run)
+    after = results_of(score(accounts=bare).run)
+    thin = next(a for a, row in after.items() if row["reason"] == "insufficient_data")
+    longest = max(before, key=lambda a: (len(str(before[a]["reason"])), a))
+
+    for account_id in (thin, longest):
+        result = cli.invoke(
+            app, ["history", account_id, "--db", store_url], env={"COLUMNS": "80"}
+        )
+        lines = result.output.splitlines()
+        reasons = [before[account_id]["reason"], after[account_id]["reason"]]
+
+        assert result.exit_code == 0, result.output
+        for reason in reasons:
+            assert any(f" {reason}" in line for line in lines), result.output
+        assert max(len(line) for line in lines) <= 80, result.output
+
+    # At 80 columns a mover takes two lines, codes first; wide, a table.
+    cases = [("1", "2", after), ("2", "1", before)]
+    for (first, second, now), width in itertools.product(cases, (80, 160)):
+        compared = cli.invoke(
+            app,
+            ["diff", first, second, "--limit", "200", "--db", store_url],
+            env={"COLUMNS": str(width)},
+        )
+        listed = list(re.finditer(r"^(F1000-\d{4})\s.*$", compared.output, re.M))
+
+        assert compared.exit_code == 0, compared.output
+        assert len(listed) > 100, compared.output
+        for match in listed:
+            reason = re.escape(str(now[match.group(1)]["reason"]))
+            assert re.search(rf"\s{reason}(\s|$)", match.group(0)), match.group(0)
+        lines = compared.output.splitlines()
+        assert max(len(line) for line in lines) <= width, compared.output

@@ -11,21 +11,40 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
 from tierwise.cli.render import tier_matrix
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
+from tierwise.cli.tables import fits, fitted, listing
 from tierwise.errors import TierwiseError
 from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
 from tierwise.store import ABSENT
 
 if TYPE_CHECKING:
     # Loaded by the commands themselves (through runs_store), not at start-up.
-    from tierwise.store import AccountHistory, OverrideRecord, RunDiff, RunSummary
+    from tierwise.store import (
+        AccountHistory,
+        Movement,
+        OverrideRecord,
+        RunDiff,
+        RunSummary,
+    )
 
 __all__ = ["diff", "history", "override", "overrides", "runs"]
+
+MOVED_COLUMNS = (
+    "account",
+    "name",
+    "from → to",
+    "total",
+    "Δ",
+    "reason now",
+    "by dimension",
+)
 
 
 @app.command()
@@ -173,7 +192,7 @@ def overrides(
     if not shown:
         console.print(f"No overrides in force as of {day}.")
         return
-    console.print(_override_table(shown, day, with_account=True))
+    console.print(fitted(_override_table(shown, day, with_account=True), console))
 
 
 def _render_history(found: AccountHistory) -> None:
@@ -184,33 +203,35 @@ def _render_history(found: AccountHistory) -> None:
         f"{found.last_seen_run_id}",
         highlight=False,
     )
-    table = Table()
+    table = listing()
     for heading in ("run", "as of", "model", "tier", "reason", "total", "rank"):
-        right = heading in ("run", "total", "rank")
         table.add_column(
             heading,
-            justify="right" if right else "left",
-            no_wrap=heading != "reason",
+            justify="right" if heading in ("run", "total", "rank") else "left",
+            no_wrap=heading != "model",
             overflow="fold",
         )
-    table.add_column("computed", overflow="fold")
     for entry in found.entries:
-        computed = "" if entry.computed_tier == entry.tier else entry.computed_tier
+        # Only an override sets a tier other than the computed one, and its
+        # reason is the short `override`, so the computed tier sits beside it.
+        reason = entry.reason
+        if entry.computed_tier != entry.tier:
+            reason += f" (computed {entry.computed_tier})"
         table.add_row(
             str(entry.run_id),
             entry.as_of.isoformat(),
             f"{escape(entry.model_name)} v{entry.model_version_id}",
             entry.tier,
-            escape(entry.reason),
+            escape(reason),
             _number(entry.total),
             "" if entry.rank is None else str(entry.rank),
-            computed,
         )
-    console.print(table)
+    console.print(fitted(table, console))
     if found.overrides:
-        console.print(
-            _override_table(found.overrides, date.today(), with_account=False)
+        overrides_table = _override_table(
+            found.overrides, date.today(), with_account=False
         )
+        console.print(fitted(overrides_table, console))
 
 
 def _render_diff(compared: RunDiff) -> None:
@@ -242,46 +263,72 @@ def _render_diff(compared: RunDiff) -> None:
             "[yellow]The two runs have no account in common: they tiered "
             "different portfolios, so nothing could move.[/yellow]"
         )
-    if not compared.moved:
-        return
-    moved = Table(title="Largest score changes among them")
-    for heading in (
-        "account",
-        "name",
-        "from → to",
-        "total",
-        "Δ",
-        "by dimension",
-        "reason now",
-    ):
-        moved.add_column(
+    if compared.moved:
+        _render_moved(compared.moved)
+
+
+def _render_moved(moved: list[Movement]) -> None:
+    """The movers as a table, or two lines each where the table cannot fit."""
+    table = listing("Largest score changes among them")
+    for heading in MOVED_COLUMNS:
+        table.add_column(
             heading,
             justify="right" if heading in ("total", "Δ") else "left",
-            no_wrap=heading in ("account", "total", "Δ"),
+            no_wrap=heading not in ("name", "by dimension"),
             overflow="fold",
         )
-    for move in compared.moved:
-        deltas = ", ".join(
-            f"{name.removesuffix('_score')} {_signed(value)}"
-            for name, value in move.dimension_deltas.items()
-            if value
-        )
-        moved.add_row(
+    for move in moved:
+        table.add_row(
             escape(move.account_id),
             escape(move.name or ""),
-            f"{move.from_tier} → {move.to_tier}",
-            f"{_number(move.total_before)} → {_number(move.total_after)}",
+            _tiers(move),
+            _totals(move),
             _signed(move.total_delta),
-            deltas,
             escape(move.reason_after),
+            _deltas(move),
         )
-    console.print(moved)
+    if fits(table, console):
+        console.print(fitted(table, console))
+        return
+
+    # The codes, tiers and numbers on the first line, whole; the words under.
+    console.print("Largest score changes among them", style="italic")
+    wide = {
+        "account": max(len(move.account_id) for move in moved),
+        "tiers": max(len(_tiers(move)) for move in moved),
+        "delta": max(len(_signed(move.total_delta)) for move in moved),
+    }
+    for move in moved:
+        first = (
+            f"{move.account_id:<{wide['account']}}  {_tiers(move):<{wide['tiers']}}"
+            f"  {_signed(move.total_delta):>{wide['delta']}}  {move.reason_after}"
+        )
+        words = [move.name or "", f"total {_totals(move)}", _deltas(move)]
+        console.print(Text(first))
+        detail = Text("; ".join(word for word in words if word))
+        console.print(Padding(detail, (0, 0, 0, 2), expand=False))
+
+
+def _tiers(move: Movement) -> str:
+    return f"{move.from_tier} → {move.to_tier}"
+
+
+def _totals(move: Movement) -> str:
+    return f"{_number(move.total_before)} → {_number(move.total_after)}"
+
+
+def _deltas(move: Movement) -> str:
+    return ", ".join(
+        f"{name.removesuffix('_score')} {_signed(value)}"
+        for name, value in move.dimension_deltas.items()
+        if value
+    )
 
 
 def _override_table(
     records: list[OverrideRecord], day: date, with_account: bool
 ) -> Table:
-    table = Table(title=f"Overrides (state as of {day})")
+    table = listing(f"Overrides (state as of {day})")
     headings = ["id", "account"] if with_account else ["id"]
     # Ids, tiers and dates are shown whole; the words wrap around them.
     exact = {"id", "account", "tier", "until", "set"}

@@ -1,0 +1,119 @@
+"""Tables that fit the terminal, keeping ids, dates and codes whole.
+
+An account id, a date, a tier key or a reason code is copied and searched
+for, so a column of them (marked ``no_wrap``) is never narrowed. When a
+table is wider than the terminal, the columns of words (names, notes, the
+input file, score changes) give up the room instead, each wrapping between
+its words. Rich alone narrows the widest wrapping columns down to a
+character or two when room is short, and folds codes in a column left to
+wrap (``insufficient_data`` over three lines in ``history``); `fitted`
+sets the widths itself.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+
+__all__ = ["fits", "fitted", "listing"]
+
+# Wide enough that measuring a cell never clamps it.
+_UNLIMITED = 10_000
+
+
+def listing(title: str | None = None) -> Table:
+    """A table without borders, as the run list shows rows of a store."""
+    return Table(title=title, box=None, pad_edge=False, header_style="bold")
+
+
+def fitted(table: Table, console: Console) -> Table:
+    """``table``, its wrapping columns narrowed to fit ``console``'s width.
+
+    Each wrapping column keeps at least its longest word where the room
+    allows, and the rest goes first to the columns that need the least of
+    it to be whole (see `_shared`). A table that fits is left as it is;
+    when even the whole columns leave no room, Rich's own narrowing applies.
+    """
+    full, least, room = _measured(table, console)
+    if sum(full) <= room:
+        return table
+    wrapping = [i for i, column in enumerate(table.columns) if not column.no_wrap]
+    spare = room - sum(w for i, w in enumerate(full) if i not in wrapping)
+    if not wrapping or spare < len(wrapping):
+        return table
+    widths = _shared(spare, [least[i] for i in wrapping], [full[i] for i in wrapping])
+    for index, width in zip(wrapping, widths, strict=True):
+        table.columns[index].width = width
+    return table
+
+
+def fits(table: Table, console: Console) -> bool:
+    """Whether ``table`` fits ``console`` with no word of it cut.
+
+    That is, its whole columns at full width and each wrapping column as
+    wide as its longest word.
+    """
+    full, least, room = _measured(table, console)
+    kept = (
+        whole if column.no_wrap else word
+        for column, whole, word in zip(table.columns, full, least, strict=True)
+    )
+    return sum(kept) <= room
+
+
+def _measured(table: Table, console: Console) -> tuple[list[int], list[int], int]:
+    """Each column's full width and longest word, and the room for them."""
+    options = console.options.update_width(_UNLIMITED)
+    full, least = [], []
+    for column in table.columns:
+        sizes = [
+            Measurement.get(console, options, cell)
+            for cell in (column.header, *column.cells)
+        ]
+        full.append(max(size.maximum for size in sizes))
+        least.append(max(size.minimum for size in sizes))
+    return full, least, console.width - _frame_width(table)
+
+
+def _frame_width(table: Table) -> int:
+    """The characters of a table's row that are borders and padding."""
+    count = len(table.columns)
+    _, right, _, left = table.padding
+    padding = 0
+    for index in range(count):
+        before = max(0, left - right) if table.collapse_padding and index else left
+        after = right
+        if not table.pad_edge:
+            before = 0 if index == 0 else before
+            after = 0 if index == count - 1 else after
+        padding += before + after
+    rules = 0 if table.box is None else count - 1 + (2 if table.show_edge else 0)
+    return padding + rules
+
+
+def _shared(room: int, least: list[int], full: list[int]) -> list[int]:
+    """Split ``room`` between columns: each its longest word, then whole.
+
+    Past the longest words, the column that needs the fewest characters to
+    be whole gets them first, so a short note (a name, a state) stays on
+    one line while a long one wraps; the last column served gets whatever
+    is left.
+
+    >>> _shared(27, [7, 18], [10, 18])
+    [9, 18]
+    >>> _shared(40, [6, 10], [9, 47])
+    [9, 31]
+    """
+    if sum(least) > room:
+        # Not even the longest words fit: share in proportion to them.
+        total = sum(least)
+        widths = [max(1, room * width // total) for width in least]
+    else:
+        widths = list(least)
+    left = room - sum(widths)
+    for index in sorted(range(len(widths)), key=lambda i: full[i] - widths[i]):
+        grown = min(full[index], widths[index] + left)
+        left -= max(0, grown - widths[index])
+        widths[index] = max(widths[index], grown)
+    return widths
