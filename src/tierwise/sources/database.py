@@ -14,7 +14,9 @@ than cut to its registrable domain, and a Salesforce id is not extended to
 18 characters; each shows as a note in the import report. A column that
 needs real parsing (a number or a date stored as text, a date format,
 decimal commas, ranges, currencies) is refused with the column named, so
-nothing is scored on a guess.
+nothing is scored on a guess. So is a count (employees, visits, units)
+below zero, as the file reader refuses it, naming the first accounts that
+hold one.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
+from tierwise.sources.number_column import COUNT_FIELDS
+from tierwise.sources.numbers import NEGATIVE_FIX
 from tierwise.sources.report import ImportReport
 from tierwise.sources.urls import (
     ENCODE_AT,
@@ -242,6 +246,7 @@ def mapped_accounts(
         ]
     )
     read, blank = _counts(source, typed, identity, rows)
+    _refuse_negative_counts(shown, source, typed, identity, matches, rows)
     _refuse_repeats(shown, source, typed, identity, rows)
 
     accounts = exp.select(*[exp.column(field, quoted=True) for field in matches])
@@ -437,6 +442,58 @@ def _counts(
     query = exp.select(exp.Count(this=exp.Star()), blank).from_(typed.subquery("typed"))
     ((read, blanks),) = rows(query.sql(dialect=source.dialect))
     return int(read), int(blanks or 0)
+
+
+def _refuse_negative_counts(
+    shown: str,
+    source: TableSource,
+    typed: exp.Select,
+    identity: exp.Expr,
+    matches: Mapping[str, Match],
+    rows: Rows,
+) -> None:
+    """Refuse counts below zero (as scored, after ``multiply``), naming the
+    column and the first accounts that hold one; the file reader refuses
+    them too. One query looks for any; only then is each column listed."""
+    counts = [name for name in matches if name in COUNT_FIELDS]
+    if not counts:
+        return
+    below = {
+        name: exp.LT(
+            this=exp.column(name, quoted=True), expression=exp.Literal.number(0)
+        )
+        for name in counts
+    }
+    inside = typed.subquery("typed")
+    anywhere = exp.and_(identity.copy(), exp.or_(*[b.copy() for b in below.values()]))
+    probe = exp.select(exp.Literal.number(1)).from_(inside.copy()).where(anywhere)
+    if not rows(probe.limit(1).sql(dialect=source.dialect)):
+        return
+
+    account = exp.column("account_id", quoted=True)
+    problems: list[str] = []
+    for name, test in below.items():
+        query = (
+            exp.select(account.copy(), exp.column(name, quoted=True))
+            .from_(inside.copy())
+            .where(exp.and_(identity.copy(), test))
+            .order_by(account.copy())
+            .limit(MAX_LISTED + 1)
+        )
+        found = rows(query.sql(dialect=source.dialect))
+        if not found:
+            continue
+        listed = ", ".join(
+            f"{account!r} ({value:g})" for account, value in found[:MAX_LISTED]
+        )
+        more = ", …" if len(found) > MAX_LISTED else ""
+        problems.append(
+            f"{matches[name].header!r} ({name}) is below zero for account(s) "
+            f"{listed}{more}, and a count cannot be"
+        )
+    raise SourceError(
+        f"{shown}: {'; '.join(problems)}. Fix: {NEGATIVE_FIX}; nothing was scored"
+    )
 
 
 def _refuse_repeats(

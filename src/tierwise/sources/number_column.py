@@ -14,12 +14,13 @@ the column's decimal mark. Then the whole column is looked at once:
   mapping does not set one, because then nothing but habit decides them.
   When the mapping sets the mark, it decides them: they are counted in the
   report with one example, not listed cell by cell.
-- A count (:data:`COUNT_FIELDS`) has no fraction, so ``1,250`` in it is
-  1250 under the default mark, with nothing to check, and a count written
-  with a fraction (``1,5``) cannot be read. A number typed in the file (an
-  Excel number cell, a Parquet number) is taken as it is, fraction and
-  all, as the in-place Parquet and database readers take it; only written
-  numbers are checked.
+- A count (:data:`COUNT_FIELDS`) is a whole number of 0 or more once the
+  mapping's ``multiply`` is applied, so ``1,250`` in it is 1250 under the
+  default mark, with nothing to check, and a count written with a fraction
+  (``1,5``) or below zero (``-5``, ``(1,200)``) cannot be read. A number
+  typed in the file (an Excel number cell, a Parquet number) below zero is
+  refused too; one with a fraction is taken as it is, as the in-place
+  Parquet and database readers take it.
 - An amount in another currency than the model's is converted with the
   model's rates; see :mod:`tierwise.sources.money`.
 """
@@ -35,7 +36,13 @@ from decimal import Decimal
 
 from tierwise.sources.columns import Column, checked
 from tierwise.sources.money import MONEY_FIELDS, currency_of_mark
-from tierwise.sources.numbers import Reading, Shape, read_number
+from tierwise.sources.numbers import (
+    NEGATIVE,
+    NEGATIVE_FIX,
+    Reading,
+    Shape,
+    read_number,
+)
 from tierwise.sources.tables import Cell
 from tierwise.sources.values import NUMBER_BLANKS, CellError, trim
 
@@ -90,8 +97,8 @@ def read_number_column(column: Column) -> Iterator[float | None]:
     for i, cell in enumerate(column.cells):
         if direct and type(cell) is str and _is_plain(cell):
             number = float(cell)
-            # A count with a fraction goes on to be refused with its fix.
-            if not whole or number.is_integer():
+            # A count with a fraction or a sign goes on to be refused.
+            if not whole or (number.is_integer() and number >= 0):
                 values[i] = number
                 continue
         try:
@@ -126,9 +133,10 @@ def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
     # Most cells are plain numbers: read them straight, unless the column
     # needs the slower path for conversion or the other decimal mark.
     whole = column.field in COUNT_FIELDS
+    multiply = column.spec.multiply
     if type(cell) is str and column.decimal == "." and _is_plain(cell):
         number = Decimal(cell)
-        if not whole or not number % 1:
+        if not whole or _is_count(number * (multiply or 1)):
             return _convert(column, i, number, None, cell)
 
     cell = checked(cell)
@@ -141,6 +149,8 @@ def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
         return None
     if isinstance(cell, int | float | Decimal):
         number = Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
+        if whole and number * (multiply or 1) < 0:
+            raise CellError(NEGATIVE, NEGATIVE_FIX)
         return _convert(column, i, number, None, cell)
 
     text = trim(str(cell))
@@ -150,7 +160,11 @@ def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
         if text:
             column.log.repaired(MISSING, column.rows[i], text, None)
         return None
-    return _Cell(i, read_number(text, column.decimal, whole), text)
+    return _Cell(i, read_number(text, column.decimal, whole, multiply), text)
+
+
+def _is_count(number: Decimal) -> bool:
+    return number >= 0 and not number % 1
 
 
 def _is_plain(text: str) -> bool:

@@ -23,8 +23,13 @@ A lower number without a magnitude takes the upper one's (``10-50M`` is
 A field that counts whole things (people, visits, units) is read as a
 count: ``1,250`` under ``decimal: "."`` is 1250 and not ambiguous, because
 its other reading, 1.25, is no count; a value with a fraction (``1,5``,
-``2.5``) is refused. ``1.000`` under the same mark stays ambiguous: it is
-one or a thousand, and both are counts.
+``2.5``) or below zero (``-5``, ``(1,200)``) is refused. ``1.000`` under
+the same mark stays ambiguous: it is one or a thousand, and both are
+counts. A count is judged as it is scored, after the mapping's
+``multiply``: ``1.5`` with ``multiply: 1000`` is 1500 people, and then
+``1,250`` is ambiguous again (1,250,000 or 1250). A fix offered for a
+refused count is one that reads it as a whole count: the other decimal
+mark only when the cell reads whole with it.
 
 Only groups of three digits are read: Indian grouping (``12,34,567``) is
 refused as not a number rather than read.
@@ -84,6 +89,11 @@ _UNIT_WORDS = re.compile(
 _RANGE = re.compile(r"^(.*?[\dkmbn.)])\s*(?:-|–|—|to|until|bis)\s*([^-].*)$", re.I)
 _AMBIGUOUS = re.compile(r"\d{1,3}[.,]\d{3}")
 NOT_WHOLE = "is not a whole number, as a count must be"
+NEGATIVE = "is below zero, and a count cannot be"
+NEGATIVE_FIX = (
+    "write the count as 0 or more (a minus sign or brackets make a number "
+    "negative), or clear the cell"
+)
 
 
 class Shape(StrEnum):
@@ -125,12 +135,18 @@ class _Part:
     evidence: bool
 
 
-def read_number(text: str, decimal: str = ".", whole: bool = False) -> Reading:
+def read_number(
+    text: str,
+    decimal: str = ".",
+    whole: bool = False,
+    multiply: Decimal | None = None,
+) -> Reading:
     """Read a number, range or bound written as a person or a CRM writes it.
 
     Blank text is the caller's business (it decides what is missing).
-    ``whole`` reads it as a count, which has no fraction (see the module
-    docstring).
+    ``whole`` reads it as a count, which has no fraction and is not below
+    zero once multiplied by ``multiply`` (the mapping's factor, which the
+    caller applies; see the module docstring).
 
     Raises:
         CellError: naming what is wrong and the setting or fix.
@@ -140,15 +156,26 @@ def read_number(text: str, decimal: str = ".", whole: bool = False) -> Reading:
     >>> r = read_number("1.000-5.000", decimal=",")
     >>> (r.low, r.high, r.shape.value)
     (Decimal('1000'), Decimal('5000'), 'range')
+    >>> read_number("1.5", whole=True, multiply=Decimal(1000)).low
+    Decimal('1.5')
     """
     if decimal not in DECIMAL_MARKS:
         raise ValueError(f"decimal must be one of {DECIMAL_MARKS}, got {decimal!r}")
     raw = _SPACES.sub(" ", trim(text))
+    factor = (Decimal(1) if multiply is None else multiply) if whole else None
+    reading = _read(raw, decimal, factor)
+    if factor is not None:
+        _check_count(reading, raw, decimal, factor)
+    return reading
 
+
+def _read(raw: str, decimal: str, factor: Decimal | None) -> Reading:
+    """The reading of ``raw``; ``factor`` is a count's multiplier (None: not
+    a count), which only decides what is ambiguous."""
     for pattern, shape in ((_UPPER_BOUND, "upper"), (_LOWER_BOUND, "lower")):
         bound = pattern.match(raw)
         if bound and bound.end() < len(raw):
-            part = _part(_UNIT_WORDS.sub("", raw[bound.end() :]), decimal, whole)
+            part = _part(_UNIT_WORDS.sub("", raw[bound.end() :]), decimal, factor)
             if shape == "upper":
                 return _reading(Decimal(0), part.value, Shape.BOUND, [part])
             return _reading(part.value, None, Shape.BOUND, [part])
@@ -156,25 +183,41 @@ def read_number(text: str, decimal: str = ".", whole: bool = False) -> Reading:
     approximate = _APPROXIMATE.match(raw)
     if approximate and approximate.end() < len(raw):
         stated = _UNIT_WORDS.sub("", raw[approximate.end() :])
-        part = _part(stated, decimal, whole)
+        part = _part(stated, decimal, factor)
         return _reading(part.value, part.value, Shape.APPROXIMATE, [part])
 
     body = _UNIT_WORDS.sub("", raw)
     if body.endswith("+") and len(body) > 1 and not body.startswith(("+", "-")):
-        part = _part(body[:-1].rstrip(), decimal, whole)
+        part = _part(body[:-1].rstrip(), decimal, factor)
         return _reading(part.value, None, Shape.RANGE, [part])
 
     split = _RANGE.match(body)
     if split and not body.startswith(("-", "(")) and _has_digit(split.group(2)):
-        return _range(split.group(1), split.group(2), decimal, whole)
+        return _range(split.group(1), split.group(2), decimal, factor)
 
-    part = _part(body, decimal, whole)
+    part = _part(body, decimal, factor)
     reading = _reading(part.value, part.value, Shape.NUMBER, [part])
     return replace(reading, repaired=True) if body != raw else reading
 
 
-def _range(left: str, right: str, decimal: str, whole: bool) -> Reading:
-    low, high = _part(left, decimal, whole), _part(right, decimal, whole)
+def _check_count(reading: Reading, raw: str, decimal: str, factor: Decimal) -> None:
+    """Refuse a count that is not whole, or below zero, once multiplied.
+
+    The ends are checked as they are scored, so ``1.5-3M`` people pass and
+    ``1.5`` passes under ``multiply: 1000``.
+    """
+    ends = [end * factor for end in (reading.low, reading.high) if end is not None]
+    if any(end % 1 for end in ends):
+        raise CellError(NOT_WHOLE, _whole_fix(raw, decimal, factor))
+    if any(end < 0 for end in ends):
+        fix = NEGATIVE_FIX
+        if factor < 0:
+            fix = "make the column's `multiply:` in the mapping file above zero"
+        raise CellError(NEGATIVE, fix)
+
+
+def _range(left: str, right: str, decimal: str, factor: Decimal | None) -> Reading:
+    low, high = _part(left, decimal, factor), _part(right, decimal, factor)
     low_value = low.value
     if low.magnitude is None and high.magnitude is not None:
         # "10-50M": the first number shares the magnitude written once.
@@ -215,7 +258,7 @@ def _reading(
     )
 
 
-def _part(text: str, decimal: str, whole: bool) -> _Part:
+def _part(text: str, decimal: str, factor: Decimal | None) -> _Part:
     body = text.strip()
     negative, body = _sign(body)
     currency, body = _currency(body)
@@ -228,11 +271,9 @@ def _part(text: str, decimal: str, whole: bool) -> _Part:
         magnitude = _MAGNITUDES[found.group(1).casefold()]
         body = body[: found.start()].rstrip()
 
-    value, grouped, ambiguous, evidence = _digits(body, decimal, whole)
+    value, grouped, ambiguous, evidence = _digits(body, decimal, factor)
     if magnitude is not None:
         value *= magnitude
-    if whole and value % 1:
-        raise CellError(NOT_WHOLE, _whole_fix(body, decimal))
     cleaned = grouped or currency is not None or magnitude is not None
     return _Part(
         -value if negative else value,
@@ -267,21 +308,30 @@ def _currency(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _digits(body: str, decimal: str, whole: bool) -> tuple[Decimal, bool, bool, bool]:
-    """The value of digits and marks, whether groups were removed,
-    whether it is ambiguous, and whether it shows the decimal mark."""
+def _digits(
+    body: str, decimal: str, factor: Decimal | None
+) -> tuple[Decimal, bool, bool, bool]:
+    """The value of digits and marks, whether groups were removed, whether
+    it is ambiguous, and whether it shows the decimal mark.
+
+    ``factor`` is a count's multiplier (None: not a count).
+    """
     parsed = _grouped_or_plain(body, decimal)
+    other = _grouped_or_plain(body, _other(decimal))
     if parsed is None:
-        other = _grouped_or_plain(body, _other(decimal))
-        if whole and other is not None and other[0] % 1:
+        if factor is not None and other is not None and other[0] * factor % 1:
             # "1,5" reads only with the other mark, and then as a fraction.
-            raise CellError(NOT_WHOLE, _whole_fix(body, decimal))
+            raise CellError(NOT_WHOLE, _whole_fix(body, decimal, factor))
         raise CellError("is not a number", _fix(body, decimal))
 
     value, groups, fraction = parsed
-    # In a count, "1,250" read with "," grouping thousands is settled: with
-    # "," as the decimal mark it would be a count written with decimals.
-    ambiguous = bool(_AMBIGUOUS.fullmatch(body)) and not (whole and groups > 0)
+    ambiguous = bool(_AMBIGUOUS.fullmatch(body))
+    if ambiguous and factor is not None and other is not None and groups > 0:
+        # In a count, "1,250" read with "," grouping thousands is settled:
+        # its other reading, 1.25, is no count, and nobody writes a count
+        # as 15.000. Only under `multiply` can the other reading be a count
+        # with a fraction written (1.25 thousand is 1250).
+        ambiguous = bool(other[0] % 1) and not other[0] * factor % 1
     evidence = groups > 1 or (groups > 0 and fraction is not None)
     evidence = evidence or (fraction is not None and len(fraction) != 3)
     return value, groups > 0, ambiguous, evidence
@@ -336,16 +386,35 @@ def _fix(body: str, decimal: str) -> str:
     return f"write one number ({NUMBER_FORMS}) or clear the cell, or map another column"
 
 
-def _whole_fix(body: str, decimal: str) -> str:
+def _whole_fix(text: str, decimal: str, factor: Decimal) -> str:
+    """How to write ``text`` as a whole count under ``decimal``; the other
+    mark is offered only when the cell reads as a whole count with it."""
     other = _other(decimal)
-    read_otherwise = _grouped_or_plain(body, other)
-    if read_otherwise is not None and read_otherwise[1] > 0:
-        # "1.250" under ".": with "," as the decimal mark, "." groups thousands.
+    fits_other = _reads_whole(text, other, factor)
+    if factor != 1:
+        written = (
+            "write a number that is a whole count once multiplied by "
+            f"{factor.normalize():f} (the column's `multiply:`)"
+        )
+    else:
+        grouped = "1,200" if decimal == "." else "1.200"
+        written = f"write the whole count (e.g. 1200 or {grouped})"
+    if fits_other:
         return (
             f'set `decimal: "{other}"` for the column in a mapping file if '
-            f"{decimal!r} groups thousands in it, or write the whole count"
+            f"{decimal!r} groups thousands in it, or {written}"
         )
-    return "write the whole count (e.g. 1200 or 1,200), or clear the cell"
+    return f"{written}, or clear the cell"
+
+
+def _reads_whole(text: str, decimal: str, factor: Decimal) -> bool:
+    """Whether ``text`` reads as a whole count of 0 or more under ``decimal``."""
+    try:
+        reading = _read(text, decimal, None)
+    except CellError:
+        return False
+    ends = [end * factor for end in (reading.low, reading.high) if end is not None]
+    return not any(end % 1 or end < 0 for end in ends)
 
 
 def _has_digit(text: str) -> bool:

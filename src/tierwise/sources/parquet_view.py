@@ -7,7 +7,9 @@ leaves out rows without an id or a name. Ten million accounts then cost a
 scan rather than a conversion in Python. Anything the view cannot do the
 same way as :func:`read_accounts` (domains, date formats, boolean words,
 currencies, text where a number is expected) sends the file to the
-cell-by-cell reader instead, so both paths give the same table.
+cell-by-cell reader instead, so both paths give the same table. So does a
+count below zero, which that reader refuses naming its rows: one query
+over the count columns looks for one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
+from tierwise.sources.number_column import COUNT_FIELDS
+from tierwise.sources.numbers import NEGATIVE, NEGATIVE_FIX
 from tierwise.sources.report import ImportReport
 from tierwise.sources.tables import first_data_row
 from tierwise.sources.values import TRIMMED_CHARACTERS
@@ -117,6 +121,12 @@ def parquet_view(
     connection.execute(
         f"CREATE OR REPLACE TEMP VIEW {_ident('tierwise_typed')} AS {typed}"
     )
+
+    counts = {name: m for name, m in matches.items() if name in COUNT_FIELDS}
+    if _below_zero(connection, identity, list(counts)):
+        _refuse_negative_if_large(connection, source, scan, present, columns, counts)
+        log.info("%s has counts below zero; reading it cell by cell", source)
+        return None
 
     checked = _checked_rows(connection, identity)
     if checked is None:
@@ -254,6 +264,69 @@ def _refuse_if_large(
         "row; give each account one row (or map a unique column to account_id). "
         "Nothing was imported"
     )
+
+
+def _below_zero(
+    connection: duckdb.DuckDBPyConnection, identity: str, counts: list[str]
+) -> bool:
+    """Whether a row the import keeps has a count below zero (as scored,
+    after ``multiply``), which the cell reader refuses."""
+    if not counts:
+        return False
+    below = " OR ".join(f"{_ident(name)} < 0" for name in counts)
+    found = connection.sql(
+        f"SELECT 1 FROM {_ident('tierwise_typed')} WHERE {identity} AND ({below}) "
+        "LIMIT 1"
+    ).fetchall()
+    return bool(found)
+
+
+def _refuse_negative_if_large(
+    connection: duckdb.DuckDBPyConnection,
+    source: str,
+    scan: str,
+    present: str,
+    columns: list[str],
+    counts: Mapping[str, Match],
+) -> None:
+    """Refuse counts below zero in place in a file too large for the cell
+    reader, naming rows, columns and values as that reader does."""
+    typed = _ident("tierwise_typed")
+    rows = int(connection.sql(f"SELECT COUNT(*) FROM {typed}").fetchall()[0][0])
+    if rows <= CELL_READER_MAX_ROWS:
+        return
+
+    listed: list[str] = []
+    per_field: dict[str, int] = {}
+    for name, match in counts.items():
+        raw = _ident(columns[match.index])
+        below = f"{_expression(FieldKind.NUMBER, raw, match)} < 0"
+        where = f"WHERE {present} AND {below}"
+        count = connection.sql(f"SELECT COUNT(*) FROM {scan} {where}").fetchall()
+        if count[0][0]:
+            per_field[name] = int(count[0][0])
+        found = connection.sql(
+            f"SELECT file_row_number + {FIRST_ROW}, {raw} FROM {scan} {where} "
+            f"ORDER BY 1 LIMIT {MAX_LISTED}"
+        ).fetchall()
+        listed += [
+            f"  row {row}, column {match.header!r} ({name}): {value} {NEGATIVE}"
+            for row, value in found
+        ]
+
+    total = sum(per_field.values())
+    lines = [f"{source}: {total} cell(s) cannot be read; nothing was imported."]
+    lines += listed[:MAX_LISTED]
+    if total > MAX_LISTED:
+        lines.append(f"  … and {total - MAX_LISTED} more")
+    if total > 1:
+        by_column = ", ".join(
+            f"{counts[name].header!r} ({name}) {n}" for name, n in per_field.items()
+        )
+        lines.append(f"Per column: {by_column}")
+    lines.append("To fix:")
+    lines += [f"  {name}: {NEGATIVE_FIX}" for name in per_field]
+    raise SourceError("\n".join(lines))
 
 
 def _ids_repeat(connection: duckdb.DuckDBPyConnection, identity: str) -> bool:
