@@ -90,7 +90,7 @@ def test_diff_shows_the_matrix_and_who_left(
     assert result.exit_code == 0, result.output
     assert "Run 1 (as of 2026-09-30) → run 2 (as of 2026-09-30)" in result.output
     assert re.search(r"│ \(absent\)\s+(│\s+·\s+){4}│\s+│", result.output)
-    assert "0 accounts changed tier." in result.output
+    assert "0 accounts changed tier, 50 no longer in the portfolio." in result.output
 
 
 def test_override_pins_and_revokes(
@@ -218,8 +218,9 @@ def test_diff_of_runs_without_a_shared_account_says_so(
     result = cli.invoke(app, ["diff", "1", "2", "--db", store_url])
 
     assert result.exit_code == 0, result.output
-    assert "0 accounts changed tier." in result.output
-    assert "no account in common" in result.output
+    said = " ".join(result.output.split())
+    assert "0 accounts changed tier, 1 new, 1 no longer in the portfolio." in said
+    assert "no account in common" in said
 
 
 def test_history_finds_an_18_character_id_from_its_15_characters(
@@ -308,6 +309,33 @@ def test_tables_on_a_narrow_output_keep_ids_dates_and_codes_whole(
 
     assert "…" not in listed.output and "…" not in history.output
     assert "F1000-0002" in listed.output and "2099-03-31" in listed.output
+
+
+def test_diff_names_the_accounts_only_one_run_holds_and_counts_them_apart(
+    cli: CliRunner, two_runs: Store, store_url: str, score: Score
+) -> None:
+    earlier = results_of(score(size=200).run)
+    later = results_of(score(size=150).run)
+    gone = sorted(
+        (a for a in earlier if a not in later),
+        key=lambda a: (-float(str(earlier[a]["total"])), a),
+    )
+
+    dropped = cli.invoke(app, ["diff", "1", "2", "--limit", "3", "--db", store_url])
+    added = cli.invoke(app, ["diff", "2", "1", "--db", store_url])
+
+    assert dropped.exit_code == 0, dropped.output
+    shown = " ".join(dropped.output.split())
+    assert "0 accounts changed tier, 50 no longer in the portfolio." in shown
+    for account_id in gone[:3]:
+        row = earlier[account_id]
+        line = rf"^{account_id}\s+{re.escape(str(row['name']))}\s+{row['tier']}\s"
+        assert re.search(line, dropped.output, re.M), dropped.output
+    assert gone[3] not in dropped.output
+    assert "and 47 more" in shown
+    assert added.exit_code == 0, added.output
+    assert "0 accounts changed tier, 50 new." in " ".join(added.output.split())
+    assert all(account_id in added.output for account_id in gone)
 
 
 def test_history_and_diff_at_80_columns_keep_each_reason_code_on_one_line(

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         OverrideRecord,
         RunDiff,
         RunSummary,
+        Unpaired,
     )
 
 __all__ = ["diff", "history", "override", "overrides", "runs"]
@@ -113,10 +114,15 @@ def diff(
     run_b: Annotated[int, typer.Argument(help="The later run's number.")],
     db: DbOption = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, help="List this many moved accounts.")
+        int,
+        typer.Option(
+            "--limit",
+            min=0,
+            help="List this many accounts that moved, and as many new and gone.",
+        ),
     ] = 50,
 ) -> None:
-    """Compare two runs: a from-tier × to-tier matrix and the accounts that moved."""
+    """Compare two runs: a tier matrix, who moved, who is new and who left."""
     with reported(), existing_store(db) as store:
         compared = runs_store.diff_runs(store, run_a, run_b, limit=limit)
     _render_diff(compared)
@@ -244,9 +250,7 @@ def _render_diff(compared: RunDiff) -> None:
         tier_matrix(title, compared.tiers, compared.tier_name, compared.count)
     )
 
-    changed = compared.moved_count
-    noun = "account" if changed == 1 else "accounts"
-    console.print(f"{changed:,} {noun} changed tier.")
+    console.print(_headline(compared))
     if compared.rescored_count:
         held = compared.rescored_count
         console.print(
@@ -265,6 +269,31 @@ def _render_diff(compared: RunDiff) -> None:
         )
     if compared.moved:
         _render_moved(compared.moved)
+        _more(len(compared.moved), compared.moved_count)
+    unpaired = (
+        (compared.added, compared.added_count, f"New in run {after.run_id}"),
+        (
+            compared.dropped,
+            compared.dropped_count,
+            f"No longer in the portfolio: in run {before.run_id}, "
+            f"not in run {after.run_id}",
+        ),
+    )
+    for accounts, count, heading in unpaired:
+        if accounts:
+            console.print(fitted(_unpaired_table(heading, accounts), console))
+            _more(len(accounts), count)
+
+
+def _headline(compared: RunDiff) -> str:
+    """How many moved, and apart from them how many arrived and left."""
+    changed = compared.moved_count
+    parts = [f"{changed:,} {'account' if changed == 1 else 'accounts'} changed tier"]
+    if compared.added_count:
+        parts.append(f"{compared.added_count:,} new")
+    if compared.dropped_count:
+        parts.append(f"{compared.dropped_count:,} no longer in the portfolio")
+    return ", ".join(parts) + "."
 
 
 def _render_moved(moved: list[Movement]) -> None:
@@ -323,6 +352,35 @@ def _deltas(move: Movement) -> str:
         for name, value in move.dimension_deltas.items()
         if value
     )
+
+
+def _unpaired_table(title: str, accounts: list[Unpaired]) -> Table:
+    table = listing(title)
+    for heading in ("account", "name", "tier", "total", "reason"):
+        table.add_column(
+            heading,
+            justify="right" if heading == "total" else "left",
+            no_wrap=heading != "name",
+            overflow="fold",
+        )
+    for account in accounts:
+        table.add_row(
+            escape(account.account_id),
+            escape(account.name or ""),
+            account.tier,
+            _number(account.total),
+            escape(account.reason),
+        )
+    return table
+
+
+def _more(listed: int, count: int) -> None:
+    """Says how many a capped list left out, and how to see them."""
+    if count > listed:
+        console.print(
+            f"and {count - listed:,} more (--limit {count} lists every one).",
+            highlight=False,
+        )
 
 
 def _override_table(
