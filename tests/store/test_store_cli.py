@@ -55,7 +55,7 @@ def test_the_database_can_come_from_the_environment(
 
     assert result.exit_code == 0, result.output
     counts = r"\s+".join(str(tier.accounts) for tier in score(size=150).run.tiers)
-    line = rf"^\s*2\s+2026-09-30\s+default v1\s+{counts}\s+complete$"
+    line = rf"^\s*2\s+2026-09-30\s+accounts-1\.csv\s+default v1\s+{counts}$"
     assert re.search(line, result.output, re.M), result.output
 
 
@@ -338,6 +338,51 @@ def test_diff_names_the_accounts_only_one_run_holds_and_counts_them_apart(
     assert all(account_id in added.output for account_id in gone)
 
 
+def test_runs_names_each_run_s_input_file(
+    cli: CliRunner, two_runs: Store, store_url: str, score: Score
+) -> None:
+    scored = score(size=20)
+    record_run(
+        two_runs,
+        scored.run,
+        model_text=scored.model_text,
+        inputs={"accounts": "no source"},
+    )
+
+    result = cli.invoke(app, ["runs", "--db", store_url])
+
+    assert result.exit_code == 0, result.output
+    inputs = re.findall(
+        r"^\s*(\d)\s+2026-09-30\s+(\S+)\s+default v1", result.output, re.M
+    )
+    assert inputs == [("3", "—"), ("2", "accounts-1.csv"), ("1", "accounts-0.csv")]
+
+
+def test_runs_tells_apart_same_named_files_from_two_folders(
+    cli: CliRunner, tmp_path: Path, store_url: str
+) -> None:
+    for folder, company in (("emea", "Alpha"), ("americas", "Beta")):
+        accounts = tmp_path / folder / "accounts.csv"
+        accounts.parent.mkdir()
+        accounts.write_text(f"account_id,name\na1,{company}\n", encoding="utf-8")
+        arguments = ["tier", str(accounts), "--as-of", "2026-09-30"]
+        out = ["--out", str(tmp_path / folder / "out")]
+        tiered = cli.invoke(app, [*arguments, *out, "--db", store_url])
+        assert tiered.exit_code == 0, tiered.output
+
+    wide = cli.invoke(app, ["runs", "--db", store_url])
+    narrow = cli.invoke(app, ["runs", "--db", store_url], env={"COLUMNS": "80"})
+
+    assert wide.exit_code == 0, wide.output
+    line = r"^\s*{}\s+2026-09-30\s+accounts\.csv \({}\)\s+default v1\s"
+    assert re.search(line.format(2, "americas"), wide.output, re.M), wide.output
+    assert re.search(line.format(1, "emea"), wide.output, re.M), wide.output
+    # At 80 columns the folder may go to a line of its own, but whole.
+    assert max(len(text) for text in narrow.output.splitlines()) <= 80
+    words = narrow.output.split()
+    assert words.count("accounts.csv") == 2 and "(americas)" in words, narrow.output
+
+
 def test_history_and_diff_at_80_columns_keep_each_reason_code_on_one_line(
     cli: CliRunner, store: Store, store_url: str, score: Score
 ) -> None:
@@ -389,3 +434,28 @@ def test_history_and_diff_at_80_columns_keep_each_reason_code_on_one_line(
             assert re.search(rf"\s{reason}(\s|$)", match.group(0)), match.group(0)
         lines = compared.output.splitlines()
         assert max(len(line) for line in lines) <= width, compared.output
+
+
+def test_runs_shows_a_status_only_for_a_run_stored_again(
+    cli: CliRunner, two_runs: Store, store_url: str, score: Score
+) -> None:
+    plain = cli.invoke(app, ["runs", "--db", store_url])
+    scored = score(size=150)
+    record_run(
+        two_runs,
+        scored.run,
+        model_text=scored.model_text,
+        inputs={"accounts": "1"},
+        source="accounts-1.csv",
+        force=True,
+    )
+
+    again = cli.invoke(app, ["runs", "--db", store_url])
+
+    assert re.search(
+        r"^run\s+as of\s+input\s+model\s.*\sunassigned$", plain.output, re.M
+    )
+    assert "complete" not in plain.output
+    assert re.search(r"^run\s+as of\s.*\sunassigned\s+status\s*$", again.output, re.M)
+    assert re.search(r"^\s*3\s.*\scomplete \(repeat 1\)$", again.output, re.M)
+    assert re.search(r"^\s*2\s.*\scomplete\s*$", again.output, re.M), again.output

@@ -7,6 +7,7 @@ Each opens the store named by ``--db`` (else ``TIERWISE_DATABASE_URL``, else
 from __future__ import annotations
 
 from datetime import date
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -55,7 +56,7 @@ def runs(
         int, typer.Option("--limit", min=1, help="Show this many, newest first.")
     ] = 20,
 ) -> None:
-    """List recorded runs: as-of date, model version, accounts per tier."""
+    """List recorded runs: as-of date, input, model version, accounts per tier."""
     with reported(), existing_store(db) as store:
         recorded = runs_store.list_runs(store, limit=limit)
         store_location = store.location
@@ -66,26 +67,31 @@ def runs(
     keys: list[str] = []
     for run in recorded:
         keys += [line.key for line in run.tiers if line.key not in keys]
-    table = Table(
-        title=f"Recorded runs in {escape(store_location)}",
-        box=None,
-        pad_edge=False,
-        header_style="bold",
-    )
-    for heading in ("run", "as of", "model", *keys):
-        left = heading in ("as of", "model")
-        table.add_column(heading, justify="left" if left else "right", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    for run in recorded:
+    # Every stored run is complete; the column appears when it says more.
+    noted = any(run.status != "complete" or run.repeat for run in recorded)
+    table = listing(f"Recorded runs in {escape(store_location)}")
+    for heading in ("run", "as of", "input", "model", *keys):
+        left = heading in ("as of", "input", "model")
+        table.add_column(
+            heading,
+            justify="left" if left else "right",
+            no_wrap=heading not in ("input", "model"),
+            overflow="fold",
+        )
+    if noted:
+        table.add_column("status", no_wrap=True)
+    for run, source in zip(recorded, input_labels(recorded), strict=True):
         counts = {line.key: f"{line.accounts:,}" for line in run.tiers}
+        status = run.status + (f" (repeat {run.repeat})" if run.repeat else "")
         table.add_row(
             str(run.run_id),
             run.as_of.isoformat(),
+            escape(source),
             _model_label(run),
             *(counts.get(key, "") for key in keys),
-            run.status + (f" (repeat {run.repeat})" if run.repeat else ""),
+            *([status] if noted else []),
         )
-    console.print(table)
+    console.print(fitted(table, console))
 
 
 @app.command()
@@ -410,6 +416,60 @@ def _override_table(
             escape(record.reason),
         )
     return table
+
+
+def input_labels(recorded: list[RunSummary]) -> list[str]:
+    """What each run read, as the run list names it.
+
+    A file by its name, and by its folder too where another listed run read
+    a file of the same name from elsewhere (two folders' ``accounts.csv``);
+    a database table by its database and table; ``—`` for a run recorded
+    without its source.
+    """
+    names = [_input_name(run.source) for run in recorded]
+    paths: dict[str, set[str]] = {}
+    for name, run in zip(names, recorded, strict=True):
+        if run.source_path is not None:
+            paths.setdefault(name, set()).add(run.source_path)
+    labels = []
+    for name, run in zip(names, recorded, strict=True):
+        same_name = paths.get(name, set())
+        if run.source_path is None or len(same_name) < 2:
+            labels.append(name)
+        else:
+            labels.append(f"{name} ({_folder(run.source_path, same_name)})")
+    return labels
+
+
+def _input_name(source: str | None) -> str:
+    """A run's source as the run list names it, without the folders.
+
+    >>> _input_name("/data/exports/accounts.csv"), _input_name(None)
+    ('accounts.csv', '—')
+    >>> _input_name("postgresql://abm@db:5432/crm?sslmode=require::crm.accounts")
+    'crm::crm.accounts'
+    """
+    if not source:
+        return "—"
+    if "::" in source:
+        # URL::TABLE, the password already hidden: the database and table.
+        url, table = source.rsplit("::", 1)
+        database = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        return f"{database}::{table}"
+    return PurePath(source).name
+
+
+def _folder(path: str, others: set[str]) -> str:
+    """The fewest trailing folders of ``path`` that no other path shares."""
+    parts = PurePath(path).parent.parts
+    for depth in range(1, len(parts) + 1):
+        tail = "/".join(parts[-depth:])
+        if all(
+            "/".join(PurePath(other).parent.parts[-depth:]) != tail
+            for other in others - {path}
+        ):
+            return tail
+    return str(PurePath(path).parent)
 
 
 def _model_label(run: RunSummary) -> str:

@@ -55,7 +55,10 @@ class RunSummary:
     accounts: int
     tiers: list[TierLine]
     status: str
+    # Where the accounts came from (a file's name, a table) and, for a file,
+    # its full path when read (None for runs recorded without them).
     source: str | None
+    source_path: str | None
     repeat: int
     started_at: datetime
     finished_at: datetime
@@ -222,6 +225,7 @@ def _summary(row: Row[Any]) -> RunSummary:
         tiers=tiers,
         status=run.status,
         source=run.inputs.get("source"),
+        source_path=run.inputs.get("origin", {}).get("accounts"),
         repeat=run.repeat,
         started_at=run.started_at,
         finished_at=run.finished_at,
