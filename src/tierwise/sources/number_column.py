@@ -9,11 +9,15 @@ the column's decimal mark. Then the whole column is looked at once:
   or midpoint, so it is scored on its lower end under every rule. Every
   such cell is listed in the report with its span and the number used,
   and ``tierwise explain`` shows it beside the points it scored.
-- ``1,250``-shaped values are listed as ambiguous; they count as problems
-  only when no other value in the column shows its decimal mark and the
-  mapping does not set one, because then nothing but habit decides them.
-  When the mapping sets the mark, it decides them: they are counted in the
-  report with one example, not listed cell by cell.
+- ``1,250``-shaped values read one way with each decimal mark. When the
+  mapping sets the mark, it decides them: they are counted in the report
+  with one example. Otherwise the column's other cells decide: a cell that
+  reads with one mark only (``1,000,000`` or ``12.5`` with ``.``;
+  ``1.000.000`` or ``12,5`` with ``,``) shows the column's mark, and when
+  every such cell shows the same one, the whole column is read with it
+  (the report names the row that showed it). A column whose cells show
+  no mark lists each ``1,250``-shaped value as a problem, because nothing
+  but habit decides it; one whose cells show both is refused cell by cell.
 - A count (:data:`COUNT_FIELDS`) is a whole number of 0 or more once the
   mapping's ``multiply`` is applied, so ``1,250`` in it is 1250 under the
   default mark, with nothing to check, and a count written with a fraction
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
-from tierwise.sources.columns import Column, checked
+from tierwise.sources.columns import Column, ColumnLog, checked
 from tierwise.sources.money import MONEY_FIELDS, currency_of_mark
 from tierwise.sources.numbers import (
     NEGATIVE,
@@ -75,6 +79,15 @@ DECIDED = (
     "read as the mapping's decimal mark {mark!r} says (the other mark would "
     "give another number)"
 )
+SETTLED = (
+    "read with {mark!r} as the decimal mark, as row {row} ({text!r}) shows for "
+    "the column (the other mark would give another number)"
+)
+INFERRED = (
+    "{field} ({header!r}): no decimal mark is set, so the column is read with "
+    "{mark!r} as its decimal mark: row {row} ({text!r}) reads only with it; "
+    "set `decimal:` for the column in a mapping file if that is wrong"
+)
 NO_RATES = "in {code}, but no exchange rates were given; kept as written"
 
 
@@ -85,36 +98,47 @@ class _Cell:
     text: str
 
 
+@dataclass
+class _Cells:
+    """One pass over a column under its decimal mark.
+
+    ``shows`` is the first cell that reads with this mark only, ``other``
+    the first that reads with the other mark only, each as (row, text).
+    """
+
+    values: list[Decimal | float | None]
+    readings: list[_Cell]
+    errors: list[tuple[int, CellError]]
+    shows: tuple[int, str] | None = None
+    other: tuple[int, str] | None = None
+
+
 def read_number_column(column: Column) -> Iterator[float | None]:
     """The column's numbers in the model's currency; see the module docstring."""
-    readings: list[_Cell] = []
-    values: list[Decimal | float | None] = [None] * len(column.cells)
-    # Most cells are plain numbers with nothing to convert: Python reads a
-    # decimal string to the nearest float exactly as Decimal would.
-    direct = column.decimal == "." and column.spec.multiply is None
-    direct = direct and column.spec.currency is None and not column.row_currencies
-    whole = column.field in COUNT_FIELDS
-    for i, cell in enumerate(column.cells):
-        if direct and type(cell) is str and _is_plain(cell):
-            number = float(cell)
-            # A count with a fraction or a sign goes on to be refused.
-            if not whole or (number.is_integer() and number >= 0):
-                values[i] = number
-                continue
-        try:
-            found = _read(column, i, cell)
-        except CellError as error:
-            column.problem(i, error)
-            continue
-        if isinstance(found, _Cell):
-            readings.append(found)
-        else:
-            values[i] = found
+    cells = _read_cells(column)
+    if not column.decimal_set and cells.other is not None and cells.shows is None:
+        # Every cell that shows a mark shows the other one: read it so.
+        column.decimal = _other(column.decimal)
+        column.log = ColumnLog(column.field, column.header)
+        row, text = cells.other
+        cells = _read_cells(column)
+        column.log.notes.append(
+            INFERRED.format(
+                field=column.field,
+                header=column.header,
+                mark=column.decimal,
+                row=row,
+                text=text,
+            )
+        )
+    for i, error in cells.errors:
+        column.problem(i, error)
 
-    evidence = column.decimal_set or any(read.reading.evidence for read in readings)
-    for read in readings:
+    settled_by = None if cells.other is not None else cells.shows
+    values = cells.values
+    for read in cells.readings:
         try:
-            values[read.i] = _value(column, read, evidence)
+            values[read.i] = _value(column, read, settled_by)
         except CellError as error:
             column.problem(read.i, error)
 
@@ -127,6 +151,78 @@ def read_number_column(column: Column) -> Iterator[float | None]:
         except CellError as error:
             column.problem(i, error)
             yield None
+
+
+def _read_cells(column: Column) -> _Cells:
+    """Read each cell under the column's mark, noting which cells show it."""
+    cells = _Cells([None] * len(column.cells), [], [])
+    # Most cells are plain numbers with nothing to convert: Python reads a
+    # decimal string to the nearest float exactly as Decimal would.
+    direct = column.decimal == "." and column.spec.multiply is None
+    direct = direct and column.spec.currency is None and not column.row_currencies
+    whole = column.field in COUNT_FIELDS
+    for i, cell in enumerate(column.cells):
+        if direct and type(cell) is str and _is_plain(cell):
+            number = float(cell)
+            # A count with a fraction or a sign goes on to be refused.
+            if not whole or (number.is_integer() and number >= 0):
+                cells.values[i] = number
+                # A plain number with a point (12.5) reads with "." only.
+                if cells.shows is None and "." in cell:
+                    cells.shows = (column.rows[i], cell)
+                continue
+        try:
+            found = _read(column, i, cell)
+        except CellError as error:
+            cells.errors.append((i, error))
+            if cells.other is None and _reads_otherwise(column, cell):
+                cells.other = (column.rows[i], trim(str(cell)))
+            continue
+        if isinstance(found, _Cell):
+            cells.readings.append(found)
+            if cells.shows is None and _shows_mark(column, found):
+                cells.shows = (column.rows[i], found.text)
+        else:
+            cells.values[i] = found
+            if cells.shows is None and type(cell) is str and "." in cell:
+                cells.shows = (column.rows[i], cell)
+    return cells
+
+
+def _shows_mark(column: Column, cell: _Cell) -> bool:
+    """Whether a cell read under the column's mark reads with it only.
+
+    For a count, reading with a mark means reading as a count: ``1,200``
+    is 1200 with ``.`` and no count with ``,``.
+    """
+    if cell.reading.evidence:
+        return True
+    if column.field not in COUNT_FIELDS:
+        return False
+    return not _reads(column, cell.text, _other(column.decimal))
+
+
+def _reads_otherwise(column: Column, cell: Cell) -> bool:
+    """Whether a refused text cell reads with the other decimal mark only."""
+    if column.decimal_set or not isinstance(cell, str):
+        return False
+    text = trim(cell)
+    other = _other(column.decimal)
+    return _reads(column, text, other) and not _reads(column, text, column.decimal)
+
+
+def _reads(column: Column, text: str, decimal: str) -> bool:
+    """Whether ``text`` reads as the column's field under ``decimal``."""
+    whole = column.field in COUNT_FIELDS
+    try:
+        read_number(text, decimal, whole, column.spec.multiply)
+    except CellError:
+        return False
+    return True
+
+
+def _other(decimal: str) -> str:
+    return "," if decimal == "." else "."
 
 
 def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
@@ -171,7 +267,7 @@ def _is_plain(text: str) -> bool:
     return bool(_PLAIN.fullmatch(text)) and not _AMBIGUOUS_PLAIN.fullmatch(text)
 
 
-def _value(column: Column, cell: _Cell, evidence: bool) -> Decimal:
+def _value(column: Column, cell: _Cell, settled_by: tuple[int, str] | None) -> Decimal:
     reading, row, log = cell.reading, column.rows[cell.i], column.log
     rule = column.spec.range_rule or "lower"
     value = _by_rule(reading, rule)
@@ -190,19 +286,19 @@ def _value(column: Column, cell: _Cell, evidence: bool) -> Decimal:
 
     # A range or bound is listed above with its span, which shows how its
     # numbers were read; only a lone number is listed for its decimal mark,
-    # and only when the mapping does not set the mark, which decides it.
-    if reading.ambiguous and reading.shape == Shape.NUMBER and column.decimal_set:
+    # and only when neither the mapping nor the column's cells decide it.
+    if not reading.ambiguous or reading.shape != Shape.NUMBER:
+        pass
+    elif column.decimal_set:
         decided = DECIDED.format(mark=column.decimal)
         log.repaired(decided, row, cell.text, float(value))
-    elif reading.ambiguous and reading.shape == Shape.NUMBER:
+    elif settled_by is not None:
+        shown_row, text = settled_by
+        settled = SETTLED.format(mark=column.decimal, row=shown_row, text=text)
+        log.repaired(settled, row, cell.text, float(value))
+    else:
         mark = "comma" if column.decimal == "," else "point"
-        log.flag(
-            row,
-            cell.text,
-            f"{used} (decimal {mark})",
-            AMBIGUOUS,
-            problem=not evidence,
-        )
+        log.flag(row, cell.text, f"{used} (decimal {mark})", AMBIGUOUS)
     return _convert(column, cell.i, value, reading.currency, cell.text)
 
 

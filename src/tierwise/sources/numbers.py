@@ -113,7 +113,8 @@ class Reading:
     (``€``, ``EUR``, ``$``), ``None`` when the cell has none. ``repaired``
     says symbols, spaces, group marks or a magnitude were removed;
     ``ambiguous`` that the value reads another way under the other decimal
-    mark; ``evidence`` that it shows which mark the column uses.
+    mark; ``evidence`` that it does not read under the other mark at all
+    (``1,000,000`` or ``12.5`` under ``.``), which shows the column's mark.
     """
 
     low: Decimal | None
@@ -312,7 +313,7 @@ def _digits(
     body: str, decimal: str, factor: Decimal | None
 ) -> tuple[Decimal, bool, bool, bool]:
     """The value of digits and marks, whether groups were removed, whether
-    it is ambiguous, and whether it shows the decimal mark.
+    it is ambiguous, and whether it reads with this decimal mark only.
 
     ``factor`` is a count's multiplier (None: not a count).
     """
@@ -324,7 +325,7 @@ def _digits(
             raise CellError(NOT_WHOLE, _whole_fix(body, decimal, factor))
         raise CellError("is not a number", _fix(body, decimal))
 
-    value, groups, fraction = parsed
+    value, groups, _ = parsed
     ambiguous = bool(_AMBIGUOUS.fullmatch(body))
     if ambiguous and factor is not None and other is not None and groups > 0:
         # In a count, "1,250" read with "," grouping thousands is settled:
@@ -332,9 +333,7 @@ def _digits(
         # as 15.000. Only under `multiply` can the other reading be a count
         # with a fraction written (1.25 thousand is 1250).
         ambiguous = bool(other[0] % 1) and not other[0] * factor % 1
-    evidence = groups > 1 or (groups > 0 and fraction is not None)
-    evidence = evidence or (fraction is not None and len(fraction) != 3)
-    return value, groups > 0, ambiguous, evidence
+    return value, groups > 0, ambiguous, other is None
 
 
 def _grouped_or_plain(
