@@ -253,9 +253,73 @@ def test_missing_id_column_lists_headers_and_closest(write_file: WriteFile) -> N
         "'account'",
         "  name: looked for 'Name' (mapping salesforce); closest headers: none",
         "  Headers read: 'account', 'sector', 'revenue'",
-        "  Fix: add `account_id: <header>` under `columns:` in a mapping file, or "
-        "choose another preset (salesforce, hubspot, generic)",
+        "  Fix: add `account_id: <header>` and `name: <header>` under `columns:` "
+        "in a mapping file, or choose another preset (salesforce, hubspot, "
+        "generic)",
     ]
+
+
+def test_a_crm_export_without_a_mapping_is_told_its_id_and_name_headers(
+    write_file: WriteFile,
+) -> None:
+    path = write_file(
+        "accounts.csv",
+        "Account Owner,Account Name,Account ID,Website\nAda,Acme,001A,acme.example\n",
+    )
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, load_preset("generic"))
+
+    assert str(caught.value).splitlines()[1:3] == [
+        "  account_id: looked for 'account_id' (mapping generic); closest "
+        "headers: 'Account ID', 'Account Name', 'Account Owner'",
+        "  name: looked for 'name' (mapping generic); closest headers: 'Account Name'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "field", "wanted"),
+    [
+        pytest.param("Company Name", "name", "name", id="name-last-word"),
+        pytest.param("AccountName", "name", "name", id="camel-case"),
+        pytest.param("account_name", "name", "name", id="snake-case"),
+        pytest.param("Record ID", "account_id", "account_id", id="id-last-word"),
+        pytest.param("Firma Name", "name", "Firmenname", id="mapped-header-absent"),
+    ],
+)
+def test_a_header_holding_the_fields_last_word_is_suggested(
+    write_file: WriteFile, header: str, field: str, wanted: str
+) -> None:
+    path = write_file("accounts.csv", f"Notes,{header},Website\nx,Acme,a.example\n")
+    other = "name" if field == "account_id" else "account_id"
+    mapping = ColumnMapping(
+        "test", {field: ColumnSpec(wanted), other: ColumnSpec("Notes")}
+    )
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, mapping)
+
+    assert f"closest headers: {header!r}" in str(caught.value)
+
+
+def test_check_on_a_crm_export_names_the_name_header(
+    write_file: WriteFile,
+) -> None:
+    from typer.testing import CliRunner
+
+    from tierwise.cli import app
+
+    path = write_file(
+        "accounts.csv", "Account ID,Account Name,Website\n001A,Acme,acme.example\n"
+    )
+
+    result = CliRunner().invoke(app, ["check", str(path)])
+
+    assert result.exit_code == 2
+    assert "name: looked for 'name' (mapping generic); closest headers: " in (
+        result.output
+    )
+    assert "closest headers: none" not in result.output
 
 
 def test_bad_numbers_are_all_listed_with_row_column_and_value(

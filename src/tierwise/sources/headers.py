@@ -4,14 +4,18 @@ Headers are compared after dropping a byte-order mark, whitespace and
 zero-width characters at their ends, folding runs of spaces into one and
 ignoring case, so ``\\ufeffAccount  ID `` finds ``Account ID``. A file
 without a column for ``account_id`` or ``name`` cannot be imported; the
-error lists the headers that were read and the ones closest to the missing
-column, which usually shows the typo or the preset to pick.
+error lists the headers that were read and, for each missing field, the
+headers that plausibly hold it: those with every word of the header looked
+for or of the field (``Account ID`` for ``account_id``), then those ending
+in the field's last word (``Account Name`` for ``name``), then near
+spellings. That usually shows the header to map or the preset to pick.
 """
 
 from __future__ import annotations
 
 import difflib
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -38,6 +42,9 @@ MAX_HEADERS_SHOWN = 60
 # error for a missing account_id or name may suggest looser matches.
 TYPO_CUTOFF = 0.85
 SUGGEST_CUTOFF = 0.6
+MAX_SUGGESTED = 3
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -158,16 +165,17 @@ def _require(
         spec = unmatched[field]
         wanted = spec.column if spec else field
         looked = f"looked for {wanted!r}" if spec else "the mapping names no header"
-        close = _closest(headers, [wanted, field])
+        close = _plausible(headers, wanted, field)
         hint = ", ".join(repr(header) for header in close) or "none"
         lines.append(
             f"  {field}: {looked} (mapping {mapping.name}); closest headers: {hint}"
         )
 
     lines.append(f"  Headers read: {_listed(headers)}")
+    wanted_lines = " and ".join(f"`{field}: <header>`" for field in missing)
     lines.append(
-        f"  Fix: add `{missing[0]}: <header>` under `columns:` in a mapping "
-        f"file, or choose another preset ({', '.join(PRESETS)})"
+        f"  Fix: add {wanted_lines} under `columns:` in a mapping file, or "
+        f"choose another preset ({', '.join(PRESETS)})"
     )
     if len(missing) == 1:
         # A list of unique company names has no separate id: one header can
@@ -219,6 +227,37 @@ def _closest(
             if by_key[key] not in found:
                 found.append(by_key[key])
     return found[:3]
+
+
+def _plausible(headers: list[str], wanted: str, field: str) -> list[str]:
+    """The headers most likely to hold ``field``, best first (see the module
+    docstring): every word of ``wanted`` or of the field, then the field's
+    last word (``name``, ``id``), then near spellings. Within each, headers
+    with fewer other words come first, then the file's order."""
+    ranked: list[tuple[int, int, int, str]] = []
+    every = [set(_words(wanted)), set(_words(field))]
+    last = _words(field)[-1:]
+    for position, header in enumerate(headers):
+        words = _words(header)
+        if any(needed and needed <= set(words) for needed in every):
+            group = 0
+        elif last and last[0] in words:
+            group = 1
+        else:
+            continue
+        ranked.append((group, len(words), position, clean_header(header)))
+
+    found = list(dict.fromkeys(header for *_, header in sorted(ranked)))
+    for header in _closest(headers, [wanted, field]):
+        if header not in found:
+            found.append(header)
+    return found[:MAX_SUGGESTED]
+
+
+def _words(text: str) -> list[str]:
+    """A header's words: ``AccountName`` and ``account_name`` are
+    ``account``, ``name``."""
+    return _WORD.findall(_CAMEL.sub(" ", clean_header(text)).casefold())
 
 
 def _listed(headers: list[str]) -> str:
