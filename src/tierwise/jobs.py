@@ -38,6 +38,7 @@ from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.model import TieringModel, default_model_text, parse_model
+from tierwise.model.signals import SIGNAL_SOURCES
 from tierwise.progress import QUIET, Progress
 from tierwise.run_signals import (
     file_sha256,
@@ -159,6 +160,7 @@ def tier_file(
     connection = open_connection(memory_limit=memory_limit(signals))
     progress.start("Reading accounts", None)
     table, report = _read(connection, accounts, model, mapping)
+    report.signals_given = [signal.kind for signal in signals]
     progress.advance_to(report.rows_used)
     progress.finish()
     if report.over_threshold() and not accept_warnings:
@@ -256,6 +258,7 @@ def check_file(
         mapping or load_preset("generic"),
         currencies=currencies_of(model),
     )
+    report.signal_fields = _signal_fields(model)
     return report
 
 
@@ -549,16 +552,26 @@ def _read(
     if accounts.suffix.lower() == ".parquet" and not currencies.rates:
         report = parquet_view(connection, accounts, model.read_fields(), mapping)
         if report is not None:
+            report.signal_fields = _signal_fields(model)
             return None, report
     table, report = read_accounts(
         accounts, _read_fields(model), mapping, currencies=currencies
     )
+    report.signal_fields = _signal_fields(model)
     connection.register(ACCOUNTS_VIEW, table)
     return table, report
 
 
 def _read_fields(model: TieringModel) -> dict[str, Any]:
     return model.field_kinds()
+
+
+def _signal_fields(model: TieringModel) -> dict[str, str]:
+    """The fields the model fills from signal files, with the kind of file
+    each comes from, for the import report to list them apart."""
+    return {
+        name: kind for kind in SIGNAL_SOURCES for name in model.signal_fields([kind])
+    }
 
 
 def _model_text(model_path: Path | None) -> str:

@@ -19,13 +19,17 @@ from tierwise.cli import app
 from tierwise.errors import SourceError
 from tierwise.jobs import check_file, tier_file
 from tierwise.model.fields import FieldKind
+from tierwise.sample import DEMO_SEED, write_portfolio
+from tierwise.sample.signals import write_portfolio_signals
 from tierwise.sources import (
     ColumnMapping,
     ColumnSpec,
+    ImportReport,
     read_accounts,
     report_text,
     short_report,
 )
+from tierwise.sources.report import absent_lines
 
 WriteFile = Callable[..., Path]
 
@@ -227,3 +231,84 @@ def test_a_converted_amounts_example_is_the_scored_number(
         "converted from USD at 0.92 EUR/USD",
         "row 2: '$1,100.04' → 1012036800.0",
     )
+
+
+def test_fields_signal_files_fill_are_listed_apart_from_account_columns() -> None:
+    report = ImportReport("accounts.csv", rows_read=1, rows_used=1)
+    report.absent_fields = ["industry", "engagement_decayed", "intent_score"]
+    report.signal_fields = {
+        "engagement_decayed": "activity",
+        "web_visits_30d": "activity",
+        "intent_score": "intent",
+    }
+
+    assert absent_lines(report) == [
+        "Not in the file (scored by each criterion's missing-value policy): industry",
+        "Filled from signal files when given (--activity, --intent), else scored "
+        "by each criterion's missing-value policy: --activity: engagement_decayed; "
+        "--intent: intent_score",
+    ]
+
+    report.signals_given = ["activity"]
+    assert absent_lines(report)[1:] == [
+        "Filled from signal files when given (--intent), else scored by each "
+        "criterion's missing-value policy: --intent: intent_score",
+    ]
+
+
+AS_OF = date(2026, 9, 30)
+SIGNAL_FIELDS = (
+    "engagement_decayed",
+    "buying_group_coverage_pct",
+    "job_postings_90d",
+    "contact_engagement",
+    "last_funding_date",
+)
+
+
+def test_check_lists_signal_fields_apart(write_file: WriteFile) -> None:
+    path = write_file("plain.csv", "account_id,name,industry\na1,Acme,Retail\n")
+
+    lines = report_text(check_file(path)).splitlines()
+
+    absent = next(line for line in lines if line.startswith("Absent: "))
+    filled = next(line for line in lines if line.startswith("Filled from signal"))
+    assert not [field for field in SIGNAL_FIELDS if field in absent]
+    assert "employees" in absent
+    assert filled.startswith(
+        "Filled from signal files when given (--activity, --intent, --contacts, "
+        "--events), else scored by each criterion's missing-value policy: "
+        "--activity: "
+    )
+    assert all(field in filled for field in SIGNAL_FIELDS)
+
+
+def test_tier_summary_lists_signal_fields_apart(cli: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "portfolio"
+    folder.mkdir()
+    accounts = write_portfolio(folder / "accounts.csv", 20, DEMO_SEED, as_of=AS_OF)
+    files = write_portfolio_signals(folder, 20, DEMO_SEED, AS_OF).by_kind()
+    command = ["tier", str(accounts), "--as-of", AS_OF.isoformat()]
+
+    alone = cli.invoke(app, [*command, "--out", str(tmp_path / "alone")])
+    given = cli.invoke(
+        app,
+        [
+            *command,
+            "--out",
+            str(tmp_path / "given"),
+            "--activity",
+            str(files["activity"]),
+        ],
+    )
+
+    assert (alone.exit_code, given.exit_code) == (0, 0)
+    absent = [
+        line for line in alone.output.splitlines() if line.startswith("Not in the")
+    ]
+    assert not [field for line in absent for field in SIGNAL_FIELDS if field in line]
+    assert "Filled from signal files when given (--activity, " in alone.output
+    # The portfolio's own columns hold the intent score; only the contacts
+    # and events files are left to give.
+    assert "when given (--contacts, --events)" in " ".join(given.output.split())
+    assert "--activity" not in given.output

@@ -17,6 +17,7 @@ from tierwise.engine import Explanation
 from tierwise.engine.explain import GateLine
 from tierwise.jobs import TierJob
 from tierwise.sources import short_report
+from tierwise.sources.report import absent_lines
 from tierwise.sources.signals import signal_report_lines
 from tierwise.store import ABSENT
 
@@ -69,13 +70,8 @@ def render_summary(job: TierJob) -> None:
             "Potential estimated from annual revenue for "
             f"{run.estimated_potential:,} accounts."
         )
-    filled = job.model.signal_fields(job.signals.files) if job.signals else {}
-    absent = [name for name in report.absent_fields if name not in filled]
-    if absent:
-        console.print(
-            "Not in the file (scored by each criterion's missing-value policy): "
-            + ", ".join(absent)
-        )
+    for line in absent_lines(report):
+        console.print(escape(line), highlight=False)
     for warning in run.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     _render_store(job)

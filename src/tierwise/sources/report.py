@@ -9,6 +9,11 @@ example each. Flags are cells read in a way a person should check (a
 bound such as ``< $1M``, ``1.250`` that a reader could take for 1.25 or
 1250, text that was decoded twice); flags marked as problems count
 towards the threshold at which a run stops before scoring.
+
+Fields the file lacks are listed in two groups: account columns the user
+could add, and fields the model fills from signal files (activity, intent,
+contacts, events), which come from those files when a run is given them
+and never from the accounts file's columns.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ __all__ = [
     "ImportReport",
     "Merge",
     "Tally",
+    "absent_lines",
     "report_json",
     "report_text",
     "short_report",
@@ -35,6 +41,8 @@ PROBLEM_SHARE = 0.05
 # account, and rows whose account is kept under another row.
 QUIET_SKIPS = ("blank row", "title above the header", "footer", "total row", "merged")
 MAX_SHOWN = 20
+ABSENT = "Absent: "
+NOT_IN_FILE = "Not in the file (scored by each criterion's missing-value policy): "
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,10 @@ class ImportReport:
     repairs: list[Tally] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
+    # The fields the model fills from signal files, each with the kind of
+    # file that fills it, and the kinds the run was given.
+    signal_fields: dict[str, str] = field(default_factory=dict)
+    signals_given: list[str] = field(default_factory=list)
 
     def reconciles(self) -> bool:
         """True when every row read is used or skipped, once."""
@@ -158,7 +170,9 @@ def report_text(report: ImportReport, limit: int | None = None) -> str:
 def short_report(report: ImportReport) -> list[str]:
     """A few lines for the end of ``tier``: the counts and what to look at."""
     lines = [
-        line for line in _summary(report) if not line.startswith(("Fields", "Absent"))
+        line
+        for line in _summary(report)
+        if not line.startswith(("Fields", ABSENT, "Filled from signal files"))
     ]
     problems = report.problem_rows()
     kinds: dict[str, int] = {}
@@ -170,6 +184,35 @@ def short_report(report: ImportReport) -> list[str]:
         lines.append(f"  {merged:,} row(s) merged into {len(report.merges):,} accounts")
     if problems:
         lines.append(f"  {len(problems):,} row(s) with problems")
+    return lines
+
+
+def absent_lines(
+    report: ImportReport, label: str = NOT_IN_FILE, empty: str | None = None
+) -> list[str]:
+    """The fields the file lacks: account columns the user could add (after
+    ``label``; ``empty`` when there are none, no line if it is None), then
+    the fields signal files not given would fill, by the option that gives
+    each kind of file. Fields a given signal file filled are in neither."""
+    signal = report.signal_fields
+    columns = [name for name in report.absent_fields if name not in signal]
+    waiting: dict[str, list[str]] = {}
+    for name in report.absent_fields:
+        kind = report.signal_fields.get(name)
+        if kind is not None and kind not in report.signals_given:
+            waiting.setdefault(kind, []).append(name)
+
+    shown = ", ".join(columns) or empty
+    lines = [] if shown is None else [label + shown]
+    if waiting:
+        options = ", ".join(f"--{kind}" for kind in waiting)
+        by_kind = "; ".join(
+            f"--{kind}: {', '.join(names)}" for kind, names in waiting.items()
+        )
+        lines.append(
+            f"Filled from signal files when given ({options}), else scored by "
+            f"each criterion's missing-value policy: {by_kind}"
+        )
     return lines
 
 
@@ -191,7 +234,7 @@ def _summary(report: ImportReport) -> list[str]:
         f"Read as: {facts}" if facts else "",
         "Fields: "
         + ", ".join(f"{name} ← {header!r}" for name, header in report.mapped.items()),
-        "Absent: " + (", ".join(report.absent_fields) or "none"),
+        *absent_lines(report, ABSENT, empty="none"),
     ]
     return [line for line in lines if line]
 
