@@ -170,3 +170,38 @@ def test_the_terminal_lines_name_rows_and_sources(explained: Explanation) -> Non
         f"    web_visit; 2 rows; {days_ago(20)} to {days_ago(2)}; file rows 2, 3"
         in lines
     )
+
+
+def test_a_kind_that_looks_like_free_text_is_not_named(
+    default_model: TieringModel,
+) -> None:
+    connection = duckdb.connect()
+    register(
+        connection,
+        "activity",
+        [
+            {"account_id": "a", "occurred_on": days_ago(2), "kind": "web_visit"},
+            {
+                "account_id": "a",
+                "occurred_on": days_ago(3),
+                "kind": "call_with_jane.doe@example.com",
+            },
+            {"account_id": "a", "occurred_on": days_ago(4), "kind": "lunch_with_jane"},
+        ],
+    )
+    run = score_accounts(
+        default_model,
+        accounts_table(["a"]),
+        AS_OF,
+        connection=connection,
+        signal_sources=["activity"],
+    )
+
+    (explanation,) = explain(run.connection, run.compiled, ["a"])
+
+    last = _evidence(explanation, "last_engagement_date")
+    assert [(g.label, g.rows, g.source_rows) for g in last.groups] == [
+        ("types not shown (they look like free text)", 2, (3, 4)),
+        ("web_visit", 1, (2,)),
+    ]
+    assert "jane" not in "\n".join(evidence_lines(explanation)).lower()

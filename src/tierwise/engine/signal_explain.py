@@ -44,11 +44,15 @@ from tierwise.engine.signals import (
 from tierwise.engine.sql import col, lit
 from tierwise.model.schema import ConditionsCriterion, Criterion
 from tierwise.model.signals import SIGNAL_SOURCES, Feature, Signals
+from tierwise.sources.signals.labels import looks_like_free_text
+from tierwise.sources.signals.unlisted import listed_kinds
 
 __all__ = ["Evidence", "EvidenceGroup", "signal_evidence", "signal_sources_of"]
 
 # Row numbers shown per group; the count says how many there were.
 ROWS_SHOWN = 12
+# The label of activity or event rows whose kind looks like free text.
+FREE_TEXT_KIND = "types not shown (they look like free text)"
 
 
 @dataclass(frozen=True)
@@ -210,27 +214,38 @@ def _explain_source(
             yield _intent_evidence(signals, rows)
         return
     section = signals.activity if source == "activity" else signals.events
+    listed = listed_kinds(section) if section else set()
     for number, feature in enumerate(section.features if section else []):
         counted = [row for row in rows if row[f"counts_{number}"]]
         yield Evidence(
             source,
             feature.field,
-            _by_kind(counted),
+            _by_kind(counted, listed),
             _feature_note(feature, counted),
         )
     if source == "activity" and signals.activity and signals.activity.baseline:
         yield _baseline_evidence(signals, rows)
 
 
-def _by_kind(rows: list[dict[str, Any]]) -> tuple[EvidenceGroup, ...]:
-    kinds = sorted({str(row["kind"]) for row in rows})
+def _by_kind(
+    rows: list[dict[str, Any]], listed: Collection[str]
+) -> tuple[EvidenceGroup, ...]:
+    # A kind the model does not list keeps the file's label, which may be
+    # free text about a person; such rows are grouped under one label that
+    # names no one.
+    labels = {
+        kind: FREE_TEXT_KIND
+        if kind not in listed and looks_like_free_text(kind)
+        else kind
+        for kind in {str(row["kind"]) for row in rows}
+    }
     groups = []
-    for kind in kinds:
-        mine = [row for row in rows if row["kind"] == kind]
+    for label in sorted(set(labels.values())):
+        mine = [row for row in rows if labels[str(row["kind"])] == label]
         days = [row["occurred_on"] for row in mine]
         groups.append(
             EvidenceGroup(
-                label=kind,
+                label=label,
                 rows=len(mine),
                 first=min(days),
                 last=max(days),
@@ -255,8 +270,9 @@ def _baseline_evidence(signals: Signals, rows: list[dict[str, Any]]) -> Evidence
     baseline = signals.activity.baseline if signals.activity else None
     if baseline is None:
         return Evidence("activity", "", (), "")
-    recent = _by_kind([row for row in rows if row["in_recent"]])
-    earlier = _by_kind([row for row in rows if row["in_baseline"]])
+    listed = listed_kinds(signals.activity) if signals.activity else set()
+    recent = _by_kind([row for row in rows if row["in_recent"]], listed)
+    earlier = _by_kind([row for row in rows if row["in_baseline"]], listed)
     groups = [
         replace(g, label=f"last {baseline.recent_days} days: {g.label}") for g in recent
     ]

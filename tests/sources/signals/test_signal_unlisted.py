@@ -21,6 +21,8 @@ from tierwise.engine.compile import compile_model
 from tierwise.model import TieringModel
 from tierwise.sources.signals import signal_report_lines
 from tierwise.sources.signals.report import Count, UnlistedKinds
+from tierwise.sources.signals.tally import MAX_GROUPED_LABELS
+from tierwise.sources.signals.unlisted import MAX_UNLISTED_SHOWN
 
 # acc-5's only activity is of types the default model does not list.
 ACTIVITY = """account_id,timestamp,type
@@ -208,3 +210,109 @@ def test_tier_prints_the_unlisted_types_and_how_they_counted(
         "each row at weight 1 (the file has no weight column)"
     ) in result.output
     assert f"left out of {', '.join(LISTED_ONLY)}" in result.output
+
+
+# A type column that holds free text about people: an address, a sentence.
+FREE_TEXT = """account_id,timestamp,type
+acc-1,2026-09-20,Call with jane.doe@example.com
+acc-1,2026-09-21,Meeting with Jane Doe
+acc-2,2026-09-21,Follow-up email to Mr. Kowalski re pricing
+acc-2,2026-09-22,Trade Show
+acc-5,2026-09-22,555 0123 4567
+"""
+PERSONAL = ("jane", "example.com", "kowalski", "4567")
+
+
+def test_types_that_look_like_free_text_are_counted_but_never_named(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", FREE_TEXT)
+
+    unlisted = report.files["activity"].unlisted
+    assert unlisted is not None
+    assert (unlisted.rows, unlisted.kind_count, unlisted.free_text) == (5, 5, 4)
+    assert unlisted.shown == {"trade_show": Count(1, [5])}
+    lines = signal_report_lines(report)
+    assert "4 more types not shown: they look like free text" in "\n".join(lines)
+    shown = "\n".join(lines).lower()
+    assert not [word for word in PERSONAL if word in shown]
+
+
+def test_tier_writes_no_free_text_type_to_any_output(
+    cli: CliRunner, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "accounts.csv").write_text(
+        "account_id,name\nacc-1,Lumen Grid\nacc-2,Kestrel Row\nacc-5,Orchid Bay\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "activity.csv").write_text(FREE_TEXT, encoding="utf-8")
+
+    result = cli.invoke(
+        app,
+        [
+            *("--verbose", "tier", "accounts.csv", "--activity", "activity.csv"),
+            *("--as-of", AS_OF.isoformat(), "--no-store", "--out", "out"),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "4 more types not shown" in result.output
+    written = [
+        path.read_bytes().decode("utf-8", "replace")
+        for path in (tmp_path / "out").rglob("*")
+        if path.is_file() and path.suffix != ".parquet"
+    ]
+    everything = "\n".join([result.output, caplog.text, *written]).lower()
+    assert not [word for word in PERSONAL if word in everything]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a short type that names a person without a word such as 'with' "
+    "(Call Jane) does not look like free text, so the report names it",
+)
+def test_a_short_type_naming_a_person_is_not_named(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    text = "account_id,timestamp,type\nacc-1,2026-09-20,Call Jane\n"
+
+    report = load(connection, tmp_path, default_model, "activity", "a.csv", text)
+
+    unlisted = report.files["activity"].unlisted
+    assert unlisted is not None
+    assert unlisted.shown == {}
+
+
+def test_past_a_thousand_types_only_the_most_frequent_are_counted_one_by_one(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    count = MAX_GROUPED_LABELS + 500
+    rows = [f"acc-{1 + n % 2},2026-09-20,Custom Type {n}\n" for n in range(count)]
+    rows += ["acc-5,2026-09-21,Trade Show\n"] * 40 + ["acc-1,2026-09-21,Web Visit\n"]
+
+    report = load(
+        connection,
+        tmp_path,
+        default_model,
+        "activity",
+        "a.csv",
+        "account_id,timestamp,type\n" + "".join(rows),
+    )
+
+    unlisted = report.files["activity"].unlisted
+    assert unlisted is not None
+    assert unlisted.estimated
+    assert unlisted.rows == count + 40
+    assert abs(unlisted.kind_count - (count + 1)) < 0.05 * count
+    first, *_ = unlisted.shown.items()
+    assert first == ("trade_show", Count(40, list(range(count + 2, count + 7))))
+    assert len(unlisted.shown) == MAX_UNLISTED_SHOWN
+    heading, hint = signal_report_lines(report)[2:4]
+    assert heading.startswith(
+        f"  not listed under signals.activity.kinds: {count + 40:,} rows of about "
+    )
+    assert hint.startswith("    so many types are rarely a type column: if 'type'")

@@ -24,7 +24,7 @@ import duckdb
 
 from tierwise.errors import SourceError
 from tierwise.model import TieringModel
-from tierwise.model.signals import SIGNAL_SOURCES
+from tierwise.model.signals import SIGNAL_SOURCES, ActivitySignals, EventSignals
 from tierwise.sources.signals.activity import activity_plan
 from tierwise.sources.signals.columns import FILE_KINDS, FileKind, find_columns
 from tierwise.sources.signals.contacts import contacts_plan
@@ -35,7 +35,7 @@ from tierwise.sources.signals.intent import (
     intent_plan,
     score_sql,
 )
-from tierwise.sources.signals.labels import sql_text
+from tierwise.sources.signals.labels import kind_sql, label_sql, sql_text
 from tierwise.sources.signals.matching import (
     AccountKeys,
     account_keys,
@@ -46,8 +46,9 @@ from tierwise.sources.signals.matching import (
 )
 from tierwise.sources.signals.plan import Drop, KindPlan, Texts
 from tierwise.sources.signals.report import Count, SignalFileReport, SignalReport
+from tierwise.sources.signals.tally import MAX_EXAMPLES, KindColumn, Tally, tally
 from tierwise.sources.signals.timestamps import SlashOrder, slash_order
-from tierwise.sources.signals.unlisted import unlisted_kinds
+from tierwise.sources.signals.unlisted import listed_kinds, unlisted_kinds
 
 __all__ = ["MATCHED_TABLES", "TABLE_COLUMNS", "SignalFile", "load_signals"]
 
@@ -88,15 +89,11 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 
-# The kinds of file whose rows have a kind (an activity type, an event kind).
-KINDED = ("activity", "events")
-
 # The column that identifies a record, where a kind of file has one.
 KEY_ROLES = {"activity": "record_id", "contacts": "contact_id", "events": "record_id"}
 
 # The column whose dates each kind reads, and what it is called in errors.
 DATE_ROLES = {"activity": "timestamp", "intent": "week", "events": "date"}
-MAX_EXAMPLES = 5
 MAX_AMBIGUOUS_LISTED = 20
 
 
@@ -253,18 +250,25 @@ def _load(
     )
 
     date_column = {"activity": "occurred_on", "intent": "week", "events": "occurred_on"}
-    kinds = "kind" if file.kind in KINDED else None
+    kinds = None
+    if isinstance(section, ActivitySignals | EventSignals):
+        labels = section.kinds
+        kinds = KindColumn(
+            staged,
+            "t_kind",
+            listed_kinds(section),
+            lambda label: kind_sql(label_sql(label), labels),
+        )
     try:
-        tally = _tally(connection, classified, date_column.get(file.kind), kinds)
+        counted = tally(connection, classified, date_column.get(file.kind), kinds)
     except duckdb.Error as error:
         raise unreadable_csv(raw.path, error, raw.delimiter) from None
-    if date_role is not None and tally.readable_dates == 0:
+    if date_role is not None and counted.readable_dates == 0:
         _no_dates(connection, file, staged, date_role, columns)
     if file.kind == "intent":
         _no_scores(connection, file, staged, columns)
-    report = _report(connection, file, raw, columns, classified, tally, keys, order)
-    if kinds is not None:
-        counted = _counted_by_kind(tally)
+    report = _report(connection, file, raw, columns, classified, counted, keys, order)
+    if isinstance(section, ActivitySignals | EventSignals):
         report.unlisted = unlisted_kinds(section, counted, "weight" in columns)
     return report
 
@@ -363,8 +367,6 @@ def _known_headers(kind: FileKind) -> list[str]:
 
 
 def _plan(kind: str, texts: Texts, section: object) -> KindPlan:
-    from tierwise.model.signals import ActivitySignals, EventSignals
-
     if kind == "activity" and isinstance(section, ActivitySignals):
         return activity_plan(texts, section)
     if kind == "events" and isinstance(section, EventSignals):
@@ -392,56 +394,6 @@ def _lookups(
         domain_lookup(connection, staged, [host], table)
         lookups.append((table, host.replace('"t_email"', 'r."t_email"')))
     return lookups
-
-
-@dataclass
-class _Tally:
-    """What one pass over a file's classified rows counted.
-
-    Each group is ``(matched, outcome, flag, kind, rows, first rows)``; the
-    kind is that of the rows that count, where the file has kinds.
-    """
-
-    groups: list[tuple[str, str | None, str | None, str | None, int, list[int]]]
-    accounts: int
-    readable_dates: int | None
-
-
-def _tally(
-    connection: duckdb.DuckDBPyConnection,
-    classified: str,
-    date_column: str | None,
-    kind_column: str | None = None,
-) -> _Tally:
-    """Count the rows by match, outcome, flag and kind, in one pass over the file."""
-    dates = f"count({date_column})" if date_column else "NULL"
-    kind = (
-        f"CASE WHEN outcome IS NULL THEN {_ident(kind_column)} END"
-        if kind_column
-        else "NULL"
-    )
-    rows = connection.sql(
-        f"SELECT matched, outcome, flag, {kind}, count(*), "
-        f"min(source_row, {MAX_EXAMPLES}), {dates} FROM {classified} GROUP BY ALL"
-    ).fetchall()
-    groups = [
-        (
-            str(row[0]),
-            row[1],
-            row[2],
-            row[3],
-            int(row[4]),
-            [int(n) for n in row[5] or []],
-        )
-        for row in rows
-    ]
-    readable = None if date_column is None else sum(int(row[6]) for row in rows)
-    # The accounts are counted apart: a distinct count beside the groups
-    # would hold every account id once per group.
-    [(accounts,)] = connection.sql(
-        f"SELECT count(DISTINCT account_id) FROM {classified} WHERE outcome IS NULL"
-    ).fetchall()
-    return _Tally(groups, int(accounts), readable)
 
 
 def _no_dates(
@@ -499,14 +451,14 @@ def _report(
     raw: RawFile,
     columns: Mapping[str, str],
     classified: str,
-    tally: _Tally,
+    tally: Tally,
     keys: AccountKeys,
     order: SlashOrder | None,
 ) -> SignalFileReport:
     matched: dict[str, int] = {}
     dropped: dict[str, Count] = {}
     flagged: dict[str, Count] = {}
-    for how, outcome, flag, _, count, examples in tally.groups:
+    for how, outcome, flag, count, examples in tally.groups:
         matched[how] = matched.get(how, 0) + count
         if outcome is not None:
             _add(dropped, outcome, count, examples)
@@ -525,7 +477,7 @@ def _report(
         file=str(file.path),
         rows_read=sum(matched.values()),
         rows_used=sum(
-            count for _, outcome, _, _, count, _ in tally.groups if outcome is None
+            count for _, outcome, _, count, _ in tally.groups if outcome is None
         ),
         matched_by_id=matched.get("id", 0),
         matched_by_domain=matched.get("domain", 0),
@@ -549,15 +501,6 @@ def _report(
         ).fetchall()
         report.ambiguous_domains = {str(domain): list(ids) for domain, ids in shared}
     return report
-
-
-def _counted_by_kind(tally: _Tally) -> dict[str, Count]:
-    """The rows that count, by their kind."""
-    counted: dict[str, Count] = {}
-    for _, outcome, _, kind, count, examples in tally.groups:
-        if outcome is None and kind is not None:
-            _add(counted, kind, count, examples)
-    return counted
 
 
 def _add(counts: dict[str, Count], reason: str, rows: int, examples: list[int]) -> None:

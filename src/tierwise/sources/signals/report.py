@@ -42,15 +42,21 @@ class UnlistedKinds:
 
     Attributes:
         rows: the counted rows of every unlisted kind.
-        kind_count: how many unlisted kinds there were.
-        shown: the most frequent of them (at most 20),
-            each with its rows and first row numbers.
+        kind_count: how many unlisted kinds there were (estimated when
+            ``estimated``: past a thousand or so, they are not counted one
+            by one).
+        shown: the most frequent of them (at most 20) that look like
+            types, each with its rows and first row numbers.
         counted_in: the fields whose feature reads every kind, so counts
             these rows as it counts any other.
         left_out_of: the fields whose feature lists its kinds, so leaves
             these rows out.
         weight: how an activity row weighs where a weight counts (None for
             events, which carry no weight).
+        free_text: how many of the kinds counted one by one were not shown
+            because they look like free text (an e-mail address, a name, a
+            sentence): names and e-mail addresses never reach the outputs.
+        estimated: whether ``kind_count`` is an estimate.
     """
 
     rows: int
@@ -59,6 +65,8 @@ class UnlistedKinds:
     counted_in: list[str] = field(default_factory=list)
     left_out_of: list[str] = field(default_factory=list)
     weight: str | None = None
+    free_text: int = 0
+    estimated: bool = False
 
 
 @dataclass
@@ -134,22 +142,38 @@ def signal_report_lines(report: SignalReport) -> list[str]:
         for reason, count in file.flagged.items():
             lines.append(f"  kept, {reason}: {count.rows:,} {_rows(count)}")
         if file.unlisted is not None:
-            lines += _unlisted_lines(file.kind, file.unlisted)
+            header = file.columns.get("kind", "kind")
+            lines += _unlisted_lines(file.kind, file.unlisted, header)
     return lines
 
 
-def _unlisted_lines(kind: str, unlisted: UnlistedKinds) -> list[str]:
+def _unlisted_lines(kind: str, unlisted: UnlistedKinds, header: str) -> list[str]:
     """Which unlisted types were seen, and how the run treated them."""
     types = "type" if unlisted.kind_count == 1 else "types"
+    about = "about " if unlisted.estimated else ""
     shown = ", ".join(
         f"{name} {count.rows:,} {_rows(count)}"
         for name, count in unlisted.shown.items()
     )
-    more = ", …" if unlisted.kind_count > len(unlisted.shown) else ""
+    unnamed = unlisted.kind_count - len(unlisted.shown) - unlisted.free_text
+    more = ", …" if shown and unnamed > 0 else ""
     lines = [
         f"  not listed under signals.{kind}.kinds: {_many(unlisted.rows, 'row')} "
-        f"of {unlisted.kind_count:,} {types}: {shown}{more}"
+        f"of {about}{unlisted.kind_count:,} {types}"
+        + (f": {shown}{more}" if shown else "")
     ]
+    if unlisted.free_text:
+        lines.append(
+            f"    {unlisted.free_text:,} more {_noun(unlisted.free_text, 'type')} "
+            "not shown: they look like free text (an e-mail address, a name or a "
+            "sentence), which tierwise never prints"
+        )
+    if unlisted.estimated:
+        lines.append(
+            f"    so many types are rarely a type column: if {header!r} holds "
+            "free text (a subject, notes), name the type column with "
+            f"--signal-column {kind}.kind=HEADER"
+        )
     if unlisted.counted_in:
         weighed = f", each row at weight {unlisted.weight}" if unlisted.weight else ""
         lines.append(
@@ -174,4 +198,8 @@ def _rows(count: Count) -> str:
 
 def _many(number: int, noun: str) -> str:
     """``1 row``, ``2 rows``, ``1,000 accounts``."""
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+    return f"{number:,} {_noun(number, noun)}"
+
+
+def _noun(number: int, noun: str) -> str:
+    return noun if number == 1 else f"{noun}s"

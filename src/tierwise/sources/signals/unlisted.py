@@ -10,16 +10,18 @@ rows each, and which fields counted them, for the user to list them under
 ``signals.<kind>.kinds`` (or in a feature's ``kinds``) on purpose.
 
 The rows are counted from the report's own tally, not by a second pass
-over the file.
+over the file; past a thousand or so different types only the most
+frequent are counted one by one (see :mod:`.tally`). A type that looks like
+free text about a person (an e-mail address, a sentence) is counted but not
+named, since names and e-mail addresses never reach the outputs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from tierwise.model.signals import ActivitySignals, EventSignals
-from tierwise.sources.signals.labels import kind_of
-from tierwise.sources.signals.report import Count, UnlistedKinds
+from tierwise.sources.signals.labels import kind_of, looks_like_free_text
+from tierwise.sources.signals.report import UnlistedKinds
+from tierwise.sources.signals.tally import Tally
 
 __all__ = ["MAX_UNLISTED_SHOWN", "listed_kinds", "unlisted_kinds"]
 
@@ -42,21 +44,24 @@ def listed_kinds(section: ActivitySignals | EventSignals) -> set[str]:
 
 def unlisted_kinds(
     section: ActivitySignals | EventSignals,
-    counted: Mapping[str, Count],
+    counted: Tally,
     weight_column: bool,
 ) -> UnlistedKinds | None:
     """What the counted rows of unlisted kinds are and where they count.
 
-    ``counted`` holds the rows that count by kind; ``weight_column`` says
-    whether the file has a weight column. None when every counted row's
-    kind is listed.
+    ``counted`` is the file's tally, which counted those rows by kind;
+    ``weight_column`` says whether the file has a weight column. None when
+    every counted row's kind is listed.
     """
-    listed = listed_kinds(section)
-    found = {kind: count for kind, count in counted.items() if kind not in listed}
-    if not found:
+    found = counted.unlisted
+    rows = sum(count.rows for count in found.values()) + counted.unlisted_other
+    if not rows:
         return None
 
-    ordered = sorted(found.items(), key=lambda item: (-item[1].rows, item[0]))
+    named = {
+        kind: count for kind, count in found.items() if not looks_like_free_text(kind)
+    }
+    ordered = sorted(named.items(), key=lambda item: (-item[1].rows, item[0]))
     every, listing = _fields_by_reading(section)
     weight = None
     if isinstance(section, ActivitySignals):
@@ -65,13 +70,18 @@ def unlisted_kinds(
             if weight_column
             else "1 (the file has no weight column)"
         )
+    # An estimate may fall below the kinds counted one by one, or above the
+    # rows.
+    apart = len(found) + (1 if counted.unlisted_other else 0)
     return UnlistedKinds(
-        rows=sum(count.rows for count in found.values()),
-        kind_count=len(found),
+        rows=rows,
+        kind_count=min(max(counted.unlisted_kinds, apart), rows),
         shown=dict(ordered[:MAX_UNLISTED_SHOWN]),
         counted_in=every,
         left_out_of=listing,
         weight=weight,
+        free_text=len(found) - len(named),
+        estimated=counted.kinds_estimated,
     )
 
 
