@@ -13,6 +13,7 @@ from tierwise.engine import explain, score_accounts
 from tierwise.engine.criteria import recency_bands
 from tierwise.model import parse_model
 from tierwise.model.schema import RecencyCriterion
+from tierwise.sources.values import sql_lower
 
 
 def _one_criterion_model(criterion: dict[str, Any], **extra: Any) -> Any:
@@ -345,3 +346,53 @@ def test_dates_in_conditions_use_the_as_of_date() -> None:
     )
 
     assert (early["total"], late["total"]) == (100.0, 0.0)
+
+
+# Every code point whose full lower case in Python is more than one code
+# point (only U+0130 in Unicode 14), and text where a letter's context
+# changes Python's lower case (a final capital sigma).
+MULTI_CODE_POINT = [
+    chr(code)
+    for code in range(0x110000)
+    if not 0xD800 <= code <= 0xDFFF and len(chr(code).lower()) > 1
+]
+
+
+def test_python_lower_cases_every_code_point_as_the_engine_does() -> None:
+    import duckdb
+    import pyarrow as pa
+
+    characters = [chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF]
+    texts = [*characters, "ΟΔΟΣ", "ΟΔΟΣ ΚΑΙ ΣΑΣ", "İnşaat İSTANBUL"]
+    connection = duckdb.connect()
+    connection.register("texts", pa.table({"text": texts}))
+
+    lowered = connection.sql("SELECT text, lower(text) FROM texts").fetchall()
+
+    assert MULTI_CODE_POINT, "Python maps no code point to several"
+    differing = [
+        (f"U+{ord(text[0]):04X}" if len(text) == 1 else text, engine)
+        for text, engine in lowered
+        if sql_lower(text) != engine
+    ]
+    assert differing == []
+
+
+@pytest.mark.parametrize("kind", ["category", "membership", "equals"])
+def test_a_key_with_a_dotted_capital_i_matches_every_spelling(kind: str) -> None:
+    field, key = "industry", "İnşaat"
+    criterion: dict[str, Any] = {"key": "sector", "field": field}
+    extra: dict[str, Any] = {}
+    if kind == "category":
+        criterion |= {"kind": "category", "values": {key: 10}, "default": 0}
+    elif kind == "membership":
+        criterion |= {"kind": "membership", "otherwise": 0}
+        criterion["lists"] = [{"list": "turkish", "points": 10}]
+        extra["lists"] = {"turkish": [key]}
+    else:
+        criterion |= {"kind": "conditions", "otherwise": 0}
+        criterion["rules"] = [{"when": {"field": field, "equals": key}, "points": 10}]
+
+    points = _points(criterion, ["İnşaat", "inşaat", "İNŞAAT", "Insaat"], **extra)
+
+    assert points == [10, 10, 10, 0]

@@ -398,6 +398,24 @@ def test_repeated_rows_differing_only_in_case_merge_keeping_the_first(
     assert [(m.kept_row, m.rows, m.conflicts) for m in report.merges] == [(2, [3], [])]
 
 
+def test_rows_differing_only_in_a_dotted_capital_i_merge_as_scoring_sees_them(
+    write_file: WriteFile,
+) -> None:
+    # Python lower-cases "İ" to "i" and a combining dot; the engine's LOWER
+    # to "i", so scoring takes İstanbul and ISTANBUL for one industry.
+    path = write_file(
+        "dup.csv",
+        "account_id,name,industry,country,relationship_strength,employees\n"
+        "A1,Acme,İstanbul,NL,Strong,10\n"
+        "A1,Acme,ISTANBUL,NL,Strong,10\n",
+    )
+
+    table, report = read_accounts(path, FIRMOGRAPHICS, load_preset("generic"))
+
+    assert table.column("industry").to_pylist() == ["İstanbul"]
+    assert report.skipped == [(3, "merged into row 2 (same account_id A1)")]
+
+
 @pytest.mark.parametrize(
     ("second", "differing"),
     [

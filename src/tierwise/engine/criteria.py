@@ -34,6 +34,7 @@ from tierwise.model.schema import (
     RecencyCriterion,
     TieringModel,
 )
+from tierwise.sources.values import sql_lower, trim
 
 __all__ = [
     "condition_sql",
@@ -42,6 +43,7 @@ __all__ = [
     "points_sql",
     "recency_bands",
     "text_key",
+    "text_value",
 ]
 
 
@@ -57,7 +59,7 @@ def points_sql(crit: Criterion, model: TieringModel, as_of: date) -> exp.Expr:
     elif isinstance(crit, CategoryCriterion):
         text = col(text_key(crit.field))
         whens = [
-            (exp.EQ(this=text, expression=lit(key.strip().lower())), lit(points))
+            (exp.EQ(this=text, expression=lit(text_value(key))), lit(points))
             for key, points in crit.values.items()
         ]
         otherwise = crit.default
@@ -160,7 +162,7 @@ def condition_sql(condition: Condition, model: TieringModel, as_of: date) -> exp
     if test == "equals":
         if isinstance(wanted, str):
             key = col(text_key(condition.field or ""))
-            return exp.EQ(this=key, expression=lit(wanted.strip().lower()))
+            return exp.EQ(this=key, expression=lit(text_value(wanted)))
         return exp.EQ(this=value, expression=lit(wanted))
     if test in ("one_of", "in_list"):
         values = wanted if test == "one_of" else model.lists[wanted]
@@ -235,8 +237,21 @@ def _in_band(
 
 def _in_values(key: exp.Expr, values: list[str]) -> exp.Expr:
     """``key`` (already normalised) is one of ``values``, without case or spaces."""
-    wanted = sorted({item.strip().lower() for item in values})
+    wanted = sorted({text_value(item) for item in values})
     return exp.In(this=key, expressions=[lit(value) for value in wanted])
+
+
+def text_value(text: str) -> str:
+    """A model's text as the engine compares it: trimmed and lower-cased.
+
+    The same white space as `trimmed_text` and the same lower case as SQL
+    ``LOWER``, so that a key spelled ``İnşaat`` matches data spelled
+    ``İnşaat``, ``inşaat`` or ``İNŞAAT``.
+
+    >>> text_value(" Retail ")
+    'retail'
+    """
+    return sql_lower(trim(text))
 
 
 def text_key(field: str) -> str:

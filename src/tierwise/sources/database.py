@@ -43,7 +43,12 @@ from tierwise.sources.urls import (
     hidden_password,
     unclear_password,
 )
-from tierwise.sources.values import BOOLEAN_FALSE, BOOLEAN_TRUE, TRIMMED_CHARACTERS
+from tierwise.sources.values import (
+    BOOLEAN_FALSE,
+    BOOLEAN_TRUE,
+    TRIMMED_CHARACTERS,
+    sql_lower,
+)
 
 __all__ = [
     "DIALECTS",
@@ -358,7 +363,7 @@ def _read(
     ifs = [
         exp.If(
             this=exp.EQ(
-                this=lowered.copy(), expression=exp.Literal.string(written.lower())
+                this=lowered.copy(), expression=exp.Literal.string(sql_lower(written))
             ),
             true=exp.Nullif(
                 this=exp.Literal.string(meant), expression=exp.Literal.string("")
@@ -403,7 +408,7 @@ def _words(text: exp.Expr, true: tuple[str, ...], false: tuple[str, ...]) -> exp
             exp.If(
                 this=exp.In(
                     this=lowered.copy(),
-                    expressions=[exp.Literal.string(word.lower()) for word in words],
+                    expressions=[exp.Literal.string(sql_lower(word)) for word in words],
                 ),
                 true=exp.Boolean(this=value),
             )

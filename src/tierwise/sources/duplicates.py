@@ -46,7 +46,7 @@ from tierwise.errors import SourceError
 from tierwise.model.fields import IDENTITY_FIELDS, FieldKind
 from tierwise.sources.columns import Value, shown
 from tierwise.sources.report import Flag, Merge
-from tierwise.sources.values import trim
+from tierwise.sources.values import sql_lower, trim
 
 __all__ = ["Merged", "caseless_fields", "merge_duplicates"]
 
@@ -142,8 +142,9 @@ def _as_is(value: Value) -> Value:
 
 
 def _folded(value: Value) -> Value:
-    # lower() as the engine's SQL LOWER, not casefold(): "ß" is not "ss" there.
-    return trim(value).lower() if isinstance(value, str) else value
+    # Lower-cased as the engine's SQL LOWER, not casefold(): "ß" is not "ss"
+    # there, and "İ" is "i".
+    return sql_lower(trim(value)) if isinstance(value, str) else value
 
 
 def _groups(values: Sequence[Value]) -> dict[Value, list[int]]:

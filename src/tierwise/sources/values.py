@@ -20,6 +20,7 @@ __all__ = [
     "NUMBER_BLANKS",
     "CellError",
     "parse_boolean",
+    "sql_lower",
     "trim",
 ]
 
@@ -60,6 +61,25 @@ def trim(text: str) -> str:
     if text and text[0] not in _TRIMMED_SET and text[-1] not in _TRIMMED_SET:
         return text
     return text.strip(_TRIMMED)
+
+
+# Python's str.lower() follows Unicode's full mapping: "İ" (U+0130) becomes
+# "i̇" (two code points) and a "Σ" that ends a word becomes "ς". The
+# engine's SQL LOWER (DuckDB) maps each code point to one, "i" and "σ". These
+# two are mapped first, so text lower-cased in Python equals the engine's.
+_AS_SQL_LOWER = str.maketrans({"\u0130": "i", "\u03a3": "\u03c3"})
+
+
+def sql_lower(text: str) -> str:
+    """Text lower-cased exactly as the engine's SQL ``LOWER`` does it.
+
+    Model keys, list values and merged duplicates are lower-cased with it,
+    so that they compare equal to the lower-cased data in the engine.
+
+    >>> sql_lower("İNŞAAT") == "inşaat", sql_lower("ΟΔΟΣ")
+    (True, 'οδοσ')
+    """
+    return text.translate(_AS_SQL_LOWER).lower()
 
 
 def parse_boolean(

@@ -316,3 +316,28 @@ def test_past_a_thousand_types_only_the_most_frequent_are_counted_one_by_one(
         f"  not listed under signals.activity.kinds: {count + 40:,} rows of about "
     )
     assert hint.startswith("    so many types are rarely a type column: if 'type'")
+
+
+def test_a_kind_label_with_a_dotted_capital_i_matches_every_spelling(
+    tmp_path: Path, default_model: TieringModel
+) -> None:
+    signals = default_model.signals
+    assert signals is not None and signals.activity is not None
+    kinds = {**signals.activity.kinds, "meeting": ["İş Görüşmesi"]}
+    section = signals.activity.model_copy(update={"kinds": kinds})
+    model = default_model.model_copy(
+        update={"signals": signals.model_copy(update={"activity": section})}
+    )
+    connection = portfolio(tmp_path, model)
+    text = (
+        "account_id,timestamp,type\n"
+        "acc-1,2026-09-20,İş Görüşmesi\n"
+        "acc-1,2026-09-21,İŞ GÖRÜŞMESİ\n"
+        "acc-1,2026-09-22,iş görüşmesi\n"
+    )
+
+    report = load(connection, tmp_path, model, "activity", "a.csv", text)
+
+    assert report.files["activity"].unlisted is None
+    kinds_read = connection.sql("SELECT DISTINCT kind FROM signal_activity").fetchall()
+    assert kinds_read == [("meeting",)]

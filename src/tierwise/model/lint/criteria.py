@@ -35,6 +35,7 @@ from tierwise.model.schema import (
     MembershipCriterion,
     RecencyCriterion,
 )
+from tierwise.sources.values import sql_lower, trim
 
 __all__ = ["criterion_hits"]
 
@@ -198,7 +199,7 @@ def _category(path: KeyPath, crit: CategoryCriterion, hits: list[Hit]) -> set[in
     outcomes = {crit.default}
     first_key: dict[str, str] = {}
     for key, points in crit.values.items():
-        matched = key.strip().lower()
+        matched = sql_lower(trim(key))
         if matched in first_key:
             hits.append(
                 Hit(
@@ -241,7 +242,7 @@ def _membership(
     outcomes = {crit.otherwise}
     seen: set[str] = set()
     for i, entry in enumerate(crit.lists):
-        values = {value.strip().lower() for value in lists[entry.list_name]}
+        values = {sql_lower(trim(value)) for value in lists[entry.list_name]}
         if not values or values <= seen:
             why = "is empty" if not values else "holds only values of earlier lists"
             hits.append(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from tierwise.sources.values import TRIMMED_CHARACTERS
+from tierwise.sources.values import TRIMMED_CHARACTERS, sql_lower
 
 __all__ = [
     "kind_of",
@@ -57,7 +57,7 @@ def normalise_label(text: str) -> str:
     >>> normalise_label("  Web-Visit__Page ")
     'web visit page'
     """
-    return _RUNS.sub(" ", text.lower()).strip(" ")
+    return _RUNS.sub(" ", sql_lower(text)).strip(" ")
 
 
 def kind_of(label: str, kinds: Mapping[str, Sequence[str]]) -> str:
