@@ -413,3 +413,66 @@ def test_row_numbers_follow_the_file_in_a_file_read_in_parallel(
         "SELECT count(*) FROM signal_activity WHERE weight <> source_row"
     ).fetchall()
     assert misplaced == 0
+
+
+@pytest.mark.parametrize(
+    ("blank", "encoding", "line_end"),
+    [
+        pytest.param("", "utf-8", "\n", id="empty-lines"),
+        pytest.param(" ,  , ", "utf-8", "\r\n", id="blank-cells-crlf"),
+        pytest.param("", "cp1252", "\n", id="windows-1252-copy"),
+    ],
+)
+def test_empty_lines_before_the_header_are_skipped_and_counted(
+    tmp_path: Path,
+    default_model: TieringModel,
+    blank: str,
+    encoding: str,
+    line_end: str,
+) -> None:
+    connection = portfolio(tmp_path, default_model)
+    lines = [blank, blank, "account_id,timestamp,type"]
+    lines += ["acc-1,2026-09-20,Web Visit", "acc-2,2026-09-21,Café Meeting"]
+    content = line_end.join(lines) + line_end
+
+    report = load(
+        connection,
+        tmp_path,
+        default_model,
+        "activity",
+        "a.csv",
+        content.encode(encoding),
+    )
+
+    read = rows(connection, "signal_activity", "account_id", "kind", "source_row")
+    assert read == [("acc-1", "web_visit", 4), ("acc-2", "café_meeting", 5)]
+    activity = report.files["activity"]
+    assert activity.columns["kind"] == "type"
+    assert "2 empty lines before the first row skipped" in " ".join(activity.notes)
+
+
+@pytest.mark.parametrize("name", ["activity.xlsx", "activity-renamed.csv"])
+def test_an_excel_workbook_is_refused_with_how_to_save_a_csv(
+    tmp_path: Path, default_model: TieringModel, name: str
+) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["account_id", "timestamp", "type"])
+    workbook.active.append(["acc-1", "2026-09-20", "Web Visit"])
+    workbook.save(tmp_path / name)
+    connection = portfolio(tmp_path, default_model)
+
+    with pytest.raises(SourceError) as refused:
+        load_signals(
+            connection,
+            [SignalFile("activity", tmp_path / name)],
+            default_model,
+            AS_OF,
+            tmp_path / "scratch",
+        )
+
+    message = str(refused.value)
+    assert message.startswith(f"{name}: an Excel workbook; signal files must be CSV ")
+    assert "CSV UTF-8 (Comma delimited) (.csv)" in message
+    assert "import the .xlsx" not in message

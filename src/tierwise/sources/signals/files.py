@@ -17,6 +17,10 @@ CSV the first line is row 1; in a Parquet file the first record is row 1.
 A CSV whose first row names none of the columns a kind of file is known by
 may have no header row at all (vendors deliver intent files that way); it
 is then read with its columns numbered ``column1``, ``column2``, ...
+Empty lines before the first row are skipped, as the account import skips
+them, and counted in the row numbers (DuckDB would take the first of them
+for the header). An Excel workbook is refused: signal files are CSV or
+Parquet, and saving one from Excel is said how.
 
 Known shortcoming: DuckDB skips empty lines in a CSV without counting
 them, so each empty line between data rows makes the rows below it
@@ -53,6 +57,10 @@ SAMPLE_ROWS = 200
 # Lines holding non-ASCII bytes kept to choose a single-byte encoding by.
 ENCODING_SAMPLE_BYTES = 1 << 20
 _CODECS = {"Windows-1252": "cp1252", "Mac Roman": "mac_roman", "UTF-16": "utf-16"}
+# How an Excel workbook starts: a zip archive (.xlsx, .xlsm) or an OLE
+# compound file (.xls).
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 @dataclass
@@ -101,9 +109,23 @@ def open_raw(
         )
     if path.suffix.lower() in {".parquet", ".pq"}:
         return _open_parquet(connection, path)
+    _refuse_workbook(path)
     return _open_csv(
         connection, path, scratch, {normalise_label(h) for h in known_headers}
     )
+
+
+def _refuse_workbook(path: Path) -> None:
+    """Refuse an Excel workbook, by its name or its first bytes."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    if path.suffix.lower() in _WORKBOOK_SUFFIXES or start in _WORKBOOK_MAGIC:
+        raise SourceError(
+            f"{path.name}: an Excel workbook; signal files must be CSV or Parquet, "
+            "so nothing was scored. In Excel, choose File > Save As (or Save a "
+            "Copy) and the format CSV UTF-8 (Comma delimited) (.csv), then give "
+            "the .csv file instead"
+        )
 
 
 def _open_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
@@ -146,6 +168,12 @@ def _open_csv(
 
     text = head.decode("utf-8-sig", errors="replace")
     delimiter = _guess_delimiter(text)
+    leading = _leading_empty_lines(text, delimiter)
+    if leading:
+        notes.append(
+            f"{_lines(leading)} before the first row skipped (counted in the row "
+            "numbers)"
+        )
     sample = _sample_rows(text, delimiter)
     if not sample:
         raise SourceError(f"{path.name}: the file is empty; there is no data to read")
@@ -162,7 +190,7 @@ def _open_csv(
     if delimiter != ",":
         notes.append(f"delimiter: guessed {DELIMITERS.get(delimiter, delimiter)}")
 
-    relation = _csv_relation(readable, names, delimiter, header)
+    relation = _csv_relation(readable, names, delimiter, header, leading)
     try:
         connection.sql(f"SELECT * FROM {relation} LIMIT 1").fetchall()
     except duckdb.Error as error:
@@ -170,7 +198,9 @@ def _open_csv(
     return RawFile(path, relation, names, header, encoding, notes, sample, delimiter)
 
 
-def _csv_relation(path: Path, names: list[str], delimiter: str, header: bool) -> str:
+def _csv_relation(
+    path: Path, names: list[str], delimiter: str, header: bool, leading: int = 0
+) -> str:
     columns = ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in names)
     # Rows are numbered in file order when the connection preserves the
     # insertion order (see loading). The read stays parallel: DuckDB's
@@ -179,12 +209,13 @@ def _csv_relation(path: Path, names: list[str], delimiter: str, header: bool) ->
     read = (
         f"read_csv({sql_text(str(path))}, delim = {sql_text(delimiter)}, "
         f"quote = '\"', escape = '\"', header = {str(header).lower()}, "
-        f"columns = {{{columns}}}, auto_detect = false, "
+        f"skip = {leading}, columns = {{{columns}}}, auto_detect = false, "
         "strict_mode = true, null_padding = false)"
     )
     listed = ", ".join(_ident(name) for name in names)
-    # DuckDB numbers data rows from 1; a header above them is one row more.
-    above = first_data_row(1 if header else None) - 1
+    # DuckDB numbers data rows from 1; a header above them is one row more,
+    # and so is each empty line skipped before the first row.
+    above = leading + first_data_row(1 if header else None) - 1
     return (
         f"(SELECT row_number() OVER () + {above} AS source_row, {listed} FROM {read})"
     )
@@ -270,6 +301,22 @@ def _sample_rows(text: str, delimiter: str) -> list[list[str]]:
         return [row for row in reader if any(cell.strip() for cell in row)]
     except csv.Error:
         return []
+
+
+def _leading_empty_lines(text: str, delimiter: str) -> int:
+    """How many lines before the first row hold nothing but blanks.
+
+    A line of only delimiters and white space (``,,,``) counts as empty,
+    as it does for the account import.
+    """
+    for count, line in enumerate(text.split("\n")):
+        if line.replace(delimiter, "").strip():
+            return count
+    return 0  # nothing but empty lines: refused as an empty file
+
+
+def _lines(count: int) -> str:
+    return "1 empty line" if count == 1 else f"{count:,} empty lines"
 
 
 def _unique_names(headers: list[str]) -> list[str]:
