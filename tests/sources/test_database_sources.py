@@ -318,6 +318,33 @@ def test_sqlite_table_tiers_in_place_as_the_file_does(
     assert kept == [(1000,)]
 
 
+def test_a_sqlite_table_with_few_of_the_models_columns_tiers(tmp_path: Path) -> None:
+    # The model's other text fields are absent: nothing to trim, and the
+    # trimming test would not run on SQLite, which has no ASCII() or RIGHT().
+    path = tmp_path / "crm.sqlite"
+    rows = [("A1", "Acme", " Software ", 500), ("A2", "Beta", "Retail", 20)]
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "CREATE TABLE accounts (account_id TEXT, name TEXT, industry TEXT, "
+            "employees INTEGER)"
+        )
+        connection.executemany("INSERT INTO accounts VALUES (?, ?, ?, ?)", rows)
+    connection.close()
+    csv_file = tmp_path / "crm.csv"
+    csv_file.write_text(
+        "account_id,name,industry,employees\n"
+        + "".join(f"{a},{b},{c},{d}\n" for a, b, c, d in rows),
+        encoding="utf-8",
+    )
+
+    tier_table(f"sqlite:///{path}::accounts", tmp_path / "table", AS_OF)
+    jobs.tier_file(csv_file, tmp_path / "file", AS_OF)
+
+    from_table = _rows(tmp_path / "table" / "tiers.parquet")
+    assert from_table == _rows(tmp_path / "file" / "tiers.parquet")
+    assert [row["account_id"] for row in from_table] == ["A1", "A2"]
+
+
 @pytest.fixture(scope="module")
 def asked(from_file: list[Any]) -> list[str]:
     """The first account of each tier and reason, as a user might ask."""

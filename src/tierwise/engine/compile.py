@@ -226,7 +226,13 @@ def _source_step(
             # Matched without case or spaces: normalised once, not per test.
             text = exp.cast(value.copy(), "VARCHAR")
             trimmed = text_trimmed and name in available and name not in filled
-            key = exp.Lower(this=text) if trimmed else normalised_text(text)
+            if name not in available and name not in filled:
+                # Absent: nothing to trim (SQLite could not run the test).
+                key: exp.Expr = exp.cast(exp.Null(), "VARCHAR")
+            elif trimmed:
+                key = exp.Lower(this=text)
+            else:
+                key = normalised_text(text)
             selected.append(exp.alias_(key, text_key(name), quoted=True))
     step = exp.select(*selected).from_(ident(source))
     return join_signals(step, signal_sources)
