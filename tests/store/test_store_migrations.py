@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -20,7 +22,7 @@ from tierwise.store import (
     open_store,
     record_run,
 )
-from tierwise.store.database import connect_store
+from tierwise.store.database import _write_ahead_log, connect_store
 from tierwise.store.migrate import (
     VERSION_TABLE,
     _config,
@@ -263,3 +265,40 @@ def test_three_openers_of_a_new_database_at_once_create_its_tables_once(
 
     assert errors == []
     assert opened == [head_revision()] * 3
+
+
+def test_a_new_sqlite_store_waits_for_another_opener_to_switch_its_log(
+    tmp_path: Path,
+) -> None:
+    # SQLite refuses the switch at once, without its busy wait, when two
+    # openers would deadlock; here another connection holds the database
+    # exclusively for a moment and this one has no busy wait at all.
+    path = tmp_path / "new.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(0.3, holder.execute, ["COMMIT"])
+    opener = sqlite3.connect(path, timeout=0, isolation_level=None)
+    release.start()
+    try:
+        _write_ahead_log(opener.cursor(), lock_timeout=10)
+        mode = opener.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        release.join()
+        opener.close()
+        holder.close()
+
+    assert mode == "wal"
+
+
+def test_the_log_switch_gives_up_after_the_lock_timeout(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    opener = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            _write_ahead_log(opener.cursor(), lock_timeout=0.2)
+    finally:
+        opener.close()
+        holder.execute("COMMIT")
+        holder.close()

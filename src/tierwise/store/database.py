@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +52,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LOCK_TIMEOUT = 600.0
 BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+# Between tries to switch a new SQLite store to its write-ahead log.
+WAL_RETRY_SECONDS = 0.05
 
 # The first key of the PostgreSQL advisory lock ("tier" in ASCII); the second
 # is the schema's hash, so stores in different schemas do not block each other.
@@ -236,8 +240,8 @@ def _sqlite_engine(url: URL, lock_timeout: float) -> Engine:
         # queue them instead of failing one of them half-way.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        _write_ahead_log(cursor, lock_timeout)
         for pragma in (
-            "journal_mode = WAL",
             "synchronous = NORMAL",
             "foreign_keys = ON",
             # A run's rows are staged in a temporary table (see bulk.py):
@@ -254,6 +258,28 @@ def _sqlite_engine(url: URL, lock_timeout: float) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     return engine
+
+
+def _write_ahead_log(cursor: Any, lock_timeout: float) -> None:
+    """Put the database in write-ahead-log mode, waiting out other openers.
+
+    Switching a new database to the log takes it exclusively, and when two
+    connections both read it first and then ask for that lock, SQLite
+    answers one of them "database is locked" at once instead of waiting
+    (waiting could deadlock), whatever the busy timeout. Three processes
+    opening a new store together met it on a busy machine, so the switch
+    is tried again until ``lock_timeout`` has passed. A database already
+    in the mode switches without the lock.
+    """
+    deadline = time.monotonic() + lock_timeout
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(WAL_RETRY_SECONDS)
 
 
 def _postgres_engine(url: URL) -> Engine:
