@@ -8,7 +8,6 @@ recompute any account's points exactly as they were.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -40,6 +39,7 @@ from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.model.signals import SIGNAL_SOURCES
 from tierwise.progress import QUIET, Progress
+from tierwise.run_record import mapping_digest, run_inputs, run_origin
 from tierwise.run_signals import (
     file_sha256,
     load_run_signals,
@@ -47,7 +47,6 @@ from tierwise.run_signals import (
     recorded_signals,
     signal_manifest,
     signals_again,
-    signals_digest,
 )
 from tierwise.sources import (
     ColumnMapping,
@@ -222,13 +221,11 @@ def tier_file(
             store,
             run,
             model_text=model_text,
-            inputs=_run_inputs(
-                str(manifest["accounts_sha256"]), mapping, pins, signals
-            ),
+            inputs=run_inputs(str(manifest["accounts_sha256"]), mapping, pins, signals),
             started_at=started_at,
             accounts=table,
             source=accounts.name,
-            origin=_origin(accounts, mapping, signals),
+            origin=run_origin(accounts, mapping, signals),
             force=force,
         )
     return TierJob(
@@ -453,7 +450,7 @@ def read_input_again(
         else load_preset(origin["mapping"])
     )
     mapping = replace(mapping, name=origin["mapping"])
-    if _mapping_digest(mapping) != digests.get("mapping"):
+    if mapping_digest(mapping) != digests.get("mapping"):
         raise TierwiseError(
             f"the column mapping {origin['mapping']} has changed since the run "
             "was recorded; put it back as it was, or tier the file again with "
@@ -488,52 +485,6 @@ def _model_source(model_path: Path | None, model_version: int | None) -> str:
     if model_version is not None:
         return f"published model version {model_version}"
     return "default"
-
-
-def _origin(
-    accounts: Path, mapping: ColumnMapping, signals: Sequence[SignalFile] = ()
-) -> dict[str, str]:
-    """Where a run's input can be read again: the files and the mapping.
-
-    Signal files go in as one JSON text under ``signals`` (kind to path and
-    named columns), since the store keeps an origin as text by name.
-    """
-    origin = {"accounts": str(accounts.resolve()), "mapping": mapping.name}
-    mapping_file = Path(mapping.name)
-    if mapping_file.suffix in {".yaml", ".yml"} and mapping_file.is_file():
-        origin["mapping_file"] = str(mapping_file.resolve())
-    if signals:
-        given = {
-            signal.kind: {
-                "path": str(signal.path.resolve()),
-                "columns": dict(signal.columns),
-            }
-            for signal in signals
-        }
-        origin["signals"] = json.dumps(given, sort_keys=True)
-    return origin
-
-
-def _mapping_digest(mapping: ColumnMapping) -> str:
-    return hashlib.sha256(repr(mapping).encode()).hexdigest()
-
-
-def _run_inputs(
-    accounts_sha256: str,
-    mapping: ColumnMapping,
-    pins: PinPlan | None,
-    signals: Sequence[SignalFile] = (),
-) -> dict[str, str]:
-    """Digests of what shaped a run, so the store can tell a repeat run."""
-    applied = sorted(pins.pins.items()) if pins else []
-    inputs = {
-        "accounts": accounts_sha256,
-        "mapping": _mapping_digest(mapping),
-        "overrides": hashlib.sha256(json.dumps(applied).encode()).hexdigest(),
-    }
-    if signals:
-        inputs["signals"] = signals_digest(signals)
-    return inputs
 
 
 def _read(

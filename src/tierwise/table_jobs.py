@@ -42,9 +42,9 @@ from tierwise.jobs import (
     TierJob,
     _chosen_model,
     _model_source,
-    _run_inputs,
 )
 from tierwise.model import parse_model
+from tierwise.run_record import run_inputs
 from tierwise.sources import ColumnMapping, ImportReport, load_preset
 from tierwise.sources.database import TableSource, parse_source
 from tierwise.sources.report import report_json, report_text
@@ -195,7 +195,7 @@ def tier_table(
             store,
             run,
             model_text=model_text,
-            inputs=_run_inputs(digest, mapping, pins),
+            inputs=run_inputs(digest, mapping, pins),
             started_at=started_at,
             source=source.shown(),
             force=force,

@@ -1,0 +1,70 @@
+"""What a run records about its input: where to read it again, and digests.
+
+The store keeps both with every run: the origin so `explain` and the web
+app can read the same files again, the digests so the same input with the
+same model and as-of date is recognised and not stored twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tierwise.run_signals import signals_digest
+from tierwise.sources import ColumnMapping
+from tierwise.sources.signals import SignalFile
+
+if TYPE_CHECKING:
+    from tierwise.store import PinPlan
+
+__all__ = ["mapping_digest", "run_inputs", "run_origin"]
+
+
+def run_origin(
+    accounts: Path, mapping: ColumnMapping, signals: Sequence[SignalFile] = ()
+) -> dict[str, str]:
+    """Where a run's input can be read again: the files and the mapping.
+
+    Signal files go in as one JSON text under ``signals`` (kind to path and
+    named columns), since the store keeps an origin as text by name.
+    """
+    origin = {"accounts": str(accounts.resolve()), "mapping": mapping.name}
+    mapping_file = Path(mapping.name)
+    if mapping_file.suffix in {".yaml", ".yml"} and mapping_file.is_file():
+        origin["mapping_file"] = str(mapping_file.resolve())
+    if signals:
+        given = {
+            signal.kind: {
+                "path": str(signal.path.resolve()),
+                "columns": dict(signal.columns),
+            }
+            for signal in signals
+        }
+        origin["signals"] = json.dumps(given, sort_keys=True)
+    return origin
+
+
+def mapping_digest(mapping: ColumnMapping) -> str:
+    """A digest of the column mapping, to tell a repeat run."""
+    return hashlib.sha256(repr(mapping).encode()).hexdigest()
+
+
+def run_inputs(
+    accounts_sha256: str,
+    mapping: ColumnMapping,
+    pins: PinPlan | None,
+    signals: Sequence[SignalFile] = (),
+) -> dict[str, str]:
+    """Digests of what shaped a run, so the store can tell a repeat run."""
+    applied = sorted(pins.pins.items()) if pins else []
+    inputs = {
+        "accounts": accounts_sha256,
+        "mapping": mapping_digest(mapping),
+        "overrides": hashlib.sha256(json.dumps(applied).encode()).hexdigest(),
+    }
+    if signals:
+        inputs["signals"] = signals_digest(signals)
+    return inputs
