@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tierwise.engine.compile import UNASSIGNED
+from tierwise.engine.run import people_order
 from tierwise.errors import TierwiseError
 from tierwise.model import TieringModel, parse_model
 
@@ -140,18 +141,11 @@ def _check_columns(folder: Path, table: pa.Table, model: TieringModel) -> None:
 
 
 def _in_tier_order(table: pa.Table, model: TieringModel) -> pa.Table:
-    order = pa.array([tier.key for tier in model.tiers] + [UNASSIGNED])
-    position = pc.index_in(table["tier"], value_set=order)
-    # A tier the model does not know (it should not happen) sorts last.
-    position = pc.fill_null(position, len(order))
-    keyed = table.append_column("__tier_position", position)
-    # Unassigned accounts have no rank: highest total first, as tiers.csv.
-    ordered = keyed.sort_by(
-        [
-            ("__tier_position", "ascending"),
-            ("rank", "ascending"),
-            ("total", "descending"),
-            ("account_id", "ascending"),
-        ]
-    )
-    return ordered.drop_columns(["__tier_position"])
+    """The results in the order people read them, as ``tiers.csv`` has them."""
+    connection = duckdb.connect()
+    try:
+        connection.register("results", table)
+        ordered = connection.sql(f"SELECT * FROM results {people_order(model)}")
+        return ordered.to_arrow_table().cast(table.schema)
+    finally:
+        connection.close()
