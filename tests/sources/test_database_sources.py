@@ -8,9 +8,7 @@ file's, and a write-back table must hold them too.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,6 +18,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.postgres import POSTGRES, own_schema
 from typer.testing import CliRunner
 
 from tierwise import jobs
@@ -31,9 +30,6 @@ from tierwise.sources.database import parse_source
 from tierwise.table_jobs import tier_table
 
 AS_OF = date(2026, 9, 30)
-POSTGRES = os.environ.get(
-    "TIERWISE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
 PG_TYPES = {
     pa.string(): "text",
     pa.float64(): "double precision",
@@ -187,27 +183,14 @@ def test_spark_cannot_run_inside_another_database(tmp_path: Path) -> None:
 @pytest.fixture
 def postgres_schema(portfolio: Path) -> Iterator[str]:
     """A schema of this test's own holding ``accounts``; dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg", reason="pip install -e '.[dev]'")
-    try:
-        admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        reason = f"PostgreSQL at {POSTGRES} is unreachable: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI is set, so the PostgreSQL cases must run)")
-        pytest.skip(reason)
-    schema = f"tierwise_source_{uuid.uuid4().hex[:10]}"
-    table = pq.read_table(portfolio)
-    columns = ", ".join(f'"{f.name}" {PG_TYPES[f.type]}' for f in table.schema)
-    try:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
+    with own_schema("tierwise_source") as (admin, schema):
+        table = pq.read_table(portfolio)
+        columns = ", ".join(f'"{f.name}" {PG_TYPES[f.type]}' for f in table.schema)
         admin.execute(f'CREATE TABLE "{schema}".accounts ({columns})')
         with admin.cursor().copy(f'COPY "{schema}".accounts FROM STDIN') as copy:
             for row in table.to_pylist():
                 copy.write_row(list(row.values()))
         yield schema
-    finally:
-        admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.close()
 
 
 @pytest.mark.postgres

@@ -11,9 +11,7 @@ are.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -24,6 +22,7 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.postgres import POSTGRES, own_schema
 
 from tierwise.errors import SourceError
 from tierwise.jobs import tier_file
@@ -43,9 +42,6 @@ FIELDS = {
     "name": FieldKind.TEXT,
     "employees": FieldKind.NUMBER,
 }
-POSTGRES = os.environ.get(
-    "TIERWISE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
 
 
 def refusal(path: Path, mapping: ColumnMapping | None = None) -> list[str]:
@@ -241,17 +237,7 @@ def test_a_sqlite_table_with_a_count_below_zero_is_refused(tmp_path: Path) -> No
 @pytest.fixture
 def postgres_schema() -> Iterator[str]:
     """A schema of this test's own holding ``accounts``; dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg", reason="pip install -e '.[dev]'")
-    try:
-        admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        reason = f"PostgreSQL at {POSTGRES} is unreachable: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI is set, so the PostgreSQL cases must run)")
-        pytest.skip(reason)
-    schema = f"tierwise_counts_{uuid.uuid4().hex[:10]}"
-    try:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
+    with own_schema("tierwise_counts") as (admin, schema):
         admin.execute(
             f'CREATE TABLE "{schema}".accounts '
             "(account_id text, name text, employees double precision)"
@@ -261,9 +247,6 @@ def postgres_schema() -> Iterator[str]:
             "('a1', 'Beta', -40)"
         )
         yield schema
-    finally:
-        admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.close()
 
 
 @pytest.mark.postgres

@@ -9,13 +9,12 @@ showed part of it in errors. The live cases run on the PostgreSQL server at
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
+from tests.postgres import POSTGRES, own_schema
 from typer.testing import CliRunner
 
 from tierwise.cli import app
@@ -23,9 +22,6 @@ from tierwise.errors import SourceError
 from tierwise.sources.database import parse_source
 from tierwise.sources.urls import hidden_password, unclear_password
 
-POSTGRES = os.environ.get(
-    "TIERWISE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
 PARTS = ("Sup3r", "S3cret")
 
 
@@ -145,23 +141,10 @@ def test_a_source_is_refused_without_its_password(text: str, message: str) -> No
 @pytest.fixture
 def accounts_schema() -> Iterator[str]:
     """A schema of this test's own with a two-account table; dropped after."""
-    psycopg = pytest.importorskip("psycopg", reason="pip install -e '.[dev]'")
-    try:
-        admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        reason = f"PostgreSQL at {POSTGRES} is unreachable: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI is set, so the PostgreSQL cases must run)")
-        pytest.skip(reason)
-    schema = f"tierwise_secret_{uuid.uuid4().hex[:10]}"
-    try:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
+    with own_schema("tierwise_secret") as (admin, schema):
         admin.execute(f'CREATE TABLE "{schema}".accounts (account_id text, name text)')
         admin.execute(f"INSERT INTO \"{schema}\".accounts VALUES ('a1', 'Alpha')")
         yield schema
-    finally:
-        admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.close()
 
 
 @pytest.mark.postgres
