@@ -25,7 +25,7 @@ from sqlalchemy import make_url
 from tierwise.engine import TieringRun, score_accounts
 from tierwise.model import default_model_text, parse_model
 from tierwise.sample import build_demo_portfolio
-from tierwise.store import Store, open_store
+from tierwise.store import Store, open_store, record_run
 
 POSTGRES_URL = os.environ.get(
     "TIERWISE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -181,3 +181,19 @@ def without(accounts: pa.Table, *ids: str) -> pa.Table:
     """``accounts`` minus the rows with these ids."""
     keep = pc.invert(pc.is_in(accounts["account_id"], pa.array(ids)))
     return accounts.filter(keep)
+
+
+def record_demo_slices(store: Store, score: Score, sizes: tuple[int, ...]) -> Store:
+    """Record one run per size: the demo's first ``size`` accounts each, run
+    N read from ``accounts-N.csv`` (N from 0)."""
+    for number, size in enumerate(sizes):
+        scored = score(size=size)
+        record_run(
+            store,
+            scored.run,
+            model_text=scored.model_text,
+            inputs={"accounts": str(number)},
+            accounts=scored.accounts,
+            source=f"accounts-{number}.csv",
+        )
+    return store

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tierwise.cli import app
 from tierwise.store import Store, record_run
 
-from .conftest import Score, results_of
+from .conftest import Score, record_demo_slices, results_of
 
 
 @pytest.fixture
@@ -25,17 +25,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 @pytest.fixture
 def two_runs(store: Store, score: Score) -> Store:
     """Runs 1 and 2: the demo's first 200 accounts, then its first 150."""
-    for number, size in enumerate((200, 150)):
-        scored = score(size=size)
-        record_run(
-            store,
-            scored.run,
-            model_text=scored.model_text,
-            inputs={"accounts": str(number)},
-            accounts=scored.accounts,
-            source=f"accounts-{number}.csv",
-        )
-    return store
+    return record_demo_slices(store, score, (200, 150))
 
 
 def test_demo_records_its_run_once(cli: CliRunner, store_url: str) -> None:

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tierwise.store import Store, diff_runs, record_run
+from tierwise.store import Store, diff_runs
 
-from .conftest import Score, results_of
+from .conftest import Score, record_demo_slices, results_of
 
 
 @pytest.fixture
 def grown(store: Store, score: Score) -> Store:
     """Run 1 holds the demo's first 150 accounts, run 2 its first 200."""
-    for number, size in enumerate((150, 200)):
-        scored = score(size=size)
-        record_run(
-            store,
-            scored.run,
-            model_text=scored.model_text,
-            inputs={"accounts": str(number)},
-            accounts=scored.accounts,
-        )
-    return store
+    return record_demo_slices(store, score, (150, 200))
 
 
 def _largest_totals_first(rows: dict[str, dict[str, object]]) -> list[str]:
