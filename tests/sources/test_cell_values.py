@@ -51,6 +51,11 @@ def host_of(text: str) -> tuple[str | None, None]:
         pytest.param("USD 54,000", Decimal("54000"), id="code-before"),
         pytest.param("1200 EUR", Decimal("1200"), id="code-after"),
         pytest.param("5 Mio.", Decimal("5000000"), id="german-mio"),
+        pytest.param("1,23,456", Decimal("123456"), id="indian-lakh"),
+        pytest.param("₹12,34,567", Decimal("1234567"), id="indian-rupees"),
+        pytest.param("1,00,00,000", Decimal("10000000"), id="indian-crore"),
+        pytest.param("12,34,567.50", Decimal("1234567.50"), id="indian-fraction"),
+        pytest.param("INR 2,50,000", Decimal("250000"), id="indian-code"),
     ],
 )
 def test_number_forms(text: str, expected: Decimal | None) -> None:
@@ -75,7 +80,11 @@ def test_eight_point_two_million_is_exact_as_a_float() -> None:
         pytest.param("$1$", "write one number", id="two-currency-signs"),
         pytest.param("M", "write one number", id="suffix-alone"),
         pytest.param("1.2.3", "write one number", id="two-points"),
-        pytest.param("1,23,456", "write one number", id="indian-grouping"),
+        pytest.param("1,2,3", "write one number", id="groups-of-one"),
+        pytest.param("12,345,67", "write one number", id="two-after-three"),
+        pytest.param("123,45,678", "write one number", id="three-before-two"),
+        pytest.param("1,23,4567", "write one number", id="last-group-of-four"),
+        pytest.param("12,34", 'set `decimal: ","`', id="one-group-of-two"),
     ],
 )
 def test_unreadable_numbers_name_the_fix(text: str, hint: str) -> None:
@@ -83,6 +92,39 @@ def test_unreadable_numbers_name_the_fix(text: str, hint: str) -> None:
         read_number(text)
 
     assert hint in caught.value.fix
+
+
+def test_indian_digit_grouping_is_read() -> None:
+    assert read_number("₹12,34,567").low == Decimal("1234567")
+
+
+def test_indian_grouping_is_not_read_under_a_decimal_comma() -> None:
+    # Under `decimal: ","` the comma is the decimal mark, so it groups
+    # nothing; the fix names the mark the cell reads with.
+    with pytest.raises(CellError, match="is not a number") as caught:
+        read_number("12,34,567", ",")
+
+    assert 'set `decimal: "."`' in caught.value.fix
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("12,34,567", id="lakh"),
+        pytest.param("1,00,000", id="one-lakh"),
+        pytest.param("12,34,567.89", id="fraction"),
+    ],
+)
+def test_indian_grouping_shows_the_decimal_point(text: str) -> None:
+    # Grouped by commas, it reads only with "." as the decimal mark, and so
+    # settles the column's mark as 1,000,000 does.
+    reading = read_number(text)
+
+    assert (reading.repaired, reading.ambiguous, reading.evidence) == (
+        True,
+        False,
+        True,
+    )
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,7 @@ def test_two_points_read_the_column_with_a_decimal_comma(
         pytest.param(["1,250", "1,250.75"], [1250.0, 1250.75], id="both-marks"),
         pytest.param(["1.250", "12,5"], [1250.0, 12.5], id="comma-fraction"),
         pytest.param(["1.250", "1.250,75"], [1250.0, 1250.75], id="both-marks-eu"),
+        pytest.param(["1,250", "12,34,567"], [1250.0, 1234567.0], id="indian"),
     ],
 )
 def test_one_cell_that_reads_one_way_only_settles_its_neighbours(

@@ -8,25 +8,12 @@ is removed together with the fix.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from tierwise.jobs import explain_accounts, tier_file
 from tierwise.sources.encodings import looks_mis_decoded
-from tierwise.sources.numbers import read_number
-from tierwise.sources.values import CellError
-
-
-@pytest.mark.xfail(
-    raises=CellError,
-    strict=True,
-    reason="Indian digit grouping (lakh and crore: 12,34,567) is refused as not "
-    "a number; only groups of three digits are read.",
-)
-def test_indian_digit_grouping_is_read() -> None:
-    assert read_number("₹12,34,567").low == Decimal("1234567")
 
 
 @pytest.mark.xfail(

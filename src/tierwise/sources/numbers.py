@@ -31,8 +31,10 @@ counts. A count is judged as it is scored, after the mapping's
 refused count is one that reads it as a whole count: the other decimal
 mark only when the cell reads whole with it.
 
-Only groups of three digits are read: Indian grouping (``12,34,567``) is
-refused as not a number rather than read.
+Digits are grouped by three (``1,234,567``), or in the Indian way under
+``decimal: "."``: a last group of three and groups of two before it
+(``12,34,567`` is 1234567, ``1,00,000`` one lakh). Any other grouping
+(``1,2,3``, ``12,345,67``) is not a number.
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ _UNIT_WORDS = re.compile(
 )
 _RANGE = re.compile(r"^(.*?[\dkmbn.)])\s*(?:-|–|—|to|until|bis)\s*([^-].*)$", re.I)
 _AMBIGUOUS = re.compile(r"\d{1,3}[.,]\d{3}")
+# Lakh and crore: one or two digits, groups of two, a last group of three.
+_INDIAN = re.compile(r"(\d{1,2}(?:,\d{2})+,\d{3})(?:\.(\d+))?")
 NOT_WHOLE = "is not a whole number, as a count must be"
 NEGATIVE = "is below zero, and a count cannot be"
 NEGATIVE_FIX = (
@@ -355,11 +359,28 @@ def _grouped_or_plain(
         body,
     )
     if grouped is None:
-        return None
+        return _indian(body, decimal)
     separator = grouped.group("g")
     whole = grouped.group(1) + grouped.group(3).replace(separator, "")
     groups = grouped.group(3).count(separator) + 1
     return _decimal(whole, grouped.group(4)), groups, grouped.group(4)
+
+
+def _indian(body: str, decimal: str) -> tuple[Decimal, int, str | None] | None:
+    """Digits grouped the Indian way (lakh and crore), or None.
+
+    Only commas group so, and only beside a decimal point: ``12,34,567``
+    and ``1,00,00,000.50``. The groups of two make it a reading of its own,
+    never one of a number grouped by three.
+    """
+    if decimal != ".":
+        return None
+    indian = _INDIAN.fullmatch(body)
+    if indian is None:
+        return None
+    whole = indian.group(1).replace(",", "")
+    groups = indian.group(1).count(",")
+    return _decimal(whole, indian.group(2)), groups, indian.group(2)
 
 
 def _decimal(whole: str, fraction: str | None) -> Decimal:
