@@ -147,6 +147,36 @@ def test_init_then_tier_with_both_files(cli: CliRunner, tmp_path: Path) -> None:
     assert (tmp_path / "results" / "tiers.parquet").exists()
 
 
+def test_init_models_exchange_rates_example_converts_dollars_once_uncommented(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    assert cli.invoke(app, ["init"]).exit_code == 0
+    accounts = tmp_path / "usd.csv"
+    accounts.write_text(
+        "account_id,name,annual_revenue\nA1,Acme,$127.5M\n", encoding="utf-8"
+    )
+    tier = ["tier", "usd.csv", "--model", "tierwise-model.yaml", "--no-store"]
+    tier += ["--as-of", "2026-09-30", "--out", "results"]
+
+    stopped = cli.invoke(app, tier)
+    assert stopped.exit_code == 2
+    assert "add USD under `exchange_rates: rates:`" in stopped.output
+
+    model = tmp_path / "tierwise-model.yaml"
+    lines = model.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("# exchange_rates:\n")
+    block = [line.removeprefix("# ") for line in lines[start : start + 5]]
+    model.write_text("".join(lines[:start] + block + lines[start + 5 :]), "utf-8")
+    rate = load_model(model).exchange_rates
+    assert rate is not None
+
+    result = cli.invoke(app, tier)
+
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "results" / "import-report.txt").read_text(encoding="utf-8")
+    assert f"converted from USD at {rate.rates['USD']} EUR/USD" in report
+
+
 def test_a_broken_model_stops_before_anything_is_written(
     cli: CliRunner, tmp_path: Path
 ) -> None:
