@@ -22,10 +22,9 @@ them, and counted in the row numbers (DuckDB would take the first of them
 for the header). An Excel workbook is refused: signal files are CSV or
 Parquet, and saving one from Excel is said how.
 
-Known shortcoming: DuckDB skips empty lines in a CSV without counting
-them, so each empty line between data rows makes the rows below it
-numbered one less than a spreadsheet shows (the account import counts
-them). Numbering them would take a second pass over the file.
+DuckDB skips empty lines between rows without counting them, and refuses
+lines of only spaces; :mod:`.blank_lines` finds such lines so that the
+rows below them keep their spreadsheet numbers, as in the account import.
 """
 
 from __future__ import annotations
@@ -45,7 +44,9 @@ import duckdb
 from tierwise.errors import SourceError
 from tierwise.sources.csv_files import DELIMITERS
 from tierwise.sources.encodings import Decoded, decode
+from tierwise.sources.signals.blank_lines import find_blank_lines
 from tierwise.sources.signals.labels import normalise_label, sql_text
+from tierwise.sources.signals.numbering import numbered_rows
 from tierwise.sources.tables import first_data_row
 
 __all__ = ["RawFile", "open_raw", "unreadable_csv"]
@@ -190,15 +191,27 @@ def _open_csv(
     if delimiter != ",":
         notes.append(f"delimiter: guessed {DELIMITERS.get(delimiter, delimiter)}")
 
-    relation = _csv_relation(readable, names, delimiter, header, leading)
+    blank = find_blank_lines(
+        readable, delimiter=delimiter, width=len(names), header=header, scratch=scratch
+    )
+    if blank.count:
+        notes.append(
+            f"{_lines(blank.count)} between rows skipped (counted in the row numbers)"
+        )
+    read = _csv_read(blank.readable, names, delimiter, header, leading)
     try:
-        connection.sql(f"SELECT * FROM {relation} LIMIT 1").fetchall()
+        connection.sql(f"SELECT * FROM {read} LIMIT 1").fetchall()
     except duckdb.Error as error:
         raise unreadable_csv(path, error, delimiter) from None
+    # DuckDB numbers data rows from 1; a header above them is one row more,
+    # and so is each empty line skipped before the first row.
+    above = leading + first_data_row(1 if header else None) - 1
+    places = scratch / f"{path.stem}.blank-lines.parquet"
+    relation = numbered_rows(read, names, above, blank, places)
     return RawFile(path, relation, names, header, encoding, notes, sample, delimiter)
 
 
-def _csv_relation(
+def _csv_read(
     path: Path, names: list[str], delimiter: str, header: bool, leading: int = 0
 ) -> str:
     columns = ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in names)
@@ -206,18 +219,11 @@ def _csv_relation(
     # insertion order (see loading). The read stays parallel: DuckDB's
     # single-threaded reader returns no rows at all for a file whose last
     # quote is never closed, where the parallel one reports the line.
-    read = (
+    return (
         f"read_csv({sql_text(str(path))}, delim = {sql_text(delimiter)}, "
         f"quote = '\"', escape = '\"', header = {str(header).lower()}, "
         f"skip = {leading}, columns = {{{columns}}}, auto_detect = false, "
         "strict_mode = true, null_padding = false)"
-    )
-    listed = ", ".join(_ident(name) for name in names)
-    # DuckDB numbers data rows from 1; a header above them is one row more,
-    # and so is each empty line skipped before the first row.
-    above = leading + first_data_row(1 if header else None) - 1
-    return (
-        f"(SELECT row_number() OVER () + {above} AS source_row, {listed} FROM {read})"
     )
 
 
