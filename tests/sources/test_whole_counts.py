@@ -208,14 +208,6 @@ def test_read_number_of_a_count_refuses_a_fraction(text: str) -> None:
         read_number(text, whole=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "A count stored as a typed number with a fraction (2.5 employees in a "
-        "Parquet double column or an Excel number cell) is read as it is; only "
-        "counts written as text are refused for a fraction."
-    ),
-)
 def test_a_typed_count_with_a_fraction_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "counts.parquet"
     pq.write_table(pa.table({"Account": ["Acme"], "Value": [2.5]}), path)

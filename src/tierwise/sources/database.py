@@ -15,8 +15,8 @@ than cut to its registrable domain, and a Salesforce id is not extended to
 needs real parsing (a number or a date stored as text, a date format,
 decimal commas, ranges, currencies) is refused with the column named, so
 nothing is scored on a guess. So is a count (employees, visits, units)
-below zero, as the file reader refuses it, naming the first accounts that
-hold one.
+with a fraction or below zero, as the file reader refuses it, naming the
+first accounts that hold one.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.number_column import COUNT_FIELDS
-from tierwise.sources.numbers import NEGATIVE_FIX
+from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
 from tierwise.sources.report import ImportReport
 from tierwise.sources.urls import (
     ENCODE_AT,
@@ -251,7 +252,7 @@ def mapped_accounts(
         ]
     )
     read, blank = _counts(source, typed, identity, rows)
-    _refuse_negative_counts(shown, source, typed, identity, matches, rows)
+    _refuse_non_counts(shown, source, typed, identity, matches, rows)
     _refuse_repeats(shown, source, typed, identity, rows)
 
     accounts = exp.select(*[exp.column(field, quoted=True) for field in matches])
@@ -449,7 +450,7 @@ def _counts(
     return int(read), int(blanks or 0)
 
 
-def _refuse_negative_counts(
+def _refuse_non_counts(
     shown: str,
     source: TableSource,
     typed: exp.Select,
@@ -457,48 +458,73 @@ def _refuse_negative_counts(
     matches: Mapping[str, Match],
     rows: Rows,
 ) -> None:
-    """Refuse counts below zero (as scored, after ``multiply``), naming the
-    column and the first accounts that hold one; the file reader refuses
-    them too. One query looks for any; only then is each column listed."""
+    """Refuse counts with a fraction or below zero (as scored, after
+    ``multiply``), naming the column and the first accounts that hold one;
+    the file reader refuses them too, in its words. One query looks for
+    any; only then is each column listed."""
     counts = [name for name in matches if name in COUNT_FIELDS]
     if not counts:
         return
-    below = {
-        name: exp.LT(
-            this=exp.column(name, quoted=True), expression=exp.Literal.number(0)
-        )
+    tests = {
+        name: _count_tests(exp.column(name, quoted=True), source.dialect)
         for name in counts
     }
     inside = typed.subquery("typed")
-    anywhere = exp.and_(identity.copy(), exp.or_(*[b.copy() for b in below.values()]))
+    wrong = [test.copy() for kinds in tests.values() for test in kinds.values()]
+    anywhere = exp.and_(identity.copy(), exp.or_(*wrong))
     probe = exp.select(exp.Literal.number(1)).from_(inside.copy()).where(anywhere)
     if not rows(probe.limit(1).sql(dialect=source.dialect)):
         return
 
     account = exp.column("account_id", quoted=True)
     problems: list[str] = []
-    for name, test in below.items():
-        query = (
-            exp.select(account.copy(), exp.column(name, quoted=True))
-            .from_(inside.copy())
-            .where(exp.and_(identity.copy(), test))
-            .order_by(account.copy())
-            .limit(MAX_LISTED + 1)
-        )
-        found = rows(query.sql(dialect=source.dialect))
-        if not found:
-            continue
-        listed = ", ".join(
-            f"{account!r} ({value:g})" for account, value in found[:MAX_LISTED]
-        )
-        more = ", …" if len(found) > MAX_LISTED else ""
-        problems.append(
-            f"{matches[name].header!r} ({name}) is below zero for account(s) "
-            f"{listed}{more}, and a count cannot be"
-        )
+    fixes: list[str] = []
+    for name, kinds in tests.items():
+        multiply = matches[name].spec.multiply
+        for problem, test in kinds.items():
+            query = (
+                exp.select(account.copy(), exp.column(name, quoted=True))
+                .from_(inside.copy())
+                .where(exp.and_(identity.copy(), test.copy()))
+                .order_by(account.copy())
+                .limit(MAX_LISTED + 1)
+            )
+            found = rows(query.sql(dialect=source.dialect))
+            if not found:
+                continue
+            listed = ", ".join(
+                f"{account!r} ({value:g})" for account, value in found[:MAX_LISTED]
+            )
+            more = ", …" if len(found) > MAX_LISTED else ""
+            # The reader's words with the accounts between their halves:
+            # "is below zero for account(s) 'a1' (-40), and a count cannot be".
+            what, why = problem.split(", ", 1)
+            problems.append(
+                f"{matches[name].header!r} ({name}) {what} for account(s) "
+                f"{listed}{more}, {why}"
+            )
+            factor = Decimal(1) if multiply is None else multiply
+            fixes.append(count_fix(problem, factor))
     raise SourceError(
-        f"{shown}: {'; '.join(problems)}. Fix: {NEGATIVE_FIX}; nothing was scored"
+        f"{shown}: {'; '.join(problems)}. Fix: {'; '.join(dict.fromkeys(fixes))}; "
+        "nothing was scored"
     )
+
+
+def _count_tests(number: exp.Expr, dialect: str) -> dict[str, exp.Expr]:
+    """Conditions that ``number`` is no count, by the reader's problem; a
+    fraction is named before a sign, as the reader names it.
+
+    SQLite has FLOOR only in builds with its math functions; its ROUND is
+    always there, and a number differs from either when it has a fraction.
+    """
+    whole = exp.Round if dialect == "sqlite" else exp.Floor
+    fraction = exp.NEQ(this=number.copy(), expression=whole(this=number.copy()))
+    below = exp.LT(this=number.copy(), expression=exp.Literal.number(0))
+    return {
+        NOT_WHOLE: fraction,
+        NEGATIVE: exp.and_(below, exp.not_(fraction.copy())),
+    }
 
 
 def _refuse_repeats(

@@ -22,9 +22,8 @@ the column's decimal mark. Then the whole column is looked at once:
   mapping's ``multiply`` is applied, so ``1,250`` in it is 1250 under the
   default mark, with nothing to check, and a count written with a fraction
   (``1,5``) or below zero (``-5``, ``(1,200)``) cannot be read. A number
-  typed in the file (an Excel number cell, a Parquet number) below zero is
-  refused too; one with a fraction is taken as it is, as the in-place
-  Parquet and database readers take it.
+  typed in the file (an Excel number cell, a Parquet number) is held to
+  the same check, as the in-place Parquet and database readers hold it.
 - An amount in another currency than the model's is converted with the
   model's rates; see :mod:`tierwise.sources.money`.
 """
@@ -41,10 +40,10 @@ from decimal import Decimal
 from tierwise.sources.columns import Column, ColumnLog, checked
 from tierwise.sources.money import MONEY_FIELDS, currency_of_mark
 from tierwise.sources.numbers import (
-    NEGATIVE,
-    NEGATIVE_FIX,
     Reading,
     Shape,
+    check_count,
+    has_fraction,
     read_number,
 )
 from tierwise.sources.tables import Cell
@@ -245,8 +244,10 @@ def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
         return None
     if isinstance(cell, int | float | Decimal):
         number = Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
-        if whole and number * (multiply or 1) < 0:
-            raise CellError(NEGATIVE, NEGATIVE_FIX)
+        if whole:
+            # The check a written count gets; a typed number has no decimal
+            # mark, so the fix names none.
+            check_count([number], Decimal(1) if multiply is None else multiply)
         return _convert(column, i, number, None, cell)
 
     text = trim(str(cell))
@@ -260,7 +261,7 @@ def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
 
 
 def _is_count(number: Decimal) -> bool:
-    return number >= 0 and not number % 1
+    return number >= 0 and not has_fraction(number)
 
 
 def _is_plain(text: str) -> bool:

@@ -40,6 +40,7 @@ Digits are grouped by three (``1,234,567``), or in the Indian way under
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -52,6 +53,9 @@ __all__ = [
     "NUMBER_FORMS",
     "Reading",
     "Shape",
+    "check_count",
+    "count_fix",
+    "has_fraction",
     "read_number",
 ]
 
@@ -98,6 +102,7 @@ NEGATIVE_FIX = (
     "write the count as 0 or more (a minus sign or brackets make a number "
     "negative), or clear the cell"
 )
+NEGATIVE_FACTOR_FIX = "make the column's `multiply:` in the mapping file above zero"
 
 
 class Shape(StrEnum):
@@ -170,7 +175,7 @@ def read_number(
     factor = (Decimal(1) if multiply is None else multiply) if whole else None
     reading = _read(raw, decimal, factor)
     if factor is not None:
-        _check_count(reading, raw, decimal, factor)
+        check_count((reading.low, reading.high), factor, raw, decimal)
     return reading
 
 
@@ -205,20 +210,62 @@ def _read(raw: str, decimal: str, factor: Decimal | None) -> Reading:
     return replace(reading, repaired=True) if body != raw else reading
 
 
-def _check_count(reading: Reading, raw: str, decimal: str, factor: Decimal) -> None:
-    """Refuse a count that is not whole, or below zero, once multiplied.
+def check_count(
+    ends: Iterable[Decimal | None],
+    factor: Decimal = Decimal(1),
+    text: str | None = None,
+    decimal: str = ".",
+) -> None:
+    """Refuse a count that is not whole, or is below zero, once multiplied.
 
-    The ends are checked as they are scored, so ``1.5-3M`` people pass and
-    ``1.5`` passes under ``multiply: 1000``.
+    Every reader of a count comes here, so a count written as text and one
+    typed in the file (an Excel number cell, a Parquet number) are refused
+    alike. ``ends`` are the value's (a range has two), checked as they are
+    scored: ``1.5-3M`` people pass, and so does ``1.5`` under ``multiply:
+    1000`` (``factor``). ``text`` is the cell as written under ``decimal``;
+    None for a typed number, which has no decimal mark to set.
+
+    Raises:
+        CellError: :data:`NOT_WHOLE` or :data:`NEGATIVE`, with the fix.
+
+    >>> check_count([Decimal("1.5")], Decimal(1000))
+    >>> check_count([Decimal("2.5")])
+    Traceback (most recent call last):
+    tierwise.sources.values.CellError: is not a whole number, as a count must be
     """
-    ends = [end * factor for end in (reading.low, reading.high) if end is not None]
-    if any(end % 1 for end in ends):
-        raise CellError(NOT_WHOLE, _whole_fix(raw, decimal, factor))
-    if any(end < 0 for end in ends):
-        fix = NEGATIVE_FIX
-        if factor < 0:
-            fix = "make the column's `multiply:` in the mapping file above zero"
-        raise CellError(NEGATIVE, fix)
+    scored = [end * factor for end in ends if end is not None]
+    if any(has_fraction(end) for end in scored):
+        problem = NOT_WHOLE
+    elif any(end < 0 for end in scored):
+        problem = NEGATIVE
+    else:
+        return
+    raise CellError(problem, count_fix(problem, factor, text, decimal))
+
+
+def count_fix(
+    problem: str,
+    factor: Decimal = Decimal(1),
+    text: str | None = None,
+    decimal: str = ".",
+) -> str:
+    """The fix for a count refused with ``problem`` (:data:`NOT_WHOLE` or
+    :data:`NEGATIVE`); the arguments are :func:`check_count`'s.
+
+    The readers that refuse counts in SQL word their fixes with it too.
+    """
+    if problem == NEGATIVE:
+        return NEGATIVE_FACTOR_FIX if factor < 0 else NEGATIVE_FIX
+    return _whole_fix(text, decimal, factor)
+
+
+def has_fraction(value: Decimal) -> bool:
+    """Whether a finite value has a fraction.
+
+    Exact at any size, where ``value % 1`` fails past Decimal's 28 digits
+    (a count of ``1e30``); infinities are left to the caller to refuse.
+    """
+    return value.is_finite() and value != value.to_integral_value()
 
 
 def _range(left: str, right: str, decimal: str, factor: Decimal | None) -> Reading:
@@ -324,7 +371,7 @@ def _digits(
     parsed = _grouped_or_plain(body, decimal)
     other = _grouped_or_plain(body, _other(decimal))
     if parsed is None:
-        if factor is not None and other is not None and other[0] * factor % 1:
+        if factor is not None and other is not None and has_fraction(other[0] * factor):
             # "1,5" reads only with the other mark, and then as a fraction.
             raise CellError(NOT_WHOLE, _whole_fix(body, decimal, factor))
         raise CellError("is not a number", _fix(body, decimal))
@@ -336,7 +383,7 @@ def _digits(
         # its other reading, 1.25, is no count, and nobody writes a count
         # as 15.000. Only under `multiply` can the other reading be a count
         # with a fraction written (1.25 thousand is 1250).
-        ambiguous = bool(other[0] % 1) and not other[0] * factor % 1
+        ambiguous = has_fraction(other[0]) and not has_fraction(other[0] * factor)
     return value, groups > 0, ambiguous, other is None
 
 
@@ -406,16 +453,19 @@ def _fix(body: str, decimal: str) -> str:
     return f"write one number ({NUMBER_FORMS}) or clear the cell, or map another column"
 
 
-def _whole_fix(text: str, decimal: str, factor: Decimal) -> str:
+def _whole_fix(text: str | None, decimal: str, factor: Decimal) -> str:
     """How to write ``text`` as a whole count under ``decimal``; the other
-    mark is offered only when the cell reads as a whole count with it."""
+    mark is offered only when the cell reads as a whole count with it, and
+    never for a typed number (``text`` None), which has no mark."""
     other = _other(decimal)
-    fits_other = _reads_whole(text, other, factor)
+    fits_other = text is not None and _reads_whole(text, other, factor)
     if factor != 1:
         written = (
             "write a number that is a whole count once multiplied by "
             f"{factor.normalize():f} (the column's `multiply:`)"
         )
+    elif text is None:
+        written = "write the whole count (e.g. 1200)"
     else:
         grouped = "1,200" if decimal == "." else "1.200"
         written = f"write the whole count (e.g. 1200 or {grouped})"
@@ -434,7 +484,7 @@ def _reads_whole(text: str, decimal: str, factor: Decimal) -> bool:
     except CellError:
         return False
     ends = [end * factor for end in (reading.low, reading.high) if end is not None]
-    return not any(end % 1 or end < 0 for end in ends)
+    return not any(has_fraction(end) or end < 0 for end in ends)
 
 
 def _has_digit(text: str) -> bool:

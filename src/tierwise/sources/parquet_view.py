@@ -8,8 +8,8 @@ scan rather than a conversion in Python. Anything the view cannot do the
 same way as :func:`read_accounts` (domains, date formats, boolean words,
 currencies, text where a number is expected) sends the file to the
 cell-by-cell reader instead, so both paths give the same table. So does a
-count below zero, which that reader refuses naming its rows: one query
-over the count columns looks for one.
+count with a fraction or below zero, which that reader refuses naming its
+rows: one query over the count columns looks for one.
 """
 
 from __future__ import annotations
@@ -17,16 +17,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
 from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
+from tierwise.sources.columns import shown
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.number_column import COUNT_FIELDS
-from tierwise.sources.numbers import NEGATIVE, NEGATIVE_FIX
+from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
 from tierwise.sources.report import ImportReport
 from tierwise.sources.tables import first_data_row
 from tierwise.sources.values import TRIMMED_CHARACTERS
@@ -123,9 +125,9 @@ def parquet_view(
     )
 
     counts = {name: m for name, m in matches.items() if name in COUNT_FIELDS}
-    if _below_zero(connection, identity, list(counts)):
-        _refuse_negative_if_large(connection, source, scan, present, columns, counts)
-        log.info("%s has counts below zero; reading it cell by cell", source)
+    if _holds_non_counts(connection, identity, list(counts)):
+        _refuse_counts_if_large(connection, source, scan, present, columns, counts)
+        log.info("%s has counts the cell reader refuses; reading it so", source)
         return None
 
     checked = _checked_rows(connection, identity)
@@ -266,22 +268,45 @@ def _refuse_if_large(
     )
 
 
-def _below_zero(
+def _holds_non_counts(
     connection: duckdb.DuckDBPyConnection, identity: str, counts: list[str]
 ) -> bool:
-    """Whether a row the import keeps has a count below zero (as scored,
-    after ``multiply``), which the cell reader refuses."""
+    """Whether a row the import keeps has a count with a fraction or below
+    zero (as scored, after ``multiply``), which the cell reader refuses.
+
+    One query over the typed count columns, stopping at the first such row.
+    """
     if not counts:
         return False
-    below = " OR ".join(f"{_ident(name)} < 0" for name in counts)
+    wrong = " OR ".join(_not_a_count(_ident(name)) for name in counts)
     found = connection.sql(
-        f"SELECT 1 FROM {_ident('tierwise_typed')} WHERE {identity} AND ({below}) "
+        f"SELECT 1 FROM {_ident('tierwise_typed')} WHERE {identity} AND ({wrong}) "
         "LIMIT 1"
     ).fetchall()
     return bool(found)
 
 
-def _refuse_negative_if_large(
+def _not_a_count(number: str) -> str:
+    """SQL that is true when ``number`` has a fraction or is below zero."""
+    return f"({_has_fraction(number)} OR {number} < 0)"
+
+
+def _count_problem(number: str) -> str:
+    """SQL giving what the cell reader says of ``number`` as a count, or NULL
+    when it is one; a fraction is named before a sign, as there."""
+    return (
+        f"CASE WHEN {_has_fraction(number)} THEN {_literal(NOT_WHOLE)} "
+        f"WHEN {number} < 0 THEN {_literal(NEGATIVE)} END"
+    )
+
+
+def _has_fraction(number: str) -> str:
+    """SQL that is true when the DOUBLE ``number`` has a fraction; NaN and
+    infinities equal themselves truncated, so they are not taken for one."""
+    return f"{number} <> trunc({number})"
+
+
+def _refuse_counts_if_large(
     connection: duckdb.DuckDBPyConnection,
     source: str,
     scan: str,
@@ -289,8 +314,9 @@ def _refuse_negative_if_large(
     columns: list[str],
     counts: Mapping[str, Match],
 ) -> None:
-    """Refuse counts below zero in place in a file too large for the cell
-    reader, naming rows, columns and values as that reader does."""
+    """Refuse counts with a fraction or below zero in place in a file too
+    large for the cell reader, worded as that reader words them: the same
+    rows, columns, values, counts and fixes."""
     typed = _ident("tierwise_typed")
     rows = int(connection.sql(f"SELECT COUNT(*) FROM {typed}").fetchall()[0][0])
     if rows <= CELL_READER_MAX_ROWS:
@@ -298,20 +324,28 @@ def _refuse_negative_if_large(
 
     listed: list[str] = []
     per_field: dict[str, int] = {}
+    fixes: list[str] = []
     for name, match in counts.items():
         raw = _ident(columns[match.index])
-        below = f"{_expression(FieldKind.NUMBER, raw, match)} < 0"
-        where = f"WHERE {present} AND {below}"
-        count = connection.sql(f"SELECT COUNT(*) FROM {scan} {where}").fetchall()
-        if count[0][0]:
-            per_field[name] = int(count[0][0])
+        problem = _count_problem(_expression(FieldKind.NUMBER, raw, match))
+        where = f"WHERE {present} AND {problem} IS NOT NULL"
+        kinds = connection.sql(
+            f"SELECT {problem}, COUNT(*) FROM {scan} {where} "
+            "GROUP BY 1 ORDER BY MIN(file_row_number)"
+        ).fetchall()
+        if not kinds:
+            continue
+        per_field[name] = sum(int(count) for _, count in kinds)
+        multiply = match.spec.multiply
+        factor = Decimal(1) if multiply is None else multiply
+        fixes += [f"  {name}: {count_fix(kind, factor)}" for kind, _ in kinds]
         found = connection.sql(
-            f"SELECT file_row_number + {FIRST_ROW}, {raw} FROM {scan} {where} "
-            f"ORDER BY 1 LIMIT {MAX_LISTED}"
+            f"SELECT file_row_number + {FIRST_ROW}, {raw}, {problem} FROM {scan} "
+            f"{where} ORDER BY 1 LIMIT {MAX_LISTED}"
         ).fetchall()
         listed += [
-            f"  row {row}, column {match.header!r} ({name}): {value} {NEGATIVE}"
-            for row, value in found
+            f"  row {row}, column {match.header!r} ({name}): {shown(value)} {what}"
+            for row, value, what in found
         ]
 
     total = sum(per_field.values())
@@ -325,7 +359,7 @@ def _refuse_negative_if_large(
         )
         lines.append(f"Per column: {by_column}")
     lines.append("To fix:")
-    lines += [f"  {name}: {NEGATIVE_FIX}" for name in per_field]
+    lines += fixes
     raise SourceError("\n".join(lines))
 
 
