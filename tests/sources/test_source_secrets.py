@@ -20,7 +20,12 @@ from typer.testing import CliRunner
 from tierwise.cli import app
 from tierwise.errors import SourceError
 from tierwise.sources.database import parse_source
-from tierwise.sources.urls import hidden_password, unclear_password
+from tierwise.sources.urls import (
+    hidden_password,
+    hides_secret,
+    unclear_password,
+    without_secrets,
+)
 
 PARTS = ("Sup3r", "S3cret")
 
@@ -72,6 +77,96 @@ PARTS = ("Sup3r", "S3cret")
 )
 def test_every_way_of_writing_a_password_is_hidden(url: str, shown: str) -> None:
     assert hidden_password(url) == shown
+
+
+# libpq reads a dbname holding an = as a whole connection string, and a
+# server repeats an unknown database's name in its error, so a password
+# written inside a database name is hidden however it is written.
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        pytest.param(
+            "postgresql:///?dbname=host=127.0.0.1 password=Sup3rS3cret user=x",
+            "postgresql:///?dbname=host=127.0.0.1 password=*** user=x",
+            id="dbname-without-a-host",
+        ),
+        pytest.param(
+            "postgresql://u@127.0.0.1/test?dbname=password%3DSup3rS3cret",
+            "postgresql://u@127.0.0.1/test?dbname=password=***",
+            id="dbname-encoded",
+        ),
+        pytest.param(
+            "postgresql://u@db/t?dbname=host=db password = 'Sup3r S3cret' user=x"
+            "&sslmode=require",
+            "postgresql://u@db/t?dbname=host=db password = *** user=x&sslmode=require",
+            id="dbname-quoted-with-spaces",
+        ),
+        pytest.param(
+            "postgresql://u@db/t?dbname=password%20%3D%20%27Sup3r%20S3cret%27",
+            "postgresql://u@db/t?dbname=password = ***",
+            id="dbname-quoted-and-encoded",
+        ),
+        pytest.param(
+            "postgresql://u@db/t?dbname=password='Sup3r\\' S3cret' port=1",
+            "postgresql://u@db/t?dbname=password=*** port=1",
+            id="dbname-escaped-quote",
+        ),
+        pytest.param(
+            "postgresql://u@db/t?dbname=password='Sup3r&S3cret'&sslmode=require",
+            "postgresql://u@db/t?dbname=password=***",
+            id="dbname-quote-cut-by-an-ampersand",
+        ),
+        pytest.param(
+            "postgresql://u@db/t?sslmode=require&DBName=sslpassword=Sup3r-S3cret",
+            "postgresql://u@db/t?sslmode=require&DBName=sslpassword=***",
+            id="dbname-in-capitals-sslpassword",
+        ),
+        pytest.param(
+            "postgresql://u@db/host=db%20password=Sup3rS3cret?sslmode=require",
+            "postgresql://u@db/host=db password=***?sslmode=require",
+            id="database-in-the-path",
+        ),
+        pytest.param(
+            "postgresql://u:Sup3r@db/password='S3cret",
+            "postgresql://u:***@db/password=***",
+            id="path-and-before-the-host",
+        ),
+    ],
+)
+def test_a_password_inside_a_database_name_is_hidden(url: str, shown: str) -> None:
+    rendered = hidden_password(make_url(url))
+
+    assert hidden_password(url) == shown
+    assert "***" in rendered
+    assert not any(part in rendered for part in PARTS), rendered
+
+
+@pytest.mark.parametrize(
+    "conninfo",
+    [
+        pytest.param("host=127.0.0.1 password=Sup3rS3cret user=x", id="plain"),
+        pytest.param("password = 'Sup3r S3cret' port=5432", id="quoted"),
+        pytest.param("password='Sup3r\\'S3cret'", id="escaped-quote"),
+    ],
+)
+def test_a_driver_message_naming_the_database_hides_its_password(
+    conninfo: str,
+) -> None:
+    url = make_url("postgresql://u@db/test").update_query_dict({"dbname": conninfo})
+    message = f'FATAL:  database "{conninfo}" does not exist'
+
+    shown = without_secrets(message, url)
+
+    assert shown.startswith('FATAL:  database "')
+    assert not any(part in shown for part in PARTS)
+
+
+def test_a_url_shown_with_a_hidden_conninfo_password_is_known_to_hide_it() -> None:
+    # A run keeps the URL as shown; reading it back must ask for the secret.
+    shown = hidden_password("postgresql://u@db/t?dbname=host=db password=Sup3r")
+
+    assert hides_secret(make_url(shown))
+    assert not hides_secret(make_url("postgresql://u@db/t?dbname=host=db"))
 
 
 def test_a_url_read_by_sqlalchemy_is_hidden_as_it_renders() -> None:
@@ -160,6 +255,21 @@ def accounts_schema() -> Iterator[str]:
         pytest.param("user:Sup3r@S3cret", False, id="at-before-the-host"),
         pytest.param("query:password=Sup3r@S3cret", False, id="at-in-query"),
         pytest.param("database:nowhere", False, id="wrong-database"),
+        pytest.param(
+            "database:host=127.0.0.1 password=Sup3rS3cret",
+            False,
+            id="conninfo-as-the-database",
+        ),
+        pytest.param(
+            "query:dbname=host=127.0.0.1 password = 'Sup3r S3cret' user=x",
+            False,
+            id="conninfo-in-dbname",
+        ),
+        pytest.param(
+            "query:dbname=password%3D%27Sup3r%20S3cret%27",
+            False,
+            id="conninfo-in-dbname-encoded",
+        ),
     ],
 )
 def test_tier_from_a_table_shows_no_part_of_its_password(

@@ -154,6 +154,14 @@ WRITTEN = [
     pytest.param(
         "query:oauth_client_secret=Sup3r-S3cret", "opens", id="oauth-client-secret"
     ),
+    pytest.param(
+        "query:dbname=host=127.0.0.1 password = 'Sup3r S3cret'",
+        "fails",
+        id="conninfo-in-dbname",
+    ),
+    pytest.param(
+        "query:dbname=password%3DSup3r-S3cret", "fails", id="conninfo-encoded"
+    ),
     pytest.param("user:Sup3r@S3cret", "refused", id="at-before-the-host"),
     pytest.param("query:password=Sup3r@S3cret", "refused", id="at-in-query"),
     pytest.param("bare:password=Sup3r@S3cret", "refused", id="at-in-query-no-user"),

@@ -8,6 +8,12 @@ parameter whose name holds "password" or "secret" is hidden, whatever the
 database, since other drivers name theirs alike. Every message, listing and
 file that names a database shows it through `hidden_password`.
 
+A database name can hold a third: libpq reads a ``dbname`` that holds an
+``=`` as a whole connection string (``host=db password=secret``), and a
+server repeats a database name it does not know in its error. Secrets
+inside the URL's database and its ``dbname`` parameter are hidden too,
+written plainly, %-encoded or quoted (``password = 'se cret'``).
+
 SQLAlchemy reads a password as the text from the first ``:`` to the next
 ``@``, so an ``@`` left unencoded in a password, or in a query value after
 a port, makes it take the rest of the password for the host, and the
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, unquote_plus
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -44,6 +51,17 @@ _SECRET_PARAMETER = re.compile(
     re.IGNORECASE,
 )
 
+# A secret in a connection string (libpq's keyword = value pairs): the value
+# is quoted (backslash escapes a quote), quoted and never closed (it runs
+# to the end), or runs to the next white space.
+_CONNINFO_SECRET = re.compile(
+    r"((?:^|(?<=\s))[a-z_]*(?:" + "|".join(SECRET_WORDS) + r")[a-z_]*\s*=\s*)"
+    r"(?:('(?:[^'\\]|\\.)*')|('.*)|((?:[^\s\\]|\\.?)*))",
+    re.IGNORECASE | re.DOTALL,
+)
+# The dbname query parameter's value, to the next & or the end.
+_DBNAME_PARAMETER = re.compile(r"([?&]dbname=)([^&]*)", re.IGNORECASE)
+
 ENCODE_AT = (
     "write an @ that is part of a password, user name or query value as %40 "
     "(and a ? in a password as %3F), e.g. "
@@ -67,7 +85,8 @@ def hidden_password(url: str | URL) -> str:
 
     The password before the host is hidden however it is written (with
     spaces, ``#`` or an unencoded ``@``), and so is the value of every
-    secret query parameter, up to the next ``&``. Text is hidden as it is
+    secret query parameter, up to the next ``&``, and of every secret in a
+    connection string written as the database or its ``dbname``. Text is hidden as it is
     written, not as SQLAlchemy reads it, since an error about a mistyped
     URL must not print its password either.
 
@@ -75,10 +94,13 @@ def hidden_password(url: str | URL) -> str:
     'postgresql://u:***@db/test?sslpassword=***'
     >>> hidden_password("postgresql://u:se cr@et@db:port/test")
     'postgresql://u:***@db:port/test'
+    >>> hidden_password("postgresql://u@db/test?dbname=password%3Dsecret")
+    'postgresql://u@db/test?dbname=password=***'
     """
     if not isinstance(url, str):
         url = url.render_as_string(hide_password=True)
     text = _SECRET_PARAMETER.sub(rf"\1{HIDDEN_PASSWORD}", url)
+    text = _hidden_in_database_names(text)
 
     scheme, separator, rest = text.partition("://")
     if not separator or rest.startswith("/"):
@@ -88,6 +110,77 @@ def hidden_password(url: str | URL) -> str:
     if end < 0 or not colon:
         return text
     return f"{scheme}://{user}:{HIDDEN_PASSWORD}{rest[end:]}"
+
+
+def hidden_in_conninfo(conninfo: str) -> tuple[str, bool]:
+    """A libpq connection string with its secrets' values hidden.
+
+    The second value says a secret's quote was never closed, so that the
+    secret may run on past the text given.
+
+    >>> hidden_in_conninfo("host=db password = 'se cret' user=ann")
+    ('host=db password = *** user=ann', False)
+    """
+    open_quote = False
+
+    def hide(found: re.Match[str]) -> str:
+        nonlocal open_quote
+        open_quote = open_quote or found.group(3) is not None
+        return found.group(1) + HIDDEN_PASSWORD
+
+    return _CONNINFO_SECRET.sub(hide, conninfo), open_quote
+
+
+def _conninfo_secrets(conninfo: str) -> list[str]:
+    """Each secret value in a connection string, as written and as read."""
+    values: list[str] = []
+    for found in _CONNINFO_SECRET.finditer(conninfo):
+        closed, unclosed, plain = found.group(2, 3, 4)
+        written = closed[1:-1] if closed else unclosed[1:] if unclosed else plain
+        read = re.sub(r"\\(.)", r"\1", written, flags=re.DOTALL)
+        values += [written, read]
+    return values
+
+
+def _hidden_in_database_names(text: str) -> str:
+    """``text`` with secrets inside its dbname values and database hidden.
+
+    A value is shown decoded where it held a secret, and as written
+    elsewhere. A secret whose quote never closes may run on into the rest
+    of the URL, so nothing after it is shown.
+    """
+    shown, position = "", 0
+    for found in _DBNAME_PARAMETER.finditer(text):
+        written = unquote_plus(found.group(2))
+        hidden, open_quote = hidden_in_conninfo(written)
+        if hidden == written:
+            continue
+        shown += text[position : found.start(2)] + hidden
+        position = found.end()
+        if open_quote:
+            return shown
+    text = shown + text[position:]
+
+    start, end = _database_span(text)
+    written = unquote(text[start:end])
+    hidden, open_quote = hidden_in_conninfo(written)
+    if hidden == written:
+        return text
+    return text[:start] + hidden + ("" if open_quote else text[end:])
+
+
+def _database_span(text: str) -> tuple[int, int]:
+    """Where the URL's database name (its path) starts and ends in ``text``."""
+    _, separator, rest = text.partition("://")
+    if not separator:
+        return 0, 0
+    offset = len(text) - len(rest)
+    query = rest.find("?")
+    head = rest if query < 0 else rest[:query]
+    slash = head.find("/", head.rfind("@") + 1)
+    if slash < 0:
+        return 0, 0
+    return offset + slash + 1, offset + len(head)
 
 
 def unclear_password(url: str) -> str | None:
@@ -127,17 +220,26 @@ def without_secrets(message: str, url: URL) -> str:
     """A driver's message with the URL's password and secrets hidden.
 
     The URLs tierwise opens are checked first, so a driver has no reason
-    to repeat a secret; this keeps one that does so from reaching a user.
+    to repeat a secret; this keeps one that does so from reaching a user,
+    as a server does when it names a database it does not know whose name
+    is a connection string holding a password.
     """
-    for secret in (url.password, *_secret_values(url)):
+    secrets = {str(url.password or ""), *_secret_values(url)}
+    for secret in sorted(secrets, key=len, reverse=True):
         if secret:
-            message = message.replace(str(secret), HIDDEN_PASSWORD)
+            message = message.replace(secret, HIDDEN_PASSWORD)
     return message
 
 
 def _secret_values(url: URL) -> list[str]:
     values: list[str] = []
+    names = [url.database or ""]
     for name, value in url.query.items():
+        given = [value] if isinstance(value, str) else list(value)
         if is_secret_parameter(name):
-            values += [value] if isinstance(value, str) else list(value)
+            values += given
+        elif name.lower() == "dbname":
+            names += given
+    for conninfo in names:
+        values += _conninfo_secrets(conninfo)
     return values
