@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 
 from tierwise.errors import SourceError
+from tierwise.jobs import explain_accounts, tier_file
 from tierwise.model.fields import FieldKind
 from tierwise.sources import (
     ColumnMapping,
@@ -263,6 +264,21 @@ def test_case_07_variants_never_concatenate_digits(
     table, _ = read(path, EMPLOYEES, mapping, currencies=Currencies("USD"))
 
     assert table.column("employees").to_pylist() == [low]
+
+
+def test_case_07_explain_shows_the_range_a_value_came_from_and_the_rule(
+    tmp_path: Path,
+) -> None:
+    accounts = tmp_path / "ranges.csv"
+    accounts.write_text("account_id,name,employees\na-1,Acme,51-200\n", "utf-8")
+    tier_file(accounts, tmp_path / "out", date(2026, 9, 30), accept_warnings=True)
+
+    [explanation] = explain_accounts(tmp_path / "out", ["a-1"])
+
+    headcount = [line for line in explanation.criteria if line.field == "employees"]
+    assert "51-200" in str(headcount[0].value)
+    assert "scored by its lower end" in str(headcount[0].value)
+    assert headcount[0].points == 3  # 51 employees: the 50-199 band
 
 
 # Case 8: NA, None and null as real values; missing tokens per column.
