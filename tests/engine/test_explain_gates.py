@@ -10,7 +10,7 @@ import pytest
 from tests.engine.conftest import AS_OF, direct_score_model, table_of
 from tests.engine.test_gates import ENTRENCHED, GATED_TIERS
 from tierwise.engine import Explanation, TieringRun, explain, score_accounts
-from tierwise.engine.explain import GateLine
+from tierwise.engine.explain import GateLine, wanted_accounts
 from tierwise.model import TieringModel
 from tierwise.sample import DEMO_AS_OF, build_demo_portfolio, generate_portfolio
 
@@ -100,6 +100,19 @@ def _agrees_with_the_engine(run: TieringRun, ids: list[str]) -> None:
             )
             expected = not disqualified and (included or gates_pass)
             assert (eligible.check, eligible.passed) == ("eligible", expected)
+        # A gate that decides is the first of its kind to fail in its tier,
+        # however many fail after it.
+        for line in explanation.gates:
+            kind = line.check.split(" ", 1)[0]
+            if line.decides and kind in ("disqualifier", "must-have"):
+                failed = [
+                    g
+                    for g in explanation.gates
+                    if g.tier == line.tier
+                    and g.check.startswith(kind)
+                    and g.passed is False
+                ]
+                assert failed[0] == line, explanation.account_id
 
 
 def test_every_demo_account_is_decided_as_the_engine_decided(
@@ -242,29 +255,122 @@ def test_gates_say_what_happened_in_plain_words(
     assert _line(explanation, "tier_1", check).outcome == outcome
 
 
-def test_gates_after_the_first_that_hits_are_not_checked() -> None:
-    tiers = [
-        {
-            "key": "tier_1",
-            "name": "One",
-            "min_score": 50,
-            "must_have": [
-                {"name": "sponsor", "when": {"field": "exec_sponsor", "is": True}},
-                {
-                    "name": "champion",
-                    "when": {"field": "champion_identified", "is": True},
-                },
-            ],
-        },
-        {"key": "tier_2", "name": "Two", "min_score": 0},
+# One tier with two disqualifiers and two must-haves, in this order; the
+# second tier takes what the first keeps out.
+TWO_OF_EACH = [
+    {
+        "key": "tier_1",
+        "name": "One",
+        "min_score": 50,
+        "disqualifiers": [
+            {
+                "name": "incumbent",
+                "when": {"field": "competitor_incumbent", "is": True},
+            },
+            {"name": "partner", "when": {"field": "partner_value", "is": True}},
+        ],
+        "must_have": [
+            {"name": "sponsor", "when": {"field": "exec_sponsor", "is": True}},
+            {"name": "champion", "when": {"field": "champion_identified", "is": True}},
+        ],
+    },
+    {"key": "tier_2", "name": "Two", "min_score": 0},
+]
+
+
+def _two_of_each(account: str, **fields: Any) -> dict[str, Any]:
+    base = {
+        "account_id": account,
+        "name": account,
+        "score_input": 90,
+        "competitor_incumbent": False,
+        "partner_value": False,
+        "exec_sponsor": True,
+        "champion_identified": True,
+    }
+    return {**base, **fields}
+
+
+TWO_OF_EACH_ACCOUNTS = [
+    _two_of_each("clean"),
+    _two_of_each(
+        "every-gate",
+        competitor_incumbent=True,
+        partner_value=True,
+        exec_sponsor=False,
+        champion_identified=False,
+    ),
+    _two_of_each("lacks-both", exec_sponsor=False, champion_identified=None),
+    _two_of_each("second-of-each", partner_value=True, champion_identified=False),
+]
+
+
+def _two_of_each_run() -> TieringRun:
+    model = direct_score_model({"score": 1}, TWO_OF_EACH)
+    return score_accounts(model, table_of(TWO_OF_EACH_ACCOUNTS), AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("account", "reason", "decides", "outcomes"),
+    [
+        pytest.param(
+            "clean",
+            "met",
+            "eligible",
+            ("not triggered", "not triggered", "holds", "holds"),
+            id="every-gate-passes",
+        ),
+        pytest.param(
+            "every-gate",
+            "disqualified:incumbent",
+            "disqualifier incumbent",
+            ("TRIGGERED", "TRIGGERED", "missing", "missing"),
+            id="both-disqualifiers-and-both-must-haves",
+        ),
+        pytest.param(
+            "lacks-both",
+            "missing_must_have:sponsor",
+            "must-have sponsor",
+            ("not triggered", "not triggered", "missing", "missing"),
+            id="both-must-haves-missing",
+        ),
+        pytest.param(
+            "second-of-each",
+            "disqualified:partner",
+            "disqualifier partner",
+            ("not triggered", "TRIGGERED", "holds", "missing"),
+            id="the-second-of-each",
+        ),
+    ],
+)
+def test_every_disqualifier_and_must_have_that_applies_is_shown(
+    account: str, reason: str, decides: str, outcomes: tuple[str, ...]
+) -> None:
+    run = _two_of_each_run()
+
+    (explanation,) = explain(run.connection, run.compiled, [account])
+
+    checks = (
+        "disqualifier incumbent",
+        "disqualifier partner",
+        "must-have sponsor",
+        "must-have champion",
+    )
+    shown = tuple(_line(explanation, "tier_1", check).outcome for check in checks)
+    assert shown == outcomes
+    # The reason code and the deciding line stay the engine's first hit.
+    assert explanation.reason == reason
+    assert [(g.tier, g.check) for g in explanation.gates if g.decides] == [
+        ("tier_1", decides)
     ]
-    model = direct_score_model({"score": 1}, tiers)
-    rows = [_gated("acc", 90, exec_sponsor=False, champion_identified=False)]
-    run = score_accounts(model, table_of(rows), AS_OF)
 
-    (explanation,) = explain(run.connection, run.compiled, ["acc"])
 
-    champion = _line(explanation, "tier_1", "must-have champion")
-    assert _line(explanation, "tier_1", "must-have sponsor").outcome == "missing"
-    assert (champion.passed, champion.outcome) == (None, "not checked")
-    assert "sponsor already decides" in champion.detail
+def test_every_gate_is_tested_in_the_explain_query_only() -> None:
+    run = _two_of_each_run()
+
+    tiering = run.compiled.sql()
+    explaining = run.compiled.explain_query(wanted_accounts(["clean"])).sql()
+
+    assert "triggers_0_2" in explaining and "misses_0_2" in explaining
+    assert "triggers_0" not in tiering and "misses_0" not in tiering
+    _agrees_with_the_engine(run, [row["account_id"] for row in TWO_OF_EACH_ACCOUNTS])

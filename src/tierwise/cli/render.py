@@ -169,7 +169,7 @@ def render_explanation(explanation: Explanation) -> None:
         )
 
 
-# The colour of a gate's outcome: passed, failed, not checked or unknown.
+# The colour of a gate's outcome: passed, failed or unknown.
 _COLOURS = {True: "green", False: "red", None: "yellow"}
 
 

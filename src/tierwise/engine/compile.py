@@ -95,11 +95,15 @@ class CompiledModel:
         """Every input, point and gate of the accounts ``where`` selects.
 
         It stops before placing, so it costs nothing for other accounts; the
-        tier and rank come from the results of the whole run.
+        tier and rank come from the results of the whole run. Beside the
+        engine's first triggered disqualifier and first missing must-have of
+        each tier, it tests every one of them (:func:`_each_gate`), for these
+        accounts only, so an explanation names all that apply.
         """
         tiers = self.model.active_tiers()
+        each = _each_gate(self.model, self.as_of, tiers)
         query = (
-            exp.select(exp.Star(), *_eligibility(tiers))
+            exp.select(exp.Star(), *_eligibility(tiers), *each)
             .from_(ident("gated"))
             .where(where)
         )
@@ -430,6 +434,29 @@ def _tier_gates(model: TieringModel, as_of: date, tier: Tier) -> dict[str, exp.E
         ),
         "coverage_ok": coverage_ok,
     }
+
+
+def _each_gate(model: TieringModel, as_of: date, tiers: list[Tier]) -> list[exp.Expr]:
+    """Per tier, whether each disqualifier triggers and each must-have is missing.
+
+    Named ``triggers_<tier>_<n>`` and ``misses_<tier>_<n>`` (n from 1, in the
+    model's order), false where the engine's ``CASE`` would pass the gate
+    (an unknown value neither triggers nor misses), so the first true one
+    is the engine's ``disqualified_<tier>`` or ``lacking_<tier>``. Only the
+    explain query reads them: the tiering query keeps its first hits.
+    """
+    flags: list[exp.Expr] = []
+    for index, tier in enumerate(tiers):
+        for number, gate in enumerate(tier.disqualifiers, start=1):
+            triggers = coalesce(gate_sql(gate.when, model, as_of), lit(False))
+            name = f"triggers_{index}_{number}"
+            flags.append(exp.alias_(triggers, name, quoted=True))
+        for number, gate in enumerate(tier.must_have, start=1):
+            holds = gate_sql(gate.when, model, as_of)
+            misses = coalesce(exp.not_(holds), lit(False))
+            name = f"misses_{index}_{number}"
+            flags.append(exp.alias_(misses, name, quoted=True))
+    return flags
 
 
 def _eligibility(tiers: list[Tier]) -> list[exp.Expr]:

@@ -9,9 +9,10 @@ with the precedence of the engine's placing step
 (:mod:`tierwise.engine.placement`); tests hold the two to agree for every
 account of the demo portfolio.
 
-The engine keeps only the first disqualifier that triggers and the first
-must-have that is missing in each tier, so the ones listed after it are
-``not checked`` rather than guessed.
+Every disqualifier and must-have is shown as it came out: the explain
+query tests each one (the tiering query keeps only the first that hits),
+so an account lacking two must-haves sees both missing. The reason code
+still names the first, as the engine does, and only that line decides.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from tierwise.model.schema import Gate, Tier, TieringModel
 
 __all__ = [
     "ABOVE_BAND",
-    "NOT_CHECKED",
     "OUTCOMES",
     "UNKNOWN",
     "Decision",
@@ -36,8 +36,7 @@ __all__ = [
 ]
 
 # The words a gate line says, by kind of check: first what passes, then
-# what does not. A line whose gate was not checked says NOT_CHECKED.
-NOT_CHECKED = "not checked"
+# what does not.
 OUTCOMES = {
     "disqualifier": ("not triggered", "TRIGGERED"),
     "must-have": ("holds", "missing"),
@@ -55,9 +54,8 @@ ABOVE_BAND = "above band"
 class GateLine:
     """One check of one tier: what it is, how it came out, and the numbers.
 
-    ``passed`` is None for a gate the engine did not check (it stops at the
-    first triggered disqualifier and the first missing must-have) and for a
-    potential it could not compare (unknown). ``outcome`` is the word shown
+    ``passed`` is None for a score or potential that could not be compared
+    (unknown). ``outcome`` is the word shown
     to people (see :data:`OUTCOMES`); ``decides`` marks the lines that gave
     the account its reason code.
     """
@@ -106,19 +104,13 @@ def gate_lines(model: TieringModel, row: dict[str, Any]) -> list[GateLine]:
 def _listed(
     tier: Tier, kind: str, gates: list[Gate], row: dict[str, Any], index: int
 ) -> list[GateLine]:
-    """Disqualifier or must-have lines; the engine keeps the first that hits."""
-    column = "disqualified" if kind == "disqualifier" else "lacking"
-    hit = row[f"{column}_{index}"]
+    """Disqualifier or must-have lines, each as the explain query tested it."""
+    column = "triggers" if kind == "disqualifier" else "misses"
     lines: list[GateLine] = []
     for number, gate in enumerate(gates, start=1):
-        check = f"{kind} {gate.name}"
-        if hit is not None and number > hit:
-            first = gates[hit - 1].name
-            detail = f"{_describe(gate)} (not checked: {first} already decides)"
-            lines.append(GateLine(tier.key, check, None, detail, NOT_CHECKED))
-            continue
+        hit = bool(row[f"{column}_{index}_{number}"])
         # A disqualifier passes when it does not trigger.
-        lines.append(_line(tier, check, hit != number, _describe(gate)))
+        lines.append(_line(tier, f"{kind} {gate.name}", not hit, _describe(gate)))
     return lines
 
 
