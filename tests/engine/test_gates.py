@@ -151,6 +151,24 @@ def test_the_summary_warns_how_many_were_capped(gated_model: Any) -> None:
     ]
 
 
+def test_cap_warnings_group_thousands_as_the_summary_does() -> None:
+    # The reasons line says "capped 1,500"; the warning beside it must not
+    # say "1500 more", nor "holds 1000 of 1000".
+    big = [{"key": "tier_1", "name": "One", "min_score": 50, "max_accounts": 1000}]
+    model = direct_score_model({"score": 1}, big)
+    rows = [_account(f"acc-{i:04d}", 90) for i in range(2500)]
+    pins = {f"acc-{i:04d}": "tier_1" for i in range(1200)}
+
+    run = score_accounts(model, table_of(rows), AS_OF, pins=pins)
+
+    assert run.warnings == [
+        "One holds 1,200 of 1,000; 1,300 more accounts qualified and were "
+        "capped to a lower tier",
+        "One: 1,200 manual overrides exceed its cap of 1,000; the cap is broken "
+        "by people's decisions, review them",
+    ]
+
+
 def test_an_override_pins_the_tier_and_counts_against_the_cap(
     score: Score, gated_model: Any
 ) -> None:

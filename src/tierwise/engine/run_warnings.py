@@ -33,13 +33,14 @@ def run_warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
         if tier.capped_out:
             noun = "account" if tier.capped_out == 1 else "accounts"
             warnings.append(
-                f"{tier.name} holds {tier.accounts} of {tier.cap}; {tier.capped_out} "
-                f"more {noun} qualified and were capped to a lower tier"
+                f"{tier.name} holds {tier.accounts:,} of {tier.cap:,}; "
+                f"{tier.capped_out:,} more {noun} qualified and were capped to a "
+                "lower tier"
             )
         if tier.pinned > tier.cap:
             warnings.append(
-                f"{tier.name}: {tier.pinned} manual overrides exceed its cap of "
-                f"{tier.cap}; the cap is broken by people's decisions, review them"
+                f"{tier.name}: {tier.pinned:,} manual overrides exceed its cap of "
+                f"{tier.cap:,}; the cap is broken by people's decisions, review them"
             )
     banded = [t.name for t in run.compiled.model.active_tiers() if t.needs_potential]
     if run.unknown_potential and banded:
@@ -63,14 +64,14 @@ def run_warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
     if squeezed:
         shown = ", ".join(squeezed[:10])
         warnings.append(
-            f"{len(squeezed)} named account(s) met an include rule but their tier "
+            f"{len(squeezed):,} named account(s) met an include rule but their tier "
             f"was full; they were capped to a lower tier: {shown}"
         )
     conflicts = _conflicts(run)
     if conflicts:
         shown = ", ".join(conflicts[:10])
         warnings.append(
-            f"{len(conflicts)} named account(s) meet an include rule but are "
+            f"{len(conflicts):,} named account(s) meet an include rule but are "
             f"disqualified (disqualifiers win); review: {shown}"
         )
     return warnings
