@@ -97,6 +97,19 @@ def test_explain_an_unknown_account_says_so(cli: CliRunner) -> None:
     assert "no account with id nobody" in result.output
 
 
+def test_explain_names_an_unknown_id_among_known_ones(cli: CliRunner) -> None:
+    # A typo among several ids must not be dropped without a word.
+    assert cli.invoke(app, ["demo"]).exit_code == 0
+
+    result = cli.invoke(app, ["explain", "F1000-0003", "f1000-0002"])
+
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "no account with id f1000-0002 in the run in tierwise-out" in said
+    assert "ids are case-sensitive" in said
+    assert "Exxon" not in said
+
+
 def test_explain_without_a_run_says_what_to_do(cli: CliRunner) -> None:
     result = cli.invoke(app, ["explain", "x"])
 

@@ -345,7 +345,8 @@ def explain_accounts(
                 "no signal files; leave out --activity, --intent, --contacts "
                 "and --events"
             )
-        return explain_table_run(out_dir, manifest, account_ids, source)
+        found = explain_table_run(out_dir, manifest, account_ids, source)
+        return _all_asked(found, account_ids, out_dir)
     if source is not None:
         raise TierwiseError(
             f"--source: the run in {out_dir} read the file "
@@ -379,10 +380,29 @@ def explain_accounts(
     )
 
     explanations = explain(connection, compiled, account_ids)
-    if not explanations:
-        shown = ", ".join(account_ids)
-        raise TierwiseError(f"no account with id {shown} in the run in {out_dir}")
-    return [_as_written(explanation, report) for explanation in explanations]
+    found = _all_asked(explanations, account_ids, out_dir)
+    return [_as_written(explanation, report) for explanation in found]
+
+
+def _all_asked(
+    explanations: list[Explanation], account_ids: list[str], out_dir: Path
+) -> list[Explanation]:
+    """``explanations``, once every asked id has one.
+
+    An id the run does not hold (a typo beside good ids) stops the command
+    rather than leaving its account out of the output without a word.
+    """
+    found = {explanation.account_id for explanation in explanations}
+    missing = [
+        account for account in dict.fromkeys(account_ids) if account not in found
+    ]
+    if missing:
+        shown = ", ".join(missing)
+        raise TierwiseError(
+            f"no account with id {shown} in the run in {out_dir} (ids are "
+            "case-sensitive); check the ids, or leave them out to explain the rest"
+        )
+    return explanations
 
 
 def load_run_results(connection: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
