@@ -27,6 +27,7 @@ from tierwise.engine.backends.database import (
     explain_in_database,
     mapped_in_database,
     mapped_in_duckdb,
+    spoken_by,
 )
 from tierwise.engine.explain import explain_rows
 from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, compile_on, open_connection
@@ -74,6 +75,7 @@ def explain_table_run(
         )
     else:
         with connect(source) as database:
+            source = spoken_by(database, source)
             select, _ = mapped_in_database(
                 database, source, model.field_kinds(), mapping
             )

@@ -29,6 +29,7 @@ from tierwise.engine.backends.database import (
     mapped_in_database,
     mapped_in_duckdb,
     score_in_database,
+    spoken_by,
     write_back_duckdb,
 )
 from tierwise.engine.run import ACCOUNTS_VIEW, open_connection
@@ -47,6 +48,7 @@ from tierwise.model import parse_model
 from tierwise.run_record import run_inputs
 from tierwise.sources import ColumnMapping, ImportReport, load_preset
 from tierwise.sources.database import TableSource, parse_source
+from tierwise.sources.dialects import shown_dialect
 from tierwise.sources.report import report_json, report_text
 
 if TYPE_CHECKING:
@@ -131,6 +133,7 @@ def tier_table(
             written = write_back_duckdb(connection, attached, write_back)
     else:
         with connect(source) as database:
+            source = spoken_by(database, source)
             select, report = mapped_in_database(
                 database, source, model.field_kinds(), mapping
             )
@@ -162,7 +165,7 @@ def tier_table(
         "mapping": mapping.name,
         "model": _model_source(model_path, model_version),
         "as_of": as_of.isoformat(),
-        "engine": engine if source.path is not None else source.dialect,
+        "engine": engine if source.path is not None else shown_dialect(source.dialect),
         "written_back": written,
         "accounts_tiered": run.accounts,
         "tiers": {tier.key: tier.accounts for tier in run.tiers},

@@ -33,6 +33,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
+from tierwise.sources.dialects import MYSQL, shown_dialect
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.number_column import COUNT_FIELDS
@@ -68,8 +69,8 @@ DIALECTS = {
     "duckdb": "duckdb",
     "postgresql": "postgres",
     "sqlite": "sqlite",
-    "mysql": "mysql",
-    "mariadb": "mysql",
+    "mysql": MYSQL,
+    "mariadb": MYSQL,
     "mssql": "tsql",
     "oracle": "oracle",
     "snowflake": "snowflake",
@@ -265,7 +266,7 @@ def mapped_accounts(
     report.mapped = {field: match.header for field, match in matches.items()}
     report.absent_fields = [field for field in fields if field not in matches]
     report.notes = [
-        f"read in place by the database's own SQL ({source.dialect})",
+        f"read in place by the database's own SQL ({shown_dialect(source.dialect)})",
         *_not_done(matches),
         *notes,
     ]

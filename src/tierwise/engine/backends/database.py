@@ -39,6 +39,7 @@ from tierwise.errors import SourceError, TierwiseError
 from tierwise.model.fields import FieldKind
 from tierwise.model.schema import TieringModel
 from tierwise.sources.database import ColumnKind, TableSource, mapped_accounts
+from tierwise.sources.dialects import server_dialect
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
 from tierwise.sources.urls import without_secrets
@@ -54,6 +55,7 @@ __all__ = [
     "mapped_in_database",
     "mapped_in_duckdb",
     "score_in_database",
+    "spoken_by",
     "write_back_duckdb",
 ]
 
@@ -203,6 +205,22 @@ def connect(source: TableSource) -> Iterator[Any]:
         engine.dispose()
 
 
+def spoken_by(database: Any, source: TableSource) -> TableSource:
+    """The source with the dialect its server speaks best, once connected.
+
+    A ``mysql://`` URL may reach MariaDB, whose newer collations compare
+    and lower-case text exactly as DuckDB does
+    (:func:`tierwise.sources.dialects.server_dialect`).
+    """
+    server = database.dialect
+    dialect = server_dialect(
+        source.dialect,
+        mariadb=bool(getattr(server, "is_mariadb", False)),
+        version=tuple(server.server_version_info or ()),
+    )
+    return dataclasses.replace(source, dialect=dialect)
+
+
 def mapped_in_database(
     database: Any,
     source: TableSource,
@@ -253,7 +271,7 @@ def database_columns(connection: Any, source: TableSource) -> dict[str, ColumnKi
     kinds: dict[str, ColumnKind] = {}
     for column in inspector.get_columns(source.table.name, schema=schema):
         kind: ColumnKind = None
-        if isinstance(column["type"], types.Boolean):
+        if isinstance(column["type"], types.Boolean) or _flag(column["type"]):
             kind = FieldKind.BOOLEAN
         elif isinstance(column["type"], types.Date | types.DateTime):
             kind = FieldKind.DATE
@@ -261,6 +279,14 @@ def database_columns(connection: Any, source: TableSource) -> dict[str, ColumnKi
             kind = FieldKind.NUMBER
         kinds[str(column["name"])] = kind
     return kinds
+
+
+def _flag(column_type: Any) -> bool:
+    """Whether a column type is MySQL's BOOLEAN, which MySQL and MariaDB keep
+    as ``TINYINT(1)`` (0 and 1); a wider integer is a number."""
+    from sqlalchemy.dialects.mysql import TINYINT
+
+    return isinstance(column_type, TINYINT) and column_type.display_width == 1
 
 
 def score_in_database(
