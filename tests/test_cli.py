@@ -309,3 +309,47 @@ def test_version_prints_the_version(cli: CliRunner) -> None:
 
     assert result.exit_code == 0
     assert result.output.startswith("tierwise ")
+
+
+def _duckdb_table(folder: Path) -> str:
+    """A DuckDB file holding twenty demo accounts, as a --source URL::TABLE."""
+    import duckdb
+
+    demo = build_demo_portfolio().slice(0, 20)
+    with duckdb.connect(str(folder / "crm.duckdb")) as connection:
+        connection.register("demo", demo)
+        connection.execute("CREATE TABLE accounts AS SELECT * FROM demo")
+    return "duckdb:///crm.duckdb::accounts"
+
+
+def test_explain_all_with_a_table_is_refused_before_scoring(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    # It was left out without a word: no explain.parquet, exit status 0.
+    source = _duckdb_table(tmp_path)
+
+    result = cli.invoke(app, ["tier", "--source", source, "--explain-all"])
+
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "--explain-all reads an accounts file only, not --source" in said
+    assert "tierwise explain ACCOUNT_ID" in said
+    assert not (tmp_path / "tierwise-out").exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tier --source does not write explain.parquet: --explain-all is "
+    "refused with a table (docs/cli.md, Database tables)",
+)
+def test_explain_all_with_a_table_writes_every_accounts_points(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    source = _duckdb_table(tmp_path)
+
+    result = cli.invoke(
+        app, ["tier", "--source", source, "--explain-all", "--no-store"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "tierwise-out" / "explain.parquet").exists()

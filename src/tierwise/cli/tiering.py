@@ -173,7 +173,7 @@ def tier(
     with reported():
         chosen = jobs.choose_mapping(preset, mapping)
         given = [activity, intent, contacts, events]
-        if _table_source(accounts, source, write_back, any(given)):
+        if _table_source(accounts, source, write_back, any(given), explain_all):
             with store_unless(no_store, db) as store:
                 job = table_jobs.tier_table(
                     str(source),
@@ -382,9 +382,17 @@ def _mapping_template() -> str:
 
 
 def _table_source(
-    accounts: Path | None, source: str | None, write_back: str | None, signals: bool
+    accounts: Path | None,
+    source: str | None,
+    write_back: str | None,
+    signals: bool,
+    explain_all: bool = False,
 ) -> bool:
-    """Whether the run reads a table (--source) rather than a file."""
+    """Whether the run reads a table (--source) rather than a file.
+
+    Options a table run does not honour are refused here, before anything
+    is read, rather than left out of the run without a word.
+    """
     if (accounts is None) == (source is None):
         raise TierwiseError(
             "give either an accounts file or --source URL::TABLE (one of them)"
@@ -395,5 +403,12 @@ def _table_source(
         raise TierwiseError(
             "signal files (--activity, --intent, --contacts, --events) are read "
             "with an accounts file only, not with --source"
+        )
+    if source is not None and explain_all:
+        raise TierwiseError(
+            "--explain-all reads an accounts file only, not --source: a table's "
+            "points are recomputed in its database account by account with "
+            "`tierwise explain ACCOUNT_ID --out DIR` after the run; nothing was "
+            "scored"
         )
     return source is not None
