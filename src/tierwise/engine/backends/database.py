@@ -161,13 +161,28 @@ def write_back_duckdb(
     return _shown_target(source, target)
 
 
+# The drivers tierwise's extras install, by SQLAlchemy's name of the
+# database: the driver's module (also its name in a URL), what it is called
+# in an error, and the extra that installs it.
+DRIVERS = {
+    "postgresql": ("psycopg", "The PostgreSQL driver", "postgres"),
+    "mysql": ("pymysql", "The MySQL and MariaDB driver (PyMySQL)", "mysql"),
+    "mariadb": ("pymysql", "The MySQL and MariaDB driver (PyMySQL)", "mysql"),
+}
+# SQLAlchemy's own choice of driver for a URL that names none.
+_DEFAULT_DRIVERS = {"postgresql": "psycopg2", "mysql": "MySQLdb", "mariadb": "MySQLdb"}
+
+
 @contextmanager
 def connect(source: TableSource) -> Iterator[Any]:
     """A SQLAlchemy connection to the source's database, closed afterwards.
 
+    A URL without a driver (``postgresql://``, ``mysql://``) uses the one
+    tierwise's extra installs unless SQLAlchemy's own choice is there.
+
     Raises:
-        TierwiseError: when the database's driver is not installed or the
-            server does not answer.
+        TierwiseError: when the database's driver is not installed, the
+            server cannot be reached or refuses the user, or a query fails.
     """
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
@@ -177,23 +192,31 @@ def connect(source: TableSource) -> Iterator[Any]:
         url = make_url(source.url)
     except ArgumentError:
         raise SourceError(f"{source.shown()}: not a database URL") from None
-    if url.drivername == "postgresql" and not _installed("psycopg2"):
-        # psycopg (3) is what tierwise[postgres] installs; SQLAlchemy's
-        # default for a plain postgresql:// URL is the older psycopg2.
-        url = url.set(drivername="postgresql+psycopg")
+    backend = url.get_backend_name()
+    ours = DRIVERS.get(backend)
+    if ours and url.drivername == backend and not _installed(_DEFAULT_DRIVERS[backend]):
+        url = url.set(drivername=f"{backend}+{ours[0]}")
     try:
         engine = create_engine(url)
     except (NoSuchModuleError, ImportError) as error:
-        extra = "postgres" if url.get_backend_name() == "postgresql" else None
-        if extra:
-            raise missing_extra("The PostgreSQL driver", extra) from None
+        if ours and url.get_driver_name() == ours[0]:
+            raise missing_extra(ours[1], ours[2]) from None
         raise TierwiseError(
             f"{source.shown()}: the Python driver for {url.drivername} is not "
             f"installed ({error}); install the SQLAlchemy dialect and driver for "
             "that database"
         ) from None
     try:
-        with engine.connect() as connection:
+        connection = engine.connect()
+    except SQLAlchemyError as error:
+        engine.dispose()
+        raise TierwiseError(
+            f"{source.shown()}: cannot connect "
+            f"({without_secrets(_first_line(error), url)}); check the host, port, "
+            "user, password and database name in the URL; nothing was written"
+        ) from None
+    try:
+        with connection:
             yield connection
     except SQLAlchemyError as error:
         raise TierwiseError(
