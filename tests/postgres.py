@@ -39,3 +39,24 @@ def own_schema(prefix: str) -> Iterator[tuple[Any, str]]:
     finally:
         admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         admin.close()
+
+
+# A column's type in PostgreSQL, by its Arrow type.
+POSTGRES_TYPES = {
+    "string": "text",
+    "double": "double precision",
+    "bool": "boolean",
+    "date32[day]": "date",
+    "int64": "bigint",
+}
+
+
+def load_table(admin: Any, schema: str, name: str, table: Any) -> None:
+    """Create ``schema.name`` with the Arrow ``table``'s columns and rows."""
+    columns = ", ".join(
+        f'"{field.name}" {POSTGRES_TYPES[str(field.type)]}' for field in table.schema
+    )
+    admin.execute(f'CREATE TABLE "{schema}"."{name}" ({columns})')
+    with admin.cursor().copy(f'COPY "{schema}"."{name}" FROM STDIN') as copy:
+        for row in table.to_pylist():
+            copy.write_row(list(row.values()))

@@ -1,9 +1,11 @@
 """Accounts in a database table, scored where they sit (``--source URL::TABLE``).
 
-A DuckDB file and the PostgreSQL server at 127.0.0.1:5432 (database ``test``,
-a schema of the test's own, dropped afterwards) hold the same accounts as a
-Parquet file; the tiers, scores and reason codes must be the same as the
-file's, and a write-back table must hold them too.
+A DuckDB file, the PostgreSQL server at 127.0.0.1:5432 (database ``test``,
+a schema of the test's own, dropped afterwards), the MariaDB server at
+127.0.0.1:3306 (a database of the test's own) and a SQLite file hold the
+same accounts as a Parquet file; the tiers, scores and reason codes must be
+the same as the file's, and a write-back table must hold them too. MariaDB's
+own cases are in ``test_mariadb_sources.py``.
 """
 
 from __future__ import annotations
@@ -18,45 +20,18 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from tests.postgres import POSTGRES, own_schema
+from tests.mariadb import MARIADB
+from tests.postgres import POSTGRES, load_table, own_schema
 from typer.testing import CliRunner
 
 from tierwise import jobs
 from tierwise.cli import app
 from tierwise.engine import Explanation
 from tierwise.errors import SourceError, TierwiseError
-from tierwise.sample import DEMO_SEED, write_portfolio
 from tierwise.sources.database import parse_source
 from tierwise.table_jobs import tier_table
 
 AS_OF = date(2026, 9, 30)
-PG_TYPES = {
-    pa.string(): "text",
-    pa.float64(): "double precision",
-    pa.bool_(): "boolean",
-    pa.date32(): "date",
-    pa.int64(): "bigint",
-}
-
-
-@pytest.fixture(scope="module")
-def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo portfolio (the Fortune 1000 with made-up signals) as Parquet."""
-    folder = tmp_path_factory.mktemp("portfolio")
-    return write_portfolio(folder / "accounts.parquet", 1000, DEMO_SEED, as_of=AS_OF)
-
-
-@pytest.fixture(scope="module")
-def file_run(portfolio: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The results folder of the portfolio tiered from its Parquet file."""
-    out = tmp_path_factory.mktemp("from-file")
-    jobs.tier_file(portfolio, out, AS_OF)
-    return out
-
-
-@pytest.fixture(scope="module")
-def from_file(file_run: Path) -> list[Any]:
-    return _rows(file_run / "tiers.parquet")
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -184,12 +159,7 @@ def test_spark_cannot_run_inside_another_database(tmp_path: Path) -> None:
 def postgres_schema(portfolio: Path) -> Iterator[str]:
     """A schema of this test's own holding ``accounts``; dropped afterwards."""
     with own_schema("tierwise_source") as (admin, schema):
-        table = pq.read_table(portfolio)
-        columns = ", ".join(f'"{f.name}" {PG_TYPES[f.type]}' for f in table.schema)
-        admin.execute(f'CREATE TABLE "{schema}".accounts ({columns})')
-        with admin.cursor().copy(f'COPY "{schema}".accounts FROM STDIN') as copy:
-            for row in table.to_pylist():
-                copy.write_row(list(row.values()))
+        load_table(admin, schema, "accounts", pq.read_table(portfolio))
         yield schema
 
 
@@ -352,6 +322,11 @@ def postgres_source(postgres_schema: str) -> str:
 
 
 @pytest.fixture
+def mariadb_source(mariadb_portfolio: str) -> str:
+    return f"{MARIADB}::{mariadb_portfolio}.accounts"
+
+
+@pytest.fixture
 def sqlite_source(sqlite_file: Path) -> str:
     return f"sqlite:///{sqlite_file}::accounts"
 
@@ -359,6 +334,7 @@ def sqlite_source(sqlite_file: Path) -> str:
 TABLES = [
     pytest.param("duckdb", id="duckdb-file"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    pytest.param("mariadb", id="mariadb", marks=pytest.mark.mariadb),
     pytest.param("sqlite", id="sqlite"),
 ]
 
@@ -389,6 +365,13 @@ def _change(database: str, source: str, statement: str) -> None:
     if database == "duckdb":
         with duckdb.connect(url.removeprefix("duckdb:///")) as connection:
             connection.execute(text)
+    elif database == "mariadb":
+        from sqlalchemy import create_engine
+
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(text)
+        engine.dispose()
     else:
         import psycopg
 
@@ -396,7 +379,7 @@ def _change(database: str, source: str, statement: str) -> None:
             connection.execute(text)
 
 
-@pytest.mark.parametrize("database", TABLES[:2])
+@pytest.mark.parametrize("database", TABLES[:3])
 def test_explain_refuses_an_account_whose_row_changed_since_the_run(
     database: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
