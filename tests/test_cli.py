@@ -353,3 +353,41 @@ def test_explain_all_with_a_table_writes_every_accounts_points(
 
     assert result.exit_code == 0, result.output
     assert (tmp_path / "tierwise-out" / "explain.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param(["tier", "a.csv", "--no-store", "--out", "taken"], id="tier"),
+        pytest.param(
+            ["tier", "a.csv", "--no-store", "--out", "taken/q4"], id="tier-under"
+        ),
+        pytest.param(["sample", "--out", "taken/p.parquet"], id="sample"),
+        pytest.param(["init", "--force"], id="init"),
+    ],
+)
+def test_a_path_that_cannot_be_written_is_named_without_a_traceback(
+    cli: CliRunner, tmp_path: Path, arguments: list[str]
+) -> None:
+    # A file stands where the output folder should go (for init, where its
+    # model file should go: a folder of that name).
+    build_demo_portfolio().slice(0, 5).to_pandas().to_csv(tmp_path / "a.csv")
+    (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
+    (tmp_path / "tierwise-model.yaml").mkdir()
+
+    result = cli.invoke(app, arguments)
+
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert re.search(r"error: \S*(taken|tierwise-model\.yaml)\S*: ", said), said
+    assert "stands where a" in said
+
+
+def test_sample_makes_the_folder_it_is_asked_to_write_in(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    result = cli.invoke(app, ["sample", "--accounts", "10", "--out", "new/p.csv"])
+
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new" / "p.csv").is_file()

@@ -7,6 +7,7 @@ renders what it returns.
 
 from __future__ import annotations
 
+import errno
 import logging
 from datetime import date
 from pathlib import Path
@@ -33,7 +34,10 @@ __all__ = [
     "errors",
     "parse_as_of",
     "reported",
+    "unusable_path",
 ]
+
+log = logging.getLogger(__name__)
 
 app = typer.Typer(
     name="tierwise",
@@ -104,6 +108,11 @@ class reported:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> Literal[False]:
+        if isinstance(error, OSError) and error.filename is not None:
+            # A folder that cannot be written, a file where a folder should
+            # be: the user's to fix, so a message rather than a traceback.
+            log.debug("stopped by %s", error, exc_info=error)
+            error = TierwiseError(unusable_path(error))
         if isinstance(error, TierwiseError):
             errors.print(
                 f"[red]error:[/red] {escape(str(error))}",
@@ -112,6 +121,40 @@ class reported:
             )
             raise typer.Exit(2)
         return False
+
+
+# What to do about a path the system refused, by its error number.
+_PATH_FIXES = {
+    errno.EROFS: "choose a folder you can write to, or make this one writable",
+    errno.EACCES: "change its permissions or its folder's, or choose another path",
+    errno.EPERM: "change its permissions or its folder's, or choose another path",
+    errno.EEXIST: "a file stands where a folder is needed: give another path, "
+    "or move the file",
+    errno.ENOTDIR: "a file stands where a folder is needed: give another path, "
+    "or move the file",
+    errno.EISDIR: "a folder stands where a file is needed: give another path, "
+    "or move the folder",
+    errno.ENOSPC: "free disk space, or write to another disk",
+    errno.ENOENT: "check the path: its folder does not exist",
+}
+
+
+def unusable_path(error: OSError) -> str:
+    """A path the system refused, why, and what to do, in one sentence.
+
+    A write to a read-only or full disk is said of the folder, since
+    tierwise writes through scratch files (``.tierwise-…``) that the user
+    never named; a refused permission may be a read, so it names the path.
+
+    >>> refused = OSError(errno.EROFS, "Read-only file system", "/data/.x.partial")
+    >>> unusable_path(refused).split(";")[0]
+    'cannot write in /data: Read-only file system'
+    """
+    path = Path(str(error.filename))
+    fix = _PATH_FIXES.get(error.errno or 0, "check the path and try again")
+    if error.errno in (errno.EROFS, errno.ENOSPC):
+        return f"cannot write in {path.parent.absolute()}: {error.strerror}; {fix}"
+    return f"{path.absolute()}: {error.strerror}; {fix}"
 
 
 def parse_as_of(text: str | None) -> date:

@@ -338,7 +338,8 @@ def init(
         )
         raise typer.Exit(1)
     for path, text in files.items():
-        path.write_text(text, encoding="utf-8")
+        with reported():
+            path.write_text(text, encoding="utf-8")
         console.print(f"Wrote {path}")
     console.print(
         "Next: tierwise tier ACCOUNTS.csv --model tierwise-model.yaml "

@@ -67,6 +67,8 @@ def write_portfolio(
         iter_portfolio_batches(accounts, seed, batch_size, as_of), progress
     )
     progress.start("Writing accounts", accounts)
+    # As `tier --out` does, a folder that is not there yet is made.
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     try:
         if suffix == ".parquet":
