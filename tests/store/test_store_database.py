@@ -68,3 +68,18 @@ def test_a_database_that_cannot_be_used_is_named_in_the_error(
 ) -> None:
     with pytest.raises(StoreError, match=re.escape(message)):
         open_store(url)
+
+
+def test_a_sqlite_store_in_a_missing_folder_names_the_folder_not_the_url(
+    tmp_path: Path,
+) -> None:
+    # SQLite only says "unable to open database file"; the URL is right.
+    folder = tmp_path / "no" / "such"
+
+    with pytest.raises(StoreError) as raised:
+        open_store(f"sqlite:///{folder}/tierwise.db")
+
+    said = str(raised.value)
+    assert f"the folder {folder} does not exist" in said
+    assert "--no-store" in said
+    assert "unable to open database file" not in said

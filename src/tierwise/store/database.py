@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -130,10 +131,40 @@ class Store:
         try:
             return self.engine.connect()
         except DBAPIError as error:
+            why = self._unusable_folder() or (
+                f"{self._said(error)}; check the URL given with --db or {DATABASE_ENV}"
+            )
             raise StoreError(
-                f"cannot open the store at {self.location}: {self._said(error)}; "
-                f"check the URL given with --db or {DATABASE_ENV}"
+                f"cannot open the store at {self.location}: {why}"
             ) from None
+
+    def _unusable_folder(self) -> str | None:
+        """Why a SQLite store's folder stops it opening, with the fix; or None.
+
+        SQLite says only "unable to open database file" both for a folder
+        that is missing and for one it cannot write in (it keeps its journal
+        files beside the store, so even reading needs that), though the URL
+        is right.
+        """
+        database = self.engine.url.database or ""
+        if self.backend != "sqlite" or database in ("", ":memory:"):
+            return None
+        if database.startswith("file:"):
+            return None
+        folder = Path(database).absolute().parent
+        elsewhere = (
+            f"point --db (or {DATABASE_ENV}) at a store elsewhere, or give "
+            "tier --no-store to record nothing"
+        )
+        if not folder.is_dir():
+            return f"the folder {folder} does not exist; create it, or {elsewhere}"
+        if not os.access(folder, os.W_OK):
+            return (
+                f"tierwise cannot write in the folder {folder}, and SQLite keeps "
+                f"its journal files beside the store; run where you can write, or "
+                f"{elsewhere}"
+            )
+        return None
 
     def _begin_locked(self, connection: Connection) -> Any:
         try:
