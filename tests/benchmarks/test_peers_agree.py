@@ -106,7 +106,7 @@ def _edge_cases(table: pa.Table) -> pa.Table:
         if i % 10 == 3:
             row["employees"] = 50.0
         if i % 10 == 4:
-            row["employees"] = 49.5
+            row["employees"] = 49.0  # a count: whole, just below a band
         if i % 12 == 5:
             row["intent_score"] = 40.0
     return pa.Table.from_pylist(rows, schema=table.schema)
