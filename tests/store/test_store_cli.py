@@ -10,9 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from tierwise.cli import app
+from tierwise.engine import score_accounts
+from tierwise.model import parse_model
 from tierwise.store import Store, record_run
 
-from .conftest import Score, record_demo_slices, results_of
+from .conftest import QUARTER_3, Score, record_demo_slices, results_of
 
 
 @pytest.fixture
@@ -449,3 +451,40 @@ def test_runs_shows_a_status_only_for_a_run_stored_again(
     assert re.search(r"^run\s+as of\s.*\sunassigned\s+status\s*$", again.output, re.M)
     assert re.search(r"^\s*3\s.*\scomplete \(repeat 1\)$", again.output, re.M)
     assert re.search(r"^\s*2\s.*\scomplete\s*$", again.output, re.M), again.output
+
+
+def test_runs_keeps_its_codes_whole_at_80_columns_when_more_columns_come(
+    cli: CliRunner, two_runs: Store, store_url: str, score: Score
+) -> None:
+    # A forced repeat adds the status column and a model with another tier
+    # key adds a tier column; at 80 columns they squeezed the input and model
+    # to nothing and cut tier keys ("tier_", "unassigne").
+    again = score(size=150)
+    record_run(
+        two_runs,
+        again.run,
+        model_text=again.model_text,
+        inputs={"accounts": "1"},
+        source="accounts-1.csv",
+        force=True,
+    )
+    renamed_text = again.model_text.replace("key: tier_1", "key: strategic")
+    renamed = score_accounts(parse_model(renamed_text), again.accounts, QUARTER_3)
+    record_run(
+        two_runs,
+        renamed,
+        model_text=renamed_text,
+        inputs={"accounts": "2"},
+        accounts=again.accounts,
+        source="accounts-2.csv",
+    )
+
+    result = cli.invoke(app, ["runs", "--db", store_url], env={"COLUMNS": "80"})
+
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    for word in ("accounts-0.csv", "accounts-2.csv", "default v2", "strategic"):
+        assert word in said, result.output
+    assert "complete (repeat 1)" in said, result.output
+    assert re.search(r"\btier_1\b.*\bunassigned\b", said), result.output

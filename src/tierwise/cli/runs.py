@@ -80,18 +80,49 @@ def runs(
         )
     if noted:
         table.add_column("status", no_wrap=True)
-    for run, source in zip(recorded, input_labels(recorded), strict=True):
+    labels = input_labels(recorded)
+    for run, source in zip(recorded, labels, strict=True):
         counts = {line.key: f"{line.accounts:,}" for line in run.tiers}
-        status = run.status + (f" (repeat {run.repeat})" if run.repeat else "")
         table.add_row(
             str(run.run_id),
             run.as_of.isoformat(),
             escape(source),
             _model_label(run),
             *(counts.get(key, "") for key in keys),
-            *([status] if noted else []),
+            *([_status(run)] if noted else []),
         )
-    console.print(fitted(table, console))
+    if fits(table, console):
+        console.print(fitted(table, console))
+        return
+    _render_runs_narrow(f"Recorded runs in {store_location}", recorded, labels, noted)
+
+
+def _render_runs_narrow(
+    title: str, recorded: list[RunSummary], labels: list[str], noted: bool
+) -> None:
+    """The run list where its table cannot fit: two lines a run.
+
+    A status column or another model's tier keys widen the table past a
+    narrow terminal, where Rich would cut the keys and squeeze the input and
+    model away. The number and date lead the first line, then the input,
+    model and status; the accounts per tier, in the run's own model order,
+    make the second.
+    """
+    console.print(Text(title, style="italic"))
+    wide = max(len(str(run.run_id)) for run in recorded)
+    for run, source in zip(recorded, labels, strict=True):
+        words = [source, f"{run.model_name} v{run.model_version_id}"]
+        if noted:
+            words.append(_status(run))
+        console.print(
+            Text(f"{run.run_id:>{wide}}  {run.as_of.isoformat()}  {'  '.join(words)}")
+        )
+        counts = " · ".join(f"{line.key} {line.accounts:,}" for line in run.tiers)
+        console.print(Padding(Text(counts), (0, 0, 0, wide + 2), expand=False))
+
+
+def _status(run: RunSummary) -> str:
+    return run.status + (f" (repeat {run.repeat})" if run.repeat else "")
 
 
 @app.command()
