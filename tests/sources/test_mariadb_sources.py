@@ -135,6 +135,12 @@ def test_a_mariadb_table_without_an_id_column_names_the_columns(
             r"'employees' \(employees\) is below zero for account\(s\) 'a1' \(-40\)",
             id="count-below-zero",
         ),
+        pytest.param(
+            {"account_id": ["a0", "a1"], "name": ["A", "B"], "employees": [10, 2.5]},
+            r"'employees' \(employees\) is not a whole number for account\(s\) "
+            r"'a1' \(2\.5\), as a count must be",
+            id="count-with-a-fraction",
+        ),
     ],
 )
 def test_a_mariadb_table_that_cannot_be_scored_says_why(
