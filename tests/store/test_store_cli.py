@@ -488,3 +488,34 @@ def test_runs_keeps_its_codes_whole_at_80_columns_when_more_columns_come(
         assert word in said, result.output
     assert "complete (repeat 1)" in said, result.output
     assert re.search(r"\btier_1\b.*\bunassigned\b", said), result.output
+
+
+def test_diff_tells_apart_two_tiers_of_one_name(
+    cli: CliRunner, store: Store, store_url: str, score: Score
+) -> None:
+    # A model that renames tier_1's key keeps its name, Strategic: the matrix
+    # showed two rows and two columns called Strategic.
+    before = score(size=150)
+    record_run(
+        store,
+        before.run,
+        model_text=before.model_text,
+        inputs={"accounts": "1"},
+        accounts=before.accounts,
+    )
+    renamed_text = before.model_text.replace("key: tier_1", "key: strategic")
+    renamed = score_accounts(parse_model(renamed_text), before.accounts, QUARTER_3)
+    record_run(
+        store,
+        renamed,
+        model_text=renamed_text,
+        inputs={"accounts": "2"},
+        accounts=before.accounts,
+    )
+
+    result = cli.invoke(app, ["diff", "1", "2", "--db", store_url])
+
+    header = next(line for line in result.output.splitlines() if "Focus" in line)
+    assert result.exit_code == 0, result.output
+    assert "Strategic (tier_1)" in header and "Strategic (strategic)" in header
+    assert "Focus (" not in header

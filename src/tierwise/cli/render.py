@@ -224,12 +224,20 @@ def tier_matrix(
     """A from-tier × to-tier table: rows before, columns after.
 
     Accounts that stayed are bold, empty cells a dot; ``absent`` (an account
-    in only one of the two) meets itself in a blank cell.
+    in only one of the two) meets itself in a blank cell. Tiers are shown by
+    name, and by name and key where two of them (one from each model, after
+    a key was renamed) share a name.
     """
+    names = [name_of(key) for key in tiers]
+    shared = {name for name in names if names.count(name) > 1}
+    label = {
+        key: f"{name} ({key})" if name in shared else name
+        for key, name in zip(tiers, names, strict=True)
+    }
     table = Table(title=title)
     table.add_column("")
     for key in tiers:
-        table.add_column(escape(name_of(key)), justify="right")
+        table.add_column(escape(label[key]), justify="right")
     if totals:
         table.add_column("total", justify="right")
     for row in tiers:
@@ -244,5 +252,5 @@ def tier_matrix(
                 cells.append(f"{n:,}" if n else "·")
         if totals:
             cells.append(f"{sum(count(row, column) for column in tiers):,}")
-        table.add_row(escape(name_of(row)), *cells)
+        table.add_row(escape(label[row]), *cells)
     return table
