@@ -302,6 +302,10 @@ def test_two_demo_runs_a_quarter_apart_show_who_moved(cli: CliRunner) -> None:
     assert held is not None and int(moved.group(1)) + int(held.group(1)) <= 1000
     assert history.exit_code == 0
     assert "2026-06-30" in history.output and "2026-09-30" in history.output
+    # The movers' heading follows the line about accounts that kept their
+    # tier, so it names the movers rather than saying "among them".
+    assert "Accounts that changed tier, largest score change first" in diff.output
+    assert "among them" not in diff.output
 
 
 def test_version_prints_the_version(cli: CliRunner) -> None:

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 __all__ = ["diff", "history", "override", "overrides", "runs"]
 
+# The movers' list comes after the count of accounts that kept their tier,
+# so its heading says whom it lists.
+MOVERS_TITLE = "Accounts that changed tier, largest score change first"
 MOVED_COLUMNS = (
     "account",
     "name",
@@ -335,7 +338,7 @@ def _headline(compared: RunDiff) -> str:
 
 def _render_moved(moved: list[Movement]) -> None:
     """The movers as a table, or two lines each where the table cannot fit."""
-    table = listing("Largest score changes among them")
+    table = listing(MOVERS_TITLE)
     for heading in MOVED_COLUMNS:
         table.add_column(
             heading,
@@ -358,7 +361,7 @@ def _render_moved(moved: list[Movement]) -> None:
         return
 
     # The codes, tiers and numbers on the first line, whole; the words under.
-    console.print("Largest score changes among them", style="italic")
+    console.print(MOVERS_TITLE, style="italic")
     wide = {
         "account": max(len(move.account_id) for move in moved),
         "tiers": max(len(_tiers(move)) for move in moved),
