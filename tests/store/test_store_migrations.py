@@ -244,6 +244,26 @@ def test_a_store_upgraded_by_a_newer_tierwise_is_refused(store_url: str) -> None
         open_store(store_url)
 
 
+def test_a_database_holding_tables_of_the_stores_names_is_refused(
+    store_url: str,
+) -> None:
+    # A CRM database often has its own accounts and runs tables; creating
+    # the store there stopped with a traceback (relation "runs" exists).
+    with connect_store(store_url) as crm, crm.writing() as connection:
+        connection.execute(text("CREATE TABLE accounts (id TEXT, name TEXT)"))
+        connection.execute(text("CREATE TABLE runs (x INTEGER)"))
+
+    with pytest.raises(StoreError) as raised:
+        open_store(store_url)
+
+    said = str(raised.value)
+    assert "already holds tables named accounts, runs" in said
+    assert "a database or schema of its own" in said
+    assert "nothing was changed" in said
+    with connect_store(store_url) as crm, crm.reading() as connection:
+        assert set(inspect(connection).get_table_names()) == {"accounts", "runs"}
+
+
 def test_three_openers_of_a_new_database_at_once_create_its_tables_once(
     store_url: str,
 ) -> None:

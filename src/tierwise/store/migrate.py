@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect
 
 from tierwise.store.database import (
     DEFAULT_LOCK_TIMEOUT,
@@ -24,6 +24,7 @@ from tierwise.store.database import (
     StoreError,
     connect_store,
 )
+from tierwise.store.tables import Base
 
 __all__ = [
     "VERSION_TABLE",
@@ -71,9 +72,11 @@ def upgrade(store: Store, revision: str = "head") -> None:
     wanted = target.revision if target else None
     with store.reading() as connection:
         current = _revision_of(connection)
+        taken = _foreign_tables(connection) if current is None else []
     if current == wanted:
         return
     _check_known(store, current)
+    _check_free(store, taken)
 
     started = time.perf_counter()
     with store.writing() as connection:
@@ -110,6 +113,28 @@ def _check_known(store: Store, current: str | None) -> None:
             "tierwise does not know: a newer version upgraded it. Upgrade "
             "tierwise (pip install -U tierwise) to use this store."
         )
+
+
+def _foreign_tables(connection: Connection) -> list[str]:
+    """Tables of a database tierwise never upgraded that bear its tables' names."""
+    present = set(inspect(connection).get_table_names())
+    return sorted(present & set(Base.metadata.tables))
+
+
+def _check_free(store: Store, taken: list[str]) -> None:
+    """Refuse to make the store where another application's tables have its
+    tables' names (a CRM's ``accounts`` and ``runs``): creating them would
+    stop half-way on the first one."""
+    if not taken:
+        return
+    raise StoreError(
+        f"the database at {store.location} already holds tables named "
+        f"{', '.join(taken)}, which tierwise did not make, and tierwise keeps "
+        "its store in tables of those names. "
+        "Give the store a database or schema of its own (for PostgreSQL, a "
+        "schema: CREATE SCHEMA tierwise, then add "
+        "?options=-csearch_path%3Dtierwise to the URL); nothing was changed"
+    )
 
 
 def _revision_of(connection: Connection) -> str | None:
