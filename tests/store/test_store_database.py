@@ -50,7 +50,11 @@ def test_a_postgres_url_uses_the_psycopg_driver() -> None:
             "tierwise stores runs in SQLite or PostgreSQL, not 'mysql'",
             id="unsupported-database",
         ),
-        pytest.param("tierwise.db", "'tierwise.db' is not a database URL", id="a-path"),
+        pytest.param(
+            "tierwise.db",
+            "'tierwise.db' (from --db) is not a database URL",
+            id="a-path",
+        ),
         pytest.param(
             "postgresql://postgres@127.0.0.1:1/test",
             "cannot open the store at postgresql+psycopg://postgres@127.0.0.1:1/test",
@@ -83,3 +87,15 @@ def test_a_sqlite_store_in_a_missing_folder_names_the_folder_not_the_url(
     assert f"the folder {folder} does not exist" in said
     assert "--no-store" in said
     assert "unable to open database file" not in said
+
+
+def test_a_bad_url_from_the_environment_says_where_it_came_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without --db the user may not know the variable is set at all.
+    monkeypatch.setenv(DATABASE_ENV, "garbage")
+
+    with pytest.raises(StoreError, match=rf"'garbage' \(from \${DATABASE_ENV}\)"):
+        open_store()
+    with pytest.raises(StoreError, match=r"'other' \(from --db\) is not"):
+        open_store("other")

@@ -223,7 +223,8 @@ def connect_store(
     """
     if lock_timeout <= 0:
         raise ValueError(f"lock_timeout must be positive seconds, got {lock_timeout}")
-    parsed = _parse_url(database_url(url))
+    origin = "--db" if url else f"${DATABASE_ENV}"
+    parsed = _parse_url(database_url(url), origin)
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_engine(parsed, lock_timeout)
     else:
@@ -231,7 +232,10 @@ def connect_store(
     return Store(engine=engine, lock_timeout=lock_timeout)
 
 
-def _parse_url(text_url: str) -> URL:
+def _parse_url(text_url: str, origin: str) -> URL:
+    """The store's URL, read; ``origin`` (``--db`` or the environment
+    variable) is named when it is not one tierwise can use, since a variable
+    set long ago is easily forgotten."""
     unclear = unclear_password(text_url)
     if unclear is not None:
         raise StoreError(
@@ -243,7 +247,8 @@ def _parse_url(text_url: str) -> URL:
         parsed = make_url(text_url)
     except (ArgumentError, ValueError):
         raise StoreError(
-            f"{hidden_password(text_url)!r} is not a database URL; use "
+            f"{hidden_password(text_url)!r} (from {origin}) is not a database "
+            "URL; use "
             "sqlite:///path/to/tierwise.db or postgresql://user@host:5432/database"
         ) from None
 
@@ -253,7 +258,8 @@ def _parse_url(text_url: str) -> URL:
     if backend not in BACKENDS:
         supported = " or ".join(BACKENDS.values())
         raise StoreError(
-            f"tierwise stores runs in {supported}, not {backend!r}; use "
+            f"tierwise stores runs in {supported}, not {backend!r} (from "
+            f"{origin}); use "
             "sqlite:///path/to/tierwise.db or postgresql://user@host:5432/database"
         )
     if backend == "postgresql":
