@@ -269,6 +269,22 @@ def test_sql_prints_the_query_in_a_dialect(cli: CliRunner) -> None:
     assert "LIMIT 15" in result.output
 
 
+@pytest.mark.parametrize(
+    ("dialect", "collation"),
+    [("mysql", "utf8mb4_bin"), ("MariaDB", "utf8mb4_nopad_bin")],
+)
+def test_sql_for_mysql_is_the_query_a_mysql_table_is_scored_with(
+    cli: CliRunner, dialect: str, collation: str
+) -> None:
+    result = cli.invoke(app, ["sql", "--as-of", "2026-09-30", "--dialect", dialect])
+
+    assert result.exit_code == 0, result.output
+    # Text compared by code point and a set of characters trimmed as
+    # DuckDB does, not plain MySQL's collation and TRIM.
+    assert f"COLLATE {collation}" in result.output
+    assert "REGEXP_REPLACE" in result.output and "TRIM(" not in result.output
+
+
 def test_sql_names_the_dialects_when_one_is_unknown(cli: CliRunner) -> None:
     result = cli.invoke(app, ["sql", "--dialect", "nosuch"])
 

@@ -358,22 +358,25 @@ def sql(
 ) -> None:
     """Print the SQL query the model compiles to: exactly how accounts are scored."""
     with reported():
-        _known_dialect(dialect)
+        from tierwise.sources.dialects import written_dialect
+
+        written = written_dialect(dialect)
+        _known_dialect(written, dialect)
         loaded = load_model(model)
         compiled = compile_model(loaded, parse_as_of(as_of), list(CANONICAL_FIELDS))
-        text = compiled.sql(dialect=dialect)
+        text = compiled.sql(dialect=written)
     sys.stdout.write(text + "\n")
 
 
-def _known_dialect(name: str) -> None:
+def _known_dialect(name: str, given: str) -> None:
     """Refuse a dialect the query cannot be written in, listing those it can."""
     from sqlglot.dialects import Dialects
     from sqlglot.dialects.dialect import Dialect
 
     if Dialect.get(name) is None:
-        known = ", ".join(sorted(d.value for d in Dialects if d.value))
+        known = ", ".join(sorted({d.value for d in Dialects if d.value} | {"mariadb"}))
         raise TierwiseError(
-            f"--dialect {name!r} is not a SQL dialect; use one of: {known}"
+            f"--dialect {given!r} is not a SQL dialect; use one of: {known}"
         )
 
 

@@ -37,7 +37,7 @@ from sqlglot.dialects.mysql import MySQL
 from sqlglot.errors import UnsupportedError
 from sqlglot.generators.mysql import MySQLGenerator
 
-__all__ = ["MARIADB", "MYSQL", "server_dialect", "shown_dialect"]
+__all__ = ["MARIADB", "MYSQL", "server_dialect", "shown_dialect", "written_dialect"]
 
 # The names sqlglot knows the dialects by: their class names, lower-cased.
 MYSQL = "tierwisemysql"
@@ -58,6 +58,19 @@ def shown_dialect(dialect: str) -> str:
     ('mysql', 'postgres')
     """
     return _SHOWN.get(dialect, dialect)
+
+
+def written_dialect(name: str) -> str:
+    """The dialect tierwise writes for a database people name as ``name``.
+
+    ``mysql`` is what a ``mysql://`` table is scored in (any server), and
+    ``mariadb`` what a MariaDB 10.10 or later server gets; other names are
+    sqlglot's own.
+
+    >>> written_dialect("mysql"), written_dialect("MariaDB"), written_dialect("spark")
+    ('tierwisemysql', 'tierwisemariadb', 'spark')
+    """
+    return {value: key for key, value in _SHOWN.items()}.get(name.lower(), name)
 
 
 def server_dialect(dialect: str, mariadb: bool, version: tuple[int, ...]) -> str:
