@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -342,29 +343,11 @@ def _duckdb_table(folder: Path) -> str:
     return "duckdb:///crm.duckdb::accounts"
 
 
-def test_explain_all_with_a_table_is_refused_before_scoring(
-    cli: CliRunner, tmp_path: Path
-) -> None:
-    # It was left out without a word: no explain.parquet, exit status 0.
-    source = _duckdb_table(tmp_path)
-
-    result = cli.invoke(app, ["tier", "--source", source, "--explain-all"])
-
-    said = " ".join(result.output.split())
-    assert result.exit_code == 2, result.output
-    assert "--explain-all reads an accounts file only, not --source" in said
-    assert "tierwise explain ACCOUNT_ID" in said
-    assert not (tmp_path / "tierwise-out").exists()
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="tier --source does not write explain.parquet: --explain-all is "
-    "refused with a table (docs/cli.md, Database tables)",
-)
 def test_explain_all_with_a_table_writes_every_accounts_points(
     cli: CliRunner, tmp_path: Path
 ) -> None:
+    # It was left out without a word (no explain.parquet, exit status 0),
+    # then refused; the points are now computed where the table is.
     source = _duckdb_table(tmp_path)
 
     result = cli.invoke(
@@ -372,7 +355,8 @@ def test_explain_all_with_a_table_writes_every_accounts_points(
     )
 
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "tierwise-out" / "explain.parquet").exists()
+    points = pq.read_table(tmp_path / "tierwise-out" / "explain.parquet")
+    assert points.num_rows == 20
 
 
 @pytest.mark.parametrize(

@@ -73,12 +73,15 @@ def tier_table(
     engine: str = "duckdb",
     spark_master: str | None = None,
     write_back: str | None = None,
+    explain_all: bool = False,
 ) -> TierJob:
     """Score and tier the accounts in table ``source_text`` (``URL::TABLE``).
 
     Like :func:`tierwise.jobs.tier_file`, with a database table for a file.
     ``write_back`` names a table to create in that database with the
     results (in the source table's schema unless it names one).
+    ``explain_all`` writes ``explain.parquet`` as for a file, its points
+    computed where the accounts are (in the database for a table).
 
     Raises:
         SourceError: for a URL or table that cannot be read, a column that
@@ -153,6 +156,7 @@ def tier_table(
                 connection,
                 pins=pins.pins if pins else None,
                 write_back=write_back,
+                explain_all=explain_all,
             )
 
     database_file = source.database_file()
@@ -183,6 +187,7 @@ def tier_table(
             IMPORT_REPORT: report_json(report),
             IMPORT_REPORT_TEXT: report_text(report),
         },
+        explain_all=explain_all,
     )
     log.info("wrote %d results to %s", run.accounts, out_dir)
 

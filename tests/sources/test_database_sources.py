@@ -358,6 +358,31 @@ def test_a_table_run_explains_accounts_as_the_file_run_does(
     assert all(item.adds_up() for item in explained)
 
 
+@pytest.fixture(scope="module")
+def file_points(portfolio: Path, tmp_path_factory: pytest.TempPathFactory) -> pa.Table:
+    """Every account's points as the Parquet file's run writes them."""
+    out = tmp_path_factory.mktemp("explained-file")
+    jobs.tier_file(portfolio, out, AS_OF, explain_all=True)
+    return pq.read_table(out / "explain.parquet").sort_by("account_id")
+
+
+@pytest.mark.parametrize("database", TABLES)
+def test_a_table_run_writes_every_accounts_points_as_the_file_run_does(
+    database: str, request: pytest.FixtureRequest, file_points: pa.Table, tmp_path: Path
+) -> None:
+    source = request.getfixturevalue(f"{database}_source")
+
+    tier_table(source, tmp_path / "out", AS_OF, explain_all=True)
+
+    points = pq.read_table(tmp_path / "out" / "explain.parquet")
+    assert points.num_rows == 1000
+    assert points.sort_by("account_id").equals(file_points)
+    totals = pq.read_table(tmp_path / "out" / "tiers.parquet", columns=["total"])
+    assert sorted(points.column("total_centi").to_pylist()) == sorted(
+        round(total * 100) for total in totals.column("total").to_pylist()
+    )
+
+
 def _change(database: str, source: str, statement: str) -> None:
     """Run ``statement`` on the table behind ``source`` (as ``accounts``)."""
     url, _, table = source.rpartition("::")

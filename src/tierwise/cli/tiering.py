@@ -173,7 +173,7 @@ def tier(
     with reported():
         chosen = jobs.choose_mapping(preset, mapping)
         given = [activity, intent, contacts, events]
-        if _table_source(accounts, source, write_back, any(given), explain_all):
+        if _table_source(accounts, source, write_back, any(given)):
             with store_unless(no_store, db) as store:
                 job = table_jobs.tier_table(
                     str(source),
@@ -188,6 +188,7 @@ def tier(
                     engine=engine,
                     spark_master=spark_master,
                     write_back=write_back,
+                    explain_all=explain_all,
                 )
             render_summary(job)
             return
@@ -390,7 +391,6 @@ def _table_source(
     source: str | None,
     write_back: str | None,
     signals: bool,
-    explain_all: bool = False,
 ) -> bool:
     """Whether the run reads a table (--source) rather than a file.
 
@@ -407,12 +407,5 @@ def _table_source(
         raise TierwiseError(
             "signal files (--activity, --intent, --contacts, --events) are read "
             "with an accounts file only, not with --source"
-        )
-    if source is not None and explain_all:
-        raise TierwiseError(
-            "--explain-all reads an accounts file only, not --source: a table's "
-            "points are recomputed in its database account by account with "
-            "`tierwise explain ACCOUNT_ID --out DIR` after the run; nothing was "
-            "scored"
         )
     return source is not None

@@ -242,7 +242,8 @@ def write_results(
     (:data:`SPREADSHEET_ROWS`); the Parquet file is always written.
     ``explain_all`` adds ``explain.parquet``, every account's points per
     criterion (see :func:`~tierwise.engine.explain.explain_all_query`); it
-    scores the accounts again, so ``run.connection`` must still hold them;
+    scores the accounts again, so ``run.connection`` must still hold them,
+    unless the run fetched the file already (a database table's run);
     ``progress`` is told how far it has got. Files
     are gathered in a scratch folder beside ``out_dir`` and moved into place
     only when all are complete, so an error leaves nothing half-written.
@@ -263,7 +264,10 @@ def write_results(
                 f"{people_order(run.compiled.model)})"
             )
             run.connection.execute(f"COPY {ordered} TO {target} (FORMAT csv, HEADER)")
-        if explain_all:
+        if explain_all and run.scratch and (run.scratch / EXPLAIN_FILE).exists():
+            # Fetched with the results, where the accounts are (a database).
+            shutil.copyfile(run.scratch / EXPLAIN_FILE, scratch / EXPLAIN_FILE)
+        elif explain_all:
             _write_explanations(run, scratch, progress)
         for name, text in extra.items():
             (scratch / name).write_text(text, encoding="utf-8")

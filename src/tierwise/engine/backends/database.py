@@ -32,8 +32,8 @@ from sqlglot import exp
 
 from tierwise.engine.backends import missing_extra
 from tierwise.engine.compile import CompiledModel, compile_model
-from tierwise.engine.explain import wanted_accounts
-from tierwise.engine.run import RESULT_TABLE, TieringRun, adopt_results
+from tierwise.engine.explain import explain_all_query, wanted_accounts
+from tierwise.engine.run import EXPLAIN_FILE, RESULT_TABLE, TieringRun, adopt_results
 from tierwise.engine.sql import SQL_TYPES, ident
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.model.fields import FieldKind
@@ -321,6 +321,7 @@ def score_in_database(
     connection: duckdb.DuckDBPyConnection,
     pins: Mapping[str, str] | None = None,
     write_back: str | None = None,
+    explain_all: bool = False,
 ) -> tuple[TieringRun, str | None]:
     """Run the compiled model in the database; the results come back.
 
@@ -333,6 +334,9 @@ def score_in_database(
         connection: the run's DuckDB connection, which receives the results.
         pins: account id to tier key for manual overrides.
         write_back: a table to create in the database with the results.
+        explain_all: also fetch every account's points per criterion (see
+            :func:`~tierwise.engine.explain.explain_all_query`), computed
+            there, for ``write_results`` to put beside the results.
 
     Returns the run and, with ``write_back``, the table's name as written.
     """
@@ -361,7 +365,10 @@ def score_in_database(
         there = _reading(parsed, accounts)
         return list(database.exec_driver_sql(there.sql(dialect=source.dialect)))
 
+    if explain_all:
+        _fetch_explanations(database, source, accounts, compiled, connection, scratch)
     run = adopt_results(connection, compiled, results, started, pins or {}, source_rows)
+    run.scratch = scratch
     weakref.finalize(run, shutil.rmtree, scratch, True)
     log.info(
         "tiered %d accounts in %s in %.2f s", run.accounts, source.dialect, run.seconds
@@ -406,6 +413,27 @@ def explain_in_database(
         for row in result
     ]
     return compiled, rows
+
+
+def _fetch_explanations(
+    database: Any,
+    source: TableSource,
+    accounts: exp.Select,
+    compiled: CompiledModel,
+    connection: duckdb.DuckDBPyConnection,
+    scratch: Path,
+) -> None:
+    """Every account's points per criterion, computed in the database and
+    kept in ``scratch`` as the explanations file a file's run writes.
+
+    The column types are those DuckDB gives the same query (``compiled``
+    reads an empty stand-in table in ``connection``)."""
+    query = explain_all_query(compiled)
+    typed = connection.sql(query.limit(0).sql(dialect="duckdb")).to_arrow_table()
+    schema = typed.schema
+    there = _kept(_reading(query, accounts), source.dialect)
+    log.debug("explain-all query in %s:\n%s", source.dialect, there)
+    _fetch(database, there.sql(dialect=source.dialect), schema, scratch / EXPLAIN_FILE)
 
 
 def _compiled_here(
