@@ -322,7 +322,8 @@ def explain_all_query(compiled: CompiledModel) -> exp.Select:
         for crit in dim.criteria:
             points = col(f"pts_{crit.key}")
             earned = _weighted(weights[crit.key], coalesce(points, lit(0)))
-            scored = exp.cast(exp.not_(is_null(points.copy())), "BIGINT")
+            # INT: PostgreSQL casts no boolean to BIGINT.
+            scored = exp.cast(exp.not_(is_null(points.copy())), "INT")
             possible = _weighted(weights[crit.key] * scale, scored)
             selected.append(
                 exp.alias_(points.copy(), f"{crit.key}_points", quoted=True)

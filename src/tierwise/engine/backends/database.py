@@ -31,6 +31,11 @@ import sqlglot
 from sqlglot import exp
 
 from tierwise.engine.backends import missing_extra
+from tierwise.engine.backends.database_sql import (
+    SOURCE_STEP,
+    database_query,
+    reading,
+)
 from tierwise.engine.compile import CompiledModel, compile_model
 from tierwise.engine.explain import explain_all_query, wanted_accounts
 from tierwise.engine.run import EXPLAIN_FILE, RESULT_TABLE, TieringRun, adopt_results
@@ -39,7 +44,7 @@ from tierwise.errors import SourceError, TierwiseError
 from tierwise.model.fields import FieldKind
 from tierwise.model.schema import TieringModel
 from tierwise.sources.database import ColumnKind, TableSource, mapped_accounts
-from tierwise.sources.dialects import server_dialect
+from tierwise.sources.dialects import server_dialect, shown_dialect
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
 from tierwise.sources.urls import without_secrets
@@ -63,8 +68,6 @@ log = logging.getLogger(__name__)
 
 # The name the attached DuckDB file has in the run's connection.
 ATTACHED = "tierwise_source"
-# The first step of the query in a database: the table read as accounts.
-SOURCE_STEP = "tierwise_accounts"
 BATCH_ROWS = 50_000
 
 # A DuckDB column type, by its first word, and what it holds.
@@ -343,14 +346,12 @@ def score_in_database(
     started = time.perf_counter()
     compiled = _compiled_here(model, accounts, as_of, connection, pins)
     schema = connection.sql(f"{compiled.sql(pretty=False)} LIMIT 0").to_arrow_table()
-    query = _kept(_reading(compiled.query, accounts), source.dialect)
-    here = dataclasses.replace(compiled, query=query)
-    text = here.sql(dialect=source.dialect)
+    text = database_query(database, compiled, compiled.query, accounts, source.dialect)
     log.debug("query in %s:\n%s", source.dialect, text)
 
     written = None
     if write_back is not None:
-        written = _create_results(database, source, write_back, here)
+        written = _create_results(database, source, write_back, text)
         target = _target(source, write_back).sql(dialect=source.dialect)
         text = f"SELECT * FROM {target}"
 
@@ -362,7 +363,7 @@ def score_in_database(
         parsed = sqlglot.parse_one(query, read="duckdb")
         if not isinstance(parsed, exp.Query):
             raise TypeError(f"not a query: {query[:60]}")
-        there = _reading(parsed, accounts)
+        there = reading(parsed, accounts)
         return list(database.exec_driver_sql(there.sql(dialect=source.dialect)))
 
     if explain_all:
@@ -371,7 +372,10 @@ def score_in_database(
     run.scratch = scratch
     weakref.finalize(run, shutil.rmtree, scratch, True)
     log.info(
-        "tiered %d accounts in %s in %.2f s", run.accounts, source.dialect, run.seconds
+        "tiered %d accounts in %s in %.2f s",
+        run.accounts,
+        shown_dialect(source.dialect),
+        run.seconds,
     )
     return run, written
 
@@ -401,7 +405,9 @@ def explain_in_database(
     typed = connection.sql(query.limit(0).sql(dialect="duckdb")).to_arrow_table()
     kinds = {field.name: field.type for field in typed.schema}
 
-    text = _reading(query, accounts).sql(dialect=source.dialect)
+    # One query, whatever the dialect: the few accounts asked about are
+    # picked before scoring, so steps inlined into it cost little.
+    text = reading(query, accounts).sql(dialect=source.dialect)
     log.debug("explain query in %s:\n%s", source.dialect, text)
     result = database.exec_driver_sql(text)
     names = list(result.keys())
@@ -431,9 +437,9 @@ def _fetch_explanations(
     query = explain_all_query(compiled)
     typed = connection.sql(query.limit(0).sql(dialect="duckdb")).to_arrow_table()
     schema = typed.schema
-    there = _kept(_reading(query, accounts), source.dialect)
-    log.debug("explain-all query in %s:\n%s", source.dialect, there)
-    _fetch(database, there.sql(dialect=source.dialect), schema, scratch / EXPLAIN_FILE)
+    text = database_query(database, compiled, query, accounts, source.dialect)
+    log.debug("explain-all query in %s:\n%s", source.dialect, text)
+    _fetch(database, text, schema, scratch / EXPLAIN_FILE)
 
 
 def _compiled_here(
@@ -483,37 +489,8 @@ def _python(kind: pa.DataType, value: Any) -> Any:
     return value
 
 
-def _reading(query: exp.Query, accounts: exp.Select) -> exp.Query:
-    """``query`` with the mapped table as its first step."""
-    step = exp.CTE(this=accounts.copy(), alias=exp.TableAlias(this=ident(SOURCE_STEP)))
-    query = query.copy()
-    existing = query.args.get("with_")
-    if existing is None:
-        query.set("with_", exp.With(expressions=[step]))
-    else:
-        existing.set("expressions", [step, *existing.expressions])
-    return query
-
-
-# Steps whose columns later steps read many times over: an engine that
-# substitutes each use with the expression behind it (PostgreSQL inlines a
-# step read once) evaluates the scoring expressions dozens of times per
-# account; 100k accounts then took four minutes.
-SCORING_STEPS = ("source", "points", "weighed", "scored", "gated")
-
-
-def _kept(query: exp.Query, dialect: str) -> exp.Query:
-    """``query`` with the scoring steps computed once, where SQL can say so."""
-    if dialect != "postgres":
-        return query
-    for step in query.find_all(exp.CTE):
-        if step.alias in SCORING_STEPS:
-            step.set("materialized", True)
-    return query
-
-
 def _create_results(
-    database: Any, source: TableSource, write_back: str, compiled: CompiledModel
+    database: Any, source: TableSource, write_back: str, query: str
 ) -> str:
     from sqlalchemy import inspect
 
@@ -521,7 +498,7 @@ def _create_results(
     if inspect(database).has_table(table.name, schema=table.db or None):
         raise _exists(source, write_back, "it is there already")
     name = table.sql(dialect=source.dialect)
-    text = f"CREATE TABLE {name} AS {compiled.sql(dialect=source.dialect)}"
+    text = f"CREATE TABLE {name} AS {query}"
     database.exec_driver_sql(text)
     database.commit()
     return _shown_target(source, write_back)
