@@ -245,3 +245,35 @@ def test_a_writer_that_waits_longer_than_its_timeout_is_refused(
 
     assert first.result is not None and first.result.created
     assert [run.run_id for run in list_runs(store)] == [first.result.run_id]
+
+
+def test_a_writer_that_must_wait_says_so_once(store_url: str, score: Score) -> None:
+    # A run waiting up to ten minutes for another must not sit silent.
+    told: list[str] = []
+
+    with open_store(store_url) as waiting, _PausedWriter(store_url, score) as first:
+        waiting.on_wait = told.append
+        waiter = threading.Thread(target=_write_nothing, args=(waiting,))
+        waiter.start()
+        time.sleep(0.5)
+        first.release.set()
+        waiter.join(timeout=30)
+
+    assert len(told) == 1
+    assert told[0].startswith("Another tierwise process is writing to the store at")
+    assert "waiting for it to finish (at most 600 s)" in told[0]
+
+
+def test_a_writer_on_a_free_store_says_nothing(store: Store) -> None:
+    told: list[str] = []
+    store.on_wait = told.append
+
+    _write_nothing(store)
+    _write_nothing(store)
+
+    assert told == []
+
+
+def _write_nothing(store: Store) -> None:
+    with store.writing():
+        pass

@@ -12,6 +12,7 @@ import typer
 # The store's names are looked up when a command runs, so the command line
 # starts without SQLAlchemy and Alembic (`tier --no-store` never loads them).
 from tierwise import store as runs_store
+from tierwise.cli.app import errors
 
 if TYPE_CHECKING:
     from tierwise.store import Store
@@ -30,8 +31,12 @@ DbOption = Annotated[
 
 @contextmanager
 def opened_store(db: str | None) -> Iterator[Store]:
-    """The store named by ``--db``, upgraded, and closed afterwards."""
+    """The store named by ``--db``, upgraded, and closed afterwards.
+
+    A write that must wait for another process's says so on stderr.
+    """
     store = runs_store.open_store(db)
+    store.on_wait = errors.print
     try:
         yield store
     finally:

@@ -18,7 +18,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +61,7 @@ WAL_RETRY_SECONDS = 0.05
 LOCK_SPACE = 0x74696572
 LOCK_NOT_AVAILABLE = "55P03"
 ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, hashtext(current_schema()))")
+FREE_LOCK = text("SELECT pg_try_advisory_xact_lock(:space, hashtext(current_schema()))")
 
 
 class StoreError(TierwiseError):
@@ -73,10 +74,16 @@ class StoreBusyError(StoreError):
 
 @dataclass
 class Store:
-    """An open store: a SQLAlchemy engine and how long writers wait."""
+    """An open store: a SQLAlchemy engine and how long writers wait.
+
+    ``on_wait`` is told, in a sentence for people, when a writer finds the
+    lock held by another process and starts to wait for it, so a command
+    does not sit silent for minutes.
+    """
 
     engine: Engine
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    on_wait: Callable[[str], None] | None = None
 
     @property
     def backend(self) -> str:
@@ -167,12 +174,17 @@ class Store:
         return None
 
     def _begin_locked(self, connection: Connection) -> Any:
+        if self.backend == "sqlite" and not _sqlite_lock_free(connection):
+            self._waiting()
         try:
             transaction = connection.begin()
         except OperationalError as error:
             raise self._busy(error) from None
 
         if self.backend == "postgresql":
+            if connection.execute(FREE_LOCK, {"space": LOCK_SPACE}).scalar():
+                return transaction
+            self._waiting()
             try:
                 milliseconds = max(int(self.lock_timeout * 1000), 1)
                 connection.exec_driver_sql(
@@ -184,6 +196,15 @@ class Store:
                 transaction.rollback()
                 raise self._busy(error) from None
         return transaction
+
+    def _waiting(self) -> None:
+        log.info("the store at %s is busy; waiting for it", self.location)
+        if self.on_wait is not None:
+            self.on_wait(
+                f"Another tierwise process is writing to the store at "
+                f"{self.location}; waiting for it to finish (at most "
+                f"{self.lock_timeout:g} s)…"
+            )
 
     def _busy(self, error: OperationalError) -> StoreError:
         code = getattr(error.orig, "sqlstate", None)
@@ -295,6 +316,29 @@ def _sqlite_engine(url: URL, lock_timeout: float) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     return engine
+
+
+def _sqlite_lock_free(connection: Connection) -> bool:
+    """Whether no other connection holds SQLite's write lock just now.
+
+    A look without waiting (a busy timeout of 0 for one ``BEGIN
+    IMMEDIATE``, rolled back at once); the writer then begins as usual, so
+    a lock taken in between only means a wait without notice.
+    """
+    raw = connection.connection.driver_connection
+    if raw is None:
+        return True
+    (waits,) = raw.execute("PRAGMA busy_timeout").fetchone()
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False
+    else:
+        raw.execute("ROLLBACK")
+        return True
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(waits)}")
 
 
 def _write_ahead_log(cursor: Any, lock_timeout: float) -> None:
