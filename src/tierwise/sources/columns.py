@@ -29,8 +29,8 @@ from tierwise.sources.report import Flag, Tally
 from tierwise.sources.salesforce_ids import is_valid_18, to_18
 from tierwise.sources.tables import Cell
 from tierwise.sources.values import (
-    BOOLEAN_FALSE,
-    BOOLEAN_TRUE,
+    NOT_YES_NO,
+    NUMBER_NOT_YES_NO_FIX,
     CellError,
     parse_boolean,
     trim,
@@ -337,16 +337,10 @@ def _read_boolean(column: Column, i: int, cell: Cell) -> Value:
     if isinstance(cell, int | float | Decimal) and cell in (0, 1):
         return cell == 1
     if not isinstance(cell, str):
-        raise CellError("is not a yes/no value", "map a yes/no column to this field")
+        raise CellError(NOT_YES_NO, NUMBER_NOT_YES_NO_FIX)
     if column.is_missing(trim(cell)):
         return None
-
-    spec = column.spec
-    return parse_boolean(
-        cell,
-        spec.true_values if spec.true_values is not None else BOOLEAN_TRUE,
-        spec.false_values if spec.false_values is not None else BOOLEAN_FALSE,
-    )
+    return parse_boolean(cell, *column.spec.yes_no_words())
 
 
 def _read_dates(column: Column) -> list[date | None]:

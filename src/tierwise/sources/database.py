@@ -22,11 +22,9 @@ first accounts that hold one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
@@ -36,21 +34,15 @@ from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.dialects import MYSQL, shown_dialect
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
-from tierwise.sources.number_column import COUNT_FIELDS
-from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
 from tierwise.sources.report import ImportReport
+from tierwise.sources.table_checks import Rows, refuse_non_counts, refuse_repeats
 from tierwise.sources.urls import (
     ENCODE_AT,
     HIDDEN_PASSWORD,
     hidden_password,
     unclear_password,
 )
-from tierwise.sources.values import (
-    BOOLEAN_FALSE,
-    BOOLEAN_TRUE,
-    TRIMMED_CHARACTERS,
-    sql_lower,
-)
+from tierwise.sources.values import TRIMMED_CHARACTERS, sql_lower
 
 __all__ = [
     "DIALECTS",
@@ -85,7 +77,6 @@ SEPARATOR = "::"
 EXAMPLES = (
     "duckdb:///crm.duckdb::accounts, postgresql://127.0.0.1:5432/test::crm.accounts"
 )
-MAX_LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -202,8 +193,6 @@ def _refuse_unreadable_url(url: str, shown: str) -> None:
 # What a column's type holds, as far as reading a field is concerned.
 ColumnKind = FieldKind | None  # None: text or something tierwise reads as text
 
-Rows = Callable[[str], list[tuple[Any, ...]]]
-
 
 def mapped_accounts(
     source: TableSource,
@@ -253,8 +242,8 @@ def mapped_accounts(
         ]
     )
     read, blank = _counts(source, typed, identity, rows)
-    _refuse_non_counts(shown, source, typed, identity, matches, rows)
-    _refuse_repeats(shown, source, typed, identity, rows)
+    refuse_non_counts(shown, source.dialect, typed, identity, matches, rows)
+    refuse_repeats(shown, source.dialect, typed, identity, rows)
 
     accounts = exp.select(*[exp.column(field, quoted=True) for field in matches])
     accounts = accounts.from_(typed.subquery("typed")).where(identity)
@@ -355,9 +344,7 @@ def _read(
         expression=exp.Literal.string(""),
     )
     if kind == FieldKind.BOOLEAN:
-        return _words(
-            text, spec.true_values or BOOLEAN_TRUE, spec.false_values or BOOLEAN_FALSE
-        )
+        return _words(text, *spec.yes_no_words())
     if not spec.values:
         return text
     # Rewrites match without case, as in the cell reader; '' means blank.
@@ -449,106 +436,3 @@ def _counts(
     query = exp.select(exp.Count(this=exp.Star()), blank).from_(typed.subquery("typed"))
     ((read, blanks),) = rows(query.sql(dialect=source.dialect))
     return int(read), int(blanks or 0)
-
-
-def _refuse_non_counts(
-    shown: str,
-    source: TableSource,
-    typed: exp.Select,
-    identity: exp.Expr,
-    matches: Mapping[str, Match],
-    rows: Rows,
-) -> None:
-    """Refuse counts with a fraction or below zero (as scored, after
-    ``multiply``), naming the column and the first accounts that hold one;
-    the file reader refuses them too, in its words. One query looks for
-    any; only then is each column listed."""
-    counts = [name for name in matches if name in COUNT_FIELDS]
-    if not counts:
-        return
-    tests = {
-        name: _count_tests(exp.column(name, quoted=True), source.dialect)
-        for name in counts
-    }
-    inside = typed.subquery("typed")
-    wrong = [test.copy() for kinds in tests.values() for test in kinds.values()]
-    anywhere = exp.and_(identity.copy(), exp.or_(*wrong))
-    probe = exp.select(exp.Literal.number(1)).from_(inside.copy()).where(anywhere)
-    if not rows(probe.limit(1).sql(dialect=source.dialect)):
-        return
-
-    account = exp.column("account_id", quoted=True)
-    problems: list[str] = []
-    fixes: list[str] = []
-    for name, kinds in tests.items():
-        multiply = matches[name].spec.multiply
-        for problem, test in kinds.items():
-            query = (
-                exp.select(account.copy(), exp.column(name, quoted=True))
-                .from_(inside.copy())
-                .where(exp.and_(identity.copy(), test.copy()))
-                .order_by(account.copy())
-                .limit(MAX_LISTED + 1)
-            )
-            found = rows(query.sql(dialect=source.dialect))
-            if not found:
-                continue
-            listed = ", ".join(
-                f"{account!r} ({value:g})" for account, value in found[:MAX_LISTED]
-            )
-            more = ", …" if len(found) > MAX_LISTED else ""
-            # The reader's words with the accounts between their halves:
-            # "is below zero for account(s) 'a1' (-40), and a count cannot be".
-            what, why = problem.split(", ", 1)
-            problems.append(
-                f"{matches[name].header!r} ({name}) {what} for account(s) "
-                f"{listed}{more}, {why}"
-            )
-            factor = Decimal(1) if multiply is None else multiply
-            fixes.append(count_fix(problem, factor))
-    raise SourceError(
-        f"{shown}: {'; '.join(problems)}. Fix: {'; '.join(dict.fromkeys(fixes))}; "
-        "nothing was scored"
-    )
-
-
-def _count_tests(number: exp.Expr, dialect: str) -> dict[str, exp.Expr]:
-    """Conditions that ``number`` is no count, by the reader's problem; a
-    fraction is named before a sign, as the reader names it.
-
-    SQLite has FLOOR only in builds with its math functions; its ROUND is
-    always there, and a number differs from either when it has a fraction.
-    """
-    whole = exp.Round if dialect == "sqlite" else exp.Floor
-    fraction = exp.NEQ(this=number.copy(), expression=whole(this=number.copy()))
-    below = exp.LT(this=number.copy(), expression=exp.Literal.number(0))
-    return {
-        NOT_WHOLE: fraction,
-        NEGATIVE: exp.and_(below, exp.not_(fraction.copy())),
-    }
-
-
-def _refuse_repeats(
-    shown: str, source: TableSource, typed: exp.Select, identity: exp.Expr, rows: Rows
-) -> None:
-    account = exp.column("account_id", quoted=True)
-    query = (
-        exp.select(account, exp.Count(this=exp.Star()))
-        .from_(typed.subquery("typed"))
-        .where(identity.copy())
-        .group_by(account.copy())
-        .having(
-            exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1))
-        )
-        .order_by(account.copy())
-        .limit(MAX_LISTED)
-    )
-    repeated = rows(query.sql(dialect=source.dialect))
-    if not repeated:
-        return
-    listed = "; ".join(f"{account!r} ({count} rows)" for account, count in repeated)
-    raise SourceError(
-        f"{shown}: account ids repeat, so tiers could not be told apart: {listed}. "
-        "Give each account one row (or map a unique column to account_id); "
-        "nothing was scored"
-    )

@@ -36,6 +36,7 @@ import yaml
 from tierwise.errors import SourceError
 from tierwise.model.fields import CANONICAL_FIELDS
 from tierwise.model.signals import SIGNAL_SOURCES
+from tierwise.sources.values import BOOLEAN_FALSE, BOOLEAN_TRUE
 
 __all__ = [
     "DECIMAL_MARKS",
@@ -126,6 +127,18 @@ class ColumnSpec:
         # dataclasses.asdict-able, e.g. for a run's manifest.
         folded = {key.casefold(): value for key, value in self.values.items()}
         object.__setattr__(self, "values", folded)
+
+    def yes_no_words(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The words read as yes and as no: the column's own, else the cell
+        reader's (every reader takes them from here).
+
+        >>> ColumnSpec("Sponsor", true_values=("ja",)).yes_no_words()
+        (('ja',), ('false', 'no', 'n', '0'))
+        """
+        return (
+            BOOLEAN_TRUE if self.true_values is None else self.true_values,
+            BOOLEAN_FALSE if self.false_values is None else self.false_values,
+        )
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,11 @@ from functools import lru_cache
 __all__ = [
     "BOOLEAN_FALSE",
     "BOOLEAN_TRUE",
+    "NOT_YES_NO",
     "NUMBER_BLANKS",
+    "NUMBER_NOT_YES_NO_FIX",
     "CellError",
+    "not_yes_no",
     "parse_boolean",
     "sql_lower",
     "trim",
@@ -38,6 +41,7 @@ TRIMMED_CHARACTERS = _TRIMMED
 
 BOOLEAN_TRUE = ("true", "yes", "y", "1", "x")
 BOOLEAN_FALSE = ("false", "no", "n", "0")
+NOT_YES_NO = "is not a yes/no value"
 
 # Only these mean "no number" in a number column, unless the column sets its
 # own `missing_values:`; in text columns nothing but an empty cell is
@@ -99,13 +103,33 @@ def parse_boolean(
         return True
     if token in _folded(tuple(false_values)):
         return False
+    raise not_yes_no(true_values, false_values)
 
+
+def not_yes_no(
+    true_values: Collection[str] = BOOLEAN_TRUE,
+    false_values: Collection[str] = BOOLEAN_FALSE,
+) -> CellError:
+    """The error for text that is none of the yes/no words; the readers
+    that check a table's words in SQL word their refusal with it too.
+
+    >>> not_yes_no(("ja",), ("nee",)).fix.split(", or")[0]
+    'use one of ja, nee'
+    """
     allowed = ", ".join([*true_values, *false_values])
-    raise CellError(
-        "is not a yes/no value",
+    return CellError(
+        NOT_YES_NO,
         f"use one of {allowed}, or list this file's words under "
         "`true_values:` / `false_values:` for the column in a mapping file",
     )
+
+
+# The fix for a number stored for a yes/no field (a typed cell, or a
+# table's number column) other than 1, 0 or blank: the words do not apply.
+NUMBER_NOT_YES_NO_FIX = (
+    "write 1 for yes and 0 for no (or leave it empty), or map a yes/no column "
+    "to this field"
+)
 
 
 @lru_cache(maxsize=64)
