@@ -714,6 +714,8 @@ WITH "source" AS (
         THEN 'tier_2'
         WHEN "pinned" = 3
         THEN 'tier_3'
+        WHEN "pinned" = 4
+        THEN 'unassigned'
         ELSE CAST(NULL AS TEXT)
       END,
       CASE

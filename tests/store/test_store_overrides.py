@@ -85,7 +85,7 @@ def test_revoking_adds_a_row_and_ends_the_pin(known: Store) -> None:
             "tier_9",
             "x",
             r"--tier must be one of tier_1 \(Strategic\), tier_2 \(Focus\), "
-            r"tier_3 \(Programmatic\); got 'tier_9'",
+            r"tier_3 \(Programmatic\), unassigned \(Unassigned\); got 'tier_9'",
             id="unknown-tier",
         ),
         pytest.param(
@@ -143,3 +143,33 @@ def test_an_overridden_account_keeps_its_computed_tier_beside_the_pin(
         "override",
         plain["tier"],
     )
+
+
+def test_an_account_can_be_taken_out_of_every_tier_and_its_place_refilled(
+    known: Store, score: Score
+) -> None:
+    # Sales' "not for us this year": pinned to unassigned, the full tier's
+    # place goes to the next account in line.
+    plain = score(size=1000).run
+    before = results_of(plain)
+    tier_1 = sorted(a for a, row in before.items() if row["tier"] == "tier_1")
+    out = tier_1[0]
+    add_override(known, out, "Unassigned", "not for us this year", by="Ann")
+    plan = pins_for_run(known, load_model(), date(2026, 9, 30), pa.array(list(before)))
+
+    pinned = score(size=1000, pins=plan.pins).run
+    after = results_of(pinned)
+
+    assert len(tier_1) == 15, "the demo's Tier 1 is full"
+    assert plan.pins == {out: "unassigned"}
+    assert (after[out]["tier"], after[out]["reason"], after[out]["rank"]) == (
+        "unassigned",
+        "override",
+        None,
+    )
+    assert after[out]["computed_tier"] == "tier_1"
+    counts = {tier.key: (tier.accounts, tier.pinned) for tier in pinned.tiers}
+    assert counts["tier_1"] == (len(tier_1), 0)
+    assert counts["unassigned"][1] == 1
+    refilled = {a for a, row in after.items() if row["tier"] == "tier_1"}
+    assert out not in refilled and len(refilled) == len(tier_1)

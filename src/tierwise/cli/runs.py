@@ -174,7 +174,10 @@ def override(
     by: Annotated[str, typer.Option("--by", help="Who decides (a name).")],
     reason: Annotated[str, typer.Option("--reason", help="Why, in a sentence.")],
     tier: Annotated[
-        str | None, typer.Option("--tier", help="Tier key or name to pin.")
+        str | None,
+        typer.Option(
+            "--tier", help="Tier key or name to pin (unassigned: out of every tier)."
+        ),
     ] = None,
     until: Annotated[
         str | None,

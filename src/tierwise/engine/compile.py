@@ -32,6 +32,7 @@ from tierwise.engine.placement import (
     UNASSIGNED,
     fill_step,
     joined_step,
+    pin_numbers,
     placed_step,
     queue_step,
     result_select,
@@ -376,7 +377,7 @@ def _gated_step(
     model: TieringModel, as_of: date, tiers: list[Tier], pins: Mapping[str, str]
 ) -> exp.Select:
     selected: list[exp.Expr] = [exp.Star()]
-    numbers = {tier.key: number for number, tier in enumerate(tiers, start=1)}
+    numbers = pin_numbers(tiers)
     unknown = sorted({key for key in pins.values() if key not in numbers})
     if unknown:
         raise TierwiseError(

@@ -34,6 +34,7 @@ __all__ = [
     "cap_order",
     "fill_step",
     "joined_step",
+    "pin_numbers",
     "placed_step",
     "queue_step",
     "result_labels",
@@ -394,12 +395,24 @@ def _gate_reason(number: exp.Expr, code: str, names: list[str]) -> exp.Expr:
     )
 
 
+def pin_numbers(tiers: list[Tier]) -> dict[str, int]:
+    """The number a pin to each tier key is held as: the tiers from 1, and
+    unassigned after them (an account a person took out of every tier).
+
+    >>> from tierwise.model import load_model
+    >>> pin_numbers(load_model().active_tiers())
+    {'tier_1': 1, 'tier_2': 2, 'tier_3': 3, 'unassigned': 4}
+    """
+    numbers = {tier.key: number for number, tier in enumerate(tiers, start=1)}
+    return {**numbers, UNASSIGNED: len(tiers) + 1}
+
+
 def _pinned_tier(tiers: list[Tier]) -> exp.Expr:
-    """The tier key a person pinned the account to, from its 1-based number."""
+    """The tier key a person pinned the account to, from its number."""
     return case(
         [
-            (exp.EQ(this=col("pinned"), expression=lit(number)), lit(tier.key))
-            for number, tier in enumerate(tiers, start=1)
+            (exp.EQ(this=col("pinned"), expression=lit(number)), lit(key))
+            for key, number in pin_numbers(tiers).items()
         ],
         exp.cast(exp.Null(), "VARCHAR"),
     )

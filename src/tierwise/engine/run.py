@@ -445,7 +445,11 @@ def _summarise(
             )
         )
     _, count, low, high = counts.get(UNASSIGNED, (UNASSIGNED, 0, None, None))
-    tiers.append(TierCount(UNASSIGNED, "Unassigned", count, None, low, high, None, 0))
+    # Pinned out of every tier by a person, the rest placed there by rules.
+    pinned_out = sum(key == UNASSIGNED for key in pins.values())
+    tiers.append(
+        TierCount(UNASSIGNED, "Unassigned", count, None, low, high, None, 0, pinned_out)
+    )
 
     run = TieringRun(
         connection=connection,

@@ -176,7 +176,7 @@ def pins_for_run(
     the input, is left out and explained in ``skipped``: the engine would
     otherwise count it against a tier's cap or invent a tier.
     """
-    tiers = {tier.key for tier in model.active_tiers()}
+    tiers = {tier.key for tier in model.active_tiers()} | {UNASSIGNED}
     in_force = active_overrides(store, as_of)
     wanted = pa.array([record.account_id for record in in_force], pa.string())
     present = set(
@@ -257,9 +257,8 @@ def _tier_key(connection: Connection, tier: str) -> str:
     if latest is None:
         raise StoreError("the store has no run yet; record one with `tierwise tier`")
 
-    choices = [
-        (line["key"], line["name"]) for line in latest if line["key"] != UNASSIGNED
-    ]
+    # Unassigned too: sales may take an account out of every tier.
+    choices = [(line["key"], line["name"]) for line in latest]
     wanted = tier.strip().casefold()
     for key, name in choices:
         if wanted in (key.casefold(), name.casefold()):
