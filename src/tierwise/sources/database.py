@@ -15,7 +15,9 @@ than cut to its registrable domain, and a Salesforce id is not extended to
 needs real parsing (a number or a date stored as text, a date format,
 decimal commas, ranges, currencies) is refused with the column named, so
 nothing is scored on a guess. So is a count (employees, visits, units)
-with a fraction or below zero, as the file reader refuses it, naming the
+with a fraction or below zero, and a yes/no field holding other than the
+cell reader's yes/no words (text) or 1 and 0 (a number column, as SQLite
+and MySQL keep booleans), as the file reader refuses them, naming the
 first accounts that hold one.
 """
 
@@ -31,11 +33,20 @@ from sqlglot.errors import ParseError, TokenError
 
 from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
-from tierwise.sources.dialects import MYSQL, shown_dialect
+from tierwise.sources.dialects import MARIADB, MYSQL, shown_dialect
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
+from tierwise.sources.number_column import COUNT_FIELDS
 from tierwise.sources.report import ImportReport
-from tierwise.sources.table_checks import Rows, refuse_non_counts, refuse_repeats
+from tierwise.sources.table_checks import (
+    Rows,
+    Unreadable,
+    count_checks,
+    refuse_repeats,
+    refuse_unreadable_values,
+    written_name,
+    yes_no_check,
+)
 from tierwise.sources.urls import (
     ENCODE_AT,
     HIDDEN_PASSWORD,
@@ -72,6 +83,9 @@ DIALECTS = {
     "databricks": "databricks",
     "clickhouse": "clickhouse",
 }
+
+# Databases whose BOOLEAN is a number, which may hold more than 0 and 1.
+_NUMBERED_BOOLEANS = frozenset({"sqlite", MYSQL, MARIADB})
 
 SEPARATOR = "::"
 EXAMPLES = (
@@ -209,31 +223,19 @@ def mapped_accounts(
         fields: the fields the model reads, with their kinds.
         mapping: the column mapping (preset or file).
         rows: runs SQL text in the source's dialect and returns its rows;
-            used to count rows and to refuse repeated ids.
+            used to count rows and to refuse values and repeated ids.
 
     Raises:
         SourceError: when the id or name column is missing, a column needs
-            cleaning SQL cannot do, or ids repeat; nothing is scored then.
+            cleaning SQL cannot do, a value is one the file reader refuses
+            (a count, a yes/no value) or ids repeat; nothing is scored then.
     """
     shown = source.shown()
     names = list(columns)
     matches, notes = match_columns(shown, names, fields, mapping)
     _refuse_unreadable(shown, matches, names, columns, fields)
 
-    selected = [
-        exp.alias_(
-            _read(
-                fields[field],
-                exp.column(names[m.index], quoted=True),
-                m,
-                columns[names[m.index]],
-                source.dialect,
-            ),
-            field,
-            quoted=True,
-        )
-        for field, m in matches.items()
-    ]
+    selected, written, checks = _fields_read(source, matches, names, columns, fields)
     typed = exp.select(*selected).from_(source.table.copy())
     identity = exp.and_(
         *[
@@ -242,7 +244,8 @@ def mapped_accounts(
         ]
     )
     read, blank = _counts(source, typed, identity, rows)
-    refuse_non_counts(shown, source.dialect, typed, identity, matches, rows)
+    checked = exp.select(*selected, *written).from_(source.table.copy())
+    refuse_unreadable_values(shown, source.dialect, checked, identity, checks, rows)
     refuse_repeats(shown, source.dialect, typed, identity, rows)
 
     accounts = exp.select(*[exp.column(field, quoted=True) for field in matches])
@@ -265,6 +268,41 @@ def mapped_accounts(
             "table has no row numbers, so they are listed as -1, -2, …"
         )
     return accounts, report
+
+
+def _fields_read(
+    source: TableSource,
+    matches: Mapping[str, Match],
+    names: list[str],
+    columns: Mapping[str, ColumnKind],
+    fields: Mapping[str, FieldKind],
+) -> tuple[list[exp.Expr], list[exp.Expr], list[Unreadable]]:
+    """Each mapped column read as its field; the yes/no fields' values as
+    written, beside them, for the checks; and the values to refuse."""
+    selected: list[exp.Expr] = []
+    written: list[exp.Expr] = []
+    checks: list[Unreadable] = []
+    for field, match in matches.items():
+        column = exp.column(names[match.index], quoted=True)
+        held = columns[names[match.index]]
+        kind = fields[field]
+        read = _read(kind, column, match, held, source.dialect)
+        selected.append(exp.alias_(read, field, quoted=True))
+
+        if field in COUNT_FIELDS:
+            checks += count_checks(field, match, source.dialect)
+        if kind == FieldKind.BOOLEAN and not _true_false(held, source.dialect):
+            number = held is not None
+            value = column.copy() if number else _text(column, source.dialect)
+            written.append(exp.alias_(value, written_name(field), quoted=True))
+            checks.append(yes_no_check(field, match, number))
+    return selected, written, checks
+
+
+def _true_false(held: ColumnKind, dialect: str) -> bool:
+    """Whether a column holds true and false, not numbers standing for
+    them: SQLite's BOOLEAN and MySQL's (TINYINT(1)) hold any number."""
+    return held == FieldKind.BOOLEAN and dialect not in _NUMBERED_BOOLEANS
 
 
 def _refuse_unreadable(
@@ -303,7 +341,7 @@ def _refuse_unreadable(
                 f"{match.header!r} ({field}) holds {_held(held)}, not "
                 f"{kind.value}s; the file reader parses such text, SQL would guess"
             )
-        elif kind == FieldKind.BOOLEAN and held not in (FieldKind.BOOLEAN, None):
+        elif kind == FieldKind.BOOLEAN and held == FieldKind.DATE:
             problems.append(
                 f"{match.header!r} ({field}) holds {_held(held)}, not true/false"
             )
@@ -336,13 +374,12 @@ def _read(
         )
     if kind == FieldKind.DATE:
         return exp.cast(column, "DATE")
-    if kind == FieldKind.BOOLEAN and held == FieldKind.BOOLEAN:
+    if kind == FieldKind.BOOLEAN and _true_false(held, dialect):
         return exp.cast(column, "BOOLEAN")
+    if kind == FieldKind.BOOLEAN and held is not None:
+        return _flag(column)
 
-    text = exp.Nullif(
-        this=_trimmed(exp.cast(column, "VARCHAR"), dialect),
-        expression=exp.Literal.string(""),
-    )
+    text = _text(column, dialect)
     if kind == FieldKind.BOOLEAN:
         return _words(text, *spec.yes_no_words())
     if not spec.values:
@@ -361,6 +398,29 @@ def _read(
         for written, meant in spec.values.items()
     ]
     return exp.Case(ifs=ifs, default=text)
+
+
+def _text(column: exp.Expr, dialect: str) -> exp.Expr:
+    """A column as trimmed text, blank as NULL, as the cell reader has it."""
+    return exp.Nullif(
+        this=_trimmed(exp.cast(column.copy(), "VARCHAR"), dialect),
+        expression=exp.Literal.string(""),
+    )
+
+
+def _flag(number: exp.Expr) -> exp.Expr:
+    """A number read as yes/no, as the cell reader reads a number cell: 1
+    is true, 0 false; any other number is unknown here, and refused."""
+    return exp.Case(
+        ifs=[
+            exp.If(
+                this=exp.EQ(this=number.copy(), expression=exp.Literal.number(code)),
+                true=exp.Boolean(this=value),
+            )
+            for code, value in ((1, True), (0, False))
+        ],
+        default=exp.cast(exp.null(), "BOOLEAN"),
+    )
 
 
 def _trimmed(text: exp.Expr, dialect: str) -> exp.Expr:

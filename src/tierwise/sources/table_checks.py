@@ -3,24 +3,39 @@
 Before a table is scored where it sits, what the cell-by-cell reader would
 refuse in a file is looked for in SQL, so the same accounts stop a run
 from a table as they stop it from a file: counts with a fraction or below
-zero, and account ids that repeat. Each error names the column, the first
-accounts and their values, and the fix; nothing is scored then.
+zero, yes/no fields holding something else than their words (text) or 0
+and 1 (numbers), and account ids that repeat. Each error names the column,
+the first accounts and their values, and the fix, in the reader's words;
+nothing is scored then. Rows without an id or a name are left out, as the
+file reader leaves them out before reading their cells.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlglot import exp
 
 from tierwise.errors import SourceError
+from tierwise.sources.columns import shown as shown_cell
 from tierwise.sources.headers import Match
-from tierwise.sources.number_column import COUNT_FIELDS
 from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
+from tierwise.sources.values import NOT_YES_NO, NUMBER_NOT_YES_NO_FIX, not_yes_no
 
-__all__ = ["MAX_LISTED", "Rows", "count_tests", "refuse_non_counts", "refuse_repeats"]
+__all__ = [
+    "MAX_LISTED",
+    "Rows",
+    "Unreadable",
+    "count_checks",
+    "count_tests",
+    "refuse_repeats",
+    "refuse_unreadable_values",
+    "written_name",
+    "yes_no_check",
+]
 
 # Runs SQL text in the table's dialect and returns its rows.
 Rows = Callable[[str], list[tuple[Any, ...]]]
@@ -29,27 +44,75 @@ Rows = Callable[[str], list[tuple[Any, ...]]]
 MAX_LISTED = 20
 
 
-def refuse_non_counts(
+@dataclass(frozen=True)
+class Unreadable:
+    """Values of one column the readers refuse, and how to find them.
+
+    ``test`` and ``value`` name columns of the checked select (the mapped
+    fields, and the yes/no fields' values as written beside them).
+    """
+
+    field: str
+    header: str
+    problem: str  # the reader's words; a part after ", " follows the accounts
+    test: exp.Expr  # true for a row that holds such a value
+    value: str  # the column whose value an error shows
+    fix: str
+
+
+def written_name(field: str) -> str:
+    """The checked select's column holding the value ``field`` was read
+    from: the number, or the text trimmed."""
+    return f"{field} as written"
+
+
+def count_checks(field: str, match: Match, dialect: str) -> list[Unreadable]:
+    """A count with a fraction or below zero, as scored (after
+    ``multiply``); the file reader refuses them too."""
+    multiply = match.spec.multiply
+    factor = Decimal(1) if multiply is None else multiply
+    tests = count_tests(exp.column(field, quoted=True), dialect)
+    return [
+        Unreadable(
+            field, match.header, problem, test, field, count_fix(problem, factor)
+        )
+        for problem, test in tests.items()
+    ]
+
+
+def yes_no_check(field: str, match: Match, number: bool) -> Unreadable:
+    """A yes/no field read as unknown from a value that is not blank: text
+    that is none of the column's words, or a number other than 0 and 1
+    (``number``). The fix is the cell reader's for such a cell."""
+    written = written_name(field)
+    test = exp.and_(
+        exp.column(field, quoted=True).is_(exp.null()),
+        exp.column(written, quoted=True).is_(exp.null()).not_(),
+    )
+    fix = (
+        NUMBER_NOT_YES_NO_FIX if number else not_yes_no(*match.spec.yes_no_words()).fix
+    )
+    return Unreadable(field, match.header, NOT_YES_NO, test, written, fix)
+
+
+def refuse_unreadable_values(
     shown: str,
     dialect: str,
-    typed: exp.Select,
+    checked: exp.Select,
     identity: exp.Expr,
-    matches: Mapping[str, Match],
+    checks: Sequence[Unreadable],
     rows: Rows,
 ) -> None:
-    """Refuse counts with a fraction or below zero (as scored, after
-    ``multiply``), naming the column and the first accounts that hold one;
-    the file reader refuses them too, in its words. One query looks for
-    any; only then is each column listed."""
-    counts = [name for name in matches if name in COUNT_FIELDS]
-    if not counts:
+    """Refuse the table when a row with an id and a name holds a value of
+    ``checks``, naming each column with the first accounts that hold one.
+
+    One query looks for any; only then is each check listed.
+    """
+    if not checks:
         return
-    tests = {
-        name: count_tests(exp.column(name, quoted=True), dialect) for name in counts
-    }
-    inside = typed.subquery("typed")
-    wrong = [test.copy() for kinds in tests.values() for test in kinds.values()]
-    anywhere = exp.and_(identity.copy(), exp.or_(*wrong))
+    inside = checked.subquery("checked")
+    wrong = exp.or_(*[check.test.copy() for check in checks])
+    anywhere = exp.and_(identity.copy(), wrong)
     probe = exp.select(exp.Literal.number(1)).from_(inside.copy()).where(anywhere)
     if not rows(probe.limit(1).sql(dialect=dialect)):
         return
@@ -57,36 +120,43 @@ def refuse_non_counts(
     account = exp.column("account_id", quoted=True)
     problems: list[str] = []
     fixes: list[str] = []
-    for name, kinds in tests.items():
-        multiply = matches[name].spec.multiply
-        for problem, test in kinds.items():
-            query = (
-                exp.select(account.copy(), exp.column(name, quoted=True))
-                .from_(inside.copy())
-                .where(exp.and_(identity.copy(), test.copy()))
-                .order_by(account.copy())
-                .limit(MAX_LISTED + 1)
-            )
-            found = rows(query.sql(dialect=dialect))
-            if not found:
-                continue
-            listed = ", ".join(
-                f"{account!r} ({value:g})" for account, value in found[:MAX_LISTED]
-            )
-            more = ", …" if len(found) > MAX_LISTED else ""
-            # The reader's words with the accounts between their halves:
-            # "is below zero for account(s) 'a1' (-40), and a count cannot be".
-            what, why = problem.split(", ", 1)
-            problems.append(
-                f"{matches[name].header!r} ({name}) {what} for account(s) "
-                f"{listed}{more}, {why}"
-            )
-            factor = Decimal(1) if multiply is None else multiply
-            fixes.append(count_fix(problem, factor))
+    for check in checks:
+        query = (
+            exp.select(account.copy(), exp.column(check.value, quoted=True))
+            .from_(inside.copy())
+            .where(exp.and_(identity.copy(), check.test.copy()))
+            .order_by(account.copy())
+            .limit(MAX_LISTED + 1)
+        )
+        found = rows(query.sql(dialect=dialect))
+        if found:
+            problems.append(_problem(check, found))
+            fixes.append(check.fix)
     raise SourceError(
         f"{shown}: {'; '.join(problems)}. Fix: {'; '.join(dict.fromkeys(fixes))}; "
         "nothing was scored"
     )
+
+
+def _problem(check: Unreadable, found: list[tuple[Any, ...]]) -> str:
+    """The reader's words with the accounts between their halves: "is below
+    zero for account(s) 'a1' (-40), and a count cannot be"."""
+    listed = ", ".join(
+        f"{account!r} ({_shown(value)})" for account, value in found[:MAX_LISTED]
+    )
+    more = ", …" if len(found) > MAX_LISTED else ""
+    what, _, why = check.problem.partition(", ")
+    after = f", {why}" if why else ""
+    return (
+        f"{check.header!r} ({check.field}) {what} for account(s) {listed}{more}{after}"
+    )
+
+
+def _shown(value: Any) -> str:
+    """A value as an error shows it: numbers short (-3, 2.5), text quoted."""
+    if isinstance(value, float | Decimal):
+        return f"{value:g}"
+    return shown_cell(value)
 
 
 def count_tests(number: exp.Expr, dialect: str) -> dict[str, exp.Expr]:
