@@ -329,3 +329,34 @@ def test_a_parquet_number_cell_is_refused_in_the_same_words(tmp_path: Path) -> N
         "To fix:",
         f"  exec_access: {NUMBER_FIX}",
     ]
+
+
+def test_a_sqlite_number_column_may_hold_yes_no_words_too(
+    make_table: MakeTable, tmp_path: Path
+) -> None:
+    # SQLite keeps text in an INTEGER column as it was given.
+    rows: list[tuple[Any, ...]] = [
+        ("a1", "Acme", 1),
+        ("a2", "Beta", " Yes "),
+        ("a3", "Core", "no"),
+        ("a4", "Dune", 0),
+        ("a5", "Echo", " "),
+        ("a6", "Fig", None),
+    ]
+    columns = {**ACCOUNTS, "exec_access": "INTEGER"}
+    source = make_table("sqlite", columns, rows)
+    csv_file = _csv(tmp_path, list(columns), rows)
+
+    tier_table(source, tmp_path / "table", AS_OF)
+    jobs.tier_file(csv_file, tmp_path / "file", AS_OF)
+    maybe = make_table("sqlite", columns, [*rows, ("a7", "Gulf", "maybe")])
+    with pytest.raises(SourceError) as refused:
+        tier_table(maybe, tmp_path / "refused", AS_OF)
+
+    tiered = _tiers(tmp_path / "table")
+    assert tiered == _tiers(tmp_path / "file")
+    assert [row["total"] > 0 for row in tiered] == [True, True] + [False] * 4
+    assert str(refused.value).endswith(
+        "accounts: 'exec_access' (exec_access) is not a yes/no value for "
+        f"account(s) 'a7' ('maybe'). Fix: {NUMBER_FIX}; nothing was scored"
+    )

@@ -293,10 +293,22 @@ def _fields_read(
             checks += count_checks(field, match, source.dialect)
         if kind == FieldKind.BOOLEAN and not _true_false(held, source.dialect):
             number = held is not None
-            value = column.copy() if number else _text(column, source.dialect)
+            value = _written(column, number, source.dialect)
             written.append(exp.alias_(value, written_name(field), quoted=True))
             checks.append(yes_no_check(field, match, number))
     return selected, written, checks
+
+
+def _written(column: exp.Expr, number: bool, dialect: str) -> exp.Expr:
+    """The value a yes/no field is read from, NULL when blank: a number
+    column's value, or the trimmed text. A SQLite number column may hold
+    text too, so its blank text is no value either."""
+    if not number:
+        return _text(column, dialect)
+    if dialect != "sqlite":
+        return column.copy()
+    blank = exp.If(this=_text(column, dialect).is_(exp.null()), true=exp.null())
+    return exp.Case(ifs=[blank], default=column.copy())
 
 
 def _true_false(held: ColumnKind, dialect: str) -> bool:
@@ -377,7 +389,11 @@ def _read(
     if kind == FieldKind.BOOLEAN and _true_false(held, dialect):
         return exp.cast(column, "BOOLEAN")
     if kind == FieldKind.BOOLEAN and held is not None:
-        return _flag(column)
+        flag = _flag(column)
+        if dialect == "sqlite":  # any SQLite column may hold text as well
+            words = _words(_text(column, dialect), *spec.yes_no_words())
+            flag.set("default", words)
+        return flag
 
     text = _text(column, dialect)
     if kind == FieldKind.BOOLEAN:
