@@ -262,3 +262,26 @@ def test_a_duckdb_file_table_tiers_the_same_on_spark(
 
     written = pq.read_table(tmp_path / "table" / "tiers.parquet")
     assert _rows(written) == _rows(pq.read_table(tmp_path / "file" / "tiers.parquet"))
+
+
+def test_spark_starts_without_filling_stderr_with_its_own_logging(
+    tmp_path: Path,
+) -> None:
+    # Its own process: the module's session has started Spark's JVM already.
+    import subprocess
+    import sys
+
+    portfolio = tmp_path / "accounts.parquet"
+    pq.write_table(build_demo_portfolio().slice(0, 30), portfolio)
+    command = [sys.executable, "-m", "tierwise", "tier", str(portfolio)]
+    command += ["--engine", "spark", "--no-store", "--quiet", "--as-of", "2026-09-30"]
+    command += ["--out", str(tmp_path / "out")]
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stderr
+    for noise in ("log4j", "Setting default log level", "NativeCodeLoader"):
+        assert noise not in done.stderr
+    # Only the Java runtime's own note on the vector module Spark asks for.
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert all(line.startswith("WARNING: Using incubator modules") for line in lines)

@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 LOCAL_MASTER = "local[2]"
 LOOPBACK = "127.0.0.1"
 SPARK_RESULTS = "spark-results"
+# Spark's logging configuration, shipped beside this module: errors only.
+LOGGING = (Path(__file__).parent / "spark-log4j2.properties").as_uri()
 
 # Columns whose type Spark gives narrower than DuckDB (ROW_NUMBER is a
 # 32-bit integer there); cast so tiers.parquet has one schema on both.
@@ -81,6 +83,9 @@ def spark_session(master: str = LOCAL_MASTER, app_name: str = "tierwise") -> Any
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        .config(
+            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOGGING}"
+        )
     )
     if local:
         # Spark otherwise looks up the machine's network address and binds
