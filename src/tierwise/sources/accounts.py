@@ -48,7 +48,13 @@ from tierwise.sources.report import Flag, ImportReport, Tally
 from tierwise.sources.tables import Cell, GridTable, RawTable, open_table
 from tierwise.sources.values import CellError
 
-__all__ = ["ARROW_TYPES", "Currencies", "ImportReport", "read_accounts"]
+__all__ = [
+    "ARROW_TYPES",
+    "Currencies",
+    "ImportReport",
+    "merges_by_website",
+    "read_accounts",
+]
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +137,7 @@ def read_accounts(
         [rows[i] for i in keep],
         columns,
         convert.hosts() if "domain" in columns else None,
-        by_website=_merge_by_website(mapping, matches),
+        by_website=merges_by_website(mapping, matches),
         website_column=matches["domain"].header if "domain" in matches else "",
         caseless=caseless_fields(fields),
     )
@@ -177,7 +183,8 @@ def _with_accounts(
     ]
 
 
-def _merge_by_website(mapping: ColumnMapping, matches: Mapping[str, Match]) -> bool:
+def merges_by_website(mapping: ColumnMapping, matches: Mapping[str, Match]) -> bool:
+    """Whether rows whose websites share a host are merged into one account."""
     # Rows of a CRM export are records with ids of their own; exporting
     # tiers back needs each of them, so by default they are flagged, not
     # merged. A list whose name is its id (no record ids) is merged.

@@ -23,12 +23,23 @@ from pathlib import Path
 import duckdb
 
 from tierwise.errors import SourceError
-from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
+from tierwise.model.fields import (
+    CANONICAL_FIELDS,
+    IDENTITY_FIELDS,
+    REQUIRED_FIELDS,
+    FieldKind,
+)
+from tierwise.sources.accounts import merges_by_website
 from tierwise.sources.columns import shown
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.number_column import COUNT_FIELDS
 from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
+from tierwise.sources.parquet_websites import (
+    hosts_repeat,
+    reads_website,
+    website_lookup,
+)
 from tierwise.sources.report import ImportReport
 from tierwise.sources.tables import first_data_row
 from tierwise.sources.values import TRIMMED_CHARACTERS
@@ -98,14 +109,29 @@ def parquet_view(
     }
 
     matches, notes = match_columns(source, list(types), fields, mapping)
+    if merges_by_website(mapping, matches) and not set(IDENTITY_FIELDS) <= set(fields):
+        # Rows are merged by website, as from a CSV: the websites are read.
+        identities = {name: CANONICAL_FIELDS[name] for name in IDENTITY_FIELDS}
+        fields = {**fields, **identities}
+        matches, notes = match_columns(source, list(types), fields, mapping)
     columns = list(types)
+    websites = [
+        name
+        for name, m in matches.items()
+        if reads_website(name, fields[name], types[columns[m.index]], m)
+    ]
     if not all(
-        _fits(fields[name], types[columns[m.index]], m) for name, m in matches.items()
+        name in websites or _fits(fields[name], types[columns[m.index]], m)
+        for name, m in matches.items()
     ):
         return None
 
     selected = [
-        _expression(fields[name], _ident(columns[match.index]), match)
+        (
+            _ident(columns[match.index])
+            if name in websites
+            else _expression(fields[name], _ident(columns[match.index]), match)
+        )
         + f" AS {_ident(name)}"
         for name, match in matches.items()
     ]
@@ -136,10 +162,18 @@ def parquet_view(
         log.info("%s repeats account ids; reading it cell by cell", source)
         return None
     rows_read, skipped = checked
-    names = ", ".join(_ident(name) for name in matches)
+    joins = _website_joins(connection, identity, websites, matches, mapping)
+    if joins is None:
+        return None
+    names = ", ".join(
+        f"{_ident('w_' + name)}.domain AS {_ident(name)}"
+        if name in websites
+        else f"t.{_ident(name)}"
+        for name in matches
+    )
     connection.execute(
-        f"CREATE OR REPLACE TEMP VIEW {_ident(view)} AS "
-        f"SELECT {names} FROM {_ident('tierwise_typed')} WHERE {identity}"
+        f"CREATE OR REPLACE TEMP VIEW {_ident(view)} AS SELECT {names} "
+        f"FROM {_ident('tierwise_typed')} AS t {joins} WHERE t.{identity}"
     )
 
     report = ImportReport(
@@ -148,7 +182,11 @@ def parquet_view(
     report.skipped = skipped
     report.mapped = {name: match.header for name, match in matches.items()}
     report.absent_fields = [name for name in fields if name not in matches]
-    report.notes = ["read in place by the query (Parquet), without a copy", *notes]
+    report.notes = [
+        "read in place by the query (Parquet), without a copy",
+        *(_website_note(name, matches[name]) for name in websites),
+        *notes,
+    ]
     log.info(
         "read %s in place: %d rows, %d used in %.2f s",
         source,
@@ -157,6 +195,44 @@ def parquet_view(
         time.perf_counter() - started,
     )
     return report
+
+
+def _website_joins(
+    connection: duckdb.DuckDBPyConnection,
+    identity: str,
+    websites: list[str],
+    matches: Mapping[str, Match],
+    mapping: ColumnMapping,
+) -> str | None:
+    """Joins that give each website field its domain (see
+    :mod:`tierwise.sources.parquet_websites`); None when the file needs the
+    cell reader: a value is not a website, or rows it would merge by
+    website."""
+    typed = _ident("tierwise_typed")
+    joins = []
+    for name in websites:
+        table = f"tierwise_websites_{name}"
+        if not website_lookup(connection, typed, identity, name, matches[name], table):
+            return None
+        if (
+            name == "domain"
+            and merges_by_website(mapping, matches)
+            and hosts_repeat(connection, typed, identity, name, table)
+        ):
+            log.info("rows share a website and are merged; reading them so")
+            return None
+        alias = _ident("w_" + name)
+        joins.append(
+            f"LEFT JOIN {_ident(table)} AS {alias} ON {alias}.raw = t.{_ident(name)}"
+        )
+    return " ".join(joins)
+
+
+def _website_note(name: str, match: Match) -> str:
+    return (
+        f"{name} ({match.header!r}): websites cut to their registrable domain as "
+        "from a CSV; `tierwise check` lists each one reduced or flagged"
+    )
 
 
 def _fits(kind: FieldKind, column_type: str, match: Match) -> bool:
