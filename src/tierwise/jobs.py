@@ -37,6 +37,7 @@ from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.model import TieringModel, default_model_text, parse_model
+from tierwise.model.fields import IDENTITY_FIELDS
 from tierwise.model.signals import SIGNAL_SOURCES
 from tierwise.progress import QUIET, Progress
 from tierwise.run_record import mapping_digest, run_inputs, run_origin
@@ -44,6 +45,7 @@ from tierwise.run_signals import (
     file_sha256,
     load_run_signals,
     memory_limit,
+    open_run_signals,
     recorded_signals,
     signal_manifest,
     signals_again,
@@ -157,14 +159,18 @@ def tier_file(
     mapping = mapping or load_preset("generic")
 
     connection = open_connection(memory_limit=memory_limit(signals))
+    opened = open_run_signals(connection, signals, model)
     progress.start("Reading accounts", None)
-    table, report = _read(connection, accounts, model, mapping)
+    # The store's registry keeps each account's domain, as signal files
+    # matched by domain need them: a Parquet file then reads them too.
+    identities = store is not None or opened.by_domain
+    table, report = _read(connection, accounts, model, mapping, identities)
     report.signals_given = [signal.kind for signal in signals]
     progress.advance_to(report.rows_used)
     progress.finish()
     if report.over_threshold() and not accept_warnings:
         raise _too_many_problems(accounts, report)
-    signal_report = load_run_signals(connection, signals, model, as_of)
+    signal_report = load_run_signals(connection, opened, model, as_of)
     pins = None
     if store is not None:
         ids = connection.sql(f"SELECT account_id FROM {ACCOUNTS_VIEW}").to_arrow_table()
@@ -223,7 +229,7 @@ def tier_file(
             model_text=model_text,
             inputs=run_inputs(str(manifest["accounts_sha256"]), mapping, pins, signals),
             started_at=started_at,
-            accounts=table,
+            accounts=table if table is not None else ACCOUNTS_VIEW,
             source=accounts.name,
             origin=run_origin(accounts, mapping, signals),
             force=force,
@@ -367,8 +373,9 @@ def explain_accounts(
     as_of = date.fromisoformat(manifest["as_of"])
     signals = signals_again(manifest, out_dir, signal_paths or {})
     connection = open_connection(memory_limit=memory_limit(signals))
-    _, report = _read(connection, accounts, model, mapping)
-    load_run_signals(connection, signals, model, as_of)
+    opened = open_run_signals(connection, signals, model)
+    _, report = _read(connection, accounts, model, mapping, opened.by_domain)
+    load_run_signals(connection, opened, model, as_of)
     load_run_results(connection, out_dir)
     columns = [row[0] for row in connection.sql(f"DESCRIBE {ACCOUNTS_VIEW}").fetchall()]
     compiled = compile_model(
@@ -476,9 +483,10 @@ def read_input_again(
             "was recorded; put it back as it was, or tier the file again with "
             "`tierwise tier` and compare against that run (--against RUN)"
         )
-    _read(connection, accounts, model, mapping)
+    opened = open_run_signals(connection, signals, model)
+    _read(connection, accounts, model, mapping, opened.by_domain)
     if signals and as_of is not None:
-        load_run_signals(connection, signals, model, as_of)
+        load_run_signals(connection, opened, model, as_of)
     return [signal.kind for signal in signals]
 
 
@@ -512,16 +520,27 @@ def _read(
     accounts: Path,
     model: TieringModel,
     mapping: ColumnMapping,
+    identities: bool = False,
 ) -> tuple[pa.Table | None, ImportReport]:
     """Put the accounts in ``connection`` as the view ``accounts``.
 
     A Parquet file whose mapping needs no per-cell repair is read in place
     by the query; anything else is read cell by cell into an Arrow table
-    (returned, for the store's account registry).
+    (returned, for the store's account registry). The cell reader reads
+    every canonical field; in place, only the fields scoring reads, and
+    the identity fields (``domain``, ``parent_id``) too when
+    ``identities`` asks for them: signal files matched by domain and the
+    store's registry need the same domains as a CSV of the same accounts
+    gives, and a ten-million-account run without them should not pay for
+    reducing every website.
     """
     currencies = currencies_of(model)
     if accounts.suffix.lower() == ".parquet" and not currencies.rates:
-        report = parquet_view(connection, accounts, model.read_fields(), mapping)
+        fields = model.read_fields()
+        if identities:
+            kinds = model.field_kinds()
+            fields = {**fields, **{name: kinds[name] for name in IDENTITY_FIELDS}}
+        report = parquet_view(connection, accounts, fields, mapping)
         if report is not None:
             report.signal_fields = _signal_fields(model)
             return None, report

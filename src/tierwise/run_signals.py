@@ -27,12 +27,19 @@ from tierwise.engine.run import (
 from tierwise.errors import TierwiseError
 from tierwise.model import TieringModel
 from tierwise.sources import ColumnMapping
-from tierwise.sources.signals import SignalFile, SignalReport, load_signals
+from tierwise.sources.signals import (
+    OpenSignals,
+    SignalFile,
+    SignalReport,
+    match_signals,
+    open_signals,
+)
 
 __all__ = [
     "file_sha256",
     "load_run_signals",
     "memory_limit",
+    "open_run_signals",
     "recorded_signals",
     "signal_files",
     "signal_manifest",
@@ -78,16 +85,31 @@ def signal_files(
     ]
 
 
-def load_run_signals(
+def open_run_signals(
     connection: duckdb.DuckDBPyConnection,
     signals: Sequence[SignalFile],
     model: TieringModel,
-    as_of: date,
-) -> SignalReport:
-    """Register the signal files' matched tables; their scratch lives as long."""
+) -> OpenSignals:
+    """Open the run's signal files before its accounts are read.
+
+    Their columns then say whether any row can match by domain, and so
+    whether the accounts' domains must be read. Their scratch folder lives
+    as long as ``connection``.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="tierwise-signals-"))
     weakref.finalize(connection, shutil.rmtree, scratch, True)
-    return load_signals(connection, signals, model, as_of, scratch, ACCOUNTS_VIEW)
+    return open_signals(connection, signals, model, scratch)
+
+
+def load_run_signals(
+    connection: duckdb.DuckDBPyConnection,
+    opened: OpenSignals,
+    model: TieringModel,
+    as_of: date,
+) -> SignalReport:
+    """Match the opened signal files to the run's accounts; register their
+    matched tables."""
+    return match_signals(connection, opened, model, as_of, ACCOUNTS_VIEW)
 
 
 def signal_manifest(signals: Sequence[SignalFile]) -> dict[str, dict[str, Any]]:

@@ -4,12 +4,19 @@ A Parquet file already carries typed columns, so when a mapping needs no
 per-cell repair the accounts can be read by the query itself: the view
 renames and casts columns, applies ``multiply`` and ``values`` in SQL, and
 leaves out rows without an id or a name. Ten million accounts then cost a
-scan rather than a conversion in Python. Anything the view cannot do the
-same way as :func:`read_accounts` (domains, date formats, boolean words,
-currencies, text where a number is expected) sends the file to the
-cell-by-cell reader instead, so both paths give the same table. So does a
-count with a fraction or below zero, which that reader refuses naming its
-rows: one query over the count columns looks for one.
+scan rather than a conversion in Python. Websites cut to their registrable
+domain are reduced once per distinct value, by that reader's own rules
+(:mod:`tierwise.sources.parquet_websites`). Anything else the view cannot
+do the same way as :func:`read_accounts` (Salesforce ids, date formats,
+boolean words, currencies, text where a number is expected) sends the file
+to the cell-by-cell reader instead, so both paths give the same table. So
+does a count with a fraction or below zero, which that reader refuses
+naming its rows: one query over the count columns looks for one.
+
+The view holds the fields it is given; the caller asks for the identity
+fields (``domain``, ``parent_id``) when signal matching or the store needs
+them. A mapping that merges rows by website reads them regardless, as the
+cell reader of a CSV does.
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ def record_run(
     model_text: str,
     inputs: Mapping[str, str],
     started_at: datetime | None = None,
-    accounts: pa.Table | None = None,
+    accounts: pa.Table | str | None = None,
     source: str | None = None,
     origin: Mapping[str, str] | None = None,
     force: bool = False,
@@ -96,7 +96,9 @@ def record_run(
             file, the column mapping, the overrides applied); together with
             the model and as-of date they say whether the run is new.
         started_at: when the job began (now by default).
-        accounts: the input table, for each account's domain in the registry.
+        accounts: the input table, or the name of a table or view in
+            ``run.connection`` that holds it (a Parquet file read in place),
+            for each account's domain in the registry.
         source: where the accounts came from, for people reading the run list.
         origin: where the inputs can be read again (the accounts file's path,
             the mapping), for a what-if preview; not part of the fingerprint,
@@ -117,7 +119,7 @@ def record_run(
     started_at = started_at or utc_now()
     begun = time.perf_counter()
 
-    with _inputs_view(run, accounts), store.writing() as connection:
+    with _inputs_view(run, accounts) as domains, store.writing() as connection:
         version_id = _model_version(connection, run, model_text, content_hash)
         earlier = _same_runs(connection, fingerprint, version_id, run)
         if earlier and not force:
@@ -145,7 +147,7 @@ def record_run(
                 run_id,
                 previous,
                 STORED_COLUMNS,
-                encoded_batches(run, batch_rows, _registry_fields(accounts)),
+                encoded_batches(run, batch_rows, _registry_fields(domains)),
                 (lambda done: progress(done, run.accounts)) if progress else None,
             )
         if stored != run.accounts:
@@ -197,16 +199,42 @@ def _check_account_ids(run: TieringRun) -> None:
 
 
 @contextmanager
-def _inputs_view(run: TieringRun, accounts: pa.Table | None) -> Iterator[None]:
-    """Expose the input's ids and domains to the engine's DuckDB connection."""
+def _inputs_view(run: TieringRun, accounts: pa.Table | str | None) -> Iterator[bool]:
+    """Expose the input's ids and domains to the engine's DuckDB connection.
+
+    Yields whether the input has domains to expose.
+    """
+    if isinstance(accounts, str):
+        with _relation_inputs(run, accounts) as domains:
+            yield domains
+        return
     if accounts is None or "domain" not in accounts.column_names:
-        yield
+        yield False
         return
     run.connection.register(INPUTS_VIEW, accounts.select(["account_id", "domain"]))
     try:
-        yield
+        yield True
     finally:
         run.connection.unregister(INPUTS_VIEW)
+
+
+@contextmanager
+def _relation_inputs(run: TieringRun, relation: str) -> Iterator[bool]:
+    """The inputs view over a table or view already in the connection (a
+    Parquet file read in place), without copying it."""
+    quoted = '"' + relation.replace('"', '""') + '"'
+    described = run.connection.sql(f"DESCRIBE {quoted}").fetchall()
+    if "domain" not in {str(row[0]) for row in described}:
+        yield False
+        return
+    run.connection.execute(
+        f'CREATE OR REPLACE TEMP VIEW "{INPUTS_VIEW}" AS '
+        f'SELECT "account_id", "domain" FROM {quoted}'
+    )
+    try:
+        yield True
+    finally:
+        run.connection.execute(f'DROP VIEW IF EXISTS "{INPUTS_VIEW}"')
 
 
 def _model_version(
@@ -288,13 +316,13 @@ def _insert_run(
     return connection.execute(insert(Run).values(values).returning(Run.id)).scalar_one()
 
 
-def _registry_fields(accounts: pa.Table | None) -> tuple[str, str]:
+def _registry_fields(domains: bool) -> tuple[str, str]:
     """The name and domain each result row carries for the registry.
 
     Returns the selected columns (the result is ``r``) and the join that
-    brings the input's domain, if it has one.
+    brings the input's domain, when it has ``domains``.
     """
-    if accounts is not None and "domain" in accounts.column_names:
+    if domains:
         join = f'LEFT JOIN "{INPUTS_VIEW}" i ON i.account_id = r.account_id'
         return 'r."name", i."domain"', join
     return 'r."name", NULL::VARCHAR AS "domain"', ""

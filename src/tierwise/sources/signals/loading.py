@@ -1,6 +1,7 @@
 """Loading signal files into a run: the four matched tables and the report.
 
-For each file given: every row is read as text (a CSV once, in file
+For each file given, once opened and its columns found (:mod:`.opening`,
+before the accounts are read): every row is read as text (a CSV once, in file
 order, into a Parquet copy in the run's scratch folder), then matched to an
 account (:mod:`.matching`), typed and checked by its kind's plan in a view
 that gives each row its outcome. The matched table (``signal_activity``,
@@ -16,7 +17,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -26,12 +26,10 @@ from tierwise.errors import SourceError
 from tierwise.model import TieringModel
 from tierwise.model.signals import SIGNAL_SOURCES, ActivitySignals, EventSignals
 from tierwise.sources.signals.activity import activity_plan
-from tierwise.sources.signals.columns import FILE_KINDS, FileKind, find_columns
 from tierwise.sources.signals.contacts import contacts_plan
 from tierwise.sources.signals.events import events_plan
-from tierwise.sources.signals.files import RawFile, open_raw, unreadable_csv
+from tierwise.sources.signals.files import RawFile, unreadable_csv
 from tierwise.sources.signals.intent import (
-    guess_intent_columns,
     intent_plan,
     score_sql,
 )
@@ -44,13 +42,19 @@ from tierwise.sources.signals.matching import (
     matching_sql,
     trimmed_sql,
 )
+from tierwise.sources.signals.opening import (
+    OpenSignal,
+    OpenSignals,
+    SignalFile,
+    open_signals,
+)
 from tierwise.sources.signals.plan import Drop, KindPlan, Texts
 from tierwise.sources.signals.report import Count, SignalFileReport, SignalReport
 from tierwise.sources.signals.tally import MAX_EXAMPLES, KindColumn, Tally, tally
 from tierwise.sources.signals.timestamps import SlashOrder, slash_order
 from tierwise.sources.signals.unlisted import listed_kinds, unlisted_kinds
 
-__all__ = ["MATCHED_TABLES", "TABLE_COLUMNS", "SignalFile", "load_signals"]
+__all__ = ["MATCHED_TABLES", "TABLE_COLUMNS", "load_signals", "match_signals"]
 
 log = logging.getLogger(__name__)
 
@@ -97,27 +101,6 @@ DATE_ROLES = {"activity": "timestamp", "intent": "week", "events": "date"}
 MAX_AMBIGUOUS_LISTED = 20
 
 
-@dataclass(frozen=True)
-class SignalFile:
-    """A signal file given to a run: its kind, path and any named columns.
-
-    ``columns`` names the header of a column role outright (``timestamp:
-    Created``), for files whose headers tierwise does not recognise; for a
-    file without a header row the columns are ``column1``, ``column2``, ...
-    """
-
-    kind: str
-    path: Path
-    columns: Mapping[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.kind not in SIGNAL_SOURCES:
-            allowed = ", ".join(SIGNAL_SOURCES)
-            raise ValueError(
-                f"SignalFile.kind must be one of {allowed}, got {self.kind!r}"
-            )
-
-
 def load_signals(
     connection: duckdb.DuckDBPyConnection,
     files: Sequence[SignalFile],
@@ -129,32 +112,41 @@ def load_signals(
     """Register the matched table of each file in ``connection``; report.
 
     ``accounts`` is the table or view of the run's accounts; ``scratch`` a
-    folder that must outlive the connection's use of the tables.
+    folder that must outlive the connection's use of the tables. The same
+    as :func:`open_signals` and then :func:`match_signals`.
 
     Raises:
         SourceError: for a file that cannot be read, a missing column, a
             kind given twice, or a kind the model has no section for;
             nothing is scored then.
     """
-    report = SignalReport()
-    if not files:
-        return report
+    opened = open_signals(connection, files, model, scratch)
+    return match_signals(connection, opened, model, as_of, accounts)
 
-    kinds = [file.kind for file in files]
-    repeated = sorted({kind for kind in kinds if kinds.count(kind) > 1})
-    if repeated:
-        raise SourceError(
-            f"--{repeated[0]} was given more than once; a run reads one file of "
-            "each kind (combine the files first)"
-        )
+
+def match_signals(
+    connection: duckdb.DuckDBPyConnection,
+    opened: OpenSignals,
+    model: TieringModel,
+    as_of: date,
+    accounts: str = "accounts",
+) -> SignalReport:
+    """Match the opened files' rows to ``accounts``; register their tables.
+
+    Raises:
+        SourceError: for a file whose dates or scores cannot be read at all.
+    """
+    report = SignalReport()
+    if not opened.files:
+        return report
     keys = account_keys(connection, accounts)
-    for file in files:
+    for signal in opened.files:
         started = time.perf_counter()
-        loaded = _load(connection, file, model, as_of, scratch, keys)
-        report.files[file.kind] = loaded
+        loaded = _load(connection, signal, model, as_of, opened.scratch, keys)
+        report.files[signal.file.kind] = loaded
         log.info(
             "%s: %d rows read, %d counted in %.2f s",
-            file.path.name,
+            signal.file.path.name,
             loaded.rows_read,
             loaded.rows_used,
             time.perf_counter() - started,
@@ -164,26 +156,14 @@ def load_signals(
 
 def _load(
     connection: duckdb.DuckDBPyConnection,
-    file: SignalFile,
+    signal: OpenSignal,
     model: TieringModel,
     as_of: date,
     scratch: Path,
     keys: AccountKeys,
 ) -> SignalFileReport:
-    kind = FILE_KINDS[file.kind]
+    file, raw, columns = signal.file, signal.raw, signal.columns
     section = getattr(model.signals, file.kind) if model.signals else None
-    if section is None:
-        raise SourceError(
-            f"--{file.kind} {file.path.name}: the model has no signals.{file.kind} "
-            "section, so nothing would read this file; add one (see the Signals "
-            "section of docs/model.md) or leave the option out"
-        )
-
-    # Headers named for the run count as known: a file whose every header
-    # is named that way still has a header row.
-    known = [*_known_headers(kind), *file.columns.values()]
-    raw = open_raw(connection, file.path, scratch, known)
-    columns = _columns(kind, raw, file)
     staged = _stage_texts(connection, file.kind, raw, columns, scratch)
 
     order = None
@@ -330,40 +310,6 @@ def _repeats(
         f"'repeats the {key} of an earlier row'", "r.source_row > firsts.first_row"
     )
     return join, [check]
-
-
-def _columns(kind: FileKind, raw: RawFile, file: SignalFile) -> dict[str, str]:
-    source = raw.path.name
-    if raw.header:
-        return find_columns(kind, raw.columns, source, file.columns)
-
-    guessed = (
-        guess_intent_columns(raw.sample, raw.columns) if kind.name == "intent" else {}
-    )
-    chosen = {**guessed, **file.columns}
-    try:
-        found = find_columns(kind, raw.columns, source, chosen)
-    except SourceError as error:
-        missing = next(
-            (r.name for r in kind.roles if r.required and r.name not in chosen),
-            _first_required(kind),
-        )
-        raise SourceError(
-            f"{error}. The file seems to have no header row: add one, or name "
-            f"its columns by position: --signal-column {kind.name}.{missing}="
-            f"columnN, N from 1 to {len(raw.columns)}"
-        ) from None
-    described = ", ".join(f"{role} = {header}" for role, header in found.items())
-    raw.notes.append(f"columns told apart by their values: {described}")
-    return found
-
-
-def _first_required(kind: FileKind) -> str:
-    return next(role.name for role in kind.roles if role.required)
-
-
-def _known_headers(kind: FileKind) -> list[str]:
-    return [header for role in kind.roles for header in (role.name, *role.headers)]
 
 
 def _plan(kind: str, texts: Texts, section: object) -> KindPlan:
