@@ -155,3 +155,22 @@ def test_explain_a_parquet_run_counts_intent_as_csv(
 
     assert [e.total for e in parquet] == [e.total for e in csv]
     assert [e.criteria for e in parquet] == [e.criteria for e in csv]
+
+
+def test_what_if_reads_a_parquet_run_again_with_its_intent_matched(
+    portfolio: dict[str, Path], tmp_path: Path
+) -> None:
+    from tierwise.lifecycle.whatif import what_if
+    from tierwise.model import default_model_text
+
+    model = tmp_path / "model.yaml"
+    model.write_text(default_model_text(), encoding="utf-8")
+    matrices = {}
+    for kind in ("parquet", "csv"):
+        with open_store(f"sqlite:///{tmp_path}/{kind}.db") as store:
+            _tier(portfolio[kind], tmp_path / kind, ["intent"], portfolio, store=store)
+            result = what_if(store, str(model))
+        assert result.moved_count == 0, kind
+        matrices[kind] = result.matrix
+
+    assert matrices["parquet"] == matrices["csv"]
