@@ -179,3 +179,45 @@ def test_websites_merged_by_a_mapping_but_all_apart_stay_in_place(
     assert report is not None and IN_PLACE in report.notes
     domains = connection.sql("SELECT domain FROM accounts ORDER BY 1").fetchall()
     assert domains == [("a.example",), ("b.example",)]
+
+
+@pytest.mark.parametrize("field", ["name", "domain", "industry"])
+def test_text_read_as_missing_by_the_mapping_is_missing_as_from_a_csv(
+    tmp_path: Path, field: str
+) -> None:
+    # A name of 'N/A' leaves its row out, a domain or an industry of 'N/A'
+    # is blank, as the cell reader of a CSV reads them.
+    rows = {
+        "account_id": ["a", "b"],
+        "name": ["A", "B"],
+        "domain": ["a.example", "b.example"],
+        "industry": ["Software", "Retail"],
+    }
+    rows[field] = ["N/A", rows[field][1]]
+    path = tmp_path / "na.parquet"
+    pq.write_table(pa.table(rows), path)
+    mapping = load_mapping_file(
+        _mapping(
+            tmp_path,
+            f"preset: generic\ncolumns:\n  {field}:\n    column: {field}\n"
+            + ("    normalise: domain\n" if field == "domain" else "")
+            + "    missing_values: [n/a]\n",
+        )
+    )
+    connection = duckdb.connect()
+
+    report = parquet_view(connection, path, FIELDS, mapping)
+    table, _ = read_accounts(path, FIELDS, mapping)
+
+    # Websites honour missing_values in place; other text is left to the
+    # cell reader.
+    assert (report is not None) == (field == "domain")
+    in_place = (
+        connection.sql("SELECT * FROM accounts").to_arrow_table()
+        if report is not None
+        else table
+    )
+    assert (
+        in_place.sort_by("account_id").to_pylist()
+        == table.sort_by("account_id").to_pylist()
+    )

@@ -5,13 +5,14 @@ per-cell repair the accounts can be read by the query itself: the view
 renames and casts columns, applies ``multiply`` and ``values`` in SQL, and
 leaves out rows without an id or a name. Ten million accounts then cost a
 scan rather than a conversion in Python. Websites cut to their registrable
-domain are reduced once per distinct value, by that reader's own rules
+domain are reduced once per distinct value, by the cell reader's own rules
 (:mod:`tierwise.sources.parquet_websites`). Anything else the view cannot
 do the same way as :func:`read_accounts` (Salesforce ids, date formats,
-boolean words, currencies, text where a number is expected) sends the file
-to the cell-by-cell reader instead, so both paths give the same table. So
-does a count with a fraction or below zero, which that reader refuses
-naming its rows: one query over the count columns looks for one.
+boolean words, currencies, text where a number is expected, text read as
+missing by ``missing_values``) sends the file to the cell-by-cell reader
+instead, so both paths give the same table. So does a count with a
+fraction or below zero, which that reader refuses naming its rows: one
+query over the count columns looks for one.
 
 The view holds the fields it is given; the caller asks for the identity
 fields (``domain``, ``parent_id``) when signal matching or the store needs
@@ -251,7 +252,10 @@ def _fits(kind: FieldKind, column_type: str, match: Match) -> bool:
     if column_type.endswith("]") or base not in READABLE_TYPES[kind]:
         return False  # a list of values, or a type read differently
     if kind == FieldKind.TEXT:
-        return spec.multiply is None
+        # The cell reader reads a text cell among ``missing_values`` as blank
+        # (a name of 'N/A' leaves its row out); typed numbers and dates it
+        # takes as they are.
+        return spec.multiply is None and not spec.missing_values
     return not spec.values
 
 
