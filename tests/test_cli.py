@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -375,7 +376,7 @@ def test_a_path_that_cannot_be_written_is_named_without_a_traceback(
 ) -> None:
     # A file stands where the output folder should go (for init, where its
     # model file should go: a folder of that name).
-    build_demo_portfolio().slice(0, 5).to_pandas().to_csv(tmp_path / "a.csv")
+    pa_csv.write_csv(build_demo_portfolio().slice(0, 5), tmp_path / "a.csv")
     (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
     (tmp_path / "tierwise-model.yaml").mkdir()
 
