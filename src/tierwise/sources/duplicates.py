@@ -48,7 +48,7 @@ from tierwise.sources.columns import Value, shown
 from tierwise.sources.report import Flag, Merge
 from tierwise.sources.values import sql_lower, trim
 
-__all__ = ["Merged", "caseless_fields", "merge_duplicates"]
+__all__ = ["Merged", "caseless_fields", "conflicts_message", "merge_duplicates"]
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def _refuse_conflicts(
     keys: Mapping[str, Callable[[Value], Value]],
     by_id: Mapping[Value, list[int]],
 ) -> None:
-    conflicts: list[str] = []
+    conflicts: list[tuple[Value, list[int], list[str]]] = []
     for value, positions in by_id.items():
         differing = [
             name
@@ -213,17 +213,24 @@ def _refuse_conflicts(
             if _differ(values, positions, keys[name])
         ]
         if differing:
-            listed = ", ".join(str(rows[i]) for i in positions[:MAX_LISTED])
-            conflicts.append(
-                f"  {shown(value)}: rows {listed} differ in {', '.join(differing)}"
-            )
-    if not conflicts:
-        return
+            conflicts.append((value, [rows[i] for i in positions], differing))
+    if conflicts:
+        raise SourceError(conflicts_message(source, conflicts))
 
+
+def conflicts_message(
+    source: str, conflicts: Sequence[tuple[Value, Sequence[int], Sequence[str]]]
+) -> str:
+    """The refusal of rows that share an account id but hold different values:
+    each id (the first 20) with its rows and the fields they differ in."""
     lines = [
         f"{source}: {len(conflicts)} account_id value(s) appear on more than one "
         "row with different values; nothing was imported.",
-        *conflicts[:MAX_LISTED],
+        *(
+            f"  {shown(value)}: rows {', '.join(map(str, rows[:MAX_LISTED]))} "
+            f"differ in {', '.join(differing)}"
+            for value, rows, differing in conflicts[:MAX_LISTED]
+        ),
     ]
     if len(conflicts) > MAX_LISTED:
         lines.append(f"  … and {len(conflicts) - MAX_LISTED} more ids")
@@ -231,7 +238,7 @@ def _refuse_conflicts(
         "Fix: keep one row per record (rows with the same id and the same values "
         "are merged), or map account_id to a column whose values are unique"
     )
-    raise SourceError("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _differ(
