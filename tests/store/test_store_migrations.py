@@ -322,3 +322,20 @@ def test_the_log_switch_gives_up_after_the_lock_timeout(tmp_path: Path) -> None:
         opener.close()
         holder.execute("COMMIT")
         holder.close()
+
+
+@pytest.mark.postgres
+def test_a_postgres_url_whose_search_path_names_no_schema_says_to_create_it(
+    postgres_server: str,
+) -> None:
+    # PostgreSQL refuses CREATE TABLE when no schema of the search path
+    # exists; the store stopped with a traceback of the SQL it tried.
+    url = f"{postgres_server}?options=-csearch_path%3Dtierwise_no_such_schema"
+
+    with pytest.raises(StoreError) as raised:
+        open_store(url)
+
+    said = str(raised.value)
+    assert "no schema to keep its tables in" in said
+    assert "CREATE SCHEMA tierwise_no_such_schema" in said
+    assert "nothing was changed" in said

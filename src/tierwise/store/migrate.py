@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
 from tierwise.store.database import (
     DEFAULT_LOCK_TIMEOUT,
@@ -73,10 +73,12 @@ def upgrade(store: Store, revision: str = "head") -> None:
     with store.reading() as connection:
         current = _revision_of(connection)
         taken = _foreign_tables(connection) if current is None else []
+        missing = _missing_schema(connection) if current is None else None
     if current == wanted:
         return
     _check_known(store, current)
     _check_free(store, taken)
+    _check_schema(store, missing)
 
     started = time.perf_counter()
     with store.writing() as connection:
@@ -134,6 +136,31 @@ def _check_free(store: Store, taken: list[str]) -> None:
         "Give the store a database or schema of its own (for PostgreSQL, a "
         "schema: CREATE SCHEMA tierwise, then add "
         "?options=-csearch_path%3Dtierwise to the URL); nothing was changed"
+    )
+
+
+def _missing_schema(connection: Connection) -> str | None:
+    """The search path of a PostgreSQL connection none of whose schemas exist."""
+    if connection.dialect.name != "postgresql":
+        return None
+    if connection.execute(text("SELECT current_schema()")).scalar_one() is not None:
+        return None
+    return str(connection.execute(text("SHOW search_path")).scalar_one())
+
+
+def _check_schema(store: Store, search_path: str | None) -> None:
+    """Refuse a PostgreSQL URL whose search path names no schema that exists
+    (a typo in ``?options=-csearch_path``, or a schema not made yet):
+    PostgreSQL would refuse the first CREATE TABLE."""
+    if search_path is None:
+        return
+    names = [name.strip().strip('"') for name in search_path.split(",")]
+    first = next((name for name in names if name and name != "$user"), "tierwise")
+    raise StoreError(
+        f"the store at {store.location} has no schema to keep its tables in: "
+        f"no schema of its search path ({search_path}) exists. Create it first "
+        f"(CREATE SCHEMA {first}) or correct the search_path in the URL; "
+        "nothing was changed"
     )
 
 
