@@ -242,6 +242,25 @@ def test_history_finds_an_18_character_id_from_its_15_characters(
     assert "001A000001xYzAbIAK Acme" in short.output
     assert other.exit_code != 0
 
+    # The override was refused as an unknown account, where history found it.
+    pinned = cli.invoke(
+        app,
+        [
+            "override",
+            "001A000001xYzAb",
+            "--tier",
+            "tier_1",
+            "--reason",
+            "renewal",
+            "--by",
+            "Ann",
+            "--db",
+            store_url,
+        ],
+    )
+    assert pinned.exit_code == 0, pinned.output
+    assert "Override 1: 001A000001xYzAbIAK pinned to tier_1" in pinned.output
+
 
 def test_an_override_ending_in_the_past_is_kept_with_a_warning(
     cli: CliRunner, two_runs: Store, store_url: str

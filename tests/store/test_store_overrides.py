@@ -11,6 +11,7 @@ from tierwise.model import load_model
 from tierwise.store import (
     Store,
     StoreError,
+    account_history,
     active_overrides,
     add_override,
     list_overrides,
@@ -173,3 +174,45 @@ def test_an_account_can_be_taken_out_of_every_tier_and_its_place_refilled(
     assert counts["unassigned"][1] == 1
     refilled = {a for a, row in after.items() if row["tier"] == "tier_1"}
     assert out not in refilled and len(refilled) == len(tier_1)
+
+
+SALESFORCE_18 = "0015g00000Q1aBcAAJ"
+
+
+@pytest.fixture
+def salesforce(store: Store, score: Score, demo_accounts: pa.Table) -> Store:
+    """A store whose run holds an account keyed by an 18-character Salesforce id."""
+    accounts = demo_accounts.slice(0, 20)
+    ids = [SALESFORCE_18, *accounts["account_id"].to_pylist()[1:]]
+    accounts = accounts.set_column(0, "account_id", pa.array(ids, pa.string()))
+    scored = score(accounts)
+    record_run(store, scored.run, model_text=scored.model_text, inputs={"a": "sf"})
+    return store
+
+
+def test_an_override_by_the_15_character_salesforce_id_pins_the_stored_record(
+    salesforce: Store,
+) -> None:
+    # Imports key Salesforce accounts by the 18-character id, but people copy
+    # the 15-character one from a record's address; it was refused as unknown.
+    pinned = add_override(salesforce, SALESFORCE_18[:15], "tier_1", "deal", by="Ann")
+    revoked = revoke_override(salesforce, SALESFORCE_18[:15], "lost", by="Ann")
+
+    assert (pinned.account_id, revoked.account_id) == (SALESFORCE_18, SALESFORCE_18)
+    assert account_history(salesforce, SALESFORCE_18[:15]).account_id == SALESFORCE_18
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param(ACCOUNT.lower(), id="other-case"),
+        pytest.param(f" {ACCOUNT} ", id="surrounding-spaces"),
+    ],
+)
+def test_an_unknown_id_that_differs_from_a_known_one_only_in_case_or_spaces_names_it(
+    known: Store, typed: str
+) -> None:
+    with pytest.raises(StoreError, match=f"did you mean {ACCOUNT}\\?"):
+        add_override(known, typed, "tier_1", "deal", by="Ann")
+    with pytest.raises(StoreError, match=f"did you mean {ACCOUNT}\\?"):
+        account_history(known, typed)

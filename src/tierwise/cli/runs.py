@@ -22,7 +22,6 @@ from tierwise.cli.render import tier_matrix
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.cli.tables import fits, fitted, listing
 from tierwise.errors import TierwiseError
-from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
 from tierwise.store import ABSENT
 
 if TYPE_CHECKING:
@@ -139,12 +138,7 @@ def history(
     the 18-character form.
     """
     with reported(), existing_store(db) as store:
-        try:
-            found = runs_store.account_history(store, account_id)
-        except runs_store.StoreError:
-            if len(account_id) != 15 or not is_salesforce_id(account_id):
-                raise
-            found = runs_store.account_history(store, to_18(account_id))
+        found = runs_store.account_history(store, account_id)
     _render_history(found)
 
 
@@ -188,7 +182,11 @@ def override(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Pin an account's tier for later runs (or revoke the pin with --revoke)."""
+    """Pin an account's tier for later runs (or revoke the pin with --revoke).
+
+    A 15-character Salesforce id pins its 18-character record: imports store
+    the 18-character form.
+    """
     with reported():
         if revoke == (tier is not None):
             raise TierwiseError("give either --tier to pin a tier or --revoke")
@@ -202,13 +200,13 @@ def override(
                 )
     if revoke:
         console.print(
-            f"Revoked override {done.override_id} on {escape(account_id)} "
+            f"Revoked override {done.override_id} on {escape(done.account_id)} "
             f"({done.tier}); the next run computes its tier again."
         )
         return
     holds = f"through {done.until}" if done.until else "until revoked"
     console.print(
-        f"Override {done.override_id}: {escape(account_id)} pinned to {done.tier} "
+        f"Override {done.override_id}: {escape(done.account_id)} pinned to {done.tier} "
         f"{holds}. Runs keep it with reason `override` and show the computed tier "
         "beside it."
     )

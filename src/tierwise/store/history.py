@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tierwise.store.database import Store, StoreError
 from tierwise.store.overrides import OverrideRecord, list_overrides
+from tierwise.store.registry import known_account_id
 from tierwise.store.results import from_hundredths
 from tierwise.store.tables import Account, ModelVersion, ResultOutcome, Run, RunResult
 
@@ -131,18 +132,19 @@ def run_summary(connection: Connection, run_id: int) -> RunSummary:
 def account_history(store: Store, account_id: str) -> AccountHistory:
     """``account_id``'s tier, reason and score in every run, oldest first.
 
+    A 15-character Salesforce id finds its 18-character record.
+
     Raises:
         StoreError: when no recorded run has tiered that account.
     """
     with store.reading() as connection:
+        account_id = known_account_id(
+            connection,
+            account_id,
+            "A new account has no history until a run with `tierwise tier` holds it.",
+        )
         with Session(connection) as session:
-            account = session.get(Account, account_id)
-        if account is None:
-            raise StoreError(
-                f"no recorded run has tiered an account with id {account_id!r}; "
-                "check the id (ids are case-sensitive) or record a run with "
-                "`tierwise tier`"
-            )
+            account = session.get_one(Account, account_id)
         latest = connection.execute(select(func.max(Run.id))).scalar_one()
         entries = _entries(connection, account_id)
 

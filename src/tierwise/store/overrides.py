@@ -19,13 +19,14 @@ from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from tierwise.engine import UNASSIGNED
 from tierwise.model import TieringModel
 from tierwise.store.database import Store, StoreError
-from tierwise.store.tables import Account, Override, Run, utc_now
+from tierwise.store.registry import known_account_id
+from tierwise.store.tables import Override, Run, utc_now
 
 __all__ = [
     "OverrideRecord",
@@ -39,6 +40,11 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+OVERRIDE_NEEDS = (
+    "An override needs an account the store knows: record a run that holds "
+    "it with `tierwise tier` first."
+)
 
 OverrideState = Literal["active", "expired", "revoked", "replaced"]
 
@@ -89,14 +95,15 @@ def add_override(
 ) -> OverrideRecord:
     """Pin ``account_id`` to ``tier`` (a key or a name) until ``until``.
 
-    The tier must be one of the latest recorded run's tiers.
+    The tier must be one of the latest recorded run's tiers. A 15-character
+    Salesforce id pins its 18-character record.
 
     Raises:
         StoreError: for an unknown account or tier, or a blank reason or name.
     """
     reason, by = _required("--reason", reason), _required("--by", by)
     with store.writing() as connection:
-        _known_account(connection, account_id)
+        account_id = known_account_id(connection, account_id, OVERRIDE_NEEDS)
         tier_key = _tier_key(connection, tier)
         created_at = utc_now()
         override_id = connection.execute(
@@ -129,7 +136,7 @@ def revoke_override(
     """
     reason, by = _required("--reason", reason), _required("--by", by)
     with store.writing() as connection:
-        _known_account(connection, account_id)
+        account_id = known_account_id(connection, account_id, OVERRIDE_NEEDS)
         current = _current_pin(_records(connection, account_id))
         if current is None:
             raise StoreError(
@@ -236,18 +243,6 @@ def _records(connection: Connection, account_id: str | None) -> list[OverrideRec
 def _current_pin(records: list[OverrideRecord]) -> OverrideRecord | None:
     current = [r for r in records if r.revoked_at is None and r.replaced_by is None]
     return current[-1] if current else None
-
-
-def _known_account(connection: Connection, account_id: str) -> None:
-    found = connection.execute(
-        select(func.count()).where(Account.account_id == account_id)
-    ).scalar_one()
-    if not found:
-        raise StoreError(
-            f"no recorded run has tiered an account with id {account_id!r}; "
-            "an override needs an account the store knows (ids are "
-            "case-sensitive). Record a run with `tierwise tier` first."
-        )
 
 
 def _tier_key(connection: Connection, tier: str) -> str:
