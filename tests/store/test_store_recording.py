@@ -21,7 +21,7 @@ from tierwise.store import (
 from tierwise.store.results import ENGINE_FIELDS, stored_results
 from tierwise.store.tables import Account, ModelVersion, Run, RunResult
 
-from .conftest import Score, results_of, without
+from .conftest import QUARTER_2, QUARTER_3, Score, results_of, without
 
 INPUTS = {"accounts": "a" * 64}
 
@@ -269,3 +269,26 @@ def test_an_error_half_way_through_storing_rolls_everything_back(
     assert record_run(
         store, scored.run, model_text=scored.model_text, inputs=INPUTS
     ).created
+
+
+def test_a_quarter_recorded_late_is_first_and_last_seen_by_its_as_of_date(
+    store: Store, score: Score, demo_accounts: pa.Table
+) -> None:
+    # Run 1 is as of September; run 2, recorded after it, fills in June. The
+    # history said "first in run 1, last in run 2" for an account in both:
+    # the order of recording, not of the dates its table is sorted by.
+    four = demo_accounts.slice(0, 4)
+    for number, (accounts, as_of) in enumerate(
+        [(without(four, "F1000-0002"), QUARTER_3), (four, QUARTER_2)]
+    ):
+        scored = score(accounts=accounts, as_of=as_of)
+        record_run(
+            store, scored.run, model_text=scored.model_text, inputs={"n": str(number)}
+        )
+
+    both = account_history(store, "F1000-0001")
+    june_only = account_history(store, "F1000-0002")
+
+    assert [e.run_id for e in both.entries] == [2, 1]
+    assert (both.first_seen_run_id, both.last_seen_run_id) == (2, 1)
+    assert (june_only.first_seen_run_id, june_only.last_seen_run_id) == (2, 2)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, select
 from sqlalchemy.orm import Session
 
 from tierwise.store.database import Store, StoreError
@@ -145,15 +145,17 @@ def account_history(store: Store, account_id: str) -> AccountHistory:
         )
         with Session(connection) as session:
             account = session.get_one(Account, account_id)
-        latest = connection.execute(select(func.max(Run.id))).scalar_one()
         entries = _entries(connection, account_id)
 
+    # First and last by as-of date, as the entries are sorted: the registry
+    # keeps the order of recording, which differs once a past quarter is
+    # recorded late. A registered account has a result in some run.
     return AccountHistory(
         account_id=account_id,
         name=account.name,
         domain=account.domain,
-        first_seen_run_id=account.first_seen_run_id,
-        last_seen_run_id=account.last_seen_run_id or latest,
+        first_seen_run_id=entries[0].run_id,
+        last_seen_run_id=entries[-1].run_id,
         entries=entries,
         overrides=list_overrides(store, account_id),
     )
