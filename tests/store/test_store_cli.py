@@ -468,7 +468,8 @@ def test_runs_shows_a_status_only_for_a_run_stored_again(
     )
     assert "complete" not in plain.output
     assert re.search(r"^run\s+as of\s.*\sunassigned\s+status\s*$", again.output, re.M)
-    assert re.search(r"^\s*3\s.*\scomplete \(repeat 1\)$", again.output, re.M)
+    # "repeat 1" read as a repeat of run 1; it names the run it repeats.
+    assert re.search(r"^\s*3\s.*\scomplete \(repeat of run 2\)$", again.output, re.M)
     assert re.search(r"^\s*2\s.*\scomplete\s*$", again.output, re.M), again.output
 
 
@@ -505,7 +506,7 @@ def test_runs_keeps_its_codes_whole_at_80_columns_when_more_columns_come(
     assert max(len(line) for line in result.output.splitlines()) <= 80
     for word in ("accounts-0.csv", "accounts-2.csv", "default v2", "strategic"):
         assert word in said, result.output
-    assert "complete (repeat 1)" in said, result.output
+    assert "complete (repeat of run 2)" in said, result.output
     assert re.search(r"\btier_1\b.*\bunassigned\b", said), result.output
 
 

@@ -124,7 +124,9 @@ def _render_runs_narrow(
 
 
 def _status(run: RunSummary) -> str:
-    return run.status + (f" (repeat {run.repeat})" if run.repeat else "")
+    if run.repeats_run_id is None:
+        return run.status
+    return f"{run.status} (repeat of run {run.repeats_run_id})"
 
 
 @app.command()

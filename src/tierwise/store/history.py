@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from tierwise.store.database import Store, StoreError
 from tierwise.store.overrides import OverrideRecord, list_overrides
@@ -61,6 +61,9 @@ class RunSummary:
     source: str | None
     source_path: str | None
     repeat: int
+    # The run this one stores again (same input, model and as-of date), when
+    # ``--force`` recorded it once more; None for a first recording.
+    repeats_run_id: int | None
     started_at: datetime
     finished_at: datetime
     warnings: list[str]
@@ -206,10 +209,24 @@ def _entries(connection: Connection, account_id: str) -> list[HistoryEntry]:
 
 
 def _run_query() -> Any:
+    first = aliased(Run)
+    first_recording = (
+        select(first.id)
+        .where(
+            first.input_fingerprint == Run.input_fingerprint,
+            first.model_version_id == Run.model_version_id,
+            first.as_of == Run.as_of,
+            first.repeat == 0,
+            Run.repeat > 0,
+        )
+        .correlate(Run)
+        .scalar_subquery()
+    )
     return select(
         Run,
         ModelVersion.name.label("model_name"),
         ModelVersion.content_hash,
+        first_recording.label("repeats_run_id"),
     ).join(ModelVersion, ModelVersion.id == Run.model_version_id)
 
 
@@ -231,6 +248,7 @@ def _summary(row: Row[Any]) -> RunSummary:
         source=run.inputs.get("source"),
         source_path=run.inputs.get("origin", {}).get("accounts"),
         repeat=run.repeat,
+        repeats_run_id=row.repeats_run_id,
         started_at=run.started_at,
         finished_at=run.finished_at,
         warnings=list(run.warnings),
