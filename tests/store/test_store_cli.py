@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tierwise.cli import app
 from tierwise.engine import score_accounts
 from tierwise.model import parse_model
-from tierwise.store import Store, record_run
+from tierwise.store import Store, add_override, list_overrides, record_run
 
 from .conftest import QUARTER_3, Score, record_demo_slices, results_of
 
@@ -125,10 +125,50 @@ def test_override_pins_and_revokes(
     assert "Override 1: F1000-0002 pinned to tier_1 through 2026-12-31" in pinned.output
     assert re.search(r"1\s+F1000-0002\s+tier_1\s+2026-12-31\s+Ann", listed.output)
     assert "Revoked override 1 on F1000-0002 (tier_1)" in revoked.output
+    assert "replaces" not in pinned.output
     every = cli.invoke(
         app, ["overrides", "--all", "--db", store_url, "--as-of", "2026-12-31"]
     )
     assert "revoked by Bo: deal off" in " ".join(every.output.split())
+
+
+def test_a_second_pin_of_an_account_names_the_pin_it_replaces(
+    cli: CliRunner, two_runs: Store, store_url: str
+) -> None:
+    def pin(tier: str, reason: str, *until: str) -> str:
+        arguments = ["override", "F1000-0002", "--tier", tier, "--reason", reason]
+        result = cli.invoke(app, [*arguments, "--by", "Ann", *until, "--db", store_url])
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    pin("tier_1", "frame deal", "--until", "2027-03-31")
+    said = pin("tier_3", "deal lost")
+
+    assert ("It replaces override 1 (tier_1 through 2027-03-31, set by Ann on ") in said
+    assert "frame deal" in said
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(
+            ["--revoke", "--until", "2027-01-01"],
+            "--until has no meaning with --revoke",
+            id="revoke-with-until",
+        ),
+    ],
+)
+def test_override_options_that_do_not_go_together_are_refused(
+    cli: CliRunner, two_runs: Store, store_url: str, arguments: list[str], message: str
+) -> None:
+    # --revoke --until revoked at once and dropped the date without a word.
+    add_override(two_runs, "F1000-0002", "tier_1", "frame deal", by="Ann")
+    common = ["--reason", "x", "--by", "Bo", "--db", store_url]
+    result = cli.invoke(app, ["override", "F1000-0002", *arguments, *common])
+
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert [r.revoked_at for r in list_overrides(two_runs)] == [None]
 
 
 @pytest.mark.parametrize(

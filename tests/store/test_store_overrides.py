@@ -63,6 +63,18 @@ def test_a_newer_pin_replaces_the_older_one_and_both_stay_on_record(
     assert [r.tier for r in active_overrides(known, date(2026, 9, 30))] == ["tier_3"]
 
 
+def test_a_pin_says_which_pin_it_replaced(known: Store) -> None:
+    # Pinning an account again ended its earlier pin without a word.
+    first = add_override(known, ACCOUNT, "tier_1", "board-level deal", by="Ann")
+    second = add_override(known, ACCOUNT, "tier_3", "deal lost", by="Bo")
+    revoke_override(known, ACCOUNT, "no pin at all", by="Bo")
+    third = add_override(known, ACCOUNT, "tier_2", "partner", by="Cy")
+
+    assert first.replaces is None
+    assert second.replaces == first
+    assert third.replaces is None
+
+
 def test_revoking_adds_a_row_and_ends_the_pin(known: Store) -> None:
     add_override(known, ACCOUNT, "tier_1", "board-level deal", by="Ann")
 

@@ -192,6 +192,12 @@ def override(
     with reported():
         if revoke == (tier is not None):
             raise TierwiseError("give either --tier to pin a tier or --revoke")
+        if revoke and until is not None:
+            raise TierwiseError(
+                "--until has no meaning with --revoke, which ends the pin now; "
+                "to change its date, pin the account again with --tier and "
+                "--until; nothing was changed"
+            )
         ends = _date("--until", until)
         with opened_store(db) as store:
             if revoke:
@@ -206,12 +212,20 @@ def override(
             f"({done.tier}); the next run computes its tier again."
         )
         return
-    holds = f"through {done.until}" if done.until else "until revoked"
     console.print(
         f"Override {done.override_id}: {escape(done.account_id)} pinned to {done.tier} "
-        f"{holds}. Runs keep it with reason `override` and show the computed tier "
-        "beside it."
+        f"{_holds(done)}. Runs keep it with reason `override` and show the computed "
+        "tier beside it."
     )
+    if done.replaces is not None:
+        earlier = done.replaces
+        console.print(
+            f"It replaces override {earlier.override_id} ({earlier.tier} "
+            f"{_holds(earlier)}, set by {escape(earlier.created_by)} on "
+            f"{earlier.created_at:%Y-%m-%d}: {escape(earlier.reason)}), which stays "
+            "on record.",
+            highlight=False,
+        )
     if done.until is not None and done.until < date.today():
         past = (
             f"--until {done.until} is already past: the override holds only for "
@@ -219,6 +233,10 @@ def override(
             "give a later date, or --revoke it if the date was a slip"
         )
         console.print(f"[yellow]warning:[/yellow] {escape(past)}", highlight=False)
+
+
+def _holds(pin: OverrideRecord) -> str:
+    return f"through {pin.until}" if pin.until else "until revoked"
 
 
 @app.command()

@@ -64,6 +64,8 @@ class OverrideRecord:
     revoked_at: datetime | None = None
     revoke_reason: str | None = None
     replaced_by: int | None = None
+    # Only on the record `add_override` returns: the pin it ended, if any.
+    replaces: OverrideRecord | None = None
 
     def state(self, as_of: date) -> OverrideState:
         """Whether this pin is in force for a run as of ``as_of``."""
@@ -95,6 +97,9 @@ def add_override(
 ) -> OverrideRecord:
     """Pin ``account_id`` to ``tier`` (a key or a name) until ``until``.
 
+    The account's pin in force, if any, is replaced, and named in the
+    returned record's ``replaces``.
+
     The tier must be one of the latest recorded run's tiers. A 15-character
     Salesforce id pins its 18-character record.
 
@@ -105,6 +110,7 @@ def add_override(
     with store.writing() as connection:
         account_id = known_account_id(connection, account_id, OVERRIDE_NEEDS)
         tier_key = _tier_key(connection, tier)
+        replaced = _current_pin(_records(connection, account_id))
         created_at = utc_now()
         override_id = connection.execute(
             insert(Override)
@@ -121,7 +127,14 @@ def add_override(
         ).scalar_one()
     log.info("pinned an account to %s (override %d)", tier_key, override_id)
     return OverrideRecord(
-        override_id, account_id, tier_key, reason, by, created_at, until
+        override_id,
+        account_id,
+        tier_key,
+        reason,
+        by,
+        created_at,
+        until,
+        replaces=replaced,
     )
 
 
