@@ -256,10 +256,17 @@ def test_preset_and_mapping_together_are_refused(cli: CliRunner) -> None:
     assert "either --preset or --mapping" in result.output
 
 
-def test_a_bad_as_of_date_is_refused(cli: CliRunner) -> None:
-    result = cli.invoke(app, ["sql", "--as-of", "30/09/2026"])
+@pytest.mark.parametrize(
+    "command",
+    [["sql"], ["demo", "--no-store"], ["sample", "--accounts", "10"]],
+    ids=["sql", "demo", "sample"],
+)
+def test_a_bad_as_of_date_is_refused(cli: CliRunner, command: list[str]) -> None:
+    # sample read its date before it reported errors: a traceback, exit 1.
+    result = cli.invoke(app, [*command, "--as-of", "2026-13-01"])
 
-    assert result.exit_code == 2
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "--as-of must be a date like 2026-09-30" in result.output
 
 

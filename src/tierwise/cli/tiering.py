@@ -308,8 +308,8 @@ def sample(
     from tierwise.sample import DEMO_AS_OF, write_portfolio
     from tierwise.sample.signals import write_portfolio_signals
 
-    day = parse_as_of(as_of) if as_of else DEMO_AS_OF
     with reported():
+        day = parse_as_of(as_of) if as_of else DEMO_AS_OF
         with progress_bar(quiet) as shown:
             write_portfolio(out, accounts, seed, as_of=day, progress=shown)
         if signals:
