@@ -130,6 +130,24 @@ def test_pins_the_model_or_input_cannot_take_are_left_out_and_said(
     ]
 
 
+def test_a_pin_that_ended_since_the_last_run_is_said_once(known: Store) -> None:
+    # The recorded run is as of 2026-09-30. A pin that ended between it and
+    # the next run dropped the account back to its computed tier in silence.
+    add_override(known, ACCOUNT, "tier_1", "deal", by="Ann", until=date(2026, 10, 15))
+    add_override(known, "F1000-0003", "tier_1", "old", by="Ann", until=date(2026, 9, 1))
+    ids = pa.array(["F1000-0001", ACCOUNT, "F1000-0003"])
+
+    next_quarter = pins_for_run(known, load_model(), date(2026, 12, 31), ids)
+    before_it = pins_for_run(known, load_model(), date(2026, 10, 15), ids)
+
+    assert next_quarter.pins == {}
+    assert next_quarter.skipped == [
+        f"override 1 ({ACCOUNT} → tier_1) ended on 2026-10-15, after the last "
+        "run (as of 2026-09-30): the account takes its computed tier again"
+    ]
+    assert (before_it.pins, before_it.skipped) == ({ACCOUNT: "tier_1"}, [])
+
+
 def test_pins_beyond_a_tier_cap_are_reported(known: Store, score: Score) -> None:
     accounts = [f"F1000-{number:04d}" for number in range(1, 17)]
     for account_id in accounts:

@@ -19,7 +19,7 @@ from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
 from tierwise.engine import UNASSIGNED
@@ -194,11 +194,20 @@ def pins_for_run(
 
     A pin whose tier the model does not have, or whose account is not in
     the input, is left out and explained in ``skipped``: the engine would
-    otherwise count it against a tier's cap or invent a tier.
+    otherwise count it against a tier's cap or invent a tier. A pin that
+    held for the latest earlier run (by as-of date) and has expired since
+    is said there too, so an account does not leave its pinned tier
+    unremarked.
     """
     tiers = {tier.key for tier in model.active_tiers()} | {UNASSIGNED}
-    in_force = active_overrides(store, as_of)
-    wanted = pa.array([record.account_id for record in in_force], pa.string())
+    with store.reading() as connection:
+        records = _records(connection, None)
+        last_run = connection.execute(
+            select(func.max(Run.as_of)).where(Run.as_of < as_of)
+        ).scalar_one()
+    in_force = [record for record in records if record.state(as_of) == "active"]
+    ended = [record for record in records if _ended_since(record, last_run, as_of)]
+    wanted = pa.array([r.account_id for r in [*in_force, *ended]], pa.string())
     present = set(
         pc.filter(wanted, pc.is_in(wanted, value_set=account_ids)).to_pylist()
     )
@@ -218,7 +227,21 @@ def pins_for_run(
         else:
             pins[record.account_id] = record.tier
             applied.append(record)
+    for record in ended:
+        if record.account_id in present:
+            skipped.append(
+                f"override {record.override_id} ({record.account_id} → "
+                f"{record.tier}) ended on {record.until}, after the last run "
+                f"(as of {last_run}): the account takes its computed tier again"
+            )
     return PinPlan(pins=pins, applied=applied, skipped=skipped)
+
+
+def _ended_since(record: OverrideRecord, last_run: date | None, as_of: date) -> bool:
+    """Whether ``record`` held for the last run before ``as_of`` and no longer."""
+    if last_run is None or record.state(as_of) != "expired":
+        return False
+    return record.until is not None and record.until >= last_run
 
 
 def _records(connection: Connection, account_id: str | None) -> list[OverrideRecord]:
