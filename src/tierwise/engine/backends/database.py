@@ -200,7 +200,10 @@ def connect(source: TableSource) -> Iterator[Any]:
     if ours and url.drivername == backend and not _installed(_DEFAULT_DRIVERS[backend]):
         url = url.set(drivername=f"{backend}+{ours[0]}")
     try:
-        engine = create_engine(url)
+        # tierwise's SQL carries its values as literals and never binds any:
+        # without parameters, drivers such as psycopg and PyMySQL leave a
+        # '%' alone (a column named 'Win Probability (%)' failed in both).
+        engine = create_engine(url, execution_options={"no_parameters": True})
     except (NoSuchModuleError, ImportError) as error:
         if ours and url.get_driver_name() == ours[0]:
             raise missing_extra(ours[1], ours[2]) from None
