@@ -32,7 +32,8 @@ RENAMED = {
 
 def _accounts() -> pa.Table:
     table = edge_accounts()
-    return table.rename_columns([RENAMED.get(name, name) for name in table.column_names])
+    names = [RENAMED.get(name, name) for name in table.column_names]
+    return table.rename_columns(names)
 
 
 def _tiered(source: str, out: Path, mapping_file: Path) -> list[dict[str, Any]]:
