@@ -326,6 +326,9 @@ def open_connection(
         raise TierwiseError(
             f"${MEMORY_ENV} must be a size such as 4GB or 1500MB, got {limit!r}"
         ) from None
+    # The date of an instant (TIMESTAMPTZ) is taken in UTC, not in this
+    # machine's time zone, so a file or table tiers the same anywhere.
+    connection.execute("SET TimeZone = 'UTC'")
     # Rows are written in whatever order they finish; readers sort by rank.
     connection.execute("SET preserve_insertion_order = false")
     # DuckDB draws no bar of its own on the terminal; the CLI shows progress.

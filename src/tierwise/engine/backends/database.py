@@ -174,6 +174,14 @@ DRIVERS = {
 }
 # SQLAlchemy's own choice of driver for a URL that names none.
 _DEFAULT_DRIVERS = {"postgresql": "psycopg2", "mysql": "MySQLdb", "mariadb": "MySQLdb"}
+# A column of instants (PostgreSQL's TIMESTAMPTZ, MySQL's TIMESTAMP) gives
+# its dates in the session's time zone, which is the server's or this
+# machine's unless set: in UTC, the same table tiers the same from anywhere.
+_UTC_SESSION = {
+    "postgresql": "SET TIME ZONE 'UTC'",
+    "mysql": "SET time_zone = '+00:00'",
+    "mariadb": "SET time_zone = '+00:00'",
+}
 
 
 @contextmanager
@@ -223,6 +231,9 @@ def connect(source: TableSource) -> Iterator[Any]:
         ) from None
     try:
         with connection:
+            if backend in _UTC_SESSION:
+                connection.exec_driver_sql(_UTC_SESSION[backend])
+                connection.commit()  # kept for the session, whatever follows
             yield connection
     except SQLAlchemyError as error:
         raise TierwiseError(
