@@ -1,4 +1,5 @@
-"""A column of instants gives the same dates wherever tierwise runs.
+"""A column of instants gives the same dates wherever tierwise runs, and
+the dates a Parquet file's zoned timestamps were written with.
 
 A TIMESTAMPTZ column (a DuckDB file, PostgreSQL) holds instants; its date
 depends on a time zone. It was taken in the session's zone: this machine's
@@ -14,7 +15,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +28,10 @@ import pytest
 from edge_accounts import AS_OF, edge_accounts
 from tests import postgres
 
+from tierwise.engine.run import open_connection
+from tierwise.model import load_model
+from tierwise.sources import load_preset, read_accounts
+from tierwise.sources.parquet_view import parquet_view
 from tierwise.table_jobs import tier_table
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -135,3 +140,59 @@ def test_a_postgresql_table_tiers_the_same_in_any_session_time_zone(
     tier_table(postgres_table, tmp_path / "pg", AS_OF, accept_warnings=True)
 
     assert _rows(tmp_path / "pg") == by_utc_date
+
+
+def _zoned_parquet(path: Path) -> Path:
+    """Accounts whose dates are instants kept with the zone they were
+    written in: 23:30 in Los Angeles, and 01:30 the next day in India."""
+    moments = [
+        datetime(2026, 6, 25, 6, 30, tzinfo=UTC),
+        datetime(2026, 6, 24, 20, 0, tzinfo=UTC),
+        None,
+    ]
+    pq.write_table(
+        pa.table(
+            {
+                "account_id": ["a", "b", "c"],
+                "name": ["A", "B", "C"],
+                "last_engagement_date": pa.array(
+                    moments, pa.timestamp("us", tz="America/Los_Angeles")
+                ),
+                "competitor_contract_end": pa.array(
+                    moments, pa.timestamp("ms", tz="+05:30")
+                ),
+            }
+        ),
+        path,
+    )
+    return path
+
+
+def test_parquet_read_in_place_dates_zoned_timestamps_as_the_cell_reader(
+    tmp_path: Path,
+) -> None:
+    # Read in place, each date was the instant's in UTC (or this machine's
+    # zone), where the cell reader and a CSV of the same values give the
+    # date on the clock of the zone written beside them.
+    path = _zoned_parquet(tmp_path / "zoned.parquet")
+    fields = load_model().read_fields()
+    mapping = load_preset("generic")
+    connection = open_connection()
+
+    report = parquet_view(connection, path, fields, mapping)
+    expected, _ = read_accounts(path, fields, mapping)
+
+    assert report is not None
+    columns = "account_id, last_engagement_date, competitor_contract_end"
+    in_place = connection.sql(f"SELECT {columns} FROM accounts ORDER BY 1").fetchall()
+    assert in_place == [
+        ("a", date(2026, 6, 24), date(2026, 6, 25)),
+        ("b", date(2026, 6, 24), date(2026, 6, 25)),
+        ("c", None, None),
+    ]
+    assert in_place == [
+        tuple(row.values())
+        for row in expected.select(columns.split(", "))
+        .sort_by("account_id")
+        .to_pylist()
+    ]

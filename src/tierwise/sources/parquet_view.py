@@ -52,6 +52,7 @@ from tierwise.sources.parquet_websites import (
     reads_website,
     website_lookup,
 )
+from tierwise.sources.parquet_zones import ZONED, local_date_sql, written_zones
 from tierwise.sources.report import ImportReport
 from tierwise.sources.tables import first_data_row
 from tierwise.sources.values import TRIMMED_CHARACTERS
@@ -138,11 +139,16 @@ def parquet_view(
     ):
         return None
 
+    zoned = _zoned_dates(connection, path, types, fields, matches)
+    if zoned is None:
+        log.info("%s has timestamps in a zone DuckDB does not know", source)
+        return None
     selected = [
         (
             _ident(columns[match.index])
             if name in websites
-            else _expression(fields[name], _ident(columns[match.index]), match)
+            else zoned.get(name)
+            or _expression(fields[name], _ident(columns[match.index]), match)
         )
         + f" AS {_ident(name)}"
         for name, match in matches.items()
@@ -226,6 +232,36 @@ def parquet_view(
         time.perf_counter() - started,
     )
     return report
+
+
+def _zoned_dates(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    types: Mapping[str, str],
+    fields: Mapping[str, FieldKind],
+    matches: Mapping[str, Match],
+) -> dict[str, str] | None:
+    """SQL for each date field read from a zoned timestamp column, its dates
+    on the clock of the zone it was written in (see
+    :mod:`tierwise.sources.parquet_zones`); None when DuckDB does not know
+    a zone."""
+    columns = list(types)
+    zoned = {
+        name: columns[m.index]
+        for name, m in matches.items()
+        if fields[name] == FieldKind.DATE and types[columns[m.index]] == ZONED
+    }
+    if not zoned:
+        return {}
+    zones = written_zones(path)
+    read: dict[str, str] = {}
+    for name, column in zoned.items():
+        zone = zones.get(column, "UTC")
+        sql = local_date_sql(connection, _ident(column), zone)
+        if sql is None:
+            return None
+        read[name] = sql
+    return read
 
 
 def _website_joins(
