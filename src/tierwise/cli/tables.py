@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
-__all__ = ["fits", "fitted", "listing"]
+__all__ = ["fits", "fitted", "listing", "score_text", "signed_score"]
 
 # Wide enough that measuring a cell never clamps it.
 _UNLIMITED = 10_000
@@ -25,6 +25,16 @@ _UNLIMITED = 10_000
 def listing(title: str | None = None) -> Table:
     """A table without borders, as the run list shows rows of a store."""
     return Table(title=title, box=None, pad_edge=False, header_style="bold")
+
+
+def score_text(value: float | None) -> str:
+    """A stored score as tables show it: two decimals, ``—`` when unknown."""
+    return "—" if value is None else f"{value:.2f}"
+
+
+def signed_score(value: float | None) -> str:
+    """A change of score with its sign, ``—`` when either side is unknown."""
+    return "—" if value is None else f"{value:+.2f}"
 
 
 def fitted(table: Table, console: Console) -> Table:

@@ -1,0 +1,206 @@
+"""The diff command: what changed between two recorded runs.
+
+It opens the store named by ``--db`` (else ``TIERWISE_DATABASE_URL``, else
+``tierwise.db`` here), makes one library call and renders the comparison: a
+tier matrix, a headline, and the accounts that moved, arrived and left.
+`tierwise.cli.runs` registers it beside the other store commands, so the
+help lists it after ``history``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from tierwise import store as runs_store
+from tierwise.cli.app import console, reported
+from tierwise.cli.render import tier_matrix
+from tierwise.cli.store_options import DbOption, existing_store
+from tierwise.cli.tables import fits, fitted, listing, score_text, signed_score
+from tierwise.store import ABSENT
+
+if TYPE_CHECKING:
+    # Loaded by the command itself (through runs_store), not at start-up.
+    from tierwise.store import Movement, RunDiff, Unpaired
+
+__all__ = ["diff"]
+
+# The movers' list comes after the count of accounts that kept their tier,
+# so its heading says whom it lists.
+MOVERS_TITLE = "Accounts that changed tier, largest score change first"
+MOVED_COLUMNS = (
+    "account",
+    "name",
+    "from → to",
+    "total",
+    "Δ",
+    "reason now",
+    "by dimension",
+)
+
+
+def diff(
+    run_a: Annotated[int, typer.Argument(help="The earlier run's number.")],
+    run_b: Annotated[int, typer.Argument(help="The later run's number.")],
+    db: DbOption = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            min=0,
+            help="List this many accounts that moved, and as many new and gone.",
+        ),
+    ] = 50,
+) -> None:
+    """Compare two runs: a tier matrix, who moved, who is new and who left."""
+    with reported(), existing_store(db) as store:
+        compared = runs_store.diff_runs(store, run_a, run_b, limit=limit)
+    _render_diff(compared)
+
+
+def _render_diff(compared: RunDiff) -> None:
+    before, after = compared.before, compared.after
+    title = (
+        f"Run {before.run_id} (as of {before.as_of}) → run {after.run_id} "
+        f"(as of {after.as_of}); rows: before, columns: after"
+    )
+    console.print(
+        tier_matrix(title, compared.tiers, compared.tier_name, compared.count)
+    )
+
+    console.print(_headline(compared))
+    if compared.rescored_count:
+        held = compared.rescored_count
+        console.print(
+            f"{held:,} more kept {'its' if held == 1 else 'their'} tier with a "
+            "different total score (`tierwise history ACCOUNT_ID` shows one)."
+        )
+    shared = sum(
+        count
+        for (before_tier, after_tier), count in compared.matrix.items()
+        if ABSENT not in (before_tier, after_tier)
+    )
+    if shared == 0:
+        console.print(
+            "[yellow]The two runs have no account in common: they tiered "
+            "different portfolios, so nothing could move.[/yellow]"
+        )
+    if compared.moved:
+        _render_moved(compared.moved)
+        _more(len(compared.moved), compared.moved_count)
+    unpaired = (
+        (compared.added, compared.added_count, f"New in run {after.run_id}"),
+        (
+            compared.dropped,
+            compared.dropped_count,
+            f"No longer in the portfolio: in run {before.run_id}, "
+            f"not in run {after.run_id}",
+        ),
+    )
+    for accounts, count, heading in unpaired:
+        if accounts:
+            console.print(fitted(_unpaired_table(heading, accounts), console))
+            _more(len(accounts), count)
+
+
+def _headline(compared: RunDiff) -> str:
+    """How many moved, and apart from them how many arrived and left."""
+    changed = compared.moved_count
+    parts = [f"{changed:,} {'account' if changed == 1 else 'accounts'} changed tier"]
+    if compared.added_count:
+        parts.append(f"{compared.added_count:,} new")
+    if compared.dropped_count:
+        parts.append(f"{compared.dropped_count:,} no longer in the portfolio")
+    return ", ".join(parts) + "."
+
+
+def _render_moved(moved: list[Movement]) -> None:
+    """The movers as a table, or two lines each where the table cannot fit."""
+    table = listing(MOVERS_TITLE)
+    for heading in MOVED_COLUMNS:
+        table.add_column(
+            heading,
+            justify="right" if heading in ("total", "Δ") else "left",
+            no_wrap=heading not in ("name", "by dimension"),
+            overflow="fold",
+        )
+    for move in moved:
+        table.add_row(
+            escape(move.account_id),
+            escape(move.name or ""),
+            _tiers(move),
+            _totals(move),
+            signed_score(move.total_delta),
+            escape(move.reason_after),
+            _deltas(move),
+        )
+    if fits(table, console):
+        console.print(fitted(table, console))
+        return
+
+    # The codes, tiers and numbers on the first line, whole; the words under.
+    console.print(MOVERS_TITLE, style="italic")
+    wide = {
+        "account": max(len(move.account_id) for move in moved),
+        "tiers": max(len(_tiers(move)) for move in moved),
+        "delta": max(len(signed_score(move.total_delta)) for move in moved),
+    }
+    for move in moved:
+        first = (
+            f"{move.account_id:<{wide['account']}}  {_tiers(move):<{wide['tiers']}}"
+            f"  {signed_score(move.total_delta):>{wide['delta']}}  {move.reason_after}"
+        )
+        words = [move.name or "", f"total {_totals(move)}", _deltas(move)]
+        console.print(Text(first))
+        detail = Text("; ".join(word for word in words if word))
+        console.print(Padding(detail, (0, 0, 0, 2), expand=False))
+
+
+def _tiers(move: Movement) -> str:
+    return f"{move.from_tier} → {move.to_tier}"
+
+
+def _totals(move: Movement) -> str:
+    return f"{score_text(move.total_before)} → {score_text(move.total_after)}"
+
+
+def _deltas(move: Movement) -> str:
+    return ", ".join(
+        f"{name.removesuffix('_score')} {signed_score(value)}"
+        for name, value in move.dimension_deltas.items()
+        if value
+    )
+
+
+def _unpaired_table(title: str, accounts: list[Unpaired]) -> Table:
+    table = listing(title)
+    for heading in ("account", "name", "tier", "total", "reason"):
+        table.add_column(
+            heading,
+            justify="right" if heading == "total" else "left",
+            no_wrap=heading != "name",
+            overflow="fold",
+        )
+    for account in accounts:
+        table.add_row(
+            escape(account.account_id),
+            escape(account.name or ""),
+            account.tier,
+            score_text(account.total),
+            escape(account.reason),
+        )
+    return table
+
+
+def _more(listed: int, count: int) -> None:
+    """Says how many a capped list left out, and how to see them."""
+    if count > listed:
+        console.print(
+            f"and {count - listed:,} more (--limit {count} lists every one).",
+            highlight=False,
+        )
