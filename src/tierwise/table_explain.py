@@ -22,6 +22,7 @@ import duckdb
 from tierwise.engine import Explanation, explain
 from tierwise.engine.backends.database import (
     ATTACHED,
+    TABLE_VIEW,
     attach_duckdb_file,
     connect,
     explain_in_database,
@@ -30,7 +31,7 @@ from tierwise.engine.backends.database import (
     spoken_by,
 )
 from tierwise.engine.explain import explain_rows
-from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, compile_on, open_connection
+from tierwise.engine.run import RESULT_TABLE, compile_on, open_connection
 from tierwise.errors import TierwiseError
 from tierwise.jobs import MODEL_COPY, load_run_results, mapping_from_manifest
 from tierwise.model import TieringModel, parse_model
@@ -169,15 +170,13 @@ def _explain_in_duckdb_file(
     try:
         select, _ = mapped_in_duckdb(connection, attached, model.field_kinds(), mapping)
         connection.execute(
-            f'CREATE TEMP VIEW "{ACCOUNTS_VIEW}" AS {select.sql(dialect="duckdb")}'
+            f'CREATE TEMP VIEW "{TABLE_VIEW}" AS {select.sql(dialect="duckdb")}'
         )
-        compiled = compile_on(
-            connection, model, as_of, ACCOUNTS_VIEW, text_trimmed=True
-        )
+        compiled = compile_on(connection, model, as_of, TABLE_VIEW, text_trimmed=True)
         return explain(connection, compiled, account_ids)
     finally:
         # Let go of the file, so others (this process too) can open it.
-        connection.execute(f'DROP VIEW IF EXISTS "{ACCOUNTS_VIEW}"')
+        connection.execute(f'DROP VIEW IF EXISTS "{TABLE_VIEW}"')
         connection.execute(f'DETACH "{ATTACHED}"')
 
 

@@ -24,6 +24,7 @@ from tierwise.engine import write_results
 from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.backends.database import (
     ATTACHED,
+    TABLE_VIEW,
     attach_duckdb_file,
     connect,
     mapped_in_database,
@@ -32,7 +33,7 @@ from tierwise.engine.backends.database import (
     spoken_by,
     write_back_duckdb,
 )
-from tierwise.engine.run import ACCOUNTS_VIEW, open_connection
+from tierwise.engine.run import open_connection
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.jobs import (
@@ -113,19 +114,19 @@ def tier_table(
         )
         _check_problems(source.shown(), report, accept_warnings)
         connection.execute(
-            f'CREATE TEMP VIEW "{ACCOUNTS_VIEW}" AS {select.sql(dialect="duckdb")}'
+            f'CREATE TEMP VIEW "{TABLE_VIEW}" AS {select.sql(dialect="duckdb")}'
         )
         pins = None
         if store is not None:
             from tierwise.store import pins_for_run
 
-            held = connection.sql(f'SELECT account_id FROM "{ACCOUNTS_VIEW}"')
+            held = connection.sql(f'SELECT account_id FROM "{TABLE_VIEW}"')
             column = held.to_arrow_table().column("account_id")
             pins = pins_for_run(store, model, as_of, column)
         run = score_on(
             engine,
             model,
-            ACCOUNTS_VIEW,
+            TABLE_VIEW,
             as_of,
             connection=connection,
             pins=pins.pins if pins else None,
@@ -210,7 +211,7 @@ def tier_table(
         )
     if source.path is not None:
         # Let go of the file, so others (this process too) can open it.
-        connection.execute(f'DROP VIEW IF EXISTS "{ACCOUNTS_VIEW}"')
+        connection.execute(f'DROP VIEW IF EXISTS "{TABLE_VIEW}"')
         connection.execute(f'DETACH "{ATTACHED}"')
     return TierJob(
         run=run,

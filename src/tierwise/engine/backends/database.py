@@ -52,6 +52,7 @@ from tierwise.sources.urls import without_secrets
 __all__ = [
     "ATTACHED",
     "SOURCE_STEP",
+    "TABLE_VIEW",
     "attach_duckdb_file",
     "connect",
     "database_columns",
@@ -68,6 +69,9 @@ log = logging.getLogger(__name__)
 
 # The name the attached DuckDB file has in the run's connection.
 ATTACHED = "tierwise_source"
+# The view its mapped table is read through. Not plain "accounts": a view
+# in the file that reads its own table "accounts" would read this one.
+TABLE_VIEW = "tierwise_table_accounts"
 BATCH_ROWS = 50_000
 
 # A DuckDB column type, by its first word, and what it holds.
