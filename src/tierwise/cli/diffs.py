@@ -22,6 +22,7 @@ from tierwise.cli.app import console, reported
 from tierwise.cli.render import tier_matrix
 from tierwise.cli.store_options import DbOption, existing_store
 from tierwise.cli.tables import fits, fitted, listing, score_text, signed_score
+from tierwise.errors import TierwiseError
 from tierwise.store import ABSENT
 
 if TYPE_CHECKING:
@@ -45,8 +46,11 @@ MOVED_COLUMNS = (
 
 
 def diff(
-    run_a: Annotated[int, typer.Argument(help="The earlier run's number.")],
-    run_b: Annotated[int, typer.Argument(help="The later run's number.")],
+    run_a: Annotated[
+        int | None,
+        typer.Argument(help="The earlier run's number (default: the last two runs)."),
+    ] = None,
+    run_b: Annotated[int | None, typer.Argument(help="The later run's number.")] = None,
     db: DbOption = None,
     limit: Annotated[
         int,
@@ -57,9 +61,26 @@ def diff(
         ),
     ] = 50,
 ) -> None:
-    """Compare two runs: a tier matrix, who moved, who is new and who left."""
-    with reported(), existing_store(db) as store:
-        compared = runs_store.diff_runs(store, run_a, run_b, limit=limit)
+    """Compare two runs: a tier matrix, who moved, who is new and who left.
+
+    Without run numbers it compares the last two runs by as-of date.
+    """
+    with reported():
+        if (run_a is None) != (run_b is None):
+            raise TierwiseError(
+                f"diff takes two run numbers (diff {run_a} RUN_B), or none to "
+                "compare the last two runs; `tierwise runs` lists them"
+            )
+        with existing_store(db) as store:
+            latest = run_a is None or run_b is None
+            if run_a is None or run_b is None:
+                run_a, run_b = runs_store.latest_pair(store)
+            compared = runs_store.diff_runs(store, run_a, run_b, limit=limit)
+    if latest:
+        console.print(
+            f"Comparing the last two runs by as-of date: run {run_a} with run {run_b}.",
+            highlight=False,
+        )
     _render_diff(compared)
 
 

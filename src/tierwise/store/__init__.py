@@ -29,7 +29,13 @@ if TYPE_CHECKING:
         StoreError,
         database_url,
     )
-    from tierwise.store.diff import Movement, RunDiff, Unpaired, diff_runs
+    from tierwise.store.diff import (
+        Movement,
+        RunDiff,
+        Unpaired,
+        diff_runs,
+        latest_pair,
+    )
     from tierwise.store.history import (
         AccountHistory,
         HistoryEntry,
@@ -96,6 +102,7 @@ __all__ = [
     "get_model_version",
     "get_run",
     "input_fingerprint",
+    "latest_pair",
     "latest_run_id",
     "list_overrides",
     "list_runs",
@@ -119,6 +126,7 @@ _HOMES = {
     "RunDiff": "diff",
     "Unpaired": "diff",
     "diff_runs": "diff",
+    "latest_pair": "diff",
     "AccountHistory": "history",
     "HistoryEntry": "history",
     "RunSummary": "history",

@@ -13,12 +13,20 @@ from sqlalchemy import Connection, and_, exists, func, null, select, union_all
 from sqlalchemy.sql.selectable import Join, NamedFromClause
 
 from tierwise.store.constants import ABSENT
-from tierwise.store.database import Store
+from tierwise.store.database import Store, StoreError
 from tierwise.store.history import RunSummary, run_summary
 from tierwise.store.results import HUNDREDTHS, from_hundredths
-from tierwise.store.tables import Account, ResultOutcome, RunResult
+from tierwise.store.tables import Account, ResultOutcome, Run, RunResult
 
-__all__ = ["ABSENT", "DIMENSIONS", "Movement", "RunDiff", "Unpaired", "diff_runs"]
+__all__ = [
+    "ABSENT",
+    "DIMENSIONS",
+    "Movement",
+    "RunDiff",
+    "Unpaired",
+    "diff_runs",
+    "latest_pair",
+]
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +139,40 @@ def diff_runs(
         tiers.append(ABSENT)
     return RunDiff(
         first, second, tiers, matrix, moved, moved_count, rescored, added, dropped
+    )
+
+
+def latest_pair(store: Store) -> tuple[int, int]:
+    """The two newest runs, earlier first: by as-of date, then by run id.
+
+    The order is the one ``history`` lists an account's runs in, so a past
+    quarter recorded late is not taken for the newest, and of two runs with
+    one as-of date (a forced repeat) the later recorded counts as newer.
+
+    Raises:
+        StoreError: when the store holds fewer than two runs.
+    """
+    with store.reading() as connection:
+        newest = connection.execute(
+            select(Run.id, Run.as_of).order_by(Run.as_of.desc(), Run.id.desc()).limit(2)
+        ).all()
+    if len(newest) == 2:
+        return newest[1].id, newest[0].id
+
+    record = (
+        "record runs with `tierwise tier ACCOUNTS --as-of DATE` (or "
+        "`tierwise demo`), or name another store with --db"
+    )
+    if not newest:
+        raise StoreError(
+            f"the store at {store.location} has no runs yet, so there are no "
+            f"two to compare; {record}"
+        )
+    only = newest[0]
+    raise StoreError(
+        f"the store at {store.location} holds one run (run {only.id}, as of "
+        f"{only.as_of}), and diff compares two; record another with "
+        "`tierwise tier ACCOUNTS --as-of DATE`, then run diff again"
     )
 
 
