@@ -270,6 +270,24 @@ def test_a_bad_as_of_date_is_refused(cli: CliRunner, command: list[str]) -> None
     assert "--as-of must be a date like 2026-09-30" in result.output
 
 
+@pytest.mark.parametrize("master", ["nonsense", "local[0]", "local[abc]", ""])
+def test_a_spark_master_spark_cannot_take_is_refused_before_reading(
+    cli: CliRunner, tmp_path: Path, master: str
+) -> None:
+    # Spark said so only after starting Java, in a stack trace, and tierwise
+    # then told the user to check Java and whether the master answers.
+    pa_csv.write_csv(build_demo_portfolio().slice(0, 5), tmp_path / "a.csv")
+    tier = ["tier", "a.csv", "--engine", "spark", "--no-store", "--out", "results"]
+
+    result = cli.invoke(app, [*tier, "--spark-master", master])
+
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert f"--spark-master {master!r} is not a Spark master URL" in said
+    assert "spark://HOST:7077" in said
+    assert not (tmp_path / "results").exists()
+
+
 def test_sql_prints_the_query_in_a_dialect(cli: CliRunner) -> None:
     result = cli.invoke(app, ["sql", "--as-of", "2026-09-30", "--dialect", "spark"])
 

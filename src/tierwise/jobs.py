@@ -153,7 +153,7 @@ def tier_file(
     store's current published model is used, else the bundled default.
     """
     started_at = datetime.now(UTC)
-    check_engine(engine)
+    check_engine(engine, spark_master)
     model_text, model_version = _chosen_model(model_path, store)
     model = parse_model(model_text, source=_model_source(model_path, model_version))
     mapping = mapping or load_preset("generic")

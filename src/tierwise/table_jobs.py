@@ -91,7 +91,7 @@ def tier_table(
             table that exists already.
     """
     started_at = datetime.now(UTC)
-    check_engine(engine)
+    check_engine(engine, spark_master)
     source = parse_source(source_text)
     if source.path is None and engine != "duckdb":
         raise TierwiseError(

@@ -9,6 +9,7 @@ read them exactly as they read a DuckDB run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from datetime import date
 
@@ -25,16 +26,37 @@ __all__ = ["ENGINES", "check_engine", "missing_extra", "score_on"]
 ENGINES = ("duckdb", "spark")
 
 
-def check_engine(name: str) -> str:
-    """``name`` if it is an engine tierwise runs on, else a clear error.
+# The master URLs Spark takes: this machine (local, local[N], local[*],
+# local[N,F] with F retries), a standalone cluster, YARN or Kubernetes.
+_SPARK_MASTER = re.compile(
+    r"local(\[(\*|[1-9][0-9]*)(,[0-9]+)?\])?"
+    r"|local-cluster\[[1-9][0-9]*,[1-9][0-9]*,[1-9][0-9]*\]"
+    r"|spark://[^\s/:,]+:[0-9]+(,[^\s/:,]+:[0-9]+)*"
+    r"|yarn|k8s://\S+"
+)
 
-    >>> check_engine("spark")
+
+def check_engine(name: str, spark_master: str | None = None) -> str:
+    """``name`` if it is an engine tierwise runs on, else a clear error; so
+    for ``spark_master``, checked before anything is read or started.
+
+    >>> check_engine("spark", "local[4]")
     'spark'
     """
     if name not in ENGINES:
         raise TierwiseError(
             f"unknown engine {name!r}; use one of {', '.join(ENGINES)} "
             "(--engine duckdb is the default)"
+        )
+    if spark_master is not None and name != "spark":
+        raise TierwiseError("--spark-master needs --engine spark")
+    if spark_master is not None and not _SPARK_MASTER.fullmatch(spark_master):
+        # Spark itself said so only after starting Java, in a stack trace,
+        # and tierwise then blamed Java or an unreachable master.
+        raise TierwiseError(
+            f"--spark-master {spark_master!r} is not a Spark master URL; use "
+            "local[N] or local[*] (this machine, N threads), spark://HOST:7077 "
+            "(a standalone cluster), yarn or k8s://https://HOST:PORT"
         )
     return name
 
@@ -64,7 +86,7 @@ def score_on(
     Raises:
         TierwiseError: for an unknown engine, or a missing optional extra.
     """
-    check_engine(engine)
+    check_engine(engine, spark_master)
     if engine == "spark":
         from tierwise.engine.backends.spark import LOCAL_MASTER, score_on_spark
 
@@ -78,8 +100,6 @@ def score_on(
             text_trimmed=text_trimmed,
             master=spark_master or LOCAL_MASTER,
         )
-    if spark_master is not None:
-        raise TierwiseError("--spark-master needs --engine spark")
     return score_accounts(
         model,
         accounts,
