@@ -9,6 +9,7 @@ help lists it after ``history``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -60,6 +61,12 @@ def diff(
             help="List this many accounts that moved, and as many new and gone.",
         ),
     ] = 50,
+    csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv", help="Also write every account that moved to this CSV file."
+        ),
+    ] = None,
 ) -> None:
     """Compare two runs: a tier matrix, who moved, who is new and who left.
 
@@ -71,17 +78,33 @@ def diff(
                 f"diff takes two run numbers (diff {run_a} RUN_B), or none to "
                 "compare the last two runs; `tierwise runs` lists them"
             )
+        moved: list[Movement] = []
         with existing_store(db) as store:
-            latest = run_a is None or run_b is None
+            latest = run_a is None
             if run_a is None or run_b is None:
                 run_a, run_b = runs_store.latest_pair(store)
             compared = runs_store.diff_runs(store, run_a, run_b, limit=limit)
+            if csv is not None:
+                moved = runs_store.moved_accounts(store, run_a, run_b)
+        written = None if csv is None else _export_moved(moved, csv)
     if latest:
         console.print(
             f"Comparing the last two runs by as-of date: run {run_a} with run {run_b}.",
             highlight=False,
         )
     _render_diff(compared)
+    if written is not None:
+        console.print(written, markup=False, highlight=False)
+
+
+def _export_moved(moved: list[Movement], path: Path) -> str:
+    """Write every mover to the CSV at ``path``; say so in a sentence."""
+    # Loaded here: the store's modules load only when a command opens one.
+    from tierwise.report.store_csv import write_moved_csv
+
+    count = write_moved_csv(moved, path)
+    accounts = "account" if count == 1 else "accounts"
+    return f"Wrote {count:,} {accounts} that changed tier to {path}."
 
 
 def _render_diff(compared: RunDiff) -> None:

@@ -7,7 +7,7 @@ Each opens the store named by ``--db`` (else ``TIERWISE_DATABASE_URL``, else
 from __future__ import annotations
 
 from datetime import date
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -112,15 +112,32 @@ def _status(run: RunSummary) -> str:
 def history(
     account_id: Annotated[str, typer.Argument(help="The account's id.")],
     db: DbOption = None,
+    csv: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Also write its row in every run to this CSV file."),
+    ] = None,
 ) -> None:
     """Show an account's tier in every recorded run, and its overrides.
 
     A 15-character Salesforce id finds its 18-character record: imports store
     the 18-character form.
     """
-    with reported(), existing_store(db) as store:
-        found = runs_store.account_history(store, account_id)
+    with reported():
+        with existing_store(db) as store:
+            found = runs_store.account_history(store, account_id)
+        if csv is not None:
+            # Loaded here: the store's modules load only when a command opens one.
+            from tierwise.report.store_csv import write_history_csv
+
+            count = write_history_csv(found, csv)
     _render_history(found)
+    if csv is not None:
+        runs = "run" if count == 1 else "runs"
+        console.print(
+            f"Wrote its rows of {count:,} {runs} to {csv}.",
+            markup=False,
+            highlight=False,
+        )
 
 
 # The comparison of two runs lives in its own module; registered here, it

@@ -2,18 +2,22 @@
 
 An export that fails half-way (a refused id, a full disk, an interrupt)
 leaves the output folder as it was: files are written beside it and moved in
-only once every one of them is complete.
+only once every one of them is complete. A single file named by the user
+(``diff --csv PATH``) is written the same way, beside itself.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["written_into"]
+__all__ = ["written_file", "written_into"]
 
 
 @contextmanager
@@ -34,3 +38,32 @@ def written_into(out_dir: Path) -> Iterator[Path]:
             produced.replace(out_dir / produced.name)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextmanager
+def written_file(path: Path) -> Iterator[Path]:
+    """A scratch file that replaces ``path`` when the block ends well.
+
+    The scratch file sits in ``path``'s folder, so the move is a rename and
+    ``path`` is never seen half-written; when the block raises, it is
+    removed and ``path`` stays as it was. A folder that does not exist is
+    not made: a mistyped path should not leave folders behind.
+
+    Raises:
+        OSError: naming ``path``, when its folder is missing or cannot be
+            written in, or a folder stands at ``path``.
+    """
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    scratch = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    try:
+        # Made as any new file is (not private, as mkstemp's are).
+        scratch.open("x").close()
+    except OSError as error:
+        # The scratch file's name means nothing to the user; theirs does.
+        raise OSError(error.errno, error.strerror, str(path)) from None
+    try:
+        yield scratch
+        scratch.replace(path)
+    finally:
+        scratch.unlink(missing_ok=True)

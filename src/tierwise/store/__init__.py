@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         Unpaired,
         diff_runs,
         latest_pair,
+        moved_accounts,
     )
     from tierwise.store.history import (
         AccountHistory,
@@ -107,6 +108,7 @@ __all__ = [
     "list_overrides",
     "list_runs",
     "model_history",
+    "moved_accounts",
     "open_store",
     "pins_for_run",
     "publish_model",
@@ -127,6 +129,7 @@ _HOMES = {
     "Unpaired": "diff",
     "diff_runs": "diff",
     "latest_pair": "diff",
+    "moved_accounts": "diff",
     "AccountHistory": "history",
     "HistoryEntry": "history",
     "RunSummary": "history",

@@ -26,6 +26,7 @@ __all__ = [
     "Unpaired",
     "diff_runs",
     "latest_pair",
+    "moved_accounts",
 ]
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class Movement:
     to_tier: str
     total_before: float | None
     total_after: float | None
+    reason_before: str
     reason_after: str
     dimension_deltas: dict[str, float | None]
 
@@ -142,6 +144,22 @@ def diff_runs(
     )
 
 
+def moved_accounts(store: Store, before: int, after: int) -> list[Movement]:
+    """Every account that changed tier from run ``before`` to run ``after``.
+
+    In `diff_runs`'s order (largest score change first), with no limit: for
+    a file, where the screen lists the first few.
+
+    Raises:
+        StoreError: when either run is not in the store.
+    """
+    with store.reading() as connection:
+        for run_id in (before, after):
+            run_summary(connection, run_id)  # refuses a run the store lacks
+        moved, _ = _moved(connection, before, after, None)
+    return moved
+
+
 def latest_pair(store: Store) -> tuple[int, int]:
     """The two newest runs, earlier first: by as-of date, then by run id.
 
@@ -203,8 +221,9 @@ def _matrix(
 
 
 def _moved(
-    connection: Connection, before: int, after: int, limit: int
+    connection: Connection, before: int, after: int, limit: int | None
 ) -> tuple[list[Movement], int]:
+    """Up to ``limit`` movers (every one for None), and how many moved."""
     a, b, oa, ob, pairs = _paired(after)
     changed = and_(a.c.run_id == before, oa.c.tier != ob.c.tier)
     count = connection.execute(
@@ -224,6 +243,7 @@ def _moved(
             a.c.total_centi,
             b.c.total_centi,
             ob.c.reason,
+            oa.c.reason,
             *(a.c[column] for column in DIMENSIONS.values()),
             *(b.c[column] for column in DIMENSIONS.values()),
         )
@@ -233,9 +253,12 @@ def _moved(
         .limit(limit)
     )
     moved = []
+    scores = 8
     for row in connection.execute(query):
-        old = [from_hundredths(value) for value in row[7 : 7 + len(DIMENSIONS)]]
-        new = [from_hundredths(value) for value in row[7 + len(DIMENSIONS) :]]
+        old = [
+            from_hundredths(value) for value in row[scores : scores + len(DIMENSIONS)]
+        ]
+        new = [from_hundredths(value) for value in row[scores + len(DIMENSIONS) :]]
         moved.append(
             Movement(
                 account_id=row[0],
@@ -245,6 +268,7 @@ def _moved(
                 total_before=from_hundredths(row[4]),
                 total_after=from_hundredths(row[5]),
                 reason_after=row[6],
+                reason_before=row[7],
                 dimension_deltas={
                     name: _delta(was, now)
                     for name, was, now in zip(DIMENSIONS, old, new, strict=True)
