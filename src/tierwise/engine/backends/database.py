@@ -203,6 +203,12 @@ def connect(source: TableSource) -> Iterator[Any]:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+    file = source.database_file()  # SQLite would create a missing one
+    if file is not None and not file.is_file():
+        raise SourceError(
+            f"{source.shown()}: there is no SQLite file at {file}; check the path "
+            "(sqlite:///relative/path.sqlite, sqlite:////absolute/path.sqlite)"
+        )
     try:
         url = make_url(source.url)
     except ArgumentError:
