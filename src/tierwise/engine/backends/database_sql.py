@@ -18,7 +18,8 @@ compute a step once depends on what its SQL can say:
   connection closes: the same table took 4.4 s. MySQL refuses a query that
   reads one temporary table twice, so MySQL and older MariaDB still run
   the one query, and a large table there is slow (about a millisecond per
-  account). Staging needs the CREATE TEMPORARY TABLES privilege.
+  account). Staging needs the CREATE TEMPORARY TABLES privilege; a user
+  without it gets the one query, and a warning.
 - The others (SQLite, DuckDB) keep a step read more than once themselves.
 """
 
@@ -52,6 +53,9 @@ SCORING_STEPS = ("source", "points", "weighed", "scored", "gated")
 # Dialects whose steps are stored in temporary tables, and their prefix.
 STAGED_DIALECTS = frozenset({MARIADB})
 STAGE_PREFIX = "tierwise_stage_"
+# MySQL's errors for a user without the CREATE TEMPORARY TABLES privilege:
+# access denied to the database, or to the command.
+_NO_TEMPORARY_TABLES = (1044, 1142)
 
 
 def reading(query: exp.Query, accounts: exp.Select) -> exp.Query:
@@ -91,9 +95,39 @@ def database_query(
     them; elsewhere it is the whole query with its steps.
     """
     if dialect not in STAGED_DIALECTS:
-        whole = marked_once(reading(query, accounts), dialect)
-        return _text(compiled, whole, dialect)
+        return _whole(compiled, query, accounts, dialect)
+    from sqlalchemy.exc import DBAPIError
 
+    try:
+        return _staged(database, compiled, query, accounts, dialect)
+    except DBAPIError as error:
+        if getattr(error.orig, "args", (None,))[0] not in _NO_TEMPORARY_TABLES:
+            raise
+        # A user who may only read: the one query, slower but the same.
+        log.warning(
+            "this database user may not create temporary tables, so the query "
+            "runs as one, about a millisecond per account; GRANT CREATE "
+            "TEMPORARY TABLES on the table's database makes it several times faster"
+        )
+        return _whole(compiled, query, accounts, dialect)
+
+
+def _whole(
+    compiled: CompiledModel, query: exp.Query, accounts: exp.Select, dialect: str
+) -> str:
+    """``query`` as one text with its steps, reading the mapped table."""
+    return _text(compiled, marked_once(reading(query, accounts), dialect), dialect)
+
+
+def _staged(
+    database: Any,
+    compiled: CompiledModel,
+    query: exp.Query,
+    accounts: exp.Select,
+    dialect: str,
+) -> str:
+    """Store the steps ``query`` reads in temporary tables; the text of the
+    final stage, which reads them."""
     wanted = dataclasses.replace(compiled, query=query)
     read = _steps_read(query, compiled)
     kept = [step for step in (*SCORING_STEPS, *kept_steps(compiled)) if step in read]
