@@ -105,8 +105,10 @@ def test_diff_of_two_files_needs_no_store(cli: CliRunner, tmp_path: Path) -> Non
     ],
 )
 def test_errors_name_the_fix(
-    cli: CliRunner, store_url: str, arguments: list[str], message: str
+    cli: CliRunner, store: Store, store_url: str, arguments: list[str], message: str
 ) -> None:
+    # A store with no runs: where no store exists, commands that only read
+    # say so instead (test_store_reading_empty.py).
     result = cli.invoke(app, [*arguments, "--db", store_url])
 
     assert result.exit_code == 2, result.output

@@ -118,7 +118,7 @@ def whatif(
     ] = lifecycle.DEFAULT_MOVERS,
 ) -> None:
     """Preview a model on a recorded run's input: who moves, caps, budget."""
-    with reported(), opened_store(db) as store:
+    with reported(), existing_store(db) as store:
         preview = lifecycle.what_if(store, model, against=against, limit=limit)
     render_whatif(preview)
 

@@ -30,12 +30,14 @@ DbOption = Annotated[
 
 
 @contextmanager
-def opened_store(db: str | None) -> Iterator[Store]:
+def opened_store(db: str | None, recorded: bool = False) -> Iterator[Store]:
     """The store named by ``--db``, upgraded, and closed afterwards.
 
-    A write that must wait for another process's says so on stderr.
+    With ``recorded``, a database that holds no store yet is refused (see
+    `existing_store`). A write that must wait for another process's says so
+    on stderr.
     """
-    store = runs_store.open_store(db)
+    store = runs_store.open_store(db, recorded=recorded)
     store.on_wait = errors.print
     try:
         yield store
@@ -55,14 +57,17 @@ def store_unless(skipped: bool, db: str | None) -> Iterator[Store | None]:
 
 @contextmanager
 def existing_store(db: str | None) -> Iterator[Store]:
-    """`opened_store` for commands that only read: a missing SQLite file stays missing.
+    """`opened_store` for commands that only read: they create no store.
+
+    A missing SQLite file stays missing, and a database or PostgreSQL schema
+    without the store's tables is left without them.
 
     Raises:
-        StoreError: when the store is a SQLite file that does not exist, so
-            nothing was ever recorded there.
+        StoreError: when the store is a SQLite file that does not exist, or a
+            database that holds no store, so nothing was ever recorded there.
     """
     _require_sqlite_file(runs_store.database_url(db))
-    with opened_store(db) as store:
+    with opened_store(db, recorded=True) as store:
         yield store
 
 

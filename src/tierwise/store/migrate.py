@@ -19,6 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
 from tierwise.store.database import (
+    DATABASE_ENV,
     DEFAULT_LOCK_TIMEOUT,
     Store,
     StoreError,
@@ -45,20 +46,26 @@ def open_store(
     url: str | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     upgrade_tables: bool = True,
+    recorded: bool = False,
 ) -> Store:
     """Open the store at ``url`` (see `database_url`), upgrading its tables.
 
+    With ``recorded``, for commands that only read, a database that holds no
+    store yet is refused rather than given the store's tables.
+
     Raises:
-        StoreError: when the database cannot be reached, or was upgraded by a
-            newer tierwise than this one.
+        StoreError: when the database cannot be reached, was upgraded by a
+            newer tierwise than this one, or (with ``recorded``) holds no store.
     """
     store = connect_store(url, lock_timeout)
-    if upgrade_tables:
-        try:
+    try:
+        if recorded:
+            _require_store(store)
+        if upgrade_tables:
             upgrade(store)
-        except BaseException:
-            store.close()
-            raise
+    except BaseException:
+        store.close()
+        raise
     return store
 
 
@@ -103,6 +110,26 @@ def head_revision() -> str:
     if head is None:
         raise RuntimeError("the packaged migrations have no head revision")
     return head
+
+
+def _require_store(store: Store) -> None:
+    """Refuse a database tierwise never made its tables in.
+
+    A command that only reads must not create the store: on PostgreSQL an
+    empty schema would otherwise get every table, as if something had been
+    recorded there, where a SQLite file that does not exist stays missing.
+    """
+    with store.reading() as connection:
+        if _revision_of(connection) is not None:
+            return
+        missing = _missing_schema(connection)
+    _check_schema(store, missing)
+    raise StoreError(
+        f"no store at {store.location}: nothing has been recorded there yet. "
+        "Run `tierwise tier ACCOUNTS` or `tierwise demo` with this --db first, "
+        f"or point --db (or ${DATABASE_ENV}) at the store you use; nothing was "
+        "created"
+    )
 
 
 def _check_known(store: Store, current: str | None) -> None:
