@@ -292,3 +292,54 @@ def test_a_quarter_recorded_late_is_first_and_last_seen_by_its_as_of_date(
     assert [e.run_id for e in both.entries] == [2, 1]
     assert (both.first_seen_run_id, both.last_seen_run_id) == (2, 1)
     assert (june_only.first_seen_run_id, june_only.last_seen_run_id) == (2, 2)
+
+
+def test_a_quarter_recorded_late_leaves_the_registry_with_the_latest_quarter(
+    store: Store, score: Score, demo_accounts: pa.Table
+) -> None:
+    # September is recorded first, then June. The registry kept June's
+    # name (recorded last) and called F1000-0003, in September but not in
+    # June, gone; a later December run then took June for the run before.
+    four = demo_accounts.slice(0, 4)
+    renamed = four.set_column(
+        1, "name", pa.array(["Walmart Inc.", *four["name"].to_pylist()[1:]])
+    )
+    runs = [
+        (without(four, "F1000-0002"), QUARTER_3),  # 1: September
+        (without(renamed, "F1000-0003"), QUARTER_2),  # 2: June, recorded late
+        (without(four, "F1000-0004"), date(2026, 12, 31)),  # 3: December
+    ]
+    for number, (accounts, as_of) in enumerate(runs):
+        scored = score(accounts=accounts, as_of=as_of)
+        record_run(
+            store,
+            scored.run,
+            model_text=scored.model_text,
+            inputs={"n": str(number)},
+            accounts=scored.accounts,
+        )
+        if number == 1:
+            with store.reading() as connection:
+                after_june = {
+                    account.account_id: (account.name, account.last_seen_run_id)
+                    for account in connection.execute(select(Account))
+                }
+
+    assert after_june == {
+        "F1000-0001": ("Walmart", None),
+        "F1000-0002": ("Amazon", 2),
+        "F1000-0003": ("Exxon Mobil", None),
+        "F1000-0004": ("Apple", None),
+    }
+    assert account_history(store, "F1000-0001").name == "Walmart"
+    with store.reading() as connection:
+        rows = connection.execute(select(Account.account_id, Account.last_seen_run_id))
+        last_seen = {account_id: run_id for account_id, run_id in rows}
+    # December follows September: F1000-0004 was last seen there, and
+    # F1000-0002, back in December, is in the latest quarter again.
+    assert last_seen == {
+        "F1000-0001": None,
+        "F1000-0002": None,
+        "F1000-0003": None,
+        "F1000-0004": 1,
+    }

@@ -74,13 +74,18 @@ def record_rows(
     columns: Sequence[str],
     batches: Iterable[pa.RecordBatch],
     progress: Progress | None = None,
+    late: bool = False,
 ) -> int:
     """Store run ``run_id``'s results and bring the registry up to date.
 
     Each batch holds ``columns`` (a result row less its run id, starting
     with ``account_id``) and then each account's name and domain, in
-    account order. ``previous_run_id`` is the newest run before this one.
-    Returns the number of results stored.
+    account order. ``previous_run_id`` is the latest run before this one
+    (by as-of date, then recording). Returns the number of results stored.
+
+    ``late`` says the run is of a quarter before the latest recorded one:
+    the registry keeps the latest quarter's names, domains and accounts,
+    and only learns of the accounts it has not seen, last seen in this run.
 
     Only what changed is written to the registry: accounts new to the
     store, accounts whose name or domain changed, accounts back after
@@ -91,10 +96,10 @@ def record_rows(
     """
     if connection.dialect.name == "postgresql":
         return _record_postgres(
-            connection, run_id, previous_run_id, columns, batches, progress
+            connection, run_id, previous_run_id, columns, batches, progress, late
         )
     return _record_sqlite(
-        connection, run_id, previous_run_id, columns, batches, progress
+        connection, run_id, previous_run_id, columns, batches, progress, late
     )
 
 
@@ -105,6 +110,7 @@ def _record_sqlite(
     columns: Sequence[str],
     batches: Iterable[pa.RecordBatch],
     progress: Progress | None,
+    late: bool,
 ) -> int:
     staged = (*columns, *REGISTRY_COLUMNS[1:])
     connection.exec_driver_sql(
@@ -122,18 +128,27 @@ def _record_sqlite(
         f"INSERT INTO {RESULTS_TABLE} (run_id, {listed}) "
         f"SELECT {int(run_id)}, {listed} FROM temp.{STAGING_TABLE}"
     )
-    if previous_run_id is not None:
-        connection.execute(_LEFT, {"run": run_id, "previous": previous_run_id})
-    # WHERE true tells SQLite's parser that ON CONFLICT belongs to the INSERT.
-    connection.exec_driver_sql(
-        "INSERT INTO accounts (account_id, name, domain, first_seen_run_id) "
-        f"SELECT account_id, name, domain, {int(run_id)} FROM temp.{STAGING_TABLE} "
-        "WHERE true ON CONFLICT (account_id) DO UPDATE "
-        "SET name = excluded.name, domain = excluded.domain, "
-        "last_seen_run_id = NULL WHERE accounts.name IS NOT excluded.name "
-        "OR accounts.domain IS NOT excluded.domain "
-        "OR accounts.last_seen_run_id IS NOT NULL"
-    )
+    if late:
+        connection.exec_driver_sql(
+            "INSERT INTO accounts (account_id, name, domain, first_seen_run_id, "
+            f"last_seen_run_id) SELECT account_id, name, domain, {int(run_id)}, "
+            f"{int(run_id)} FROM temp.{STAGING_TABLE} "
+            "WHERE true ON CONFLICT (account_id) DO NOTHING"
+        )
+    else:
+        if previous_run_id is not None:
+            connection.execute(_LEFT, {"run": run_id, "previous": previous_run_id})
+        # WHERE true tells SQLite's parser that ON CONFLICT belongs to the INSERT.
+        connection.exec_driver_sql(
+            "INSERT INTO accounts (account_id, name, domain, first_seen_run_id) "
+            f"SELECT account_id, name, domain, {int(run_id)} "
+            f"FROM temp.{STAGING_TABLE} "
+            "WHERE true ON CONFLICT (account_id) DO UPDATE "
+            "SET name = excluded.name, domain = excluded.domain, "
+            "last_seen_run_id = NULL WHERE accounts.name IS NOT excluded.name "
+            "OR accounts.domain IS NOT excluded.domain "
+            "OR accounts.last_seen_run_id IS NOT NULL"
+        )
     connection.exec_driver_sql(f"DROP TABLE temp.{STAGING_TABLE}")
     return written
 
@@ -145,6 +160,7 @@ def _record_postgres(
     columns: Sequence[str],
     batches: Iterable[pa.RecordBatch],
     progress: Progress | None,
+    late: bool,
 ) -> int:
     registry: list[pa.RecordBatch] = []
 
@@ -174,6 +190,9 @@ def _record_postgres(
     )
     _copy_postgres(connection, STAGING_TABLE, REGISTRY_COLUMNS, registry)
     connection.exec_driver_sql(f"ANALYZE {STAGING_TABLE}")
+    if late:
+        connection.execute(_NEW_LATE, {"run": run_id})
+        return written
     connection.execute(_CHANGES)
     if previous_run_id is not None:
         connection.execute(_LEFT_BY_KEY, {"previous": previous_run_id})
@@ -217,6 +236,14 @@ _NEW_BY_KEY = text(
     "INSERT INTO accounts (account_id, name, domain, first_seen_run_id) "
     f"SELECT c.seen, c.name, c.domain, :run FROM {CHANGES_TABLE} c "
     "WHERE c.known IS NULL ORDER BY c.seen"
+)
+
+# PostgreSQL, a quarter recorded late: only the accounts the registry has
+# not seen, last seen in that quarter.
+_NEW_LATE = text(
+    "INSERT INTO accounts (account_id, name, domain, first_seen_run_id, "
+    f"last_seen_run_id) SELECT account_id, name, domain, :run, :run "
+    f"FROM {STAGING_TABLE} ORDER BY account_id ON CONFLICT (account_id) DO NOTHING"
 )
 
 

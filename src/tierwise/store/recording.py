@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyarrow as pa
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from tierwise import __version__
 from tierwise.engine import TieringRun
@@ -129,7 +129,14 @@ def record_run(
         if connection.dialect.name == "postgresql":
             # Room for the registry's joins over a million ids to stay in memory.
             connection.exec_driver_sql(f"SET LOCAL work_mem = '{JOIN_MEMORY}'")
-        previous = connection.execute(select(func.max(Run.id))).scalar_one()
+        # The registry follows the latest quarter: the run with the latest
+        # as-of date (the last recorded of them). A quarter recorded late
+        # only adds the accounts the registry has not seen.
+        latest = connection.execute(
+            select(Run.id, Run.as_of).order_by(Run.as_of.desc(), Run.id.desc()).limit(1)
+        ).first()
+        previous = latest.id if latest is not None else None
+        late = latest is not None and run.compiled.as_of < latest.as_of
         run_id = _insert_run(
             connection,
             run,
@@ -149,6 +156,7 @@ def record_run(
                 STORED_COLUMNS,
                 encoded_batches(run, batch_rows, _registry_fields(domains)),
                 (lambda done: progress(done, run.accounts)) if progress else None,
+                late=late,
             )
         if stored != run.accounts:
             raise RuntimeError(

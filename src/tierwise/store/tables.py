@@ -240,10 +240,12 @@ class RunResult(Base):
 class Account(Base):
     """The registry: every account any run has tiered.
 
-    ``last_seen_run_id`` is NULL while the account is in the latest recorded
-    run (`last_seen_run` resolves it); it is set to the last run that held
-    the account once a later run leaves it out. Storing it this way means a
-    run rewrites only the registry rows that changed.
+    ``last_seen_run_id`` is NULL while the account is in the latest run
+    (the latest as-of date, then the last recorded; `last_seen_run` resolves
+    it); it is set to the last run that held the account once a later run
+    leaves it out. Storing it this way means a run rewrites only the
+    registry rows that changed. Names and domains are the latest run's: a
+    quarter recorded late only adds the accounts the registry lacks.
     """
 
     __tablename__ = "accounts"
