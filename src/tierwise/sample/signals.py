@@ -27,12 +27,9 @@ weeks older than it reads), so the ``max`` combination gives ``S`` exactly.
 Rows are keyed by domain; where several accounts share a registrable domain
 the vendor's row carries the account id too, as a CRM upload match does.
 
-Contacts (``contacts.csv``). A champion is a contact with the role
-Champion; an executive sponsor is an engaged C-level or VP contact with the
-role Executive Sponsor; executive access without a sponsor is an engaged VP
-decision maker. Other contacts (users, evaluators, influencers) never hold
-those roles, and an account without executive access has no engaged
-executive. Contacts carry made-up ids and e-mail addresses only.
+Contacts (``contacts.csv``): champions, sponsors and executives who give
+the drawn relationships, among other contacts
+(:mod:`tierwise.sample.contacts`).
 
 Events (``events.csv``). An incumbent's contract end is a ``contract end``
 event on the drawn date, sometimes after an earlier, superseded one;
@@ -58,6 +55,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from tierwise.sample.contacts import contact_rows
 from tierwise.sources.domains import read_website
 from tierwise.sources.values import CellError
 
@@ -108,17 +106,6 @@ LOWER_TOPICS = (("sales intelligence", 2), ("marketing automation", 1))
 IGNORED_TOPICS = ("crm software", "data warehousing", "office furniture")
 HALF_LIFE_WEEKS = 4
 OLDEST_READ_WEEK = 12
-
-# Contacts.
-EXECUTIVE_LEVELS = ("C-Level", "VP")
-OTHER_CONTACTS = (
-    ("Staff", "End User", "Marketing Operations Analyst"),
-    ("Manager", "Influencer", "Marketing Manager"),
-    ("Director", "Technical Evaluator", "Director of IT Architecture"),
-    ("", "End User", "Sales Operations Manager"),
-    ("Staff", "", "Solutions Engineer"),
-)
-OTHER_CONTACTS_MEAN = (0.8, 2.0, 3.5)
 
 # Events.
 CONTRACT_LABELS = ("Contract End", "competitor contract end", "renewal")
@@ -209,7 +196,7 @@ def signal_tables(portfolio: pa.Table, as_of: date, seed: int) -> dict[str, pa.T
     return {
         "activity": _activity(rng, portfolio, as_of),
         "intent": _intent(rng, portfolio, as_of),
-        "contacts": _contacts(rng, portfolio),
+        "contacts": contact_rows(rng, portfolio),
         "events": _events(rng, portfolio, as_of),
     }
 
@@ -466,71 +453,6 @@ def _shared_domains(domains: list[str | None]) -> set[str | None]:
         if site is not None:
             owners.setdefault(site.domain, []).append(domain)
     return {d for group in owners.values() if len(group) > 1 for d in group}
-
-
-# Contacts -----------------------------------------------------------------
-
-
-def _contacts(rng: np.random.Generator, portfolio: pa.Table) -> pa.Table:
-    ids = portfolio.column("account_id").to_pylist()
-    domains = portfolio.column("domain").to_pylist()
-    champion = portfolio.column("champion_identified").to_pylist()
-    sponsor = portfolio.column("exec_sponsor").to_pylist()
-    access = portfolio.column("exec_access").to_pylist()
-    strength = portfolio.column("relationship_strength").to_pylist()
-    levels = {"none": 0, "some": 1, "strong": 2}
-
-    rows: list[tuple[str, str, str, str, str, str, float | None]] = []
-
-    def add(
-        index: int, seniority: str, role: str, title: str, engagement: float | None
-    ) -> None:
-        contact = f"C{len(rows) + 1:07d}"
-        email = f"contact.{contact.lower()}@{domains[index] or 'example.com'}"
-        rows.append((contact, ids[index], email, title, seniority, role, engagement))
-
-    for index in range(len(ids)):
-        if champion[index]:
-            level = ("Director", "Manager")[int(rng.integers(0, 2))]
-            add(
-                index,
-                level,
-                "Champion",
-                f"{level} of Marketing",
-                float(rng.integers(0, 6)),
-            )
-        if sponsor[index]:
-            level = EXECUTIVE_LEVELS[int(rng.integers(0, 2))]
-            title = "Chief Revenue Officer" if level == "C-Level" else "VP Sales"
-            add(index, level, "Executive Sponsor", title, float(rng.integers(1, 9)))
-        elif access[index]:
-            add(
-                index, "VP", "Decision Maker", "VP Marketing", float(rng.integers(1, 6))
-            )
-
-        mean = OTHER_CONTACTS_MEAN[levels.get(strength[index] or "none", 0)]
-        for _ in range(int(rng.poisson(mean))):
-            seniority, role, title = OTHER_CONTACTS[
-                int(rng.integers(0, len(OTHER_CONTACTS)))
-            ]
-            engagement = None if rng.random() < 0.2 else float(rng.integers(0, 5))
-            add(index, seniority, role, title, engagement)
-        if not access[index] and rng.random() < 0.3:
-            # An executive on file who has not engaged gives no access.
-            add(index, "VP", "", "VP Finance", float(rng.choice([0.0, 0.5])))
-
-    columns = _columns(rows, 7)
-    return pa.table(
-        {
-            "contact_id": pa.array(columns[0], pa.string()),
-            "account_id": pa.array(columns[1], pa.string()),
-            "email": pa.array(columns[2], pa.string()),
-            "title": pa.array(columns[3], pa.string()),
-            "seniority": pa.array(columns[4], pa.string()),
-            "role": pa.array(columns[5], pa.string()),
-            "engagement": pa.array(columns[6], pa.float64()),
-        }
-    )
 
 
 # Events -------------------------------------------------------------------
