@@ -22,7 +22,15 @@ from tierwise import store as runs_store
 from tierwise.cli.app import console, reported
 from tierwise.cli.render import tier_matrix
 from tierwise.cli.store_options import DbOption, existing_store
-from tierwise.cli.tables import fits, fitted, listing, score_text, signed_score
+from tierwise.cli.tables import (
+    aligned,
+    column_widths,
+    fits,
+    fitted,
+    listing,
+    score_text,
+    signed_score,
+)
 from tierwise.errors import TierwiseError
 from tierwise.store import ABSENT
 
@@ -35,6 +43,8 @@ __all__ = ["diff"]
 # The movers' list comes after the count of accounts that kept their tier,
 # so its heading says whom it lists.
 MOVERS_TITLE = "Accounts that changed tier, largest score change first"
+# The narrowest a name column may be before each account takes two lines.
+NAME_ROOM = {"name": 20}
 MOVED_COLUMNS = (
     "account",
     "name",
@@ -148,7 +158,7 @@ def _render_diff(compared: RunDiff) -> None:
     )
     for accounts, count, heading in unpaired:
         if accounts:
-            console.print(fitted(_unpaired_table(heading, accounts), console))
+            _render_unpaired(heading, accounts)
             _more(len(accounts), count)
 
 
@@ -219,6 +229,31 @@ def _deltas(move: Movement) -> str:
         for name, value in move.dimension_deltas.items()
         if value
     )
+
+
+def _render_unpaired(title: str, accounts: list[Unpaired]) -> None:
+    """New or gone accounts as a table, or two lines each where it cannot fit.
+
+    At 60 columns the table's id, tier, total and reason left the name a
+    column or two, and Rich then broke every column into single letters.
+    """
+    table = _unpaired_table(title, accounts)
+    if fits(table, console, NAME_ROOM):
+        console.print(fitted(table, console, NAME_ROOM))
+        return
+
+    # The codes and the total on the first line, whole; the name under.
+    console.print(Text(title, style="italic"))
+    firsts = [
+        [account.account_id, account.tier, score_text(account.total), account.reason]
+        for account in accounts
+    ]
+    widths = column_widths(firsts)
+    for account, first in zip(accounts, firsts, strict=True):
+        console.print(Text(aligned(first, widths, right=(2,))))
+        if account.name:
+            name = Padding(Text(account.name), (0, 0, 0, 2), expand=False)
+            console.print(name)
 
 
 def _unpaired_table(title: str, accounts: list[Unpaired]) -> Table:

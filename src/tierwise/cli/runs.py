@@ -13,19 +13,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
 from tierwise.cli.diffs import diff
+from tierwise.cli.override_list import holds, render_overrides
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.cli.tables import fits, fitted, listing, score_text
 from tierwise.errors import TierwiseError
 
 if TYPE_CHECKING:
     # Loaded by the commands themselves (through runs_store), not at start-up.
-    from tierwise.store import AccountHistory, OverrideRecord, RunSummary
+    from tierwise.store import AccountHistory, RunSummary
 
 __all__ = ["diff", "history", "override", "overrides", "runs"]
 
@@ -195,14 +195,14 @@ def override(
         return
     console.print(
         f"Override {done.override_id}: {escape(done.account_id)} pinned to {done.tier} "
-        f"{_holds(done)}. Runs keep it with reason `override` and show the computed "
+        f"{holds(done)}. Runs keep it with reason `override` and show the computed "
         "tier beside it."
     )
     if done.replaces is not None:
         earlier = done.replaces
         console.print(
             f"It replaces override {earlier.override_id} ({earlier.tier} "
-            f"{_holds(earlier)}, set by {escape(earlier.created_by)} on "
+            f"{holds(earlier)}, set by {escape(earlier.created_by)} on "
             f"{earlier.created_at:%Y-%m-%d}: {escape(earlier.reason)}), which stays "
             "on record.",
             highlight=False,
@@ -214,10 +214,6 @@ def override(
             "give a later date, or --revoke it if the date was a slip"
         )
         console.print(f"[yellow]warning:[/yellow] {escape(past)}", highlight=False)
-
-
-def _holds(pin: OverrideRecord) -> str:
-    return f"through {pin.until}" if pin.until else "until revoked"
 
 
 @app.command()
@@ -240,7 +236,7 @@ def overrides(
     if not shown:
         console.print(f"No overrides in force as of {day}.")
         return
-    console.print(fitted(_override_table(shown, day, with_account=True), console))
+    render_overrides(shown, day, with_account=True)
 
 
 def _render_history(found: AccountHistory) -> None:
@@ -276,39 +272,7 @@ def _render_history(found: AccountHistory) -> None:
         )
     console.print(fitted(table, console))
     if found.overrides:
-        overrides_table = _override_table(
-            found.overrides, date.today(), with_account=False
-        )
-        console.print(fitted(overrides_table, console))
-
-
-def _override_table(
-    records: list[OverrideRecord], day: date, with_account: bool
-) -> Table:
-    table = listing(f"Overrides (state as of {day})")
-    headings = ["id", "account"] if with_account else ["id"]
-    # Ids, tiers and dates are shown whole; the words wrap around them.
-    exact = {"id", "account", "tier", "until", "set"}
-    for heading in (*headings, "tier", "until", "by", "set", "state", "reason"):
-        table.add_column(heading, no_wrap=heading in exact, overflow="fold")
-    for record in records:
-        state: str = record.state(day)
-        if record.revoked_by:
-            state += f" by {record.revoked_by}"
-        if record.revoke_reason:
-            state += f": {record.revoke_reason}"
-        account = [escape(record.account_id)] if with_account else []
-        table.add_row(
-            str(record.override_id),
-            *account,
-            record.tier,
-            str(record.until or "—"),
-            escape(record.created_by),
-            record.created_at.date().isoformat(),
-            escape(state),
-            escape(record.reason),
-        )
-    return table
+        render_overrides(found.overrides, date.today(), with_account=False)
 
 
 def input_labels(recorded: list[RunSummary]) -> list[str]:

@@ -16,7 +16,15 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
-__all__ = ["fits", "fitted", "listing", "score_text", "signed_score"]
+__all__ = [
+    "aligned",
+    "column_widths",
+    "fits",
+    "fitted",
+    "listing",
+    "score_text",
+    "signed_score",
+]
 
 # Wide enough that measuring a cell never clamps it.
 _UNLIMITED = 10_000
@@ -37,15 +45,23 @@ def signed_score(value: float | None) -> str:
     return "—" if value is None else f"{value:+.2f}"
 
 
-def fitted(table: Table, console: Console) -> Table:
+def fitted(
+    table: Table, console: Console, room_for: dict[str, int] | None = None
+) -> Table:
     """``table``, its wrapping columns narrowed to fit ``console``'s width.
 
     Each wrapping column keeps at least its longest word where the room
-    allows, and the rest goes first to the columns that need the least of
-    it to be whole (see `_shared`). A table that fits is left as it is;
-    when even the whole columns leave no room, Rich's own narrowing applies.
+    allows (or the room ``room_for`` asks for it, as `fits` counts it), and
+    the rest goes first to the columns that need the least of it to be
+    whole (see `_shared`). A table that fits is left as it is; when even the
+    whole columns leave no room, Rich's own narrowing applies.
     """
     full, least, room = _measured(table, console)
+    wanted = room_for or {}
+    least = [
+        max(word, min(whole, wanted.get(str(column.header), 0)))
+        for column, whole, word in zip(table.columns, full, least, strict=True)
+    ]
     if sum(full) <= room:
         return table
     wrapping = [i for i, column in enumerate(table.columns) if not column.no_wrap]
@@ -58,18 +74,48 @@ def fitted(table: Table, console: Console) -> Table:
     return table
 
 
-def fits(table: Table, console: Console) -> bool:
+def fits(
+    table: Table, console: Console, room_for: dict[str, int] | None = None
+) -> bool:
     """Whether ``table`` fits ``console`` with no word of it cut.
 
     That is, its whole columns at full width and each wrapping column as
-    wide as its longest word.
+    wide as its longest word, or as wide as ``room_for`` asks by its
+    heading (``{"reason": 30}``: a sentence squeezed into a column of a
+    word or two reads badly), or as its text where that is narrower.
     """
     full, least, room = _measured(table, console)
+    wanted = room_for or {}
     kept = (
-        whole if column.no_wrap else word
+        whole
+        if column.no_wrap
+        else max(word, min(whole, wanted.get(str(column.header), 0)))
         for column, whole, word in zip(table.columns, full, least, strict=True)
     )
     return sum(kept) <= room
+
+
+def aligned(cells: list[str], widths: list[int], right: tuple[int, ...] = ()) -> str:
+    """A line of cells padded to ``widths``, two spaces apart.
+
+    For the narrow layouts that give each row a line of whole codes; the
+    cells at the indices in ``right`` are aligned right (numbers), and the
+    last cell is not padded.
+
+    >>> aligned(["1", "F1000-0002", "active"], [2, 10, 7], right=(0,))
+    ' 1  F1000-0002  active'
+    """
+    padded = [
+        cell.rjust(width) if index in right else cell.ljust(width)
+        for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+    ]
+    padded[-1] = cells[-1].rjust(widths[-1]) if len(cells) - 1 in right else cells[-1]
+    return "  ".join(padded)
+
+
+def column_widths(rows: list[list[str]]) -> list[int]:
+    """The width of each column of ``rows``: its longest cell."""
+    return [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
 
 
 def _measured(table: Table, console: Console) -> tuple[list[int], list[int], int]:
