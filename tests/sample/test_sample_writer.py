@@ -56,3 +56,14 @@ def test_failed_run_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="accounts must be a whole number"):
         write_portfolio(tmp_path / "accounts.parquet", 0, 1)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["accounts.parquet", "new/accounts.csv"])
+def test_a_portfolio_larger_than_the_free_space_is_refused_before_writing(
+    tmp_path: Path, name: str
+) -> None:
+    # 10**15 accounts need petabytes: a mistyped count ran until the disk
+    # was full.
+    with pytest.raises(ValueError, match=r"1,000,000,000,000,000 accounts would take"):
+        write_portfolio(tmp_path / name, 10**15, 1)
+    assert list(tmp_path.iterdir()) == []
