@@ -3,6 +3,10 @@
 Importing this package registers every command on :data:`app`.
 """
 
+import signal
+from types import FrameType
+from typing import NoReturn
+
 # The main job's commands register first, so they lead the help listing.
 # Every command's module is imported to register it, but the store
 # (SQLAlchemy, Alembic) loads only when a command opens one, and the
@@ -17,7 +21,15 @@ from tierwise.cli.app import app
 
 
 def main() -> None:
+    # A polite stop (kill, a service manager, a CI timeout) ends a command as
+    # an exception, so what it was writing is removed or rolled back rather
+    # than left half-written, as after Ctrl-C.
+    signal.signal(signal.SIGTERM, _terminated)
     app()
+
+
+def _terminated(number: int, frame: FrameType | None) -> NoReturn:
+    raise SystemExit(128 + number)
 
 
 __all__ = ["app", "main"]
