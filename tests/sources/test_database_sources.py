@@ -195,6 +195,23 @@ def test_postgres_missing_table_is_named(postgres_schema: str, tmp_path: Path) -
         tier_table(source, tmp_path / "out", AS_OF)
 
 
+@pytest.mark.postgres
+def test_postgres_mixed_case_table_is_named_as_the_server_reads_it(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    # PostgreSQL reads Accounts unquoted as accounts: the check took it as
+    # written, found "Accounts", and the query then failed without the
+    # tables there or a word on quoting.
+    with own_schema("tierwise_cased") as (admin, schema):
+        load_table(admin, schema, "Accounts", pq.read_table(portfolio))
+
+        with pytest.raises(SourceError, match=r'write "Accounts" in double quotes'):
+            tier_table(f"{POSTGRES}::{schema}.Accounts", tmp_path / "a", AS_OF)
+        job = tier_table(f'{POSTGRES}::{schema}."Accounts"', tmp_path / "b", AS_OF)
+
+    assert job.run.accounts == pq.read_table(portfolio).num_rows
+
+
 def test_a_table_run_can_be_explained(duckdb_file: Path, tmp_path: Path) -> None:
     tier_table(f"duckdb:///{duckdb_file}::sales.accounts", tmp_path / "out", AS_OF)
 

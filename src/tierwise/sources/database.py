@@ -30,6 +30,7 @@ from pathlib import Path
 
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
+from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
 from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
@@ -83,6 +84,10 @@ DIALECTS = {
     "databricks": "databricks",
     "clickhouse": "clickhouse",
 }
+
+# Databases that read a name written without double quotes in lower case
+# (and whose SQLAlchemy dialect takes a mixed-case name as quoted).
+FOLDS_TO_LOWER = frozenset({"postgres", "redshift"})
 
 # Databases whose BOOLEAN is a number, which may hold more than 0 and 1.
 _NUMBERED_BOOLEANS = frozenset({"sqlite", MYSQL, MARIADB})
@@ -177,6 +182,9 @@ def parse_source(text: str) -> TableSource:
             f"--source {shown!r}: {name!r} is not a table name; write TABLE or "
             "SCHEMA.TABLE"
         ) from None
+    if dialect in FOLDS_TO_LOWER:
+        # As the database reads the name: unquoted parts in lower case.
+        table = normalize_identifiers(table, dialect=dialect)
     if scheme != "duckdb":
         _refuse_unreadable_url(url, shown)
         return TableSource(url, table, dialect)

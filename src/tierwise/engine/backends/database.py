@@ -17,8 +17,7 @@ import shutil
 import tempfile
 import time
 import weakref
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +29,7 @@ import pyarrow.parquet as pq
 import sqlglot
 from sqlglot import exp
 
-from tierwise.engine.backends import missing_extra
+from tierwise.engine.backends.connections import connect, spoken_by
 from tierwise.engine.backends.database_sql import (
     SOURCE_STEP,
     database_query,
@@ -43,11 +42,15 @@ from tierwise.engine.sql import SQL_TYPES, ident
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.model.fields import FieldKind
 from tierwise.model.schema import TieringModel
-from tierwise.sources.database import ColumnKind, TableSource, mapped_accounts
-from tierwise.sources.dialects import server_dialect, shown_dialect
+from tierwise.sources.database import (
+    FOLDS_TO_LOWER,
+    ColumnKind,
+    TableSource,
+    mapped_accounts,
+)
+from tierwise.sources.dialects import shown_dialect
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
-from tierwise.sources.urls import without_secrets
 
 __all__ = [
     "ATTACHED",
@@ -166,109 +169,6 @@ def write_back_duckdb(
     name = table.sql(dialect="duckdb")
     connection.execute(f'CREATE TABLE {name} AS SELECT * FROM "{RESULT_TABLE}"')
     return _shown_target(source, target)
-
-
-# The drivers tierwise's extras install, by SQLAlchemy's name of the
-# database: the driver's module (also its name in a URL), what it is called
-# in an error, and the extra that installs it.
-DRIVERS = {
-    "postgresql": ("psycopg", "The PostgreSQL driver", "postgres"),
-    "mysql": ("pymysql", "The MySQL and MariaDB driver (PyMySQL)", "mysql"),
-    "mariadb": ("pymysql", "The MySQL and MariaDB driver (PyMySQL)", "mysql"),
-}
-# SQLAlchemy's own choice of driver for a URL that names none.
-_DEFAULT_DRIVERS = {"postgresql": "psycopg2", "mysql": "MySQLdb", "mariadb": "MySQLdb"}
-# A column of instants (PostgreSQL's TIMESTAMPTZ, MySQL's TIMESTAMP) gives
-# its dates in the session's time zone, which is the server's or this
-# machine's unless set: in UTC, the same table tiers the same from anywhere.
-_UTC_SESSION = {
-    "postgresql": "SET TIME ZONE 'UTC'",
-    "mysql": "SET time_zone = '+00:00'",
-    "mariadb": "SET time_zone = '+00:00'",
-}
-
-
-@contextmanager
-def connect(source: TableSource) -> Iterator[Any]:
-    """A SQLAlchemy connection to the source's database, closed afterwards.
-
-    A URL without a driver (``postgresql://``, ``mysql://``) uses the one
-    tierwise's extra installs unless SQLAlchemy's own choice is there.
-
-    Raises:
-        TierwiseError: when the database's driver is not installed, the
-            server cannot be reached or refuses the user, or a query fails.
-    """
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-
-    file = source.database_file()  # SQLite would create a missing one
-    if file is not None and not file.is_file():
-        raise SourceError(
-            f"{source.shown()}: there is no SQLite file at {file}; check the path "
-            "(sqlite:///relative/path.sqlite, sqlite:////absolute/path.sqlite)"
-        )
-    try:
-        url = make_url(source.url)
-    except ArgumentError:
-        raise SourceError(f"{source.shown()}: not a database URL") from None
-    backend = url.get_backend_name()
-    ours = DRIVERS.get(backend)
-    if ours and url.drivername == backend and not _installed(_DEFAULT_DRIVERS[backend]):
-        url = url.set(drivername=f"{backend}+{ours[0]}")
-    try:
-        # tierwise's SQL carries its values as literals and never binds any:
-        # without parameters, drivers such as psycopg and PyMySQL leave a
-        # '%' alone (a column named 'Win Probability (%)' failed in both).
-        engine = create_engine(url, execution_options={"no_parameters": True})
-    except (NoSuchModuleError, ImportError) as error:
-        if ours and url.get_driver_name() == ours[0]:
-            raise missing_extra(ours[1], ours[2]) from None
-        raise TierwiseError(
-            f"{source.shown()}: the Python driver for {url.drivername} is not "
-            f"installed ({error}); install the SQLAlchemy dialect and driver for "
-            "that database"
-        ) from None
-    try:
-        connection = engine.connect()
-    except SQLAlchemyError as error:
-        engine.dispose()
-        raise TierwiseError(
-            f"{source.shown()}: cannot connect "
-            f"({without_secrets(_first_line(error), url)}); check the host, port, "
-            "user, password and database name in the URL; nothing was written"
-        ) from None
-    try:
-        with connection:
-            if backend in _UTC_SESSION:
-                connection.exec_driver_sql(_UTC_SESSION[backend])
-                connection.commit()  # kept for the session, whatever follows
-            yield connection
-    except SQLAlchemyError as error:
-        raise TierwiseError(
-            f"{source.shown()}: the database failed "
-            f"({without_secrets(_first_line(error), url)}); "
-            "nothing was written there"
-        ) from None
-    finally:
-        engine.dispose()
-
-
-def spoken_by(database: Any, source: TableSource) -> TableSource:
-    """The source with the dialect its server speaks best, once connected.
-
-    A ``mysql://`` URL may reach MariaDB, whose newer collations compare
-    and lower-case text exactly as DuckDB does
-    (:func:`tierwise.sources.dialects.server_dialect`).
-    """
-    server = database.dialect
-    dialect = server_dialect(
-        source.dialect,
-        mariadb=bool(getattr(server, "is_mariadb", False)),
-        version=tuple(server.server_version_info or ()),
-    )
-    return dataclasses.replace(source, dialect=dialect)
 
 
 def mapped_in_database(
@@ -573,9 +473,17 @@ def _shown_target(source: TableSource, write_back: str) -> str:
 def _no_table(source: TableSource, tables: list[str]) -> SourceError:
     shown = ", ".join(sorted(tables)[:20]) or "none"
     where = f"schema {source.table.db}" if source.table.db else "that database"
+    cased = [name for name in tables if name.lower() == source.table.name.lower()]
+    if cased and source.dialect in FOLDS_TO_LOWER:
+        hint = (
+            f"; the database reads a name without double quotes in lower case: "
+            f'write "{cased[0]}" in double quotes after ::'
+        )
+    else:
+        hint = "; check the name after ::, with its schema (SCHEMA.TABLE)"
     return SourceError(
         f"{source.shown()}: no table {source.table.name!r} in {where} (tables "
-        f"there: {shown}); check the name after ::, with its schema (SCHEMA.TABLE)"
+        f"there: {shown}){hint}"
     )
 
 
@@ -585,14 +493,3 @@ def _exists(source: TableSource, target: str, detail: str) -> TierwiseError:
         "tierwise does not replace tables: name a new one or drop it first. The "
         "results folder was not written either"
     )
-
-
-def _installed(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
