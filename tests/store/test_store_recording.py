@@ -15,6 +15,7 @@ from tierwise.store import (
     StoreError,
     account_history,
     get_run,
+    latest_run_id,
     list_runs,
     record_run,
 )
@@ -343,3 +344,18 @@ def test_a_quarter_recorded_late_leaves_the_registry_with_the_latest_quarter(
         "F1000-0003": None,
         "F1000-0004": 1,
     }
+
+
+def test_the_latest_run_is_of_the_latest_quarter_not_the_last_recorded(
+    store: Store, score: Score, demo_accounts: pa.Table
+) -> None:
+    # What-if previews "the latest run"; it took June, recorded after
+    # September, where diff and history take September.
+    four = demo_accounts.slice(0, 4)
+    for number, as_of in enumerate([QUARTER_3, QUARTER_2]):
+        scored = score(accounts=four, as_of=as_of)
+        record_run(
+            store, scored.run, model_text=scored.model_text, inputs={"n": str(number)}
+        )
+
+    assert latest_run_id(store) == 1

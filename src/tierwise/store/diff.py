@@ -16,7 +16,13 @@ from tierwise.store.constants import ABSENT
 from tierwise.store.database import Store, StoreError
 from tierwise.store.history import RunSummary, run_summary
 from tierwise.store.results import HUNDREDTHS, from_hundredths
-from tierwise.store.tables import Account, ResultOutcome, Run, RunResult
+from tierwise.store.tables import (
+    LATEST_FIRST,
+    Account,
+    ResultOutcome,
+    Run,
+    RunResult,
+)
 
 __all__ = [
     "ABSENT",
@@ -172,7 +178,7 @@ def latest_pair(store: Store) -> tuple[int, int]:
     """
     with store.reading() as connection:
         newest = connection.execute(
-            select(Run.id, Run.as_of).order_by(Run.as_of.desc(), Run.id.desc()).limit(2)
+            select(Run.id, Run.as_of).order_by(*LATEST_FIRST).limit(2)
         ).all()
     if len(newest) == 2:
         return newest[1].id, newest[0].id

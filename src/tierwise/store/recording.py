@@ -36,7 +36,7 @@ from tierwise.store.results import (
     outcomes_for,
     outcomes_view,
 )
-from tierwise.store.tables import ModelVersion, Run, utc_now
+from tierwise.store.tables import LATEST_FIRST, ModelVersion, Run, utc_now
 
 __all__ = [
     "DEFAULT_BATCH_ROWS",
@@ -133,7 +133,7 @@ def record_run(
         # as-of date (the last recorded of them). A quarter recorded late
         # only adds the accounts the registry has not seen.
         latest = connection.execute(
-            select(Run.id, Run.as_of).order_by(Run.as_of.desc(), Run.id.desc()).limit(1)
+            select(Run.id, Run.as_of).order_by(*LATEST_FIRST).limit(1)
         ).first()
         previous = latest.id if latest is not None else None
         late = latest is not None and run.compiled.as_of < latest.as_of

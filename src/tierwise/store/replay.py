@@ -12,11 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tierwise.store.database import Store, StoreError
 from tierwise.store.history import RunSummary, run_summary
-from tierwise.store.tables import ModelVersion, ResultOutcome, Run, RunResult
+from tierwise.store.tables import (
+    LATEST_FIRST,
+    ModelVersion,
+    ResultOutcome,
+    Run,
+    RunResult,
+)
 
 __all__ = ["OVERRIDE_REASON", "RecordedInput", "latest_run_id", "recorded_input"]
 
@@ -36,13 +42,15 @@ class RecordedInput:
 
 
 def latest_run_id(store: Store) -> int:
-    """The newest recorded run.
+    """The latest recorded run: of the latest as-of date, the last recorded.
 
     Raises:
         StoreError: when the store holds no run yet.
     """
     with store.reading() as connection:
-        newest: int | None = connection.execute(select(func.max(Run.id))).scalar_one()
+        newest: int | None = connection.execute(
+            select(Run.id).order_by(*LATEST_FIRST).limit(1)
+        ).scalar()
     if newest is None:
         raise StoreError(
             f"the store at {store.location} has no runs yet; record one with "

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "LATEST_FIRST",
     "MODEL_ACTIONS",
     "OVERRIDE_ACTIONS",
     "ROLES",
@@ -180,6 +181,12 @@ class Run(Base):
     tierwise_version: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# Runs newest first: by as-of date, then by recording, so a past quarter
+# recorded late is not the latest and of two runs as of one date (a forced
+# repeat) the later recorded is. Every "latest run" in the store is this.
+LATEST_FIRST = (Run.as_of.desc(), Run.id.desc())
 
 
 class ResultOutcome(Base):
