@@ -20,12 +20,19 @@ from tierwise.cli.app import app, console, reported
 from tierwise.cli.diffs import diff
 from tierwise.cli.override_list import holds, render_overrides
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
-from tierwise.cli.tables import fits, fitted, listing, score_text
+from tierwise.cli.tables import (
+    aligned,
+    column_widths,
+    fits,
+    fitted,
+    listing,
+    score_text,
+)
 from tierwise.errors import TierwiseError
 
 if TYPE_CHECKING:
     # Loaded by the commands themselves (through runs_store), not at start-up.
-    from tierwise.store import AccountHistory, RunSummary
+    from tierwise.store import AccountHistory, HistoryEntry, RunSummary
 
 __all__ = ["diff", "history", "override", "overrides", "runs"]
 
@@ -256,23 +263,72 @@ def _render_history(found: AccountHistory) -> None:
             overflow="fold",
         )
     for entry in found.entries:
-        # Only an override sets a tier other than the computed one, and its
-        # reason is the short `override`, so the computed tier sits beside it.
-        reason = entry.reason
-        if entry.computed_tier != entry.tier:
-            reason += f" (computed {entry.computed_tier})"
         table.add_row(
             str(entry.run_id),
             entry.as_of.isoformat(),
             f"{escape(entry.model_name)} v{entry.model_version_id}",
             entry.tier,
-            escape(reason),
+            escape(_entry_reason(entry)),
             score_text(entry.total),
-            "" if entry.rank is None else str(entry.rank),
+            _rank_text(entry),
         )
-    console.print(fitted(table, console))
+    if fits(table, console):
+        console.print(fitted(table, console))
+    else:
+        _render_entries_narrow(found.entries)
     if found.overrides:
         render_overrides(found.overrides, date.today(), with_account=False)
+
+
+# The first line of each run in history's narrow layout, and which of its
+# cells are numbers, aligned right.
+ENTRY_FIRST = ("run", "as of", "tier", "total", "rank")
+ENTRY_NUMBERS = (0, 3, 4)
+
+
+def _render_entries_narrow(entries: list[HistoryEntry]) -> None:
+    """An account's runs where their table cannot fit: two lines a run.
+
+    At 60 columns Rich cut the dates to ``2026-06-3``, the tier keys and
+    totals to a few characters, and left the model no room at all. The
+    run, date, tier, total and rank come first, whole, under a heading;
+    the reason and the model, named, take the line under them.
+    """
+    firsts = [
+        [
+            str(entry.run_id),
+            entry.as_of.isoformat(),
+            entry.tier,
+            score_text(entry.total),
+            _rank_text(entry),
+        ]
+        for entry in entries
+    ]
+    widths = column_widths([list(ENTRY_FIRST), *firsts])
+    heading = aligned(list(ENTRY_FIRST), widths, right=ENTRY_NUMBERS)
+    console.print(Text(heading, style="bold"))
+    for entry, first in zip(entries, firsts, strict=True):
+        console.print(Text(aligned(first, widths, right=ENTRY_NUMBERS)))
+        said = (
+            f"reason {_entry_reason(entry)}; "
+            f"model {entry.model_name} v{entry.model_version_id}"
+        )
+        console.print(Padding(Text(said), (0, 0, 0, widths[0] + 2), expand=False))
+
+
+def _entry_reason(entry: HistoryEntry) -> str:
+    """The reason, and the computed tier beside it where an override set one.
+
+    Only an override sets a tier other than the computed one, and its
+    reason is the short ``override``.
+    """
+    if entry.computed_tier == entry.tier:
+        return entry.reason
+    return f"{entry.reason} (computed {entry.computed_tier})"
+
+
+def _rank_text(entry: HistoryEntry) -> str:
+    return "" if entry.rank is None else str(entry.rank)
 
 
 def input_labels(recorded: list[RunSummary]) -> list[str]:
