@@ -82,3 +82,55 @@ def test_history_keeps_dates_tiers_and_numbers_whole(
         # Where the table fits it stays as it was.
         heading = r"^run\s+as of\s+model\s+tier\s+reason\s+total\s+rank$"
         assert re.search(heading, result.output, re.M), result.output
+
+
+def _matrix_rows(output: str) -> list[list[str]]:
+    """The cells of each body row of the tier matrix, the label first."""
+    rows = []
+    for line in output.splitlines():
+        if line.startswith("│") and line.endswith("│"):
+            rows.append([cell.strip() for cell in line.strip("│").split("│")])
+    return rows
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_diff_matrix_keeps_tier_names_and_counts_whole(
+    cli: CliRunner, quarters: Store, store_url: str, score: Score, width: int
+) -> None:
+    before = results_of(score(size=200, as_of=QUARTER_2).run)
+    after = results_of(score(size=150, as_of=QUARTER_3, pins=PINS).run)
+    keys = ["tier_1", "tier_2", "tier_3", "unassigned", "absent"]
+    names = ["Strategic", "Focus", "Programmatic", "Unassigned", "(absent)"]
+    expected = {(row, column): 0 for row in keys for column in keys}
+    for account_id in before.keys() | after.keys():
+        was = before[account_id]["tier"] if account_id in before else "absent"
+        now = after[account_id]["tier"] if account_id in after else "absent"
+        expected[str(was), str(now)] += 1
+
+    result = cli.invoke(
+        app, ["diff", "1", "2", "--db", store_url], env={"COLUMNS": str(width)}
+    )
+
+    assert result.exit_code == 0, result.output
+    assert _widest(result.output) <= width, result.output
+    assert "…" not in result.output, result.output
+    rows = _matrix_rows(result.output)
+    assert [row[0].split(" ", 1)[-1] for row in rows] == names, result.output
+    shown = {
+        key: [0 if cell in ("·", "") else int(cell) for cell in row[1:]]
+        for key, row in zip(keys, rows, strict=True)
+    }
+    for key in keys:
+        assert shown[key] == [expected[key, column] for column in keys], key
+    # Each row adds up to the tier's accounts in run 1, each column in run 2.
+    for index, key in enumerate(keys[:-1]):
+        assert sum(shown[key]) == [r["tier"] for r in before.values()].count(key)
+        column = sum(counts[index] for counts in shown.values())
+        assert column == [r["tier"] for r in after.values()].count(key)
+    if width >= 80:
+        # Where the names fit, the columns are headed by them as before.
+        assert re.search(r"┃\s+┃ Strategic ┃ Focus ┃ Programmatic ┃", result.output)
+    else:
+        # Else numbered as the rows are: "1 Strategic" heads column 1.
+        assert [row[0] for row in rows][:2] == ["1 Strategic", "2 Focus"]
+        assert re.search(r"┃\s+┃\s+1 ┃\s+2 ┃\s+3 ┃\s+4 ┃\s+5 ┃", result.output)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from tierwise.cli.app import console
 from tierwise.cli.evidence import render_evidence
+from tierwise.cli.tables import fits, fitted
 from tierwise.engine import Explanation
 from tierwise.engine.explain import GateLine
 from tierwise.jobs import TierJob
@@ -227,6 +228,11 @@ def tier_matrix(
     in only one of the two) meets itself in a blank cell. Tiers are shown by
     name, and by name and key where two of them (one from each model, after
     a key was renamed) share a name.
+
+    Where the names across the top do not fit the terminal (at 60 columns
+    Rich cut them to ``Strate…`` and ``Progra…``), the tiers are numbered:
+    each row's label starts with its number (``1 Strategic``) and each
+    column is headed by that number alone, so the names stay whole.
     """
     names = [name_of(key) for key in tiers]
     shared = {name for name in names if names.count(name) > 1}
@@ -234,13 +240,33 @@ def tier_matrix(
         key: f"{name} ({key})" if name in shared else name
         for key, name in zip(tiers, names, strict=True)
     }
+    headings = [label[key] for key in tiers]
+    table = _matrix_table(title, tiers, headings, list(headings), count, totals)
+    if fits(table, console):
+        return table
+    numbers = [str(index) for index in range(1, len(tiers) + 1)]
+    numbered = [f"{index} {label[key]}" for index, key in enumerate(tiers, 1)]
+    table = _matrix_table(title, tiers, numbers, numbered, count, totals)
+    table.caption = "Columns are numbered as the rows."
+    return fitted(table, console)
+
+
+def _matrix_table(
+    title: str,
+    tiers: Sequence[str],
+    headings: list[str],
+    labels: list[str],
+    count: Callable[[str, str], int],
+    totals: bool,
+) -> Table:
+    """The matrix with these column ``headings`` and row ``labels``."""
     table = Table(title=title)
     table.add_column("")
-    for key in tiers:
-        table.add_column(escape(label[key]), justify="right")
+    for heading in headings:
+        table.add_column(escape(heading), justify="right")
     if totals:
         table.add_column("total", justify="right")
-    for row in tiers:
+    for row, label in zip(tiers, labels, strict=True):
         cells = []
         for column in tiers:
             n = count(row, column)
@@ -252,5 +278,5 @@ def tier_matrix(
                 cells.append(f"{n:,}" if n else "·")
         if totals:
             cells.append(f"{sum(count(row, column) for column in tiers):,}")
-        table.add_row(escape(label[row]), *cells)
+        table.add_row(escape(label), *cells)
     return table
