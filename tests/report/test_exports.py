@@ -272,3 +272,34 @@ def test_the_byte_order_mark_of_the_csv_for_people_is_documented() -> None:
     csv_paragraph = reference.partition("**CSV.**")[2].partition("\n\n")[0]
 
     assert "UTF-8 byte-order mark" in " ".join(csv_paragraph.split())
+
+
+def test_the_why_column_blames_the_potential_when_the_total_clears_the_lowest_tier(
+    tmp_path: Path,
+) -> None:
+    # A strong account whose potential is below Programmatic's band (50,000):
+    # its total clears every minimum, so the sentence must name the potential.
+    portfolio = build_demo_portfolio()
+    small = dict(portfolio.slice(0, 1).to_pylist()[0], potential_acv=25000)
+    accounts = tmp_path / "accounts.parquet"
+    pq.write_table(pa.Table.from_pylist([small], schema=portfolio.schema), accounts)
+    run = tmp_path / "run"
+    tier_file(accounts, run, DEMO_AS_OF)
+
+    path = export_results(run, "csv", tmp_path / "export").path
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+
+    assert row["Reason"] == "below_threshold"
+    assert float(row["Total score"]) >= 30
+    assert row["Why"] == (
+        f"Scores {float(row['Total score']):.2f}, enough for Programmatic (at "
+        "least 30), but its potential of 25,000 EUR is outside the band it "
+        "needs (at least 50,000)."
+    )
+
+
+def test_the_why_column_keeps_the_score_sentence_for_a_low_total() -> None:
+    row = {"reason": "below_threshold", "tier": "unassigned", "total": 12.5}
+
+    assert why(row, {}) == "Scores below every tier's minimum."

@@ -8,6 +8,7 @@ whether potential was estimated from revenue).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -48,6 +49,7 @@ def people_columns(results: Results) -> list[PeopleColumn]:
     names = results.tier_names()
     currency = results.model.currency
     unknown = _unknown_potential_blocks(results)
+    below = _below_every_tier(results)
 
     def tier_name(key: str) -> Callable[[dict[str, Any]], Any]:
         return lambda row: names.get(row[key], row[key]) if row[key] else None
@@ -65,7 +67,7 @@ def people_columns(results: Results) -> list[PeopleColumn]:
         )
     columns += [
         PeopleColumn("Reason", Kind.TEXT, 18, lambda row: row["reason"]),
-        PeopleColumn("Why", Kind.TEXT, 48, lambda row: why(row, names, unknown)),
+        PeopleColumn("Why", Kind.TEXT, 48, lambda row: why(row, names, unknown, below)),
         PeopleColumn("Cap rank", Kind.WHOLE, 9, lambda row: row["cap_rank"]),
         PeopleColumn("Capped from", Kind.TEXT, 14, tier_name("capped_from")),
         PeopleColumn("Completeness %", Kind.PERCENT, 14, _field("completeness")),
@@ -94,6 +96,7 @@ def why(
     row: dict[str, Any],
     names: dict[str, str],
     unknown_potential_blocks: Callable[[dict[str, Any]], bool] = lambda row: False,
+    below_every_tier: Callable[[dict[str, Any]], str] = lambda row: "",
 ) -> str:
     """A sentence for the account's reason code, for people who do not know them.
 
@@ -129,7 +132,7 @@ def why(
             )
         return f"Too little of its data is known for a higher tier{known}."
     if code == "below_threshold":
-        return "Scores below every tier's minimum."
+        return below_every_tier(row) or "Scores below every tier's minimum."
     return reason
 
 
@@ -152,6 +155,49 @@ def _unknown_potential_blocks(results: Results) -> Callable[[dict[str, Any]], bo
         return banded and row.get("potential") is None and enough
 
     return blocks
+
+
+def _below_every_tier(results: Results) -> Callable[[dict[str, Any]], str]:
+    """What keeps a ``below_threshold`` row out of even the lowest tier.
+
+    The engine gives that reason when the lowest tier's minimum score or its
+    potential band is not met, so a total that clears the minimum must be
+    told apart: its potential is what failed, and saying the score did would
+    send the reader to the wrong lever.
+    """
+    tiers = results.model.active_tiers()
+    lowest = tiers[-1] if tiers else None
+    currency = results.model.currency
+
+    def sentence(row: dict[str, Any]) -> str:
+        total, potential = row.get("total"), row.get("potential")
+        if lowest is None or lowest.potential is None or total is None:
+            return ""
+        band = lowest.potential
+        if potential is None or total < float(lowest.min_score):
+            return ""
+        low = band.at_least is None or potential >= float(band.at_least)
+        high = band.below is None or potential < float(band.below)
+        if low and high:
+            return ""
+        if not low:
+            needs = f"at least {_amount(band.at_least)}"
+        else:
+            needs = f"under {_amount(band.below)}"
+        return (
+            f"Scores {total:.2f}, enough for {lowest.name} (at least "
+            f"{lowest.min_score:g}), but its potential of {_amount(potential)} "
+            f"{currency} is outside the band it needs ({needs})."
+        )
+
+    return sentence
+
+
+def _amount(value: Any) -> str:
+    """25,000 for 25000.0; a fraction is cut, so a shown amount below a bound
+    is below it."""
+    number = float(value)
+    return f"{math.floor(number):,}"
 
 
 def _field(name: str) -> Callable[[dict[str, Any]], Any]:
