@@ -7,6 +7,7 @@ dropped the model; diff's matrix cut the tier names (``Strate…``); and at
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -29,6 +30,10 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 @pytest.fixture
 def quarters(store: Store, score: Score) -> Store:
+    return _record_quarters(store, score)
+
+
+def _record_quarters(store: Store, score: Score) -> Store:
     """Run 1 as of June (200 accounts), run 2 as of September (150, one pin)."""
     for number, (size, as_of, pins) in enumerate(
         ((200, QUARTER_2, None), (150, QUARTER_3, PINS))
@@ -134,3 +139,47 @@ def test_diff_matrix_keeps_tier_names_and_counts_whole(
         # Else numbered as the rows are: "1 Strategic" heads column 1.
         assert [row[0] for row in rows][:2] == ["1 Strategic", "2 Focus"]
         assert re.search(r"┃\s+┃\s+1 ┃\s+2 ┃\s+3 ┃\s+4 ┃\s+5 ┃", result.output)
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_runs_names_its_store_without_cutting_a_name_in_it(
+    cli: CliRunner, quarters: Store, store_url: str, width: int
+) -> None:
+    # A password the server does not ask for (trust), to see it hidden.
+    url = store_url.replace("postgres@", "postgres:s3cret@")
+    location = url.replace(":s3cret@", ":***@")
+    result = cli.invoke(app, ["runs", "--db", url], env={"COLUMNS": str(width)})
+
+    assert result.exit_code == 0, result.output
+    assert _widest(result.output) <= width, result.output
+    assert "s3cret" not in result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    if f"Recorded runs in {location}" in lines:
+        # A PostgreSQL URL with its schema is longer than 80 columns.
+        assert width > 80 or location.startswith("sqlite"), result.output
+        return
+    # Else the location takes lines of its own, broken only after a slash
+    # or before a query parameter.
+    start = lines.index("Recorded runs in") + 1
+    # The table's heading, or on a narrow terminal the first run's line.
+    end = next(i for i, line in enumerate(lines) if re.match(r"run |2  ", line))
+    parts = lines[start:end]
+    assert "".join(parts) == location, result.output
+    for part, following in itertools.pairwise(parts):
+        assert part.endswith("/") or following[0] in "?&", result.output
+
+
+def test_runs_keeps_a_short_store_in_its_title_on_a_wide_terminal(
+    cli: CliRunner, sqlite_store: Store, score: Score
+) -> None:
+    # The working folder holds the store: a short URL names it.
+    _record_quarters(sqlite_store, score)
+
+    result = cli.invoke(
+        app, ["runs", "--db", "sqlite:///tierwise.db"], env={"COLUMNS": "120"}
+    )
+
+    assert result.exit_code == 0, result.output
+    title, heading = result.output.splitlines()[:2]
+    assert re.fullmatch(r" +Recorded runs in sqlite:///tierwise\.db +", title)
+    assert re.match(r"run\s+as of\s+input\s+model\s", heading), result.output

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 
 from tierwise import store as runs_store
@@ -26,6 +28,7 @@ from tierwise.cli.tables import (
     fits,
     fitted,
     listing,
+    location_lines,
     score_text,
 )
 from tierwise.errors import TierwiseError
@@ -35,6 +38,9 @@ if TYPE_CHECKING:
     from tierwise.store import AccountHistory, HistoryEntry, RunSummary
 
 __all__ = ["diff", "history", "override", "overrides", "runs"]
+
+# The run list's title, before the store's location.
+RUNS_TITLE = "Recorded runs in"
 
 
 @app.command()
@@ -57,7 +63,7 @@ def runs(
         keys += [line.key for line in run.tiers if line.key not in keys]
     # Every stored run is complete; the column appears when it says more.
     noted = any(run.status != "complete" or run.repeat for run in recorded)
-    table = listing(f"Recorded runs in {escape(store_location)}")
+    table = listing()
     for heading in ("run", "as of", "input", "model", *keys):
         left = heading in ("as of", "input", "model")
         table.add_column(
@@ -80,13 +86,35 @@ def runs(
             *([_status(run)] if noted else []),
         )
     if fits(table, console):
-        console.print(fitted(table, console))
+        _render_titled(fitted(table, console), store_location)
         return
-    _render_runs_narrow(f"Recorded runs in {store_location}", recorded, labels, noted)
+    _print_title(store_location)
+    _render_runs_narrow(recorded, labels, noted)
+
+
+def _render_titled(table: Table, store_location: str) -> None:
+    """The run list under its title, the store named whole.
+
+    The title sits over the table where it fits across it, as it always
+    did; else on lines of its own, where Rich broke it within the table's
+    width, in the middle of a PostgreSQL URL at 80 columns.
+    """
+    title = f"{RUNS_TITLE} {store_location}"
+    shown = Measurement.get(console, console.options, table).maximum
+    if len(title) <= min(shown, console.width):
+        table.title = escape(title)
+    else:
+        _print_title(store_location)
+    console.print(table)
+
+
+def _print_title(store_location: str) -> None:
+    for line in location_lines(RUNS_TITLE, store_location, console.width):
+        console.print(Text(line, style="italic"))
 
 
 def _render_runs_narrow(
-    title: str, recorded: list[RunSummary], labels: list[str], noted: bool
+    recorded: list[RunSummary], labels: list[str], noted: bool
 ) -> None:
     """The run list where its table cannot fit: two lines a run.
 
@@ -96,7 +124,6 @@ def _render_runs_narrow(
     model and status; the accounts per tier, in the run's own model order,
     make the second.
     """
-    console.print(Text(title, style="italic"))
     wide = max(len(str(run.run_id)) for run in recorded)
     for run, source in zip(recorded, labels, strict=True):
         words = [source, f"{run.model_name} v{run.model_version_id}"]

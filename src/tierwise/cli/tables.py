@@ -12,6 +12,8 @@ sets the widths itself.
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
@@ -22,6 +24,7 @@ __all__ = [
     "fits",
     "fitted",
     "listing",
+    "location_lines",
     "score_text",
     "signed_score",
 ]
@@ -111,6 +114,31 @@ def aligned(cells: list[str], widths: list[int], right: tuple[int, ...] = ()) ->
     ]
     padded[-1] = cells[-1].rjust(widths[-1]) if len(cells) - 1 in right else cells[-1]
     return "  ".join(padded)
+
+
+def location_lines(lead: str, location: str, width: int) -> list[str]:
+    """``lead`` and a store's ``location`` in lines of at most ``width``.
+
+    One line where both fit; else the lead alone, then the location on
+    lines of its own, indented, broken only after a ``/`` or before a ``?``
+    or ``&``, so no host, folder, file or parameter in it is cut. Rich
+    broke a URL at whichever character met the edge (``…%3Dna`` over
+    ``rrow_helper``). A part longer than the line is left whole.
+
+    >>> location_lines("Runs in", "sqlite:///a.db", 40)
+    ['Runs in sqlite:///a.db']
+    >>> location_lines("Runs in", "postgresql://u:***@db/abm?sslmode=require", 32)
+    ['Runs in', '  postgresql://u:***@db/abm', '  ?sslmode=require']
+    """
+    if len(lead) + 1 + len(location) <= width:
+        return [f"{lead} {location}"]
+    room = max(1, width - 2)
+    lines = [""]
+    for part in re.split(r"(?<=/)(?!/)|(?=[?&])", location):
+        if lines[-1] and len(lines[-1]) + len(part) > room:
+            lines.append("")
+        lines[-1] += part
+    return [lead, *(f"  {line}" for line in lines)]
 
 
 def column_widths(rows: list[list[str]]) -> list[int]:
