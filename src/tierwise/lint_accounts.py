@@ -29,6 +29,7 @@ from tierwise.model.lint.absent import never_holds
 from tierwise.model.lint.codes import Hit
 from tierwise.model.loader import read_model_text
 from tierwise.model.schema import Tier, TieringModel
+from tierwise.model.signals import SIGNAL_SOURCES
 from tierwise.sources import ColumnMapping, load_preset, read_accounts
 
 __all__ = [
@@ -94,6 +95,10 @@ def lint_file(
 ) -> ModelLint:
     """Lint a model file, and with ``accounts`` check it against them too.
 
+    Known shortcoming: no signal files are read, so the fields the model
+    fills from them count as absent and the tier counts can be lower than
+    ``tier`` gives with those files; the report says so under "Not checked".
+
     Raises:
         TierwiseError: when the model or accounts file cannot be read, or
             ``allow`` names a code lint does not know (unusable input).
@@ -114,7 +119,19 @@ def lint_file(
     portfolio, hits = check_portfolio(
         model, table, as_of or date.today(), source=str(accounts)
     )
-    return ModelLint(report.with_hits(hits), portfolio)
+    report = report.with_hits(hits)
+    filled = _filled_from_signals(model)
+    if filled:
+        # Lint reads the accounts file alone (it takes no --activity and the
+        # like), so what signal files fill counts as absent here.
+        options = ", ".join(f"--{kind}" for kind in sorted(set(filled.values())))
+        report = report.with_not_checked(
+            f"signal files: lint scores {accounts} alone, so the fields the "
+            f"model fills from {options} files count as absent, and the tier "
+            "counts above can be lower than `tierwise tier` gives with those "
+            "files"
+        )
+    return ModelLint(report, portfolio)
 
 
 def check_portfolio(
@@ -275,10 +292,21 @@ def _constant_signals(run: TieringRun) -> list[Hit]:
     points = run.compiled.step_query("points").sql(dialect="duckdb")
     (row,) = run.connection.sql(f"SELECT {columns} FROM ({points})").fetchall()
 
+    filled = _filled_from_signals(model)
     hits: list[Hit] = []
     for index, (path, crit) in enumerate(located):
         distinct, lowest, observed = row[3 * index : 3 * index + 3]
         if not observed:
+            fix = (
+                f"map the column that holds {crit.field!r} (--preset or "
+                "--mapping), or remove the criterion"
+            )
+            if crit.field in filled:
+                fix = (
+                    f"give `tierwise tier` the --{filled[crit.field]} file that "
+                    f"fills {crit.field!r} (lint reads the accounts file alone), "
+                    f"or {fix}"
+                )
             hits.append(
                 Hit(
                     "signal-constant",
@@ -287,10 +315,7 @@ def _constant_signals(run: TieringRun) -> list[Hit]:
                         f"no account has a value for {crit.field!r}, so criterion "
                         f"{crit.key!r} tells none of them apart"
                     ),
-                    (
-                        f"map the column that holds {crit.field!r} (--preset or "
-                        "--mapping), or remove the criterion"
-                    ),
+                    fix,
                 )
             )
         elif distinct <= 1:
@@ -309,6 +334,13 @@ def _constant_signals(run: TieringRun) -> list[Hit]:
                 )
             )
     return hits
+
+
+def _filled_from_signals(model: TieringModel) -> dict[str, str]:
+    """The fields the model fills from signal files, with the kind of each."""
+    return {
+        name: kind for kind in SIGNAL_SOURCES for name in model.signal_fields([kind])
+    }
 
 
 def _share(value: object) -> float | None:

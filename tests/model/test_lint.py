@@ -435,3 +435,65 @@ def test_an_empty_tier_names_the_must_have_field_the_file_lacks(
         if f.code == "tier-empty" and f.path == "tiers[0]"
     ]
     assert "its must-haves read exec_sponsor, which no account" in tier_1.message
+
+
+def _firmographics(tmp_path: Path) -> Path:
+    accounts = tmp_path / "firmographics.csv"
+    accounts.write_text(
+        "account_id,name,industry,country,employees,annual_revenue\n"
+        + "".join(
+            f"a{i},Account {i},software,US,5000,{(i + 1) * 10**9}\n" for i in range(30)
+        ),
+        encoding="utf-8",
+    )
+    return accounts
+
+
+def test_a_field_signal_files_fill_is_not_only_a_column_to_map(
+    tmp_path: Path,
+) -> None:
+    # web_visits_30d comes from an activity log in the default model; telling
+    # the user only to map a column sends them looking for one that is not
+    # in a CRM export.
+    linted = lint_file(DEFAULT_MODEL_FILE, _firmographics(tmp_path), as_of=DEMO_AS_OF)
+
+    (visits,) = [
+        f
+        for f in linted.report.findings
+        if f.code == "signal-constant" and "'web_visits'" in f.message
+    ]
+    assert visits.fix.startswith("give `tierwise tier` the --activity file")
+    (relationship,) = [
+        f for f in linted.report.findings if "'relationship'" in f.message
+    ]
+    assert relationship.fix.startswith("map the column that holds")
+    (note,) = linted.report.not_checked
+    assert note.startswith("signal files: lint scores ")
+    assert "--activity, --contacts, --events, --intent files count as absent" in note
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "lint takes no signal files (--activity and the like), so a field they "
+        "fill counts as absent and the tier counts can be lower than tier gives"
+    ),
+)
+def test_lint_counts_tiers_with_the_signal_files_tier_would_read(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    accounts = _firmographics(tmp_path)
+    activity = tmp_path / "activity.csv"
+    activity.write_text(
+        "account_id,activity_type,timestamp\n"
+        + "".join(f"a{i},web visit,2026-09-20\n" for i in range(30)),
+        encoding="utf-8",
+    )
+    arguments = ["lint", str(DEFAULT_MODEL_FILE), "--accounts", str(accounts)]
+
+    result = cli.invoke(
+        app, [*arguments, "--activity", str(activity), "--as-of", "2026-09-30"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "'web_visits_30d'" not in result.output
