@@ -1,8 +1,9 @@
-"""history, diff's tier matrix and the run list at 60, 80 and 120 columns.
+"""history, diff's tier matrix, runs and model list at 60, 80 and 120 columns.
 
 At 60 columns history cut its dates (``2026-06-3``), tiers and totals and
 dropped the model; diff's matrix cut the tier names (``Strate…``); and at
-80 columns the run list broke a PostgreSQL store's URL across its title.
+80 columns the run list and model list broke a PostgreSQL store's URL across
+their titles.
 """
 
 from __future__ import annotations
@@ -183,3 +184,29 @@ def test_runs_keeps_a_short_store_in_its_title_on_a_wide_terminal(
     title, heading = result.output.splitlines()[:2]
     assert re.fullmatch(r" +Recorded runs in sqlite:///tierwise\.db +", title)
     assert re.match(r"run\s+as of\s+input\s+model\s", heading), result.output
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_model_list_names_its_store_without_cutting_a_name_in_it(
+    cli: CliRunner, quarters: Store, store_url: str, width: int
+) -> None:
+    url = store_url.replace("postgres@", "postgres:s3cret@")
+    location = url.replace(":s3cret@", ":***@")
+    result = cli.invoke(
+        app, ["model", "list", "--db", url], env={"COLUMNS": str(width)}
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "s3cret" not in result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    if f"Model versions in {location}" in lines:
+        # Over the table where it fits across it: a SQLite file in tmp_path
+        # at 80 and 120 columns, a PostgreSQL URL only past the table.
+        assert width > 80 or location.startswith("sqlite"), result.output
+        return
+    start = lines.index("Model versions in") + 1
+    end = next(i for i, line in enumerate(lines) if line.startswith("┏"))
+    parts = lines[start:end]
+    assert "".join(parts) == location, result.output
+    for part, following in itertools.pairwise(parts):
+        assert part.endswith("/") or following[0] in "?&", result.output

@@ -17,6 +17,7 @@ from tierwise import lifecycle
 from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
+from tierwise.cli.tables import print_titled
 from tierwise.cli.whatif_render import render_whatif
 from tierwise.lifecycle import ComparedModels, ModelPublished
 
@@ -34,6 +35,8 @@ model_app = typer.Typer(
 app.add_typer(model_app, name="model")
 
 TIME_SHOWN = "%Y-%m-%d %H:%M UTC"
+# The version list's title, before the store's location.
+VERSIONS_TITLE = "Model versions in"
 
 
 @model_app.command()
@@ -149,7 +152,7 @@ def _render_history(history: ModelHistory, location: str) -> None:
             "one. Until then `tierwise tier` uses the bundled default model."
         )
         return
-    table = Table(title=f"Model versions in {escape(location)}")
+    table = Table()
     for heading in ("version", "hash", "name", "created", "runs", "published"):
         table.add_column(
             heading, justify="right" if heading in ("version", "runs") else "left"
@@ -166,7 +169,7 @@ def _render_history(history: ModelHistory, location: str) -> None:
             "current" if current else "yes" if version.published else "no",
             escape(version.note or ""),
         )
-    console.print(table)
+    print_titled(console, table, VERSIONS_TITLE, location)
 
     if not history.events:
         console.print(

@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.measure import Measurement
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from tierwise import store as runs_store
@@ -28,7 +26,8 @@ from tierwise.cli.tables import (
     fits,
     fitted,
     listing,
-    location_lines,
+    print_location,
+    print_titled,
     score_text,
 )
 from tierwise.errors import TierwiseError
@@ -86,31 +85,10 @@ def runs(
             *([_status(run)] if noted else []),
         )
     if fits(table, console):
-        _render_titled(fitted(table, console), store_location)
+        print_titled(console, fitted(table, console), RUNS_TITLE, store_location)
         return
-    _print_title(store_location)
+    print_location(console, RUNS_TITLE, store_location)
     _render_runs_narrow(recorded, labels, noted)
-
-
-def _render_titled(table: Table, store_location: str) -> None:
-    """The run list under its title, the store named whole.
-
-    The title sits over the table where it fits across it, as it always
-    did; else on lines of its own, where Rich broke it within the table's
-    width, in the middle of a PostgreSQL URL at 80 columns.
-    """
-    title = f"{RUNS_TITLE} {store_location}"
-    shown = Measurement.get(console, console.options, table).maximum
-    if len(title) <= min(shown, console.width):
-        table.title = escape(title)
-    else:
-        _print_title(store_location)
-    console.print(table)
-
-
-def _print_title(store_location: str) -> None:
-    for line in location_lines(RUNS_TITLE, store_location, console.width):
-        console.print(Text(line, style="italic"))
 
 
 def _render_runs_narrow(

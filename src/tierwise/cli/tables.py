@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 
 from rich.console import Console
+from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 __all__ = [
     "aligned",
@@ -25,6 +27,8 @@ __all__ = [
     "fitted",
     "listing",
     "location_lines",
+    "print_location",
+    "print_titled",
     "score_text",
     "signed_score",
 ]
@@ -139,6 +143,28 @@ def location_lines(lead: str, location: str, width: int) -> list[str]:
             lines.append("")
         lines[-1] += part
     return [lead, *(f"  {line}" for line in lines)]
+
+
+def print_titled(console: Console, table: Table, lead: str, location: str) -> None:
+    """``table`` under the title ``lead`` and a store's ``location``, whole.
+
+    The title sits over the table where it fits across it; else on lines
+    of its own (`print_location`). Rich wrapped a title to the table's
+    width, breaking a PostgreSQL URL in the middle of its search path.
+    """
+    title = f"{lead} {location}"
+    shown = Measurement.get(console, console.options, table).maximum
+    if len(title) <= min(shown, console.width):
+        table.title = escape(title)
+    else:
+        print_location(console, lead, location)
+    console.print(table)
+
+
+def print_location(console: Console, lead: str, location: str) -> None:
+    """``lead`` and a store's ``location`` as a title, in `location_lines`."""
+    for line in location_lines(lead, location, console.width):
+        console.print(Text(line, style="italic"))
 
 
 def column_widths(rows: list[list[str]]) -> list[int]:
