@@ -192,6 +192,33 @@ def test_init_models_exchange_rates_example_converts_dollars_once_uncommented(
     assert f"converted from USD at {rate.rates['USD']} EUR/USD" in report
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["check"], id="check"),
+        pytest.param(["tier", "--no-store", "--out", "results"], id="tier"),
+    ],
+)
+def test_a_missing_rate_on_the_default_model_says_to_write_it_out_first(
+    cli: CliRunner, tmp_path: Path, command: list[str]
+) -> None:
+    (tmp_path / "usd.csv").write_text(
+        "account_id,name,annual_revenue\nA1,Acme,$127.5M\nA2,Beta,$3M\n",
+        encoding="utf-8",
+    )
+
+    stopped = cli.invoke(app, [command[0], "usd.csv", *command[1:]])
+
+    assert stopped.exit_code == 2
+    fix = " ".join(stopped.output.split()).split("To fix: ")[1]
+    assert fix == (
+        "annual_revenue: the built-in default model has no exchange rates: run "
+        "`tierwise init`, add USD under `exchange_rates: rates:` (units of EUR "
+        "per USD) in the tierwise-model.yaml it writes, and pass that file with "
+        "--model; or correct the currency"
+    )
+
+
 def test_a_broken_model_stops_before_anything_is_written(
     cli: CliRunner, tmp_path: Path
 ) -> None:

@@ -164,7 +164,8 @@ def tier_file(
     # The store's registry keeps each account's domain, as signal files
     # matched by domain need them: a Parquet file then reads them too.
     identities = store is not None or opened.by_domain
-    table, report = _read(connection, accounts, model, mapping, identities)
+    builtin = model_path is None and model_version is None
+    table, report = _read(connection, accounts, model, mapping, identities, builtin)
     report.signals_given = [signal.kind for signal in signals]
     progress.advance_to(report.rows_used)
     progress.finish()
@@ -259,19 +260,24 @@ def check_file(
         accounts,
         _read_fields(model),
         mapping or load_preset("generic"),
-        currencies=currencies_of(model),
+        currencies=currencies_of(model, builtin=model_path is None),
     )
     report.signal_fields = _signal_fields(model)
     return report
 
 
-def currencies_of(model: TieringModel) -> Currencies:
-    """The model's currency and exchange rates, as the readers take them."""
+def currencies_of(model: TieringModel, builtin: bool = False) -> Currencies:
+    """The model's currency and exchange rates, as the readers take them.
+
+    ``builtin`` says the model is the bundled default, so that a missing
+    rate's fix tells how to write it to a file of one's own first.
+    """
     rates = model.exchange_rates
     return Currencies(
         model.currency,
         dict(rates.rates) if rates else {},
         rates.as_of if rates else None,
+        builtin,
     )
 
 
@@ -521,6 +527,7 @@ def _read(
     model: TieringModel,
     mapping: ColumnMapping,
     identities: bool = False,
+    builtin: bool = False,
 ) -> tuple[pa.Table | None, ImportReport]:
     """Put the accounts in ``connection`` as the view ``accounts``.
 
@@ -532,9 +539,10 @@ def _read(
     ``identities`` asks for them: signal files matched by domain and the
     store's registry need the same domains as a CSV of the same accounts
     gives, and a ten-million-account run without them should not pay for
-    reducing every website.
+    reducing every website. ``builtin`` says the model is the bundled
+    default (see :func:`currencies_of`).
     """
-    currencies = currencies_of(model)
+    currencies = currencies_of(model, builtin)
     if accounts.suffix.lower() == ".parquet" and not currencies.rates:
         fields = model.read_fields()
         if identities:

@@ -86,7 +86,7 @@ def test_a_column_currency_applies_when_cells_say_nothing(
     ("text", "message"),
     [
         pytest.param(
-            "Account,Revenue\nAcme,£5\nBeta,GBP 7\n",
+            "Account,Revenue\nAcme,£5\n",
             r"row 2, .*'£5' is in GBP, which the model has no exchange rate",
             id="unknown-currency-names-the-rows",
         ),
@@ -124,4 +124,29 @@ def test_without_rates_amounts_are_kept_and_flagged(write_file: WriteFile) -> No
     assert table.column("annual_revenue").to_pylist() == [5.0]
     assert [flag.reason for flag in report.flags] == [
         "in USD, but no exchange rates were given; kept as written"
+    ]
+
+
+def test_cells_refused_for_one_reason_are_one_line_with_a_count(
+    write_file: WriteFile,
+) -> None:
+    rows = "".join(f"Acme {i},{100 + i}\n" for i in range(25))
+    path = write_file("money.csv", "Account,Revenue\nBeta,1.2.3\n" + rows)
+    columns = mapping(ColumnSpec("Revenue", currency="GBP"))
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, FIELDS, columns, currencies=EUR_MODEL)
+
+    assert str(caught.value).splitlines() == [
+        "money.csv: 26 cell(s) cannot be read; nothing was imported.",
+        "  row 2, column 'Revenue' (annual_revenue): '1.2.3' is not a number",
+        "  25 cells in rows 3, 4, 5 and 22 more, column 'Revenue' "
+        "(annual_revenue): '100', '101', '102', …; each is in GBP, which the "
+        "model has no exchange rate for",
+        "Per column: 'Revenue' (annual_revenue) 26",
+        "To fix:",
+        "  annual_revenue: write one number (1234.5, 1,234,567.89, $8.2M, 54K, "
+        "2.43B, 51-200, 10k+, < $1M) or clear the cell, or map another column",
+        "  annual_revenue: add GBP under `exchange_rates: rates:` in the model "
+        "(units of EUR per GBP), or correct the currency",
     ]

@@ -186,10 +186,8 @@ def test_a_parquet_file_too_large_for_the_cell_reader_is_refused_in_place(
 
     assert str(caught.value).splitlines() == [
         "accounts.parquet: 2 cell(s) cannot be read; nothing was imported.",
-        "  row 2, column 'employees' (employees): -40 is below zero, and a count "
-        "cannot be",
-        "  row 4, column 'employees' (employees): -2 is below zero, and a count "
-        "cannot be",
+        "  2 cells in rows 2 and 4, column 'employees' (employees): -40, -2; each "
+        "is below zero, and a count cannot be",
         "Per column: 'employees' (employees) 2",
         "To fix:",
         FIX,

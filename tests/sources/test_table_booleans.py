@@ -218,7 +218,8 @@ def test_an_unknown_word_stops_the_run_as_in_a_csv(
 
     with pytest.raises(SourceError) as from_table:
         tier_table(source, tmp_path / "table", AS_OF, accept_warnings=True)
-    with pytest.raises(SourceError, match="'maybe' is not a yes/no value"):
+    match = "'maybe', ' Perhaps '; each is not a yes/no value"
+    with pytest.raises(SourceError, match=match):
         jobs.tier_file(csv_file, tmp_path / "file", AS_OF, accept_warnings=True)
 
     assert str(from_table.value).endswith(
@@ -265,7 +266,7 @@ def test_a_number_other_than_0_or_1_stops_the_run(
 
     with pytest.raises(SourceError) as from_table:
         tier_table(source, tmp_path / "table", AS_OF)
-    with pytest.raises(SourceError, match="'2' is not a yes/no value"):
+    with pytest.raises(SourceError, match="'2', '-1'; each is not a yes/no value"):
         jobs.tier_file(csv_file, tmp_path / "file", AS_OF)
 
     assert str(from_table.value).endswith(

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.columns import (
     CellProblem,
@@ -44,6 +43,7 @@ from tierwise.sources.headers import (
 )
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.money import Currencies, read_currency_code
+from tierwise.sources.refusals import group_problems, refusal
 from tierwise.sources.report import Flag, ImportReport, Tally
 from tierwise.sources.tables import Cell, GridTable, RawTable, open_table
 from tierwise.sources.values import CellError
@@ -64,7 +64,6 @@ ARROW_TYPES: dict[FieldKind, pa.DataType] = {
     FieldKind.BOOLEAN: pa.bool_(),
     FieldKind.DATE: pa.date32(),
 }
-MAX_LISTED = 20
 
 # An id column reads as Salesforce ids without being told when every value
 # is an Account id: the key prefix 001 and 15 or 18 letters and digits.
@@ -348,26 +347,5 @@ def _rows_to_keep(
 
 
 def _raise_problems(source: str, problems: list[CellProblem]) -> None:
-    if not problems:
-        return
-
-    count = len(problems)
-    lines = [f"{source}: {count} cell(s) cannot be read; nothing was imported."]
-    lines += [f"  {problem}" for problem in problems[:MAX_LISTED]]
-    if count > MAX_LISTED:
-        lines.append(f"  … and {count - MAX_LISTED} more")
-
-    per_column: dict[str, int] = {}
-    for problem in problems:
-        key = f"{problem.header!r} ({problem.field})"
-        per_column[key] = per_column.get(key, 0) + 1
-    if len(problems) > 1:
-        lines.append(
-            "Per column: "
-            + ", ".join(f"{key} {number}" for key, number in per_column.items())
-        )
-
-    fixes = dict.fromkeys(f"{problem.field}: {problem.fix}" for problem in problems)
-    lines.append("To fix:")
-    lines += [f"  {fix}" for fix in fixes]
-    raise SourceError("\n".join(lines))
+    if problems:
+        raise refusal(source, group_problems(problems))

@@ -75,6 +75,9 @@ class Currencies:
     model_currency: str
     rates: Mapping[str, Decimal] = field(default_factory=dict, hash=False)
     as_of: date | None = None
+    # The rates are those of the bundled default model (it has none), whose
+    # user can only add some by writing the model to a file of their own.
+    builtin: bool = field(default=False, compare=False)
 
     def rate(self, code: str) -> Decimal | None:
         """Units of the model's currency per unit of ``code``; None if unknown."""

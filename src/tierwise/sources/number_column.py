@@ -38,7 +38,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from tierwise.sources.columns import Column, ColumnLog, checked
-from tierwise.sources.money import MONEY_FIELDS, currency_of_mark
+from tierwise.sources.money import MONEY_FIELDS, Currencies, currency_of_mark
 from tierwise.sources.numbers import (
     Reading,
     Shape,
@@ -347,8 +347,7 @@ def _convert(
         dated = f" (rates as of {currencies.as_of})" if currencies.as_of else ""
         raise CellError(
             f"is in {code}, which the model has no exchange rate for{dated}",
-            f"add {code} under `exchange_rates: rates:` in the model (units of "
-            f"{currencies.model_currency} per {code}), or correct the currency",
+            _rate_fix(code, currencies),
         )
     converted = value * rate
     # The example shows the number that is scored, so `multiply` is in it.
@@ -360,6 +359,23 @@ def _convert(
         float(converted * factor),
     )
     return converted
+
+
+def _rate_fix(code: str, currencies: Currencies) -> str:
+    """How to give the model a rate for ``code``: the bundled default model
+    cannot be edited, so its user writes it to a file first."""
+    units = f"units of {currencies.model_currency} per {code}"
+    if currencies.builtin:
+        return (
+            "the built-in default model has no exchange rates: run `tierwise "
+            f"init`, add {code} under `exchange_rates: rates:` ({units}) in the "
+            "tierwise-model.yaml it writes, and pass that file with --model; "
+            "or correct the currency"
+        )
+    return (
+        f"add {code} under `exchange_rates: rates:` in the model ({units}), "
+        "or correct the currency"
+    )
 
 
 def _finish(column: Column, i: int, value: Decimal) -> float:

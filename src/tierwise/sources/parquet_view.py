@@ -53,6 +53,7 @@ from tierwise.sources.parquet_websites import (
     website_lookup,
 )
 from tierwise.sources.parquet_zones import ZONED, local_date_sql, written_zones
+from tierwise.sources.refusals import EXAMPLES, ProblemGroup, refusal
 from tierwise.sources.report import ImportReport
 from tierwise.sources.tables import first_data_row
 from tierwise.sources.values import TRIMMED_CHARACTERS
@@ -87,7 +88,6 @@ READABLE_TYPES: dict[FieldKind, tuple[str, ...]] = {
 PRESENT = "tierwise_id_and_name"
 # Parquet has no header row: its first record is row 1 in every report.
 FIRST_ROW = first_data_row(None)
-MAX_LISTED = 20
 # Files that repeat account ids are merged by the cell reader up to this
 # many rows: a million rows with one repeat took it 32 s and 2.7 GB (in
 # place, 2 s), so ten million would not fit the memory of a laptop.
@@ -438,9 +438,7 @@ def _refuse_counts_if_large(
     if rows <= CELL_READER_MAX_ROWS:
         return
 
-    listed: list[str] = []
-    per_field: dict[str, int] = {}
-    fixes: list[str] = []
+    groups: list[ProblemGroup] = []
     for name, match in counts.items():
         raw = _ident(columns[match.index])
         problem = _count_problem(_expression(FieldKind.NUMBER, raw, match))
@@ -449,34 +447,22 @@ def _refuse_counts_if_large(
             f"SELECT {problem}, COUNT(*) FROM {scan} {where} "
             "GROUP BY 1 ORDER BY MIN(file_row_number)"
         ).fetchall()
-        if not kinds:
-            continue
-        per_field[name] = sum(int(count) for _, count in kinds)
         multiply = match.spec.multiply
         factor = Decimal(1) if multiply is None else multiply
-        fixes += [f"  {name}: {count_fix(kind, factor)}" for kind, _ in kinds]
-        found = connection.sql(
-            f"SELECT file_row_number + {FIRST_ROW}, {raw}, {problem} FROM {scan} "
-            f"{where} ORDER BY 1 LIMIT {MAX_LISTED}"
-        ).fetchall()
-        listed += [
-            f"  row {row}, column {match.header!r} ({name}): {shown(value)} {what}"
-            for row, value, what in found
-        ]
+        for kind, count in kinds:
+            group = ProblemGroup(match.header, name, kind, count_fix(kind, factor))
+            examples = connection.execute(
+                f"SELECT file_row_number + {FIRST_ROW}, {raw} FROM {scan} "
+                f"{where} AND {problem} = ? ORDER BY 1 LIMIT {EXAMPLES}",
+                [kind],
+            ).fetchall()
+            for row, value in examples:
+                group.add(row, shown(value))
+            group.count = int(count)
+            groups.append(group)
 
-    total = sum(per_field.values())
-    lines = [f"{source}: {total} cell(s) cannot be read; nothing was imported."]
-    lines += listed[:MAX_LISTED]
-    if total > MAX_LISTED:
-        lines.append(f"  … and {total - MAX_LISTED} more")
-    if total > 1:
-        by_column = ", ".join(
-            f"{counts[name].header!r} ({name}) {n}" for name, n in per_field.items()
-        )
-        lines.append(f"Per column: {by_column}")
-    lines.append("To fix:")
-    lines += fixes
-    raise SourceError("\n".join(lines))
+    if groups:
+        raise refusal(source, groups)
 
 
 def _ids_repeat(
