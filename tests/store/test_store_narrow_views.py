@@ -1,7 +1,8 @@
-"""history, diff's tier matrix, runs and model list at 60, 80 and 120 columns.
+"""history, diff's and whatif's tiers, runs and model list at 60, 80, 120 columns.
 
 At 60 columns history cut its dates (``2026-06-3``), tiers and totals and
-dropped the model; diff's matrix cut the tier names (``Strate…``); and at
+dropped the model; diff's matrix cut the tier names (``Strate…``), whatif's
+tiers before → after the names and shares (``(Strat…``, ``0.028…``); and at
 80 columns the run list and model list broke a PostgreSQL store's URL across
 their titles.
 """
@@ -16,9 +17,12 @@ import pytest
 from typer.testing import CliRunner
 
 from tierwise.cli import app
+from tierwise.jobs import run_demo
+from tierwise.lifecycle import what_if
 from tierwise.store import Store, record_run
 
 from .conftest import QUARTER_2, QUARTER_3, Score, results_of
+from .test_store_model_lifecycle import raised_model
 
 PINS = {"F1000-0002": "tier_3"}
 
@@ -210,3 +214,42 @@ def test_model_list_names_its_store_without_cutting_a_name_in_it(
     assert "".join(parts) == location, result.output
     for part, following in itertools.pairwise(parts):
         assert part.endswith("/") or following[0] in "?&", result.output
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_whatif_tiers_keep_every_number_and_name_whole(
+    cli: CliRunner, store: Store, store_url: str, tmp_path: Path, width: int
+) -> None:
+    run_demo(tmp_path / "run", store=store)
+    raised = str(raised_model(tmp_path))
+    shifts = what_if(store, raised).shifts
+
+    result = cli.invoke(
+        app,
+        ["whatif", "--model", raised, "--limit", "0", "--db", store_url],
+        env={"COLUMNS": str(width)},
+    )
+
+    assert result.exit_code == 0, result.output
+    start = result.output.index("Tiers before → after")
+    section = result.output[start : result.output.index("would change tier")]
+    assert _widest(section) <= width, section
+    assert "…" not in section
+    words = set(re.findall(r"[^\s│┃()]+", section))
+    for shift in shifts:
+        assert {shift.key, shift.name} <= words, section
+        for accounts, budget in (
+            (shift.accounts_before, shift.budget_before),
+            (shift.accounts_after, shift.budget_after),
+        ):
+            assert f"{accounts:,}" in words, section
+            if budget is not None and accounts:
+                assert f"{budget / accounts:.3g}%" in words, section
+    if width == 120:
+        # Wide enough for the table as it always was, a tier to a line.
+        assert re.search(r"│ tier_1 \(Strategic\) +│ +[\d,]+( → [\d,]+)? │", section)
+    if width == 60:
+        # Each tier on a line of its own, its sides on a line each.
+        lines = section.splitlines()
+        below = lines[lines.index("tier_1 (Strategic)") + 1 :][:2]
+        assert [line.split()[0] for line in below] == ["before", "after"]

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from tierwise.cli.app import console
 from tierwise.cli.render import tier_matrix
+from tierwise.cli.tables import aligned, column_widths, fits, fitted
 from tierwise.lifecycle import Mover, Responsible, TierShift, WhatIf
 
 __all__ = ["render_whatif"]
 
 # Criteria named per moving account; the library returns them all.
 CRITERIA_SHOWN = 3
+
+TIERS_TITLE = "Tiers before → after"
+# The headings of the tiers' narrow layout, on two lines, over a line per
+# side (before, after) of each tier; all but the side are numbers.
+SIDE_HEADINGS = (
+    ("", "accounts", "", "qualified", "budget", "budget per"),
+    ("", "", "cap", "without caps", "share", "account"),
+)
+SIDE_NUMBERS = (1, 2, 3, 4, 5)
 
 
 def render_whatif(preview: WhatIf) -> None:
@@ -24,7 +35,7 @@ def render_whatif(preview: WhatIf) -> None:
         highlight=False,
     )
     console.print(_matrix(preview))
-    console.print(_tiers(preview.shifts))
+    _render_tiers(preview.shifts)
     if preview.pinned:
         console.print(
             f"{preview.pinned:,} account(s) pinned by overrides in the run keep "
@@ -52,8 +63,16 @@ def _matrix(preview: WhatIf) -> Table:
     )
 
 
+def _render_tiers(shifts: list[TierShift]) -> None:
+    table = _tiers(shifts)
+    if fits(table, console):
+        console.print(fitted(table, console))
+    else:
+        _render_tiers_narrow(shifts)
+
+
 def _tiers(shifts: list[TierShift]) -> Table:
-    table = Table(title="Tiers before → after")
+    table = Table(title=TIERS_TITLE)
     table.add_column("tier")
     for heading in (
         "accounts",
@@ -77,6 +96,48 @@ def _tiers(shifts: list[TierShift]) -> Table:
             ),
         )
     return table
+
+
+def _render_tiers_narrow(shifts: list[TierShift]) -> None:
+    """The tiers before and after where their table cannot fit.
+
+    At 60 columns Rich cut the headings, the tier names and the budget per
+    account (``accoun…``, ``(Strat…``, ``0.028…``). Each tier is named on a
+    line of its own, whole; its numbers before and after take a line each,
+    under headings of two lines.
+    """
+    sides = [
+        [side, *_side(shift, after=side == "after")]
+        for shift in shifts
+        for side in ("before", "after")
+    ]
+    widths = column_widths([*map(list, SIDE_HEADINGS), *sides])
+    console.print(Text(TIERS_TITLE, style="italic"))
+    for heading in SIDE_HEADINGS:
+        line = aligned(list(heading), widths, right=SIDE_NUMBERS)
+        console.print(Text(f"  {line}", style="bold"))
+    for index, shift in enumerate(shifts):
+        console.print(Text(f"{shift.key} ({shift.name})"))
+        for cells in sides[2 * index : 2 * index + 2]:
+            console.print(Text(f"  {aligned(cells, widths, right=SIDE_NUMBERS)}"))
+
+
+def _side(shift: TierShift, after: bool) -> list[str]:
+    """A tier's numbers on one side: accounts, cap, qualified, budget."""
+    if after:
+        accounts, cap = shift.accounts_after, shift.cap_after
+        qualified, budget = shift.qualified_after, shift.budget_after
+    else:
+        accounts, cap = shift.accounts_before, shift.cap_before
+        qualified, budget = shift.qualified_before, shift.budget_before
+    pressure = f" ({qualified / cap:.1f}×)" if qualified is not None and cap else ""
+    return [
+        _value(accounts),
+        _value(cap),
+        _value(qualified) + pressure,
+        _value(budget, "{:g}%"),
+        _value(_each(budget, accounts), "{:.3g}%"),
+    ]
 
 
 def _pressure(shift: TierShift) -> str:
@@ -152,8 +213,12 @@ def _each(share: float | None, accounts: int | None) -> float | None:
 def _pair(
     before: float | int | None, after: float | int | None, shape: str = "{:,}"
 ) -> str:
-    shown = ["—" if value is None else shape.format(value) for value in (before, after)]
+    shown = [_value(value, shape) for value in (before, after)]
     return shown[0] if before == after else f"{shown[0]} → {shown[1]}"
+
+
+def _value(value: float | int | None, shape: str = "{:,}") -> str:
+    return "—" if value is None else shape.format(value)
 
 
 def _number(value: float | None) -> str:
