@@ -271,7 +271,10 @@ def test_tier_warns_when_a_must_have_reads_a_column_the_export_lacks(
         "warning: Strategic (tier_1): must-have exec_sponsor reads exec_sponsor, "
         "which the accounts do not have (no such column)" in said
     )
-    assert "map a column to exec_sponsor" in said
+    assert (
+        "fill exec_sponsor from a file given with --contacts, or map a column to "
+        "exec_sponsor" in said
+    )
 
 
 def test_preset_and_mapping_together_are_refused(cli: CliRunner) -> None:

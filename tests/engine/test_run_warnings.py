@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.engine.conftest import AS_OF, direct_score_model, table_of
 from tests.engine.signal_tables import register
 from tierwise.engine import score_accounts
 from tierwise.engine.run import open_connection
-from tierwise.model import TieringModel, load_model
+from tierwise.model import TieringModel, default_model_text, load_model
 
 BANDED = [
     {"key": "tier_1", "name": "One", "min_score": 0, "potential": {"at_least": 1}}
@@ -73,8 +74,9 @@ def test_a_must_have_on_a_column_the_input_lacks_is_named_with_its_fix() -> None
     assert warnings == [
         "Strategic (tier_1): must-have exec_sponsor reads exec_sponsor, which the "
         "accounts do not have (no such column), so no account can meet it and the "
-        "tier stays empty; map a column to exec_sponsor (`columns:` in a mapping "
-        "file, given with --mapping) or change the must-have in the model"
+        "tier stays empty; fill exec_sponsor from a file given with --contacts, or "
+        "map a column to exec_sponsor (`columns:` in a mapping file, given with "
+        "--mapping) or change the must-have in the model"
     ]
 
 
@@ -158,6 +160,34 @@ def test_an_include_rule_on_a_column_the_input_lacks_names_nobody() -> None:
         "accounts do not have (no such column), so it names no account; map a "
         "column to champion_identified (`columns:` in a mapping file, given with "
         "--mapping) or change the include rule in the model"
+    ]
+
+
+def test_a_gate_on_fields_signal_files_fill_names_each_file_option() -> None:
+    # The intent section names its own field; the model says which file fills it.
+    signals = yaml.safe_load(default_model_text())["signals"]
+    signals["intent"] = {"field": "surge", "topics": {"abm": 1}, "absent": "unknown"}
+    gate = {
+        "all": [
+            {"field": "surge", "at_least": 50},
+            {"field": "champion_identified", "is": True},
+            {"field": "exec_sponsor", "is": True},
+        ]
+    }
+    tier: dict[str, Any] = {"key": "tier_1", "name": "One", "min_score": 0}
+    tier["must_have"] = [{"name": "gate", "when": gate}]
+    model = direct_score_model({"score": 1}, [tier], signals=signals)
+
+    warnings = _absent_gate_warnings(model, [ROW])
+
+    assert warnings == [
+        "One (tier_1): must-have gate reads champion_identified, exec_sponsor, "
+        "surge, which the accounts do not have (no such column), so no account "
+        "can meet it and the tier stays empty; fill champion_identified, "
+        "exec_sponsor from a file given with --contacts and surge from a file "
+        "given with --intent, or map a column to champion_identified, "
+        "exec_sponsor, surge (`columns:` in a mapping file, given with "
+        "--mapping) or change the must-have in the model"
     ]
 
 

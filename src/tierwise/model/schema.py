@@ -376,6 +376,15 @@ class TieringModel(_Strict):
             filled.update(self.signals.filled_fields(source))
         return filled
 
+    def filled_by(self) -> dict[str, str]:
+        """The kind of signal file (``contacts``…) that fills each field the
+        model's signal sections fill, by field name."""
+        return {
+            name: source
+            for source in SIGNAL_SOURCES
+            for name in self.signal_fields([source])
+        }
+
     def read_fields(self) -> dict[str, FieldKind]:
         """The fields scoring reads: identity, criteria, gates, potential, ties.
 

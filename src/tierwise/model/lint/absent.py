@@ -34,6 +34,10 @@ class AbsentGate:
     kind: str
     gate: Gate
     fields: tuple[str, ...]
+    # Of those fields, the ones a signal file fills, with the kind of file
+    # (``contacts``…): a CRM export seldom has a column for them, and the
+    # file is the usual way to give them.
+    filled_by: tuple[tuple[str, str], ...] = ()
 
     def message(self) -> str:
         """The warning for people: tier, gate, fields and the fix."""
@@ -47,9 +51,24 @@ class AbsentGate:
         return (
             f"{self.tier.name} ({self.tier.key}): {self.kind} {self.gate.name} "
             f"reads {fields}, which the accounts do not have (no such column), "
-            f"{effect}; map a column to {fields} (`columns:` in a mapping file, "
-            f"given with --mapping) or change the {self.kind} in the model"
+            f"{effect}; {self._files()}map a column to {fields} (`columns:` in a "
+            f"mapping file, given with --mapping) or change the {self.kind} in "
+            "the model"
         )
+
+    def _files(self) -> str:
+        """``fill F from a file given with --contacts, or `` for the fields
+        signal files fill; empty when they fill none."""
+        by_kind: dict[str, list[str]] = {}
+        for name, source in self.filled_by:
+            by_kind.setdefault(source, []).append(name)
+        if not by_kind:
+            return ""
+        files = " and ".join(
+            f"{', '.join(names)} from a file given with --{source}"
+            for source, names in by_kind.items()
+        )
+        return f"fill {files}, or "
 
 
 def absent_field_gates(
@@ -67,6 +86,7 @@ def absent_field_gates(
     >>> absent_field_gates(model, ["account_id", "exec_sponsor"])
     []
     """
+    filled_by = model.filled_by()
     found: list[AbsentGate] = []
     for tier in model.active_tiers():
         gates = [("must-have", g) for g in tier.must_have]
@@ -74,7 +94,9 @@ def absent_field_gates(
         for kind, gate in gates:
             absent = gate.when.fields() - set(present)
             if absent and never_holds(gate.when, absent):
-                found.append(AbsentGate(tier, kind, gate, tuple(sorted(absent))))
+                fields = tuple(sorted(absent))
+                files = tuple((f, filled_by[f]) for f in fields if f in filled_by)
+                found.append(AbsentGate(tier, kind, gate, fields, files))
     return found
 
 
