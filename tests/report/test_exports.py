@@ -214,18 +214,36 @@ def test_an_export_replaces_its_own_file_and_keeps_others(
     ]
 
 
-def test_the_reason_sentence_names_an_unknown_potential() -> None:
-    row = {"reason": "insufficient_data", "tier": "unassigned", "completeness": 88.0}
+@pytest.mark.parametrize(
+    ("tier", "thin", "blocked"),
+    [
+        pytest.param(
+            "tier_3",
+            "Too little of its data is known for a higher tier (88% known).",
+            "Too little is known for a higher tier: its potential is unknown",
+            id="placed-is-kept-from-a-higher-tier",
+        ),
+        pytest.param(
+            "unassigned",
+            "Too little of its data is known to place it in any tier (88% known).",
+            "Too little is known to place it in a tier: its potential is unknown",
+            id="unassigned-has-no-higher-tier",
+        ),
+    ],
+)
+def test_the_reason_sentence_names_an_unknown_potential(
+    tier: str, thin: str, blocked: str
+) -> None:
+    row = {"reason": "insufficient_data", "tier": tier, "completeness": 88.0}
 
-    def blocked(row: dict[str, object]) -> bool:
+    def blocks(row: dict[str, object]) -> bool:
         return row["potential"] is None
 
-    unknown = why({**row, "potential": None}, {}, blocked)
-    known = why({**row, "potential": 250000.0}, {}, blocked)
+    unknown = why({**row, "potential": None}, {}, blocks)
+    known = why({**row, "potential": 250000.0}, {}, blocks)
     unbanded = why({**row, "potential": None}, {})
 
-    assert "potential is unknown" in unknown and "88% known" in unknown
-    thin = "Too little of its data is known for a higher tier (88% known)."
+    assert unknown.startswith(blocked) and "88% known" in unknown
     assert known == unbanded == thin
 
 
@@ -258,7 +276,10 @@ def test_the_why_column_blames_an_unknown_potential_only_where_a_band_needs_it(
 
     strong_row, thin_row = rows[strong["account_id"]], rows["thin"]
     assert thin_row["Reason"] == "insufficient_data"
-    assert thin_row["Why"].startswith("Too little of its data is known")
+    assert thin_row["Tier"] == "Unassigned"
+    assert thin_row["Why"].startswith(
+        "Too little of its data is known to place it in any tier ("
+    )
     if banded:
         assert strong_row["Reason"] == "insufficient_data"
         assert "potential is unknown" in strong_row["Why"]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from tierwise.engine.compile import UNASSIGNED
 from tierwise.report.results import Results
 
 __all__ = ["Kind", "PeopleColumn", "people_columns", "people_rows", "why"]
@@ -125,12 +126,17 @@ def why(
     if code == "insufficient_data":
         completeness = row.get("completeness")
         known = "" if completeness is None else f" ({completeness:g}% known)"
+        # An unassigned account has no tier to be kept above: what it lacks
+        # is any tier at all.
+        placed = row.get("tier") not in (None, UNASSIGNED)
         if unknown_potential_blocks(row):
+            what = "for a higher tier" if placed else "to place it in a tier"
             return (
-                "Too little is known for a higher tier: its potential is "
+                f"Too little is known {what}: its potential is "
                 f"unknown (none given, no revenue to estimate it){known}."
             )
-        return f"Too little of its data is known for a higher tier{known}."
+        what = "for a higher tier" if placed else "to place it in any tier"
+        return f"Too little of its data is known {what}{known}."
     if code == "below_threshold":
         return below_every_tier(row) or "Scores below every tier's minimum."
     return reason
