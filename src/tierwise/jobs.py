@@ -258,7 +258,7 @@ def check_file(
     )
     _, report = read_accounts(
         accounts,
-        _read_fields(model),
+        model.field_kinds(),
         mapping or load_preset("generic"),
         currencies=currencies_of(model, builtin=model_path is None),
     )
@@ -553,15 +553,11 @@ def _read(
             report.signal_fields = _signal_fields(model)
             return None, report
     table, report = read_accounts(
-        accounts, _read_fields(model), mapping, currencies=currencies
+        accounts, model.field_kinds(), mapping, currencies=currencies
     )
     report.signal_fields = _signal_fields(model)
     connection.register(ACCOUNTS_VIEW, table)
     return table, report
-
-
-def _read_fields(model: TieringModel) -> dict[str, Any]:
-    return model.field_kinds()
 
 
 def _signal_fields(model: TieringModel) -> dict[str, str]:
