@@ -158,20 +158,7 @@ def test_runs_names_its_store_without_cutting_a_name_in_it(
     assert result.exit_code == 0, result.output
     assert _widest(result.output) <= width, result.output
     assert "s3cret" not in result.output
-    lines = [line.strip() for line in result.output.splitlines()]
-    if f"Recorded runs in {location}" in lines:
-        # A PostgreSQL URL with its schema is longer than 80 columns.
-        assert width > 80 or location.startswith("sqlite"), result.output
-        return
-    # Else the location takes lines of its own, broken only after a slash
-    # or before a query parameter.
-    start = lines.index("Recorded runs in") + 1
-    # The table's heading, or on a narrow terminal the first run's line.
-    end = next(i for i, line in enumerate(lines) if re.match(r"run |2  ", line))
-    parts = lines[start:end]
-    assert "".join(parts) == location, result.output
-    for part, following in itertools.pairwise(parts):
-        assert part.endswith("/") or following[0] in "?&", result.output
+    _assert_named_whole(result.output, "Recorded runs in", location, width, r"run |2  ")
 
 
 def test_runs_keeps_a_short_store_in_its_title_on_a_wide_terminal(
@@ -202,18 +189,7 @@ def test_model_list_names_its_store_without_cutting_a_name_in_it(
 
     assert result.exit_code == 0, result.output
     assert "s3cret" not in result.output
-    lines = [line.strip() for line in result.output.splitlines()]
-    if f"Model versions in {location}" in lines:
-        # Over the table where it fits across it: a SQLite file in tmp_path
-        # at 80 and 120 columns, a PostgreSQL URL only past the table.
-        assert width > 80 or location.startswith("sqlite"), result.output
-        return
-    start = lines.index("Model versions in") + 1
-    end = next(i for i, line in enumerate(lines) if line.startswith("┏"))
-    parts = lines[start:end]
-    assert "".join(parts) == location, result.output
-    for part, following in itertools.pairwise(parts):
-        assert part.endswith("/") or following[0] in "?&", result.output
+    _assert_named_whole(result.output, "Model versions in", location, width, "┏")
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])
@@ -253,3 +229,23 @@ def test_whatif_tiers_keep_every_number_and_name_whole(
         lines = section.splitlines()
         below = lines[lines.index("tier_1 (Strategic)") + 1 :][:2]
         assert [line.split()[0] for line in below] == ["before", "after"]
+
+
+def _assert_named_whole(
+    output: str, title: str, location: str, width: int, table_start: str
+) -> None:
+    """``title`` and ``location`` on one line over the table where they fit
+    across it (a SQLite file in tmp_path at 80 and 120 columns, a PostgreSQL
+    URL with its schema only past 80); else the location on lines of its
+    own up to the line matching ``table_start``, broken only after a slash
+    or before a query parameter."""
+    lines = [line.strip() for line in output.splitlines()]
+    if f"{title} {location}" in lines:
+        assert width > 80 or location.startswith("sqlite"), output
+        return
+    start = lines.index(title) + 1
+    end = next(i for i, line in enumerate(lines) if re.match(table_start, line))
+    parts = lines[start:end]
+    assert "".join(parts) == location, output
+    for part, following in itertools.pairwise(parts):
+        assert part.endswith("/") or following[0] in "?&", output
