@@ -277,6 +277,34 @@ def test_tier_warns_when_a_must_have_reads_a_column_the_export_lacks(
     )
 
 
+@pytest.mark.parametrize(
+    "asked",
+    ["001bm00001ZL8U9", "001bm00001ZL8U9AAL"],
+    ids=["15-character-as-in-the-file", "18-character-as-in-the-results"],
+)
+def test_explain_finds_a_salesforce_account_by_either_form_of_its_id(
+    cli: CliRunner, tmp_path: Path, asked: str
+) -> None:
+    # The import keys a Salesforce account on its 18-character id, so the
+    # 15-character id of the export (and of the Salesforce UI) found nothing,
+    # where history and override find it.
+    (tmp_path / "Account.csv").write_text(
+        "Id,Name,Industry,AnnualRevenue,NumberOfEmployees\n"
+        "001bm00001ZL8U9,Edge Communications,Electronics,139000000,1000\n"
+        "001bm00001ZL8UA,Burlington Textiles,Apparel,350000000,9000\n",
+        encoding="utf-8",
+    )
+    tiered = cli.invoke(
+        app, ["tier", "Account.csv", "--preset", "salesforce", "--no-store"]
+    )
+    assert tiered.exit_code == 0, tiered.output
+
+    result = cli.invoke(app, ["explain", asked])
+
+    assert result.exit_code == 0, result.output
+    assert "Edge Communications (001bm00001ZL8U9AAL)" in result.output
+
+
 def test_preset_and_mapping_together_are_refused(cli: CliRunner) -> None:
     result = cli.invoke(
         app, ["tier", "a.csv", "--preset", "salesforce", "--mapping", "m.yaml"]

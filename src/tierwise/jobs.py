@@ -28,11 +28,7 @@ from tierwise.engine import (
 )
 from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.compile import compile_model
-from tierwise.engine.run import (
-    ACCOUNTS_VIEW,
-    RESULT_TABLE,
-    open_connection,
-)
+from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, open_connection
 from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.import_warnings import import_problems, import_warning_lines
@@ -40,7 +36,7 @@ from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.model.fields import IDENTITY_FIELDS
 from tierwise.model.signals import SIGNAL_SOURCES
 from tierwise.progress import QUIET, Progress
-from tierwise.run_record import mapping_digest, run_inputs, run_origin
+from tierwise.run_record import ids_in_run, mapping_digest, run_inputs, run_origin
 from tierwise.run_signals import (
     file_sha256,
     load_run_signals,
@@ -348,6 +344,7 @@ def explain_accounts(
             changed since the run, or none of the ids is in it.
     """
     manifest = _read_manifest(out_dir)
+    account_ids = ids_in_run(out_dir, account_ids)
     if "source" in manifest:
         from tierwise.table_explain import explain_table_run
 

@@ -13,14 +13,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyarrow.parquet as pq
+
+from tierwise.engine.run import RESULT_FILE
 from tierwise.run_signals import signals_digest
 from tierwise.sources import ColumnMapping
+from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
 from tierwise.sources.signals import SignalFile
 
 if TYPE_CHECKING:
     from tierwise.store import PinPlan
 
-__all__ = ["mapping_digest", "run_inputs", "run_origin"]
+__all__ = ["ids_in_run", "mapping_digest", "run_inputs", "run_origin"]
 
 
 def run_origin(
@@ -68,3 +72,36 @@ def run_inputs(
     if signals:
         inputs["signals"] = signals_digest(signals)
     return inputs
+
+
+def ids_in_run(out_dir: Path, account_ids: Sequence[str]) -> list[str]:
+    """The asked ids as the run in ``out_dir`` holds them.
+
+    Imports key a Salesforce account on its 18-character id, so a
+    15-character id, as an export or the Salesforce UI shows it, is taken
+    in that form when the run holds it and not the id as given. Other ids
+    are left as they are; a run without results leaves them all.
+    """
+    short = {
+        asked: to_18(asked)
+        for asked in account_ids
+        if len(asked) == 15 and is_salesforce_id(asked)
+    }
+    results = out_dir / RESULT_FILE
+    if not short or not results.is_file():
+        return list(account_ids)
+
+    wanted = [*short, *short.values()]
+    held = set(
+        pq.read_table(
+            results, columns=["account_id"], filters=[("account_id", "in", wanted)]
+        )
+        .column("account_id")
+        .to_pylist()
+    )
+    return [
+        short[asked]
+        if asked in short and asked not in held and short[asked] in held
+        else asked
+        for asked in account_ids
+    ]

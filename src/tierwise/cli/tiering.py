@@ -262,7 +262,8 @@ def explain_command(
 
     The run's signal files are read again from where it found them; give
     --activity and the like only when a file has moved since. A run from a
-    database table is recomputed in that database.
+    database table is recomputed in that database. A 15-character Salesforce
+    id finds its 18-character record: imports store the 18-character form.
     """
     moved = {
         kind: path
