@@ -249,3 +249,32 @@ def _assert_named_whole(
     assert "".join(parts) == location, output
     for part, following in itertools.pairwise(parts):
         assert part.endswith("/") or following[0] in "?&", output
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_whatif_movers_keep_ids_tiers_and_reasons_whole(
+    cli: CliRunner, store: Store, store_url: str, tmp_path: Path, width: int
+) -> None:
+    # At 80 columns the movers' table cut ids to F1000-00…, tier names to
+    # Programm… and reason codes to disqual…: the very values to look up.
+    run_demo(tmp_path / "run", store=store)
+    raised = str(raised_model(tmp_path))
+    movers = what_if(store, raised, limit=5).movers
+    assert movers
+
+    result = cli.invoke(
+        app,
+        ["whatif", "--model", raised, "--limit", "5", "--db", store_url],
+        env={"COLUMNS": str(width)},
+    )
+
+    assert result.exit_code == 0, result.output
+    section = result.output[result.output.index("Accounts that would move") :]
+    assert _widest(section) <= width, section
+    assert "…" not in section
+    words = set(re.findall(r"[^\s│┃();,]+", section))
+    for mover in movers:
+        assert mover.account_id in words, section
+        assert {mover.reason_before, mover.reason_after} <= words, section
+        for part in mover.criteria[:3]:
+            assert part.key in words, section

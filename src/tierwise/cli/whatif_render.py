@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -24,6 +25,9 @@ SIDE_HEADINGS = (
     ("", "", "cap", "without caps", "share", "account"),
 )
 SIDE_NUMBERS = (1, 2, 3, 4, 5)
+
+MOVER_CRITERIA = "criteria responsible (score points)"
+MOVER_COLUMNS = ("account", "name", "from → to", "total", "Δ", "reason", MOVER_CRITERIA)
 
 
 def render_whatif(preview: WhatIf) -> None:
@@ -48,7 +52,7 @@ def render_whatif(preview: WhatIf) -> None:
         highlight=False,
     )
     if preview.movers:
-        console.print(_movers(preview))
+        _render_movers(preview)
     for warning in preview.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
 
@@ -154,35 +158,71 @@ def _pressure(shift: TierShift) -> str:
     return f"{text} ({' → '.join(caps)} cap)" if caps else text
 
 
-def _movers(preview: WhatIf) -> Table:
+def _render_movers(preview: WhatIf) -> None:
+    """The movers as a table, or two lines each where the table cannot fit.
+
+    At 80 columns Rich cut the ids (``F1000-00…``), tier names and reason
+    codes of the table. Codes, tiers and numbers are never narrowed; where
+    they leave no room, each account takes a line of them, whole, and a
+    line of its name, totals and criteria under it.
+    """
     shown = len(preview.movers)
     more = (
         f", the {shown:,} largest score changes" if shown < preview.moved_count else ""
     )
-    table = Table(title=f"Accounts that would move{more}")
-    for heading in ("account", "name", "from → to", "total", "Δ", "reason"):
+    title = f"Accounts that would move{more}"
+    table = Table(title=title)
+    for heading in MOVER_COLUMNS:
         table.add_column(
-            heading, justify="right" if heading in ("total", "Δ") else "left"
+            heading,
+            justify="right" if heading in ("total", "Δ") else "left",
+            no_wrap=heading not in ("name", MOVER_CRITERIA),
+            overflow="fold",
         )
-    table.add_column("criteria responsible (score points)", overflow="fold")
     for mover in preview.movers:
         table.add_row(
             escape(mover.account_id),
             escape(mover.name or ""),
-            f"{escape(preview.tier_name(mover.from_tier))} → "
-            f"{escape(preview.tier_name(mover.to_tier))}",
-            f"{_number(mover.total_before)} → {_number(mover.total_after)}",
+            escape(_moved_between(preview, mover)),
+            _totals(mover),
             _signed(mover.total_delta),
-            _reasons(mover),
+            escape(_reasons(mover)),
             escape(_criteria(mover.criteria)),
         )
-    return table
+    if fits(table, console):
+        console.print(fitted(table, console))
+        return
+
+    console.print(Text(title, style="italic"))
+    lines = [
+        [
+            mover.account_id,
+            _moved_between(preview, mover),
+            _signed(mover.total_delta),
+            _reasons(mover),
+        ]
+        for mover in preview.movers
+    ]
+    widths = column_widths(lines)
+    for mover, cells in zip(preview.movers, lines, strict=True):
+        console.print(Text(aligned(cells, widths, right=(2,))))
+        words = [mover.name or "", f"total {_totals(mover)}", _criteria(mover.criteria)]
+        detail = Text("; ".join(word for word in words if word))
+        console.print(Padding(detail, (0, 0, 0, 2), expand=False))
+
+
+def _moved_between(preview: WhatIf, mover: Mover) -> str:
+    return f"{preview.tier_name(mover.from_tier)} → {preview.tier_name(mover.to_tier)}"
+
+
+def _totals(mover: Mover) -> str:
+    return f"{_number(mover.total_before)} → {_number(mover.total_after)}"
 
 
 def _reasons(mover: Mover) -> str:
     if mover.reason_before == mover.reason_after:
-        return escape(mover.reason_after)
-    return f"{escape(mover.reason_before)} → {escape(mover.reason_after)}"
+        return mover.reason_after
+    return f"{mover.reason_before} → {mover.reason_after}"
 
 
 def _criteria(parts: list[Responsible]) -> str:
