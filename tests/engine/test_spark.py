@@ -285,3 +285,57 @@ def test_spark_starts_without_filling_stderr_with_its_own_logging(
     # Only the Java runtime's own note on the vector module Spark asks for.
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert all(line.startswith("WARNING: Using incubator modules") for line in lines)
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 that was free a moment ago: nothing listens there."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_a_master_that_does_not_answer_fails_fast_without_spark_traces(
+    tmp_path: Path,
+) -> None:
+    # Spark retried the master for over a minute, printed its own stack
+    # traces, and tierwise then blamed Java or the master in one line.
+    import subprocess
+    import sys
+    import time
+
+    master = f"spark://127.0.0.1:{_closed_port()}"
+    portfolio = tmp_path / "accounts.parquet"
+    pq.write_table(build_demo_portfolio().slice(0, 30), portfolio)
+    command = [sys.executable, "-m", "tierwise", "tier", str(portfolio)]
+    command += ["--engine", "spark", "--spark-master", master, "--no-store"]
+    command += ["--as-of", "2026-09-30", "--out", str(tmp_path / "out")]
+
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    seconds = time.perf_counter() - started
+
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 2, said
+    assert seconds < 20, f"{seconds:.0f} s before the error"
+    assert f"--spark-master {master!r}: no Spark master answers there" in said
+    assert "leave out --spark-master" in said
+    for trace in ("Exception", "\tat ", "WARN", "ERROR"):
+        assert trace not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_master_with_one_standby_answering_is_taken() -> None:
+    import socket
+
+    from tierwise.engine.backends import check_engine
+
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        master = f"spark://127.0.0.1:{_closed_port()},127.0.0.1:{port}"
+
+        assert check_engine("spark", master) == "spark"

@@ -10,6 +10,7 @@ read them exactly as they read a DuckDB run.
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Collection, Mapping
 from datetime import date
 
@@ -20,7 +21,13 @@ from tierwise.engine.run import TieringRun, score_accounts
 from tierwise.errors import TierwiseError
 from tierwise.model.schema import TieringModel
 
-__all__ = ["ENGINES", "check_engine", "missing_extra", "score_on"]
+__all__ = [
+    "ENGINES",
+    "check_engine",
+    "check_master_answers",
+    "missing_extra",
+    "score_on",
+]
 
 # The engines `tierwise tier --engine` accepts; the first is the default.
 ENGINES = ("duckdb", "spark")
@@ -34,6 +41,10 @@ _SPARK_MASTER = re.compile(
     r"|spark://[^\s/:,]+:[0-9]+(,[^\s/:,]+:[0-9]+)*"
     r"|yarn|k8s://\S+"
 )
+
+# How long a standalone master gets to accept a connection. Spark itself
+# retries an unreachable master for over a minute before giving up.
+MASTER_TIMEOUT = 3.0
 
 
 def check_engine(name: str, spark_master: str | None = None) -> str:
@@ -58,7 +69,36 @@ def check_engine(name: str, spark_master: str | None = None) -> str:
             "local[N] or local[*] (this machine, N threads), spark://HOST:7077 "
             "(a standalone cluster), yarn or k8s://https://HOST:PORT"
         )
+    if spark_master is not None:
+        check_master_answers(spark_master)
     return name
+
+
+def check_master_answers(master: str, timeout: float = MASTER_TIMEOUT) -> None:
+    """Raise unless a standalone master (``spark://HOST:PORT``, or several
+    such addresses for standby masters) accepts a connection at one of its
+    addresses within ``timeout`` seconds; other masters are left to Spark.
+
+    Raises:
+        TierwiseError: naming the master URL and what to do instead.
+    """
+    if not master.startswith("spark://"):
+        return
+    addresses = master.removeprefix("spark://").split(",")
+    failures = []
+    for address in addresses:
+        host, _, port = address.rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=timeout):
+                return
+        except OSError as error:
+            failures.append(f"{address}: {error.strerror or error}")
+    raise TierwiseError(
+        f"--spark-master {master!r}: no Spark master answers there "
+        f"({'; '.join(failures)}); nothing was written. Check the "
+        "master's host and port and that it is running, or leave out "
+        "--spark-master to run Spark on this machine (local[2])"
+    )
 
 
 def missing_extra(what: str, extra: str) -> TierwiseError:

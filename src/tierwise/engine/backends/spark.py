@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from tierwise.engine.backends import missing_extra
+from tierwise.engine.backends import check_master_answers, missing_extra
 from tierwise.engine.backends.stages import kept_steps, renamed, stages
 from tierwise.engine.compile import CompiledModel
 from tierwise.engine.run import (
@@ -71,6 +71,7 @@ def spark_session(master: str = LOCAL_MASTER, app_name: str = "tierwise") -> Any
         TierwiseError: when PySpark is not installed, or Spark cannot start
             (no Java, a master that does not answer).
     """
+    check_master_answers(master)
     try:
         from pyspark.sql import SparkSession
     except ImportError:
