@@ -69,3 +69,23 @@ def test_a_user_who_may_only_read_tiers_as_the_owner(
     assert _rows(tmp_path / "reader") == _rows(tmp_path / "owner")
     assert "may not create temporary tables" in caplog.text
     assert pq.read_table(tmp_path / "reader" / "explain.parquet").num_rows > 0
+
+
+def test_a_user_who_may_only_read_is_told_once_per_run(
+    reader: tuple[str, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # With --explain-all the run asks the database for two queries, and each
+    # tried temporary tables and warned again: the same warning twice.
+    _, read_only = reader
+
+    with caplog.at_level(logging.WARNING):
+        tier_table(
+            read_only, tmp_path / "out", AS_OF, accept_warnings=True, explain_all=True
+        )
+
+    told = [
+        record
+        for record in caplog.records
+        if "may not create temporary tables" in record.getMessage()
+    ]
+    assert len(told) == 1

@@ -56,6 +56,10 @@ STAGE_PREFIX = "tierwise_stage_"
 # MySQL's errors for a user without the CREATE TEMPORARY TABLES privilege:
 # access denied to the database, or to the command.
 _NO_TEMPORARY_TABLES = (1044, 1142)
+# Marks, in a connection's info, a user found unable to create them; a
+# run asks for several queries (the results, every account's explanation)
+# and the user hears of it once.
+_READ_ONLY_USER = "tierwise_no_temporary_tables"
 
 
 def reading(query: exp.Query, accounts: exp.Select) -> exp.Query:
@@ -94,7 +98,7 @@ def database_query(
     first stored in temporary tables on ``database``, and the text reads
     them; elsewhere it is the whole query with its steps.
     """
-    if dialect not in STAGED_DIALECTS:
+    if dialect not in STAGED_DIALECTS or database.info.get(_READ_ONLY_USER):
         return _whole(compiled, query, accounts, dialect)
     from sqlalchemy.exc import DBAPIError
 
@@ -104,6 +108,7 @@ def database_query(
         if getattr(error.orig, "args", (None,))[0] not in _NO_TEMPORARY_TABLES:
             raise
         # A user who may only read: the one query, slower but the same.
+        database.info[_READ_ONLY_USER] = True
         log.warning(
             "this database user may not create temporary tables, so the query "
             "runs as one, about a millisecond per account; GRANT CREATE "
