@@ -497,3 +497,28 @@ def test_lint_counts_tiers_with_the_signal_files_tier_would_read(
 
     assert result.exit_code == 0, result.output
     assert "'web_visits_30d'" not in result.output
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_who_qualifies_keeps_tier_names_and_numbers_whole(
+    cli: CliRunner, demo_csv: Path, tmp_path: Path, width: int
+) -> None:
+    # At 80 columns the table cut Programmatic to Programma…; at 60 it cut
+    # the names, headings and shares to Strat…, quali… and (1.5….
+    model = tmp_path / "model.yaml"
+    model.write_text(default_model_text(), encoding="utf-8")
+    arguments = ["--accounts", str(demo_csv), "--as-of", DEMO_AS_OF.isoformat()]
+
+    result = cli.invoke(
+        app, ["lint", str(model), *arguments], env={"COLUMNS": str(width)}
+    )
+
+    assert result.exit_code == 0, result.output
+    start = result.output.index("Who qualifies")
+    section = result.output[start : result.output.index("qualify: accounts")]
+    assert max(len(line) for line in section.splitlines()) <= width, section
+    assert "…" not in section
+    words = set(re.findall(r"[^\s│┃()·]+", section))
+    expected = {"tier_1", "Strategic", "tier_2", "Focus", "tier_3", "Programmatic"}
+    assert expected | {"unassigned", "qualify", "expected"} <= words, section
+    assert re.search(r"\(\d+\.\d%\)", section), section

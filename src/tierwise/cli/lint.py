@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from tierwise import jobs
 from tierwise.cli.app import (
@@ -19,6 +20,7 @@ from tierwise.cli.app import (
     parse_as_of,
     reported,
 )
+from tierwise.cli.tables import aligned, column_widths, fits, fitted
 from tierwise.errors import TierwiseError
 from tierwise.lint_accounts import ModelLint, PortfolioLint, lint_file
 from tierwise.model.lint import Finding, LintReport
@@ -26,6 +28,14 @@ from tierwise.model.lint import Finding, LintReport
 __all__ = ["lint"]
 
 SEVERITY_STYLE = {"error": "red", "warning": "yellow"}
+
+# The numbers of the who-qualifies table, after each tier's key and name.
+PORTFOLIO_NUMBERS = ("cap", "qualify", "before caps", "after caps", "expected")
+# The same headings on two lines, for a terminal too narrow for the table.
+NARROW_HEADINGS = (
+    ("", "", "before", "after", ""),
+    ("cap", "qualify", "caps", "caps", "expected"),
+)
 
 
 @app.command()
@@ -83,45 +93,71 @@ def _render_finding(finding: Finding) -> None:
 
 
 def _render_portfolio(portfolio: PortfolioLint) -> None:
-    table = Table(
-        title=(
-            f"Who qualifies: {portfolio.accounts:,} accounts of "
-            f"{escape(portfolio.source)}, as of {portfolio.as_of}"
-        )
+    """Who qualifies for each tier: a table, or two lines a tier.
+
+    At 80 columns Rich cut the table's tier names (``Programma…``); at 60
+    its headings and shares too. Where the table cannot fit with its words
+    whole, each tier is named on a line of its own and its numbers take
+    the line under it, under headings of two lines.
+    """
+    title = (
+        f"Who qualifies: {portfolio.accounts:,} accounts of "
+        f"{portfolio.source}, as of {portfolio.as_of}"
     )
-    table.add_column("tier")
+    rows = _portfolio_rows(portfolio)
+    table = Table(title=escape(title))
+    table.add_column("tier", no_wrap=True)
     table.add_column("name")
-    for heading in ("cap", "qualify", "before caps", "after caps", "expected"):
-        table.add_column(heading, justify="right")
-    for tier in portfolio.tiers:
-        expected = (
-            "" if tier.expected_share_pct is None else f"{tier.expected_share_pct:g}%"
-        )
-        table.add_row(
-            tier.key,
-            escape(tier.name),
-            "" if tier.cap is None else f"{tier.cap:,}",
-            f"{tier.meets:,}",
-            f"{tier.before_caps:,}",
-            f"{tier.after_caps:,} ({_share(tier.after_caps, portfolio.accounts)})",
-            expected,
-        )
-    table.add_row(
-        "unassigned",
-        "",
-        "",
-        "",
-        f"{portfolio.unassigned_before_caps:,}",
-        f"{portfolio.unassigned_after_caps:,}",
-        "",
-    )
-    console.print(table)
+    for number in PORTFOLIO_NUMBERS:
+        table.add_column(number, justify="right")
+    for key, name, cells in rows:
+        table.add_row(key, escape(name), *cells)
+
+    if fits(table, console):
+        console.print(fitted(table, console))
+    else:
+        console.print(Text(title, style="italic"))
+        lines = [list(words) for words in NARROW_HEADINGS]
+        widths = column_widths(lines + [row[2] for row in rows])
+        right = tuple(range(len(PORTFOLIO_NUMBERS)))
+        for words in lines:
+            line = aligned(words, widths, right=right)
+            console.print(Text(f"  {line}", style="bold"))
+        for key, name, cells in rows:
+            console.print(Text(f"{key} ({name})" if name else key))
+            console.print(Text(f"  {aligned(cells, widths, right=right)}"))
     console.print(
         "qualify: accounts that meet the tier's own requirements; before caps: "
         "where accounts would land if no tier had a cap; after caps: where they "
         "land.",
         highlight=False,
     )
+
+
+def _portfolio_rows(portfolio: PortfolioLint) -> list[tuple[str, str, list[str]]]:
+    """Each tier's key, name and numbers under `PORTFOLIO_NUMBERS`, as text."""
+    rows = []
+    for tier in portfolio.tiers:
+        expected = (
+            "" if tier.expected_share_pct is None else f"{tier.expected_share_pct:g}%"
+        )
+        numbers = [
+            "" if tier.cap is None else f"{tier.cap:,}",
+            f"{tier.meets:,}",
+            f"{tier.before_caps:,}",
+            f"{tier.after_caps:,} ({_share(tier.after_caps, portfolio.accounts)})",
+            expected,
+        ]
+        rows.append((tier.key, tier.name, numbers))
+    unassigned = [
+        "",
+        "",
+        f"{portfolio.unassigned_before_caps:,}",
+        f"{portfolio.unassigned_after_caps:,}",
+        "",
+    ]
+    rows.append(("unassigned", "", unassigned))
+    return rows
 
 
 def _share(count: int, total: int) -> str:
