@@ -204,3 +204,40 @@ def test_a_field_a_signal_file_fills_is_no_absent_field() -> None:
 
     assert [w for w in with_contacts.warnings if "no such column" in w] == []
     assert [w for w in without.warnings if "no such column" in w] != []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a full tier's warning counts only the accounts whose nearest full "
+    "tier above was that one: an account turned away by it and then by a full "
+    "tier below is counted under the lower tier alone",
+)
+def test_a_full_tier_counts_every_account_it_turned_away() -> None:
+    tiers = [
+        {
+            "key": "tier_1",
+            "name": "One",
+            "min_score": 70,
+            "max_accounts": 1,
+            "potential": {"at_least": 100},
+        },
+        {"key": "tier_2", "name": "Two", "min_score": 0, "max_accounts": 1},
+        {"key": "tier_3", "name": "Three", "min_score": 0},
+    ]
+    model = direct_score_model({"score": 1}, tiers)
+    # b qualifies for One behind a, then for Two behind c, which One's
+    # potential band keeps out: b lands in Three, turned away by both.
+    rows = [
+        {"account_id": "a", "name": "A", "score_input": 90, "potential_acv": 200.0},
+        {"account_id": "b", "name": "B", "score_input": 80, "potential_acv": 200.0},
+        {"account_id": "c", "name": "C", "score_input": 85, "potential_acv": 10.0},
+    ]
+
+    run = score_accounts(model, table_of(rows), AS_OF)
+
+    tiers_of = {row["account_id"]: row["tier"] for row in run.table().to_pylist()}
+    assert tiers_of == {"a": "tier_1", "b": "tier_3", "c": "tier_2"}
+    assert (
+        "One holds 1 of 1; 1 more account qualified and were capped to a lower tier"
+        in run.warnings
+    )

@@ -30,6 +30,11 @@ def run_warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
     for tier in run.tiers:
         if tier.cap is None:
             continue
+        # Known shortcoming: capped_out counts the accounts whose nearest full
+        # tier above them was this one (their capped_from). An account a full
+        # tier turned away and a full tier below it turned away too is counted
+        # under the lower tier alone, so this count can be short, and a full
+        # Tier 1 whose every overflow also missed Tier 2 is not warned about.
         if tier.capped_out:
             noun = "account" if tier.capped_out == 1 else "accounts"
             warnings.append(
