@@ -11,7 +11,9 @@ from pydantic import BaseModel
 
 from tierwise.cli import app
 from tierwise.engine.explain_gates import ABOVE_BAND, OUTCOMES, UNKNOWN
+from tierwise.model.loader import load_model
 from tierwise.model.schema import Condition, TieringModel
+from tierwise.model.weights import effective_weights
 from tierwise.sources.mapping import SPEC_KEYS, TOP_KEYS
 
 DOCS = Path(__file__).parents[1] / "docs"
@@ -88,3 +90,29 @@ def test_every_word_explain_gives_a_gate_is_in_the_cli_reference(word: str) -> N
     explain = reference.split("## tierwise explain", 1)[1].split("\n## ", 1)[0]
 
     assert f"`{word}`" in explain
+
+
+def test_explain_s_effective_weight_is_explained_with_the_model_s_numbers() -> None:
+    # explain printed a weight column that is not the model's weights, and
+    # the reference said neither what it is nor how unknowns change a share.
+    reference = " ".join((DOCS / "cli.md").read_text(encoding="utf-8").split())
+    model = load_model()
+    weights = effective_weights(model)
+    whole = sum(weights.values())
+    fit = model.dimensions[0]
+    industry = fit.criteria[0]
+    in_fit = [crit.weight for crit in fit.criteria]
+    all_dimensions = sum(dim.weight for dim in model.dimensions)
+    known = whole - weights["growth"] - weights["intent"]
+
+    assert "The `× weight` column is each criterion's effective weight" in reference
+    assert f"effective weights add up to {whole}" in reference
+    assert (
+        f"{industry.label}'s {weights[industry.key]} is "
+        f"{fit.weight}/{all_dimensions} (the weight of {fit.name}) × "
+        f"{industry.weight}/{sum(in_fit)} (its weight among that dimension's "
+        f"criteria, {' + '.join(map(str, in_fit))}) × {whole}"
+    ) in reference
+    assert f"{known} of the {whole} count" in reference
+    assert f"{weights[industry.key]}/{known}" in reference
+    assert f"full points (`points_scale`, {model.points_scale})" in reference
