@@ -127,7 +127,9 @@ def test_init_writes_an_editable_model_and_mapping(
     assert result.exit_code == 0, result.output
     model_text = (tmp_path / "tierwise-model.yaml").read_text(encoding="utf-8")
     assert model_text.count("\n#") > 10  # comments explain the keys
-    assert load_model(tmp_path / "tierwise-model.yaml").name == "default"
+    written = load_model(tmp_path / "tierwise-model.yaml")
+    assert written.name == "my-model"
+    assert written.model_copy(update={"name": "default"}) == load_model()
     assert "preset:" in (tmp_path / "tierwise-mapping.yaml").read_text(encoding="utf-8")
 
     again = cli.invoke(app, ["init"])

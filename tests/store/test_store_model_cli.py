@@ -71,6 +71,24 @@ def test_publish_list_diff_whatif_rollback(
     assert "published version 1" in said(tiered.output)
 
 
+def test_a_model_from_init_is_listed_under_its_own_name(
+    cli: CliRunner, store_url: str
+) -> None:
+    # init wrote the bundled model's name, so an edited copy was listed as
+    # "default" beside the bundled model the first run recorded.
+    db = ["--db", store_url]
+    assert cli.invoke(app, ["demo", *db]).exit_code == 0
+    assert cli.invoke(app, ["init"]).exit_code == 0
+
+    published = cli.invoke(app, ["model", "publish", "tierwise-model.yaml", *db])
+    assert published.exit_code == 0, published.output
+
+    listed = cli.invoke(app, ["model", "list", *db])
+    assert listed.exit_code == 0, listed.output
+    assert re.search(r"│\s+1\s+│ [0-9a-f]{12} │ default ", listed.output)
+    assert re.search(r"│\s+2 \*\s+│ [0-9a-f]{12} │ my-model ", listed.output)
+
+
 def test_diff_of_two_files_needs_no_store(cli: CliRunner, tmp_path: Path) -> None:
     fixtures = Path(__file__).parents[1] / "fixtures" / "models" / "lifecycle"
 

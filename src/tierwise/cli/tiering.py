@@ -29,7 +29,7 @@ from tierwise.cli.store_options import DbOption, store_unless
 from tierwise.engine.backends import ENGINES
 from tierwise.engine.compile import compile_model
 from tierwise.errors import TierwiseError
-from tierwise.model import default_model_text, load_model
+from tierwise.model import load_model, starter_model_text
 from tierwise.model.fields import CANONICAL_FIELDS
 from tierwise.run_signals import signal_files
 
@@ -329,7 +329,7 @@ def init(
 ) -> None:
     """Write the default model and a column-mapping file into this folder to edit."""
     files = {
-        Path("tierwise-model.yaml"): default_model_text(),
+        Path("tierwise-model.yaml"): starter_model_text(),
         Path("tierwise-mapping.yaml"): _mapping_template(),
     }
     existing = [str(path) for path in files if path.exists()]

@@ -32,12 +32,17 @@ __all__ = [
     "load_model",
     "parse_model",
     "read_model_text",
+    "starter_model_text",
     "validate_model",
 ]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_NAME = "default-model.yaml"
+# The name of the model `tierwise init` writes: the bundled model's name
+# ("default") would show an edited copy as "default" in the store, beside
+# the bundled model itself.
+STARTER_NAME = "my-model"
 
 KeyPath = tuple[str | int, ...]
 Lines = dict[KeyPath, int]
@@ -65,6 +70,25 @@ def default_model_text() -> str:
     """The bundled default model, comments included, as YAML text."""
     package = resources.files("tierwise.model")
     return (package / DEFAULT_MODEL_NAME).read_text(encoding="utf-8")
+
+
+def starter_model_text(name: str = STARTER_NAME) -> str:
+    """The bundled default model, comments included, as a file to edit,
+    with its top-level ``name`` set to ``name``.
+
+    >>> parse_model(starter_model_text()).name
+    'my-model'
+    """
+    named = (
+        "# The name runs and the store show for this model; rename it at will.\n"
+        f"name: {name}"
+    )
+    text, found = re.subn(
+        r"^name: .*$", named, default_model_text(), count=1, flags=re.MULTILINE
+    )
+    if not found:
+        raise ValueError("the bundled model has no top-level name line")
+    return text
 
 
 def load_model(path: Path | None = None) -> TieringModel:
