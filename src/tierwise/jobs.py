@@ -36,6 +36,7 @@ from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.model.fields import IDENTITY_FIELDS
 from tierwise.model.signals import SIGNAL_SOURCES
 from tierwise.progress import QUIET, Progress
+from tierwise.row_numbers import named_rows
 from tierwise.run_record import ids_in_run, mapping_digest, run_inputs, run_origin
 from tierwise.run_signals import (
     file_sha256,
@@ -279,11 +280,11 @@ def currencies_of(model: TieringModel, builtin: bool = False) -> Currencies:
 
 def _too_many_problems(accounts: Path, report: ImportReport) -> SourceError:
     problems = report.problem_rows()
-    shown = ", ".join(str(row) for row in problems[:10])
-    more = " …" if len(problems) > 10 else ""
+    shown = named_rows(problems[:10], " …" if len(problems) > 10 else "")
+    have = "has" if len(problems) == 1 else "have"
     return SourceError(
-        f"{accounts.name}: {len(problems):,} of {report.rows_read:,} rows have "
-        f"problems (rows {shown}{more}), more than a run accepts; nothing was "
+        f"{accounts.name}: {len(problems):,} of {report.rows_read:,} rows {have} "
+        f"problems ({shown}), more than a run accepts; nothing was "
         f"scored. See them with `tierwise check {accounts}` (same --preset or "
         "--mapping), fix the file or the mapping, or pass --accept-warnings to "
         "tier it as read"

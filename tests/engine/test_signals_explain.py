@@ -170,6 +170,7 @@ def test_the_terminal_lines_name_rows_and_sources(explained: Explanation) -> Non
         f"    web_visit; 2 rows; {days_ago(20)} to {days_ago(2)}; file rows 2, 3"
         in lines
     )
+    assert f"    content_download; 1 row; {days_ago(5)}; file row 5" in lines
 
 
 def test_a_kind_that_looks_like_free_text_is_not_named(

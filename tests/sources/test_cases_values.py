@@ -486,9 +486,9 @@ def test_case_11_both_orders_in_one_column_name_the_rows(
     lines = str(caught.value).splitlines()
     assert lines[1:3] == [
         "  row 3, column 'Last Activity Date' (last_engagement_date): '13/04/2025' "
-        "is day first, but rows 4 ('04/13/2025') are month first",
+        "is day first, but row 4 ('04/13/2025') is month first",
         "  row 4, column 'Last Activity Date' (last_engagement_date): '04/13/2025' "
-        "is month first, but rows 3 ('13/04/2025') are day first",
+        "is month first, but row 3 ('13/04/2025') is day first",
     ]
 
 

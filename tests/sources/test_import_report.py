@@ -110,6 +110,24 @@ def test_tier_stops_before_scoring_above_the_threshold(
     assert not (tmp_path / "out").exists()
 
 
+def test_one_problem_row_is_named_as_one_row(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    path = write_file("one.csv", "account_id,name\na-1,Acme\n,Globex\na-3,Initech\n")
+
+    with pytest.raises(SourceError, match=r"1 of 3 rows has problems \(row 3\)"):
+        tier_file(path, tmp_path / "out", date(2026, 9, 30))
+
+
+def test_check_says_one_row_has_problems(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "one.csv").write_text("account_id,name\na-1,Acme\n,Globex\n", "utf-8")
+
+    result = cli.invoke(app, ["check", "one.csv"])
+
+    assert result.exit_code == 1, result.output
+    assert "1 of 2 rows has problems:" in result.output
+
+
 def test_accept_warnings_tiers_and_writes_both_reports(
     write_file: WriteFile, tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ from rich.markup import escape
 from tierwise.cli.app import console
 from tierwise.engine import Explanation
 from tierwise.engine.signal_explain import ROWS_SHOWN, Evidence, EvidenceGroup
+from tierwise.row_numbers import named_rows
 
 __all__ = ["evidence_lines", "render_evidence"]
 
@@ -56,9 +57,7 @@ def _group(group: EvidenceGroup) -> str:
             span += f" to {group.last}"
         parts.append(span)
     if group.source_rows:
-        shown = ", ".join(str(row) for row in group.source_rows[:ROWS_SHOWN])
         more = len(group.source_rows) - ROWS_SHOWN
-        if more > 0:
-            shown += f" and {more:,} more"
-        parts.append(f"file rows {shown}")
+        tail = f" and {more:,} more" if more > 0 else ""
+        parts.append(f"file {named_rows(group.source_rows[:ROWS_SHOWN], tail)}")
     return "; ".join(parts)

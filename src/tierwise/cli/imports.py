@@ -37,8 +37,10 @@ def check(
 
     problems = report.problem_rows()
     if report.over_threshold():
+        have = "has" if len(problems) == 1 else "have"
         console.print(
-            f"[red]{len(problems):,} of {report.rows_read:,} rows have problems[/red]: "
+            f"[red]{len(problems):,} of {report.rows_read:,} rows {have} "
+            "problems[/red]: "
             "`tierwise tier` stops before scoring this file unless "
             "--accept-warnings is given.",
             highlight=False,

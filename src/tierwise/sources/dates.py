@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from tierwise.row_numbers import named_rows
 from tierwise.sources.values import CellError, trim
 
 __all__ = ["DateColumn", "read_date_column"]
@@ -190,7 +191,8 @@ def _conflict(
     def named(indices: list[int]) -> str:
         shown = [f"{rows[i]} ({texts[i]!r})" for i in indices[:MAX_ROWS_NAMED]]
         more = " …" if len(indices) > MAX_ROWS_NAMED else ""
-        return ", ".join(shown) + more
+        are = "is" if len(indices) == 1 else "are"
+        return f"{named_rows(shown, more)} {are}"
 
     fix = (
         "one column holds one date order: set `date_format:` for the column "
@@ -198,11 +200,11 @@ def _conflict(
     )
     for i in day:
         column.problems[i] = CellError(
-            f"is day first, but rows {named(month)} are month first", fix
+            f"is day first, but {named(month)} month first", fix
         )
     for i in month:
         column.problems[i] = CellError(
-            f"is month first, but rows {named(day)} are day first", fix
+            f"is month first, but {named(day)} day first", fix
         )
 
 

@@ -116,7 +116,7 @@ def test_a_column_with_both_date_orders_is_refused_naming_rows(
     text = "account_id,timestamp,type\nacc-1,13/04/2026,call\nacc-2,04/13/2026,call\n"
 
     with pytest.raises(
-        SourceError, match=r"a\.csv: column 'timestamp'.*rows 2\).*rows 3"
+        SourceError, match=r"a\.csv: column 'timestamp'.*\(row 2\).*\(row 3\)"
     ):
         load(connection, tmp_path, default_model, "activity", "a.csv", text)
 

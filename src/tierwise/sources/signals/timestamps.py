@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import duckdb
 
 from tierwise.errors import SourceError
+from tierwise.row_numbers import named_rows
 from tierwise.sources.signals.labels import sql_text
 
 __all__ = ["SlashOrder", "local_date_sql", "slash_order"]
@@ -135,8 +136,8 @@ def slash_order(
     [(day_rows, month_rows)] = connection.sql(query).fetchall()
     if day_rows and month_rows:
         raise SourceError(
-            f"{source}: column {header!r} has dates written day first (rows "
-            f"{_rows(day_rows)}) and month first (rows {_rows(month_rows)}); "
+            f"{source}: column {header!r} has dates written day first "
+            f"({named_rows(day_rows)}) and month first ({named_rows(month_rows)}); "
             "nothing was scored. One column holds one date order: correct the "
             "rows written the other way, or write dates as YYYY-MM-DD"
         )
@@ -147,7 +148,3 @@ def slash_order(
             day_first=False, decided_by=(int(month_rows[0]), "month first")
         )
     return SlashOrder(day_first=False)
-
-
-def _rows(rows: list[int]) -> str:
-    return ", ".join(str(row) for row in rows)
