@@ -87,6 +87,18 @@ def test_cross_field_problems_are_reported_at_once_with_their_lines() -> None:
             r"\(yaml\) \(line \d\): not valid YAML",
             id="yaml-syntax",
         ),
+        pytest.param(
+            "name: x\ncurrency: EU\x07R\n",
+            r"\(yaml\) \(line 2\): not valid YAML: the character U\+0007 is not "
+            r"allowed in YAML; delete it$",
+            id="yaml-control-character",
+        ),
+        pytest.param(
+            "name: x\n---\nname: y\n",
+            r"\(yaml\) \(line 2\): not valid YAML: expected a single document "
+            r"in the stream, but found another document;",
+            id="yaml-two-documents",
+        ),
         pytest.param("- a\n- b\n", r"a model file is a mapping", id="not-a-mapping"),
         pytest.param(
             default_model_text().replace("currency: EUR", "currency: euro"),

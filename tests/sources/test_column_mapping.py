@@ -146,6 +146,35 @@ def test_mapping_file_errors(write_file: WriteFile, text: str, message: str) -> 
         load_mapping_file(path)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "columns:\n  name: [Company\n  domain: Website\n",
+            "(line 3): not valid YAML: expected ',' or ']', but got ':' (while "
+            "parsing a flow sequence that starts on line 2); check the "
+            "indentation and quoting around this line",
+            id="unclosed-bracket",
+        ),
+        pytest.param(
+            "columns:\n  name: Comp\x07any\n",
+            "(line 2): not valid YAML: the character U+0007 is not allowed in "
+            "YAML; delete it",
+            id="control-character",
+        ),
+    ],
+)
+def test_broken_yaml_in_a_mapping_file_names_the_file_and_line(
+    write_file: WriteFile, text: str, expected: str
+) -> None:
+    path = write_file("bad.yaml", text)
+
+    with pytest.raises(SourceError) as caught:
+        load_mapping_file(path)
+
+    assert str(caught.value) == f"{path} {expected}"
+
+
 def test_missing_mapping_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(
         SourceError, match=r"nowhere\.yaml: the mapping file cannot be read"

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from tierwise.errors import ModelError, ModelProblem
 from tierwise.model.checks import check_model
 from tierwise.model.schema import TieringModel
+from tierwise.model.yaml_errors import yaml_problem
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -161,12 +162,11 @@ def _compose(text: str, source: str) -> tuple[dict[str, Any], Lines]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(error, "problem", None) or str(error)
-        fix = "check the indentation and quoting around this line"
-        problem = ModelProblem("(yaml)", line, f"not valid YAML: {reason}; {fix}")
-        raise ModelError(source, [problem]) from None
+        found = yaml_problem(error, text)
+        message = f"not valid YAML: {found.message}; {found.fix}"
+        raise ModelError(
+            source, [ModelProblem("(yaml)", found.line, message)]
+        ) from None
     if not isinstance(root, yaml.MappingNode):
         problem = ModelProblem("(top)", 1, "a model file is a mapping of keys")
         raise ModelError(source, [problem])

@@ -36,6 +36,7 @@ import yaml
 from tierwise.errors import SourceError
 from tierwise.model.fields import CANONICAL_FIELDS
 from tierwise.model.signals import SIGNAL_SOURCES
+from tierwise.model.yaml_errors import yaml_problem
 from tierwise.sources.values import BOOLEAN_FALSE, BOOLEAN_TRUE
 
 __all__ = [
@@ -238,7 +239,11 @@ def _parse(text: str, source: str, name: str, allow_base: bool) -> ColumnMapping
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        raise SourceError(f"{source}: not valid YAML: {error}") from None
+        found = yaml_problem(error, text)
+        where = f"{source} (line {found.line})" if found.line else source
+        raise SourceError(
+            f"{where}: not valid YAML: {found.message}; {found.fix}"
+        ) from None
 
     if root is None:
         root = yaml.MappingNode("tag:yaml.org,2002:map", [])
