@@ -372,13 +372,26 @@ def test_sql_for_mysql_is_the_query_a_mysql_table_is_scored_with(
     assert "REGEXP_REPLACE" in result.output and "TRIM(" not in result.output
 
 
-def test_sql_names_the_dialects_when_one_is_unknown(cli: CliRunner) -> None:
-    result = cli.invoke(app, ["sql", "--dialect", "nosuch"])
+@pytest.mark.parametrize("dialect", ["nosuch", "dax", "prql", "tableau", "solr"])
+def test_sql_refuses_a_dialect_no_sql_database_speaks(
+    cli: CliRunner, dialect: str
+) -> None:
+    result = cli.invoke(app, ["sql", "--dialect", dialect])
 
-    assert result.exit_code == 2
-    assert "--dialect 'nosuch' is not a SQL dialect" in result.output
-    assert "duckdb" in result.output and "postgres" in result.output
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert f"--dialect {dialect!r} is not the dialect of a SQL database" in said
+    offered = said.split("use one of: ")[1].split(", ")
+    assert {"duckdb", "postgres", "mysql", "mariadb", "tsql"} <= set(offered)
+    assert not {"dax", "prql", "tableau", "solr"} & set(offered)
     assert "Traceback" not in result.output
+
+
+def test_sql_takes_a_dialect_in_capitals(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["sql", "--as-of", "2026-09-30", "--dialect", "Postgres"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.lstrip().startswith("WITH")
 
 
 def test_help_matches_the_snapshot(cli: CliRunner) -> None:

@@ -360,26 +360,19 @@ def sql(
 ) -> None:
     """Print the SQL query the model compiles to: exactly how accounts are scored."""
     with reported():
-        from tierwise.sources.dialects import written_dialect
+        from tierwise.sources.dialects import sql_databases, written_dialect
 
-        written = written_dialect(dialect)
-        _known_dialect(written, dialect)
+        offered = sql_databases()
+        if dialect.lower() not in offered:
+            raise TierwiseError(
+                f"--dialect {dialect!r} is not the dialect of a SQL database; "
+                f"use one of: {', '.join(offered)}"
+            )
+        written = written_dialect(dialect.lower())
         loaded = load_model(model)
         compiled = compile_model(loaded, parse_as_of(as_of), list(CANONICAL_FIELDS))
         text = compiled.sql(dialect=written)
     sys.stdout.write(text + "\n")
-
-
-def _known_dialect(name: str, given: str) -> None:
-    """Refuse a dialect the query cannot be written in, listing those it can."""
-    from sqlglot.dialects import Dialects
-    from sqlglot.dialects.dialect import Dialect
-
-    if Dialect.get(name) is None:
-        known = ", ".join(sorted({d.value for d in Dialects if d.value} | {"mariadb"}))
-        raise TierwiseError(
-            f"--dialect {given!r} is not a SQL dialect; use one of: {known}"
-        )
 
 
 def _mapping_template() -> str:

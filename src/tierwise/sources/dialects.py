@@ -33,11 +33,20 @@ Importing this module registers both dialects with sqlglot by those names.
 from __future__ import annotations
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.mysql import MySQL
 from sqlglot.errors import UnsupportedError
 from sqlglot.generators.mysql import MySQLGenerator
 
-__all__ = ["MARIADB", "MYSQL", "server_dialect", "shown_dialect", "written_dialect"]
+__all__ = [
+    "MARIADB",
+    "MYSQL",
+    "SQL_DATABASES",
+    "server_dialect",
+    "shown_dialect",
+    "sql_databases",
+    "written_dialect",
+]
 
 # The names sqlglot knows the dialects by: their class names, lower-cased.
 MYSQL = "tierwisemysql"
@@ -49,6 +58,44 @@ TEXT_CHARSET = "utf8mb4"
 _CLASS_SPECIALS = frozenset("]\\^-[")
 
 _SHOWN = {MYSQL: "mysql", MARIADB: "mariadb"}
+
+# The dialects of sqlglot that SQL databases and query engines speak, so
+# that the printed query can run on one. sqlglot also writes for tools that
+# are not SQL databases (dax for Power BI, prql, tableau, solr); their text
+# runs nowhere as a query, so they are not offered.
+SQL_DATABASES = frozenset(
+    {
+        "athena",
+        "bigquery",
+        "clickhouse",
+        "databricks",
+        "doris",
+        "dremio",
+        "drill",
+        "druid",
+        "duckdb",
+        "dune",
+        "exasol",
+        "fabric",
+        "hive",
+        "mariadb",
+        "materialize",
+        "mysql",
+        "oracle",
+        "postgres",
+        "presto",
+        "redshift",
+        "risingwave",
+        "snowflake",
+        "spark",
+        "spark2",
+        "sqlite",
+        "starrocks",
+        "teradata",
+        "trino",
+        "tsql",
+    }
+)
 
 
 def shown_dialect(dialect: str) -> str:
@@ -71,6 +118,15 @@ def written_dialect(name: str) -> str:
     ('tierwisemysql', 'tierwisemariadb', 'spark')
     """
     return {value: key for key, value in _SHOWN.items()}.get(name.lower(), name)
+
+
+def sql_databases() -> list[str]:
+    """The dialects :data:`SQL_DATABASES` names that this sqlglot can write.
+
+    >>> {"duckdb", "mariadb"} <= set(sql_databases()), "dax" in sql_databases()
+    (True, False)
+    """
+    return sorted(name for name in SQL_DATABASES if Dialect.get(written_dialect(name)))
 
 
 def server_dialect(dialect: str, mariadb: bool, version: tuple[int, ...]) -> str:
