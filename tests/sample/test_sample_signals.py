@@ -190,3 +190,18 @@ def test_sample_writes_the_signal_files_beside_the_accounts(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     written = sorted(path.name for path in tmp_path.iterdir())
     assert written == sorted([out.name, *SIGNAL_FILES.values()])
+
+
+def test_sample_names_the_folder_of_the_signal_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(
+        app, ["sample", "--accounts", "20", "--out", "p.csv", "--signals"]
+    )
+
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    names = ", ".join(SIGNAL_FILES.values())
+    assert f"Signal files written to {tmp_path.resolve()}: {names}" in said

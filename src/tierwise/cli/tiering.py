@@ -318,7 +318,9 @@ def sample(
     console.print(f"Wrote {accounts:,} accounts to {out}")
     if signals:
         names = ", ".join(path.name for path in written.by_kind().values())
-        console.print(f"Wrote their signal files to {out.parent}: {names}")
+        # "." says nothing in a message; the current folder is named instead.
+        folder = Path.cwd() if out.parent == Path() else out.parent
+        console.print(f"Signal files written to {folder}: {names}")
 
 
 @app.command()
