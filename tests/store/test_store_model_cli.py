@@ -64,9 +64,11 @@ def test_publish_list_diff_whatif_rollback(
         app, ["model", "rollback", "1", "--by", "Bo", "--reason", "too strict", *db]
     )
     assert back.exit_code == 0, back.output
-    assert "Model version 1 is the current model again (was version 2)" in said(
-        back.output
-    )
+    # Version 1 is what the demo ran with; it had never been published.
+    assert (
+        "Model version 1, never published before, is now the current model "
+        "(was version 2)"
+    ) in said(back.output)
     tiered = cli.invoke(app, ["demo", *db])
     assert "published version 1" in said(tiered.output)
 
@@ -87,6 +89,25 @@ def test_a_model_from_init_is_listed_under_its_own_name(
     assert listed.exit_code == 0, listed.output
     assert re.search(r"│\s+1\s+│ [0-9a-f]{12} │ default ", listed.output)
     assert re.search(r"│\s+2 \*\s+│ [0-9a-f]{12} │ my-model ", listed.output)
+
+
+def test_rollback_to_a_version_published_before_is_current_again(
+    cli: CliRunner, store_url: str, tmp_path: Path
+) -> None:
+    db = ["--db", store_url]
+    assert cli.invoke(app, ["init"]).exit_code == 0
+    for model in ("tierwise-model.yaml", str(raised_model(tmp_path))):
+        published = cli.invoke(app, ["model", "publish", model, *db])
+        assert published.exit_code == 0, published.output
+
+    back = cli.invoke(
+        app, ["model", "rollback", "1", "--by", "Bo", "--reason", "x", *db]
+    )
+
+    assert back.exit_code == 0, back.output
+    assert "Model version 1 is the current model again (was version 2)" in said(
+        back.output
+    )
 
 
 def test_diff_of_two_files_needs_no_store(cli: CliRunner, tmp_path: Path) -> None:

@@ -137,8 +137,11 @@ def test_rollback_makes_the_previous_version_current_and_deletes_nothing(
     publish_file(demo_store, raised_model(tmp_path), by="Ann")
     before = model_history(demo_store)
 
-    event = rollback_model(demo_store, 1, by="Bo", reason="Tier 1 shrank too far")
+    rolled = rollback_model(demo_store, 1, by="Bo", reason="Tier 1 shrank too far")
 
+    event = rolled.event
+    # The demo ran with version 1 while no model was published.
+    assert not rolled.published_before
     after = model_history(demo_store)
     assert after.current == 1 == event.version_id
     assert (event.action, event.previous_version_id, event.note) == (

@@ -92,14 +92,22 @@ def rollback(
 ) -> None:
     """Make an earlier published version current again; nothing is deleted."""
     with reported(), opened_store(db) as store:
-        event = runs_store.rollback_model(store, version, by, reason)
+        rolled = runs_store.rollback_model(store, version, by, reason)
+    event = rolled.event
     was = (
         f" (was version {event.previous_version_id})"
         if event.previous_version_id
         else ""
     )
+    if rolled.published_before:
+        became = f"Model version {event.version_id} is the current model again"
+    else:
+        became = (
+            f"Model version {event.version_id}, never published before, is now "
+            "the current model"
+        )
     console.print(
-        f"Model version {event.version_id} is the current model again{was}; "
+        f"{became}{was}; "
         f"recorded as model event {event.event_id} by {escape(event.created_by)}. "
         "`tierwise tier` uses it from now on when no --model is given.",
         highlight=False,

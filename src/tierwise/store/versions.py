@@ -35,6 +35,7 @@ __all__ = [
     "ModelHistory",
     "ModelVersionRecord",
     "Published",
+    "RolledBack",
     "StoredModel",
     "current_model",
     "get_model_version",
@@ -89,6 +90,18 @@ class ModelEventRecord:
     note: str | None
     created_by: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class RolledBack:
+    """A rollback's event, and whether its version had been published before.
+
+    A version that runs used while no model was published (the bundled
+    default, say) becomes the current model for the first time.
+    """
+
+    event: ModelEventRecord
+    published_before: bool
 
 
 @dataclass(frozen=True)
@@ -167,9 +180,7 @@ def publish_model(
     return Published(stored, created, made_current, previous)
 
 
-def rollback_model(
-    store: Store, version_id: int, by: str, reason: str
-) -> ModelEventRecord:
+def rollback_model(store: Store, version_id: int, by: str, reason: str) -> RolledBack:
     """Make the stored ``version_id`` current again, recording who and why.
 
     Any stored version can be gone back to: one published before, or one
@@ -193,7 +204,7 @@ def rollback_model(
         event = _add_event(connection, version_id, "rollback", previous, reason, by)
 
     log.info("rolled back to model version %d", version_id)
-    return event
+    return RolledBack(event, stored.published)
 
 
 def current_model(store: Store) -> StoredModel | None:
