@@ -163,6 +163,32 @@ def test_an_include_rule_on_a_column_the_input_lacks_names_nobody() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("pins", "held"),
+    [
+        pytest.param({}, "the accounts its include rules name", id="no-pins"),
+        pytest.param(
+            {"a": "tier_1"},
+            "the accounts its include rules name and its 1 pinned account "
+            "(manual overrides)",
+            id="one-pin",
+        ),
+    ],
+)
+def test_a_tier_a_must_have_shuts_says_what_it_still_holds(
+    pins: dict[str, str], held: str
+) -> None:
+    model = _gated_model(
+        {"field": "exec_sponsor", "is": True},
+        include={"field": "employees", "at_least": 2},
+    )
+
+    run = score_accounts(model, table_of([ROW]), AS_OF, pins=pins)
+
+    (warning,) = [w for w in run.warnings if "no such column" in w]
+    assert f"no account can meet it and the tier holds only {held};" in warning
+
+
 def test_a_gate_on_fields_signal_files_fill_names_each_file_option() -> None:
     # The intent section names its own field; the model says which file fills it.
     signals = yaml.safe_load(default_model_text())["signals"]

@@ -162,6 +162,25 @@ def test_pins_beyond_a_tier_cap_are_reported(known: Store, score: Score) -> None
     )
 
 
+def test_a_must_have_no_account_can_meet_counts_the_pinned_accounts(
+    known: Store, score: Score, demo_accounts: pa.Table
+) -> None:
+    # Without an exec_sponsor column only pins fill Strategic; its warning
+    # said the tier stays empty all the same.
+    accounts = demo_accounts.slice(0, 200).drop_columns(["exec_sponsor"])
+    add_override(known, ACCOUNT, "tier_1", "board-level deal", by="Ann")
+    plan = pins_for_run(known, load_model(), date(2026, 9, 30), pa.array([ACCOUNT]))
+
+    scored = score(accounts, pins=plan.pins)
+
+    (warning,) = [w for w in scored.run.warnings if "exec_sponsor" in w]
+    assert "so no account can meet it and the tier holds only its 1 pinned " in (
+        warning
+    )
+    assert "stays empty" not in warning
+    assert {t.key: t.accounts for t in scored.run.tiers}["tier_1"] == 1
+
+
 def test_an_overridden_account_keeps_its_computed_tier_beside_the_pin(
     score: Score,
 ) -> None:

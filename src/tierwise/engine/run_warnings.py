@@ -64,7 +64,10 @@ def run_warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
             "potential bands need one; fill potential or annual revenue for "
             + _some_of([str(row[0]) for row in first], unknown)
         )
-    warnings += [found.message() for found in _absent_gates(run)]
+    pinned = {tier.key: tier.pinned for tier in run.tiers}
+    warnings += [
+        found.message(pinned.get(found.tier.key, 0)) for found in _absent_gates(run)
+    ]
     squeezed = _named_but_capped(run)
     if squeezed:
         shown = ", ".join(squeezed[:10])

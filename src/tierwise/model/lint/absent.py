@@ -39,15 +39,19 @@ class AbsentGate:
     # file is the usual way to give them.
     filled_by: tuple[tuple[str, str], ...] = ()
 
-    def message(self) -> str:
-        """The warning for people: tier, gate, fields and the fix."""
+    def message(self, pinned: int = 0) -> str:
+        """The warning for people: tier, gate, fields and the fix.
+
+        ``pinned`` is how many accounts manual overrides put in the tier:
+        they are there whatever its must-haves say.
+        """
         fields = ", ".join(self.fields)
         if self.kind == "include rule":
             effect = "so it names no account"
         else:
-            effect = "so no account can meet it and the tier stays empty"
-            if self.tier.include:
-                effect += " but for its include rules"
+            effect = (
+                f"so no account can meet it and the tier {_left_in(self.tier, pinned)}"
+            )
         return (
             f"{self.tier.name} ({self.tier.key}): {self.kind} {self.gate.name} "
             f"reads {fields}, which the accounts do not have (no such column), "
@@ -69,6 +73,17 @@ class AbsentGate:
             for source, names in by_kind.items()
         )
         return f"fill {files}, or "
+
+
+def _left_in(tier: Tier, pinned: int) -> str:
+    """What a tier whose must-have no account meets still holds."""
+    held = ["the accounts its include rules name"] if tier.include else []
+    if pinned:
+        noun = "account" if pinned == 1 else "accounts"
+        held.append(f"its {pinned:,} pinned {noun} (manual overrides)")
+    if not held:
+        return "stays empty"
+    return f"holds only {' and '.join(held)}"
 
 
 def absent_field_gates(
