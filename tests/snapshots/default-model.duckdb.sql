@@ -693,16 +693,6 @@ WITH "source" AS (
     ON "eligible"."account_id" = "queue_1"."account_id"
   WHERE
     COALESCE("qualifies_0" OR "qualifies_1", FALSE)
-  UNION ALL
-  SELECT
-    "eligible".*,
-    FALSE AS "in_0",
-    CAST(NULL AS BIGINT) AS "over_0",
-    FALSE AS "in_1",
-    CAST(NULL AS BIGINT) AS "over_1"
-  FROM "eligible"
-  WHERE
-    NOT COALESCE("qualifies_0" OR "qualifies_1", FALSE)
 ), "placed" AS NOT MATERIALIZED (
   SELECT
     *,
@@ -1057,6 +1047,366 @@ WITH "source" AS (
       ELSE FALSE
     END AS "included"
   FROM "joined"
+  UNION ALL
+  SELECT
+    "eligible".*,
+    FALSE AS "in_0",
+    CAST(NULL AS BIGINT) AS "over_0",
+    FALSE AS "in_1",
+    CAST(NULL AS BIGINT) AS "over_1",
+    COALESCE(
+      CASE
+        WHEN "pinned" = 1
+        THEN 'tier_1'
+        WHEN "pinned" = 2
+        THEN 'tier_2'
+        WHEN "pinned" = 3
+        THEN 'tier_3'
+        WHEN "pinned" = 4
+        THEN 'unassigned'
+        ELSE CAST(NULL AS TEXT)
+      END,
+      CASE
+        WHEN COALESCE(FALSE, FALSE)
+        THEN 'tier_1'
+        WHEN COALESCE(FALSE, FALSE)
+        THEN 'tier_2'
+        WHEN "eligible_2" AND NOT (
+          COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
+        )
+        THEN 'tier_3'
+        ELSE 'unassigned'
+      END
+    ) AS "tier",
+    CASE
+      WHEN COALESCE(FALSE, FALSE)
+      THEN 'tier_1'
+      WHEN COALESCE(FALSE, FALSE)
+      THEN 'tier_2'
+      WHEN "eligible_2" AND NOT (
+        COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
+      )
+      THEN 'tier_3'
+      ELSE 'unassigned'
+    END AS "computed_tier",
+    CASE
+      WHEN NOT "pinned" IS NULL
+      THEN 'override'
+      WHEN COALESCE(FALSE, FALSE)
+      THEN 'met'
+      WHEN COALESCE(FALSE, FALSE)
+      THEN COALESCE(
+        CASE
+          WHEN NOT "disqualified_0" IS NULL
+          AND (
+            "included_0"
+            OR (
+              "score_ok_0" OR (
+                "total_centi" >= 7000 AND "potential_acv" IS NULL
+              )
+            )
+          )
+          THEN CASE
+            WHEN "disqualified_0" = 1
+            THEN 'disqualified:entrenched_competitor'
+            ELSE CAST(NULL AS TEXT)
+          END
+          WHEN NOT "included_0"
+          AND NOT "lacking_0" IS NULL
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN CASE
+            WHEN "lacking_0" = 1
+            THEN 'missing_must_have:exec_sponsor'
+            ELSE CAST(NULL AS TEXT)
+          END
+          WHEN NOT "included_0"
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_0", FALSE)
+            OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN 'insufficient_data'
+          WHEN "eligible_0" AND "pinned" IS NULL
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        'met'
+      )
+      WHEN "eligible_2" AND NOT (
+        COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
+      )
+      THEN COALESCE(
+        CASE
+          WHEN NOT "disqualified_1" IS NULL
+          AND (
+            "included_1"
+            OR (
+              "score_ok_1" OR (
+                "total_centi" >= 5000 AND "potential_acv" IS NULL
+              )
+            )
+          )
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_1"
+          AND NOT "lacking_1" IS NULL
+          AND (
+            "score_ok_1" OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_1"
+          AND (
+            "score_ok_1" OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_1", FALSE)
+            OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN 'insufficient_data'
+          WHEN "eligible_1" AND "pinned" IS NULL
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        CASE
+          WHEN NOT "disqualified_0" IS NULL
+          AND (
+            "included_0"
+            OR (
+              "score_ok_0" OR (
+                "total_centi" >= 7000 AND "potential_acv" IS NULL
+              )
+            )
+          )
+          THEN CASE
+            WHEN "disqualified_0" = 1
+            THEN 'disqualified:entrenched_competitor'
+            ELSE CAST(NULL AS TEXT)
+          END
+          WHEN NOT "included_0"
+          AND NOT "lacking_0" IS NULL
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN CASE
+            WHEN "lacking_0" = 1
+            THEN 'missing_must_have:exec_sponsor'
+            ELSE CAST(NULL AS TEXT)
+          END
+          WHEN NOT "included_0"
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_0", FALSE)
+            OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN 'insufficient_data'
+          WHEN "eligible_0" AND "pinned" IS NULL
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        'met'
+      )
+      WHEN COALESCE("completeness_centi", 0) < 2500
+      THEN 'insufficient_data'
+      ELSE COALESCE(
+        CASE
+          WHEN NOT "disqualified_2" IS NULL
+          AND (
+            "included_2"
+            OR (
+              "score_ok_2" OR (
+                "total_centi" >= 3000 AND "potential_acv" IS NULL
+              )
+            )
+          )
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_2"
+          AND NOT "lacking_2" IS NULL
+          AND (
+            "score_ok_2" OR (
+              "total_centi" >= 3000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_2"
+          AND (
+            "score_ok_2" OR (
+              "total_centi" >= 3000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_2", FALSE)
+            OR (
+              "total_centi" >= 3000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN 'insufficient_data'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        CASE
+          WHEN NOT "disqualified_1" IS NULL
+          AND (
+            "included_1"
+            OR (
+              "score_ok_1" OR (
+                "total_centi" >= 5000 AND "potential_acv" IS NULL
+              )
+            )
+          )
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_1"
+          AND NOT "lacking_1" IS NULL
+          AND (
+            "score_ok_1" OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN CAST(NULL AS TEXT)
+          WHEN NOT "included_1"
+          AND (
+            "score_ok_1" OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_1", FALSE)
+            OR (
+              "total_centi" >= 5000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN 'insufficient_data'
+          WHEN "eligible_1" AND "pinned" IS NULL
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        CASE
+          WHEN NOT "disqualified_0" IS NULL
+          AND (
+            "included_0"
+            OR (
+              "score_ok_0" OR (
+                "total_centi" >= 7000 AND "potential_acv" IS NULL
+              )
+            )
+          )
+          THEN CASE
+            WHEN "disqualified_0" = 1
+            THEN 'disqualified:entrenched_competitor'
+            ELSE CAST(NULL AS TEXT)
+          END
+          WHEN NOT "included_0"
+          AND NOT "lacking_0" IS NULL
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN CASE
+            WHEN "lacking_0" = 1
+            THEN 'missing_must_have:exec_sponsor'
+            ELSE CAST(NULL AS TEXT)
+          END
+          WHEN NOT "included_0"
+          AND (
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          AND (
+            NOT COALESCE("coverage_ok_0", FALSE)
+            OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
+            )
+          )
+          THEN 'insufficient_data'
+          WHEN "eligible_0" AND "pinned" IS NULL
+          THEN 'capped'
+          ELSE CAST(NULL AS TEXT)
+        END,
+        'below_threshold'
+      )
+    END AS "reason",
+    CASE
+      WHEN COALESCE(FALSE, FALSE) AND NOT CAST(NULL AS BIGINT) IS NULL
+      THEN CAST(NULL AS BIGINT)
+      WHEN (
+        "eligible_2" AND NOT (
+          COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
+        )
+      )
+      AND NOT CAST(NULL AS BIGINT) IS NULL
+      THEN CAST(NULL AS BIGINT)
+      WHEN (
+        "eligible_2" AND NOT (
+          COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
+        )
+      )
+      AND NOT CAST(NULL AS BIGINT) IS NULL
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT CAST(NULL AS BIGINT) IS NULL
+      THEN CAST(NULL AS BIGINT)
+      WHEN NOT CAST(NULL AS BIGINT) IS NULL
+      THEN CAST(NULL AS BIGINT)
+    END AS "cap_rank",
+    CASE
+      WHEN COALESCE(FALSE, FALSE) AND NOT CAST(NULL AS BIGINT) IS NULL
+      THEN 'tier_1'
+      WHEN (
+        "eligible_2" AND NOT (
+          COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
+        )
+      )
+      AND NOT CAST(NULL AS BIGINT) IS NULL
+      THEN 'tier_2'
+      WHEN (
+        "eligible_2" AND NOT (
+          COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
+        )
+      )
+      AND NOT CAST(NULL AS BIGINT) IS NULL
+      THEN 'tier_1'
+      WHEN NOT CAST(NULL AS BIGINT) IS NULL
+      THEN 'tier_2'
+      WHEN NOT CAST(NULL AS BIGINT) IS NULL
+      THEN 'tier_1'
+      ELSE CAST(NULL AS TEXT)
+    END AS "capped_from",
+    CASE
+      WHEN COALESCE(FALSE, FALSE)
+      THEN "included_0"
+      WHEN COALESCE(FALSE, FALSE)
+      THEN "included_1"
+      WHEN "eligible_2" AND NOT (
+        COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
+      )
+      THEN "included_2"
+      ELSE FALSE
+    END AS "included"
+  FROM "eligible"
+  WHERE
+    NOT COALESCE("qualifies_0" OR "qualifies_1", FALSE)
 )
 SELECT
   "account_id",

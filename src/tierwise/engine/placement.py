@@ -6,9 +6,12 @@ materialised, so no engine recomputes the scores once per tier:
 ``fill_N``   the accounts that fill capped tier N: ``ORDER BY … LIMIT cap``
              over the accounts eligible for it and not placed higher up.
 ``queue_N``  the eligible accounts tier N could not hold, with their cap rank.
-``joined``   every account with its fills and queues joined on, once; only
-             accounts that qualify for a capped tier are joined at all.
-``placed``   each account's tier, the computed tier and the reason code.
+``joined``   the accounts that qualify for a capped tier, with its fill and
+             queue joined on; no other account can be in either.
+``placed``   each account's tier, the computed tier and the reason code: for
+             the joined accounts from their fills and queues, for the rest
+             (most of a large portfolio) from "in no fill or queue", written
+             into the expressions so the engine can fold them away.
 
 The final select adds the rank within each tier.
 """
@@ -105,56 +108,100 @@ def queue_step(model: TieringModel, tiers: list[Tier], index: int) -> exp.Select
 
 
 def joined_step(tiers: list[Tier], has_pins: bool = False) -> exp.Query:
-    """Every eligible-step row with its capped tiers' membership and cap rank.
+    """The eligible-step rows that qualify for a capped tier, with each capped
+    tier's membership and cap rank joined on (all eligible rows when no tier
+    is capped).
 
     Only accounts that qualify for a capped tier can be in its fill or queue,
-    so only they are joined to them; the rest (most of a large portfolio)
-    take "not in it" directly. Joining every account on its id cost more
-    than scoring it.
+    so only they are joined; :func:`placed_step` places the rest without
+    them. Joining every account on its id cost more than scoring it.
     """
     capped = _capped(tiers)
-    columns: list[tuple[str, exp.Expr, exp.Expr]] = []
-    joins: list[str] = []
-    for index in capped if has_pins else []:
-        filled = f"unpinned_fill_{index}"
-        member = exp.not_(is_null(col("account_id", filled)))
-        columns.append((f"unpinned_in_{index}", member, lit(False)))
-        joins.append(filled)
-    for index in capped:
-        filled, queued = f"fill_{index}", f"queue_{index}"
-        member = exp.not_(is_null(col("account_id", filled)))
-        rank = col("cap_rank", queued)
-        columns.append((f"in_{index}", member, lit(False)))
-        columns.append((f"over_{index}", rank, exp.cast(exp.Null(), "BIGINT")))
-        joins += [filled, queued]
-
     everyone: list[exp.Expr] = [exp.Column(this=exp.Star(), table=ident("eligible"))]
     if not capped:
         return exp.select(*everyone).from_(ident("eligible"))
-    contends = coalesce(any_true([col(f"qualifies_{i}") for i in capped]), lit(False))
+    columns = _joined_columns(tiers, has_pins)
     contenders = exp.select(
         *everyone,
-        *(exp.alias_(joined, name, quoted=True) for name, joined, _ in columns),
+        *(
+            exp.alias_(joined, name, quoted=True)
+            for name, (joined, _) in columns.items()
+        ),
     ).from_(ident("eligible"))
-    for other in joins:
+    for other in _joined_steps(capped, has_pins):
         contenders = contenders.join(
             ident(other), on=_same_account(other), join_type="left"
         )
-    others = exp.select(
-        *(node.copy() for node in everyone),
-        *(exp.alias_(default, name, quoted=True) for name, _, default in columns),
-    ).from_(ident("eligible"))
-    return exp.union(
-        contenders.where(contends),
-        others.where(exp.not_(contends.copy())),
-        distinct=False,
-    )
+    return contenders.where(_contends(capped))
+
+
+def _joined_columns(
+    tiers: list[Tier], has_pins: bool
+) -> dict[str, tuple[exp.Expr, exp.Expr]]:
+    """Each joined column: its value from the joined steps, and its value
+    for an account that qualifies for no capped tier (in no fill, no queue)."""
+    columns: dict[str, tuple[exp.Expr, exp.Expr]] = {}
+    capped = _capped(tiers)
+    for index in capped if has_pins else []:
+        member = exp.not_(is_null(col("account_id", f"unpinned_fill_{index}")))
+        columns[f"unpinned_in_{index}"] = (member, lit(False))
+    for index in capped:
+        member = exp.not_(is_null(col("account_id", f"fill_{index}")))
+        rank = col("cap_rank", f"queue_{index}")
+        columns[f"in_{index}"] = (member, lit(False))
+        columns[f"over_{index}"] = (rank, exp.cast(exp.Null(), "BIGINT"))
+    return columns
+
+
+def _joined_steps(capped: list[int], has_pins: bool) -> list[str]:
+    steps = [f"unpinned_fill_{index}" for index in capped] if has_pins else []
+    for index in capped:
+        steps += [f"fill_{index}", f"queue_{index}"]
+    return steps
+
+
+def _contends(capped: list[int]) -> exp.Expr:
+    """Qualifies for a capped tier, so may be in its fill or queue."""
+    return coalesce(any_true([col(f"qualifies_{i}") for i in capped]), lit(False))
 
 
 def placed_step(
     model: TieringModel, tiers: list[Tier], has_pins: bool = False
-) -> exp.Select:
-    """Each account's tier, the tier it computed to, reason and cap rank."""
+) -> exp.Query:
+    """Each account's tier, the tier it computed to, reason and cap rank.
+
+    The accounts :func:`joined_step` leaves out are placed by the same
+    expressions with their joined columns written in as constants (in no
+    fill, no queue), which an engine folds: the reasons and cap ranks of
+    most of a large portfolio then cost next to nothing.
+    """
+    placing = _placing(model, tiers, has_pins)
+    joined = exp.select(exp.Star(), *placing).from_(ident("joined"))
+    capped = _capped(tiers)
+    if not capped:
+        return joined
+    constants = {
+        name: fixed for name, (_, fixed) in _joined_columns(tiers, has_pins).items()
+    }
+
+    def fixed(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Column) and not node.table and node.name in constants:
+            return constants[node.name].copy()
+        return node
+
+    others = exp.select(
+        exp.Column(this=exp.Star(), table=ident("eligible")),
+        *(
+            exp.alias_(value.copy(), name, quoted=True)
+            for name, value in constants.items()
+        ),
+        *(column.transform(fixed) for column in placing),
+    ).from_(ident("eligible"))
+    return exp.union(joined, others.where(exp.not_(_contends(capped))), distinct=False)
+
+
+def _placing(model: TieringModel, tiers: list[Tier], has_pins: bool) -> list[exp.Expr]:
+    """The placing columns, over the joined columns of :func:`joined_step`."""
     capped = _capped(tiers)
     computed = case(
         [(_member(i, tiers), lit(tier.key)) for i, tier in enumerate(tiers)],
@@ -209,15 +256,14 @@ def placed_step(
         lit(False),
     )
 
-    return exp.select(
-        exp.Star(),
+    return [
         exp.alias_(coalesce(_pinned_tier(tiers), computed), "tier", quoted=True),
         exp.alias_(computed_tier, "computed_tier", quoted=True),
         exp.alias_(reason, "reason", quoted=True),
         exp.alias_(cap_rank, "cap_rank", quoted=True),
         exp.alias_(capped_from, "capped_from", quoted=True),
         exp.alias_(included, "included", quoted=True),
-    ).from_(ident("joined"))
+    ]
 
 
 def result_select(model: TieringModel, tiers: list[Tier]) -> exp.Query:

@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from tierwise.engine.compile import UNASSIGNED, CompiledModel, compile_model
+from tierwise.engine.lookups import with_lookups
 from tierwise.engine.placement import result_labels
 from tierwise.engine.watch import watched
 from tierwise.errors import TierwiseError
@@ -204,7 +205,9 @@ def _labelled(compiled: CompiledModel) -> str:
         f'CAST("{column}" AS ENUM({", ".join(map(_quoted, values))})) AS "{column}"'
         for column, values in labels.items()
     )
-    return f"SELECT * REPLACE ({casts}) FROM ({compiled.sql(pretty=False)})"
+    # Run, not shown: long text lists become lookups (see engine.lookups).
+    query = with_lookups(compiled.query).sql(dialect="duckdb", pretty=False)
+    return f"SELECT * REPLACE ({casts}) FROM ({query})"
 
 
 def adopt_results(
