@@ -25,7 +25,9 @@ KEY_SUFFIX = "__key"
 
 def with_lookups(query: exp.Query) -> exp.Query:
     """A copy of ``query`` with long text lists matched by map lookup."""
-    return query.transform(_lookup)
+    rewritten = query.transform(_lookup)
+    assert isinstance(rewritten, exp.Query)
+    return rewritten
 
 
 def _lookup(node: exp.Expr) -> exp.Expr:
