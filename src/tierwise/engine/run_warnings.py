@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import duckdb
+from sqlglot import exp
 
 from tierwise.engine.run import RESULT_TABLE, TieringRun
 from tierwise.engine.signal_explain import signal_sources_of
 from tierwise.engine.signals import signal_values
+from tierwise.engine.sql import col
 from tierwise.model.lint.absent import AbsentGate, absent_field_gates
 
 __all__ = ["NAMED_ACCOUNTS", "run_warnings"]
@@ -138,9 +140,13 @@ def _accounts_where(run: TieringRun, step: str, clauses: list[str]) -> list[str]
     """
     if not clauses:
         return []
-    query = run.compiled.step_query(step).sql(dialect="duckdb")
-    where = " OR ".join(clauses)
-    text = f'SELECT "account_id" FROM ({query}) WHERE {where} ORDER BY 1'
+    # The step's own select, not a subquery over it: PostgreSQL and MariaDB
+    # refuse a subquery in FROM without a name, and MariaDB does not see the
+    # table's step from inside a subquery that has steps of its own.
+    where = exp.or_(*(exp.condition(clause, dialect="duckdb") for clause in clauses))
+    query = run.compiled.step_query(step, where)
+    query.set("expressions", [col("account_id")])
+    text = query.order_by(col("account_id")).sql(dialect="duckdb")
     rows = run.source_rows(text) if run.source_rows else _rows(run.connection, text)
     return [str(row[0]) for row in rows]
 
