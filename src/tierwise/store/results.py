@@ -43,6 +43,10 @@ log = logging.getLogger(__name__)
 # The engine's categorical result fields, kept once per combination.
 CATEGORICAL = ("tier", "computed_tier", "reason", "capped_from", "potential_estimated")
 # Each engine score and the column holding it in whole hundredths.
+# Known shortcoming: these are the default model's four dimensions, so a
+# run of a model with another dimension key cannot be recorded (DuckDB's
+# binder error on the missing column stops tier; see
+# tests/store/test_store_dimension_keys.py).
 HUNDREDTHS = {
     "total": "total_centi",
     "fit_score": "fit_centi",
