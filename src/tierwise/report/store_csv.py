@@ -42,7 +42,7 @@ HISTORY_COLUMNS = (
     ("Total score", False),
     ("Rank", False),
 )
-MOVED_COLUMNS = (
+_MOVED_FIXED = (
     ("Account ID", True),
     ("Account", True),
     ("From tier", True),
@@ -52,18 +52,31 @@ MOVED_COLUMNS = (
     ("Total change", False),
     ("Reason before", True),
     ("Reason after", True),
-    # Then the change of each dimension's score (``Fit change``, …), as the
-    # screen lists them beside each account.
-    *(
-        (f"{name.removesuffix('_score').capitalize()} change", False)
-        for name in DIMENSIONS
-    ),
 )
 
 
+def _change_columns(dimensions: list[str]) -> tuple[tuple[str, bool], ...]:
+    """The change of each dimension's score (``Fit change``, …), as the
+    screen lists them beside each account."""
+    return tuple(
+        (f"{name.removesuffix('_score').capitalize()} change", False)
+        for name in dimensions
+    )
+
+
+# The columns of a run of the bundled model.
+MOVED_COLUMNS = (*_MOVED_FIXED, *_change_columns(list(DIMENSIONS)))
+
+
 def write_moved_csv(moved: list[Movement], path: Path) -> int:
-    """The accounts that changed tier, one a row; returns how many."""
-    written = _write(path, MOVED_COLUMNS, _moved_rows(moved))
+    """The accounts that changed tier, one a row; returns how many.
+
+    A column for each dimension's change follows, named by the model's
+    dimensions (the bundled model's when no account moved).
+    """
+    dimensions = list(moved[0].dimension_deltas) if moved else list(DIMENSIONS)
+    columns = (*_MOVED_FIXED, *_change_columns(dimensions))
+    written = _write(path, columns, _moved_rows(moved, dimensions))
     log.info("wrote %d moved accounts to %s", written, path)
     return written
 
@@ -84,7 +97,7 @@ def _write(
         return write_csv(scratch, header, rows, text, for_spreadsheets=True)
 
 
-def _moved_rows(moved: list[Movement]) -> Iterator[list[Any]]:
+def _moved_rows(moved: list[Movement], dimensions: list[str]) -> Iterator[list[Any]]:
     for move in moved:
         yield [
             move.account_id,
@@ -96,7 +109,7 @@ def _moved_rows(moved: list[Movement]) -> Iterator[list[Any]]:
             move.total_delta,
             move.reason_before,
             move.reason_after,
-            *(move.dimension_deltas[name] for name in DIMENSIONS),
+            *(move.dimension_deltas[name] for name in dimensions),
         ]
 
 

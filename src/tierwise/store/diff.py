@@ -15,7 +15,12 @@ from sqlalchemy.sql.selectable import Join, NamedFromClause
 from tierwise.store.constants import ABSENT
 from tierwise.store.database import Store, StoreError
 from tierwise.store.history import RunSummary, run_summary
-from tierwise.store.results import HUNDREDTHS, from_hundredths
+from tierwise.store.results import (
+    DIMENSION_COLUMNS,
+    HUNDREDTHS,
+    from_hundredths,
+    run_dimensions,
+)
 from tierwise.store.tables import (
     LATEST_FIRST,
     Account,
@@ -37,7 +42,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Each dimension's score as a movement names it, and its stored column.
+# The bundled model's dimension scores as a movement names them, and their
+# stored columns; a run of another model names them by its own keys.
 DIMENSIONS = {
     name: column for name, column in HUNDREDTHS.items() if name.endswith("_score")
 }
@@ -250,8 +256,8 @@ def _moved(
             b.c.total_centi,
             ob.c.reason,
             oa.c.reason,
-            *(a.c[column] for column in DIMENSIONS.values()),
-            *(b.c[column] for column in DIMENSIONS.values()),
+            *(a.c[column] for column in DIMENSION_COLUMNS),
+            *(b.c[column] for column in DIMENSION_COLUMNS),
         )
         .select_from(pairs.outerjoin(accounts, accounts.c.account_id == a.c.account_id))
         .where(changed)
@@ -259,12 +265,12 @@ def _moved(
         .limit(limit)
     )
     moved = []
-    scores = 8
+    # Named by the later run's model, whose dimensions fill the columns.
+    names = [f"{key}_score" for key in run_dimensions(connection, after)]
+    scores, width = 8, len(DIMENSION_COLUMNS)
     for row in connection.execute(query):
-        old = [
-            from_hundredths(value) for value in row[scores : scores + len(DIMENSIONS)]
-        ]
-        new = [from_hundredths(value) for value in row[scores + len(DIMENSIONS) :]]
+        old = [from_hundredths(value) for value in row[scores : scores + width]]
+        new = [from_hundredths(value) for value in row[scores + width :]]
         moved.append(
             Movement(
                 account_id=row[0],
@@ -277,7 +283,7 @@ def _moved(
                 reason_before=row[7],
                 dimension_deltas={
                     name: _delta(was, now)
-                    for name, was, now in zip(DIMENSIONS, old, new, strict=True)
+                    for name, was, now in zip(names, old, new, strict=False)
                 },
             )
         )

@@ -15,7 +15,7 @@ engine, and ``round(score * 100)`` gives the hundredths back.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,17 +24,22 @@ from sqlalchemy import Connection, insert, select
 
 from tierwise.engine import TieringRun
 from tierwise.engine.run import RESULT_TABLE
-from tierwise.store.tables import ResultOutcome, RunResult
+from tierwise.model import parse_model
+from tierwise.store.tables import ModelVersion, ResultOutcome, Run, RunResult
 
 __all__ = [
     "CATEGORICAL",
+    "DIMENSION_COLUMNS",
     "ENGINE_FIELDS",
     "HUNDREDTHS",
+    "SCORE_COLUMNS",
     "STORED_COLUMNS",
     "encoded_batches",
     "from_hundredths",
     "outcomes_for",
     "outcomes_view",
+    "run_dimensions",
+    "score_columns",
     "stored_results",
 ]
 
@@ -42,26 +47,46 @@ log = logging.getLogger(__name__)
 
 # The engine's categorical result fields, kept once per combination.
 CATEGORICAL = ("tier", "computed_tier", "reason", "capped_from", "potential_estimated")
-# Each engine score and the column holding it in whole hundredths.
-# Known shortcoming: these are the default model's four dimensions, so a
-# run of a model with another dimension key cannot be recorded (DuckDB's
-# binder error on the missing column stops tier; see
-# tests/store/test_store_dimension_keys.py).
-HUNDREDTHS = {
-    "total": "total_centi",
-    "fit_score": "fit_centi",
-    "strategic_score": "strategic_centi",
-    "engagement_score": "engagement_centi",
-    "accessibility_score": "accessibility_centi",
-    "completeness": "completeness_centi",
-}
+# The store's four dimension columns. A run's dimensions fill them in its
+# model's order; they are named after the bundled model's, whose fit,
+# strategic, engagement and accessibility they hold. A model with fewer
+# leaves the rest empty. Known shortcoming: a fifth dimension's scores are
+# not kept (see tests/store/test_store_dimension_keys.py).
+DIMENSION_COLUMNS = (
+    "fit_centi",
+    "strategic_centi",
+    "engagement_centi",
+    "accessibility_centi",
+)
+# The columns holding scores in whole hundredths, in stored order.
+SCORE_COLUMNS = ("total_centi", *DIMENSION_COLUMNS, "completeness_centi")
+BUILTIN_DIMENSIONS = ("fit", "strategic", "engagement", "accessibility")
+
+
+def score_columns(dimension_keys: Sequence[str]) -> dict[str, str]:
+    """Each engine score of a model with ``dimension_keys`` (``total``,
+    ``<key>_score``, ``completeness``) and the column holding it.
+
+    >>> score_columns(["icp", "intent"])["intent_score"]
+    'strategic_centi'
+    """
+    dimensions = zip(dimension_keys, DIMENSION_COLUMNS, strict=False)
+    return {
+        "total": "total_centi",
+        **{f"{key}_score": column for key, column in dimensions},
+        "completeness": "completeness_centi",
+    }
+
+
+# The bundled model's scores and their columns.
+HUNDREDTHS = score_columns(BUILTIN_DIMENSIONS)
 # Stored as they come from the engine.
 PLAIN = ("rank", "cap_rank", "potential")
 # The columns a batch from `encoded_batches` holds, in order (the run id is
 # the same for every row and is added by the bulk insert).
-STORED_COLUMNS = ("account_id", "outcome_id", *HUNDREDTHS.values(), *PLAIN)
-# The fields `stored_results` gives back for each account, as the engine
-# named them.
+STORED_COLUMNS = ("account_id", "outcome_id", *SCORE_COLUMNS, *PLAIN)
+# The fields `stored_results` gives back for a run of the bundled model, as
+# the engine named them.
 ENGINE_FIELDS = ("account_id", *CATEGORICAL, *HUNDREDTHS, *PLAIN)
 
 OUTCOMES_VIEW = "tierwise_store_outcomes"
@@ -134,9 +159,13 @@ def encoded_batches(
     same = " AND ".join(
         f'r."{name}" IS NOT DISTINCT FROM o."{name}"' for name in CATEGORICAL
     )
+    held = score_columns([dim.key for dim in run.compiled.model.dimensions])
+    field_of = {column: field for field, column in held.items()}
     scores = ", ".join(
-        f'CAST(round(r."{field}" * 100) AS INTEGER) AS "{column}"'
-        for field, column in HUNDREDTHS.items()
+        f'CAST(round(r."{field_of[column]}" * 100) AS INTEGER) AS "{column}"'
+        if column in field_of
+        else f'CAST(NULL AS INTEGER) AS "{column}"'
+        for column in SCORE_COLUMNS
     )
     plain = ", ".join(f'r."{name}"' for name in PLAIN)
     extra, join = (f", {registry[0]}", registry[1]) if registry else ("", "")
@@ -153,16 +182,19 @@ def stored_results(
 ) -> Iterator[dict[str, Any]]:
     """Run ``run_id``'s results as the engine gave them, in account order.
 
-    Each is a dict of `ENGINE_FIELDS`; ``account_ids`` limits them to those
-    accounts.
+    Each is a dict of the engine's fields (`ENGINE_FIELDS` for the bundled
+    model; a model's own dimensions by their keys); ``account_ids`` limits
+    them to those accounts.
     """
+    held = score_columns(run_dimensions(connection, run_id))
+    fields = ("account_id", *CATEGORICAL, *held, *PLAIN)
     result = RunResult.__table__.c
     outcome = ResultOutcome.__table__.c
     query = (
         select(
             result.account_id,
             *(outcome[name] for name in CATEGORICAL),
-            *(result[column] for column in HUNDREDTHS.values()),
+            *(result[column] for column in held.values()),
             *(result[name] for name in PLAIN),
         )
         .join_from(RunResult, ResultOutcome, outcome.id == result.outcome_id)
@@ -171,13 +203,24 @@ def stored_results(
     )
     if account_ids is not None:
         query = query.where(result.account_id.in_(account_ids))
-    scores = {1 + len(CATEGORICAL) + index for index in range(len(HUNDREDTHS))}
+    scores = {1 + len(CATEGORICAL) + index for index in range(len(held))}
     for row in connection.execute(query):
         values = [
             from_hundredths(value) if index in scores else value
             for index, value in enumerate(row)
         ]
-        yield dict(zip(ENGINE_FIELDS, values, strict=True))
+        yield dict(zip(fields, values, strict=True))
+
+
+def run_dimensions(connection: Connection, run_id: int) -> list[str]:
+    """The dimension keys of the model run ``run_id`` was tiered with, in
+    the order the store's dimension columns hold them."""
+    text = connection.execute(
+        select(ModelVersion.yaml_text)
+        .join_from(Run, ModelVersion, Run.model_version_id == ModelVersion.id)
+        .where(Run.id == run_id)
+    ).scalar_one()
+    return [dim.key for dim in parse_model(text).dimensions]
 
 
 def from_hundredths(value: int | None) -> float | None:
