@@ -119,3 +119,29 @@ def test_a_fifth_dimension_is_stored(sqlite_store: Store) -> None:
     runs = _model(text, 20, QUARTER_3, sqlite_store)
 
     assert all("network_score" in pair["stored"] for pair in runs.values())
+
+
+def test_a_diff_across_models_compares_each_dimension_with_itself(
+    store: Store,
+) -> None:
+    before = _model(default_model_text(), 60, QUARTER_2, store)
+    after = _model(_without_strategic(), 60, QUARTER_3, store)
+
+    compared = diff_runs(store, 1, 2)
+
+    assert compared.moved, "dropping a dimension moves accounts"
+    for move in compared.moved:
+        assert list(move.dimension_deltas) == [
+            "fit_score",
+            "engagement_score",
+            "accessibility_score",
+        ]
+        was = before[move.account_id]["stored"]
+        now = after[move.account_id]["stored"]
+        for name, change in move.dimension_deltas.items():
+            expected = (
+                None
+                if was[name] is None or now[name] is None
+                else round(now[name] - was[name], 2)
+            )
+            assert change == expected, name

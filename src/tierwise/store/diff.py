@@ -265,9 +265,13 @@ def _moved(
         .limit(limit)
     )
     moved = []
-    # Named by the later run's model, whose dimensions fill the columns.
-    names = [f"{key}_score" for key in run_dimensions(connection, after)]
-    scores, width = 8, len(DIMENSION_COLUMNS)
+    # Named by the later run's model; each compared with the same dimension
+    # of the earlier run, wherever its model keeps it (none: no change).
+    width = len(DIMENSION_COLUMNS)
+    later = run_dimensions(connection, after)[:width]
+    earlier = run_dimensions(connection, before)[:width]
+    pairs = [(key, earlier.index(key) if key in earlier else None) for key in later]
+    scores = 8
     for row in connection.execute(query):
         old = [from_hundredths(value) for value in row[scores : scores + width]]
         new = [from_hundredths(value) for value in row[scores + width :]]
@@ -282,8 +286,8 @@ def _moved(
                 reason_after=row[6],
                 reason_before=row[7],
                 dimension_deltas={
-                    name: _delta(was, now)
-                    for name, was, now in zip(names, old, new, strict=False)
+                    f"{key}_score": _delta(None if was is None else old[was], now)
+                    for (key, was), now in zip(pairs, new, strict=False)
                 },
             )
         )
