@@ -270,7 +270,7 @@ def _moved(
     width = len(DIMENSION_COLUMNS)
     later = run_dimensions(connection, after)[:width]
     earlier = run_dimensions(connection, before)[:width]
-    pairs = [(key, earlier.index(key) if key in earlier else None) for key in later]
+    matched = [(key, earlier.index(key) if key in earlier else None) for key in later]
     scores = 8
     for row in connection.execute(query):
         old = [from_hundredths(value) for value in row[scores : scores + width]]
@@ -287,7 +287,7 @@ def _moved(
                 reason_before=row[7],
                 dimension_deltas={
                     f"{key}_score": _delta(None if was is None else old[was], now)
-                    for (key, was), now in zip(pairs, new, strict=False)
+                    for (key, was), now in zip(matched, new, strict=False)
                 },
             )
         )
