@@ -218,6 +218,8 @@ class RunResult(Base):
     a million rows, and every value a row carries costs time to send, so a
     row holds nothing that can be looked up or is the same for the whole run
     (`tierwise.store.results` reads the rows back as the engine wrote them).
+    The four dimension columns are named after the bundled model's; a run
+    of another model holds its own dimensions there, in its model's order.
     """
 
     __tablename__ = "run_results"
