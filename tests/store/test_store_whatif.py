@@ -10,6 +10,7 @@ from tierwise.engine import UNASSIGNED
 from tierwise.errors import TierwiseError
 from tierwise.jobs import run_demo
 from tierwise.lifecycle import WhatIf, publish_file, what_if
+from tierwise.model import default_model_text
 from tierwise.store import (
     ABSENT,
     Store,
@@ -160,3 +161,25 @@ def test_whatif_of_a_run_recorded_without_its_file_says_so(
 
     with pytest.raises(TierwiseError, match=r"did not record where its input"):
         what_if(store, "1")
+
+
+def test_whatif_explains_the_run_s_side_with_the_run_s_own_tiers(
+    demo_store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Both sides share one connection when the models read the file alike;
+    # the run's side must still be explained against the run's own tiers,
+    # not the new model's, or each account the new caps move logs that its
+    # reason disagrees with the run's.
+    uncapped = tmp_path / "uncapped.yaml"
+    text = default_model_text()
+    for cap in ("max_accounts: 15", "max_accounts: 100"):
+        text = text.replace(cap, "")
+    uncapped.write_text(text, encoding="utf-8")
+    publish_file(demo_store, uncapped, by="Ann")
+    run_demo(tmp_path / "uncapped", store=demo_store)
+
+    with caplog.at_level("WARNING", logger="tierwise.engine.explain"):
+        capped = what_if(demo_store, "1", against=2)
+
+    assert capped.moved_count > 0
+    assert [record.getMessage() for record in caplog.records] == []

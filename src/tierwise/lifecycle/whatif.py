@@ -21,7 +21,12 @@ import duckdb
 import pyarrow as pa
 
 from tierwise.engine import UNASSIGNED, Explanation, TieringRun, explain, score_accounts
-from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, open_connection
+from tierwise.engine.run import (
+    ACCOUNTS_VIEW,
+    RESULT_FILE,
+    RESULT_TABLE,
+    open_connection,
+)
 from tierwise.errors import TierwiseError
 from tierwise.jobs import currencies_of, read_input_again
 from tierwise.lifecycle.models import resolve_model
@@ -338,8 +343,8 @@ def _movers(
     ids = [str(row[0]) for row in rows]
     if not ids:
         return []
-    was = {e.account_id: e for e in explain(before.connection, before.compiled, ids)}
-    now = {e.account_id: e for e in explain(after.connection, after.compiled, ids)}
+    was = _explained(before, ids)
+    now = _explained(after, ids)
     return [
         Mover(
             account_id=str(account_id),
@@ -363,6 +368,23 @@ def _movers(
             reason_after,
         ) in rows
     ]
+
+
+def _explained(run: TieringRun, ids: list[str]) -> dict[str, Explanation]:
+    """``ids`` explained against ``run``'s own tiers and reasons.
+
+    Both runs share one connection when the models read the file alike, and
+    its results view then shows the later run; the earlier run's results are
+    still in its scratch file, so the view is pointed there while it explains.
+    """
+    connection = run.connection
+    if run.scratch is not None:
+        results = str(run.scratch / RESULT_FILE).replace("'", "''")
+        connection.execute(
+            f'CREATE OR REPLACE TEMP VIEW "{RESULT_TABLE}" AS '
+            f"SELECT * FROM read_parquet('{results}')"
+        )
+    return {e.account_id: e for e in explain(connection, run.compiled, ids)}
 
 
 def _responsible(
