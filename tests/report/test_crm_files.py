@@ -11,8 +11,11 @@ import pytest
 
 from tierwise.errors import TierwiseError
 from tierwise.jobs import tier_file
+from tierwise.model import default_model_text
 from tierwise.report import SalesforceFields, export_results
 from tierwise.sources.salesforce_ids import is_valid_18, to_18
+
+from .conftest import RunWithIds, hubspot_ids
 
 SALESFORCE_HEADER = [
     "Id",
@@ -241,6 +244,37 @@ def test_hubspot_leaves_tiers_beyond_3_and_unassigned_empty_and_untargeted(
             assert row["Ideal Customer Profile Tier"] == result["tier"]
             assert row["Target Account"] == "true"
     assert seen == {"tier_1", "tier_2", "tier_3", "tier_4", "unassigned"}
+
+
+def test_hubspot_gives_icp_tiers_to_enabled_tiers_only(
+    run_with_ids: RunWithIds, tmp_path: Path
+) -> None:
+    # Tier 2 switched off and Tier 4 on (Tier 3 capped, so some land there):
+    # the enabled tiers, in order, are tier_1, tier_3 and tier_4, and they
+    # are HubSpot's three ICP tiers.
+    model = default_model_text().replace(
+        "    name: Focus\n", "    name: Focus\n    enabled: false\n"
+    )
+    model = model.replace(
+        "    enabled: false\n    min_score: 15\n", "    min_score: 15\n"
+    )
+    model = model.replace(
+        "    name: Programmatic\n    min_score: 30\n",
+        "    name: Programmatic\n    min_score: 30\n    max_accounts: 500\n",
+    )
+    run = run_with_ids("middle-tier-off", hubspot_ids(), model)
+
+    path = export_results(run, "hubspot", tmp_path).path
+
+    by_id = {row["Record ID"]: row for row in _rows(path)}
+    pairs = {
+        (
+            str(result["tier"]),
+            by_id[str(result["account_id"])]["Ideal Customer Profile Tier"],
+        )
+        for result in _results(run)
+    }
+    assert pairs == {("tier_1", "tier_1"), ("tier_3", "tier_2"), ("tier_4", "tier_3")}
 
 
 @pytest.fixture(scope="session")

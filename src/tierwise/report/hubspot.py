@@ -18,10 +18,11 @@ columns to the internal names above.
 The *values* are HubSpot's internal values, never display labels: labels
 can be renamed or translated per account, internal values cannot.
 
-**Which accounts get which value.** The model's first three tiers, in the
-order the model file lists them, become ``tier_1``, ``tier_2`` and
-``tier_3``, and their accounts are target accounts (``true``). Accounts in a
-fourth or later tier, or unassigned, get an empty tier and ``false``.
+**Which accounts get which value.** The model's first three enabled tiers,
+in the order the model file lists them, become ``tier_1``, ``tier_2`` and
+``tier_3``, and their accounts are target accounts (``true``); a tier
+switched off (``enabled: false``) takes no place. Accounts in a fourth or
+later tier, or unassigned, get an empty tier and ``false``.
 
 **A known shortcoming: an old ICP tier stays.** HubSpot's importer skips
 empty cells when it updates a record, and HubSpot documents no value (no
@@ -68,8 +69,8 @@ _SHOWN = 5
 
 
 def hubspot_tiers(results: Results) -> dict[str, str]:
-    """Tier key to ICP tier value for the model's first three tiers."""
-    tiers = results.model.tiers[: len(ICP_TIERS)]
+    """Tier key to ICP tier value for the model's first three enabled tiers."""
+    tiers = results.model.active_tiers()[: len(ICP_TIERS)]
     return {tier.key: value for tier, value in zip(tiers, ICP_TIERS, strict=False)}
 
 
