@@ -329,7 +329,7 @@ def init(
         bool, typer.Option("--force", help="Overwrite existing files.")
     ] = False,
 ) -> None:
-    """Write the default model and a column-mapping file into this folder to edit."""
+    """Write a starter model (my-model) and a column-mapping file to edit here."""
     files = {
         Path("tierwise-model.yaml"): starter_model_text(),
         Path("tierwise-mapping.yaml"): _mapping_template(),
