@@ -295,3 +295,30 @@ def test_the_no_potential_warning_names_only_tiers_with_a_band() -> None:
     assert run.table().to_pylist()[0]["tier"] == "tier_2"
     [warning] = [w for w in run.warnings if "no potential" in w]
     assert "into One, whose" in warning
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        pytest.param({"field": "account_id", "equals": " ACC-B "}, id="by-account-id"),
+        pytest.param({"field": "name", "one_of": ["acc-b"]}, id="by-name"),
+    ],
+)
+def test_an_include_rule_can_name_accounts_by_id_or_name(
+    score: Score, when: dict[str, Any]
+) -> None:
+    # Named-account lists are kept by id or name; the identity fields are
+    # matched as any text field is, without case or surrounding spaces.
+    tiers = [
+        {**GATED_TIERS[0], "include": [{"name": "board_pick", "when": when}]},
+        *GATED_TIERS[1:],
+    ]
+    model = direct_score_model({"score": 1}, tiers)
+    accounts = [_account("acc-a", 40), _account("acc-b", 40, exec_sponsor=False)]
+
+    results = score(model, accounts)
+
+    assert {key: row["tier"] for key, row in results.items()} == {
+        "acc-a": "tier_3",
+        "acc-b": "tier_1",
+    }

@@ -216,6 +216,9 @@ def _source_step(
     kinds = model.field_kinds()
     available = set(columns)
     filled = signal_values(model, signal_sources)
+    # The identity fields are matched as text only when a criterion or gate
+    # tests them, which spares normalising every id when none does.
+    tested = model.tested_fields()
     selected: list[exp.Expr] = []
     for name, kind in kinds.items():
         value: exp.Expr = col(name) if name in available else exp.Null()
@@ -227,7 +230,7 @@ def _source_step(
             estimated = exp.and_(is_null(given), exp.not_(is_null(typed)))
             selected.append(exp.alias_(estimated, "potential_estimated", quoted=True))
         selected.append(exp.alias_(typed, name, quoted=True))
-        if kind == FieldKind.TEXT and name not in REQUIRED_FIELDS:
+        if kind == FieldKind.TEXT and (name not in REQUIRED_FIELDS or name in tested):
             # Matched without case or spaces: normalised once, not per test.
             text = exp.cast(value.copy(), "VARCHAR")
             trimmed = text_trimmed and name in available and name not in filled

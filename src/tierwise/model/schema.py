@@ -391,19 +391,25 @@ class TieringModel(_Strict):
         A reader may leave every other field out; the engine treats it as
         absent.
         """
-        used = {"account_id", "name", self.potential.field}
+        used = {"account_id", "name", self.potential.field, *self.tested_fields()}
         if self.potential.estimate is not None:
             used.add("annual_revenue")
-        for _, crit in self.criteria():
-            used.add(crit.field)
-            if isinstance(crit, ConditionsCriterion):
-                used |= set().union(*(rule.when.fields() for rule in crit.rules))
-        for tier in self.tiers:
-            for gate in (*tier.must_have, *tier.disqualifiers, *tier.include):
-                used |= gate.when.fields()
         used |= set(self.tie_break)
         kinds = self.field_kinds()
         return {name: kind for name, kind in kinds.items() if name in used}
+
+    def tested_fields(self) -> set[str]:
+        """The fields criteria and tier gates test (an include rule may name
+        accounts by ``account_id`` or ``name``)."""
+        tested: set[str] = set()
+        for _, crit in self.criteria():
+            tested.add(crit.field)
+            if isinstance(crit, ConditionsCriterion):
+                tested |= set().union(*(rule.when.fields() for rule in crit.rules))
+        for tier in self.tiers:
+            for gate in (*tier.must_have, *tier.disqualifiers, *tier.include):
+                tested |= gate.when.fields()
+        return tested
 
     def active_tiers(self) -> list[Tier]:
         return [tier for tier in self.tiers if tier.enabled]
