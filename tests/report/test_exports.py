@@ -324,3 +324,38 @@ def test_the_why_column_keeps_the_score_sentence_for_a_low_total() -> None:
     row = {"reason": "below_threshold", "tier": "unassigned", "total": 12.5}
 
     assert why(row, {}) == "Scores below every tier's minimum."
+
+
+def test_the_why_column_does_not_say_met_for_an_account_an_include_rule_named(
+    tmp_path: Path,
+) -> None:
+    # The account lacks Strategic's executive sponsor and scores too low for
+    # it, but an include rule names it: the reason code is still `met`, and
+    # the sentence must not claim it meets everything Strategic requires.
+    portfolio = build_demo_portfolio()
+    named = dict(portfolio.slice(0, 1).to_pylist()[0], exec_sponsor=False)
+    accounts = tmp_path / "accounts.parquet"
+    pq.write_table(pa.Table.from_pylist([named], schema=portfolio.schema), accounts)
+    rule = (
+        "    include:\n"
+        "      - name: board_pick\n"
+        "        description: Chosen by the board.\n"
+        f"        when: {{field: account_id, equals: {named['account_id']}}}\n"
+    )
+    text = default_model_text().replace(
+        "    name: Strategic\n", "    name: Strategic\n" + rule, 1
+    )
+    model = tmp_path / "model.yaml"
+    model.write_text(text, encoding="utf-8")
+    run = tmp_path / "run"
+    tier_file(accounts, run, DEMO_AS_OF, model_path=model)
+
+    path = export_results(run, "csv", tmp_path / "export").path
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+
+    assert (row["Tier"], row["Reason"]) == ("Strategic", "met")
+    assert row["Why"] == (
+        "Meets everything Strategic requires, or one of its include rules "
+        "names it (`tierwise explain` says which)."
+    )

@@ -9,7 +9,7 @@ whether potential was estimated from revenue).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -51,6 +51,7 @@ def people_columns(results: Results) -> list[PeopleColumn]:
     currency = results.model.currency
     unknown = _unknown_potential_blocks(results)
     below = _below_every_tier(results)
+    including = {tier.key for tier in results.model.active_tiers() if tier.include}
 
     def tier_name(key: str) -> Callable[[dict[str, Any]], Any]:
         return lambda row: names.get(row[key], row[key]) if row[key] else None
@@ -68,7 +69,12 @@ def people_columns(results: Results) -> list[PeopleColumn]:
         )
     columns += [
         PeopleColumn("Reason", Kind.TEXT, 18, lambda row: row["reason"]),
-        PeopleColumn("Why", Kind.TEXT, 48, lambda row: why(row, names, unknown, below)),
+        PeopleColumn(
+            "Why",
+            Kind.TEXT,
+            48,
+            lambda row: why(row, names, unknown, below, including),
+        ),
         PeopleColumn("Cap rank", Kind.WHOLE, 9, lambda row: row["cap_rank"]),
         PeopleColumn("Capped from", Kind.TEXT, 14, tier_name("capped_from")),
         PeopleColumn("Completeness %", Kind.PERCENT, 14, _field("completeness")),
@@ -98,8 +104,13 @@ def why(
     names: dict[str, str],
     unknown_potential_blocks: Callable[[dict[str, Any]], bool] = lambda row: False,
     below_every_tier: Callable[[dict[str, Any]], str] = lambda row: "",
+    including: Collection[str] = (),
 ) -> str:
     """A sentence for the account's reason code, for people who do not know them.
+
+    ``including`` holds the keys of tiers with include rules: ``met`` there
+    may mean an include rule named the account, which the results do not
+    tell apart from meeting every requirement.
 
     >>> why({"reason": "capped", "capped_from": "tier_1", "cap_rank": 18,
     ...      "tier": "tier_2", "completeness": 90.0}, {"tier_1": "Strategic",
@@ -111,6 +122,11 @@ def why(
     code, _, detail = reason.partition(":")
 
     if code == "met":
+        if row.get("tier") in including:
+            return (
+                f"Meets everything {tier} requires, or one of its include rules "
+                "names it (`tierwise explain` says which)."
+            )
         return f"Meets everything {tier} requires."
     if code == "override":
         return f"Placed in {tier} by a person (a manual override)."
