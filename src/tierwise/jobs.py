@@ -57,6 +57,7 @@ from tierwise.sources import (
     report_json,
     report_text,
 )
+from tierwise.sources.money import MONEY_FIELDS
 from tierwise.sources.parquet_view import parquet_view
 from tierwise.sources.signals import SignalFile, SignalReport, signal_report_json
 
@@ -275,6 +276,7 @@ def currencies_of(model: TieringModel, builtin: bool = False) -> Currencies:
         dict(rates.rates) if rates else {},
         rates.as_of if rates else None,
         builtin,
+        frozenset({*MONEY_FIELDS, model.potential.field}),
     )
 
 

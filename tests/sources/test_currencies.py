@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from tierwise.errors import SourceError
+from tierwise.jobs import tier_file
+from tierwise.model import default_model_text
 from tierwise.model.fields import FieldKind
+from tierwise.sample import DEMO_AS_OF
 from tierwise.sources import ColumnMapping, ColumnSpec, Currencies, read_accounts
 
 WriteFile = Callable[..., Path]
@@ -149,4 +152,39 @@ def test_cells_refused_for_one_reason_are_one_line_with_a_count(
         "2.43B, 51-200, 10k+, < $1M) or clear the cell, or map another column",
         "  annual_revenue: add GBP under `exchange_rates: rates:` in the model "
         "(units of EUR per GBP), or correct the currency",
+    ]
+
+
+def test_the_model_s_own_potential_field_is_an_amount_too(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    # A model that keeps potential in a field of its own: the row's currency
+    # applies to it as to potential_acv, not only to the canonical amounts.
+    model = tmp_path / "model.yaml"
+    text = default_model_text().replace(
+        "potential:\n  field: potential_acv\n",
+        "fields: {deal_size: number}\n"
+        "exchange_rates: {as_of: 2026-09-30, rates: {USD: 0.5}}\n"
+        "potential:\n  field: deal_size\n",
+    )
+    model.write_text(text, encoding="utf-8")
+    accounts = write_file(
+        "deals.csv", "Account,Deal,Currency\nAcme,1000000,USD\nBeta,800000,EUR\n"
+    )
+    columns = ColumnMapping(
+        "test",
+        {
+            "account_id": ColumnSpec("Account"),
+            "name": ColumnSpec("Account"),
+            "deal_size": ColumnSpec("Deal"),
+            "currency": ColumnSpec("Currency"),
+        },
+    )
+
+    job = tier_file(accounts, tmp_path / "run", DEMO_AS_OF, model, columns)
+
+    potentials = job.run.table().select(["account_id", "potential"]).to_pylist()
+    assert sorted((row["account_id"], row["potential"]) for row in potentials) == [
+        ("Acme", 500000.0),
+        ("Beta", 800000.0),
     ]

@@ -78,6 +78,9 @@ class Currencies:
     # The rates are those of the bundled default model (it has none), whose
     # user can only add some by writing the model to a file of their own.
     builtin: bool = field(default=False, compare=False)
+    # The fields holding amounts: the canonical ones and the model's
+    # potential field, which may be a field of its own.
+    money_fields: frozenset[str] = frozenset(MONEY_FIELDS)
 
     def rate(self, code: str) -> Decimal | None:
         """Units of the model's currency per unit of ``code``; None if unknown."""

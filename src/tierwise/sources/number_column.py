@@ -318,7 +318,9 @@ def _convert(
     column: Column, i: int, value: Decimal, mark: str | None, before: Cell
 ) -> Decimal:
     spec = column.spec
-    money = column.field in MONEY_FIELDS or spec.currency is not None
+    currencies = column.currencies
+    amounts = currencies.money_fields if currencies else MONEY_FIELDS
+    money = column.field in amounts or spec.currency is not None
     row_code = column.row_currencies[i] if column.row_currencies else None
 
     if mark:
@@ -333,7 +335,6 @@ def _convert(
     else:
         code = None
 
-    currencies = column.currencies
     if code is None or (currencies and code == currencies.model_currency):
         return value
     if currencies is None:
