@@ -138,6 +138,24 @@ def test_numbers_stored_as_text_are_refused_with_the_column(tmp_path: Path) -> N
         tier_table(f"duckdb:///{path}::accounts", tmp_path / "out", AS_OF)
 
 
+def test_a_currency_column_in_a_table_is_refused_not_ignored(tmp_path: Path) -> None:
+    # The file reader converts each row's amounts by its currency column; a
+    # table's were taken as the model's currency, 1,000,000 USD as euros.
+    path = tmp_path / "crm.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "CREATE TABLE accounts AS SELECT 'a1' AS account_id, 'Acme' AS name, "
+            "1000000.0 AS potential_acv, 'USD' AS currency"
+        )
+
+    with pytest.raises(
+        SourceError,
+        match=r"'currency' \(currency\) gives each row's currency.*nothing was scored",
+    ):
+        tier_table(f"duckdb:///{path}::accounts", tmp_path / "out", AS_OF)
+    assert not (tmp_path / "out").exists()
+
+
 def test_repeated_ids_in_a_table_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "crm.duckdb"
     with duckdb.connect(str(path)) as connection:

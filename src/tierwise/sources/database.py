@@ -35,7 +35,7 @@ from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.dialects import MARIADB, MYSQL, shown_dialect
-from tierwise.sources.headers import Match, match_columns
+from tierwise.sources.headers import Match, match_columns, match_optional
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.number_column import COUNT_FIELDS
 from tierwise.sources.report import ImportReport
@@ -241,7 +241,10 @@ def mapped_accounts(
     shown = source.shown()
     names = list(columns)
     matches, notes = match_columns(shown, names, fields, mapping)
-    _refuse_unreadable(shown, matches, names, columns, fields)
+    currency = (
+        None if "currency" in fields else match_optional(names, "currency", mapping)
+    )
+    _refuse_unreadable(shown, matches, names, columns, fields, currency)
 
     selected, written, checks = _fields_read(source, matches, names, columns, fields)
     typed = exp.select(*selected).from_(source.table.copy())
@@ -331,9 +334,22 @@ def _refuse_unreadable(
     names: list[str],
     columns: Mapping[str, ColumnKind],
     fields: Mapping[str, FieldKind],
+    currency: Match | None = None,
 ) -> None:
-    """Refuse every column whose reading needs the cell-by-cell reader."""
+    """Refuse every column whose reading needs the cell-by-cell reader.
+
+    ``currency`` is the column of each row's currency, which converts the
+    row's amounts: SQL does not, and taking them as the model's currency
+    would give wrong numbers without a word.
+    """
     problems: list[str] = []
+    if currency is not None and any(
+        fields[field] == FieldKind.NUMBER for field in matches
+    ):
+        problems.append(
+            f"{currency.header!r} (currency) gives each row's currency, by which "
+            "only the file reader converts amounts"
+        )
     for field, match in matches.items():
         spec = match.spec
         kind = fields[field]
