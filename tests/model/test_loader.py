@@ -120,3 +120,31 @@ def test_broken_model_text_names_the_problem(text: str, message: str) -> None:
 def test_a_missing_model_file_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="cannot be read"):
         load_model(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        pytest.param(
+            "  - key: fit\n",
+            "  - key: Passung_Qualität\n",
+            r"dimensions\[0\]\.key \(line \d+\): must start with a lower-case "
+            r"letter and hold only a-z, 0-9 and _ \(it names columns\), got "
+            r"'Passung_Qualität'$",
+            id="key-with-capitals-and-umlaut",
+        ),
+        pytest.param(
+            "currency: EUR",
+            "currency: eur",
+            r"currency \(line \d+\): must be a three-letter code in capitals "
+            r"\(EUR, USD\), got 'eur'$",
+            id="currency-in-lower-case",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_form_is_explained_in_words(
+    old: str, new: str, message: str
+) -> None:
+    # The rule in words, not the regular expression the check uses.
+    with pytest.raises(ModelError, match=message):
+        parse_model(default_model_text().replace(old, new, 1))

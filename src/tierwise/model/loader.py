@@ -20,7 +20,8 @@ from pydantic import ValidationError
 
 from tierwise.errors import ModelError, ModelProblem
 from tierwise.model.checks import check_model
-from tierwise.model.schema import TieringModel
+from tierwise.model.schema import CURRENCY_PATTERN, TieringModel
+from tierwise.model.signals import KEY_PATTERN
 from tierwise.model.yaml_errors import yaml_problem
 
 __all__ = [
@@ -266,6 +267,17 @@ _UNION_TAGS = {
 }
 
 
+# What a value of the wrong form must look like, in words rather than the
+# regular expression that checks it.
+_PATTERN_RULES = {
+    KEY_PATTERN: (
+        "must start with a lower-case letter and hold only a-z, 0-9 and _ "
+        "(it names columns)"
+    ),
+    CURRENCY_PATTERN: "must be a three-letter code in capitals (EUR, USD)",
+}
+
+
 def _message(item: Any) -> str:
     kind = item["type"]
     given = item.get("input")
@@ -286,6 +298,10 @@ def _message(item: Any) -> str:
         return f"kind must be one of {expected}, got {item['ctx'].get('tag')!r}"
     if kind == "union_tag_not_found":
         return "needs a kind: (bands, category, boolean, recency, membership, ...)"
+    if kind == "string_pattern_mismatch":
+        rule = _PATTERN_RULES.get(item.get("ctx", {}).get("pattern", ""))
+        if rule is not None:
+            return f"{rule}, got {shown}"
     text = str(item["msg"]).removeprefix("Value error, ")
     if kind in {"value_error", "assertion_error"}:
         return text

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tierwise.model.fields import CANONICAL_FIELDS, FieldKind
-from tierwise.model.signals import SIGNAL_SOURCES, Signals
+from tierwise.model.signals import SIGNAL_SOURCES, Key, Signals
 
 __all__ = [
     "Band",
@@ -41,7 +41,7 @@ __all__ = [
     "Treatment",
 ]
 
-Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
 Points = Annotated[int, Field(ge=0)]
 Weight = Annotated[int, Field(ge=1, le=1000)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
@@ -309,7 +309,7 @@ class ExchangeRates(_Strict):
 
     as_of: date
     rates: dict[
-        Annotated[str, Field(pattern=r"^[A-Z]{3}$")], Annotated[Decimal, Field(gt=0)]
+        Annotated[str, Field(pattern=CURRENCY_PATTERN)], Annotated[Decimal, Field(gt=0)]
     ]
 
 
@@ -318,7 +318,7 @@ class TieringModel(_Strict):
 
     name: str
     description: str = ""
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    currency: Annotated[str, Field(pattern=CURRENCY_PATTERN)]
     points_scale: Annotated[int, Field(ge=1, le=1000)] = 10
     min_completeness_pct: Percent = Decimal(0)
     lists: dict[str, list[str]] = {}

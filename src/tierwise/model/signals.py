@@ -47,7 +47,9 @@ __all__ = [
 # The kinds of signal file, in the order the engine joins them.
 SIGNAL_SOURCES = ("activity", "intent", "contacts", "events")
 
-Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+# A key names SQL columns and aliases, so it keeps to these characters.
+KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=64)]
 Days = Annotated[int, Field(ge=1, le=36_500)]
 
 # What a feature computes over the rows of one account, and the kind of
