@@ -145,3 +145,20 @@ def test_a_diff_across_models_compares_each_dimension_with_itself(
                 else round(now[name] - was[name], 2)
             )
             assert change == expected, name
+
+
+def test_recording_a_fifth_dimension_says_its_scores_are_not_kept(
+    sqlite_store: Store,
+) -> None:
+    # The limit above is not silent: the line that says the run was recorded
+    # names the dimension whose scores the store leaves out.
+    text = default_model_text().replace("\ntiers:\n", "\n" + NETWORK + "\ntiers:\n", 1)
+    portfolio = build_demo_portfolio(as_of=QUARTER_3).slice(0, 5)
+    run = score_accounts(parse_model(text), portfolio, QUARTER_3)
+
+    recorded = record_run(sqlite_store, run, model_text=text, inputs={"a": "5"})
+
+    assert recorded.describe() == (
+        "recorded as run 1 (5 accounts); the store keeps 4 dimension "
+        "scores, so those of network are in tiers.parquet only"
+    )

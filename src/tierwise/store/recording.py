@@ -31,6 +31,7 @@ from tierwise.engine.run import RESULT_TABLE
 from tierwise.store.bulk import record_rows
 from tierwise.store.database import Store, StoreError
 from tierwise.store.results import (
+    DIMENSION_COLUMNS,
     STORED_COLUMNS,
     encoded_batches,
     outcomes_for,
@@ -61,11 +62,19 @@ class RecordedRun:
     created: bool
     accounts: int
     seconds: float
+    # Dimensions past the store's four, whose scores were not recorded.
+    unkept: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """One sentence for the user about what happened."""
         if self.created:
-            return f"recorded as run {self.run_id} ({self.accounts:,} accounts)"
+            said = f"recorded as run {self.run_id} ({self.accounts:,} accounts)"
+            if self.unkept:
+                said += (
+                    f"; the store keeps {len(DIMENSION_COLUMNS)} dimension scores, "
+                    f"so those of {', '.join(self.unkept)} are in tiers.parquet only"
+                )
+            return said
         return (
             f"already recorded as run {self.run_id} (same input, model and as-of "
             "date); not stored again. Use --force to store it once more."
@@ -170,7 +179,10 @@ def record_run(
 
     seconds = _since(begun)
     log.info("recorded run %d: %d results in %.2f s", run_id, stored, seconds)
-    return RecordedRun(run_id, True, stored, seconds)
+    unkept = tuple(
+        dim.key for dim in run.compiled.model.dimensions[len(DIMENSION_COLUMNS) :]
+    )
+    return RecordedRun(run_id, True, stored, seconds, unkept)
 
 
 def input_fingerprint(inputs: Mapping[str, str]) -> str:
