@@ -322,3 +322,20 @@ def test_an_include_rule_can_name_accounts_by_id_or_name(
         "acc-a": "tier_3",
         "acc-b": "tier_1",
     }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an account an include rule placed gets reason met, as one that "
+    "meets every requirement does; only explain names the rule",
+)
+def test_the_reason_code_names_the_include_rule_that_placed_an_account(
+    score: Score,
+) -> None:
+    rule = {"name": "board_pick", "when": {"field": "account_id", "equals": "acc"}}
+    tiers = [{**GATED_TIERS[0], "include": [rule]}, *GATED_TIERS[1:]]
+    model = direct_score_model({"score": 1}, tiers)
+
+    result = score(model, [_account("acc", 40, exec_sponsor=False)])["acc"]
+
+    assert (result["tier"], result["reason"]) == ("tier_1", "included:board_pick")

@@ -226,7 +226,10 @@ def _placing(model: TieringModel, tiers: list[Tier], has_pins: bool) -> list[exp
     pinned = exp.not_(is_null(col("pinned")))
     reasons: list[tuple[exp.Expr, exp.Expr]] = [(pinned, lit("override"))]
     # The reason names the nearest tier above that a gate or the cap kept the
-    # account out of: what stands between it and one tier higher.
+    # account out of: what stands between it and one tier higher. Known
+    # shortcoming: an account an include rule placed is `met` too, so the
+    # results, the store and the exports cannot tell it from one that meets
+    # every requirement; only `tierwise explain` says which rule named it.
     reasons += [
         (_member(i, tiers), coalesce(*reversed(blockers[:i]), lit("met")))
         for i in range(len(tiers))
