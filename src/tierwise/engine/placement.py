@@ -181,7 +181,8 @@ def placed_step(
     if not capped:
         return joined
     constants = {
-        name: fixed for name, (_, fixed) in _joined_columns(tiers, has_pins).items()
+        name: constant
+        for name, (_, constant) in _joined_columns(tiers, has_pins).items()
     }
 
     def fixed(node: exp.Expr) -> exp.Expr:
