@@ -42,6 +42,7 @@ __all__ = [
     "open_connection",
     "people_order",
     "score_accounts",
+    "show_results",
     "write_results",
 ]
 
@@ -181,10 +182,7 @@ def score_accounts(
         log.debug("compiled SQL:\n%s", compiled.sql())
     results = _quoted_path(scratch / RESULT_FILE)
     connection.execute(f"COPY ({_labelled(compiled)}) TO {results} ({RESULT_PARQUET})")
-    connection.execute(
-        f'CREATE OR REPLACE TEMP VIEW "{RESULT_TABLE}" AS '
-        f"SELECT * FROM read_parquet({results})"
-    )
+    show_results(connection, scratch / RESULT_FILE)
 
     run = _summarise(connection, compiled, started, pins or {})
     run.scratch = scratch
@@ -223,12 +221,16 @@ def adopt_results(
     The files (one, or a folder of parts) become ``tierwise_results`` in
     ``connection``, and the run is summarised as :func:`score_accounts` does.
     """
-    files = results / "*.parquet" if results.is_dir() else results
+    show_results(connection, results / "*.parquet" if results.is_dir() else results)
+    return _summarise(connection, compiled, started, pins, source_rows)
+
+
+def show_results(connection: duckdb.DuckDBPyConnection, files: Path) -> None:
+    """Point the view ``tierwise_results`` at the result files ``files``."""
     connection.execute(
         f'CREATE OR REPLACE TEMP VIEW "{RESULT_TABLE}" AS '
         f"SELECT * FROM read_parquet({_quoted_path(files)})"
     )
-    return _summarise(connection, compiled, started, pins, source_rows)
 
 
 def write_results(

@@ -26,6 +26,7 @@ from tierwise.engine.run import (
     RESULT_FILE,
     RESULT_TABLE,
     open_connection,
+    show_results,
 )
 from tierwise.errors import TierwiseError
 from tierwise.jobs import currencies_of, read_input_again
@@ -377,14 +378,9 @@ def _explained(run: TieringRun, ids: list[str]) -> dict[str, Explanation]:
     its results view then shows the later run; the earlier run's results are
     still in its scratch file, so the view is pointed there while it explains.
     """
-    connection = run.connection
     if run.scratch is not None:
-        results = str(run.scratch / RESULT_FILE).replace("'", "''")
-        connection.execute(
-            f'CREATE OR REPLACE TEMP VIEW "{RESULT_TABLE}" AS '
-            f"SELECT * FROM read_parquet('{results}')"
-        )
-    return {e.account_id: e for e in explain(connection, run.compiled, ids)}
+        show_results(run.connection, run.scratch / RESULT_FILE)
+    return {e.account_id: e for e in explain(run.connection, run.compiled, ids)}
 
 
 def _responsible(
