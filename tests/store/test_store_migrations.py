@@ -11,6 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, insert, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from tierwise.store import (
     ABSENT,
@@ -21,6 +22,7 @@ from tierwise.store import (
     diff_runs,
     open_store,
     record_run,
+    revoke_override,
 )
 from tierwise.store.database import _write_ahead_log, connect_store
 from tierwise.store.migrate import (
@@ -31,7 +33,7 @@ from tierwise.store.migrate import (
     upgrade,
 )
 from tierwise.store.results import CATEGORICAL, ENGINE_FIELDS, stored_results
-from tierwise.store.tables import Base, ResultOutcome, utc_now
+from tierwise.store.tables import Base, Override, ResultOutcome, utc_now
 
 from .conftest import Score, Scored, results_of
 
@@ -339,3 +341,69 @@ def test_a_postgres_url_whose_search_path_names_no_schema_says_to_create_it(
     assert "no schema to keep its tables in" in said
     assert "CREATE SCHEMA tierwise_no_such_schema" in said
     assert "nothing was changed" in said
+
+
+def _registry_and_overrides(store: Store) -> tuple[list[tuple], list[tuple]]:
+    with store.reading() as connection:
+        accounts = connection.execute(
+            text(
+                "SELECT account_id, name, domain, first_seen_run_id, last_seen_run_id "
+                "FROM accounts ORDER BY account_id"
+            )
+        ).all()
+        overrides = connection.execute(
+            text(
+                "SELECT id, account_id, action, tier, reason, created_by, until, "
+                "revokes_id FROM overrides ORDER BY id"
+            )
+        ).all()
+    return [tuple(row) for row in accounts], [tuple(row) for row in overrides]
+
+
+def test_the_registry_rebuilt_in_id_order_keeps_its_accounts_and_overrides(
+    store_url: str, score: Score
+) -> None:
+    first, second = score(size=120), score(size=80)
+    with connect_store(store_url) as old:
+        upgrade(old, "0004")
+        for number, scored in enumerate((first, second)):
+            record_run(
+                old,
+                scored.run,
+                model_text=scored.model_text,
+                inputs={"accounts": f"registry-{number}"},
+            )
+        add_override(old, "F1000-0003", "tier_1", "board deal", by="Ann")
+        add_override(old, "F1000-0005", "tier_2", "partner", by="Ann")
+        revoke_override(old, "F1000-0005", "deal lost", by="Bo")
+        before = _registry_and_overrides(old)
+
+    with open_store(store_url) as store:
+        after = _registry_and_overrides(store)
+        with store.reading() as connection:
+            if connection.dialect.name == "sqlite":
+                created = connection.execute(
+                    text("SELECT sql FROM sqlite_master WHERE name = 'accounts'")
+                ).scalar_one()
+                assert created.rstrip().upper().endswith("WITHOUT ROWID")
+                assert (
+                    connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+                )
+        # The overrides still point at the registry: an unknown account is refused.
+        with pytest.raises(IntegrityError), store.writing() as connection:
+            connection.execute(
+                insert(Override).values(
+                    account_id="NOT-AN-ACCOUNT",
+                    action="pin",
+                    tier="tier_1",
+                    reason="typo",
+                    created_by="Ann",
+                    created_at=utc_now(),
+                )
+            )
+        pinned = add_override(store, "F1000-0007", "tier_3", "new logo", by="Ann")
+
+    assert after == before
+    assert len(before[0]) == 120
+    assert [row[2] for row in before[1]] == ["pin", "pin", "revoke"]
+    assert pinned.tier == "tier_3"

@@ -50,6 +50,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, text
 
+from tierwise.store.staging import driver_installed, staged_chunks
+
 __all__ = ["REGISTRY_COLUMNS", "Progress", "ahead", "record_rows"]
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ def record_rows(
     batches: Iterable[pa.RecordBatch],
     progress: Progress | None = None,
     late: bool = False,
+    expected: int = 0,
 ) -> int:
     """Store run ``run_id``'s results and bring the registry up to date.
 
@@ -99,7 +102,7 @@ def record_rows(
             connection, run_id, previous_run_id, columns, batches, progress, late
         )
     return _record_sqlite(
-        connection, run_id, previous_run_id, columns, batches, progress, late
+        connection, run_id, previous_run_id, columns, batches, progress, late, expected
     )
 
 
@@ -111,46 +114,70 @@ def _record_sqlite(
     batches: Iterable[pa.RecordBatch],
     progress: Progress | None,
     late: bool,
+    expected: int,
 ) -> int:
-    staged = (*columns, *REGISTRY_COLUMNS[1:])
-    connection.exec_driver_sql(
-        f"CREATE TEMP TABLE {STAGING_TABLE} ({', '.join(staged)})"
-    )
-    marks = ", ".join("?" for _ in staged)
-    written = _executemany(
-        connection,
-        f"INSERT INTO temp.{STAGING_TABLE} VALUES ({marks})",
-        batches,
-        progress,
-    )
+    source = iter(batches)
+    written = 0
+    if driver_installed():
+        chunks = staged_chunks(connection, STAGING_TABLE, source, expected)
+        for schema, rows in chunks:
+            _apply_staged(
+                connection, f"{schema}.{STAGING_TABLE}", run_id, columns, late
+            )
+            written += rows
+            if progress:
+                progress(written)
+    else:
+        staged = (*columns, *REGISTRY_COLUMNS[1:])
+        connection.exec_driver_sql(
+            f"CREATE TEMP TABLE {STAGING_TABLE} ({', '.join(staged)})"
+        )
+        marks = ", ".join("?" for _ in staged)
+        written = _executemany(
+            connection,
+            f"INSERT INTO temp.{STAGING_TABLE} VALUES ({marks})",
+            source,
+            progress,
+        )
+        _apply_staged(connection, f"temp.{STAGING_TABLE}", run_id, columns, late)
+        connection.exec_driver_sql(f"DROP TABLE temp.{STAGING_TABLE}")
+    # After every chunk: the accounts that left are those this run lacks.
+    if not late and previous_run_id is not None:
+        connection.execute(_LEFT, {"run": run_id, "previous": previous_run_id})
+    return written
+
+
+def _apply_staged(
+    connection: Connection,
+    staged: str,
+    run_id: int,
+    columns: Sequence[str],
+    late: bool,
+) -> None:
+    """Copy the rows in table ``staged`` into the results and the registry."""
     listed = ", ".join(columns)
     connection.exec_driver_sql(
         f"INSERT INTO {RESULTS_TABLE} (run_id, {listed}) "
-        f"SELECT {int(run_id)}, {listed} FROM temp.{STAGING_TABLE}"
+        f"SELECT {int(run_id)}, {listed} FROM {staged}"
     )
+    # WHERE true tells SQLite's parser that ON CONFLICT belongs to the INSERT.
     if late:
         connection.exec_driver_sql(
             "INSERT INTO accounts (account_id, name, domain, first_seen_run_id, "
             f"last_seen_run_id) SELECT account_id, name, domain, {int(run_id)}, "
-            f"{int(run_id)} FROM temp.{STAGING_TABLE} "
+            f"{int(run_id)} FROM {staged} "
             "WHERE true ON CONFLICT (account_id) DO NOTHING"
         )
-    else:
-        if previous_run_id is not None:
-            connection.execute(_LEFT, {"run": run_id, "previous": previous_run_id})
-        # WHERE true tells SQLite's parser that ON CONFLICT belongs to the INSERT.
-        connection.exec_driver_sql(
-            "INSERT INTO accounts (account_id, name, domain, first_seen_run_id) "
-            f"SELECT account_id, name, domain, {int(run_id)} "
-            f"FROM temp.{STAGING_TABLE} "
-            "WHERE true ON CONFLICT (account_id) DO UPDATE "
-            "SET name = excluded.name, domain = excluded.domain, "
-            "last_seen_run_id = NULL WHERE accounts.name IS NOT excluded.name "
-            "OR accounts.domain IS NOT excluded.domain "
-            "OR accounts.last_seen_run_id IS NOT NULL"
-        )
-    connection.exec_driver_sql(f"DROP TABLE temp.{STAGING_TABLE}")
-    return written
+        return
+    connection.exec_driver_sql(
+        "INSERT INTO accounts (account_id, name, domain, first_seen_run_id) "
+        f"SELECT account_id, name, domain, {int(run_id)} FROM {staged} "
+        "WHERE true ON CONFLICT (account_id) DO UPDATE "
+        "SET name = excluded.name, domain = excluded.domain, "
+        "last_seen_run_id = NULL WHERE accounts.name IS NOT excluded.name "
+        "OR accounts.domain IS NOT excluded.domain "
+        "OR accounts.last_seen_run_id IS NOT NULL"
+    )
 
 
 def _record_postgres(

@@ -36,6 +36,7 @@ from tierwise.sources.urls import (
     without_secrets,
 )
 from tierwise.store.constants import DATABASE_ENV, DEFAULT_DATABASE_URL
+from tierwise.store.staging import release
 
 __all__ = [
     "BACKENDS",
@@ -119,8 +120,13 @@ class Store:
         with self._connect() as connection:
             connection.execution_options(tierwise_write=True)
             transaction = self._begin_locked(connection)
-            with transaction:
-                yield connection
+            try:
+                with transaction:
+                    yield connection
+            finally:
+                # Rows a run staged in a scratch file (see staging.py) are
+                # let go once the transaction has ended, committed or not.
+                release(connection)
 
     def close(self) -> None:
         """Close every pooled connection."""

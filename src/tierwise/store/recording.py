@@ -166,6 +166,7 @@ def record_run(
                 encoded_batches(run, batch_rows, _registry_fields(domains)),
                 (lambda done: progress(done, run.accounts)) if progress else None,
                 late=late,
+                expected=run.accounts,
             )
         if stored != run.accounts:
             raise RuntimeError(

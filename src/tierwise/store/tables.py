@@ -258,6 +258,8 @@ class Account(Base):
     """
 
     __tablename__ = "accounts"
+    # One tree ordered by id in SQLite: a run looks up each of its accounts.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     account_id: Mapped[str] = mapped_column(AccountId, primary_key=True)
     name: Mapped[str | None] = mapped_column(String)

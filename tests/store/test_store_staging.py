@@ -1,0 +1,180 @@
+"""SQLite stores a run's rows through scratch files written from Arrow.
+
+The rows travel in chunks, each staged in a scratch file by a thread while
+the store copies the previous one; without the ADBC driver they are bound
+one by one as before. Either way the stored run is the engine's, the
+scratch files are gone once the run is recorded or refused, and nothing is
+left attached to the store's connection.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from sqlalchemy import text
+
+import tierwise.store.recording as recording
+import tierwise.store.staging as staging
+from tierwise.store import Store, open_store, record_run
+from tierwise.store.results import ENGINE_FIELDS, stored_results
+
+from .conftest import Score, results_of
+
+BATCH_ROWS = 25
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The temporary folder the scratch files are made in, watched by the test."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of at least 40 rows, at most 3 of them (runs record batches of 25)."""
+    monkeypatch.setattr(staging, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(staging, "MAX_CHUNKS", 3)
+
+
+def _attached(store: Store) -> list[str]:
+    with store.reading() as connection:
+        rows = connection.exec_driver_sql("PRAGMA database_list").all()
+    return [row[1] for row in rows if row[1] not in ("main", "temp")]
+
+
+def _stored(store: Store, run_id: int) -> dict[str, dict[str, object]]:
+    with store.reading() as connection:
+        return {row["account_id"]: row for row in stored_results(connection, run_id)}
+
+
+def _registry(store: Store) -> list[tuple[object, ...]]:
+    with store.reading() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(
+                text(
+                    "SELECT account_id, name, domain, first_seen_run_id, "
+                    "last_seen_run_id FROM accounts ORDER BY account_id"
+                )
+            )
+        ]
+
+
+def test_the_adbc_driver_is_installed_with_tierwise() -> None:
+    assert staging.driver_installed()
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_run_staged_in_chunks_is_stored_exactly_and_leaves_no_scratch_file(
+    sqlite_url: str, score: Score, scratch: Path
+) -> None:
+    scored = score(size=230)
+    copied: list[tuple[str, int]] = []
+    real_chunks = staging.staged_chunks
+
+    def watched(*args: object, **kwargs: object) -> Iterator[tuple[str, int]]:
+        for schema, rows in real_chunks(*args, **kwargs):  # type: ignore[arg-type]
+            copied.append((schema, rows))
+            yield schema, rows
+
+    with pytest.MonkeyPatch.context() as patch, open_store(sqlite_url) as store:
+        patch.setattr("tierwise.store.bulk.staged_chunks", watched)
+        recorded = record_run(
+            store,
+            scored.run,
+            model_text=scored.model_text,
+            inputs={"accounts": "a"},
+            batch_rows=BATCH_ROWS,
+        )
+        stored = _stored(store, recorded.run_id)
+        attached = _attached(store)
+
+    engine = results_of(scored.run)
+    assert sorted(stored) == sorted(engine)
+    for account_id, row in stored.items():
+        assert row == {name: engine[account_id][name] for name in ENGINE_FIELDS}
+    # Chunks end at the first batch that reaches 40 rows; the third takes the rest.
+    schemas = [schema for schema, _ in copied]
+    assert schemas == [f"tierwise_staging_{n}" for n in range(len(copied))]
+    assert 2 <= len(copied) <= 3
+    assert all(rows >= 40 for _, rows in copied[:-1])
+    assert sum(rows for _, rows in copied) == 230
+    assert attached == []
+    assert list(scratch.glob("tierwise-staging-*")) == []
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_without_the_driver_rows_are_bound_one_by_one_to_the_same_store(
+    tmp_path: Path, score: Score, monkeypatch: pytest.MonkeyPatch, scratch: Path
+) -> None:
+    first, second = score(size=150), score(size=90)
+    stores: dict[bool, tuple[dict[str, dict[str, object]], list[tuple[object, ...]]]]
+    stores = {}
+    for driver in (True, False):
+        if not driver:
+            monkeypatch.setattr(staging, "_driver", lambda: None)
+        url = f"sqlite:///{tmp_path}/driver-{driver}.db"
+        with open_store(url) as store:
+            for number, scored in enumerate((first, second)):
+                recorded = record_run(
+                    store,
+                    scored.run,
+                    model_text=scored.model_text,
+                    inputs={"accounts": f"run-{number}"},
+                    batch_rows=BATCH_ROWS,
+                )
+            stores[driver] = (_stored(store, recorded.run_id), _registry(store))
+
+    assert stores[True] == stores[False]
+    assert len(stores[True][0]) == 90
+    # The accounts of the first run only were last seen in it.
+    assert sum(1 for row in stores[True][1] if row[4] == 1) == 60
+    assert list(scratch.glob("tierwise-staging-*")) == []
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_run_that_fails_while_staging_stores_nothing_and_cleans_up(
+    sqlite_url: str, score: Score, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scored = score(size=200)
+    real_batches = recording.encoded_batches
+
+    def failing(*args: object, **kwargs: object) -> Iterator[pa.RecordBatch]:
+        for number, batch in enumerate(real_batches(*args, **kwargs)):  # type: ignore[arg-type]
+            if number == 3:
+                raise RuntimeError("the engine's result went away")
+            yield batch
+
+    monkeypatch.setattr(recording, "encoded_batches", failing)
+    with open_store(sqlite_url) as store:
+        with pytest.raises(RuntimeError, match="result went away"):
+            record_run(
+                store,
+                scored.run,
+                model_text=scored.model_text,
+                inputs={"accounts": "a"},
+                batch_rows=BATCH_ROWS,
+            )
+        with store.reading() as connection:
+            runs = connection.exec_driver_sql("SELECT count(*) FROM runs").scalar()
+            results = connection.exec_driver_sql(
+                "SELECT count(*) FROM run_results"
+            ).scalar()
+        attached = _attached(store)
+
+    assert (runs, results) == (0, 0)
+    assert _registry_empty(sqlite_url)
+    assert attached == []
+    assert list(scratch.glob("tierwise-staging-*")) == []
+
+
+def _registry_empty(url: str) -> bool:
+    with open_store(url) as store:
+        return _registry(store) == []
