@@ -7,32 +7,26 @@ result (see `tierwise.store.results`) followed by the account's name and
 domain. Everything runs on the caller's connection, inside its transaction:
 nothing here commits, so a run is stored whole or not at all.
 
-On SQLite each batch becomes tuples for one ``executemany`` into a
-temporary table, and the results and the registry are both written from it
-by SQL. Binding a row's values costs about twice what SQLite spends storing
-it, so each account is sent once, not once per table. On PostgreSQL each batch
-becomes CSV text written by Arrow and streamed through ``COPY ... FROM
-STDIN`` straight into the results (copying from a staging table measured
-slower there), while the names and domains are kept aside and copied into
-a staging table that is joined once with the registry.
+On SQLite the batches are staged in scratch files by the ADBC driver
+(`tierwise.store.staging`), chunk by chunk, and each chunk is copied into
+the results and the registry by SQL while the next is written. Without the
+driver each batch becomes tuples for one ``executemany`` into a temporary
+table instead. On PostgreSQL each batch becomes CSV text written by Arrow
+and streamed through ``COPY ... FROM STDIN`` straight into the results
+(copying from a staging table measured slower there), while the names and
+domains are kept aside for `tierwise.store.postgres_registry`.
 
 Known shortfall: storing a million results is meant to cost at most twice
-the scoring, and does not: ``benchmarks/store_bench.py`` measured, on a
-quiet 2-core machine (median of three tries), scoring 1.08 s and storing
-4.19 s on SQLite (3.9x) and 4.45 s on PostgreSQL (4.1x) for the first run
-of a portfolio, 4.35 s and 3.39 s for the next; at 100,000 accounts 1.2x to
-1.9x. Storing costs what it did when the ratio was near 2x; the scoring got
-faster. Of the 4.2 s on SQLite, 2.3 s is ``executemany`` binding the
-thirteen values of each row, 1.0 s copying the staged rows into the results
-and updating the registry from them, 0.35 s the commit and 0.35 s waiting
-for Arrow values to be turned into Python tuples (on another thread).
-Three cheaper-looking routes measured slower: feeding a batch as JSON
-to ``json_each`` (about 15% slower than binding), multi-row ``VALUES``
-statements (the flattening costs what binding saves) and a trigger on a
-view writing both tables (three times slower); larger pages, a larger page
-cache and packing the numbers of a row into one blob changed nothing
-measurable. DuckDB's SQLite extension would write the file directly but
-must be downloaded, which the store does not do.
+the scoring. On SQLite it now does (see ``benchmarks/store_bench.py`` and
+the README for the figures); on PostgreSQL it does not, by about half
+again: copying a million result rows into the results table takes the
+server about as long as the whole scoring, a third of it keeping the
+table's primary key, and its binary format instead of CSV measured no
+faster. Routes measured slower for SQLite before the ADBC driver: feeding
+a batch as JSON to ``json_each``, multi-row ``VALUES`` statements, a
+trigger on a view writing both tables, larger pages or page cache, and
+packing a row's numbers into one blob. DuckDB's SQLite extension would
+write the file directly but must be downloaded, which the store does not do.
 """
 
 from __future__ import annotations
@@ -50,6 +44,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, text
 
+from tierwise.store.postgres_registry import update_registry
 from tierwise.store.staging import driver_installed, staged_chunks
 
 __all__ = ["REGISTRY_COLUMNS", "Progress", "ahead", "record_rows"]
@@ -62,7 +57,6 @@ Progress = Callable[[int], None]
 REGISTRY_COLUMNS = ("account_id", "name", "domain")
 RESULTS_TABLE = "run_results"
 STAGING_TABLE = "tierwise_accounts_seen"
-CHANGES_TABLE = "tierwise_registry_changes"
 CSV_OPTIONS = pa_csv.WriteOptions(include_header=False)
 PREPARED_AHEAD = 2
 
@@ -208,18 +202,13 @@ def _record_postgres(
     written = _copy_postgres(
         connection, RESULTS_TABLE, (*columns, "run_id"), results(batches), progress
     )
-    # The run's accounts are staged, then joined once with the registry; the
-    # few rows that differ are applied by key. Three separate joins over a
-    # million ids cost three times as much when almost nothing changed.
-    connection.exec_driver_sql(
-        f'CREATE TEMP TABLE {STAGING_TABLE} (account_id VARCHAR COLLATE "C", '
-        "name VARCHAR, domain VARCHAR) ON COMMIT DROP"
+    seen = (
+        pa.Table.from_batches(registry)
+        if registry
+        else pa.table({name: pa.array([], pa.string()) for name in REGISTRY_COLUMNS})
     )
-    _copy_postgres(connection, STAGING_TABLE, REGISTRY_COLUMNS, registry)
-    connection.exec_driver_sql(f"ANALYZE {STAGING_TABLE}")
-    if late:
-        connection.execute(_NEW_LATE, {"run": run_id})
-        return written
+    update_registry(connection, _copy_postgres, run_id, previous_run_id, seen, late)
+    return written
     connection.execute(_CHANGES)
     if previous_run_id is not None:
         connection.execute(_LEFT_BY_KEY, {"previous": previous_run_id})
@@ -237,40 +226,6 @@ _LEFT = text(
     "WHERE last_seen_run_id IS NULL AND account_id IN ("
     "SELECT account_id FROM run_results WHERE run_id = :previous "
     "EXCEPT SELECT account_id FROM run_results WHERE run_id = :run ORDER BY 1)"
-)
-
-# PostgreSQL: each account that is new (known NULL), left (seen NULL), or
-# renamed, re-domained or back after missing a run (both set).
-_CHANGES = text(
-    f"CREATE TEMP TABLE {CHANGES_TABLE} ON COMMIT DROP AS "
-    "SELECT s.account_id AS seen, s.name, s.domain, a.account_id AS known "
-    f"FROM {STAGING_TABLE} s FULL JOIN accounts a ON a.account_id = s.account_id "
-    "WHERE a.account_id IS NULL "
-    "OR (s.account_id IS NULL AND a.last_seen_run_id IS NULL) "
-    "OR (s.account_id IS NOT NULL AND (a.name IS DISTINCT FROM s.name "
-    "OR a.domain IS DISTINCT FROM s.domain OR a.last_seen_run_id IS NOT NULL))"
-)
-_LEFT_BY_KEY = text(
-    f"UPDATE accounts SET last_seen_run_id = :previous FROM {CHANGES_TABLE} c "
-    "WHERE c.seen IS NULL AND accounts.account_id = c.known"
-)
-_CHANGED_BY_KEY = text(
-    "UPDATE accounts SET name = c.name, domain = c.domain, last_seen_run_id = NULL "
-    f"FROM {CHANGES_TABLE} c "
-    "WHERE c.seen IS NOT NULL AND accounts.account_id = c.known"
-)
-_NEW_BY_KEY = text(
-    "INSERT INTO accounts (account_id, name, domain, first_seen_run_id) "
-    f"SELECT c.seen, c.name, c.domain, :run FROM {CHANGES_TABLE} c "
-    "WHERE c.known IS NULL ORDER BY c.seen"
-)
-
-# PostgreSQL, a quarter recorded late: only the accounts the registry has
-# not seen, last seen in that quarter.
-_NEW_LATE = text(
-    "INSERT INTO accounts (account_id, name, domain, first_seen_run_id, "
-    f"last_seen_run_id) SELECT account_id, name, domain, :run, :run "
-    f"FROM {STAGING_TABLE} ORDER BY account_id ON CONFLICT (account_id) DO NOTHING"
 )
 
 

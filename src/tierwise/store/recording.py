@@ -136,7 +136,7 @@ def record_run(
             return RecordedRun(earlier[-1], False, run.accounts, _since(begun))
 
         if connection.dialect.name == "postgresql":
-            # Room for the registry's joins over a million ids to stay in memory.
+            # Room for the registry's updates by key to join in memory.
             connection.exec_driver_sql(f"SET LOCAL work_mem = '{JOIN_MEMORY}'")
         # The registry follows the latest quarter: the run with the latest
         # as-of date (the last recorded of them). A quarter recorded late
