@@ -20,7 +20,13 @@ ODD_NAMES = ["Smith, Jones & Co", 'The "Best" Ltd', "Two\nLines", " Spaced ", "�
 ODD_DOMAINS = ["a.com", "", None, "d,e.com", '"q".com']
 # The second quarter: one domain goes from empty to missing, one the other
 # way, and one name changes only by its trailing space.
-LATER_NAMES = ["Smith, Jones & Co", 'The "Best" Ltd', "Two\nLines", " Spaced", "Ünïcode"]
+LATER_NAMES = [
+    "Smith, Jones & Co",
+    'The "Best" Ltd',
+    "Two\nLines",
+    " Spaced",
+    "Ünïcode",
+]
 LATER_DOMAINS = ["a.com", None, "", "d,e.com", '"q".com']
 
 
@@ -87,7 +93,11 @@ def test_a_run_that_changes_nothing_rewrites_no_registry_row_on_postgres(
         _record(postgres_store, score, accounts, number)
         with postgres_store.reading() as connection:
             versions.append(
-                dict(connection.execute(text("SELECT account_id, xmin FROM accounts")).all())
+                dict(
+                    connection.execute(
+                        text("SELECT account_id, xmin FROM accounts")
+                    ).all()
+                )
             )
 
     assert len(versions[0]) == 5

@@ -209,12 +209,6 @@ def _record_postgres(
     )
     update_registry(connection, _copy_postgres, run_id, previous_run_id, seen, late)
     return written
-    connection.execute(_CHANGES)
-    if previous_run_id is not None:
-        connection.execute(_LEFT_BY_KEY, {"previous": previous_run_id})
-    connection.execute(_CHANGED_BY_KEY)
-    connection.execute(_NEW_BY_KEY, {"run": run_id})
-    return written
 
 
 # SQLite: accounts of the latest run (NULL) that this run does not hold. The
