@@ -1,9 +1,10 @@
 """The registry keeps any name and domain exactly, and rewrites only changes.
 
-On PostgreSQL the registry is read out as CSV and compared with the run's
-accounts beside the database, so text that CSV must quote (commas, quotes,
-line breaks), an empty text and a missing value each have to come back as
-they went in.
+On PostgreSQL the run's names and domains travel to the server as CSV,
+through a straight copy into an empty registry and through a staged join
+after that; on SQLite through scratch files. Text that CSV must quote
+(commas, quotes, line breaks), an empty text and a missing value must each
+arrive as they went in, and be told apart when they change.
 """
 
 from __future__ import annotations
