@@ -47,7 +47,7 @@ FOLDER_KEY = "tierwise_staging_folder"
 ATTACHED_KEY = "tierwise_staging_attached"
 # SQLite attaches at most ten files to a connection unless built otherwise.
 MAX_CHUNKS = 8
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 100_000
 # The scratch files are thrown away whatever happens, so they need no
 # journal and no waiting for the disk.
 SCRATCH_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
