@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 import tierwise.store.recording as recording
 import tierwise.store.staging as staging
-from tierwise.store import Store, open_store, record_run
+from tierwise.store import Store, StoreError, open_store, record_run
 from tierwise.store.results import ENGINE_FIELDS, stored_results
 
 from .conftest import Score, results_of
@@ -68,7 +68,7 @@ def _registry(store: Store) -> list[tuple[object, ...]]:
 
 
 def test_the_adbc_driver_is_installed_with_tierwise() -> None:
-    assert staging.driver_installed()
+    assert staging._driver() is not None
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -178,3 +178,53 @@ def test_a_run_that_fails_while_staging_stores_nothing_and_cleans_up(
 def _registry_empty(url: str) -> bool:
     with open_store(url) as store:
         return _registry(store) == []
+
+
+def test_a_temporary_folder_that_cannot_be_used_means_binding_rows_instead(
+    sqlite_url: str,
+    score: Score,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    scored = score(size=120)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    with open_store(sqlite_url) as store:
+        recorded = record_run(
+            store, scored.run, model_text=scored.model_text, inputs={"accounts": "a"}
+        )
+        stored = _stored(store, recorded.run_id)
+
+    assert sorted(stored) == sorted(results_of(scored.run))
+    assert "Set TMPDIR to a folder tierwise can write in" in caplog.text
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_full_scratch_disk_is_named_and_nothing_is_stored(
+    sqlite_url: str, score: Score, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scored = score(size=200)
+    # A scratch file allowed two pages fills up as a full disk would.
+    monkeypatch.setattr(
+        staging, "SCRATCH_PRAGMAS", (*staging.SCRATCH_PRAGMAS, "max_page_count = 2")
+    )
+    with open_store(sqlite_url) as store:
+        with pytest.raises(StoreError, match="could not stage") as refused:
+            record_run(
+                store,
+                scored.run,
+                model_text=scored.model_text,
+                inputs={"accounts": "a"},
+                batch_rows=BATCH_ROWS,
+            )
+        with store.reading() as connection:
+            runs = connection.exec_driver_sql("SELECT count(*) FROM runs").scalar()
+        attached = _attached(store)
+
+    message = str(refused.value)
+    assert str(scratch) in message
+    assert "full" in message
+    assert "TMPDIR" in message and "nothing was stored" in message
+    assert runs == 0
+    assert attached == []
+    assert list(scratch.glob("tierwise-staging-*")) == []

@@ -45,7 +45,7 @@ import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, text
 
 from tierwise.store.postgres_registry import update_registry
-from tierwise.store.staging import driver_installed, staged_chunks
+from tierwise.store.staging import scratch_folder, staged_chunks
 
 __all__ = ["REGISTRY_COLUMNS", "Progress", "ahead", "record_rows"]
 
@@ -112,8 +112,9 @@ def _record_sqlite(
 ) -> int:
     source = iter(batches)
     written = 0
-    if driver_installed():
-        chunks = staged_chunks(connection, STAGING_TABLE, source, expected)
+    folder = scratch_folder(connection)
+    if folder is not None:
+        chunks = staged_chunks(connection, folder, STAGING_TABLE, source, expected)
         for schema, rows in chunks:
             _apply_staged(
                 connection, f"{schema}.{STAGING_TABLE}", run_id, columns, late

@@ -36,7 +36,6 @@ from tierwise.sources.urls import (
     without_secrets,
 )
 from tierwise.store.constants import DATABASE_ENV, DEFAULT_DATABASE_URL
-from tierwise.store.staging import release
 
 __all__ = [
     "BACKENDS",
@@ -63,6 +62,10 @@ LOCK_SPACE = 0x74696572
 LOCK_NOT_AVAILABLE = "55P03"
 ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, hashtext(current_schema()))")
 FREE_LOCK = text("SELECT pg_try_advisory_xact_lock(:space, hashtext(current_schema()))")
+
+
+# Where a connection keeps what to do once its write transaction has ended.
+AFTER_TRANSACTION = "tierwise_after_transaction"
 
 
 class StoreError(TierwiseError):
@@ -124,9 +127,10 @@ class Store:
                 with transaction:
                     yield connection
             finally:
-                # Rows a run staged in a scratch file (see staging.py) are
-                # let go once the transaction has ended, committed or not.
-                release(connection)
+                # What waits for the transaction's end, committed or not,
+                # such as the scratch files a run was staged in (staging.py).
+                for action in connection.connection.info.pop(AFTER_TRANSACTION, []):
+                    action()
 
     def close(self) -> None:
         """Close every pooled connection."""

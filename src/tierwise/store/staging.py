@@ -17,8 +17,8 @@ are detached and deleted when the transaction ends (`release`), whichever
 way it ends; a process killed in between leaves only scratch files behind.
 
 Without the driver (``adbc-driver-sqlite``, a dependency; a platform it
-has no build for) `staged_chunks` yields nothing and the caller binds the
-rows itself.
+has no build for), or when the temporary folder cannot be written,
+`scratch_folder` gives None and the caller binds the rows itself.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import queue
 import shutil
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -37,14 +38,13 @@ from types import ModuleType
 import pyarrow as pa
 from sqlalchemy import Connection
 
-__all__ = ["CHUNK_ROWS", "MAX_CHUNKS", "driver_installed", "release", "staged_chunks"]
+from tierwise.store.database import AFTER_TRANSACTION, StoreError
+
+__all__ = ["CHUNK_ROWS", "MAX_CHUNKS", "scratch_folder", "staged_chunks"]
 
 log = logging.getLogger(__name__)
 
 SCHEMA_PREFIX = "tierwise_staging_"
-# Where the scratch folder of a connection's staged run is kept until release.
-FOLDER_KEY = "tierwise_staging_folder"
-ATTACHED_KEY = "tierwise_staging_attached"
 # SQLite attaches at most ten files to a connection unless built otherwise.
 MAX_CHUNKS = 8
 CHUNK_ROWS = 100_000
@@ -53,32 +53,56 @@ CHUNK_ROWS = 100_000
 SCRATCH_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
 
 
-def driver_installed() -> bool:
-    """Whether the ADBC SQLite driver can be imported."""
-    return _driver() is not None
+def scratch_folder(connection: Connection) -> Path | None:
+    """A new scratch folder for staging a run on ``connection``, or None.
+
+    None when the ADBC driver is not installed or the temporary folder
+    cannot be written (said in the log). The folder, and every chunk
+    attached from it, goes once ``connection``'s transaction has ended.
+    """
+    if _driver() is None:
+        return None
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="tierwise-staging-"))
+    except OSError as error:
+        log.warning(
+            "cannot stage rows in the temporary folder (%s); binding them one "
+            "by one instead, which is slower. Set TMPDIR to a folder tierwise "
+            "can write in to stage them",
+            error,
+        )
+        return None
+    attached: list[str] = []
+    connection.connection.info.setdefault(AFTER_TRANSACTION, []).append(
+        lambda: _release(connection, folder, attached)
+    )
+    connection.connection.info[SCHEMA_PREFIX] = attached
+    return folder
 
 
 def staged_chunks(
     connection: Connection,
+    folder: Path,
     table: str,
     batches: Iterator[pa.RecordBatch],
     expected_rows: int,
 ) -> Iterator[tuple[str, int]]:
-    """Stage ``batches`` in chunks; yield each chunk's schema and row count.
+    """Stage ``batches`` in chunks in ``folder``; yield each chunk's schema and rows.
 
     Each chunk is ``table`` in a scratch file attached to ``connection``
     under the yielded schema name, whole by the time it is yielded. Chunks
     hold at least `CHUNK_ROWS` rows and there are at most `MAX_CHUNKS` of
-    them for ``expected_rows``. Yields nothing, and leaves ``batches``
-    untouched, when the ADBC driver is not installed.
+    them for ``expected_rows``.
+
+    Raises:
+        StoreError: when a chunk cannot be written (a full disk), naming
+            the folder.
     """
     driver = _driver()
     if driver is None:
-        return
+        raise RuntimeError("staged_chunks needs the ADBC SQLite driver")
     chunk_rows = max(CHUNK_ROWS, -(-expected_rows // MAX_CHUNKS))
-    folder = Path(tempfile.mkdtemp(prefix="tierwise-staging-"))
-    connection.connection.info[FOLDER_KEY] = folder
-    attached: list[str] = connection.connection.info.setdefault(ATTACHED_KEY, [])
+    attached: list[str] = connection.connection.info[SCHEMA_PREFIX]
     ready: queue.Queue[tuple[Path, int] | BaseException | None] = queue.Queue()
     stopped = threading.Event()
 
@@ -97,7 +121,7 @@ def staged_chunks(
                 )
                 ready.put((path, rows))
             ready.put(None)
-        except BaseException as error:
+        except BaseException as error:  # handed to the reading thread
             ready.put(error)
 
     writer = threading.Thread(target=write_chunks, name="tierwise-staging", daemon=True)
@@ -114,26 +138,27 @@ def staged_chunks(
     finally:
         stopped.set()
         writer.join()
+        # A result left open would keep the engine's connection busy.
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
 
 
-def release(connection: Connection) -> None:
-    """Detach and delete the rows staged on ``connection``, if any.
+def _release(connection: Connection, folder: Path, attached: list[str]) -> None:
+    """Detach and delete the chunks staged in ``folder``.
 
-    Called once the transaction that read them has ended: SQLite refuses
-    to detach a file a transaction still holds.
+    Runs once the transaction that read them has ended: SQLite refuses to
+    detach a file a transaction still holds.
     """
-    info = connection.connection.info
-    folder = info.pop(FOLDER_KEY, None)
-    attached = info.pop(ATTACHED_KEY, [])
+    connection.connection.info.pop(SCHEMA_PREFIX, None)
     driver = connection.connection.driver_connection
     for schema in attached:
         try:
             if driver is not None:
                 driver.execute(f"DETACH DATABASE {schema}")
-        except Exception as error:
+        except sqlite3.Error as error:  # the files go either way
             log.debug("staged rows in %s were not detached: %s", schema, error)
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _write_chunk(
@@ -160,14 +185,26 @@ def _write_chunk(
                 return
 
     reader = pa.RecordBatchReader.from_batches(first.schema, taken())
-    with (
-        driver.connect(str(path), autocommit=True) as scratch,
-        scratch.cursor() as cursor,
-    ):
-        for pragma in SCRATCH_PRAGMAS:
-            cursor.execute(f"PRAGMA {pragma}")
-            cursor.fetchall()
-        cursor.adbc_ingest(table, reader, mode="create")
+    try:
+        with (
+            driver.connect(str(path), autocommit=True) as scratch,
+            scratch.cursor() as cursor,
+        ):
+            for pragma in SCRATCH_PRAGMAS:
+                cursor.execute(f"PRAGMA {pragma}")
+                cursor.fetchall()
+            # The pragmas need no transaction open; the rows go in one, so
+            # a failure is reported as SQLite said it (a full disk), not as
+            # the driver's rollback of a transaction SQLite already ended.
+            scratch.adbc_connection.set_autocommit(False)
+            cursor.adbc_ingest(table, reader, mode="create")
+            scratch.adbc_connection.commit()
+    except driver.Error as error:
+        raise StoreError(
+            f"could not stage the run's rows in {path.parent}: {error}. Free "
+            "space there, or set TMPDIR to a folder with room; nothing was "
+            "stored"
+        ) from None
     return written
 
 
