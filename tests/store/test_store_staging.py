@@ -19,10 +19,10 @@ from sqlalchemy import text
 
 import tierwise.store.recording as recording
 import tierwise.store.staging as staging
-from tierwise.store import Store, StoreError, open_store, record_run
+from tierwise.store import RecordedRun, Store, StoreError, open_store, record_run
 from tierwise.store.results import ENGINE_FIELDS, stored_results
 
-from .conftest import Score, results_of
+from .conftest import Score, Scored, results_of
 
 BATCH_ROWS = 25
 
@@ -41,6 +41,23 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunks of at least 40 rows, at most 3 of them (runs record batches of 25)."""
     monkeypatch.setattr(staging, "CHUNK_ROWS", 40)
     monkeypatch.setattr(staging, "MAX_CHUNKS", 3)
+
+
+def _record(store: Store, scored: Scored, inputs: str = "a") -> RecordedRun:
+    return record_run(
+        store,
+        scored.run,
+        model_text=scored.model_text,
+        inputs={"accounts": inputs},
+        batch_rows=BATCH_ROWS,
+    )
+
+
+def _count(store: Store, table: str) -> int:
+    with store.reading() as connection:
+        return int(
+            connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
+        )
 
 
 def _attached(store: Store) -> list[str]:
@@ -86,13 +103,7 @@ def test_a_run_staged_in_chunks_is_stored_exactly_and_leaves_no_scratch_file(
 
     with pytest.MonkeyPatch.context() as patch, open_store(sqlite_url) as store:
         patch.setattr("tierwise.store.bulk.staged_chunks", watched)
-        recorded = record_run(
-            store,
-            scored.run,
-            model_text=scored.model_text,
-            inputs={"accounts": "a"},
-            batch_rows=BATCH_ROWS,
-        )
+        recorded = _record(store, scored)
         stored = _stored(store, recorded.run_id)
         attached = _attached(store)
 
@@ -123,13 +134,7 @@ def test_without_the_driver_rows_are_bound_one_by_one_to_the_same_store(
         url = f"sqlite:///{tmp_path}/driver-{driver}.db"
         with open_store(url) as store:
             for number, scored in enumerate((first, second)):
-                recorded = record_run(
-                    store,
-                    scored.run,
-                    model_text=scored.model_text,
-                    inputs={"accounts": f"run-{number}"},
-                    batch_rows=BATCH_ROWS,
-                )
+                recorded = _record(store, scored, f"run-{number}")
             stores[driver] = (_stored(store, recorded.run_id), _registry(store))
 
     assert stores[True] == stores[False]
@@ -155,18 +160,8 @@ def test_a_run_that_fails_while_staging_stores_nothing_and_cleans_up(
     monkeypatch.setattr(recording, "encoded_batches", failing)
     with open_store(sqlite_url) as store:
         with pytest.raises(RuntimeError, match="result went away"):
-            record_run(
-                store,
-                scored.run,
-                model_text=scored.model_text,
-                inputs={"accounts": "a"},
-                batch_rows=BATCH_ROWS,
-            )
-        with store.reading() as connection:
-            runs = connection.exec_driver_sql("SELECT count(*) FROM runs").scalar()
-            results = connection.exec_driver_sql(
-                "SELECT count(*) FROM run_results"
-            ).scalar()
+            _record(store, scored)
+        runs, results = _count(store, "runs"), _count(store, "run_results")
         attached = _attached(store)
 
     assert (runs, results) == (0, 0)
@@ -190,9 +185,7 @@ def test_a_temporary_folder_that_cannot_be_used_means_binding_rows_instead(
     scored = score(size=120)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
     with open_store(sqlite_url) as store:
-        recorded = record_run(
-            store, scored.run, model_text=scored.model_text, inputs={"accounts": "a"}
-        )
+        recorded = _record(store, scored)
         stored = _stored(store, recorded.run_id)
 
     assert sorted(stored) == sorted(results_of(scored.run))
@@ -210,15 +203,8 @@ def test_a_full_scratch_disk_is_named_and_nothing_is_stored(
     )
     with open_store(sqlite_url) as store:
         with pytest.raises(StoreError, match="could not stage") as refused:
-            record_run(
-                store,
-                scored.run,
-                model_text=scored.model_text,
-                inputs={"accounts": "a"},
-                batch_rows=BATCH_ROWS,
-            )
-        with store.reading() as connection:
-            runs = connection.exec_driver_sql("SELECT count(*) FROM runs").scalar()
+            _record(store, scored)
+        runs = _count(store, "runs")
         attached = _attached(store)
 
     message = str(refused.value)
