@@ -37,7 +37,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import Any, TypeVar
 
 import pyarrow as pa
@@ -114,14 +114,18 @@ def _record_sqlite(
     written = 0
     folder = scratch_folder(connection)
     if folder is not None:
+        # Closed however the loop ends: a run stopped between two chunks
+        # (Ctrl-C, SIGTERM, a progress callback raising) must stop the
+        # thread writing them, which holds the engine's result open.
         chunks = staged_chunks(connection, folder, STAGING_TABLE, source, expected)
-        for schema, rows in chunks:
-            _apply_staged(
-                connection, f"{schema}.{STAGING_TABLE}", run_id, columns, late
-            )
-            written += rows
-            if progress:
-                progress(written)
+        with closing(chunks):
+            for schema, rows in chunks:
+                _apply_staged(
+                    connection, f"{schema}.{STAGING_TABLE}", run_id, columns, late
+                )
+                written += rows
+                if progress:
+                    progress(written)
     else:
         staged = (*columns, *REGISTRY_COLUMNS[1:])
         connection.exec_driver_sql(

@@ -29,7 +29,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from importlib import import_module
 from itertools import chain
 from pathlib import Path
@@ -86,7 +86,7 @@ def staged_chunks(
     table: str,
     batches: Iterator[pa.RecordBatch],
     expected_rows: int,
-) -> Iterator[tuple[str, int]]:
+) -> Generator[tuple[str, int], None, None]:
     """Stage ``batches`` in chunks in ``folder``; yield each chunk's schema and rows.
 
     Each chunk is ``table`` in a scratch file attached to ``connection``

@@ -1,0 +1,89 @@
+"""A run stopped while its staged chunks are being copied into the store.
+
+Ctrl-C, a polite kill (SIGTERM, which the command line turns into an
+exception) or a caller's progress callback can stop a run between two
+chunks. The thread writing the chunks must stop then too, and let go of the
+engine's result: otherwise the engine's connection is still busy when the
+run cleans up, and the caller sees DuckDB's "connection has an open result"
+instead of what stopped the run.
+"""
+
+from __future__ import annotations
+
+import inspect
+import tempfile
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+
+import tierwise.store.bulk as bulk
+import tierwise.store.staging as staging
+from tierwise.store import Store, open_store, record_run
+
+from .conftest import Score, results_of
+
+
+class Stopped(Exception):
+    """What the caller's progress callback raises to stop the run."""
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _attached(store: Store) -> list[str]:
+    with store.reading() as connection:
+        rows = connection.exec_driver_sql("PRAGMA database_list").all()
+    return [row[1] for row in rows if row[1] not in ("main", "temp")]
+
+
+def test_a_run_stopped_between_chunks_stops_staging_and_raises_its_own_error(
+    sqlite_url: str, score: Score, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chunks of at least 40 rows, at most 3, from batches of 25 rows.
+    monkeypatch.setattr(staging, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(staging, "MAX_CHUNKS", 3)
+    scored = score(size=230)
+    stagings: list[Generator[tuple[str, int], None, None]] = []
+    real_chunks = staging.staged_chunks
+
+    def kept(*args: object, **kwargs: object) -> object:
+        chunks = real_chunks(*args, **kwargs)  # type: ignore[arg-type]
+        stagings.append(chunks)
+        return chunks
+
+    def stop(done: int, total: int) -> None:
+        raise Stopped(f"stopped after {done} of {total}")
+
+    monkeypatch.setattr(bulk, "staged_chunks", kept)
+    with open_store(sqlite_url) as store:
+        with pytest.raises(Stopped, match="stopped after"):
+            record_run(
+                store,
+                scored.run,
+                model_text=scored.model_text,
+                inputs={"accounts": "stopped"},
+                batch_rows=25,
+                progress=stop,
+            )
+        [stopped_chunks] = stagings
+        state = inspect.getgeneratorstate(stopped_chunks)
+        attached = _attached(store)
+        # The engine's connection is free, and the next run is stored whole.
+        recorded = record_run(
+            store,
+            scored.run,
+            model_text=scored.model_text,
+            inputs={"accounts": "stopped"},
+            batch_rows=25,
+        )
+
+    assert state == inspect.GEN_CLOSED
+    assert attached == []
+    assert list(scratch.glob("tierwise-staging-*")) == []
+    assert (recorded.run_id, recorded.accounts) == (1, len(results_of(scored.run)))
