@@ -6,6 +6,10 @@ chunks. The thread writing the chunks must stop then too, and let go of the
 engine's result: otherwise the engine's connection is still busy when the
 run cleans up, and the caller sees DuckDB's "connection has an open result"
 instead of what stopped the run.
+
+Ctrl-C or SIGTERM mostly lands while SQLite copies a chunk. SQLAlchemy then
+throws the store's connection away, and with it what was to be done once
+the transaction ended: the scratch files must go all the same.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Generator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 import tierwise.store.bulk as bulk
 import tierwise.store.staging as staging
@@ -86,4 +91,44 @@ def test_a_run_stopped_between_chunks_stops_staging_and_raises_its_own_error(
     assert state == inspect.GEN_CLOSED
     assert attached == []
     assert list(scratch.glob("tierwise-staging-*")) == []
+    assert (recorded.run_id, recorded.accounts) == (1, len(results_of(scored.run)))
+
+
+def test_a_run_stopped_while_a_chunk_is_copied_leaves_no_scratch_files(
+    sqlite_url: str, score: Score, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(staging, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(staging, "MAX_CHUNKS", 3)
+    scored = score(size=230)
+
+    def terminate(*args: object) -> None:
+        # As the command line's SIGTERM handler does, when the signal comes
+        # while SQLite copies the first chunk into the results.
+        if str(args[2]).startswith("INSERT INTO run_results"):
+            raise SystemExit(143)
+
+    with open_store(sqlite_url) as store:
+        event.listen(store.engine, "after_cursor_execute", terminate)
+        with pytest.raises(SystemExit):
+            record_run(
+                store,
+                scored.run,
+                model_text=scored.model_text,
+                inputs={"accounts": "terminated"},
+                batch_rows=25,
+            )
+        event.remove(store.engine, "after_cursor_execute", terminate)
+        left = list(scratch.glob("tierwise-staging-*"))
+        with store.reading() as connection:
+            runs = connection.exec_driver_sql("SELECT count(*) FROM runs").scalar()
+        recorded = record_run(
+            store,
+            scored.run,
+            model_text=scored.model_text,
+            inputs={"accounts": "terminated"},
+            batch_rows=25,
+        )
+
+    assert left == []
+    assert runs == 0
     assert (recorded.run_id, recorded.accounts) == (1, len(results_of(scored.run)))

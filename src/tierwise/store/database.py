@@ -123,13 +123,20 @@ class Store:
         with self._connect() as connection:
             connection.execution_options(tierwise_write=True)
             transaction = self._begin_locked(connection)
+            # What waits for the transaction's end, committed or not, such
+            # as the scratch files a run was staged in (staging.py). Held
+            # here too: Ctrl-C or SIGTERM inside a statement makes SQLAlchemy
+            # throw the driver's connection away, and a new one would come
+            # back without it.
+            pending: list[Callable[[], None]] = []
+            connection.connection.info[AFTER_TRANSACTION] = pending
             try:
                 with transaction:
                     yield connection
             finally:
-                # What waits for the transaction's end, committed or not,
-                # such as the scratch files a run was staged in (staging.py).
-                for action in connection.connection.info.pop(AFTER_TRANSACTION, []):
+                if not connection.invalidated:
+                    connection.connection.info.pop(AFTER_TRANSACTION, None)
+                for action in pending:
                     action()
 
     def close(self) -> None:
