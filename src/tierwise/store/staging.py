@@ -17,13 +17,15 @@ are detached and deleted when the transaction ends (`release`), whichever
 way it ends; a process killed in between leaves only scratch files behind.
 
 Without the driver (``adbc-driver-sqlite``, a dependency; a platform it
-has no build for), or when the temporary folder cannot be written,
-`scratch_folder` gives None and the caller binds the rows itself.
+has no build for), or when the temporary folder cannot be written or lies
+too deep for SQLite to open a file in, `scratch_folder` gives None and the
+caller binds the rows itself.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import shutil
 import sqlite3
@@ -51,14 +53,19 @@ CHUNK_ROWS = 100_000
 # The scratch files are thrown away whatever happens, so they need no
 # journal and no waiting for the disk.
 SCRATCH_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
+# The longest path to a file SQLite opens, in bytes: on Unix it keeps 512
+# for a path, less 8 for its journal's name beside the file. Python makes
+# deeper folders without complaint.
+SQLITE_MAX_PATH = 504
 
 
 def scratch_folder(connection: Connection) -> Path | None:
     """A new scratch folder for staging a run on ``connection``, or None.
 
     None when the ADBC driver is not installed or the temporary folder
-    cannot be written (said in the log). The folder, and every chunk
-    attached from it, goes once ``connection``'s transaction has ended.
+    cannot be written or is too deep for SQLite (said in the log). The
+    folder, and every chunk attached from it, goes once ``connection``'s
+    transaction has ended.
     """
     if _driver() is None:
         return None
@@ -72,12 +79,32 @@ def scratch_folder(connection: Connection) -> Path | None:
             error,
         )
         return None
+    if _too_deep(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
     attached: list[str] = []
     connection.connection.info.setdefault(AFTER_TRANSACTION, []).append(
         lambda: _release(connection, folder, attached)
     )
     connection.connection.info[SCHEMA_PREFIX] = attached
     return folder
+
+
+def _too_deep(folder: Path) -> bool:
+    """Whether SQLite cannot open the chunks in ``folder`` (said in the log)."""
+    chunk_path = len(os.fsencode(folder / "chunk0.db"))
+    if chunk_path <= SQLITE_MAX_PATH:
+        return False
+    log.warning(
+        "the temporary folder %s lies too deep for SQLite: the scratch files' "
+        "paths would be %d bytes long, and SQLite opens none longer than %d; "
+        "binding the rows one by one instead, which is slower. Set TMPDIR to "
+        "a folder with a shorter path to stage them",
+        folder.parent,
+        chunk_path,
+        SQLITE_MAX_PATH,
+    )
+    return True
 
 
 def staged_chunks(
