@@ -41,9 +41,11 @@ from contextlib import closing, contextmanager
 from typing import Any, TypeVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, text
 
+from tierwise.store.database import StoreError
 from tierwise.store.postgres_registry import update_registry
 from tierwise.store.staging import scratch_folder, staged_chunks
 
@@ -195,6 +197,7 @@ def _record_postgres(
         source = iter(batches)
         try:
             for batch in source:
+                _refuse_nul(batch)
                 registry.append(batch.select(list(REGISTRY_COLUMNS)))
                 fixed = pa.repeat(pa.scalar(run_id, pa.int64()), batch.num_rows)
                 yield pa.RecordBatch.from_arrays(
@@ -214,6 +217,26 @@ def _record_postgres(
     )
     update_registry(connection, _copy_postgres, run_id, previous_run_id, seen, late)
     return written
+
+
+def _refuse_nul(batch: pa.RecordBatch) -> None:
+    """Refuse text PostgreSQL cannot store: a NUL character in an id, a
+    name or a domain (a Parquet file or an Arrow table can carry one).
+
+    Raises:
+        StoreError: naming the first such account and field.
+    """
+    for column, said in zip(REGISTRY_COLUMNS, ("id", "name", "domain"), strict=True):
+        held = pc.match_substring(batch.column(column), "\x00")
+        if not pc.any(held).as_py():
+            continue
+        row = pc.index(held, True).as_py()
+        account = batch.column("account_id")[row].as_py()
+        raise StoreError(
+            f"account {account!r}: its {said} holds a NUL character (\\x00), "
+            "which PostgreSQL cannot store; remove it from the input and run "
+            "again; nothing was stored"
+        )
 
 
 # SQLite: accounts of the latest run (NULL) that this run does not hold. The
