@@ -9,6 +9,9 @@ left attached to the store's connection.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -214,3 +217,26 @@ def test_a_full_scratch_disk_is_named_and_nothing_is_stored(
     assert runs == 0
     assert attached == []
     assert list(scratch.glob("tierwise-staging-*")) == []
+
+
+def test_scratch_folders_of_runs_whose_process_ended_are_deleted_by_the_next(
+    sqlite_url: str, score: Score, scratch: Path
+) -> None:
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    abandoned = scratch / f"tierwise-staging-{ended.stdout.strip()}-k1ll3d"
+    alive = scratch / f"tierwise-staging-{os.getpid()}-busy"
+    unrelated = scratch / "tierwise-staging-notapid"
+    for folder in (abandoned, alive, unrelated):
+        folder.mkdir()
+        (folder / "chunk0.db").write_bytes(b"rows")
+
+    with open_store(sqlite_url) as store:
+        _record(store, score(size=60))
+
+    assert not abandoned.exists()
+    assert alive.exists() and unrelated.exists()

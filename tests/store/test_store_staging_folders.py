@@ -9,6 +9,7 @@ for a folder it cannot write in, instead of refusing the run.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -59,8 +60,8 @@ def test_a_temporary_folder_too_deep_for_sqlite_means_binding_rows_instead(
 
 
 # A scratch file's path past the temporary folder:
-# /tierwise-staging-<8 random characters>/chunk0.db
-PAST_THE_FOLDER = len("/tierwise-staging-12345678/chunk0.db")
+# /tierwise-staging-<process id>-<8 random characters>/chunk0.db
+PAST_THE_FOLDER = len(f"/tierwise-staging-{os.getpid()}-12345678/chunk0.db")
 
 
 def _folder_of_length(root: Path, length: int) -> Path:

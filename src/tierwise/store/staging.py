@@ -47,6 +47,8 @@ __all__ = ["CHUNK_ROWS", "MAX_CHUNKS", "scratch_folder", "staged_chunks"]
 log = logging.getLogger(__name__)
 
 SCHEMA_PREFIX = "tierwise_staging_"
+# Scratch folders are named FOLDER_PREFIX, the process id, a dash, a random part.
+FOLDER_PREFIX = "tierwise-staging-"
 # SQLite attaches at most ten files to a connection unless built otherwise.
 MAX_CHUNKS = 8
 CHUNK_ROWS = 100_000
@@ -70,7 +72,8 @@ def scratch_folder(connection: Connection) -> Path | None:
     if _driver() is None:
         return None
     try:
-        folder = Path(tempfile.mkdtemp(prefix="tierwise-staging-"))
+        _sweep_abandoned(Path(tempfile.gettempdir()))
+        folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
     except OSError as error:
         log.warning(
             "cannot stage rows in the temporary folder (%s); binding them one "
@@ -88,6 +91,34 @@ def scratch_folder(connection: Connection) -> Path | None:
     )
     connection.connection.info[SCHEMA_PREFIX] = attached
     return folder
+
+
+def _sweep_abandoned(parent: Path) -> None:
+    """Delete the scratch folders in ``parent`` whose process has ended.
+
+    A process killed while recording (SIGKILL, a power cut) cannot delete
+    its scratch files; each folder's name holds the id of the process that
+    made it, so the next run finds and deletes them. Only on POSIX systems,
+    where asking whether a process runs is harmless; a folder whose
+    process may still run, or that cannot be deleted, is left alone.
+    """
+    if os.name != "posix":
+        return
+    for folder in parent.glob(f"{FOLDER_PREFIX}*-*"):
+        owner = folder.name[len(FOLDER_PREFIX) :].split("-", 1)[0]
+        if owner.isdigit() and not _running(int(owner)):
+            log.info("deleting %s, left by a run that was stopped", folder)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _too_deep(folder: Path) -> bool:
