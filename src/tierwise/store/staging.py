@@ -13,8 +13,9 @@ The rows are staged in chunks, a file each, by a thread of their own:
 while the store's connection copies one chunk into its tables, the next is
 being written, so the two halves of the work run on two cores (both
 drivers let go of Python's interpreter lock while SQLite works). The files
-are detached and deleted when the transaction ends (`release`), whichever
-way it ends; a process killed in between leaves only scratch files behind.
+are detached and deleted when the transaction ends, whichever way it ends;
+a process killed in between leaves only its scratch folder behind, which
+the next run that stages rows deletes (`_sweep_abandoned`).
 
 Without the driver (``adbc-driver-sqlite``, a dependency; a platform it
 has no build for), or when the temporary folder cannot be written or lies
