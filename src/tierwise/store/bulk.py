@@ -17,8 +17,9 @@ and streamed through ``COPY ... FROM STDIN`` straight into the results
 domains are kept aside for `tierwise.store.postgres_registry`.
 
 Known shortfall: storing a million results is meant to cost at most twice
-the scoring. On SQLite it now does (see ``benchmarks/store_bench.py`` and
-the README for the figures); on PostgreSQL it does not, by about half
+the scoring. On SQLite it now does by the benchmark's medians, with
+nothing to spare (single runs reached 2.2x; see ``benchmarks/store_bench.py``
+and the README for the figures); on PostgreSQL it does not, by about half
 again: copying a million result rows into the results table takes the
 server about as long as the whole scoring, a third of it keeping the
 table's primary key, and its binary format instead of CSV measured no
