@@ -10,11 +10,13 @@ set, so a CI run never passes without them.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from urllib.parse import quote
 
 import pyarrow as pa
@@ -197,3 +199,19 @@ def record_demo_slices(store: Store, score: Score, sizes: tuple[int, ...]) -> St
             source=f"accounts-{number}.csv",
         )
     return store
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The temporary folder a SQLite store stages runs in, watched by the test."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def attached_files(store: Store) -> list[str]:
+    """The files attached to the store's connection beside its own."""
+    with store.reading() as connection:
+        rows = connection.exec_driver_sql("PRAGMA database_list").all()
+    return [row[1] for row in rows if row[1] not in ("main", "temp")]

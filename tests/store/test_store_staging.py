@@ -25,18 +25,9 @@ import tierwise.store.staging as staging
 from tierwise.store import RecordedRun, Store, StoreError, open_store, record_run
 from tierwise.store.results import ENGINE_FIELDS, stored_results
 
-from .conftest import Score, Scored, results_of
+from .conftest import Score, Scored, attached_files, results_of
 
 BATCH_ROWS = 25
-
-
-@pytest.fixture
-def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The temporary folder the scratch files are made in, watched by the test."""
-    folder = tmp_path / "scratch"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 @pytest.fixture
@@ -61,12 +52,6 @@ def _count(store: Store, table: str) -> int:
         return int(
             connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
         )
-
-
-def _attached(store: Store) -> list[str]:
-    with store.reading() as connection:
-        rows = connection.exec_driver_sql("PRAGMA database_list").all()
-    return [row[1] for row in rows if row[1] not in ("main", "temp")]
 
 
 def _stored(store: Store, run_id: int) -> dict[str, dict[str, object]]:
@@ -108,7 +93,7 @@ def test_a_run_staged_in_chunks_is_stored_exactly_and_leaves_no_scratch_file(
         patch.setattr("tierwise.store.bulk.staged_chunks", watched)
         recorded = _record(store, scored)
         stored = _stored(store, recorded.run_id)
-        attached = _attached(store)
+        attached = attached_files(store)
 
     engine = results_of(scored.run)
     assert sorted(stored) == sorted(engine)
@@ -165,7 +150,7 @@ def test_a_run_that_fails_while_staging_stores_nothing_and_cleans_up(
         with pytest.raises(RuntimeError, match="result went away"):
             _record(store, scored)
         runs, results = _count(store, "runs"), _count(store, "run_results")
-        attached = _attached(store)
+        attached = attached_files(store)
 
     assert (runs, results) == (0, 0)
     assert _registry_empty(sqlite_url)
@@ -208,7 +193,7 @@ def test_a_full_scratch_disk_is_named_and_nothing_is_stored(
         with pytest.raises(StoreError, match="could not stage") as refused:
             _record(store, scored)
         runs = _count(store, "runs")
-        attached = _attached(store)
+        attached = attached_files(store)
 
     message = str(refused.value)
     assert str(scratch) in message

@@ -15,7 +15,6 @@ the transaction ended: the scratch files must go all the same.
 from __future__ import annotations
 
 import inspect
-import tempfile
 from collections.abc import Generator
 from pathlib import Path
 
@@ -24,27 +23,13 @@ from sqlalchemy import event
 
 import tierwise.store.bulk as bulk
 import tierwise.store.staging as staging
-from tierwise.store import Store, open_store, record_run
+from tierwise.store import open_store, record_run
 
-from .conftest import Score, results_of
+from .conftest import Score, attached_files, results_of
 
 
 class Stopped(Exception):
     """What the caller's progress callback raises to stop the run."""
-
-
-@pytest.fixture
-def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "scratch"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
-def _attached(store: Store) -> list[str]:
-    with store.reading() as connection:
-        rows = connection.exec_driver_sql("PRAGMA database_list").all()
-    return [row[1] for row in rows if row[1] not in ("main", "temp")]
 
 
 def test_a_run_stopped_between_chunks_stops_staging_and_raises_its_own_error(
@@ -78,7 +63,7 @@ def test_a_run_stopped_between_chunks_stops_staging_and_raises_its_own_error(
             )
         [stopped_chunks] = stagings
         state = inspect.getgeneratorstate(stopped_chunks)
-        attached = _attached(store)
+        attached = attached_files(store)
         # The engine's connection is free, and the next run is stored whole.
         recorded = record_run(
             store,
