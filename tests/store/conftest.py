@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pytest
 from sqlalchemy import make_url
 
+import tierwise.store.staging as staging
 from tierwise.engine import TieringRun, score_accounts
 from tierwise.model import default_model_text, parse_model
 from tierwise.sample import build_demo_portfolio
@@ -215,3 +216,10 @@ def attached_files(store: Store) -> list[str]:
     with store.reading() as connection:
         rows = connection.exec_driver_sql("PRAGMA database_list").all()
     return [row[1] for row in rows if row[1] not in ("main", "temp")]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SQLite store stages chunks of at least 40 rows, at most 3 of them."""
+    monkeypatch.setattr(staging, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(staging, "MAX_CHUNKS", 3)

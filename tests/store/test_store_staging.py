@@ -30,13 +30,6 @@ from .conftest import Score, Scored, attached_files, results_of
 BATCH_ROWS = 25
 
 
-@pytest.fixture
-def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunks of at least 40 rows, at most 3 of them (runs record batches of 25)."""
-    monkeypatch.setattr(staging, "CHUNK_ROWS", 40)
-    monkeypatch.setattr(staging, "MAX_CHUNKS", 3)
-
-
 def _record(store: Store, scored: Scored, inputs: str = "a") -> RecordedRun:
     return record_run(
         store,

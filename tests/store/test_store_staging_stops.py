@@ -32,12 +32,10 @@ class Stopped(Exception):
     """What the caller's progress callback raises to stop the run."""
 
 
+@pytest.mark.usefixtures("small_chunks")
 def test_a_run_stopped_between_chunks_stops_staging_and_raises_its_own_error(
     sqlite_url: str, score: Score, scratch: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Chunks of at least 40 rows, at most 3, from batches of 25 rows.
-    monkeypatch.setattr(staging, "CHUNK_ROWS", 40)
-    monkeypatch.setattr(staging, "MAX_CHUNKS", 3)
     scored = score(size=230)
     stagings: list[Generator[tuple[str, int], None, None]] = []
     real_chunks = staging.staged_chunks
@@ -79,11 +77,10 @@ def test_a_run_stopped_between_chunks_stops_staging_and_raises_its_own_error(
     assert (recorded.run_id, recorded.accounts) == (1, len(results_of(scored.run)))
 
 
+@pytest.mark.usefixtures("small_chunks")
 def test_a_run_stopped_while_a_chunk_is_copied_leaves_no_scratch_files(
     sqlite_url: str, score: Score, scratch: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(staging, "CHUNK_ROWS", 40)
-    monkeypatch.setattr(staging, "MAX_CHUNKS", 3)
     scored = score(size=230)
 
     def terminate(*args: object) -> None:
