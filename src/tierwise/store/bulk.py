@@ -115,12 +115,12 @@ def _record_sqlite(
 ) -> int:
     source = iter(batches)
     written = 0
-    folder = scratch_folder(connection)
-    if folder is not None:
+    scratch = scratch_folder(connection)
+    if scratch is not None:
         # Closed however the loop ends: a run stopped between two chunks
         # (Ctrl-C, SIGTERM, a progress callback raising) must stop the
         # thread writing them, which holds the engine's result open.
-        chunks = staged_chunks(connection, folder, STAGING_TABLE, source, expected)
+        chunks = staged_chunks(connection, scratch, STAGING_TABLE, source, expected)
         with closing(chunks):
             for schema, rows in chunks:
                 _apply_staged(

@@ -33,6 +33,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
 from importlib import import_module
 from itertools import chain
 from pathlib import Path
@@ -43,7 +44,7 @@ from sqlalchemy import Connection
 
 from tierwise.store.database import AFTER_TRANSACTION, StoreError
 
-__all__ = ["CHUNK_ROWS", "MAX_CHUNKS", "scratch_folder", "staged_chunks"]
+__all__ = ["CHUNK_ROWS", "MAX_CHUNKS", "Scratch", "scratch_folder", "staged_chunks"]
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,15 @@ SCRATCH_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
 SQLITE_MAX_PATH = 504
 
 
-def scratch_folder(connection: Connection) -> Path | None:
+@dataclass(frozen=True)
+class Scratch:
+    """A run's scratch folder, and the schema names its chunks are attached as."""
+
+    folder: Path
+    attached: list[str] = field(default_factory=list)
+
+
+def scratch_folder(connection: Connection) -> Scratch | None:
     """A new scratch folder for staging a run on ``connection``, or None.
 
     None when the ADBC driver is not installed or the temporary folder
@@ -86,12 +95,11 @@ def scratch_folder(connection: Connection) -> Path | None:
     if _too_deep(folder):
         shutil.rmtree(folder, ignore_errors=True)
         return None
-    attached: list[str] = []
+    scratch = Scratch(folder)
     connection.connection.info.setdefault(AFTER_TRANSACTION, []).append(
-        lambda: _release(connection, folder, attached)
+        lambda: _release(connection, scratch)
     )
-    connection.connection.info[SCHEMA_PREFIX] = attached
-    return folder
+    return scratch
 
 
 def _sweep_abandoned(parent: Path) -> None:
@@ -141,12 +149,12 @@ def _too_deep(folder: Path) -> bool:
 
 def staged_chunks(
     connection: Connection,
-    folder: Path,
+    scratch: Scratch,
     table: str,
     batches: Iterator[pa.RecordBatch],
     expected_rows: int,
 ) -> Generator[tuple[str, int], None, None]:
-    """Stage ``batches`` in chunks in ``folder``; yield each chunk's schema and rows.
+    """Stage ``batches`` in chunks in ``scratch``; yield each chunk's schema and rows.
 
     Each chunk is ``table`` in a scratch file attached to ``connection``
     under the yielded schema name, whole by the time it is yielded. Chunks
@@ -161,7 +169,7 @@ def staged_chunks(
     if driver is None:
         raise RuntimeError("staged_chunks needs the ADBC SQLite driver")
     chunk_rows = max(CHUNK_ROWS, -(-expected_rows // MAX_CHUNKS))
-    attached: list[str] = connection.connection.info[SCHEMA_PREFIX]
+    folder, attached = scratch.folder, scratch.attached
     ready: queue.Queue[tuple[Path, int] | BaseException | None] = queue.Queue()
     stopped = threading.Event()
 
@@ -203,21 +211,20 @@ def staged_chunks(
             close()
 
 
-def _release(connection: Connection, folder: Path, attached: list[str]) -> None:
-    """Detach and delete the chunks staged in ``folder``.
+def _release(connection: Connection, scratch: Scratch) -> None:
+    """Detach and delete the chunks staged in ``scratch``.
 
     Runs once the transaction that read them has ended: SQLite refuses to
     detach a file a transaction still holds.
     """
-    connection.connection.info.pop(SCHEMA_PREFIX, None)
     driver = connection.connection.driver_connection
-    for schema in attached:
+    for schema in scratch.attached:
         try:
             if driver is not None:
                 driver.execute(f"DETACH DATABASE {schema}")
         except sqlite3.Error as error:  # the files go either way
             log.debug("staged rows in %s were not detached: %s", schema, error)
-    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(scratch.folder, ignore_errors=True)
 
 
 def _write_chunk(
