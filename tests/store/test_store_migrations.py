@@ -363,24 +363,35 @@ def _registry_and_overrides(store: Store) -> tuple[list[tuple], list[tuple]]:
 def test_the_registry_rebuilt_in_id_order_keeps_its_accounts_and_overrides(
     store_url: str, score: Score
 ) -> None:
+    # Recorded by this tierwise, then taken back to revision 0004 so that
+    # opening the store upgrades it again: on SQLite the registry is rebuilt
+    # (0005), on PostgreSQL the results become a partition per run (0006).
     first, second = score(size=120), score(size=80)
-    with connect_store(store_url) as old:
-        upgrade(old, "0004")
-        for number, scored in enumerate((first, second)):
+    with open_store(store_url) as old:
+        runs = [
             record_run(
                 old,
                 scored.run,
                 model_text=scored.model_text,
                 inputs={"accounts": f"registry-{number}"},
-            )
+            ).run_id
+            for number, scored in enumerate((first, second))
+        ]
         add_override(old, "F1000-0003", "tier_1", "board deal", by="Ann")
         add_override(old, "F1000-0005", "tier_2", "partner", by="Ann")
         revoke_override(old, "F1000-0005", "deal lost", by="Bo")
         before = _registry_and_overrides(old)
+        with old.reading() as connection:
+            results = [list(stored_results(connection, run_id)) for run_id in runs]
+        with old.writing() as connection:
+            command.downgrade(_config(connection), "0004")
 
     with open_store(store_url) as store:
         after = _registry_and_overrides(store)
         with store.reading() as connection:
+            assert [
+                list(stored_results(connection, run_id)) for run_id in runs
+            ] == results
             if connection.dialect.name == "sqlite":
                 created = connection.execute(
                     text("SELECT sql FROM sqlite_master WHERE name = 'accounts'")

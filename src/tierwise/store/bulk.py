@@ -11,19 +11,24 @@ On SQLite the batches are staged in scratch files by the ADBC driver
 (`tierwise.store.staging`), chunk by chunk, and each chunk is copied into
 the results and the registry by SQL while the next is written. Without the
 driver each batch becomes tuples for one ``executemany`` into a temporary
-table instead. On PostgreSQL each batch becomes CSV text written by Arrow
-and streamed through ``COPY ... FROM STDIN`` straight into the results
-(copying from a staging table measured slower there), while the names and
-domains are kept aside for `tierwise.store.postgres_registry`.
+table instead.
 
-Known shortfall: storing a million results is meant to cost at most twice
-the scoring. On SQLite it now does by the benchmark's medians, with
-nothing to spare (single runs reached 2.2x; see ``benchmarks/store_bench.py``
-and the README for the figures); on PostgreSQL it does not, by about half
-again: copying a million result rows into the results table takes the
-server about as long as the whole scoring, a third of it keeping the
-table's primary key, and its binary format instead of CSV measured no
-faster. Routes measured slower for SQLite before the ADBC driver: feeding
+On PostgreSQL two server connections work at once. The run's accounts
+(id, name, domain) are read from the engine first, and a thread copies them
+into the registry (`tierwise.store.postgres_registry`) on the recording's
+own connection; meanwhile the results stream as CSV text written by Arrow
+to a second connection, which fills the run's own table
+(`tierwise.store.postgres_results`), attached as the run's partition once
+both are done. Each copy is ``COPY ... FROM STDIN``.
+
+Storing a million results is meant to cost at most twice the scoring. On
+SQLite it does by the benchmark's medians; on PostgreSQL too since the two
+copies run side by side, each into a table that gets its key once full
+(see ``benchmarks/store_bench.py`` and the README for the figures). Neither
+has much to spare: single runs went above 2x. Routes measured slower on
+PostgreSQL: one connection copying the results and then the registry
+(3.0x to 3.5x the scoring), and the binary copy format instead of CSV.
+Routes measured slower for SQLite before the ADBC driver: feeding
 a batch as JSON to ``json_each``, multi-row ``VALUES`` statements, a
 trigger on a view writing both tables, larger pages or page cache, and
 packing a row's numbers into one blob. DuckDB's SQLite extension would
@@ -39,6 +44,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pyarrow as pa
@@ -47,10 +53,12 @@ import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, text
 
 from tierwise.store.database import StoreError
-from tierwise.store.postgres_registry import update_registry
+from tierwise.store.postgres_registry import registry_copy, settle_registry
+from tierwise.store.postgres_results import ResultsLoader, drop_pending
 from tierwise.store.staging import scratch_folder, staged_chunks
+from tierwise.store.worker import Stopped, Worker
 
-__all__ = ["REGISTRY_COLUMNS", "Progress", "ahead", "record_rows"]
+__all__ = ["REGISTRY_COLUMNS", "Progress", "RunRows", "ahead", "record_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +70,21 @@ RESULTS_TABLE = "run_results"
 STAGING_TABLE = "tierwise_accounts_seen"
 CSV_OPTIONS = pa_csv.WriteOptions(include_header=False)
 PREPARED_AHEAD = 2
+REGISTRY_CHUNK_ROWS = 50_000
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RunRows:
+    """A run's rows, read from the engine in account order when asked for."""
+
+    # Each result followed by its account's name and domain.
+    with_accounts: Callable[[], Iterable[pa.RecordBatch]]
+    # Each result alone.
+    results: Callable[[], Iterable[pa.RecordBatch]]
+    # Each account's id, name and domain, all at once.
+    accounts: Callable[[], pa.Table]
 
 
 def record_rows(
@@ -71,17 +92,17 @@ def record_rows(
     run_id: int,
     previous_run_id: int | None,
     columns: Sequence[str],
-    batches: Iterable[pa.RecordBatch],
+    rows: RunRows,
     progress: Progress | None = None,
     late: bool = False,
     expected: int = 0,
 ) -> int:
     """Store run ``run_id``'s results and bring the registry up to date.
 
-    Each batch holds ``columns`` (a result row less its run id, starting
-    with ``account_id``) and then each account's name and domain, in
-    account order. ``previous_run_id`` is the latest run before this one
-    (by as-of date, then recording). Returns the number of results stored.
+    ``rows`` reads them from the engine: each result holds ``columns`` (a
+    result row less its run id, starting with ``account_id``).
+    ``previous_run_id`` is the latest run before this one (by as-of date,
+    then recording). Returns the number of results stored.
 
     ``late`` says the run is of a quarter before the latest recorded one:
     the registry keeps the latest quarter's names, domains and accounts,
@@ -96,10 +117,17 @@ def record_rows(
     """
     if connection.dialect.name == "postgresql":
         return _record_postgres(
-            connection, run_id, previous_run_id, columns, batches, progress, late
+            connection, run_id, previous_run_id, columns, rows, progress, late
         )
     return _record_sqlite(
-        connection, run_id, previous_run_id, columns, batches, progress, late, expected
+        connection,
+        run_id,
+        previous_run_id,
+        columns,
+        rows.with_accounts(),
+        progress,
+        late,
+        expected,
     )
 
 
@@ -187,40 +215,56 @@ def _record_postgres(
     run_id: int,
     previous_run_id: int | None,
     columns: Sequence[str],
-    batches: Iterable[pa.RecordBatch],
+    rows: RunRows,
     progress: Progress | None,
     late: bool,
 ) -> int:
-    registry: list[pa.RecordBatch] = []
+    # Read before the results: the engine streams one result at a time.
+    accounts = rows.accounts()
+    _refuse_nul(accounts)
+    drop_pending(connection)
+    registry = registry_copy(connection, late)
+    results_columns = (*columns, "run_id")
 
-    def results(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        # The run id ends each row; the names and domains wait for the registry.
-        source = iter(batches)
-        try:
-            for batch in source:
-                _refuse_nul(batch)
-                registry.append(batch.select(list(REGISTRY_COLUMNS)))
-                fixed = pa.repeat(pa.scalar(run_id, pa.int64()), batch.num_rows)
-                yield pa.RecordBatch.from_arrays(
-                    [*batch.select(list(columns)).columns, fixed],
-                    names=[*columns, "run_id"],
-                )
-        finally:
-            _close(source)
+    def prepare(batch: pa.RecordBatch) -> tuple[int, memoryview]:
+        # The run id ends each result row.
+        fixed = pa.repeat(pa.scalar(run_id, pa.int64()), batch.num_rows)
+        results = pa.RecordBatch.from_arrays(
+            [*batch.columns, fixed], names=results_columns
+        )
+        return batch.num_rows, _csv(results)
 
-    written = _copy_postgres(
-        connection, RESULTS_TABLE, (*columns, "run_id"), results(batches), progress
-    )
-    seen = (
-        pa.Table.from_batches(registry)
-        if registry
-        else pa.table({name: pa.array([], pa.string()) for name in REGISTRY_COLUMNS})
-    )
-    update_registry(connection, _copy_postgres, run_id, previous_run_id, seen, late)
+    def update_registry(stopped: threading.Event) -> None:
+        with (
+            _driver(connection).cursor() as cursor,
+            cursor.copy(registry.statement(REGISTRY_COLUMNS)) as copy,
+        ):
+            for batch in accounts.to_batches(REGISTRY_CHUNK_ROWS):
+                if stopped.is_set():
+                    raise Stopped
+                copy.write(_csv(registry.rows(batch, run_id)))
+        settle_registry(connection, registry, run_id, previous_run_id, late)
+
+    written = 0
+    with (
+        ResultsLoader(connection.engine, run_id, results_columns) as loader,
+        Worker(
+            "tierwise-store-registry", update_registry, _driver(connection).cancel
+        ) as registry_work,
+    ):
+        for count, text_rows in ahead(rows.results(), prepare):
+            loader.send(text_rows)
+            written += count
+            if progress:
+                progress(written)
+        loader.end()
+        registry_work.join()
+        loader.finish()
+        loader.attach(connection)
     return written
 
 
-def _refuse_nul(batch: pa.RecordBatch) -> None:
+def _refuse_nul(batch: pa.Table) -> None:
     """Refuse text PostgreSQL cannot store: a NUL character in an id, a
     name or a domain (a Parquet file or an Arrow table can carry one).
 
@@ -250,31 +294,6 @@ _LEFT = text(
     "SELECT account_id FROM run_results WHERE run_id = :previous "
     "EXCEPT SELECT account_id FROM run_results WHERE run_id = :run ORDER BY 1)"
 )
-
-
-def _copy_postgres(
-    connection: Connection,
-    table: str,
-    columns: Sequence[str],
-    batches: Iterable[pa.RecordBatch],
-    progress: Progress | None = None,
-) -> int:
-    # Arrow writes nulls as empty unquoted fields and every string quoted, which
-    # is exactly how PostgreSQL's CSV format tells NULL from an empty string;
-    # floats are written in their shortest form that reads back bit for bit.
-    names = ", ".join(columns)
-    written = 0
-    raw = _driver(connection)
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy,
-    ):
-        for rows, text_rows in ahead(batches, _csv):
-            copy.write(text_rows)
-            written += rows
-            if progress:
-                progress(written)
-    return written
 
 
 def _executemany(
@@ -381,10 +400,14 @@ def _offer(
     return False
 
 
-def _csv(batch: pa.RecordBatch) -> tuple[int, memoryview]:
+def _csv(batch: pa.RecordBatch) -> memoryview:
+    # Arrow writes nulls as empty unquoted fields and every string quoted,
+    # which is exactly how PostgreSQL's CSV format tells NULL from an empty
+    # string; floats are written in their shortest form that reads back bit
+    # for bit.
     buffer = io.BytesIO()
     pa_csv.write_csv(batch, buffer, CSV_OPTIONS)
-    return batch.num_rows, buffer.getbuffer()
+    return buffer.getbuffer()
 
 
 def _tuples(batch: pa.RecordBatch) -> list[tuple[Any, ...]]:

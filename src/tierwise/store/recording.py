@@ -28,11 +28,12 @@ from sqlalchemy import Connection, insert, select, update
 from tierwise import __version__
 from tierwise.engine import TieringRun
 from tierwise.engine.run import RESULT_TABLE
-from tierwise.store.bulk import record_rows
+from tierwise.store.bulk import RunRows, record_rows
 from tierwise.store.database import Store, StoreError
 from tierwise.store.results import (
     DIMENSION_COLUMNS,
     STORED_COLUMNS,
+    account_rows,
     encoded_batches,
     outcomes_for,
     outcomes_view,
@@ -158,12 +159,18 @@ def record_run(
             repeat=len(earlier),
         )
         with outcomes_view(run, outcomes_for(connection, run)):
+            fields = _registry_fields(domains)
+            rows = RunRows(
+                with_accounts=lambda: encoded_batches(run, batch_rows, fields),
+                results=lambda: encoded_batches(run, batch_rows, ordered=False),
+                accounts=lambda: account_rows(run, fields),
+            )
             stored = record_rows(
                 connection,
                 run_id,
                 previous,
                 STORED_COLUMNS,
-                encoded_batches(run, batch_rows, _registry_fields(domains)),
+                rows,
                 (lambda done: progress(done, run.accounts)) if progress else None,
                 late=late,
                 expected=run.accounts,

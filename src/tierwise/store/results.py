@@ -34,6 +34,7 @@ __all__ = [
     "HUNDREDTHS",
     "SCORE_COLUMNS",
     "STORED_COLUMNS",
+    "account_rows",
     "encoded_batches",
     "from_hundredths",
     "outcomes_for",
@@ -147,7 +148,10 @@ def outcomes_view(run: TieringRun, outcomes: pa.Table) -> Iterator[None]:
 
 
 def encoded_batches(
-    run: TieringRun, batch_rows: int, registry: tuple[str, str] | None = None
+    run: TieringRun,
+    batch_rows: int,
+    registry: tuple[str, str] | None = None,
+    ordered: bool = True,
 ) -> Iterator[pa.RecordBatch]:
     """``run``'s results as `STORED_COLUMNS`, in account order.
 
@@ -171,10 +175,22 @@ def encoded_batches(
     extra, join = (f", {registry[0]}", registry[1]) if registry else ("", "")
     query = (
         f'SELECT r."account_id", o."outcome_id", {scores}, {plain}{extra} '
-        f'FROM "{RESULT_TABLE}" r JOIN "{OUTCOMES_VIEW}" o ON {same} {join} '
-        'ORDER BY r."account_id"'
+        f'FROM "{RESULT_TABLE}" r JOIN "{OUTCOMES_VIEW}" o ON {same} {join}'
+        + (' ORDER BY r."account_id"' if ordered else "")
     )
     yield from run.connection.sql(query).to_arrow_reader(batch_rows)
+
+
+def account_rows(run: TieringRun, registry: tuple[str, str]) -> pa.Table:
+    """Each account's id, name and domain in ``run``, in no particular order.
+
+    ``registry`` is what `encoded_batches` takes: the name and domain
+    selected (the result table is ``r``) and the join that brings them.
+    """
+    query = (
+        f'SELECT r."account_id", {registry[0]} FROM "{RESULT_TABLE}" r {registry[1]}'
+    )
+    return run.connection.sql(query).to_arrow_table()
 
 
 def stored_results(

@@ -224,8 +224,12 @@ class RunResult(Base):
 
     __tablename__ = "run_results"
     # Clustered on (run, account) in SQLite: a run's rows sit together, and an
-    # account's history is one primary-key probe per run.
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    # account's history is one primary-key probe per run. On PostgreSQL each
+    # run is a partition of its own, keyed by (account, run) (revision 0006
+    # and `tierwise.store.postgres_results`).
+    __table_args__ = (
+        {"sqlite_with_rowid": False, "postgresql_partition_by": "LIST (run_id)"},
+    )
 
     # No foreign keys (to runs or outcomes): they would check a million rows
     # one by one, which on PostgreSQL tripled the time to store a run (1.5 s
