@@ -52,7 +52,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_LOCK_TIMEOUT = 600.0
-TEMP_BUFFERS = "256MB"
 BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 # Between tries to switch a new SQLite store to its write-ahead log.
 WAL_RETRY_SECONDS = 0.05
@@ -389,17 +388,7 @@ def _postgres_engine(url: URL) -> Engine:
             "a PostgreSQL store needs the psycopg driver; install it with "
             "pip install 'tierwise[postgres]'"
         ) from None
-    engine = create_engine(url, pool_pre_ping=True)
-
-    @event.listens_for(engine, "connect")
-    def _configure(dbapi_connection: Any, record: Any) -> None:
-        # Room for a run's accounts staged in a temporary table; it can only
-        # be given before the session's first temporary table.
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
-        dbapi_connection.commit()
-
-    return engine
+    return create_engine(url, pool_pre_ping=True)
 
 
 def _first_line(error: DBAPIError) -> str:
