@@ -236,3 +236,27 @@ def test_the_first_run_gives_the_registry_its_keys_back_as_they_were(
                 created_at=utc_now(),
             )
         )
+
+
+def test_a_first_run_leaves_a_table_of_another_application_pointing_at_the_registry(
+    postgres_store: Store, score: Score
+) -> None:
+    # The registry cannot be emptied for a straight copy while another
+    # table points at it: the accounts are staged and joined instead.
+    with postgres_store.writing() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE crm_notes (id INTEGER PRIMARY KEY, account_id VARCHAR "
+            'COLLATE "C" REFERENCES accounts (account_id))'
+        )
+
+    _record(postgres_store, score, 60, "with notes")
+
+    with postgres_store.writing() as connection:
+        connection.exec_driver_sql("INSERT INTO crm_notes VALUES (1, 'F1000-0001')")
+        keys = {name for _, name, _ in connection.execute(KEYS)}
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            connection.exec_driver_sql(
+                "INSERT INTO crm_notes VALUES (2, 'NOT-AN-ACCOUNT')"
+            )
+    assert "crm_notes_account_id_fkey" in keys
+    assert _counts(postgres_store) == {"runs": 1, "run_results": 60, "accounts": 60}

@@ -33,9 +33,15 @@ from sqlalchemy import Connection, text
 __all__ = ["RegistryCopy", "registry_copy", "settle_registry"]
 
 SEEN_TABLE = "tierwise_accounts_seen"
+OVERRIDES_TABLE = "overrides"
 CHANGES_TABLE = "tierwise_registry_changes"
 
-_EMPTY = text("SELECT NOT EXISTS (SELECT 1 FROM accounts)")
+# No accounts, and so no overrides, which point at them (asked all the same:
+# the straight copy empties both tables for good).
+_EMPTY = text(
+    "SELECT NOT EXISTS (SELECT 1 FROM accounts) "
+    "AND NOT EXISTS (SELECT 1 FROM overrides)"
+)
 # The registry's primary key, then the foreign keys that point at it.
 _KEYS = text(
     "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
@@ -120,12 +126,18 @@ def registry_copy(connection: Connection, late: bool) -> RegistryCopy:
     for `settle_registry`.
     """
     if connection.execute(_EMPTY).scalar_one():
-        first = ("first_seen_run_id",)
-        return RegistryCopy(
-            "accounts",
-            (*first, "last_seen_run_id") if late else first,
-            _set_keys_aside(connection),
+        keys = tuple(
+            (str(table), str(name), str(definition))
+            for table, name, definition in connection.execute(_KEYS)
         )
+        # Another table pointing at the registry (not one of tierwise's)
+        # would stop the registry being emptied; it is then staged.
+        if {table for table, _, _ in keys} <= {"accounts", OVERRIDES_TABLE}:
+            first = ("first_seen_run_id",)
+            _set_keys_aside(connection, keys)
+            return RegistryCopy(
+                "accounts", (*first, "last_seen_run_id") if late else first, keys
+            )
     connection.exec_driver_sql(
         f'CREATE TEMP TABLE {SEEN_TABLE} (account_id VARCHAR COLLATE "C", '
         "name VARCHAR, domain VARCHAR) ON COMMIT DROP"
@@ -164,19 +176,18 @@ def settle_registry(
     connection.execute(_NEW_BY_KEY, {"run": run_id})
 
 
-def _set_keys_aside(connection: Connection) -> tuple[tuple[str, str, str], ...]:
-    """Empty the registry for good and drop its key and the keys pointing at it.
+def _set_keys_aside(
+    connection: Connection, keys: Sequence[tuple[str, str, str]]
+) -> None:
+    """Empty the registry for good and drop ``keys``: its own and those
+    pointing at it (the overrides', from `_KEYS`).
 
-    Called on an empty registry (and so no overrides, which point at it),
-    inside the recording's transaction: emptied, the registry takes a copy
-    without writing a transaction's marks on each row, and the key built
-    once it is full costs less than keeping it up to date row by row. Returns
-    the keys to add back, the registry's own first.
+    Called on an empty registry with no overrides, inside the recording's
+    transaction: emptied, the registry takes a copy without writing a
+    transaction's marks on each row, and a key built once the registry is
+    full costs less than keeping it up to date row by row. `settle_registry`
+    adds the keys back.
     """
-    connection.exec_driver_sql("TRUNCATE accounts, overrides")
-    keys = [tuple(row) for row in connection.execute(_KEYS)]
+    connection.exec_driver_sql(f"TRUNCATE accounts, {OVERRIDES_TABLE}")
     for table, name, _ in reversed(keys):
         connection.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    return tuple(
-        (str(table), str(name), str(definition)) for table, name, definition in keys
-    )
