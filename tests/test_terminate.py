@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -38,3 +39,45 @@ def test_a_terminated_sample_leaves_no_partial_file(tmp_path: Path) -> None:
 
     assert process.returncode == 128 + signal.SIGTERM
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def large_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two million accounts: long enough to score that a stop lands inside."""
+    target = tmp_path_factory.mktemp("large") / "portfolio.parquet"
+    command = [sys.executable, "-m", "tierwise", "sample", "--quiet"]
+    command += ["--accounts", "2000000", "--out", str(target)]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    return target
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signals are POSIX here")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["int", "term"])
+def test_a_tier_stopped_while_scoring_exits_quietly_and_leaves_no_scratch(
+    large_portfolio: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    # DuckDB turns the stop into an "interrupted query" error: tier printed
+    # its traceback, exited 1 and left its scratch folder behind.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    command = [sys.executable, "-m", "tierwise", "tier", str(large_portfolio)]
+    command += ["--as-of", "2026-09-30", "--no-store", "--quiet"]
+    command += ["--out", str(tmp_path / "out")]
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    with subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, env=environment
+    ) as process:
+        try:
+            deadline = time.monotonic() + 120
+            while not list(scratch.glob("tierwise-run-*")) and process.poll() is None:
+                assert time.monotonic() < deadline, "tier never started scoring"
+                time.sleep(0.01)
+            process.send_signal(stop)
+            _, said = process.communicate(timeout=120)
+        finally:
+            process.kill()
+
+    assert process.returncode == 128 + stop
+    assert "Traceback" not in said
+    assert f"stopped by {stop.name}" in said
+    assert list(scratch.iterdir()) == []

@@ -168,23 +168,32 @@ def score_accounts(
     """
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="tierwise-run-"))
+    owned = connection is None
     connection = connection or open_connection(scratch)
-    compiled = compile_on(
-        connection,
-        model,
-        as_of,
-        accounts,
-        pins=pins,
-        signal_sources=signal_sources,
-        text_trimmed=text_trimmed,
-    )
-    if log.isEnabledFor(logging.DEBUG):
-        log.debug("compiled SQL:\n%s", compiled.sql())
-    results = _quoted_path(scratch / RESULT_FILE)
-    connection.execute(f"COPY ({_labelled(compiled)}) TO {results} ({RESULT_PARQUET})")
-    show_results(connection, scratch / RESULT_FILE)
-
-    run = _summarise(connection, compiled, started, pins or {})
+    try:
+        compiled = compile_on(
+            connection,
+            model,
+            as_of,
+            accounts,
+            pins=pins,
+            signal_sources=signal_sources,
+            text_trimmed=text_trimmed,
+        )
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("compiled SQL:\n%s", compiled.sql())
+        results = _quoted_path(scratch / RESULT_FILE)
+        connection.execute(
+            f"COPY ({_labelled(compiled)}) TO {results} ({RESULT_PARQUET})"
+        )
+        show_results(connection, scratch / RESULT_FILE)
+        run = _summarise(connection, compiled, started, pins or {})
+    except BaseException:
+        # Failed or stopped (Ctrl-C, SIGTERM): the half-written results go.
+        if owned:
+            connection.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     run.scratch = scratch
     weakref.finalize(run, shutil.rmtree, scratch, True)
     log.info("tiered %d accounts in %.2f s", run.accounts, run.seconds)
