@@ -135,6 +135,8 @@ _PATH_FIXES = {
     errno.EISDIR: "a folder stands where a file is needed: give another path, "
     "or move the folder",
     errno.ENOSPC: "free disk space, or write to another disk",
+    errno.EFBIG: "the disk or a limit on file size (ulimit -f) refuses a file "
+    "this large: write to another disk, or raise the limit",
     errno.ENOENT: "check the path: its folder does not exist",
 }
 
@@ -152,7 +154,7 @@ def unusable_path(error: OSError) -> str:
     """
     path = Path(str(error.filename))
     fix = _PATH_FIXES.get(error.errno or 0, "check the path and try again")
-    if error.errno in (errno.EROFS, errno.ENOSPC):
+    if error.errno in (errno.EROFS, errno.ENOSPC, errno.EFBIG, errno.EIO):
         return f"cannot write in {path.parent.absolute()}: {error.strerror}; {fix}"
     return f"{path.absolute()}: {error.strerror}; {fix}"
 

@@ -8,8 +8,10 @@ a folder that appears only when both files are complete.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -41,6 +43,7 @@ __all__ = [
     "compile_on",
     "open_connection",
     "people_order",
+    "refused_write",
     "score_accounts",
     "show_results",
     "write_results",
@@ -49,6 +52,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 RESULT_TABLE = "tierwise_results"
+# The system's error number in a DuckDB input/output error's message.
+_ERROR_NUMBER = re.compile(r'"errno":"(\d+)"')
 RESULT_FILE = "tiers.parquet"
 EXPLAIN_FILE = "explain.parquet"
 ACCOUNTS_VIEW = "accounts"
@@ -188,11 +193,13 @@ def score_accounts(
         )
         show_results(connection, scratch / RESULT_FILE)
         run = _summarise(connection, compiled, started, pins or {})
-    except BaseException:
+    except BaseException as error:
         # Failed or stopped (Ctrl-C, SIGTERM): the half-written results go.
         if owned:
             connection.close()
         shutil.rmtree(scratch, ignore_errors=True)
+        if isinstance(error, duckdb.IOException):
+            raise refused_write(error, scratch) from error
         raise
     run.scratch = scratch
     weakref.finalize(run, shutil.rmtree, scratch, True)
@@ -292,9 +299,29 @@ def write_results(
         if not explain_all:
             # An earlier run's explanations would not match these results.
             (out_dir / EXPLAIN_FILE).unlink(missing_ok=True)
+    except duckdb.IOException as error:
+        raise refused_write(error, scratch) from error
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return out_dir
+
+
+def refused_write(error: duckdb.IOException, folder: Path) -> OSError:
+    """DuckDB's failed write into ``folder`` as the system's error it reports.
+
+    DuckDB says why in its message (``"errno":"28"`` for a full disk); as
+    an `OSError` the command line tells the user what to do, as for a file
+    tierwise writes itself.
+
+    >>> said = 'IO Error: {"exception_message":"File too large","errno":"27"}'
+    >>> refused_write(duckdb.IOException(said), Path("/data/.tierwise-x")).strerror
+    'File too large'
+    """
+    found = _ERROR_NUMBER.search(str(error))
+    if found is None:
+        return OSError(errno.EIO, str(error).splitlines()[0], str(folder))
+    number = int(found.group(1))
+    return OSError(number, os.strerror(number), str(folder))
 
 
 def _write_explanations(run: TieringRun, folder: Path, progress: Progress) -> None:
