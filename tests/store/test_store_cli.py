@@ -59,6 +59,26 @@ def test_tier_with_no_store_records_nothing(cli: CliRunner, tmp_path: Path) -> N
     assert not (tmp_path / "tierwise.db").exists()
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite://", "sqlite:///:memory:", "sqlite:///file:kept?mode=memory&uri=true"],
+)
+def test_a_store_kept_in_memory_is_refused_before_anything_is_written(
+    cli: CliRunner, tmp_path: Path, url: str
+) -> None:
+    # Each command is a process of its own: the run "recorded" there was
+    # gone when demo ended, and the summary said it was stored.
+    result = cli.invoke(app, ["demo", "--db", url, "--out", "out"])
+    listed = cli.invoke(app, ["runs", "--db", url])
+
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "is kept in memory and forgotten when the command ends" in said
+    assert "--no-store" in said
+    assert not (tmp_path / "out").exists()
+    assert listed.exit_code == 2, listed.output
+
+
 def test_history_lists_every_run_of_an_account(
     cli: CliRunner, two_runs: Store, store_url: str
 ) -> None:

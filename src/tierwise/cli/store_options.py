@@ -37,6 +37,7 @@ def opened_store(db: str | None, recorded: bool = False) -> Iterator[Store]:
     `existing_store`). A write that must wait for another process's says so
     on stderr.
     """
+    _refuse_memory(runs_store.database_url(db))
     store = runs_store.open_store(db, recorded=recorded)
     store.on_wait = errors.print
     try:
@@ -69,6 +70,29 @@ def existing_store(db: str | None) -> Iterator[Store]:
     _require_sqlite_file(runs_store.database_url(db))
     with opened_store(db, recorded=True) as store:
         yield store
+
+
+def _refuse_memory(url: str) -> None:
+    """Refuse a SQLite store kept in memory: each command is a process of its
+    own, so whatever it recorded there would be gone when it ends."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # a bad URL is reported by open_store
+        return
+    database = parsed.database or ""
+    memory = (
+        database in ("", ":memory:")
+        or parsed.query.get("mode") == "memory"
+        or "mode=memory" in database
+    )
+    if parsed.get_backend_name() == "sqlite" and memory:
+        raise runs_store.StoreError(
+            f"the store {url} is kept in memory and forgotten when the command "
+            "ends; give a file instead (sqlite:///tierwise.db), or --no-store "
+            "to record nothing"
+        )
 
 
 def _require_sqlite_file(url: str) -> None:
