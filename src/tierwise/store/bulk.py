@@ -54,7 +54,11 @@ from sqlalchemy import Connection, text
 
 from tierwise.store.database import StoreError
 from tierwise.store.postgres_registry import registry_copy, settle_registry
-from tierwise.store.postgres_results import ResultsLoader, drop_pending
+from tierwise.store.postgres_results import (
+    ResultsLoader,
+    check_rights,
+    drop_pending,
+)
 from tierwise.store.staging import scratch_folder, staged_chunks
 from tierwise.store.worker import Stopped, Worker
 
@@ -219,6 +223,7 @@ def _record_postgres(
     progress: Progress | None,
     late: bool,
 ) -> int:
+    check_rights(connection)
     # Read before the results: the engine streams one result at a time.
     accounts = rows.accounts()
     _refuse_nul(accounts)

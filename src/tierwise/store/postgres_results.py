@@ -27,10 +27,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
+from tierwise.sources.urls import without_secrets
+from tierwise.store.database import StoreError
 from tierwise.store.worker import Stopped, Worker
 
-__all__ = ["PENDING_PREFIX", "ResultsLoader", "drop_pending"]
+__all__ = ["PENDING_PREFIX", "ResultsLoader", "check_rights", "drop_pending"]
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +44,51 @@ RESULTS_TABLE = "run_results"
 WAITING = 4
 POLL_SECONDS = 0.1
 
+# The schema is looked up by its name as it is: read as a ``regnamespace``
+# it would be folded to lower case ("Team-ABM" became team-abm, not found).
 _PENDING_TABLES = text(
-    "SELECT relname FROM pg_class "
-    "WHERE relnamespace = current_schema()::regnamespace "
+    "SELECT relname FROM pg_class WHERE relnamespace = "
+    "(SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
     "AND relkind = 'r' AND starts_with(relname, :prefix) ORDER BY relname"
+)
+# What the recording's user may do: create the run's table in the schema,
+# and attach it to run_results, which only its owner (or a member of the
+# owner's role) may.
+_RIGHTS = text(
+    "SELECT current_user, current_schema(), "
+    "has_schema_privilege(current_schema(), 'CREATE'), "
+    "pg_has_role(relowner, 'USAGE'), pg_get_userbyid(relowner) "
+    f"FROM pg_class WHERE oid = '{RESULTS_TABLE}'::regclass"
 )
 
 
 _END = object()
+
+
+def check_rights(connection: Connection) -> None:
+    """Refuse to record for a user who could not store the run's results.
+
+    Checked before any work: without it, a user with rights on the tables
+    only (which sufficed before revision 0006) was stopped half-way by the
+    server's "permission denied for schema".
+
+    Raises:
+        StoreError: naming the user, what it lacks and how to grant it.
+    """
+    user, schema, create, owner, owned_by = connection.execute(_RIGHTS).one()
+    if create and owner:
+        return
+    grants = [] if create else [f'GRANT CREATE ON SCHEMA "{schema}" TO "{user}";']
+    if not owner:
+        grants.append(f'GRANT "{owned_by}" TO "{user}";')
+    raise StoreError(
+        f"the store's user {user} cannot record runs, so nothing was stored: "
+        "on PostgreSQL each run's results become a table of their own, and "
+        f"the user needs CREATE on schema {schema} and must own run_results "
+        f"(or belong to its owner, {owned_by}). Connect as {owned_by}, the "
+        f"role that created the store, or have an administrator run: "
+        f"{' '.join(grants)}"
+    )
 
 
 def drop_pending(connection: Connection) -> list[str]:
@@ -84,7 +124,7 @@ class ResultsLoader:
         self._chunks: queue.Queue[Any] = queue.Queue(maxsize=WAITING)
         self._committed = False
         self._attaching = False
-        self._raw = engine.raw_connection()
+        self._raw = _second_connection(engine)
         driver = self._raw.driver_connection
         if driver is None:
             raise RuntimeError("the store's second connection came without a driver")
@@ -188,6 +228,28 @@ class ResultsLoader:
         except Exception:
             log.warning("could not drop %s; the next recording will", self.table)
             _rollback(self._driver)
+
+
+def _second_connection(engine: Engine) -> Any:
+    """A connection of the engine's pool beside the recording's own.
+
+    Raises:
+        StoreError: when the server refuses it (no connection slot left, or
+            the role's connection limit reached), before anything is copied.
+    """
+    # The pool hands on the driver's own error, not SQLAlchemy's wrapping.
+    refused = (DBAPIError, engine.dialect.loaded_dbapi.Error)
+    try:
+        return engine.raw_connection()
+    except refused as error:
+        said = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StoreError(
+            f"the server refused tierwise a second connection "
+            f"({without_secrets(said, engine.url)}); recording a run on "
+            "PostgreSQL uses two connections at once. Try again when a "
+            "connection is free, or have the server allow more (max_connections, "
+            "or the role's CONNECTION LIMIT); nothing was stored"
+        ) from None
 
 
 def _rollback(driver: Any) -> None:
