@@ -167,6 +167,11 @@ def account_history(store: Store, account_id: str) -> AccountHistory:
 def _entries(connection: Connection, account_id: str) -> list[HistoryEntry]:
     # Joining from runs lets both databases probe the (run, account) key once
     # per run instead of scanning every stored result for the account.
+    # On PostgreSQL each run is a partition of its own, and this read locks
+    # every one and its key until it ends: the server's lock table (64 locks
+    # per connection by default) runs out after some thousands of runs, and
+    # the read fails with "out of shared memory" until the server's
+    # max_locks_per_transaction is raised.
     query = (
         select(
             Run.id,
