@@ -10,9 +10,16 @@ after that and before its commit, drops it itself.
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+from collections.abc import Iterator
+from types import FrameType
+
 import pytest
 from sqlalchemy import Connection, func, select, text
 
+import tierwise.store.bulk as bulk
 import tierwise.store.recording as recording
 from tierwise.store import Store, record_run
 from tierwise.store.postgres_results import PENDING_PREFIX, ResultsLoader
@@ -41,6 +48,22 @@ def _stored(store: Store) -> tuple[int, int]:
         runs = connection.execute(select(func.count()).select_from(Run))
         results = connection.execute(select(func.count()).select_from(RunResult))
         return runs.scalar_one(), results.scalar_one()
+
+
+class Stop(Exception):
+    """What the test's signal handler raises, as Ctrl-C raises KeyboardInterrupt."""
+
+
+@pytest.fixture
+def stop_on_signal() -> Iterator[None]:
+    """SIGUSR1 makes the main thread raise `Stop` wherever it waits."""
+
+    def handler(number: int, frame: FrameType | None) -> None:
+        raise Stop
+
+    before = signal.signal(signal.SIGUSR1, handler)
+    yield
+    signal.signal(signal.SIGUSR1, before)
 
 
 def _record(store: Store, score: Score, label: str) -> None:
@@ -78,5 +101,41 @@ def test_a_run_failing_after_the_attach_before_its_commit_leaves_no_pending_tabl
     with pytest.raises(RuntimeError, match="last update failed"):
         _record(postgres_store, score, "failing")
 
+    assert _stored(postgres_store) == (0, 0)
+    assert _pending(postgres_store) == []
+
+
+def test_a_stop_while_the_registry_is_updated_waits_for_its_thread_to_end(
+    postgres_store: Store,
+    score: Score,
+    monkeypatch: pytest.MonkeyPatch,
+    stop_on_signal: None,
+) -> None:
+    # Python 3.11 marks a thread as ended when a signal handler interrupts
+    # the join that waits for it; the recording then rolled back and gave
+    # its connection back while the registry's statements still ran on it.
+    real_settle = bulk.settle_registry
+    ended: list[float] = []
+
+    def slow(connection: Connection, *args: object) -> None:
+        # Every result was sent: the recording now waits for this thread.
+        while not _pending(postgres_store):
+            time.sleep(0.01)
+        time.sleep(0.2)
+        os.kill(os.getpid(), signal.SIGUSR1)
+        try:
+            connection.exec_driver_sql("SELECT pg_sleep(3)")
+            real_settle(connection, *args)  # type: ignore[arg-type]
+        finally:
+            ended.append(time.monotonic())
+
+    monkeypatch.setattr(bulk, "settle_registry", slow)
+    with pytest.raises(Stop):
+        _record(postgres_store, score, "stopped in the registry")
+    stopped = time.monotonic()
+
+    assert ended, "the registry's thread was still running"
+    assert ended[0] <= stopped
+    monkeypatch.undo()
     assert _stored(postgres_store) == (0, 0)
     assert _pending(postgres_store) == []

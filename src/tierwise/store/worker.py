@@ -3,6 +3,12 @@
 Recording a run on PostgreSQL keeps two server connections busy at once
 (`tierwise.store.bulk`); each is driven by one of these threads while the
 caller's thread reads the engine's result.
+
+The caller waits for a task on an event the task sets as it ends, never
+on ``Thread.join``: Python 3.11 and 3.12 mark a thread as ended when Ctrl-C
+or SIGTERM interrupts a join that waits for it, and the stop that follows
+then neither cut short its statement nor waited for it. The recording
+rolled back while the registry's statements still ran on its connection.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ class Worker:
         interrupt: Callable[[], None] | None = None,
     ) -> None:
         self.stopped = threading.Event()
+        self._ended = threading.Event()
         self._task = task
         self._interrupt = interrupt
         self._error: BaseException | None = None
@@ -47,7 +54,7 @@ class Worker:
         return self._error is not None
 
     def alive(self) -> bool:
-        return self._thread.is_alive()
+        return not self._ended.is_set()
 
     def join(self) -> None:
         """Wait for the task to end.
@@ -55,19 +62,19 @@ class Worker:
         Raises:
             BaseException: whatever stopped the task.
         """
-        self._thread.join()
+        self._ended.wait()
         if self._error is not None:
             raise self._error
 
     def stop(self) -> None:
         """Stop the task if it still runs, and wait for it (its error is dropped)."""
         self.stopped.set()
-        if self._thread.is_alive() and self._interrupt is not None:
+        if self.alive() and self._interrupt is not None:
             try:
                 self._interrupt()
             except Exception:
                 log.debug("interrupting %s failed", self._thread.name, exc_info=True)
-        self._thread.join()
+        self._ended.wait()
 
     def __enter__(self) -> Worker:
         return self
@@ -80,3 +87,5 @@ class Worker:
             self._task(self.stopped)
         except BaseException as error:
             self._error = error
+        finally:
+            self._ended.set()
