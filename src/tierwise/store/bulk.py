@@ -74,6 +74,8 @@ RESULTS_TABLE = "run_results"
 STAGING_TABLE = "tierwise_accounts_seen"
 CSV_OPTIONS = pa_csv.WriteOptions(include_header=False)
 PREPARED_AHEAD = 2
+# PostgreSQL's code for a value too large for what holds it, such as a key.
+PROGRAM_LIMIT_EXCEEDED = "54000"
 REGISTRY_CHUNK_ROWS = 50_000
 
 T = TypeVar("T")
@@ -252,6 +254,7 @@ def _record_postgres(
 
     written = 0
     with (
+        _ids_that_fit(accounts),
         ResultsLoader(connection.engine, run_id, results_columns) as loader,
         Worker(
             "tierwise-store-registry", update_registry, _driver(connection).cancel
@@ -287,6 +290,35 @@ def _refuse_nul(batch: pa.Table) -> None:
             "which PostgreSQL cannot store; remove it from the input and run "
             "again; nothing was stored"
         )
+
+
+@contextmanager
+def _ids_that_fit(accounts: pa.Table) -> Iterator[None]:
+    """Name the account whose id PostgreSQL could not fit in a key.
+
+    The registry and the results are keyed by id, and a key the server
+    cannot compress under about 2,700 bytes does not fit in its index: it
+    refuses the run then, whichever copy reaches the key first.
+
+    Raises:
+        StoreError: naming the account with the longest id.
+    """
+    try:
+        yield
+    except Exception as error:
+        said = getattr(error, "orig", None) or error
+        if getattr(said, "sqlstate", None) != PROGRAM_LIMIT_EXCEEDED:
+            raise
+        ids = accounts.column("account_id")
+        lengths = pc.binary_length(ids)
+        longest = pc.index(lengths, pc.max(lengths)).as_py()
+        account, size = ids[longest].as_py(), lengths[longest].as_py()
+        raise StoreError(
+            f"account {account[:20] + '…'!r}: its id is {size:,} bytes long, "
+            "more than PostgreSQL can fit in the key the store finds accounts "
+            f"by ({str(said).splitlines()[0]}); shorten the ids in the input "
+            "and run again; nothing was stored"
+        ) from None
 
 
 # SQLite: accounts of the latest run (NULL) that this run does not hold. The
