@@ -17,11 +17,13 @@ from collections.abc import Iterator
 from types import FrameType
 
 import pytest
+from alembic import command
 from sqlalchemy import Connection, func, select, text
 
 import tierwise.store.bulk as bulk
 import tierwise.store.recording as recording
 from tierwise.store import Store, record_run
+from tierwise.store.migrate import _config, current_revision
 from tierwise.store.postgres_results import PENDING_PREFIX, ResultsLoader
 from tierwise.store.tables import Run, RunResult
 
@@ -139,3 +141,21 @@ def test_a_stop_while_the_registry_is_updated_waits_for_its_thread_to_end(
     monkeypatch.undo()
     assert _stored(postgres_store) == (0, 0)
     assert _pending(postgres_store) == []
+
+
+def test_a_downgrade_drops_a_pending_table_the_older_tierwise_would_keep(
+    postgres_store: Store, score: Score
+) -> None:
+    _record(postgres_store, score, "kept")
+    # As a process killed between the two commits leaves it.
+    with postgres_store.writing() as connection:
+        connection.exec_driver_sql(
+            f"CREATE TABLE {PENDING_PREFIX}424242 (LIKE run_results)"
+        )
+
+    with postgres_store.writing() as connection:
+        command.downgrade(_config(connection), "0005")
+
+    assert current_revision(postgres_store) == "0005"
+    assert _pending(postgres_store) == []
+    assert _stored(postgres_store) == (1, 80)

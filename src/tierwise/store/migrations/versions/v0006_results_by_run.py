@@ -35,6 +35,7 @@ COLUMNS = (
     "potential DOUBLE PRECISION"
 )
 EARLIER = "run_results_earlier"
+PENDING_PREFIX = "tierwise_pending_results_"
 
 
 def upgrade() -> None:
@@ -66,6 +67,17 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    # A killed recording's pending results table: tierwise before this
+    # revision does not know it, and would keep it for good.
+    pending = op.get_bind().execute(
+        sa.text(
+            "SELECT relname FROM pg_class WHERE relnamespace = "
+            "(SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
+            f"AND relkind = 'r' AND starts_with(relname, '{PENDING_PREFIX}')"
+        )
+    )
+    for (name,) in pending.all():
+        op.execute(f'DROP TABLE "{name}"')
     op.execute(f"CREATE TABLE run_results_0006 ({COLUMNS})")
     op.execute(
         "INSERT INTO run_results_0006 SELECT * FROM run_results "
