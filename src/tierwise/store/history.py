@@ -33,6 +33,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Runs read at once for an account's history (see `account_history`).
+HISTORY_RUNS_PER_READ = 100
+
 
 @dataclass(frozen=True)
 class TierLine:
@@ -148,7 +151,18 @@ def account_history(store: Store, account_id: str) -> AccountHistory:
         )
         with Session(connection) as session:
             account = session.get_one(Account, account_id)
-        entries = _entries(connection, account_id)
+        runs = list(
+            connection.execute(select(Run.id).order_by(Run.as_of, Run.id)).scalars()
+        )
+    # A few runs per read: on PostgreSQL each run is a partition of its own,
+    # and a read locks every partition it may look at, and its key, until it
+    # ends. The server's lock table (64 locks per connection by default) ran
+    # out after some thousands of runs read at once ("out of shared memory").
+    entries: list[HistoryEntry] = []
+    for start in range(0, len(runs), HISTORY_RUNS_PER_READ):
+        with store.reading() as connection:
+            chunk = runs[start : start + HISTORY_RUNS_PER_READ]
+            entries += _entries(connection, account_id, chunk)
 
     # First and last by as-of date, as the entries are sorted: the registry
     # keeps the order of recording, which differs once a past quarter is
@@ -164,14 +178,15 @@ def account_history(store: Store, account_id: str) -> AccountHistory:
     )
 
 
-def _entries(connection: Connection, account_id: str) -> list[HistoryEntry]:
-    # Joining from runs lets both databases probe the (run, account) key once
-    # per run instead of scanning every stored result for the account.
-    # On PostgreSQL each run is a partition of its own, and this read locks
-    # every one and its key until it ends: the server's lock table (64 locks
-    # per connection by default) runs out after some thousands of runs, and
-    # the read fails with "out of shared memory" until the server's
-    # max_locks_per_transaction is raised.
+def _entries(
+    connection: Connection, account_id: str, runs: list[int]
+) -> list[HistoryEntry]:
+    """``account_id``'s entries in ``runs``, by as-of date then recording.
+
+    Joining from runs lets both databases probe the (run, account) key once
+    per run instead of scanning every stored result for the account; the
+    runs named one by one let PostgreSQL open only their partitions.
+    """
     query = (
         select(
             Run.id,
@@ -191,6 +206,7 @@ def _entries(connection: Connection, account_id: str) -> list[HistoryEntry]:
             (RunResult.run_id == Run.id) & (RunResult.account_id == account_id),
         )
         .join(ResultOutcome, ResultOutcome.id == RunResult.outcome_id)
+        .where(Run.id.in_(runs), RunResult.run_id.in_(runs))
         .order_by(Run.as_of, Run.id)
     )
     entries = []
