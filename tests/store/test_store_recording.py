@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tierwise.store import (
+    RecordedRun,
     Store,
     StoreError,
     account_history,
@@ -359,3 +360,15 @@ def test_the_latest_run_is_of_the_latest_quarter_not_the_last_recorded(
         )
 
     assert latest_run_id(store) == 1
+
+
+@pytest.mark.parametrize(
+    ("accounts", "said"),
+    [(1, "(1 account)"), (0, "(0 accounts)"), (1_000, "(1,000 accounts)")],
+)
+def test_the_recorded_run_is_told_with_its_accounts_counted_in_words(
+    accounts: int, said: str
+) -> None:
+    recorded = RecordedRun(run_id=3, created=True, accounts=accounts, seconds=0.1)
+
+    assert recorded.describe().startswith(f"recorded as run 3 {said}")

@@ -69,7 +69,10 @@ class RecordedRun:
     def describe(self) -> str:
         """One sentence for the user about what happened."""
         if self.created:
-            said = f"recorded as run {self.run_id} ({self.accounts:,} accounts)"
+            counted = (
+                "1 account" if self.accounts == 1 else f"{self.accounts:,} accounts"
+            )
+            said = f"recorded as run {self.run_id} ({counted})"
             if self.unkept:
                 said += (
                     f"; the store keeps {len(DIMENSION_COLUMNS)} dimension scores, "
