@@ -22,13 +22,15 @@ from urllib.parse import quote
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import func, insert, make_url, select
+from sqlalchemy.exc import IntegrityError
 
 import tierwise.store.staging as staging
 from tierwise.engine import TieringRun, score_accounts
 from tierwise.model import default_model_text, parse_model
 from tierwise.sample import build_demo_portfolio
 from tierwise.store import Store, open_store, record_run
+from tierwise.store.tables import Base, Override, utc_now
 
 POSTGRES_URL = os.environ.get(
     "TIERWISE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -178,6 +180,33 @@ def results_of(run: TieringRun) -> dict[str, dict[str, object]]:
     """The engine's own result rows, by account id."""
     rows = run.table().to_pylist()
     return {str(row["account_id"]): row for row in rows}
+
+
+def row_counts(store: Store, *tables: type[Base]) -> dict[str, int]:
+    """The rows each of ``tables`` holds, by table name."""
+    with store.reading() as connection:
+        return {
+            table.__tablename__: connection.execute(
+                select(func.count()).select_from(table)
+            ).scalar_one()
+            for table in tables
+        }
+
+
+def assert_overrides_point_at_the_registry(store: Store) -> None:
+    """The overrides' key to the registry holds: pinning an account the
+    registry lacks is refused by the database."""
+    with pytest.raises(IntegrityError), store.writing() as connection:
+        connection.execute(
+            insert(Override).values(
+                account_id="NOT-AN-ACCOUNT",
+                action="pin",
+                tier="tier_1",
+                reason="typo",
+                created_by="Ann",
+                created_at=utc_now(),
+            )
+        )
 
 
 def without(accounts: pa.Table, *ids: str) -> pa.Table:

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from tierwise.store import (
     RecordedRun,
@@ -31,7 +30,7 @@ from tierwise.store import (
 )
 from tierwise.store.tables import Account, ModelVersion, Run, RunResult
 
-from .conftest import Score
+from .conftest import Score, row_counts
 
 INPUTS = {"accounts": "c" * 64}
 
@@ -102,13 +101,7 @@ def _wait_for(path: Path, child: subprocess.Popen[str], seconds: float = 60) -> 
 
 
 def _counts(store: Store) -> dict[str, int]:
-    with store.reading() as connection:
-        return {
-            table.__tablename__: connection.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
-            for table in (ModelVersion, Run, RunResult, Account)
-        }
+    return row_counts(store, ModelVersion, Run, RunResult, Account)
 
 
 @pytest.fixture

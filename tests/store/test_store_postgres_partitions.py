@@ -13,16 +13,21 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 import tierwise.store.bulk as bulk
 import tierwise.store.postgres_results as postgres_results
 from tierwise.store import Store, account_history, list_runs, record_run
 from tierwise.store.postgres_results import PENDING_PREFIX
-from tierwise.store.tables import Account, Override, Run, RunResult, utc_now
+from tierwise.store.tables import Account, Run, RunResult
 
-from .conftest import Score, results_of
+from .conftest import (
+    Score,
+    assert_overrides_point_at_the_registry,
+    results_of,
+    row_counts,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -66,13 +71,7 @@ def _record(store: Store, score: Score, size: int, label: str) -> int:
 
 
 def _counts(store: Store) -> dict[str, int]:
-    with store.reading() as connection:
-        return {
-            table.__tablename__: connection.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
-            for table in (Run, RunResult, Account)
-        }
+    return row_counts(store, Run, RunResult, Account)
 
 
 def test_each_run_is_a_partition_of_its_own_and_no_pending_table_stays(
@@ -224,18 +223,7 @@ def test_the_first_run_gives_the_registry_its_keys_back_as_they_were(
     assert len(keys_before) == 2
     assert sorted(account for account, _ in registry) == sorted(results_of(scored.run))
     assert {first for _, first in registry} == {run_id}
-    # The keys hold: an override of an unknown account is refused.
-    with pytest.raises(IntegrityError), postgres_store.writing() as connection:
-        connection.execute(
-            insert(Override).values(
-                account_id="NOT-AN-ACCOUNT",
-                action="pin",
-                tier="tier_1",
-                reason="typo",
-                created_by="Ann",
-                created_at=utc_now(),
-            )
-        )
+    assert_overrides_point_at_the_registry(postgres_store)
 
 
 def test_a_first_run_leaves_a_table_of_another_application_pointing_at_the_registry(
