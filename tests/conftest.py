@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,13 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"the public datasets are not at {SHARED_DATA}")
     return SHARED_DATA
+
+
+def sampled_portfolio(folder: Path, accounts: int) -> Path:
+    """A made-up portfolio of ``accounts`` in ``folder``, written by the
+    installed command as a user would (``tierwise sample``)."""
+    target = folder / "portfolio.parquet"
+    command = [sys.executable, "-m", "tierwise", "sample", "--quiet"]
+    command += ["--accounts", str(accounts), "--out", str(target)]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    return target

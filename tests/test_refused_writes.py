@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import sampled_portfolio
+
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="file-size limits are POSIX"
 )
@@ -22,11 +24,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("portfolio") / "portfolio.parquet"
-    command = [sys.executable, "-m", "tierwise", "sample", "--quiet"]
-    command += ["--accounts", "200000", "--out", str(target)]
-    subprocess.run(command, check=True, capture_output=True, timeout=300)
-    return target
+    return sampled_portfolio(tmp_path_factory.mktemp("portfolio"), 200_000)
 
 
 def _tier_limited(

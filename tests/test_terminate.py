@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import sampled_portfolio
+
 
 def test_the_installed_command_runs_main_which_handles_sigterm() -> None:
     scripts = entry_points(group="console_scripts")
@@ -44,11 +46,7 @@ def test_a_terminated_sample_leaves_no_partial_file(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def large_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two million accounts: long enough to score that a stop lands inside."""
-    target = tmp_path_factory.mktemp("large") / "portfolio.parquet"
-    command = [sys.executable, "-m", "tierwise", "sample", "--quiet"]
-    command += ["--accounts", "2000000", "--out", str(target)]
-    subprocess.run(command, check=True, capture_output=True, timeout=300)
-    return target
+    return sampled_portfolio(tmp_path_factory.mktemp("large"), 2_000_000)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="signals are POSIX here")
