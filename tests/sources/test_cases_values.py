@@ -246,6 +246,25 @@ def test_case_07_ranges_by_the_column_rule(
 
 
 @pytest.mark.parametrize(
+    ("rule", "reason"),
+    [
+        pytest.param(None, "a range, scored by its lower end", id="lower-end"),
+        pytest.param("upper", "a range, scored by its upper end", id="upper-end"),
+        pytest.param("midpoint", "a range, scored by its midpoint", id="midpoint"),
+    ],
+)
+def test_case_07_flag_names_the_part_of_the_range_scored(
+    write_file: WriteFile, rule: str | None, reason: str
+) -> None:
+    path = write_file("emp.csv", "Account Name,Employees\nLarkspur Digital,51-200\n")
+    mapping = columns(employees=ColumnSpec("Employees", range_rule=rule))
+
+    _, report = read(path, EMPLOYEES, mapping)
+
+    assert [flag.reason for flag in report.flags] == [reason]
+
+
+@pytest.mark.parametrize(
     ("cell", "low"),
     [
         pytest.param("10k+", 10_000.0, id="k-plus"),

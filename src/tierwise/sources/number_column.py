@@ -69,9 +69,9 @@ _AMBIGUOUS_PLAIN = re.compile(r"-?\d{1,3}\.\d{3}")
 REPAIRED = "symbols, spaces, group marks or a K/M/B magnitude removed"
 NAN_BLANK = "NaN (not a number) read as blank"
 MISSING = "read as missing"
-RANGE = "a range, scored by its {rule} end"
+RANGE = "a range, scored by its {part}"
 OPEN_RANGE = "an open range, scored by its lower end"
-BOUND = "a bound, not an exact number; scored by its {rule} end"
+BOUND = "a bound, not an exact number; scored by its {part}"
 APPROXIMATE = "an approximate number, read as written"
 AMBIGUOUS = "could also be read with the other decimal mark"
 DECIDED = (
@@ -268,17 +268,24 @@ def _is_plain(text: str) -> bool:
     return bool(_PLAIN.fullmatch(text)) and not _AMBIGUOUS_PLAIN.fullmatch(text)
 
 
+def _scored_part(rule: str) -> str:
+    """The part of a range a rule scores: "lower end", "upper end" or
+    "midpoint" (a midpoint is no end, and "midpoint end" reads as a slip)."""
+    return rule if rule == "midpoint" else f"{rule} end"
+
+
 def _value(column: Column, cell: _Cell, settled_by: tuple[int, str] | None) -> Decimal:
     reading, row, log = cell.reading, column.rows[cell.i], column.log
     rule = column.spec.range_rule or "lower"
     value = _by_rule(reading, rule)
 
     used = _plain(value)
+    part = _scored_part(rule)
     if reading.shape == Shape.RANGE:
-        reason = RANGE.format(rule=rule) if reading.high else OPEN_RANGE
+        reason = RANGE.format(part=part) if reading.high else OPEN_RANGE
         log.flag(row, cell.text, f"{used} (span {_span(reading)})", reason, False)
     elif reading.shape == Shape.BOUND:
-        reason = BOUND.format(rule=rule) if reading.high else OPEN_RANGE
+        reason = BOUND.format(part=part) if reading.high else OPEN_RANGE
         log.flag(row, cell.text, f"{used} (span {_span(reading)})", reason)
     elif reading.shape == Shape.APPROXIMATE:
         log.flag(row, cell.text, used, APPROXIMATE)
