@@ -330,3 +330,32 @@ def test_tier_summary_lists_signal_fields_apart(cli: CliRunner, tmp_path: Path) 
     # and events files are left to give.
     assert "when given (--contacts, --events)" in " ".join(given.output.split())
     assert "--activity" not in given.output
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(
+            "A1,Acme\nA1,Acme\nB2,Beta\n",
+            "  1 row merged into 1 account",
+            id="one-row-one-account",
+        ),
+        pytest.param(
+            "A1,Acme\nA1,Acme\nA1,Acme\nB2,Beta\nB2,Beta\n",
+            "  3 rows merged into 2 accounts",
+            id="three-rows-two-accounts",
+        ),
+    ],
+)
+def test_short_report_counts_merged_rows_in_words_that_agree(
+    write_file: WriteFile, rows: str, expected: str
+) -> None:
+    path = write_file("dup.csv", "account_id,name\n" + rows)
+    fields = {"account_id": FieldKind.TEXT, "name": FieldKind.TEXT}
+    mapping = ColumnMapping(
+        "test", {"account_id": ColumnSpec("account_id"), "name": ColumnSpec("name")}
+    )
+
+    _, report = read_accounts(path, fields, mapping)
+
+    assert short_report(report)[-1] == expected

@@ -181,10 +181,19 @@ def short_report(report: ImportReport) -> list[str]:
     lines += [f"  {count:,} flagged: {reason}" for reason, count in kinds.items()]
     if report.merges:
         merged = sum(len(merge.rows) for merge in report.merges)
-        lines.append(f"  {merged:,} row(s) merged into {len(report.merges):,} accounts")
+        rows, accounts = (
+            _counted(merged, "row"),
+            _counted(len(report.merges), "account"),
+        )
+        lines.append(f"  {rows} merged into {accounts}")
     if problems:
         lines.append(f"  {len(problems):,} row(s) with problems")
     return lines
+
+
+def _counted(number: int, noun: str) -> str:
+    """``1 account`` or ``2 accounts``: a count read aloud, not ``1 accounts``."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
 def absent_lines(
