@@ -158,6 +158,34 @@ def test_rows_with_another_field_count_are_named_not_padded(
     ]
 
 
+def test_title_above_a_header_the_mapping_does_not_know_is_named(
+    write_file: WriteFile,
+) -> None:
+    # No row holds a header the mapping looks for, so the title is taken for
+    # the header; the error says so rather than blaming quotes or delimiters.
+    path = write_file(
+        "titled.csv",
+        "Account Export - Q3 2026\n"
+        "Acct #,Company,Sector\n"
+        "A-1,Acme,Software\n"
+        "A-2,Globex,Retail\n",
+    )
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, BY_NAME)
+
+    assert str(caught.value).splitlines() == [
+        "titled.csv: row 1, read as the header, has 1 field where every row "
+        "below it has 3: no row holds a header the mapping looks for, so a "
+        "title above the header cannot be told from the header; nothing was "
+        "imported.",
+        "Fix: name your header's columns in a mapping file (`account_id: "
+        "<header>` and `name: <header>` under `columns:`), or choose another "
+        "preset (salesforce, hubspot, generic); the header row is then found "
+        "by those names",
+    ]
+
+
 def test_blank_rows_are_skipped_and_reported(write_file: WriteFile) -> None:
     path = write_file("gaps.csv", "\nAccount Name,X\nAcme,1\n,\n\nGlobex,2\n\n\n")
 

@@ -17,8 +17,11 @@ and the error names that row and cell rather than a missing column. The header i
 found by its names (:mod:`tierwise.sources.layout`), title, footer and total
 lines are skipped with their reasons, and any other row whose field count
 differs from the header's is an error naming the row; it is never padded
-or shifted. A file the parser refuses (a quote never closed, a cell over
-its length limit) is described by :mod:`tierwise.sources.csv_faults`.
+or shifted. When no row holds a mapped header, the first row is taken
+for the header; if it holds one value and every row below it has one
+other field count, it is refused as a likely title, with the mapping as
+the fix. A file the parser refuses (a quote never closed, a cell over its
+length limit) is described by :mod:`tierwise.sources.csv_faults`.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ from pathlib import Path
 from typing import cast
 
 from tierwise.errors import SourceError
+from tierwise.model.fields import REQUIRED_FIELDS
 from tierwise.sources.csv_faults import describe_fault
 from tierwise.sources.encodings import decode
 from tierwise.sources.headers import header_key
 from tierwise.sources.layout import TITLE, HeaderHint, find_header, split_footer
+from tierwise.sources.mapping import PRESETS
 from tierwise.sources.tables import (
     GridTable,
     Rows,
@@ -92,6 +97,7 @@ def read_csv(
     numbered = enumerate(records[header_at + 1 :], start=first_data_row(header_row))
     rows, footer = split_footer(cast(Rows, list(numbered)), len(headers))
     rows, blank_rows = drop_blank_rows(rows)
+    _check_header_found(path, headers, header_row, rows, header)
     _check_widths(path, rows, len(headers), delimiter)
     if titles:
         notes.append(f"header: found on row {header_row}, below a title block")
@@ -144,6 +150,44 @@ def _parse(
     except csv.Error as error:
         message = describe_fault(path.name, text, delimiter, error, header)
         raise SourceError(message) from None
+
+
+def _check_header_found(
+    path: Path,
+    headers: list[str],
+    header_row: int,
+    rows: Rows,
+    hint: HeaderHint | None,
+) -> None:
+    """Refuse a header row that is likely a title, naming that cause.
+
+    The header is found by the names the mapping looks for; when no row
+    holds one, the first row is taken, which is a title in a report export.
+    Every row below it then has one other field count, and the plain
+    field-count error would blame quotes or the delimiter instead.
+    """
+    # A title is one value; a wider first row is more likely a real header
+    # the mapping does not know, which the field-count error describes.
+    if hint is None or not rows or sum(not is_blank(c) for c in headers) != 1:
+        return
+    if hint.score({header_key(cell) for cell in headers})[1]:
+        return
+    widths = {len(cells) for _, cells in rows}
+    if len(widths) != 1 or len(headers) in widths:
+        return
+
+    [width] = widths
+    fields = "field" if len(headers) == 1 else "fields"
+    wanted = " and ".join(f"`{field}: <header>`" for field in REQUIRED_FIELDS)
+    raise SourceError(
+        f"{path.name}: row {header_row}, read as the header, has "
+        f"{len(headers)} {fields} where every row below it has {width}: no "
+        "row holds a header the mapping looks for, so a title above the "
+        "header cannot be told from the header; nothing was imported.\n"
+        f"Fix: name your header's columns in a mapping file ({wanted} under "
+        f"`columns:`), or choose another preset ({', '.join(PRESETS)}); the "
+        "header row is then found by those names"
+    )
 
 
 def _check_widths(path: Path, rows: Rows, width: int, delimiter: str) -> None:
