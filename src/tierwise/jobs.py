@@ -287,9 +287,9 @@ def _too_many_problems(accounts: Path, report: ImportReport) -> SourceError:
     return SourceError(
         f"{accounts.name}: {len(problems):,} of {report.rows_read:,} rows {have} "
         f"problems ({shown}), more than a run accepts; nothing was "
-        f"scored. See them with `tierwise check {accounts}` (same --preset or "
-        "--mapping), fix the file or the mapping, or pass --accept-warnings to "
-        "tier it as read"
+        f"scored. See them with `tierwise check {accounts}` (same --model and "
+        "--preset or --mapping as the run), fix the file or the mapping, or "
+        "pass --accept-warnings to tier it as read"
     )
 
 

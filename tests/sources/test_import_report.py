@@ -359,3 +359,16 @@ def test_short_report_counts_merged_rows_in_words_that_agree(
     _, report = read_accounts(path, fields, mapping)
 
     assert short_report(report)[-1] == expected
+
+
+def test_too_many_problems_names_every_option_check_needs(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    # The model decides which columns are read and its exchange rates, so a
+    # `check` without the run's --model can stop where `tier` read on.
+    path = write_file("messy.csv", MESSY)
+
+    with pytest.raises(
+        SourceError, match=r"same --model and --preset or --mapping as the run"
+    ):
+        tier_file(path, tmp_path / "out", date(2026, 9, 30))
