@@ -16,9 +16,9 @@ from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from tierwise import __version__
+from tierwise.cli.safe_text import escape
 from tierwise.errors import TierwiseError
 from tierwise.sources import PRESETS
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +20,7 @@ from rich.text import Text
 from tierwise import store as runs_store
 from tierwise.cli.app import console, reported
 from tierwise.cli.render import tier_matrix
+from tierwise.cli.safe_text import escape, visible
 from tierwise.cli.store_options import DbOption, existing_store
 from tierwise.cli.tables import (
     aligned,
@@ -210,8 +210,8 @@ def _render_moved(moved: list[Movement]) -> None:
             f"  {signed_score(move.total_delta):>{wide['delta']}}  {move.reason_after}"
         )
         words = [move.name or "", f"total {_totals(move)}", _deltas(move)]
-        console.print(Text(first))
-        detail = Text("; ".join(word for word in words if word))
+        console.print(Text(visible(first)))
+        detail = Text(visible("; ".join(word for word in words if word)))
         console.print(Padding(detail, (0, 0, 0, 2), expand=False))
 
 
@@ -245,14 +245,19 @@ def _render_unpaired(title: str, accounts: list[Unpaired]) -> None:
     # The codes and the total on the first line, whole; the name under.
     console.print(Text(title, style="italic"))
     firsts = [
-        [account.account_id, account.tier, score_text(account.total), account.reason]
+        [
+            visible(account.account_id),
+            account.tier,
+            score_text(account.total),
+            account.reason,
+        ]
         for account in accounts
     ]
     widths = column_widths(firsts)
     for account, first in zip(accounts, firsts, strict=True):
         console.print(Text(aligned(first, widths, right=(2,))))
         if account.name:
-            name = Padding(Text(account.name), (0, 0, 0, 2), expand=False)
+            name = Padding(Text(visible(account.name)), (0, 0, 0, 2), expand=False)
             console.print(name)
 
 

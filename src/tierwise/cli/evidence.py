@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
-
 from tierwise.cli.app import console
+from tierwise.cli.safe_text import escape
 from tierwise.engine import Explanation
 from tierwise.engine.signal_explain import ROWS_SHOWN, Evidence, EvidenceGroup
 from tierwise.row_numbers import named_rows

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from tierwise import lifecycle
 from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
+from tierwise.cli.safe_text import escape
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.cli.tables import print_titled
 from tierwise.cli.whatif_render import render_whatif

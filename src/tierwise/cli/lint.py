@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -20,6 +19,7 @@ from tierwise.cli.app import (
     parse_as_of,
     reported,
 )
+from tierwise.cli.safe_text import escape
 from tierwise.cli.tables import aligned, column_widths, fits, fitted
 from tierwise.errors import TierwiseError
 from tierwise.lint_accounts import ModelLint, PortfolioLint, lint_file

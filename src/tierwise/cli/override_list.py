@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from tierwise.cli.app import console
+from tierwise.cli.safe_text import escape
 from tierwise.cli.tables import aligned, column_widths, fits, fitted, listing
 
 if TYPE_CHECKING:

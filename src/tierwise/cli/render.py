@@ -8,11 +8,11 @@ from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from rich.markup import escape
 from rich.table import Table
 
 from tierwise.cli.app import console
 from tierwise.cli.evidence import render_evidence
+from tierwise.cli.safe_text import escape
 from tierwise.cli.tables import fits, fitted
 from tierwise.engine import Explanation
 from tierwise.engine.explain import GateLine
@@ -103,7 +103,7 @@ def _render_store(job: TierJob) -> None:
 
 
 def render_explanation(explanation: Explanation) -> None:
-    console.rule(f"{explanation.name} ({explanation.account_id})")
+    console.rule(escape(f"{explanation.name} ({explanation.account_id})"))
     table = Table(box=None, pad_edge=False)
     table.add_column("criterion", overflow="fold")
     table.add_column("value", overflow="fold", max_width=20)

@@ -11,7 +11,6 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
@@ -19,6 +18,7 @@ from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
 from tierwise.cli.diffs import diff
 from tierwise.cli.override_list import holds, render_overrides
+from tierwise.cli.safe_text import escape
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.cli.tables import (
     aligned,

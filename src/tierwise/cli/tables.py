@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 
 from rich.console import Console
-from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
+
+from tierwise.cli.safe_text import escape
 
 __all__ = [
     "aligned",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from tierwise.cli.app import console
 from tierwise.cli.render import tier_matrix
+from tierwise.cli.safe_text import escape
 from tierwise.cli.tables import aligned, column_widths, fits, fitted
 from tierwise.lifecycle import Mover, Responsible, TierShift, WhatIf
 

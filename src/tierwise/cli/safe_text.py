@@ -1,0 +1,42 @@
+"""Text from the user's data, made safe to show in a terminal.
+
+Account names, ids, reasons and the like come from CRM exports and
+spreadsheets, and a cell can hold control characters: an escape sequence
+printed as it is clears the screen, restyles the terminal or sets its
+title, and a carriage return overwrites the start of the line. Every such
+character is shown as its escape (``\\x1b``, ``\\r``) instead; line breaks
+and tabs stay, since messages use them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.markup import escape as escape_markup
+
+__all__ = ["escape", "visible"]
+
+# C0 controls but tab and line feed, DEL, and the C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character written out as its escape.
+
+    >>> visible("Acme\\x1b[2J\\rCorp")
+    'Acme\\\\x1b[2J\\\\rCorp'
+    >>> visible("two\\nlines\\tand a tab")
+    'two\\nlines\\tand a tab'
+    """
+    return _CONTROL.sub(_written_out, text)
+
+
+def escape(text: str) -> str:
+    """``text`` safe inside Rich markup: control characters written out,
+    and square brackets kept from being read as styles."""
+    return escape_markup(visible(text))
+
+
+def _written_out(found: re.Match[str]) -> str:
+    # repr gives the shortest escape Python knows: \r, \x1b, \x9b.
+    return repr(found.group())[1:-1]

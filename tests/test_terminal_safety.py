@@ -1,0 +1,90 @@
+"""Control characters in the data reach the terminal written out, not obeyed.
+
+A CRM export's account name can hold an escape sequence: printed as it is by
+``explain`` or ``history`` it cleared the screen and turned the terminal red
+(and other sequences set its title or write to the clipboard). The command
+line's output never holds a control character from the data; it shows each
+as its escape instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tierwise.cli import app
+
+# Clear the screen, turn red, ring the bell, back up over a letter.
+HOSTILE = "Evil\x1b[2J\x1b[31mCorp\x07\x08X"
+SHOWN = "Evil\\x1b[2J\\x1b[31mCorp\\x07\\x08X"
+CONTROLS = ("\x1b", "\x07", "\x08")
+
+
+# Wide enough for tables; narrow enough that diff lists accounts line by line.
+WIDTHS = [pytest.param(200, id="wide"), pytest.param(50, id="narrow")]
+
+
+@pytest.fixture(params=WIDTHS)
+def cli(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", str(request.param))
+    return CliRunner()
+
+
+def _portfolio(folder: Path, name: str, revenue: int, newcomer: bool) -> Path:
+    path = folder / f"accounts-{revenue}.csv"
+    rows = [
+        "account_id,name,domain,industry,employees,revenue,country",
+        f'EVIL-1,"{name}",evil.example,Software,900,{revenue},US',
+        "GOOD-1,Good Inc,good.example,Software,800,20000000,US",
+    ]
+    if newcomer:
+        # New in the later run: diff names it among the accounts that entered.
+        rows.append(f'EVIL-2,"{name}",evil2.example,Software,900,{revenue},US')
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8", newline="\n")
+    return path
+
+
+def test_no_command_prints_a_control_character_from_the_data(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    first = _portfolio(tmp_path, HOSTILE, 10_000_000, newcomer=False)
+    later = _portfolio(tmp_path, HOSTILE, 900_000_000, newcomer=True)
+    commands = [
+        ["tier", str(first), "--as-of", "2026-06-30", "--db", db, "--out", "q2"],
+        ["tier", str(later), "--as-of", "2026-09-30", "--db", db, "--out", "q3"],
+        ["explain", "EVIL-1", "--out", "q3"],
+        ["history", "EVIL-1", "--db", db],
+        ["diff", "1", "2", "--db", db],
+        [
+            "override",
+            "EVIL-1",
+            "--tier",
+            "tier_1",
+            "--reason",
+            "deal",
+            "--by",
+            "Ann",
+            "--db",
+            db,
+        ],
+        ["overrides", "--db", db],
+        ["runs", "--db", db],
+    ]
+    outputs = {}
+    for command in commands:
+        result = cli.invoke(app, command)
+        assert result.exit_code == 0, (command, result.output)
+        outputs[command[0]] = result.output
+
+    for command, output in outputs.items():
+        held = [control for control in CONTROLS if control in output]
+        assert held == [], (command, output)
+    for command in ("explain", "history", "diff"):
+        # Folded at the narrow width: the written-out escapes, line breaks aside.
+        assert SHOWN in "".join(outputs[command].split()), outputs[command]
