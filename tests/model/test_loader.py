@@ -148,3 +148,47 @@ def test_a_value_of_the_wrong_form_is_explained_in_words(
     # The rule in words, not the regular expression the check uses.
     with pytest.raises(ModelError, match=message):
         parse_model(default_model_text().replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("written", "instead", "said"),
+    [
+        pytest.param(
+            "    min_coverage_pct:",
+            "    min_completeness_pct:",
+            "tiers[0].min_completeness_pct (line {line}): is not a key a tier "
+            "knows; did you mean min_coverage_pct?",
+            id="model-key-in-a-tier",
+        ),
+        pytest.param(
+            "    max_accounts:",
+            "    max_acounts:",
+            "tiers[0].max_acounts (line {line}): is not a key a tier knows; "
+            "did you mean max_accounts?",
+            id="near-miss",
+        ),
+        pytest.param(
+            "    max_accounts:",
+            "    ceiling:",
+            "tiers[0].ceiling (line {line}): is not a key a tier knows (check its "
+            "spelling and indentation); the keys here are key, name, enabled, "
+            "min_score, min_coverage_pct, potential, max_accounts, must_have, "
+            "disqualifiers, include, treatment",
+            id="no-near-key",
+        ),
+    ],
+)
+def test_an_unknown_key_is_answered_with_the_keys_of_its_place(
+    written: str, instead: str, said: str
+) -> None:
+    # A tier's minimum completeness is min_coverage_pct; the model-wide key,
+    # min_completeness_pct, written in a tier only got "not a key the model
+    # knows", and the fix "as the message says" said nothing more.
+    lines = default_model_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith(written))
+    lines[line - 1] = lines[line - 1].replace(written, instead, 1)
+
+    with pytest.raises(ModelError) as caught:
+        parse_model("\n".join(lines), source="model.yaml")
+
+    assert said.format(line=line) in str(caught.value)

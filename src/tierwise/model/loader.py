@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from tierwise.errors import ModelError, ModelProblem
 from tierwise.model.checks import check_model
+from tierwise.model.known_keys import unknown_key_message
 from tierwise.model.schema import CURRENCY_PATTERN, TieringModel
 from tierwise.model.signals import KEY_PATTERN
 from tierwise.model.yaml_errors import yaml_problem
@@ -218,7 +219,11 @@ _LOADER = _Loader("")
 
 def _problem(item: Any, data: Any, lines: Lines) -> ModelProblem:
     path = _data_path(item["loc"], data)
-    return ModelProblem(dotted_path(path), _line_of(path, lines), _message(item))
+    if item["type"] == "extra_forbidden":
+        message = unknown_key_message(TieringModel, tuple(item["loc"]))
+    else:
+        message = _message(item)
+    return ModelProblem(dotted_path(path), _line_of(path, lines), message)
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> KeyPath:
@@ -284,8 +289,6 @@ def _message(item: Any) -> str:
     shown = repr(given) if not isinstance(given, (dict, list)) else "a block"
     if kind == "missing":
         return "is required here"
-    if kind == "extra_forbidden":
-        return "is not a key the model knows; check its spelling and indentation"
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return f"must be a whole number, got {shown}"
     if kind in {"decimal_parsing", "decimal_type"}:
