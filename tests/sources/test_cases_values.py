@@ -555,3 +555,33 @@ def test_case_11_undecidable_column_asks_for_date_format(
 
     with pytest.raises(SourceError, match="could be day/month or month/day"):
         read(path, DATES, LAST)
+
+
+@pytest.mark.parametrize(
+    ("cells", "note"),
+    [
+        pytest.param(
+            ["13/04/2025", "25/12/2025"],
+            "last_engagement_date ('Last Activity Date'): dates read as "
+            "day/month/year for the whole column, as row 2 ('13/04/2025') shows",
+            id="nothing-either-way",
+        ),
+        pytest.param(
+            ["13/04/2025", "03/04/2025"],
+            "last_engagement_date ('Last Activity Date'): dates read as "
+            "day/month/year for the whole column, as row 2 ('13/04/2025') shows; "
+            "1 value(s) could be read either way and follow it",
+            id="one-either-way",
+        ),
+    ],
+)
+def test_case_11_the_order_note_counts_values_either_way_only_when_there_are_some(
+    write_file: WriteFile, cells: list[str], note: str
+) -> None:
+    # It said "0 value(s) could be read either way and follow it".
+    rows = "".join(f"Account {n},{cell}\n" for n, cell in enumerate(cells))
+    path = write_file("d.csv", "Account Name,Last Activity Date\n" + rows)
+
+    _, report = read(path, DATES, LAST)
+
+    assert note in report.notes

@@ -599,3 +599,22 @@ def test_diff_tells_apart_two_tiers_of_one_name(
     assert result.exit_code == 0, result.output
     assert "Strategic (tier_1)" in header and "Strategic (strategic)" in header
     assert "Focus (" not in header
+
+
+def test_diff_of_a_named_store_hints_at_history_in_the_same_store(
+    cli: CliRunner, store_url: str
+) -> None:
+    # The hint said `tierwise history ACCOUNT_ID`, which looks in tierwise.db
+    # here rather than in the store the diff read.
+    for as_of, out in (("2026-06-30", "q2"), ("2026-09-30", "q3")):
+        ran = cli.invoke(
+            app, ["demo", "--as-of", as_of, "--out", out, "--db", store_url]
+        )
+        assert ran.exit_code == 0, ran.output
+
+    named = cli.invoke(app, ["diff", "1", "2", "--db", store_url])
+
+    said = " ".join(named.output.split())
+    assert named.exit_code == 0, named.output
+    assert "(`tierwise history ACCOUNT_ID --db <the same store>` shows one)" in said
+    assert store_url not in named.output

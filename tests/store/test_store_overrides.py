@@ -148,6 +148,18 @@ def test_a_pin_that_ended_since_the_last_run_is_said_once(known: Store) -> None:
     assert (before_it.pins, before_it.skipped) == ({ACCOUNT: "tier_1"}, [])
 
 
+def test_a_pin_that_ended_on_the_last_runs_date_says_so_once(known: Store) -> None:
+    # It read "ended on 2026-09-30, after the last run (as of 2026-09-30)".
+    add_override(known, ACCOUNT, "tier_1", "deal", by="Ann", until=date(2026, 9, 30))
+
+    plan = pins_for_run(known, load_model(), date(2026, 12, 31), pa.array([ACCOUNT]))
+
+    assert plan.skipped == [
+        f"override 1 ({ACCOUNT} → tier_1) ended on 2026-09-30, on the last run's "
+        "as-of date: the account takes its computed tier again"
+    ]
+
+
 def test_pins_beyond_a_tier_cap_are_reported(known: Store, score: Score) -> None:
     accounts = [f"F1000-{number:04d}" for number in range(1, 17)]
     for account_id in accounts:

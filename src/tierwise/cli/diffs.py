@@ -102,7 +102,7 @@ def diff(
             f"Comparing the last two runs by as-of date: run {run_a} with run {run_b}.",
             highlight=False,
         )
-    _render_diff(compared)
+    _render_diff(compared, db is not None)
     if written is not None:
         console.print(written, markup=False, highlight=False)
 
@@ -117,7 +117,11 @@ def _export_moved(moved: list[Movement], path: Path) -> str:
     return f"Wrote {count:,} {accounts} that changed tier to {path}."
 
 
-def _render_diff(compared: RunDiff) -> None:
+# The store named again, without printing its URL (it may hold a password).
+_SAME_DB = " --db <the same store>"
+
+
+def _render_diff(compared: RunDiff, own_store: bool = False) -> None:
     before, after = compared.before, compared.after
     title = (
         f"Run {before.run_id} (as of {before.as_of}) → run {after.run_id} "
@@ -130,9 +134,10 @@ def _render_diff(compared: RunDiff) -> None:
     console.print(_headline(compared))
     if compared.rescored_count:
         held = compared.rescored_count
+        history = f"tierwise history ACCOUNT_ID{_SAME_DB if own_store else ''}"
         console.print(
             f"{held:,} more kept {'its' if held == 1 else 'their'} tier with a "
-            "different total score (`tierwise history ACCOUNT_ID` shows one)."
+            f"different total score (`{history}` shows one)."
         )
     shared = sum(
         count

@@ -131,10 +131,15 @@ def _pairs(option: str, given: list[str] | None, example: str) -> dict[str, str]
     return pairs
 
 
+def _accounts(count: int) -> str:
+    return f"{count:,} account{'' if count == 1 else 's'}"
+
+
 def _render(written: Export) -> None:
-    lines = [f"Wrote {written.accounts:,} accounts to {written.path}"]
+    lines = [f"Wrote {_accounts(written.accounts)} to {written.path}"]
     lines += [
-        f"  {tier.name}: {tier.accounts:,} on {', '.join(tier.sheets)}"
+        f"  {tier.name}: {_accounts(tier.accounts)} on the "
+        f"sheet{'s' if len(tier.sheets) > 1 else ''} {', '.join(tier.sheets)}"
         for tier in written.sheets
     ]
     if written.to in _NEXT_STEP:

@@ -381,9 +381,13 @@ def _read_dates(column: Column) -> list[date | None]:
     if dates.order is not None and dates.decided_by is not None:
         row, text = dates.decided_by
         order = "day/month/year" if dates.order == "day" else "month/day/year"
-        column.log.notes.append(
+        note = (
             f"{column.field} ({column.header!r}): dates read as {order} for the "
-            f"whole column, as row {row} ({text!r}) shows; "
-            f"{dates.either_way} value(s) could be read either way and follow it"
+            f"whole column, as row {row} ({text!r}) shows"
         )
+        if dates.either_way:
+            note += (
+                f"; {dates.either_way} value(s) could be read either way and follow it"
+            )
+        column.log.notes.append(note)
     return values

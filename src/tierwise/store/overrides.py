@@ -229,10 +229,15 @@ def pins_for_run(
             applied.append(record)
     for record in ended:
         if record.account_id in present:
+            since = (
+                "on the last run's as-of date"
+                if record.until == last_run
+                else f"after the last run (as of {last_run})"
+            )
             skipped.append(
                 f"override {record.override_id} ({record.account_id} → "
-                f"{record.tier}) ended on {record.until}, after the last run "
-                f"(as of {last_run}): the account takes its computed tier again"
+                f"{record.tier}) ended on {record.until}, {since}: the account "
+                "takes its computed tier again"
             )
     return PinPlan(pins=pins, applied=applied, skipped=skipped)
 
