@@ -120,7 +120,11 @@ def lint_file(
         model, table, as_of or date.today(), source=str(accounts)
     )
     report = report.with_hits(hits)
-    filled = _filled_from_signals(model)
+    filled = {
+        field: kind
+        for field, kind in _filled_from_signals(model).items()
+        if not _given(table, field)
+    }
     if filled:
         # Lint reads the accounts file alone (it takes no --activity and the
         # like), so what signal files fill counts as absent here.
@@ -132,6 +136,15 @@ def lint_file(
             "files"
         )
     return ModelLint(report, portfolio)
+
+
+def _given(table: pa.Table, field: str) -> bool:
+    """Whether the accounts file itself gives ``field`` a value anywhere,
+    as a file exported with its intent scores does."""
+    if field not in table.column_names:
+        return False
+    column = table.column(field)
+    return bool(column.null_count < len(column))
 
 
 def check_portfolio(

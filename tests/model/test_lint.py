@@ -472,6 +472,24 @@ def test_a_field_signal_files_fill_is_not_only_a_column_to_map(
     assert "--activity, --contacts, --events, --intent files count as absent" in note
 
 
+def test_signal_files_whose_fields_the_accounts_file_gives_are_not_named(
+    tmp_path: Path,
+) -> None:
+    # An export with its intent scores: the "Not checked" note still listed
+    # --intent, as if lint had counted intent_score as absent.
+    accounts = tmp_path / "with-intent.csv"
+    lines = _firmographics(tmp_path).read_text(encoding="utf-8").splitlines()
+    rows = [f"{lines[0]},intent_score"]
+    rows += [f"{line},{40 + n}" for n, line in enumerate(lines[1:])]
+    accounts.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    linted = lint_file(DEFAULT_MODEL_FILE, accounts, as_of=DEMO_AS_OF)
+
+    (note,) = linted.report.not_checked
+    assert "--activity, --contacts, --events files count as absent" in note
+    assert "--intent" not in note
+
+
 @pytest.mark.xfail(
     strict=True,
     reason=(
