@@ -6,13 +6,18 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
+import tierwise.engine.run as engine_run
 from tests.conftest import sampled_portfolio
+from tierwise.engine import score_accounts
+from tierwise.model import load_model
+from tierwise.sample import DEMO_AS_OF, build_demo_portfolio
 
 
 def test_the_installed_command_runs_main_which_handles_sigterm() -> None:
@@ -79,3 +84,20 @@ def test_a_tier_stopped_while_scoring_exits_quietly_and_leaves_no_scratch(
     assert "Traceback" not in said
     assert f"stopped by {stop.name}" in said
     assert list(scratch.iterdir()) == []
+
+
+def test_a_stop_while_the_engine_starts_leaves_no_scratch_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A SIGTERM that came while DuckDB was opening, just after the run's
+    # scratch folder was made, left the folder behind.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise SystemExit(128 + signal.SIGTERM)
+
+    monkeypatch.setattr(engine_run, "open_connection", stopped)
+    with pytest.raises(SystemExit):
+        score_accounts(load_model(), build_demo_portfolio(), DEMO_AS_OF)
+
+    assert list(tmp_path.iterdir()) == []

@@ -173,9 +173,11 @@ def score_accounts(
     """
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="tierwise-run-"))
-    owned = connection is None
-    connection = connection or open_connection(scratch)
+    opened: duckdb.DuckDBPyConnection | None = None
     try:
+        # Inside the try: a stop while DuckDB starts leaves no folder either.
+        if connection is None:
+            connection = opened = open_connection(scratch)
         compiled = compile_on(
             connection,
             model,
@@ -195,8 +197,8 @@ def score_accounts(
         run = _summarise(connection, compiled, started, pins or {})
     except BaseException as error:
         # Failed or stopped (Ctrl-C, SIGTERM): the half-written results go.
-        if owned:
-            connection.close()
+        if opened is not None:
+            opened.close()
         shutil.rmtree(scratch, ignore_errors=True)
         if isinstance(error, duckdb.IOException):
             raise refused_write(error, scratch) from error
