@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import tempfile
 import weakref
 from collections.abc import Sequence
 from datetime import date
@@ -26,6 +25,7 @@ from tierwise.engine.run import (
 )
 from tierwise.errors import TierwiseError
 from tierwise.model import TieringModel
+from tierwise.scratch_folders import new_scratch_folder
 from tierwise.sources import ColumnMapping
 from tierwise.sources.signals import (
     OpenSignals,
@@ -96,7 +96,7 @@ def open_run_signals(
     whether the accounts' domains must be read. Their scratch folder lives
     as long as ``connection``.
     """
-    scratch = Path(tempfile.mkdtemp(prefix="tierwise-signals-"))
+    scratch = new_scratch_folder("signals")
     weakref.finalize(connection, shutil.rmtree, scratch, True)
     return open_signals(connection, signals, model, scratch)
 

@@ -32,6 +32,7 @@ from tierwise.engine.watch import watched
 from tierwise.errors import TierwiseError
 from tierwise.model.schema import TieringModel
 from tierwise.progress import QUIET, Progress
+from tierwise.scratch_folders import new_scratch_folder
 
 __all__ = [
     "ACCOUNTS_VIEW",
@@ -172,7 +173,7 @@ def score_accounts(
             leave it (see :func:`~tierwise.engine.compile_model`).
     """
     started = time.perf_counter()
-    scratch = Path(tempfile.mkdtemp(prefix="tierwise-run-"))
+    scratch = new_scratch_folder("run")
     opened: duckdb.DuckDBPyConnection | None = None
     try:
         # Inside the try: a stop while DuckDB starts leaves no folder either.
@@ -358,7 +359,7 @@ def open_connection(
     """
     connection = duckdb.connect()
     if scratch is None:
-        scratch = Path(tempfile.mkdtemp(prefix="tierwise-spill-"))
+        scratch = new_scratch_folder("spill")
         weakref.finalize(connection, shutil.rmtree, scratch, True)
     spill = _quoted_path(scratch / "spill")
     connection.execute(f"SET temp_directory = {spill}")

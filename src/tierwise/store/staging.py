@@ -15,7 +15,7 @@ being written, so the two halves of the work run on two cores (both
 drivers let go of Python's interpreter lock while SQLite works). The files
 are detached and deleted when the transaction ends, whichever way it ends;
 a process killed in between leaves only its scratch folder behind, which
-the next run that stages rows deletes (`_sweep_abandoned`).
+the next run that stages rows deletes (`tierwise.scratch_folders`).
 
 Without the driver (``adbc-driver-sqlite``, a dependency; a platform it
 has no build for), or when the temporary folder cannot be written or lies
@@ -30,7 +30,6 @@ import os
 import queue
 import shutil
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from types import ModuleType
 import pyarrow as pa
 from sqlalchemy import Connection
 
+from tierwise.scratch_folders import new_scratch_folder
 from tierwise.store.database import AFTER_TRANSACTION, StoreError
 
 __all__ = ["CHUNK_ROWS", "MAX_CHUNKS", "Scratch", "scratch_folder", "staged_chunks"]
@@ -49,8 +49,8 @@ __all__ = ["CHUNK_ROWS", "MAX_CHUNKS", "Scratch", "scratch_folder", "staged_chun
 log = logging.getLogger(__name__)
 
 SCHEMA_PREFIX = "tierwise_staging_"
-# Scratch folders are named FOLDER_PREFIX, the process id, a dash, a random part.
-FOLDER_PREFIX = "tierwise-staging-"
+# Scratch folders are tierwise-staging-<process id>-<random part>.
+FOLDER_KIND = "staging"
 # SQLite attaches at most ten files to a connection unless built otherwise.
 MAX_CHUNKS = 8
 CHUNK_ROWS = 100_000
@@ -82,8 +82,7 @@ def scratch_folder(connection: Connection) -> Scratch | None:
     if _driver() is None:
         return None
     try:
-        _sweep_abandoned(Path(tempfile.gettempdir()))
-        folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
+        folder = new_scratch_folder(FOLDER_KIND)
     except OSError as error:
         log.warning(
             "cannot stage rows in the temporary folder (%s); binding them one "
@@ -100,34 +99,6 @@ def scratch_folder(connection: Connection) -> Scratch | None:
         lambda: _release(connection, scratch)
     )
     return scratch
-
-
-def _sweep_abandoned(parent: Path) -> None:
-    """Delete the scratch folders in ``parent`` whose process has ended.
-
-    A process killed while recording (SIGKILL, a power cut) cannot delete
-    its scratch files; each folder's name holds the id of the process that
-    made it, so the next run finds and deletes them. Only on POSIX systems,
-    where asking whether a process runs is harmless; a folder whose
-    process may still run, or that cannot be deleted, is left alone.
-    """
-    if os.name != "posix":
-        return
-    for folder in parent.glob(f"{FOLDER_PREFIX}*-*"):
-        owner = folder.name[len(FOLDER_PREFIX) :].split("-", 1)[0]
-        if owner.isdigit() and not _running(int(owner)):
-            log.info("deleting %s, left by a run that was stopped", folder)
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _too_deep(folder: Path) -> bool:

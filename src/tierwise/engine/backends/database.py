@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import shutil
-import tempfile
 import time
 import weakref
 from collections.abc import Mapping
@@ -42,6 +41,7 @@ from tierwise.engine.sql import SQL_TYPES, ident
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.model.fields import FieldKind
 from tierwise.model.schema import TieringModel
+from tierwise.scratch_folders import new_scratch_folder
 from tierwise.sources.database import (
     FOLDS_TO_LOWER,
     ColumnKind,
@@ -279,7 +279,7 @@ def score_in_database(
         target = _target(source, write_back).sql(dialect=source.dialect)
         text = f"SELECT * FROM {target}"
 
-    scratch = Path(tempfile.mkdtemp(prefix="tierwise-db-"))
+    scratch = new_scratch_folder("db")
     results = scratch / "tiers.parquet"
     _fetch(database, text, schema.schema, results)
 
