@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import tierwise.engine.backends.spark as spark_backend
 import tierwise.engine.run as engine_run
 from tests.conftest import sampled_portfolio
 from tierwise.engine import score_accounts
@@ -99,5 +100,25 @@ def test_a_stop_while_the_engine_starts_leaves_no_scratch_folder(
     monkeypatch.setattr(engine_run, "open_connection", stopped)
     with pytest.raises(SystemExit):
         score_accounts(load_model(), build_demo_portfolio(), DEMO_AS_OF)
+
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("where", ["compile_on", "_session"])
+def test_a_spark_run_stopped_before_or_during_spark_leaves_no_scratch_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # Stopped while DuckDB prepared Spark's input files, the Spark path left
+    # its folder: only the Spark stage itself cleaned up after a failure.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise SystemExit(128 + signal.SIGTERM)
+
+    monkeypatch.setattr(spark_backend, where, stopped)
+    with pytest.raises(SystemExit):
+        spark_backend.score_on_spark(
+            load_model(), build_demo_portfolio().slice(0, 50), DEMO_AS_OF
+        )
 
     assert list(tmp_path.iterdir()) == []

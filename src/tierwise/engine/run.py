@@ -16,7 +16,8 @@ import shutil
 import tempfile
 import time
 import weakref
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,6 +46,7 @@ __all__ = [
     "open_connection",
     "people_order",
     "refused_write",
+    "run_scratch",
     "score_accounts",
     "show_results",
     "write_results",
@@ -173,12 +175,7 @@ def score_accounts(
             leave it (see :func:`~tierwise.engine.compile_model`).
     """
     started = time.perf_counter()
-    scratch = new_scratch_folder("run")
-    opened: duckdb.DuckDBPyConnection | None = None
-    try:
-        # Inside the try: a stop while DuckDB starts leaves no folder either.
-        if connection is None:
-            connection = opened = open_connection(scratch)
+    with run_scratch("run", connection) as (scratch, connection):
         compiled = compile_on(
             connection,
             model,
@@ -196,18 +193,46 @@ def score_accounts(
         )
         show_results(connection, scratch / RESULT_FILE)
         run = _summarise(connection, compiled, started, pins or {})
+    run.scratch = scratch
+    weakref.finalize(run, shutil.rmtree, scratch, True)
+    log.info("tiered %d accounts in %.2f s", run.accounts, run.seconds)
+    return run
+
+
+@contextmanager
+def run_scratch(
+    kind: str,
+    connection: duckdb.DuckDBPyConnection | None,
+    parent: Path | None = None,
+) -> Iterator[tuple[Path, duckdb.DuckDBPyConnection]]:
+    """A run's scratch folder, and ``connection`` or a new one spilling there.
+
+    If the run fails or is stopped (Ctrl-C, SIGTERM) inside the block, the
+    connection made here is closed and the folder deleted, half-written
+    results and all; a run that ends well keeps both. The folder is made in
+    ``parent`` (a folder Spark on a cluster reaches too) or, by default, in
+    the temporary folder, named by process (see `tierwise.scratch_folders`).
+
+    Raises:
+        OSError: when DuckDB could not write in the folder (a full disk).
+    """
+    if parent is None:
+        scratch = new_scratch_folder(kind)
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix=f"tierwise-{kind}-", dir=parent))
+    opened: duckdb.DuckDBPyConnection | None = None
+    try:
+        # Inside the try: a stop while DuckDB starts leaves no folder either.
+        if connection is None:
+            connection = opened = open_connection(scratch)
+        yield scratch, connection
     except BaseException as error:
-        # Failed or stopped (Ctrl-C, SIGTERM): the half-written results go.
         if opened is not None:
             opened.close()
         shutil.rmtree(scratch, ignore_errors=True)
         if isinstance(error, duckdb.IOException):
             raise refused_write(error, scratch) from error
         raise
-    run.scratch = scratch
-    weakref.finalize(run, shutil.rmtree, scratch, True)
-    log.info("tiered %d accounts in %.2f s", run.accounts, run.seconds)
-    return run
 
 
 def _labelled(compiled: CompiledModel) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 import time
 import uuid
 import warnings
@@ -40,7 +39,7 @@ from tierwise.engine.run import (
     TieringRun,
     adopt_results,
     compile_on,
-    open_connection,
+    run_scratch,
 )
 from tierwise.engine.signals import MATCHED_TABLES
 from tierwise.errors import TierwiseError
@@ -161,39 +160,33 @@ def score_on_spark(
             fails to run the query; nothing is written then.
     """
     started = time.perf_counter()
-    folder = Path(tempfile.mkdtemp(prefix="tierwise-spark-", dir=scratch))
-    connection = connection or open_connection(folder)
-    compiled = compile_on(
-        connection,
-        model,
-        as_of,
-        accounts,
-        pins=pins,
-        signal_sources=signal_sources,
-        text_trimmed=text_trimmed,
-    )
-    source = compiled.source
-
-    # Spark reads what DuckDB holds (the cleaned accounts, matched signal
-    # rows) from Parquet files that DuckDB writes.
-    tables = [source, *(MATCHED_TABLES[kind] for kind in signal_sources)]
-    inputs: dict[str, Path] = {}
-    for table in tables:
-        inputs[table] = folder / f"input-{len(inputs)}.parquet"
-        connection.execute(
-            f'COPY (SELECT * FROM "{table}") TO {_quoted(inputs[table])} '
-            "(FORMAT parquet)"
+    with run_scratch("spark", connection, scratch) as (folder, connection):
+        compiled = compile_on(
+            connection,
+            model,
+            as_of,
+            accounts,
+            pins=pins,
+            signal_sources=signal_sources,
+            text_trimmed=text_trimmed,
         )
+        source = compiled.source
 
-    results = folder / SPARK_RESULTS
-    try:
+        # Spark reads what DuckDB holds (the cleaned accounts, matched signal
+        # rows) from Parquet files that DuckDB writes.
+        tables = [source, *(MATCHED_TABLES[kind] for kind in signal_sources)]
+        inputs: dict[str, Path] = {}
+        for table in tables:
+            inputs[table] = folder / f"input-{len(inputs)}.parquet"
+            connection.execute(
+                f'COPY (SELECT * FROM "{table}") TO {_quoted(inputs[table])} '
+                "(FORMAT parquet)"
+            )
+
+        results = folder / SPARK_RESULTS
         with _session(session, master) as spark:
             _run_stages(spark, compiled, inputs, results)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-
-    run = adopt_results(connection, compiled, results, started, pins or {})
+        run = adopt_results(connection, compiled, results, started, pins or {})
     weakref.finalize(run, shutil.rmtree, folder, True)
     log.info("tiered %d accounts on Spark in %.2f s", run.accounts, run.seconds)
     return run
