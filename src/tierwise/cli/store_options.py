@@ -15,6 +15,8 @@ from tierwise import store as runs_store
 from tierwise.cli.app import errors
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
     from tierwise.store import Store
 
 __all__ = ["DbOption", "existing_store", "opened_store", "store_unless"]
@@ -75,19 +77,15 @@ def existing_store(db: str | None) -> Iterator[Store]:
 def _refuse_memory(url: str) -> None:
     """Refuse a SQLite store kept in memory: each command is a process of its
     own, so whatever it recorded there would be gone when it ends."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-    except Exception:  # a bad URL is reported by open_store
+    parsed = _sqlite_url(url)
+    if parsed is None:
         return
     database = parsed.database or ""
-    memory = (
+    if (
         database in ("", ":memory:")
         or parsed.query.get("mode") == "memory"
         or "mode=memory" in database
-    )
-    if parsed.get_backend_name() == "sqlite" and memory:
+    ):
         raise runs_store.StoreError(
             f"the store {url} is kept in memory and forgotten when the command "
             "ends; give a file instead (sqlite:///tierwise.db), or --no-store "
@@ -96,16 +94,10 @@ def _refuse_memory(url: str) -> None:
 
 
 def _require_sqlite_file(url: str) -> None:
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-    except Exception:  # a bad URL is reported by open_store
-        return
-    if parsed.get_backend_name() != "sqlite":
-        return
-    database = parsed.database or ""
-    if database in ("", ":memory:") or database.startswith("file:"):
+    parsed = _sqlite_url(url)
+    database = parsed.database if parsed is not None else None
+    # In memory: refused by `opened_store`; a file: URI is SQLite's to open.
+    if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
     if not path.exists():
@@ -114,3 +106,14 @@ def _require_sqlite_file(url: str) -> None:
             "Run `tierwise tier ACCOUNTS` or `tierwise demo` in this folder first, "
             f"or point --db (or ${runs_store.DATABASE_ENV}) at the store you use"
         )
+
+
+def _sqlite_url(url: str) -> URL | None:
+    """``url`` parsed, when it names a SQLite store; None otherwise."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # a bad URL is reported by open_store
+        return None
+    return parsed if parsed.get_backend_name() == "sqlite" else None
