@@ -88,3 +88,25 @@ def test_no_command_prints_a_control_character_from_the_data(
     for command in ("explain", "history", "diff"):
         # Folded at the narrow width: the written-out escapes, line breaks aside.
         assert SHOWN in "".join(outputs[command].split()), outputs[command]
+
+
+def test_emoji_codes_in_the_data_are_shown_as_written(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    # Rich turns ":thumbs_up:" into 👍 by default; a name, an id or a path
+    # holding such a code must reach the terminal as written.
+    name = "Acme :thumbs_up: Corp"
+    accounts = _portfolio(tmp_path, name, 10_000_000, newcomer=False)
+    missing = tmp_path / ":v:.csv"
+
+    tiered = cli.invoke(app, ["tier", str(accounts), "--no-store", "--out", "q3"])
+    explained = cli.invoke(app, ["explain", "EVIL-1", "--out", "q3"])
+    refused = cli.invoke(app, ["tier", str(missing), "--no-store"])
+
+    assert tiered.exit_code == 0, tiered.output
+    assert name in explained.output
+    assert refused.exit_code == 2
+    assert ":v:.csv:nosuchfile" in "".join(refused.output.split())
+    for output in (tiered.output, explained.output, refused.output):
+        assert "\N{THUMBS UP SIGN}" not in output
+        assert "\N{VICTORY HAND}" not in output

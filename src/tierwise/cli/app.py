@@ -46,8 +46,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+# Without emoji codes: a name or path holding ":v:" is shown as written.
+console = Console(emoji=False)
+errors = Console(stderr=True, emoji=False)
 
 DEFAULT_OUT = Path("tierwise-out")
 
