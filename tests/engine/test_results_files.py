@@ -130,3 +130,18 @@ def test_results_for_people_list_tiers_then_rank_then_total_then_id(
     assert listed == expected
     table = run.table().select(["tier", "account_id"]).to_pylist()
     assert [(row["tier"], row["account_id"]) for row in table] == expected
+
+
+def test_a_run_without_csv_removes_an_older_runs_csv(tmp_path: Path) -> None:
+    """A tiers.csv left from an earlier run would not match the new results."""
+    out = _run(tmp_path)
+    model = direct_score_model(
+        {"score": 1}, [{"key": "tier_1", "name": "One", "min_score": 0}]
+    )
+    run = score_accounts(
+        model, table_of([{"account_id": "z", "name": "Z", "score_input": 1}]), AS_OF
+    )
+
+    write_results(run, out, csv=False)
+
+    assert sorted(path.name for path in out.iterdir()) == ["tiers.parquet"]

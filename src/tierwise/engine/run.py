@@ -59,6 +59,7 @@ RESULT_TABLE = "tierwise_results"
 _ERROR_NUMBER = re.compile(r'"errno":"(\d+)"')
 RESULT_FILE = "tiers.parquet"
 EXPLAIN_FILE = "explain.parquet"
+CSV_FILE = "tiers.csv"
 ACCOUNTS_VIEW = "accounts"
 # zstd at level 1: ten million results were written in half the time of
 # DuckDB's default level 3, into a file no larger (73 MB against 75 MB).
@@ -295,7 +296,9 @@ def write_results(
     unless the run fetched the file already (a database table's run);
     ``progress`` is told how far it has got. Files
     are gathered in a scratch folder beside ``out_dir`` and moved into place
-    only when all are complete, so an error leaves nothing half-written.
+    only when all are complete, so an error leaves nothing half-written; an
+    older run's ``tiers.csv`` or ``explain.parquet`` that this run does not
+    write is removed.
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".tierwise-", dir=out_dir.parent))
@@ -306,7 +309,7 @@ def write_results(
             target = _quoted_path(scratch / RESULT_FILE)
             run.connection.execute(f'COPY "{RESULT_TABLE}" TO {target} ({PARQUET})')
         if csv if csv is not None else run.accounts <= SPREADSHEET_ROWS:
-            target = _quoted_path(scratch / "tiers.csv")
+            target = _quoted_path(scratch / CSV_FILE)
             safe = f"{_for_people('account_id')}, {_for_people('name')}"
             ordered = (
                 f'(SELECT * REPLACE ({safe}) FROM "{RESULT_TABLE}" '
@@ -322,11 +325,13 @@ def write_results(
             (scratch / name).write_text(text, encoding="utf-8")
 
         out_dir.mkdir(parents=True, exist_ok=True)
-        for produced in scratch.iterdir():
-            produced.replace(out_dir / produced.name)
-        if not explain_all:
-            # An earlier run's explanations would not match these results.
-            (out_dir / EXPLAIN_FILE).unlink(missing_ok=True)
+        produced = sorted(scratch.iterdir())
+        for path in produced:
+            path.replace(out_dir / path.name)
+        # An earlier run's spreadsheet copy or explanations would not match
+        # these results, so a run that writes neither removes them.
+        for name in {CSV_FILE, EXPLAIN_FILE} - {path.name for path in produced}:
+            (out_dir / name).unlink(missing_ok=True)
     except duckdb.IOException as error:
         raise refused_write(error, scratch) from error
     finally:
