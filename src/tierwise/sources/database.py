@@ -111,7 +111,8 @@ class TableSource:
         """The source as people read it, without a password."""
         url = self.url if self.path is not None else hidden_password(self.url)
         table = self.table.copy()
-        table.set("catalog", None)  # where tierwise attached a DuckDB file
+        if self.path is not None:
+            table.set("catalog", None)  # where tierwise attached the file
         return f"{url}{SEPARATOR}{table.sql(dialect=self.dialect)}"
 
     def database_file(self) -> Path | None:
@@ -175,13 +176,7 @@ def parse_source(text: str) -> TableSource:
             f"for; the URL starts with one of {', '.join(DIALECTS)} "
             f"(e.g. {EXAMPLES})"
         )
-    try:
-        table = exp.to_table(name.strip(), dialect=dialect)
-    except (ParseError, TokenError):
-        raise SourceError(
-            f"--source {shown!r}: {name!r} is not a table name; write TABLE or "
-            "SCHEMA.TABLE"
-        ) from None
+    table = _table_name(name, dialect, shown)
     if dialect in FOLDS_TO_LOWER:
         # As the database reads the name: unquoted parts in lower case.
         table = normalize_identifiers(table, dialect=dialect)
@@ -194,7 +189,37 @@ def parse_source(text: str) -> TableSource:
             "(duckdb:///crm.duckdb in this folder, duckdb:////data/crm.duckdb "
             "for an absolute path)"
         )
+    if table.catalog:
+        # The file is attached under a name of tierwise's own, which would
+        # take the place of any other database named here.
+        raise SourceError(
+            f"--source {shown!r}: {table.catalog!r} names another database, but "
+            "the file is the database: write TABLE or SCHEMA.TABLE after ::"
+        )
     return TableSource(url, table, dialect, Path(url.removeprefix("duckdb:///")))
+
+
+def _table_name(name: str, dialect: str, shown: str) -> exp.Table:
+    """TABLE, SCHEMA.TABLE or CATALOG.SCHEMA.TABLE, every part written.
+
+    sqlglot reads ``a.b.c.d`` and ``main..accounts`` too, as some other
+    table; they are refused so no message names a table nobody wrote.
+    """
+    refused = SourceError(
+        f"--source {shown!r}: {name!r} is not a table name; write TABLE or "
+        "SCHEMA.TABLE (CATALOG.SCHEMA.TABLE where the database has catalogs), "
+        "each part in double quotes when it holds a dot or a space"
+    )
+    try:
+        table = exp.to_table(name.strip(), dialect=dialect)
+    except (ParseError, TokenError):
+        raise refused from None
+    parts = [table.args.get(key) for key in ("catalog", "db", "this")]
+    for part in parts:
+        # An empty part comes back as "", a fourth part as a dotted name.
+        if part is not None and not (isinstance(part, exp.Identifier) and part.name):
+            raise refused
+    return table
 
 
 def _refuse_unreadable_url(url: str, shown: str) -> None:
