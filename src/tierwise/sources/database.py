@@ -18,7 +18,8 @@ nothing is scored on a guess. So is a count (employees, visits, units)
 with a fraction or below zero, and a yes/no field holding other than the
 cell reader's yes/no words (text) or 1 and 0 (a number column, as SQLite
 and MySQL keep booleans), as the file reader refuses them, naming the
-first accounts that hold one.
+first accounts that hold one; so is, in SQLite, whose columns keep any
+value, text in a number column or a date its date() cannot read.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from tierwise.sources.table_checks import (
     count_checks,
     refuse_repeats,
     refuse_unreadable_values,
+    stored_check,
     written_name,
     yes_no_check,
 )
@@ -91,6 +93,8 @@ FOLDS_TO_LOWER = frozenset({"postgres", "redshift"})
 
 # Databases whose BOOLEAN is a number, which may hold more than 0 and 1.
 _NUMBERED_BOOLEANS = frozenset({"sqlite", MYSQL, MARIADB})
+# SQLite's storage classes a number or a date field is read from.
+_STORED_TYPES = {FieldKind.NUMBER: ("integer", "real"), FieldKind.DATE: ("text",)}
 
 SEPARATOR = "::"
 EXAMPLES = (
@@ -323,6 +327,14 @@ def _fields_read(
         held = columns[names[match.index]]
         kind = fields[field]
         read = _read(kind, column, match, held, source.dialect)
+        if source.dialect == "sqlite" and kind in _STORED_TYPES:
+            # Any SQLite column may hold any value, which its casts read
+            # without a word ('lots' as 0): only values of the type are
+            # read, and any other that is not blank is refused.
+            read = _stored_as(kind, column, read)
+            value = _written(column, True, source.dialect)
+            written.append(exp.alias_(value, written_name(field), quoted=True))
+            checks.append(stored_check(field, match, kind.value))
         selected.append(exp.alias_(read, field, quoted=True))
 
         if field in COUNT_FIELDS:
@@ -333,6 +345,17 @@ def _fields_read(
             written.append(exp.alias_(value, written_name(field), quoted=True))
             checks.append(yes_no_check(field, match, number))
     return selected, written, checks
+
+
+def _stored_as(kind: FieldKind, column: exp.Expr, read: exp.Expr) -> exp.Expr:
+    """``read`` where SQLite stores the column's value as ``kind`` needs
+    (a number, or text for a date, trimmed), else NULL."""
+    stored = exp.Anonymous(this="TYPEOF", expressions=[column.copy()])
+    if kind == FieldKind.DATE:
+        read = exp.cast(_text(column, "sqlite"), "DATE")
+    wanted = [exp.Literal.string(name) for name in _STORED_TYPES[kind]]
+    fits = exp.In(this=stored, expressions=wanted)
+    return exp.Case(ifs=[exp.If(this=fits, true=read)])
 
 
 def _written(column: exp.Expr, number: bool, dialect: str) -> exp.Expr:

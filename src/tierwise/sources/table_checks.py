@@ -33,6 +33,7 @@ __all__ = [
     "count_tests",
     "refuse_repeats",
     "refuse_unreadable_values",
+    "stored_check",
     "written_name",
     "yes_no_check",
 ]
@@ -42,6 +43,20 @@ Rows = Callable[[str], list[tuple[Any, ...]]]
 
 # The accounts an error names at most.
 MAX_LISTED = 20
+
+# A SQLite value kept in a number or date column that SQL cannot read as
+# one, by the field's kind ("number", "date"): the problem and the fix.
+_NOT_STORED_AS = {
+    "number": (
+        "holds text where a number belongs",
+        "store numbers in the column (SQLite keeps text in a number column as written)",
+    ),
+    "date": (
+        "is not a date SQLite reads",
+        "store dates as text YYYY-MM-DD, a time after it if any (SQLite's "
+        "date() reads no other form)",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -84,15 +99,31 @@ def yes_no_check(field: str, match: Match, number: bool) -> Unreadable:
     """A yes/no field read as unknown from a value that is not blank: text
     that is none of the column's words, or a number other than 0 and 1
     (``number``). The fix is the cell reader's for such a cell."""
-    written = written_name(field)
-    test = exp.and_(
-        exp.column(field, quoted=True).is_(exp.null()),
-        exp.column(written, quoted=True).is_(exp.null()).not_(),
-    )
     fix = (
         NUMBER_NOT_YES_NO_FIX if number else not_yes_no(*match.spec.yes_no_words()).fix
     )
-    return Unreadable(field, match.header, NOT_YES_NO, test, written, fix)
+    return Unreadable(
+        field, match.header, NOT_YES_NO, _unread(field), written_name(field), fix
+    )
+
+
+def stored_check(field: str, match: Match, kind: str) -> Unreadable:
+    """A SQLite number or date field read as unknown from a value that is
+    not blank: text in a number column, or a value SQLite's date() does not
+    read as a date (a number, ``yesterday``)."""
+    problem, fix = _NOT_STORED_AS[kind]
+    fix += ", or export the table to a file and run `tierwise tier FILE`"
+    return Unreadable(
+        field, match.header, problem, _unread(field), written_name(field), fix
+    )
+
+
+def _unread(field: str) -> exp.Expr:
+    """True for a row whose field is unknown though its value is written."""
+    return exp.and_(
+        exp.column(field, quoted=True).is_(exp.null()),
+        exp.column(written_name(field), quoted=True).is_(exp.null()).not_(),
+    )
 
 
 def refuse_unreadable_values(
