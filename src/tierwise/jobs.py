@@ -20,12 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from tierwise import __version__
-from tierwise.engine import (
-    Explanation,
-    TieringRun,
-    explain,
-    write_results,
-)
+from tierwise.engine import Explanation, TieringRun, explain, write_results
 from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.compile import compile_model
 from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, open_connection
@@ -101,6 +96,8 @@ class TierJob:
     pins: PinPlan | None = None
     model_version: int | None = None
     signals: SignalReport | None = None
+    # The table ``tier --source --write-back`` kept the results in.
+    written_back: str | None = None
 
 
 def choose_mapping(preset: str | None, mapping: Path | None) -> ColumnMapping:

@@ -34,6 +34,7 @@ from tierwise.engine.backends.database import (
     write_back_duckdb,
 )
 from tierwise.engine.run import open_connection
+from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.jobs import (
@@ -46,6 +47,7 @@ from tierwise.jobs import (
     _model_source,
 )
 from tierwise.model import parse_model
+from tierwise.progress import QUIET, Progress
 from tierwise.run_record import run_inputs
 from tierwise.sources import ColumnMapping, ImportReport, load_preset
 from tierwise.sources.database import TableSource, parse_source
@@ -59,6 +61,8 @@ if TYPE_CHECKING:
 __all__ = ["tier_table"]
 
 log = logging.getLogger(__name__)
+
+SCORING = "Scoring and tiering"
 
 
 def tier_table(
@@ -75,6 +79,7 @@ def tier_table(
     spark_master: str | None = None,
     write_back: str | None = None,
     explain_all: bool = False,
+    progress: Progress = QUIET,
 ) -> TierJob:
     """Score and tier the accounts in table ``source_text`` (``URL::TABLE``).
 
@@ -83,6 +88,8 @@ def tier_table(
     results (in the source table's schema unless it names one).
     ``explain_all`` writes ``explain.parquet`` as for a file, its points
     computed where the accounts are (in the database for a table).
+    ``progress`` is told how far the run has got: a query in another
+    database reports only its start and its end.
 
     Raises:
         SourceError: for a URL or table that cannot be read, a column that
@@ -105,14 +112,17 @@ def tier_table(
     connection = open_connection()
     written: str | None = None
 
+    progress.start("Reading accounts", None)
     if source.path is not None:
-        attached = attach_duckdb_file(connection, source, writable=bool(write_back))
-        if write_back:
+        writable = write_back is not None
+        attached = attach_duckdb_file(connection, source, writable=writable)
+        if write_back is not None:
             write_back_duckdb(connection, attached, write_back, check_only=True)
         select, report = mapped_in_duckdb(
             connection, attached, model.field_kinds(), mapping
         )
         _check_problems(source.shown(), report, accept_warnings)
+        _read(progress, report)
         connection.execute(
             f'CREATE TEMP VIEW "{TABLE_VIEW}" AS {select.sql(dialect="duckdb")}'
         )
@@ -123,17 +133,18 @@ def tier_table(
             held = connection.sql(f'SELECT account_id FROM "{TABLE_VIEW}"')
             column = held.to_arrow_table().column("account_id")
             pins = pins_for_run(store, model, as_of, column)
-        run = score_on(
-            engine,
-            model,
-            TABLE_VIEW,
-            as_of,
-            connection=connection,
-            pins=pins.pins if pins else None,
-            text_trimmed=True,
-            spark_master=spark_master,
-        )
-        if write_back:
+        with watched(connection, progress, SCORING, report.rows_used):
+            run = score_on(
+                engine,
+                model,
+                TABLE_VIEW,
+                as_of,
+                connection=connection,
+                pins=pins.pins if pins else None,
+                text_trimmed=True,
+                spark_master=spark_master,
+            )
+        if write_back is not None:
             written = write_back_duckdb(connection, attached, write_back)
     else:
         with connect(source) as database:
@@ -142,12 +153,16 @@ def tier_table(
                 database, source, model.field_kinds(), mapping
             )
             _check_problems(source.shown(), report, accept_warnings)
+            _read(progress, report)
             pins = None
             if store is not None:
                 from tierwise.store import pins_for_run
 
                 ids = [row[0] for row in database.exec_driver_sql(_ids(select, source))]
                 pins = pins_for_run(store, model, as_of, pa.array(ids, pa.string()))
+            # The database tells nothing of its query's progress: the bar
+            # shows the time it has taken until the results are back.
+            progress.start(SCORING, report.rows_used)
             run, written = score_in_database(
                 model,
                 source,
@@ -159,6 +174,8 @@ def tier_table(
                 write_back=write_back,
                 explain_all=explain_all,
             )
+            progress.advance_to(report.rows_used)
+            progress.finish()
 
     database_file = source.database_file()
     problems = import_problems(report)
@@ -189,6 +206,7 @@ def tier_table(
             IMPORT_REPORT_TEXT: report_text(report),
         },
         explain_all=explain_all,
+        progress=progress,
     )
     log.info("wrote %d results to %s", run.accounts, out_dir)
 
@@ -221,7 +239,14 @@ def tier_table(
         recorded=recorded,
         pins=pins,
         model_version=model_version,
+        written_back=written,
     )
+
+
+def _read(progress: Progress, report: ImportReport) -> None:
+    """The table has been read: its accounts are counted."""
+    progress.advance_to(report.rows_used)
+    progress.finish()
 
 
 def _check_problems(shown: str, report: ImportReport, accept_warnings: bool) -> None:

@@ -76,6 +76,13 @@ def render_summary(job: TierJob) -> None:
     for warning in run.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     _render_store(job)
+    if job.written_back is not None:
+        console.print(
+            escape(
+                f"Written back to the table {job.written_back} beside {report.source}"
+            ),
+            highlight=False,
+        )
     written = [name for name in RESULT_FILES if (job.out_dir / name).exists()]
     console.print(
         f"Results in {job.out_dir}/ ({', '.join(written)}); explain one with: "

@@ -174,7 +174,7 @@ def tier(
         chosen = jobs.choose_mapping(preset, mapping)
         given = [activity, intent, contacts, events]
         if _table_source(accounts, source, write_back, any(given)):
-            with store_unless(no_store, db) as store:
+            with store_unless(no_store, db) as store, progress_bar(quiet) as shown:
                 job = table_jobs.tier_table(
                     str(source),
                     out,
@@ -189,6 +189,7 @@ def tier(
                     spark_master=spark_master,
                     write_back=write_back,
                     explain_all=explain_all,
+                    progress=shown,
                 )
             render_summary(job)
             return
