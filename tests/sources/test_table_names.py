@@ -5,19 +5,26 @@ CATALOG.SCHEMA.TABLE. A name with more parts, or an empty part, was read as
 some other table and the error then named a table the user never wrote
 (``a.b.c.d`` as table 'd' in schema b); a DuckDB file's catalog was
 silently replaced by the file itself, so ``other.main.accounts`` tiered
-``main.accounts``.
+``main.accounts``. A ``--write-back`` table's name is read the same way,
+and refused before anything is scored when it cannot be made: an empty
+name ran without writing back, a missing schema or a view of that name
+failed after the scoring with a traceback, and PostgreSQL's ``TiersQ4``
+(which it reads as ``tiersq4``) was checked and recorded as written.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
-from tests.postgres import POSTGRES
+from tests.postgres import POSTGRES, own_schema
 
-from tierwise.errors import SourceError
+from tierwise.errors import SourceError, TierwiseError
 from tierwise.sources.database import parse_source
 from tierwise.table_jobs import tier_table
 
@@ -52,3 +59,84 @@ def test_a_catalog_is_kept_in_the_name_shown() -> None:
     source = parse_source(f"{POSTGRES}::other.sales.accounts")
 
     assert source.shown() == f"{POSTGRES}::other.sales.accounts"
+
+
+@pytest.fixture
+def duckdb_source(tmp_path: Path) -> str:
+    path = tmp_path / "crm.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "CREATE TABLE accounts AS SELECT 'a1' AS account_id, 'Acme' AS name"
+        )
+        connection.execute("CREATE VIEW tiers_view AS SELECT 1 AS x")
+    return f"duckdb:///{path}::accounts"
+
+
+@pytest.mark.parametrize(
+    ("write_back", "message"),
+    [
+        pytest.param("", "--write-back '': '' is not a table name", id="empty"),
+        pytest.param("a.b.c.d", "'a.b.c.d' is not a table name", id="four-parts"),
+        pytest.param("main..tiers", "is not a table name", id="empty-schema"),
+        pytest.param("other.main.tiers", "'other' names another", id="catalog"),
+        pytest.param("nosuch.tiers", "there is no schema 'nosuch'", id="no-schema"),
+        pytest.param(
+            "tiers_view", "--write-back tiers_view: the table exists", id="view"
+        ),
+    ],
+)
+def test_a_duckdb_write_back_name_that_cannot_be_made_is_refused_first(
+    duckdb_source: str, tmp_path: Path, write_back: str, message: str
+) -> None:
+    with pytest.raises(TierwiseError, match=message):
+        tier_table(duckdb_source, tmp_path / "out", AS_OF, write_back=write_back)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture
+def postgres_source() -> Iterator[tuple[Any, str]]:
+    with own_schema("tierwise_names") as (admin, schema):
+        admin.execute(
+            f'CREATE TABLE "{schema}".accounts AS '
+            "SELECT 'a1'::text AS account_id, 'Acme'::text AS name"
+        )
+        admin.execute(f'CREATE TABLE "{schema}".tiers_q3 (x int)')
+        yield admin, f"{POSTGRES}::{schema}.accounts"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("write_back", "message"),
+    [
+        pytest.param("", "--write-back '': '' is not a table name", id="empty"),
+        pytest.param("a.b.c.d", "'a.b.c.d' is not a table name", id="four-parts"),
+        pytest.param("s..tiers", "is not a table name", id="empty-schema"),
+        pytest.param("nosuch.tiers", "there is no schema 'nosuch'", id="no-schema"),
+        pytest.param(
+            "Tiers_Q3", "--write-back Tiers_Q3: the table exists", id="lower-cased"
+        ),
+    ],
+)
+def test_a_postgres_write_back_name_that_cannot_be_made_is_refused_first(
+    postgres_source: tuple[Any, str], tmp_path: Path, write_back: str, message: str
+) -> None:
+    _, source = postgres_source
+
+    with pytest.raises(TierwiseError, match=message):
+        tier_table(source, tmp_path / "out", AS_OF, write_back=write_back)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.postgres
+def test_a_write_back_table_is_recorded_as_the_database_names_it(
+    postgres_source: tuple[Any, str], tmp_path: Path
+) -> None:
+    admin, source = postgres_source
+    schema = source.rsplit("::", 1)[1].split(".")[0]
+
+    tier_table(source, tmp_path / "out", AS_OF, write_back="TiersQ4")
+
+    manifest = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert manifest["written_back"] == f"{schema}.tiersq4"
+    kept = admin.execute(f'SELECT account_id FROM "{schema}".tiersq4').fetchall()
+    assert kept == [("a1",)]

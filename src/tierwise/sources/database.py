@@ -65,6 +65,7 @@ __all__ = [
     "hidden_password",
     "mapped_accounts",
     "parse_source",
+    "parse_table",
 ]
 
 log = logging.getLogger(__name__)
@@ -180,10 +181,7 @@ def parse_source(text: str) -> TableSource:
             f"for; the URL starts with one of {', '.join(DIALECTS)} "
             f"(e.g. {EXAMPLES})"
         )
-    table = _table_name(name, dialect, shown)
-    if dialect in FOLDS_TO_LOWER:
-        # As the database reads the name: unquoted parts in lower case.
-        table = normalize_identifiers(table, dialect=dialect)
+    table = parse_table(name, dialect, f"--source {shown!r}")
     if scheme != "duckdb":
         _refuse_unreadable_url(url, shown)
         return TableSource(url, table, dialect)
@@ -193,24 +191,24 @@ def parse_source(text: str) -> TableSource:
             "(duckdb:///crm.duckdb in this folder, duckdb:////data/crm.duckdb "
             "for an absolute path)"
         )
-    if table.catalog:
-        # The file is attached under a name of tierwise's own, which would
-        # take the place of any other database named here.
-        raise SourceError(
-            f"--source {shown!r}: {table.catalog!r} names another database, but "
-            "the file is the database: write TABLE or SCHEMA.TABLE after ::"
-        )
     return TableSource(url, table, dialect, Path(url.removeprefix("duckdb:///")))
 
 
-def _table_name(name: str, dialect: str, shown: str) -> exp.Table:
-    """TABLE, SCHEMA.TABLE or CATALOG.SCHEMA.TABLE, every part written.
+def parse_table(name: str, dialect: str, option: str) -> exp.Table:
+    """TABLE, SCHEMA.TABLE or CATALOG.SCHEMA.TABLE, as the database reads it.
 
     sqlglot reads ``a.b.c.d`` and ``main..accounts`` too, as some other
-    table; they are refused so no message names a table nobody wrote.
+    table; they are refused so no message names a table nobody wrote. A
+    DuckDB file is the database, so its tables take no catalog.
+
+    >>> parse_table("Sales.Accounts", "postgres", "--source").sql("postgres")
+    'sales.accounts'
+
+    Raises:
+        SourceError: naming ``option`` (``--source …``, ``--write-back …``).
     """
     refused = SourceError(
-        f"--source {shown!r}: {name!r} is not a table name; write TABLE or "
+        f"{option}: {name!r} is not a table name; write TABLE or "
         "SCHEMA.TABLE (CATALOG.SCHEMA.TABLE where the database has catalogs), "
         "each part in double quotes when it holds a dot or a space"
     )
@@ -223,6 +221,16 @@ def _table_name(name: str, dialect: str, shown: str) -> exp.Table:
         # An empty part comes back as "", a fourth part as a dotted name.
         if part is not None and not (isinstance(part, exp.Identifier) and part.name):
             raise refused
+    if dialect == "duckdb" and table.catalog:
+        # The file is attached under a name of tierwise's own, which would
+        # take the place of any other database named here.
+        raise SourceError(
+            f"{option}: {table.catalog!r} names another database, but the file "
+            "is the database: write TABLE or SCHEMA.TABLE"
+        )
+    if dialect in FOLDS_TO_LOWER:
+        # As the database reads the name: unquoted parts in lower case.
+        table = normalize_identifiers(table, dialect=dialect)
     return table
 
 

@@ -47,6 +47,7 @@ from tierwise.sources.database import (
     ColumnKind,
     TableSource,
     mapped_accounts,
+    parse_table,
 )
 from tierwise.sources.dialects import shown_dialect
 from tierwise.sources.mapping import ColumnMapping
@@ -156,10 +157,19 @@ def write_back_duckdb(
         TierwiseError: when the table already exists (nothing is replaced).
     """
     table = _target(source, target)
+    schema = table.db or "main"
+    # DuckDB matches names without case, and a view's name is taken too.
+    schemas = connection.execute(
+        "SELECT COUNT(*) FROM duckdb_schemas() WHERE database_name = ? "
+        "AND lower(schema_name) = lower(?)",
+        [ATTACHED, schema],
+    ).fetchall()
+    if not schemas[0][0]:
+        raise _no_schema(source, target, schema)
     found = connection.execute(
-        "SELECT COUNT(*) FROM duckdb_tables() WHERE database_name = ? "
-        "AND schema_name = ? AND table_name = ?",
-        [ATTACHED, table.db or "main", table.name],
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_catalog = ? "
+        "AND lower(table_schema) = lower(?) AND lower(table_name) = lower(?)",
+        [ATTACHED, schema, table.name],
     ).fetchall()
     if found[0][0]:
         raise _exists(source, target, "it is there already")
@@ -419,7 +429,10 @@ def _create_results(
     from sqlalchemy import inspect
 
     table = _target(source, write_back)
-    if inspect(database).has_table(table.name, schema=table.db or None):
+    inspector = inspect(database)
+    if table.db and not inspector.has_schema(table.db):
+        raise _no_schema(source, write_back, table.db)
+    if inspector.has_table(table.name, schema=table.db or None):
         raise _exists(source, write_back, "it is there already")
     name = table.sql(dialect=source.dialect)
     text = f"CREATE TABLE {name} AS {query}"
@@ -456,8 +469,13 @@ def _as(kind: pa.DataType, value: Any) -> Any:
 
 
 def _target(source: TableSource, write_back: str) -> exp.Table:
-    """The write-back table; without a schema, in the source table's schema."""
-    table = exp.to_table(write_back, dialect=source.dialect)
+    """The write-back table; without a schema, in the source table's schema.
+
+    Raises:
+        SourceError: for a name that is no table's (see
+            :func:`~tierwise.sources.database.parse_table`).
+    """
+    table = parse_table(write_back, source.dialect, f"--write-back {write_back!r}")
     if not table.db and source.table.db:
         table.set("db", source.table.args["db"].copy())
     table.set("catalog", None)
@@ -484,6 +502,14 @@ def _no_table(source: TableSource, tables: list[str]) -> SourceError:
     return SourceError(
         f"{source.shown()}: no table {source.table.name!r} in {where} (tables "
         f"there: {shown}){hint}"
+    )
+
+
+def _no_schema(source: TableSource, target: str, schema: str) -> TierwiseError:
+    return TierwiseError(
+        f"--write-back {target!r}: there is no schema {schema!r} in "
+        f"{source.shown()}; create it first, or name a table in a schema that "
+        "exists. Nothing was scored or written"
     )
 
 
