@@ -46,7 +46,7 @@ from tierwise.jobs import (
     _chosen_model,
     _model_source,
 )
-from tierwise.model import parse_model
+from tierwise.model import TieringModel, parse_model
 from tierwise.progress import QUIET, Progress
 from tierwise.run_record import run_inputs
 from tierwise.sources import ColumnMapping, ImportReport, load_preset
@@ -122,7 +122,7 @@ def tier_table(
             connection, attached, model.field_kinds(), mapping
         )
         _check_problems(source.shown(), report, accept_warnings)
-        _read(progress, report)
+        _read(progress, report, model)
         connection.execute(
             f'CREATE TEMP VIEW "{TABLE_VIEW}" AS {select.sql(dialect="duckdb")}'
         )
@@ -153,7 +153,7 @@ def tier_table(
                 database, source, model.field_kinds(), mapping
             )
             _check_problems(source.shown(), report, accept_warnings)
-            _read(progress, report)
+            _read(progress, report, model)
             pins = None
             if store is not None:
                 from tierwise.store import pins_for_run
@@ -243,10 +243,14 @@ def tier_table(
     )
 
 
-def _read(progress: Progress, report: ImportReport) -> None:
-    """The table has been read: its accounts are counted."""
+def _read(progress: Progress, report: ImportReport, model: TieringModel) -> None:
+    """The table has been read: its accounts are counted, and the fields it
+    lacks are reported only when scoring reads them, as for a Parquet file
+    (a field only a signal file fills is no column a table is missing)."""
     progress.advance_to(report.rows_used)
     progress.finish()
+    read = model.read_fields()
+    report.absent_fields = [name for name in report.absent_fields if name in read]
 
 
 def _check_problems(shown: str, report: ImportReport, accept_warnings: bool) -> None:

@@ -1,4 +1,4 @@
-"""A run from a database table shows progress and says where its results went."""
+"""A run from a database table: its progress bar, and what its summary says."""
 
 from __future__ import annotations
 
@@ -85,3 +85,17 @@ def test_the_summary_names_the_table_the_results_were_written_back_to(
 
     assert result.exit_code == 0, result.output
     assert f"Written back to the table tiers_q3 beside {source}" in result.output
+
+
+def test_a_table_reports_absent_only_the_fields_the_model_reads(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    """As a Parquet file's run does: fields only signal files could fill,
+    which no criterion of the default model reads, are not called missing."""
+    source = _duckdb_source(portfolio, tmp_path)
+    with duckdb.connect(source.removeprefix("duckdb:///").split("::")[0]) as database:
+        database.execute("ALTER TABLE accounts DROP COLUMN intent_score")
+
+    job = tier_table(source, tmp_path / "out", AS_OF)
+
+    assert job.report.absent_fields == ["intent_score"]
