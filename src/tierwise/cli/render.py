@@ -15,6 +15,7 @@ from tierwise.cli.evidence import render_evidence
 from tierwise.cli.safe_text import escape
 from tierwise.cli.tables import fits, fitted
 from tierwise.engine import Explanation
+from tierwise.engine import run as engine_run
 from tierwise.engine.explain import GateLine
 from tierwise.jobs import TierJob
 from tierwise.sources import short_report
@@ -84,6 +85,13 @@ def render_summary(job: TierJob) -> None:
             highlight=False,
         )
     written = [name for name in RESULT_FILES if (job.out_dir / name).exists()]
+    # Read here, not imported, so it is the limit the run itself applied.
+    limit = engine_run.SPREADSHEET_ROWS
+    if "tiers.csv" not in written and run.accounts > limit:
+        console.print(
+            f"No tiers.csv: {run.accounts:,} accounts are more rows than a "
+            f"spreadsheet opens ({limit:,}); --csv writes it anyway"
+        )
     console.print(
         f"Results in {job.out_dir}/ ({', '.join(written)}); explain one with: "
         f"tierwise explain ACCOUNT_ID --out {job.out_dir}"
