@@ -330,6 +330,41 @@ def test_a_bad_as_of_date_is_refused(cli: CliRunner, command: list[str]) -> None
     assert "--as-of must be a date like 2026-09-30" in result.output
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"], ids=["first", "last"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sql"],
+        ["tier", "a.csv", "--no-store"],
+        ["sample", "--accounts", "3000", "--signals", "--out", "s.csv"],
+    ],
+    ids=["sql", "tier", "sample"],
+)
+def test_an_as_of_date_at_the_calendars_ends_is_refused(
+    cli: CliRunner, tmp_path: Path, command: list[str], day: str
+) -> None:
+    # Windows of up to 100 years are counted from it: 9999-12-31 stopped the
+    # engine, and sample after the accounts file was written, in a traceback.
+    (tmp_path / "a.csv").write_text("account_id,name\na1,Acme\n")
+
+    result = cli.invoke(app, [*command, "--as-of", day])
+
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "--as-of must be between 1900-01-01 and 2999-12-31" in result.output
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_sample_onto_a_folder_names_the_folder(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "accounts.csv").mkdir()
+
+    result = cli.invoke(app, ["sample", "--accounts", "10", "--out", "accounts.csv"])
+
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'accounts.csv'}: Is a directory" in result.output
+    assert ".partial" not in result.output
+
+
 @pytest.mark.parametrize("master", ["nonsense", "local[0]", "local[abc]", ""])
 def test_a_spark_master_spark_cannot_take_is_refused_before_reading(
     cli: CliRunner, tmp_path: Path, master: str

@@ -51,6 +51,8 @@ console = Console(emoji=False)
 errors = Console(stderr=True, emoji=False)
 
 DEFAULT_OUT = Path("tierwise-out")
+# The --as-of dates taken: a run counts up to 100 years either way from it.
+AS_OF_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
 
 ModelOption = Annotated[
     Path | None,
@@ -153,7 +155,9 @@ def unusable_path(error: OSError) -> str:
     >>> unusable_path(refused).split(";")[0]
     'cannot write in /data: Read-only file system'
     """
-    path = Path(str(error.filename))
+    # A rename names its target second: the path the user gave, where the
+    # first is tierwise's own partial file.
+    path = Path(str(error.filename2 or error.filename))
     fix = _PATH_FIXES.get(error.errno or 0, "check the path and try again")
     if error.errno in (errno.EROFS, errno.ENOSPC, errno.EFBIG, errno.EIO):
         return f"cannot write in {path.parent.absolute()}: {error.strerror}; {fix}"
@@ -161,12 +165,21 @@ def unusable_path(error: OSError) -> str:
 
 
 def parse_as_of(text: str | None) -> date:
-    """The ``--as-of`` date; today when it is not given."""
+    """The ``--as-of`` date; today when it is not given.
+
+    A model counts windows of up to 100 years from it (and ``sample``
+    dates its signals back from it), so a date near either end of the
+    calendar would leave it; the range asked for is wide of both.
+    """
     if text is None:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise TierwiseError(
             f"--as-of must be a date like 2026-09-30, got {text!r}"
         ) from None
+    first, last = AS_OF_RANGE
+    if not first <= day <= last:
+        raise TierwiseError(f"--as-of must be between {first} and {last}, got {text!r}")
+    return day
