@@ -379,7 +379,7 @@ def explain_accounts(
     opened = open_run_signals(connection, signals, model)
     _, report = _read(connection, accounts, model, mapping, opened.by_domain)
     load_run_signals(connection, opened, model, as_of)
-    load_run_results(connection, out_dir)
+    load_run_results(connection, out_dir, account_ids)
     columns = [row[0] for row in connection.sql(f"DESCRIBE {ACCOUNTS_VIEW}").fetchall()]
     compiled = compile_model(
         model,
@@ -415,12 +415,21 @@ def _all_asked(
     return explanations
 
 
-def load_run_results(connection: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
-    """Hold the run's ``tiers.parquet`` in ``connection``, for tiers and ranks."""
+def load_run_results(
+    connection: duckdb.DuckDBPyConnection, out_dir: Path, account_ids: list[str]
+) -> None:
+    """Hold the rows of ``account_ids`` from the run's ``tiers.parquet`` in
+    ``connection``, for their tiers and ranks.
+
+    Only the asked accounts are kept: the whole file of a ten-million-account
+    run took 3.4 s and 1.7 GB to hold, to explain one account of it.
+    """
     results = str(out_dir / "tiers.parquet").replace("'", "''")
     connection.execute(
         f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
-        f"SELECT * FROM read_parquet('{results}')"
+        f"SELECT * FROM read_parquet('{results}') "
+        'WHERE "account_id" IN (SELECT UNNEST(?::VARCHAR[]))',
+        [account_ids],
     )
 
 

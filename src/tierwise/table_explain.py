@@ -68,7 +68,7 @@ def explain_table_run(
     mapping = mapping_from_manifest(manifest["mapping"])
     as_of = date.fromisoformat(manifest["as_of"])
     connection = open_connection()
-    load_run_results(connection, out_dir)
+    load_run_results(connection, out_dir, account_ids)
 
     if source.path is not None:
         explanations = _explain_in_duckdb_file(
