@@ -529,3 +529,31 @@ def test_sample_makes_the_folder_it_is_asked_to_write_in(
 
     assert result.exit_code == 0, result.output
     assert (tmp_path / "new" / "p.csv").is_file()
+
+
+def test_sample_signals_that_cannot_be_written_leave_no_file(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    # The accounts and activity files were written before intent.csv failed.
+    (tmp_path / "intent.csv").mkdir()
+
+    result = cli.invoke(
+        app, ["sample", "--accounts", "20", "--out", "accounts.csv", "--signals"]
+    )
+
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'intent.csv'}: a folder stands where" in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["intent.csv"]
+
+
+def test_sample_refuses_accounts_named_as_a_signal_file(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    # The activity rows overwrote the accounts, reported as written.
+    result = cli.invoke(
+        app, ["sample", "--accounts", "20", "--out", "activity.csv", "--signals"]
+    )
+
+    assert result.exit_code == 2, result.output
+    assert "activity.csv is one of them" in result.output
+    assert list(tmp_path.iterdir()) == []

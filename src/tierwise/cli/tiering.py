@@ -308,10 +308,12 @@ def sample(
 ) -> None:
     """Write a plausible made-up portfolio of any size (first 1,000: the demo)."""
     from tierwise.sample import DEMO_AS_OF, write_portfolio
-    from tierwise.sample.signals import write_portfolio_signals
+    from tierwise.sample.signals import check_signal_targets, write_portfolio_signals
 
     with reported():
         day = parse_as_of(as_of) if as_of else DEMO_AS_OF
+        if signals:
+            check_signal_targets(out.parent, out)
         with progress_bar(quiet) as shown:
             write_portfolio(out, accounts, seed, as_of=day, progress=shown)
         if signals:

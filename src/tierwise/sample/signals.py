@@ -62,6 +62,7 @@ from tierwise.sources.values import CellError
 __all__ = [
     "SIGNAL_FILES",
     "SignalFiles",
+    "check_signal_targets",
     "filled_by_signal_files",
     "signal_tables",
     "write_portfolio_signals",
@@ -162,17 +163,52 @@ def write_signal_files(
     renamed into place when complete. Returns the paths.
     """
     target = Path(folder)
+    check_signal_targets(target)
     target.mkdir(parents=True, exist_ok=True)
     tables = signal_tables(portfolio, as_of, seed)
     paths = {kind: target / name for kind, name in SIGNAL_FILES.items()}
-    for kind, path in paths.items():
-        partial = path.with_name(f".{path.name}.partial")
-        try:
+    partials = {
+        kind: path.with_name(f".{path.name}.partial") for kind, path in paths.items()
+    }
+    try:
+        # Every file is complete before any takes its name, so a failure
+        # leaves none of them.
+        for kind, partial in partials.items():
             pa_csv.write_csv(tables[kind], partial)
-            partial.replace(path)
-        finally:
+        for kind, partial in partials.items():
+            partial.replace(paths[kind])
+    finally:
+        for partial in partials.values():
             partial.unlink(missing_ok=True)
     return SignalFiles(**paths)
+
+
+def check_signal_targets(
+    folder: str | os.PathLike[str], accounts_file: Path | None = None
+) -> None:
+    """Refuse, before anything is written, signal files that cannot take
+    their names in ``folder``: a folder stands there, or the portfolio's
+    ``accounts_file`` is to be written under one of them.
+
+    Raises:
+        PortfolioError: naming the path and the fix.
+    """
+    from tierwise.sample.portfolio import PortfolioError
+
+    for name in SIGNAL_FILES.values():
+        path = Path(folder) / name
+        if path.is_dir():
+            raise PortfolioError(
+                f"{path.absolute()}: a folder stands where a signal file goes; "
+                "move it, or write the portfolio into another folder; nothing "
+                "was written"
+            )
+        if accounts_file is not None and accounts_file.absolute() == path.absolute():
+            raise PortfolioError(
+                f"{accounts_file}: the signal files are written beside the "
+                f"accounts, and {name} is one of them; give the accounts file "
+                "another name; nothing was written"
+            )
 
 
 def write_portfolio_signals(
