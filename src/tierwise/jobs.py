@@ -377,7 +377,9 @@ def explain_accounts(
     signals = signals_again(manifest, out_dir, signal_paths or {})
     connection = open_connection(memory_limit=memory_limit(signals))
     opened = open_run_signals(connection, signals, model)
-    _, report = _read(connection, accounts, model, mapping, opened.by_domain)
+    _, report = _read(
+        connection, accounts, model, mapping, opened.by_domain, only_ids=account_ids
+    )
     load_run_signals(connection, opened, model, as_of)
     load_run_results(connection, out_dir, account_ids)
     columns = [row[0] for row in connection.sql(f"DESCRIBE {ACCOUNTS_VIEW}").fetchall()]
@@ -418,12 +420,8 @@ def _all_asked(
 def load_run_results(
     connection: duckdb.DuckDBPyConnection, out_dir: Path, account_ids: list[str]
 ) -> None:
-    """Hold the rows of ``account_ids`` from the run's ``tiers.parquet`` in
-    ``connection``, for their tiers and ranks.
-
-    Only the asked accounts are kept: the whole file of a ten-million-account
-    run took 3.4 s and 1.7 GB to hold, to explain one account of it.
-    """
+    """Hold the asked accounts' rows of the run's ``tiers.parquet`` (not the
+    whole file: 1.7 GB at ten million accounts), for tiers and ranks."""
     results = str(out_dir / "tiers.parquet").replace("'", "''")
     connection.execute(
         f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
@@ -534,6 +532,7 @@ def _read(
     mapping: ColumnMapping,
     identities: bool = False,
     builtin: bool = False,
+    only_ids: list[str] | None = None,
 ) -> tuple[pa.Table | None, ImportReport]:
     """Put the accounts in ``connection`` as the view ``accounts``.
 
@@ -546,7 +545,7 @@ def _read(
     store's registry need the same domains as a CSV of the same accounts
     gives, and a ten-million-account run without them should not pay for
     reducing every website. ``builtin`` says the model is the bundled
-    default (see :func:`currencies_of`).
+    default (see :func:`currencies_of`); ``only_ids``, see `parquet_view`.
     """
     currencies = currencies_of(model, builtin)
     if accounts.suffix.lower() == ".parquet" and not currencies.rates:
@@ -554,7 +553,10 @@ def _read(
         if identities:
             kinds = model.field_kinds()
             fields = {**fields, **{name: kinds[name] for name in IDENTITY_FIELDS}}
-        report = parquet_view(connection, accounts, fields, mapping)
+        # Signal rows matched by domain go to the one account holding it, so
+        # every account is read when they are.
+        only = None if identities else only_ids
+        report = parquet_view(connection, accounts, fields, mapping, only_ids=only)
         if report is not None:
             report.signal_fields = _signal_fields(model)
             return None, report

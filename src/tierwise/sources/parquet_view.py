@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -100,12 +100,19 @@ def parquet_view(
     fields: Mapping[str, FieldKind],
     mapping: ColumnMapping,
     view: str = "accounts",
+    only_ids: Sequence[str] | None = None,
 ) -> ImportReport | None:
     """Create ``view`` over the Parquet file ``path``; None when it cannot.
 
     Returns the import report, or None when the mapping asks for something
     only the cell-by-cell reader does, or the file repeats account ids; the
     caller then uses that reader.
+
+    ``only_ids`` keeps only the rows with these account ids, to explain
+    them, when the file has more rows than the cell reader takes: a run of
+    such a file read every row in place, and the checks and merges work id
+    by id, so those rows are read as the run read them, without checking
+    ten million others again. The report then counts those rows alone.
 
     Raises:
         SourceError: when the id or name column is missing.
@@ -167,6 +174,13 @@ def parquet_view(
     connection.execute(
         f"CREATE OR REPLACE TEMP VIEW {_ident('tierwise_typed')} AS {typed}"
     )
+    large = only_ids is not None and _rows_in(connection, scan) > CELL_READER_MAX_ROWS
+    if only_ids is not None and large:
+        rows = _rows_of(connection, only_ids)
+        connection.execute(
+            f"CREATE OR REPLACE TEMP VIEW {_ident('tierwise_typed')} AS "
+            f"{typed} WHERE file_row_number IN ({rows})"
+        )
 
     counts = {name: m for name, m in matches.items() if name in COUNT_FIELDS}
     hashes, non_counts = _scan_kept_rows(connection, identity, list(counts))
@@ -175,7 +189,7 @@ def parquet_view(
         log.info("%s has counts the cell reader refuses; reading it so", source)
         return None
 
-    checked = _checked_rows(connection, identity, hashes)
+    checked = _checked_rows(connection, identity, hashes, large)
     if checked is None:
         log.info("%s repeats account ids; reading it cell by cell", source)
         return None
@@ -341,6 +355,25 @@ def _expression(kind: FieldKind, column: str, match: Match) -> str:
     return f"CAST({column} AS BOOLEAN)"
 
 
+def _rows_in(connection: duckdb.DuckDBPyConnection, scan: str) -> int:
+    """The rows of the Parquet file ``scan`` reads, from its metadata."""
+    return int(connection.sql(f"SELECT COUNT(*) FROM {scan}").fetchall()[0][0])
+
+
+def _rows_of(connection: duckdb.DuckDBPyConnection, account_ids: Sequence[str]) -> str:
+    """The file row numbers of the rows with ``account_ids``, as SQL.
+
+    Found by the id column alone; the typed view then reads only those
+    rows, a filter on the row number that DuckDB applies as it scans.
+    """
+    asked = ", ".join(_literal(account) for account in account_ids) or "NULL"
+    found = connection.sql(
+        f"SELECT file_row_number FROM {_ident('tierwise_typed')} "
+        f"WHERE account_id IN ({asked})"
+    ).fetchall()
+    return ", ".join(str(row[0]) for row in found) or "NULL"
+
+
 def _scan_kept_rows(
     connection: duckdb.DuckDBPyConnection, identity: str, counts: list[str]
 ) -> tuple[np.ndarray, bool]:
@@ -360,11 +393,15 @@ def _scan_kept_rows(
 
 
 def _checked_rows(
-    connection: duckdb.DuckDBPyConnection, identity: str, hashes: np.ndarray
+    connection: duckdb.DuckDBPyConnection,
+    identity: str,
+    hashes: np.ndarray,
+    large: bool = False,
 ) -> tuple[int, list[tuple[int, str]], bool] | None:
     """Rows read, the rows left out for a blank id or name (1-based), and
     whether kept rows repeat an account id; None when they do in a file
-    the cell reader can take.
+    the cell reader can take (``large``: the file is past its limit, though
+    only some of its rows are read).
 
     ``hashes`` are the kept rows' ids hashed (see :func:`_scan_kept_rows`),
     sorted here in place: ids whose hashes all differ are all different,
@@ -385,7 +422,7 @@ def _checked_rows(
     repeats = bool(same.any()) and _ids_repeat(
         connection, identity, np.unique(hashes[1:][same])
     )
-    if repeats and rows_read <= CELL_READER_MAX_ROWS:
+    if repeats and rows_read <= CELL_READER_MAX_ROWS and not large:
         return None
     if len(hashes) == rows_read:
         return rows_read, [], repeats
