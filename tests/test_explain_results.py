@@ -14,7 +14,8 @@ import duckdb
 import pytest
 
 from tierwise.engine.run import RESULT_TABLE, open_connection
-from tierwise.jobs import explain_accounts, load_run_results, tier_file
+from tierwise.jobs import explain_accounts, tier_file
+from tierwise.run_record import load_run_results
 from tierwise.sample import write_portfolio
 
 AS_OF = date(2026, 9, 30)

@@ -23,7 +23,7 @@ from tierwise import __version__
 from tierwise.engine import Explanation, TieringRun, explain, write_results
 from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.compile import compile_model
-from tierwise.engine.run import ACCOUNTS_VIEW, RESULT_TABLE, open_connection
+from tierwise.engine.run import ACCOUNTS_VIEW, open_connection
 from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.import_warnings import import_problems, import_warning_lines
@@ -32,7 +32,14 @@ from tierwise.model.fields import IDENTITY_FIELDS
 from tierwise.model.signals import SIGNAL_SOURCES
 from tierwise.progress import QUIET, Progress
 from tierwise.row_numbers import named_rows
-from tierwise.run_record import ids_in_run, mapping_digest, run_inputs, run_origin
+from tierwise.run_record import (
+    ids_in_run,
+    load_run_results,
+    mapping_digest,
+    mapping_from_manifest,
+    run_inputs,
+    run_origin,
+)
 from tierwise.run_signals import (
     file_sha256,
     load_run_signals,
@@ -65,8 +72,6 @@ __all__ = [
     "check_file",
     "choose_mapping",
     "explain_accounts",
-    "load_run_results",
-    "mapping_from_manifest",
     "read_input_again",
     "run_demo",
     "tier_file",
@@ -417,20 +422,6 @@ def _all_asked(
     return explanations
 
 
-def load_run_results(
-    connection: duckdb.DuckDBPyConnection, out_dir: Path, account_ids: list[str]
-) -> None:
-    """Hold the asked accounts' rows of the run's ``tiers.parquet`` (not the
-    whole file: 1.7 GB at ten million accounts), for tiers and ranks."""
-    results = str(out_dir / "tiers.parquet").replace("'", "''")
-    connection.execute(
-        f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
-        f"SELECT * FROM read_parquet('{results}') "
-        'WHERE "account_id" IN (SELECT UNNEST(?::VARCHAR[]))',
-        [account_ids],
-    )
-
-
 def _as_written(explanation: Explanation, report: ImportReport) -> Explanation:
     """Show a value as the file wrote it where it was read by a rule.
 
@@ -585,14 +576,6 @@ def _model_text(model_path: Path | None) -> str:
         raise TierwiseError(
             f"{model_path}: cannot read the model file ({error.strerror})"
         ) from None
-
-
-def mapping_from_manifest(name: str) -> ColumnMapping:
-    """The column mapping a run's manifest names: a mapping file or a preset."""
-    path = Path(name)
-    if path.suffix in {".yaml", ".yml"} and path.exists():
-        return load_mapping_file(path)
-    return load_preset(name)
 
 
 def _read_manifest(out_dir: Path) -> dict[str, Any]:

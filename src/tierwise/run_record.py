@@ -13,18 +13,26 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pyarrow.parquet as pq
 
-from tierwise.engine.run import RESULT_FILE
+from tierwise.engine.run import RESULT_FILE, RESULT_TABLE
 from tierwise.run_signals import signals_digest
-from tierwise.sources import ColumnMapping
+from tierwise.sources import ColumnMapping, load_mapping_file, load_preset
 from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
 from tierwise.sources.signals import SignalFile
 
 if TYPE_CHECKING:
     from tierwise.store import PinPlan
 
-__all__ = ["ids_in_run", "mapping_digest", "run_inputs", "run_origin"]
+__all__ = [
+    "ids_in_run",
+    "load_run_results",
+    "mapping_digest",
+    "mapping_from_manifest",
+    "run_inputs",
+    "run_origin",
+]
 
 
 def run_origin(
@@ -105,3 +113,25 @@ def ids_in_run(out_dir: Path, account_ids: Sequence[str]) -> list[str]:
         else asked
         for asked in account_ids
     ]
+
+
+def mapping_from_manifest(name: str) -> ColumnMapping:
+    """The column mapping a run's manifest names: a mapping file or a preset."""
+    path = Path(name)
+    if path.suffix in {".yaml", ".yml"} and path.exists():
+        return load_mapping_file(path)
+    return load_preset(name)
+
+
+def load_run_results(
+    connection: duckdb.DuckDBPyConnection, out_dir: Path, account_ids: list[str]
+) -> None:
+    """Hold the asked accounts' rows of the run's ``tiers.parquet`` (not the
+    whole file: 1.7 GB at ten million accounts), for tiers and ranks."""
+    results = str(out_dir / RESULT_FILE).replace("'", "''")
+    connection.execute(
+        f'CREATE TEMP TABLE "{RESULT_TABLE}" AS '
+        f"SELECT * FROM read_parquet('{results}') "
+        'WHERE "account_id" IN (SELECT UNNEST(?::VARCHAR[]))',
+        [account_ids],
+    )

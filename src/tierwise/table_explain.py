@@ -33,8 +33,9 @@ from tierwise.engine.backends.database import (
 from tierwise.engine.explain import explain_rows
 from tierwise.engine.run import RESULT_TABLE, compile_on, open_connection
 from tierwise.errors import TierwiseError
-from tierwise.jobs import MODEL_COPY, load_run_results, mapping_from_manifest
+from tierwise.jobs import MODEL_COPY
 from tierwise.model import TieringModel, parse_model
+from tierwise.run_record import load_run_results, mapping_from_manifest
 from tierwise.sources import ColumnMapping
 from tierwise.sources.database import TableSource, parse_source
 from tierwise.sources.urls import hides_secret
