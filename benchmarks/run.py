@@ -105,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         shutil.rmtree(code_folder, ignore_errors=True)
 
-    print(f"\n{table(results)}")
+    if len(results) > 1:
+        print(f"\n{table(results)}")
     return 1 if report_failures(results) else 0
 
 
@@ -423,7 +424,12 @@ def _parser() -> argparse.ArgumentParser:
         default=12_000,
         help="a run above this resident memory is stopped (the machine is shared)",
     )
-    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help="folder for the results files (default: benchmarks/results)",
+    )
     return parser
 
 
