@@ -27,6 +27,7 @@ from tierwise.engine.backends.database import (
     TABLE_VIEW,
     attach_duckdb_file,
     connect,
+    drop_write_back,
     mapped_in_database,
     mapped_in_duckdb,
     score_in_database,
@@ -85,7 +86,8 @@ def tier_table(
 
     Like :func:`tierwise.jobs.tier_file`, with a database table for a file.
     ``write_back`` names a table to create in that database with the
-    results (in the source table's schema unless it names one).
+    results (in the source table's schema unless it names one); a run that
+    fails after making it drops it again.
     ``explain_all`` writes ``explain.parquet`` as for a file, its points
     computed where the accounts are (in the database for a table).
     ``progress`` is told how far the run has got: a query in another
@@ -177,56 +179,65 @@ def tier_table(
             progress.advance_to(report.rows_used)
             progress.finish()
 
-    database_file = source.database_file()
-    problems = import_problems(report)
-    manifest = {
-        "tierwise": __version__,
-        "source": source.shown(),
-        # Where a DuckDB or SQLite file is, for `explain` from another folder.
-        "source_file": str(database_file) if database_file else None,
-        "mapping": mapping.name,
-        "model": _model_source(model_path, model_version),
-        "as_of": as_of.isoformat(),
-        "engine": engine if source.path is not None else shown_dialect(source.dialect),
-        "written_back": written,
-        "accounts_tiered": run.accounts,
-        "tiers": {tier.key: tier.accounts for tier in run.tiers},
-        "warnings": run.warnings + import_warning_lines(problems),
-    }
-    if problems is not None:
-        manifest["import_problems"] = problems
-    write_results(
-        run,
-        out_dir,
-        csv=csv,
-        extra={
-            MANIFEST: json.dumps(manifest, indent=2) + "\n",
-            MODEL_COPY: model_text,
-            IMPORT_REPORT: report_json(report),
-            IMPORT_REPORT_TEXT: report_text(report),
-        },
-        explain_all=explain_all,
-        progress=progress,
-    )
-    log.info("wrote %d results to %s", run.accounts, out_dir)
-
-    recorded = None
-    if store is not None:
-        from tierwise.store import record_run
-
-        # A table can change between runs without tierwise seeing it, so a
-        # run from a table is never taken for a repeat of an earlier one.
-        stamp = f"{source.shown()}@{started_at.isoformat()}"
-        digest = hashlib.sha256(stamp.encode()).hexdigest()
-        recorded = record_run(
-            store,
+    try:
+        database_file = source.database_file()
+        problems = import_problems(report)
+        manifest = {
+            "tierwise": __version__,
+            "source": source.shown(),
+            # Where a DuckDB or SQLite file is, for `explain` from another folder.
+            "source_file": str(database_file) if database_file else None,
+            "mapping": mapping.name,
+            "model": _model_source(model_path, model_version),
+            "as_of": as_of.isoformat(),
+            "engine": engine
+            if source.path is not None
+            else shown_dialect(source.dialect),
+            "written_back": written,
+            "accounts_tiered": run.accounts,
+            "tiers": {tier.key: tier.accounts for tier in run.tiers},
+            "warnings": run.warnings + import_warning_lines(problems),
+        }
+        if problems is not None:
+            manifest["import_problems"] = problems
+        write_results(
             run,
-            model_text=model_text,
-            inputs=run_inputs(digest, mapping, pins),
-            started_at=started_at,
-            source=source.shown(),
-            force=force,
+            out_dir,
+            csv=csv,
+            extra={
+                MANIFEST: json.dumps(manifest, indent=2) + "\n",
+                MODEL_COPY: model_text,
+                IMPORT_REPORT: report_json(report),
+                IMPORT_REPORT_TEXT: report_text(report),
+            },
+            explain_all=explain_all,
+            progress=progress,
         )
+        log.info("wrote %d results to %s", run.accounts, out_dir)
+
+        recorded = None
+        if store is not None:
+            from tierwise.store import record_run
+
+            # A table can change between runs without tierwise seeing it, so a
+            # run from a table is never taken for a repeat of an earlier one.
+            stamp = f"{source.shown()}@{started_at.isoformat()}"
+            digest = hashlib.sha256(stamp.encode()).hexdigest()
+            recorded = record_run(
+                store,
+                run,
+                model_text=model_text,
+                inputs=run_inputs(digest, mapping, pins),
+                started_at=started_at,
+                source=source.shown(),
+                force=force,
+            )
+    except BaseException:
+        # The results folder or the store failed after the table was made:
+        # it goes too, so the run can be repeated as given.
+        if written is not None and write_back is not None:
+            drop_write_back(source, write_back, connection)
+        raise
     if source.path is not None:
         # Let go of the file, so others (this process too) can open it.
         connection.execute(f'DROP VIEW IF EXISTS "{TABLE_VIEW}"')

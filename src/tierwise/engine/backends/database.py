@@ -60,6 +60,7 @@ __all__ = [
     "attach_duckdb_file",
     "connect",
     "database_columns",
+    "drop_write_back",
     "duckdb_columns",
     "explain_in_database",
     "mapped_in_database",
@@ -289,10 +290,6 @@ def score_in_database(
         target = _target(source, write_back).sql(dialect=source.dialect)
         text = f"SELECT * FROM {target}"
 
-    scratch = new_scratch_folder("db")
-    results = scratch / "tiers.parquet"
-    _fetch(database, text, schema.schema, results)
-
     def source_rows(query: str) -> list[tuple[Any, ...]]:
         parsed = sqlglot.parse_one(query, read="duckdb")
         if not isinstance(parsed, exp.Query):
@@ -300,9 +297,21 @@ def score_in_database(
         there = reading(parsed, accounts)
         return list(database.exec_driver_sql(there.sql(dialect=source.dialect)))
 
-    if explain_all:
-        _fetch_explanations(database, source, accounts, compiled, connection, scratch)
-    run = adopt_results(connection, compiled, results, started, pins or {}, source_rows)
+    scratch = new_scratch_folder("db")
+    results = scratch / "tiers.parquet"
+    try:
+        _fetch(database, text, schema.schema, results)
+        if explain_all:
+            _fetch_explanations(
+                database, source, accounts, compiled, connection, scratch
+            )
+        run = adopt_results(
+            connection, compiled, results, started, pins or {}, source_rows
+        )
+    except BaseException:
+        if write_back is not None:
+            _drop_made(database, source, write_back)
+        raise
     run.scratch = scratch
     weakref.finalize(run, shutil.rmtree, scratch, True)
     log.info(
@@ -439,6 +448,40 @@ def _create_results(
     database.exec_driver_sql(text)
     database.commit()
     return _shown_target(source, write_back)
+
+
+def drop_write_back(
+    source: TableSource, write_back: str, connection: duckdb.DuckDBPyConnection
+) -> None:
+    """Drop the write-back table of a run that failed after making it, so
+    no half of the run stays and it can be repeated as given.
+
+    ``source`` is the table as parsed (a DuckDB file is reached through
+    ``connection``, where it is still attached; another database anew).
+    """
+    if source.path is not None:
+        table = _target(source, write_back)
+        table.set("catalog", ident(ATTACHED))
+        connection.execute(f"DROP TABLE IF EXISTS {table.sql(dialect='duckdb')}")
+        return
+    with connect(source) as database:
+        _drop_made(database, source, write_back)
+
+
+def _drop_made(database: Any, source: TableSource, write_back: str) -> None:
+    """Drop the write-back table this run made; a failure to is logged, so
+    the error that stopped the run is the one reported."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    name = _target(source, write_back).sql(dialect=source.dialect)
+    try:
+        database.rollback()  # a failed statement leaves the transaction unusable
+        database.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+        database.commit()
+    except SQLAlchemyError as error:
+        log.warning("could not drop the write-back table %s: %s", name, error)
+    else:
+        log.info("dropped the write-back table %s of the failed run", name)
 
 
 def _fetch(database: Any, text: str, schema: pa.Schema, path: Path) -> None:
