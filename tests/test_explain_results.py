@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from tierwise.engine.run import RESULT_TABLE, open_connection
+from tierwise.errors import TierwiseError
 from tierwise.jobs import explain_accounts, tier_file
 from tierwise.run_record import load_run_results
 from tierwise.sample import write_portfolio
@@ -69,3 +70,12 @@ def test_explained_accounts_keep_their_tier_rank_and_reason(run_folder: Path) ->
             row["reason"],
         )
         assert explanation.adds_up()
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\t"])
+def test_a_blank_id_is_refused_by_name(run_folder: Path, blank: str) -> None:
+    # It read "no account with id  in the run", the id lost between spaces.
+    first = str(_result_rows(run_folder)[0][0])
+
+    with pytest.raises(TierwiseError, match="an account id to explain is blank"):
+        explain_accounts(run_folder, [first, blank])

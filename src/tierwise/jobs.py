@@ -348,6 +348,10 @@ def explain_accounts(
         TierwiseError: when the folder holds no run, an input file or table
             changed since the run, or none of the ids is in it.
     """
+    if any(not account.strip() for account in account_ids):
+        raise TierwiseError(
+            "an account id to explain is blank; give each id as tiers.csv shows it"
+        )
     manifest = _read_manifest(out_dir)
     account_ids = ids_in_run(out_dir, account_ids)
     if "source" in manifest:
