@@ -112,7 +112,8 @@ def parquet_view(
     them, when the file has more rows than the cell reader takes: a run of
     such a file read every row in place, and the checks and merges work id
     by id, so those rows are read as the run read them, without checking
-    ten million others again. The report then counts those rows alone.
+    ten million others again. The report then counts those rows alone. A
+    mapping that merges rows by website reads every row regardless.
 
     Raises:
         SourceError: when the id or name column is missing.
@@ -174,7 +175,13 @@ def parquet_view(
     connection.execute(
         f"CREATE OR REPLACE TEMP VIEW {_ident('tierwise_typed')} AS {typed}"
     )
-    large = only_ids is not None and _rows_in(connection, scan) > CELL_READER_MAX_ROWS
+    # Rows merged by website bring other ids' values into the asked
+    # accounts, so then every row is read.
+    large = (
+        only_ids is not None
+        and not merges_by_website(mapping, matches)
+        and _rows_in(connection, scan) > CELL_READER_MAX_ROWS
+    )
     if only_ids is not None and large:
         rows = _rows_of(connection, only_ids)
         connection.execute(
