@@ -94,8 +94,10 @@ FOLDS_TO_LOWER = frozenset({"postgres", "redshift"})
 
 # Databases whose BOOLEAN is a number, which may hold more than 0 and 1.
 _NUMBERED_BOOLEANS = frozenset({"sqlite", MYSQL, MARIADB})
-# SQLite's storage classes a number or a date field is read from.
+# SQLite's storage classes a number or a date field is read from, and the
+# form of a date's text: YYYY-MM-DD, any time after it.
 _STORED_TYPES = {FieldKind.NUMBER: ("integer", "real"), FieldKind.DATE: ("text",)}
+_ISO = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*"
 
 SEPARATOR = "::"
 EXAMPLES = (
@@ -359,10 +361,14 @@ def _stored_as(kind: FieldKind, column: exp.Expr, read: exp.Expr) -> exp.Expr:
     """``read`` where SQLite stores the column's value as ``kind`` needs
     (a number, or text for a date, trimmed), else NULL."""
     stored = exp.Anonymous(this="TYPEOF", expressions=[column.copy()])
-    if kind == FieldKind.DATE:
-        read = exp.cast(_text(column, "sqlite"), "DATE")
     wanted = [exp.Literal.string(name) for name in _STORED_TYPES[kind]]
-    fits = exp.In(this=stored, expressions=wanted)
+    fits: exp.Expr = exp.In(this=stored, expressions=wanted)
+    if kind == FieldKind.DATE:
+        # date() also reads 'now' (the day of the run) and a time alone
+        # (2000-01-01), which no file reader takes for a date.
+        text = _text(column, "sqlite")
+        iso = exp.Glob(this=text.copy(), expression=exp.Literal.string(_ISO))
+        fits, read = exp.and_(fits, iso), exp.cast(text, "DATE")
     return exp.Case(ifs=[exp.If(this=fits, true=read)])
 
 
