@@ -64,6 +64,20 @@ def _table(tmp_path: Path, employees: object, engaged: object) -> str:
             r"is not a date SQLite reads for account\(s\) 'b2' \(45000\)",
             id="number-in-a-date-column",
         ),
+        # date() reads these too: 'now' as the day of the run, a time alone
+        # as 2000-01-01.
+        pytest.param(
+            900,
+            " now ",
+            r"is not a date SQLite reads for account\(s\) 'b2' \(' now '\)",
+            id="now-in-a-date-column",
+        ),
+        pytest.param(
+            900,
+            "10:00",
+            r"is not a date SQLite reads for account\(s\) 'b2' \('10:00'\)",
+            id="a-time-alone-in-a-date-column",
+        ),
     ],
 )
 def test_a_value_sqlite_kept_in_a_column_of_another_type_is_refused(
@@ -86,3 +100,21 @@ def test_blank_text_in_a_number_column_is_unknown(tmp_path: Path) -> None:
     bolt = next(row for row in explained if row["account_id"] == "b2")
     acme = next(row for row in explained if row["account_id"] == "a1")
     assert bolt["completeness"] < acme["completeness"]
+
+
+@pytest.mark.parametrize(
+    "engaged",
+    [
+        pytest.param(" 2026-09-01 ", id="padded-date"),
+        pytest.param("2026-09-01 10:00:00", id="date-and-time"),
+        pytest.param("2026-09-01T10:00:00Z", id="iso-date-and-time"),
+    ],
+)
+def test_a_date_written_year_first_is_read(tmp_path: Path, engaged: str) -> None:
+    source = _table(tmp_path, 900, engaged)
+
+    tier_table(source, tmp_path / "out", AS_OF)
+
+    results = pq.read_table(tmp_path / "out" / "tiers.parquet").to_pylist()
+    totals = {row["account_id"]: row["total"] for row in results}
+    assert totals["b2"] == totals["a1"]
