@@ -140,3 +140,39 @@ def test_a_write_back_table_is_recorded_as_the_database_names_it(
     assert manifest["written_back"] == f"{schema}.tiersq4"
     kept = admin.execute(f'SELECT account_id FROM "{schema}".tiersq4').fetchall()
     assert kept == [("a1",)]
+
+
+@pytest.mark.postgres
+def test_a_write_back_in_another_database_is_refused_first(
+    postgres_source: tuple[Any, str], tmp_path: Path
+) -> None:
+    # The catalog was dropped: the table was made in --source's database.
+    admin, source = postgres_source
+    schema = source.rsplit("::", 1)[1].split(".")[0]
+    write_back = f"elsewhere.{schema}.tiers_q4"
+
+    with pytest.raises(SourceError, match=r"not in 'elsewhere': write TABLE or"):
+        tier_table(source, tmp_path / "out", AS_OF, write_back=write_back)
+    tables = admin.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+        "ORDER BY 1",
+        [schema],
+    ).fetchall()
+    assert tables == [("accounts",), ("tiers_q3",)]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.postgres
+def test_a_write_back_may_name_the_sources_own_database(
+    postgres_source: tuple[Any, str], tmp_path: Path
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    admin, source = postgres_source
+    schema = source.rsplit("::", 1)[1].split(".")[0]
+    database = make_url(POSTGRES).database
+
+    tier_table(source, tmp_path / "out", AS_OF, write_back=f"{database}.{schema}.t4")
+
+    kept = admin.execute(f'SELECT account_id FROM "{schema}".t4').fetchall()
+    assert kept == [("a1",)]

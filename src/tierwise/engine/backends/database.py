@@ -533,11 +533,30 @@ def _target(source: TableSource, write_back: str) -> exp.Table:
         SourceError: for a name that is no table's (see
             :func:`~tierwise.sources.database.parse_table`).
     """
-    table = parse_table(write_back, source.dialect, f"--write-back {write_back!r}")
+    option = f"--write-back {write_back!r}"
+    table = parse_table(write_back, source.dialect, option)
     if not table.db and source.table.db:
         table.set("db", source.table.args["db"].copy())
+    if table.catalog:
+        _refuse_other_database(source, table.catalog, option)
     table.set("catalog", None)
     return table
+
+
+def _refuse_other_database(source: TableSource, catalog: str, option: str) -> None:
+    """Refuse a write-back catalog other than --source's own database: the
+    table is made over --source's connection, which reaches no other."""
+    from sqlalchemy.engine import make_url
+
+    named = (make_url(source.url).database, source.table.catalog)
+    own = {name for name in named if name}
+    if catalog not in own:
+        shown = ", ".join(repr(name) for name in sorted(own)) or "its own"
+        raise SourceError(
+            f"{option}: the results are written back in the database of "
+            f"--source ({shown}), not in {catalog!r}: write TABLE or "
+            "SCHEMA.TABLE. Nothing was scored or written"
+        )
 
 
 def _shown_target(source: TableSource, write_back: str) -> str:
