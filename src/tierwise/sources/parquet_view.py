@@ -14,6 +14,11 @@ instead, so both paths give the same table. So does a count with a
 fraction or below zero, which that reader refuses naming its rows: one
 query over the count columns looks for one.
 
+Not yet the same: an id column whose every value looks like a 15-character
+Salesforce id is keyed on the 18-character form by the cell reader, while
+the view keeps the 15 characters, so one export tiered as CSV and as
+Parquet gives its accounts different ids.
+
 The view holds the fields it is given; the caller asks for the identity
 fields (``domain``, ``parent_id``) when signal matching or the store needs
 them. A mapping that merges rows by website reads them regardless, as the
