@@ -23,7 +23,7 @@ from tierwise import __version__
 from tierwise.engine import Explanation, TieringRun, explain, write_results
 from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.compile import compile_model
-from tierwise.engine.run import ACCOUNTS_VIEW, open_connection
+from tierwise.engine.run import ACCOUNTS_VIEW, SIGNALS_REPORT, open_connection
 from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.import_warnings import import_problems, import_warning_lines
@@ -83,7 +83,6 @@ MANIFEST = "run.json"
 MODEL_COPY = "model.yaml"
 IMPORT_REPORT = "import-report.json"
 IMPORT_REPORT_TEXT = "import-report.txt"
-SIGNALS_REPORT = "signals-report.json"
 DEMO_ACCOUNTS = "demo-portfolio.csv"
 DEMO_SIGNALS = "demo-signals"
 DEMO_SIZE = 1000

@@ -59,6 +59,8 @@ RESULT_TABLE = "tierwise_results"
 _ERROR_NUMBER = re.compile(r'"errno":"(\d+)"')
 RESULT_FILE = "tiers.parquet"
 EXPLAIN_FILE = "explain.parquet"
+# Written by the caller (as an extra file) for a run with signal files.
+SIGNALS_REPORT = "signals-report.json"
 CSV_FILE = "tiers.csv"
 ACCOUNTS_VIEW = "accounts"
 # zstd at level 1: ten million results were written in half the time of
@@ -297,8 +299,8 @@ def write_results(
     ``progress`` is told how far it has got. Files
     are gathered in a scratch folder beside ``out_dir`` and moved into place
     only when all are complete, so an error leaves nothing half-written; an
-    older run's ``tiers.csv`` or ``explain.parquet`` that this run does not
-    write is removed.
+    older run's ``tiers.csv``, ``explain.parquet`` or ``signals-report.json``
+    that this run does not write is removed.
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".tierwise-", dir=out_dir.parent))
@@ -328,9 +330,11 @@ def write_results(
         produced = sorted(scratch.iterdir())
         for path in produced:
             path.replace(out_dir / path.name)
-        # An earlier run's spreadsheet copy or explanations would not match
-        # these results, so a run that writes neither removes them.
-        for name in {CSV_FILE, EXPLAIN_FILE} - {path.name for path in produced}:
+        # An earlier run's spreadsheet copy, explanations or signal match
+        # report would not match these results, so a run without them
+        # removes them.
+        left = {CSV_FILE, EXPLAIN_FILE, SIGNALS_REPORT} - {p.name for p in produced}
+        for name in left:
             (out_dir / name).unlink(missing_ok=True)
     except duckdb.IOException as error:
         raise refused_write(error, scratch) from error
