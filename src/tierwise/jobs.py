@@ -19,14 +19,12 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from tierwise import __version__
 from tierwise.engine import Explanation, TieringRun, explain, write_results
 from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.compile import compile_model
 from tierwise.engine.run import ACCOUNTS_VIEW, SIGNALS_REPORT, open_connection
 from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
-from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.model.fields import IDENTITY_FIELDS
 from tierwise.model.signals import SIGNAL_SOURCES
@@ -38,6 +36,7 @@ from tierwise.run_record import (
     mapping_digest,
     mapping_from_manifest,
     run_inputs,
+    run_manifest,
     run_origin,
 )
 from tierwise.run_signals import (
@@ -190,21 +189,14 @@ def tier_file(
             spark_master=spark_master,
         )
 
-    problems = import_problems(report)
-    manifest = {
-        "tierwise": __version__,
+    read_from = {
         "accounts": str(accounts.resolve()),
         "accounts_sha256": file_sha256(accounts),
-        "mapping": mapping.name,
-        "model": _model_source(model_path, model_version),
-        "as_of": as_of.isoformat(),
-        "engine": engine,
-        "accounts_tiered": run.accounts,
-        "tiers": {tier.key: tier.accounts for tier in run.tiers},
-        "warnings": run.warnings + import_warning_lines(problems),
     }
-    if problems is not None:
-        manifest["import_problems"] = problems
+    model_source = _model_source(model_path, model_version)
+    manifest = run_manifest(
+        run, report, read_from, mapping, model_source, as_of, engine
+    )
     extra = {
         MODEL_COPY: model_text,
         IMPORT_REPORT: report_json(report),

@@ -10,15 +10,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow.parquet as pq
 
-from tierwise.engine.run import RESULT_FILE, RESULT_TABLE
+from tierwise import __version__
+from tierwise.engine.run import RESULT_FILE, RESULT_TABLE, TieringRun
+from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.run_signals import signals_digest
-from tierwise.sources import ColumnMapping, load_mapping_file, load_preset
+from tierwise.sources import (
+    ColumnMapping,
+    ImportReport,
+    load_mapping_file,
+    load_preset,
+)
 from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
 from tierwise.sources.signals import SignalFile
 
@@ -31,6 +39,7 @@ __all__ = [
     "mapping_digest",
     "mapping_from_manifest",
     "run_inputs",
+    "run_manifest",
     "run_origin",
 ]
 
@@ -135,3 +144,35 @@ def load_run_results(
         'WHERE "account_id" IN (SELECT UNNEST(?::VARCHAR[]))',
         [account_ids],
     )
+
+
+def run_manifest(
+    run: TieringRun,
+    report: ImportReport,
+    read_from: dict[str, Any],
+    mapping: ColumnMapping,
+    model: str,
+    as_of: date,
+    engine: str,
+) -> dict[str, Any]:
+    """What ``run.json`` says of a run, read from a file or a table alike.
+
+    ``read_from`` says where the accounts were read (a file and its digest,
+    or a table); then come the mapping, the model, the date and the engine,
+    the accounts per tier, the warnings and any import problems accepted.
+    """
+    problems = import_problems(report)
+    manifest: dict[str, Any] = {
+        "tierwise": __version__,
+        **read_from,
+        "mapping": mapping.name,
+        "model": model,
+        "as_of": as_of.isoformat(),
+        "engine": engine,
+        "accounts_tiered": run.accounts,
+        "tiers": {tier.key: tier.accounts for tier in run.tiers},
+        "warnings": run.warnings + import_warning_lines(problems),
+    }
+    if problems is not None:
+        manifest["import_problems"] = problems
+    return manifest

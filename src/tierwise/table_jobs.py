@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 from sqlglot import exp
 
-from tierwise import __version__
 from tierwise.engine import write_results
 from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.backends.database import (
@@ -37,7 +36,6 @@ from tierwise.engine.backends.database import (
 from tierwise.engine.run import open_connection
 from tierwise.engine.watch import watched
 from tierwise.errors import SourceError, TierwiseError
-from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.jobs import (
     IMPORT_REPORT,
     IMPORT_REPORT_TEXT,
@@ -49,7 +47,7 @@ from tierwise.jobs import (
 )
 from tierwise.model import TieringModel, parse_model
 from tierwise.progress import QUIET, Progress
-from tierwise.run_record import run_inputs
+from tierwise.run_record import run_inputs, run_manifest
 from tierwise.sources import ColumnMapping, ImportReport, load_preset
 from tierwise.sources.database import TableSource, parse_source
 from tierwise.sources.dialects import shown_dialect
@@ -181,25 +179,17 @@ def tier_table(
 
     try:
         database_file = source.database_file()
-        problems = import_problems(report)
-        manifest = {
-            "tierwise": __version__,
+        read_from = {
             "source": source.shown(),
             # Where a DuckDB or SQLite file is, for `explain` from another folder.
             "source_file": str(database_file) if database_file else None,
-            "mapping": mapping.name,
-            "model": _model_source(model_path, model_version),
-            "as_of": as_of.isoformat(),
-            "engine": engine
-            if source.path is not None
-            else shown_dialect(source.dialect),
-            "written_back": written,
-            "accounts_tiered": run.accounts,
-            "tiers": {tier.key: tier.accounts for tier in run.tiers},
-            "warnings": run.warnings + import_warning_lines(problems),
         }
-        if problems is not None:
-            manifest["import_problems"] = problems
+        ran_on = engine if source.path is not None else shown_dialect(source.dialect)
+        model_source = _model_source(model_path, model_version)
+        manifest = run_manifest(
+            run, report, read_from, mapping, model_source, as_of, ran_on
+        )
+        manifest["written_back"] = written
         write_results(
             run,
             out_dir,
