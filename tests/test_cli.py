@@ -546,6 +546,22 @@ def test_sample_signals_that_cannot_be_written_leave_no_file(
     assert sorted(path.name for path in tmp_path.iterdir()) == ["intent.csv"]
 
 
+def test_sample_signals_failing_late_take_the_accounts_file_away(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    # A folder at intent.csv's partial name fails only while writing it,
+    # after the accounts file is there: the accounts file stayed.
+    (tmp_path / ".intent.csv.partial").mkdir()
+
+    result = cli.invoke(
+        app, ["sample", "--accounts", "20", "--out", "accounts.csv", "--signals"]
+    )
+
+    assert result.exit_code == 2, result.output
+    assert "a folder stands where a file is needed" in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".intent.csv.partial"]
+
+
 def test_sample_refuses_accounts_named_as_a_signal_file(
     cli: CliRunner, tmp_path: Path
 ) -> None:

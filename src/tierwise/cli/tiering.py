@@ -317,7 +317,12 @@ def sample(
         with progress_bar(quiet) as shown:
             write_portfolio(out, accounts, seed, as_of=day, progress=shown)
         if signals:
-            written = write_portfolio_signals(out.parent, accounts, seed, day)
+            try:
+                written = write_portfolio_signals(out.parent, accounts, seed, day)
+            except BaseException:
+                # All or nothing: the accounts go when their signals cannot.
+                out.unlink(missing_ok=True)
+                raise
     console.print(f"Wrote {accounts:,} accounts to {out}")
     if signals:
         names = ", ".join(path.name for path in written.by_kind().values())
