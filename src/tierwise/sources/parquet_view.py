@@ -182,12 +182,12 @@ def parquet_view(
     )
     # Rows merged by website bring other ids' values into the asked
     # accounts, so then every row is read.
-    large = (
+    only_asked = (
         only_ids is not None
         and not merges_by_website(mapping, matches)
         and _rows_in(connection, scan) > CELL_READER_MAX_ROWS
     )
-    if only_ids is not None and large:
+    if only_ids is not None and only_asked:
         rows = _rows_of(connection, only_ids)
         connection.execute(
             f"CREATE OR REPLACE TEMP VIEW {_ident('tierwise_typed')} AS "
@@ -201,7 +201,7 @@ def parquet_view(
         log.info("%s has counts the cell reader refuses; reading it so", source)
         return None
 
-    checked = _checked_rows(connection, identity, hashes, large)
+    checked = _checked_rows(connection, identity, hashes, large=only_asked)
     if checked is None:
         log.info("%s repeats account ids; reading it cell by cell", source)
         return None
