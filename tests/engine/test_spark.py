@@ -339,3 +339,26 @@ def test_a_master_with_one_standby_answering_is_taken() -> None:
         master = f"spark://127.0.0.1:{_closed_port()},127.0.0.1:{port}"
 
         assert check_engine("spark", master) == "spark"
+
+
+def test_a_master_that_answers_but_is_no_spark_master_is_named_first() -> None:
+    # A port that answers but is no Spark master was told to check Java.
+    from tierwise.engine.backends.spark import _start_failure
+
+    message = str(
+        _start_failure("spark://127.0.0.1:5432", RuntimeError("gave up\nat line 2"))
+    )
+
+    assert message.startswith(
+        "Spark could not start with master 'spark://127.0.0.1:5432' (gave up); "
+        "something answers at that address, but Spark could not register with it"
+    )
+
+
+def test_a_local_spark_that_fails_to_start_points_at_java() -> None:
+    from tierwise.engine.backends.spark import _start_failure
+
+    message = str(_start_failure("local[2]", RuntimeError("no java")))
+
+    assert "check that Java 17 or newer is on PATH" in message
+    assert "register" not in message

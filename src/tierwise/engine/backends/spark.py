@@ -108,11 +108,7 @@ def spark_session(master: str = LOCAL_MASTER, app_name: str = "tierwise") -> Any
             )
             session = builder.getOrCreate()
     except Exception as error:  # Spark raises its own and Java's errors here
-        raise TierwiseError(
-            f"Spark could not start with master {master!r} ({_first_line(error)}); "
-            "check that Java 17 or newer is on PATH (or JAVA_HOME is set) and "
-            "that the master URL answers"
-        ) from None
+        raise _start_failure(master, error) from None
     session.sparkContext.setLogLevel("FATAL")
     log.info(
         "Spark %s started (%s) in %.1f s",
@@ -273,6 +269,27 @@ def _session(session: SparkSession | None, master: str) -> Iterator[SparkSession
 
 def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def _start_failure(master: str, error: BaseException) -> TierwiseError:
+    """Why Spark did not start, with the likely fix first.
+
+    A ``spark://`` master has answered by then (see `check_master_answers`),
+    so what answers there may not be a Spark master at all, or not one this
+    PySpark can talk to; in local mode the usual cause is Java.
+    """
+    java = "Java 17 or newer is on PATH (or JAVA_HOME is set)"
+    if master.startswith("spark://"):
+        fix = (
+            "something answers at that address, but Spark could not register "
+            "with it: check that it is a Spark standalone master of the version "
+            f"PySpark here speaks, and that {java}"
+        )
+    else:
+        fix = f"check that {java} and that the master URL is right"
+    return TierwiseError(
+        f"Spark could not start with master {master!r} ({_first_line(error)}); {fix}"
+    )
 
 
 def _first_line(error: BaseException) -> str:
