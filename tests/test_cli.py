@@ -531,35 +531,29 @@ def test_sample_makes_the_folder_it_is_asked_to_write_in(
     assert (tmp_path / "new" / "p.csv").is_file()
 
 
+@pytest.mark.parametrize(
+    ("folder", "said"),
+    [
+        # Refused before anything is written: the accounts and activity
+        # files were written before intent.csv failed.
+        ("intent.csv", "{path}: a folder stands where"),
+        # Fails only while intent.csv is written, after the accounts file:
+        # the accounts file stayed.
+        (".intent.csv.partial", "a folder stands where a file is needed"),
+    ],
+)
 def test_sample_signals_that_cannot_be_written_leave_no_file(
-    cli: CliRunner, tmp_path: Path
+    cli: CliRunner, tmp_path: Path, folder: str, said: str
 ) -> None:
-    # The accounts and activity files were written before intent.csv failed.
-    (tmp_path / "intent.csv").mkdir()
+    (tmp_path / folder).mkdir()
 
     result = cli.invoke(
         app, ["sample", "--accounts", "20", "--out", "accounts.csv", "--signals"]
     )
 
     assert result.exit_code == 2, result.output
-    assert f"{tmp_path / 'intent.csv'}: a folder stands where" in result.output
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["intent.csv"]
-
-
-def test_sample_signals_failing_late_take_the_accounts_file_away(
-    cli: CliRunner, tmp_path: Path
-) -> None:
-    # A folder at intent.csv's partial name fails only while writing it,
-    # after the accounts file is there: the accounts file stayed.
-    (tmp_path / ".intent.csv.partial").mkdir()
-
-    result = cli.invoke(
-        app, ["sample", "--accounts", "20", "--out", "accounts.csv", "--signals"]
-    )
-
-    assert result.exit_code == 2, result.output
-    assert "a folder stands where a file is needed" in result.output
-    assert sorted(path.name for path in tmp_path.iterdir()) == [".intent.csv.partial"]
+    assert said.format(path=tmp_path / folder) in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == [folder]
 
 
 def test_sample_refuses_accounts_named_as_a_signal_file(
