@@ -78,6 +78,19 @@ def _table(tmp_path: Path, employees: object, engaged: object) -> str:
             r"is not a date SQLite reads for account\(s\) 'b2' \('10:00'\)",
             id="a-time-alone-in-a-date-column",
         ),
+        # date() rolls a day past the month's end into the next month.
+        pytest.param(
+            900,
+            "2024-02-30",
+            r"is not a date SQLite reads for account\(s\) 'b2' \('2024-02-30'\)",
+            id="a-day-the-month-does-not-have",
+        ),
+        pytest.param(
+            900,
+            "2026-13-01",
+            r"is not a date SQLite reads for account\(s\) 'b2' \('2026-13-01'\)",
+            id="a-thirteenth-month",
+        ),
     ],
 )
 def test_a_value_sqlite_kept_in_a_column_of_another_type_is_refused(

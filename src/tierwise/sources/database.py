@@ -360,15 +360,15 @@ def _fields_read(
 def _stored_as(kind: FieldKind, column: exp.Expr, read: exp.Expr) -> exp.Expr:
     """``read`` where SQLite stores the column's value as ``kind`` needs
     (a number, or text for a date, trimmed), else NULL."""
-    stored = exp.Anonymous(this="TYPEOF", expressions=[column.copy()])
     wanted = [exp.Literal.string(name) for name in _STORED_TYPES[kind]]
-    fits: exp.Expr = exp.In(this=stored, expressions=wanted)
+    fits: exp.Expr = exp.func("TYPEOF", column.copy()).isin(*wanted)
     if kind == FieldKind.DATE:
-        # date() also reads 'now' (the day of the run) and a time alone
-        # (2000-01-01), which no file reader takes for a date.
+        # date() reads 'now', a time alone (2000-01-01) and 2024-02-30 (as
+        # written; '+0 days' rolls it into March): no file reader does.
         text = _text(column, "sqlite")
+        read, moved = exp.cast(text, "DATE"), exp.func("DATE", text.copy(), "'+0 days'")
         iso = exp.Glob(this=text.copy(), expression=exp.Literal.string(_ISO))
-        fits, read = exp.and_(fits, iso), exp.cast(text, "DATE")
+        fits = exp.and_(fits, iso, moved.eq(read.copy()))
     return exp.Case(ifs=[exp.If(this=fits, true=read)])
 
 
