@@ -567,3 +567,18 @@ def test_sample_refuses_accounts_named_as_a_signal_file(
     assert result.exit_code == 2, result.output
     assert "activity.csv is one of them" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_piped_output_keeps_each_sentence_on_one_line(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not a terminal (a file, a pipe, a CI log) and no width asked for: a
+    # warning wrapped at 80 columns is found by grep only in halves.
+    monkeypatch.delenv("COLUMNS")
+
+    result = cli.invoke(app, ["demo"])
+
+    assert result.exit_code == 0, result.output
+    first = next(line for line in result.output.splitlines() if "warning:" in line)
+    assert len(first) > 80
+    assert re.fullmatch(r"warning: Strategic holds .* capped to a lower tier", first)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -93,6 +94,10 @@ def _setup(
     if context.invoked_subcommand is None:
         console.print(context.get_help())
         raise typer.Exit()
+    # Into a file, a pipe or a CI log a sentence stays on one line, where
+    # grep finds it, unless $COLUMNS asks for a width; at a terminal Rich
+    # wraps it between words.
+    console.soft_wrap = not console.is_terminal and "COLUMNS" not in os.environ
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
