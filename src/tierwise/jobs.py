@@ -530,8 +530,10 @@ def _read(
     ``identities`` asks for them: signal files matched by domain and the
     store's registry need the same domains as a CSV of the same accounts
     gives, and a ten-million-account run without them should not pay for
-    reducing every website. ``builtin`` says the model is the bundled
-    default (see :func:`currencies_of`); ``only_ids``, see `parquet_view`.
+    reducing every website. Rows that repeat an id are compared in every
+    field either way, as the cell reader compares them. ``builtin`` says
+    the model is the bundled default (see :func:`currencies_of`);
+    ``only_ids``, see `parquet_view`.
     """
     currencies = currencies_of(model, builtin)
     if accounts.suffix.lower() == ".parquet" and not currencies.rates:
@@ -542,7 +544,14 @@ def _read(
         # Signal rows matched by domain go to the one account holding it, so
         # every account is read when they are.
         only = None if identities else only_ids
-        report = parquet_view(connection, accounts, fields, mapping, only_ids=only)
+        report = parquet_view(
+            connection,
+            accounts,
+            fields,
+            mapping,
+            only_ids=only,
+            compared=model.field_kinds(),
+        )
         if report is not None:
             report.signal_fields = _signal_fields(model)
             return None, report

@@ -125,4 +125,89 @@ def test_a_file_without_repeats_gets_no_merge_view(tmp_path: Path) -> None:
 
     assert report is not None and report.merges == []
     views = {row[0] for row in connection.sql("SHOW TABLES").fetchall()}
-    assert "tierwise_merged" not in views
+    # Nothing more is read for a file that repeats no id.
+    assert not {"tierwise_merged", "tierwise_unread_values"} & views
+
+
+# Columns the default model does not score but the cell reader of a CSV file
+# reads and compares: a parent id, a website (cut to its domain), and two
+# fields signal files fill, one typed and one of yes/no words.
+NOT_SCORED = {
+    "parent_id": ["p1", None, "p1", None],
+    "domain": ["acme.com", "beta.com", "https://www.Acme.com/", "gamma.com"],
+    "last_funding_date": [date(2026, 1, 5), None, date(2026, 1, 5), None],
+    "funding_round_180d": ["yes", None, "yes", "no"],
+}
+
+
+@pytest.mark.parametrize(
+    ("column", "other"),
+    [
+        pytest.param("parent_id", "p2", id="parent-id"),
+        pytest.param("domain", "acme.org", id="website-of-another-domain"),
+        pytest.param("last_funding_date", date(2026, 2, 5), id="typed-date"),
+        pytest.param("funding_round_180d", "no", id="yes-no-words"),
+    ],
+)
+def test_rows_that_differ_in_a_column_not_scored_are_refused_as_from_csv(
+    tmp_path: Path, column: str, other: object
+) -> None:
+    columns: dict[str, list[object]] = {
+        "account_id": ["a", "b", "a", "c"],
+        "name": ["A", "B", "A", "C"],
+        **NOT_SCORED,
+    }
+    columns[column] = [*columns[column][:2], other, columns[column][3]]
+    parquet, csv = _write(tmp_path, columns)
+
+    with pytest.raises(SourceError) as in_place:
+        tier_file(parquet, tmp_path / "p", AS_OF)
+    with pytest.raises(SourceError) as from_csv:
+        tier_file(csv, tmp_path / "c", AS_OF)
+
+    assert f"'a': rows 1, 3 differ in {column}\n" in str(in_place.value)
+    assert f"'a': rows 2, 4 differ in {column}\n" in str(from_csv.value)
+    assert not (tmp_path / "p").exists()
+
+
+def test_rows_that_agree_in_the_columns_not_scored_are_merged(tmp_path: Path) -> None:
+    # The two websites are one domain written two ways, as the cell reader
+    # reads them.
+    parquet, csv = _write(
+        tmp_path,
+        {
+            "account_id": ["a", "b", "a", "c"],
+            "name": ["A", "B", "A", "C"],
+            **NOT_SCORED,
+        },
+    )
+
+    from_parquet = tier_file(parquet, tmp_path / "p", AS_OF)
+    from_csv = tier_file(csv, tmp_path / "c", AS_OF)
+
+    assert from_parquet.report.skipped == [(3, "merged into row 1 (same account_id a)")]
+    assert from_csv.report.skipped == [(4, "merged into row 2 (same account_id a)")]
+    assert _rows(tmp_path / "p") == _rows(tmp_path / "c")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=SourceError,
+    reason="a column the run does not read and the query cannot read as the "
+    "cell reader does is compared as written in place: Yes and yes differ",
+)
+def test_one_value_written_two_ways_in_a_column_not_scored_is_merged(
+    tmp_path: Path,
+) -> None:
+    parquet, _ = _write(
+        tmp_path,
+        {
+            "account_id": ["a", "b", "a", "c"],
+            "name": ["A", "B", "A", "C"],
+            "funding_round_180d": ["Yes", None, "yes", "no"],
+        },
+    )
+
+    tiered = tier_file(parquet, tmp_path / "p", AS_OF)
+
+    assert tiered.report.skipped == [(3, "merged into row 1 (same account_id a)")]

@@ -51,13 +51,17 @@ from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.number_column import COUNT_FIELDS
 from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
-from tierwise.sources.parquet_merges import REPEATED_IDS, merge_repeated_ids
+from tierwise.sources.parquet_merges import (
+    REPEATED_IDS,
+    merge_repeated_ids,
+    unread_columns,
+)
+from tierwise.sources.parquet_reads import column_sql, fits, zoned_dates
 from tierwise.sources.parquet_websites import (
     hosts_repeat,
     reads_website,
     website_lookup,
 )
-from tierwise.sources.parquet_zones import ZONED, local_date_sql, written_zones
 from tierwise.sources.refusals import EXAMPLES, ProblemGroup, refusal
 from tierwise.sources.report import ImportReport
 from tierwise.sources.tables import first_data_row
@@ -66,29 +70,6 @@ from tierwise.sources.values import TRIMMED_CHARACTERS
 __all__ = ["parquet_view"]
 
 log = logging.getLogger(__name__)
-
-INTEGER_TYPES = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-)
-
-# DuckDB column types each field kind can be read from without conversion.
-READABLE_TYPES: dict[FieldKind, tuple[str, ...]] = {
-    # Only types whose SQL text is the text the cell reader makes of them:
-    # floats, booleans, timestamps, bytes, lists and structs are written
-    # differently (or refused) there, so they go to that reader.
-    FieldKind.TEXT: ("VARCHAR", *INTEGER_TYPES, "DECIMAL", "DATE"),
-    FieldKind.NUMBER: (*INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL"),
-    FieldKind.BOOLEAN: ("BOOLEAN",),
-    FieldKind.DATE: ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE"),
-}
 
 PRESENT = "tierwise_id_and_name"
 # Parquet has no header row: its first record is row 1 in every report.
@@ -106,6 +87,7 @@ def parquet_view(
     mapping: ColumnMapping,
     view: str = "accounts",
     only_ids: Sequence[str] | None = None,
+    compared: Mapping[str, FieldKind] | None = None,
 ) -> ImportReport | None:
     """Create ``view`` over the Parquet file ``path``; None when it cannot.
 
@@ -119,6 +101,10 @@ def parquet_view(
     by id, so those rows are read as the run read them, without checking
     ten million others again. The report then counts those rows alone. A
     mapping that merges rows by website reads every row regardless.
+
+    ``compared`` are the fields the cell reader reads (every field the
+    model knows; ``fields`` when not given): rows merged in place for
+    repeating an id are compared in each of them that the file maps.
 
     Raises:
         SourceError: when the id or name column is missing.
@@ -147,12 +133,12 @@ def parquet_view(
         if reads_website(name, fields[name], types[columns[m.index]], m)
     ]
     if not all(
-        name in websites or _fits(fields[name], types[columns[m.index]], m)
+        name in websites or fits(fields[name], types[columns[m.index]], m)
         for name, m in matches.items()
     ):
         return None
 
-    zoned = _zoned_dates(connection, path, types, fields, matches)
+    zoned = zoned_dates(connection, path, types, fields, matches)
     if zoned is None:
         log.info("%s has timestamps in a zone DuckDB does not know", source)
         return None
@@ -161,7 +147,7 @@ def parquet_view(
             _ident(columns[match.index])
             if name in websites
             else zoned.get(name)
-            or _expression(fields[name], _ident(columns[match.index]), match)
+            or column_sql(fields[name], _ident(columns[match.index]), match)
         )
         + f" AS {_ident(name)}"
         for name, match in matches.items()
@@ -229,6 +215,9 @@ def parquet_view(
             list(matches),
             caseless_fields({name: fields[name] for name in matches}),
             FIRST_ROW,
+            unread=unread_columns(
+                connection, path, scan, types, fields, compared or fields, mapping
+            ),
         )
         kept = f"SELECT * FROM {merged.relation}"
         skipped = sorted([*skipped, *merged.skipped])
@@ -258,36 +247,6 @@ def parquet_view(
         time.perf_counter() - started,
     )
     return report
-
-
-def _zoned_dates(
-    connection: duckdb.DuckDBPyConnection,
-    path: Path,
-    types: Mapping[str, str],
-    fields: Mapping[str, FieldKind],
-    matches: Mapping[str, Match],
-) -> dict[str, str] | None:
-    """SQL for each date field read from a zoned timestamp column, its dates
-    on the clock of the zone it was written in (see
-    :mod:`tierwise.sources.parquet_zones`); None when DuckDB does not know
-    a zone."""
-    columns = list(types)
-    zoned = {
-        name: columns[m.index]
-        for name, m in matches.items()
-        if fields[name] == FieldKind.DATE and types[columns[m.index]] == ZONED
-    }
-    if not zoned:
-        return {}
-    zones = written_zones(path)
-    read: dict[str, str] = {}
-    for name, column in zoned.items():
-        zone = zones.get(column, "UTC")
-        sql = local_date_sql(connection, _ident(column), zone)
-        if sql is None:
-            return None
-        read[name] = sql
-    return read
 
 
 def _website_joins(
@@ -326,45 +285,6 @@ def _website_note(name: str, match: Match) -> str:
         f"{name} ({match.header!r}): websites cut to their registrable domain as "
         "from a CSV; `tierwise check` lists each one reduced or flagged"
     )
-
-
-def _fits(kind: FieldKind, column_type: str, match: Match) -> bool:
-    """Whether the view reads this column exactly as the cell reader would."""
-    spec = match.spec
-    if spec.normalise or spec.date_format or spec.true_values or spec.false_values:
-        return False
-    base = column_type.split("(")[0].upper()
-    if column_type.endswith("]") or base not in READABLE_TYPES[kind]:
-        return False  # a list of values, or a type read differently
-    if kind == FieldKind.TEXT:
-        # The cell reader reads a text cell among ``missing_values`` as blank
-        # (a name of 'N/A' leaves its row out); typed numbers and dates it
-        # takes as they are.
-        return spec.multiply is None and not spec.missing_values
-    return not spec.values
-
-
-def _expression(kind: FieldKind, column: str, match: Match) -> str:
-    spec = match.spec
-    if kind == FieldKind.TEXT:
-        text = _trimmed(f"CAST({column} AS VARCHAR)")
-        if not spec.values:
-            return text
-        # Rewrites match without case, as in the cell reader; '' means blank.
-        whens = " ".join(
-            f"WHEN {_literal(written)} THEN NULLIF({_literal(meant)}, '')"
-            for written, meant in spec.values.items()
-        )
-        return f"CASE LOWER({text}) {whens} ELSE {text} END"
-    if kind == FieldKind.NUMBER:
-        if spec.multiply is None:
-            return f"CAST({column} AS DOUBLE)"
-        factor = _literal(str(spec.multiply))
-        exact = f"CAST({column} AS DECIMAL(38, 10)) * CAST({factor} AS DECIMAL(38, 10))"
-        return f"CAST({exact} AS DOUBLE)"
-    if kind == FieldKind.DATE:
-        return f"CAST({column} AS DATE)"
-    return f"CAST({column} AS BOOLEAN)"
 
 
 def _rows_in(connection: duckdb.DuckDBPyConnection, scan: str) -> int:
@@ -490,7 +410,7 @@ def _refuse_counts_if_large(
     groups: list[ProblemGroup] = []
     for name, match in counts.items():
         raw = _ident(columns[match.index])
-        problem = _count_problem(_expression(FieldKind.NUMBER, raw, match))
+        problem = _count_problem(column_sql(FieldKind.NUMBER, raw, match))
         where = f"WHERE {present} AND {problem} IS NOT NULL"
         kinds = connection.sql(
             f"SELECT {problem}, COUNT(*) FROM {scan} {where} "
@@ -544,29 +464,12 @@ def _present_sql(kind: FieldKind, column: str, match: Match) -> str:
     as converted.
     """
     if kind != FieldKind.TEXT or match.spec.values:
-        return f"{_expression(kind, column, match)} IS NOT NULL"
+        return f"{column_sql(kind, column, match)} IS NOT NULL"
     text = f"CAST({column} AS VARCHAR)"
     printable = f"ASCII({text}) BETWEEN 33 AND 126"
     kept = f"TRIM({text}, {_literal(TRIMMED_CHARACTERS)}) <> ''"
     # CASE rather than OR: DuckDB trims only the rows the first test leaves.
     return f"COALESCE(CASE WHEN {printable} THEN TRUE ELSE {kept} END, FALSE)"
-
-
-def _trimmed(text: str) -> str:
-    """SQL for ``text`` without the white space the cell reader trims; NULL
-    when nothing is left.
-
-    Trimming a set of characters costs about twenty times a plain read, so
-    text that starts and ends with a printable ASCII character (it is then
-    not blank either) is taken as it is; only the rest is trimmed. The last
-    character is read as ``text[-1]``, which cost DuckDB half what
-    ``RIGHT(text, 1)`` did (ten million values of six text columns read in
-    0.96 s instead of 1.71 s).
-    """
-    first = f"ASCII({text}) BETWEEN 33 AND 126"
-    last = f"ASCII({text}[-1]) BETWEEN 33 AND 126"
-    trimmed = f"NULLIF(TRIM({text}, {_literal(TRIMMED_CHARACTERS)}), '')"
-    return f"CASE WHEN {first} AND {last} THEN {text} ELSE {trimmed} END"
 
 
 def _ident(name: str) -> str:
