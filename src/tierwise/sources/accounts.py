@@ -17,7 +17,6 @@ line 1 makes the first account row 2), for Parquet the first record is 1.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -32,6 +31,7 @@ from tierwise.sources.columns import (
     Value,
     check_options,
     convert_column,
+    salesforce_note,
     shown,
 )
 from tierwise.sources.duplicates import caseless_fields, merge_duplicates
@@ -45,6 +45,7 @@ from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.money import Currencies, read_currency_code
 from tierwise.sources.refusals import group_problems, refusal
 from tierwise.sources.report import Flag, ImportReport, Tally
+from tierwise.sources.salesforce_ids import ACCOUNT_ID, ID_FIELDS
 from tierwise.sources.tables import Cell, GridTable, RawTable, open_table
 from tierwise.sources.values import CellError
 
@@ -64,11 +65,6 @@ ARROW_TYPES: dict[FieldKind, pa.DataType] = {
     FieldKind.BOOLEAN: pa.bool_(),
     FieldKind.DATE: pa.date32(),
 }
-
-# An id column reads as Salesforce ids without being told when every value
-# is an Account id: the key prefix 001 and 15 or 18 letters and digits.
-_ACCOUNT_ID = re.compile(r"001[A-Za-z0-9]{12}(?:[A-Z0-5]{3})?")
-_ID_FIELDS = ("account_id", "parent_id")
 
 
 def read_accounts(
@@ -310,10 +306,7 @@ class _Converter:
             lines += column.log.lines()
             lines += column.log.notes
             if column.salesforce_ids:
-                lines.append(
-                    f"{column.field} ({column.header!r}): read as Salesforce "
-                    "Account ids (001…, 15 or 18 characters)"
-                )
+                lines.append(salesforce_note(column.field, column.header))
         return lines
 
     def tallies(self) -> list[Tally]:
@@ -324,12 +317,12 @@ class _Converter:
 
 
 def _looks_like_salesforce(name: str, normalise: str | None, cells: list[Cell]) -> bool:
-    if name not in _ID_FIELDS or normalise is not None:
+    if name not in ID_FIELDS or normalise is not None:
         return False
     texts = [cell.strip() for cell in cells if isinstance(cell, str) and cell.strip()]
     if not texts or len(texts) != sum(cell is not None for cell in cells):
         return False
-    return all(_ACCOUNT_ID.fullmatch(text) for text in texts)
+    return all(ACCOUNT_ID.fullmatch(text) for text in texts)
 
 
 def _rows_to_keep(

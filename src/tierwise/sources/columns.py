@@ -43,6 +43,7 @@ __all__ = [
     "Value",
     "check_options",
     "convert_column",
+    "salesforce_note",
     "shown",
     "text_of",
 ]
@@ -55,6 +56,11 @@ REWRITTEN = "rewritten by the mapping's `values:`"
 MISSING_TOKEN = "read as missing (the column's `missing_values:`)"
 TRIMMED = "spaces around the value removed"
 SALESFORCE_18 = "15-character Salesforce ids given their 18-character form"
+INVALID_18 = (
+    "is not a valid 18-character Salesforce id: its last three "
+    "characters do not match the first fifteen (was its case changed?)"
+)
+INVALID_18_FIX = "export the ids again from Salesforce; never change their case"
 MOJIBAKE = "looks decoded twice (mojibake); kept as written"
 EXCEL_ERROR = "an Excel error value, not data; kept as written"
 EXCEL_ERRORS = frozenset(
@@ -105,11 +111,14 @@ class ColumnLog:
         self.flags: list[Flag] = []
         self.notes: list[str] = []
 
-    def repaired(self, what: str, row: int, before: object, after: object) -> None:
+    def repaired(
+        self, what: str, row: int, before: object, after: object, times: int = 1
+    ) -> None:
+        """Count ``times`` repairs of a kind, the first seen as its example."""
         if what not in self.counts:
             self.counts[what] = 0
             self.examples[what] = f"row {row}: {shown(before)} → {shown(after)}"
-        self.counts[what] += 1
+        self.counts[what] += times
 
     def flag(
         self, row: int, before: Cell, after: str, reason: str, problem: bool = True
@@ -293,6 +302,14 @@ def _read_text(column: Column, i: int, cell: Cell) -> Value:
     return text
 
 
+def salesforce_note(field: str, header: str) -> str:
+    """The report's line for an id column read as Salesforce ids unasked."""
+    return (
+        f"{field} ({header!r}): read as Salesforce Account ids (001…, 15 or 18 "
+        "characters)"
+    )
+
+
 def _website(column: Column, i: int, text: str) -> str | None:
     site = read_website(text)
     if column.hosts is None:
@@ -313,11 +330,7 @@ def _website(column: Column, i: int, text: str) -> str | None:
 
 def _salesforce_id(column: Column, i: int, text: str) -> str:
     if len(text) == 18 and not is_valid_18(text):
-        raise CellError(
-            "is not a valid 18-character Salesforce id: its last three "
-            "characters do not match the first fifteen (was its case changed?)",
-            "export the ids again from Salesforce; never change their case",
-        )
+        raise CellError(INVALID_18, INVALID_18_FIX)
     try:
         full = to_18(text)
     except ValueError:

@@ -6,18 +6,15 @@ renames and casts columns, applies ``multiply`` and ``values`` in SQL, and
 leaves out rows without an id or a name. Ten million accounts then cost a
 scan rather than a conversion in Python. Websites cut to their registrable
 domain are reduced once per distinct value, by the cell reader's own rules
-(:mod:`tierwise.sources.parquet_websites`). Anything else the view cannot
-do the same way as :func:`read_accounts` (Salesforce ids, date formats,
-boolean words, currencies, text where a number is expected, text read as
-missing by ``missing_values``) sends the file to the cell-by-cell reader
-instead, so both paths give the same table. So does a count with a
-fraction or below zero, which that reader refuses naming its rows: one
-query over the count columns looks for one.
-
-Not yet the same: an id column whose every value looks like a 15-character
-Salesforce id is keyed on the 18-character form by the cell reader, while
-the view keeps the 15 characters, so one export tiered as CSV and as
-Parquet gives its accounts different ids.
+(:mod:`tierwise.sources.parquet_websites`), and an id column of Salesforce
+ids is keyed on the 18-character form in SQL
+(:mod:`tierwise.sources.parquet_salesforce`). Anything else the view cannot
+do the same way as :func:`read_accounts` (``normalise: salesforce_id``,
+date formats, boolean words, currencies, text where a number is expected,
+text read as missing by ``missing_values``) sends the file to the
+cell-by-cell reader instead, so both paths give the same table. So does a
+count with a fraction or below zero, which that reader refuses naming its
+rows: one query over the count columns looks for one.
 
 The view holds the fields it is given; the caller asks for the identity
 fields (``domain``, ``parent_id``) when signal matching or the store needs
@@ -57,6 +54,11 @@ from tierwise.sources.parquet_merges import (
     unread_columns,
 )
 from tierwise.sources.parquet_reads import column_sql, fits, zoned_dates
+from tierwise.sources.parquet_salesforce import (
+    rows_with_ids,
+    salesforce_ids,
+    to_18_sql,
+)
 from tierwise.sources.parquet_websites import (
     hosts_repeat,
     reads_website,
@@ -142,22 +144,29 @@ def parquet_view(
     if zoned is None:
         log.info("%s has timestamps in a zone DuckDB does not know", source)
         return None
-    selected = [
-        (
-            _ident(columns[match.index])
-            if name in websites
-            else zoned.get(name)
-            or column_sql(fields[name], _ident(columns[match.index]), match)
-        )
-        + f" AS {_ident(name)}"
-        for name, match in matches.items()
-    ]
     # Whether the row has an id and a name, from the file's own columns
     # where that is cheaper than from the typed ones.
     present = " AND ".join(
         _present_sql(fields[name], _ident(columns[matches[name].index]), matches[name])
         for name in REQUIRED_FIELDS
     )
+    large = _rows_in(connection, scan) > CELL_READER_MAX_ROWS
+    read_as = {
+        name: (_ident(columns[m.index]), types[columns[m.index]], m)
+        for name, m in matches.items()
+    }
+    salesforce = salesforce_ids(connection, source, scan, present, read_as, large)
+    if salesforce is None:
+        return None
+
+    selected, written = [], {}
+    for name, match in matches.items():
+        column = _ident(columns[match.index])
+        sql = column if name in websites else zoned.get(name)
+        written[name] = sql or column_sql(fields[name], column, match)
+        extended = name in salesforce.fields
+        sql = to_18_sql(written[name]) if extended else written[name]
+        selected.append(f"{sql} AS {_ident(name)}")
     identity = _ident(PRESENT)
     typed = (
         f"SELECT {', '.join(selected)}, {present} AS {identity}, file_row_number "
@@ -169,12 +178,14 @@ def parquet_view(
     # Rows merged by website bring other ids' values into the asked
     # accounts, so then every row is read.
     only_asked = (
-        only_ids is not None
-        and not merges_by_website(mapping, matches)
-        and _rows_in(connection, scan) > CELL_READER_MAX_ROWS
+        only_ids is not None and not merges_by_website(mapping, matches) and large
     )
     if only_ids is not None and only_asked:
-        rows = _rows_of(connection, only_ids)
+        rows = (
+            rows_with_ids(connection, scan, written["account_id"], only_ids)
+            if "account_id" in salesforce.fields
+            else _rows_of(connection, only_ids)
+        )
         connection.execute(
             f"CREATE OR REPLACE TEMP VIEW {_ident('tierwise_typed')} AS "
             f"{typed} WHERE file_row_number IN ({rows})"
@@ -238,7 +249,9 @@ def parquet_view(
         "read in place by the query (Parquet), without a copy",
         *(_website_note(name, matches[name]) for name in websites),
         *notes,
+        *salesforce.notes,
     ]
+    report.repairs = salesforce.repairs
     log.info(
         "read %s in place: %d rows, %d used in %.2f s",
         source,

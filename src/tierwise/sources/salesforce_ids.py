@@ -17,9 +17,21 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_salesforce_id", "is_valid_18", "suffix_of", "to_18"]
+__all__ = [
+    "ACCOUNT_ID",
+    "ID_FIELDS",
+    "SUFFIX_ALPHABET",
+    "is_salesforce_id",
+    "is_valid_18",
+    "suffix_of",
+    "to_18",
+]
 
-_SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+# An id column reads as Salesforce ids without being told when every value
+# is an Account id: the key prefix 001 and 15 or 18 letters and digits.
+ACCOUNT_ID = re.compile(r"001[A-Za-z0-9]{12}(?:[A-Z0-5]{3})?")
+ID_FIELDS = ("account_id", "parent_id")
 _ID_15 = re.compile(r"[A-Za-z0-9]{15}")
 _ID_18 = re.compile(r"[A-Za-z0-9]{15}[A-Z0-5]{3}")
 
@@ -42,7 +54,7 @@ def suffix_of(id15: str) -> str:
     for start in range(0, 15, 5):
         group = id15[start : start + 5]
         bits = sum(1 << i for i, char in enumerate(group) if "A" <= char <= "Z")
-        letters.append(_SUFFIX_ALPHABET[bits])
+        letters.append(SUFFIX_ALPHABET[bits])
     return "".join(letters)
 
 
