@@ -8,10 +8,10 @@ matched to fields by the same mapping and presets as a file's headers, and a
 select renames, types and trims them in SQL, so the accounts are scored
 where they sit rather than copied out.
 
-What the cell-by-cell reader does and SQL cannot, is not done, and said:
-a website is kept as written (trimmed, lower-cased by the matching) rather
-than cut to its registrable domain, and a Salesforce id is not extended to
-18 characters; each shows as a note in the import report. A column that
+What the cell-by-cell reader does and SQL cannot, is not done: websites are
+kept as written (trimmed, lower-cased), not cut to registrable domains, and
+Salesforce ids keep 15 characters where a file's are keyed on 18 (the two
+do not meet in the store); a note says so under ``normalise:``. A column that
 needs real parsing (a number or a date stored as text, a date format,
 decimal commas, ranges, currencies) is refused with the column named, so
 nothing is scored on a guess. So is a count (employees, visits, units)
