@@ -16,7 +16,7 @@ import logging
 import shutil
 import time
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +24,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 import sqlglot
 from sqlglot import exp
 
@@ -34,6 +33,7 @@ from tierwise.engine.backends.database_sql import (
     database_query,
     reading,
 )
+from tierwise.engine.backends.fetching import fetch_parquet
 from tierwise.engine.compile import CompiledModel, compile_model
 from tierwise.engine.explain import explain_all_query, wanted_accounts
 from tierwise.engine.run import EXPLAIN_FILE, RESULT_TABLE, TieringRun, adopt_results
@@ -77,7 +77,6 @@ ATTACHED = "tierwise_source"
 # The view its mapped table is read through. Not plain "accounts": a view
 # in the file that reads its own table "accounts" would read this one.
 TABLE_VIEW = "tierwise_table_accounts"
-BATCH_ROWS = 50_000
 
 # A DuckDB column type, by its first word, and what it holds.
 _NUMBER_TYPES = (
@@ -300,7 +299,7 @@ def score_in_database(
     scratch = new_scratch_folder("db")
     results = scratch / "tiers.parquet"
     try:
-        _fetch(database, text, schema.schema, results)
+        fetch_parquet(database, text, schema.schema, results)
         if explain_all:
             _fetch_explanations(
                 database, source, accounts, compiled, connection, scratch
@@ -382,7 +381,7 @@ def _fetch_explanations(
     schema = typed.schema
     text = database_query(database, compiled, query, accounts, source.dialect)
     log.debug("explain-all query in %s:\n%s", source.dialect, text)
-    _fetch(database, text, schema, scratch / EXPLAIN_FILE)
+    fetch_parquet(database, text, schema, scratch / EXPLAIN_FILE)
 
 
 def _compiled_here(
@@ -482,48 +481,6 @@ def _drop_made(database: Any, source: TableSource, write_back: str) -> None:
         log.warning("could not drop the write-back table %s: %s", name, error)
     else:
         log.info("dropped the write-back table %s of the failed run", name)
-
-
-def _fetch(database: Any, text: str, schema: pa.Schema, path: Path) -> None:
-    """Stream the query's rows into a Parquet file, a batch at a time."""
-    result = database.execution_options(stream_results=True).exec_driver_sql(text)
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for rows in result.partitions(BATCH_ROWS):
-            columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
-            arrays = [
-                _column(values, field.type)
-                for values, field in zip(columns, schema, strict=True)
-            ]
-            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
-
-
-def _column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
-    """A column of a driver's values as an Arrow array of ``kind``.
-
-    Arrow takes most drivers' values as they are, a column at a time; only
-    a column it refuses (SQLite's 0 and 1 for booleans, a driver's decimals
-    for floating-point results) is converted value by value. Converting
-    every value took 12.9 s of a million-account PostgreSQL run.
-    """
-    try:
-        return pa.array(values, kind)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array([_as(kind, value) for value in values], kind)
-
-
-def _as(kind: pa.DataType, value: Any) -> Any:
-    """A driver's value as the result column's type.
-
-    Some databases have no boolean (SQLite gives 0 and 1) and some drivers
-    give decimals for floating-point results.
-    """
-    if value is None:
-        return None
-    if pa.types.is_boolean(kind):
-        return bool(value)
-    if pa.types.is_floating(kind):
-        return float(value)
-    return value
 
 
 def _target(source: TableSource, write_back: str) -> exp.Table:

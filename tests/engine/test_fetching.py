@@ -1,0 +1,90 @@
+"""Results fetched from PostgreSQL as CSV text read the same as its rows.
+
+The text path must keep every value a driver's rows give: NULL apart from
+empty text, quotes, commas and line breaks inside text, every digit of a
+floating-point number, yes/no and dates.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tests.postgres import POSTGRES, load_table, own_schema
+from tierwise.engine.backends.connections import connect
+from tierwise.engine.backends.fetching import fetch_parquet, fetch_rows
+from tierwise.errors import TierwiseError
+from tierwise.sources.database import parse_source
+
+TRICKY = pa.table(
+    {
+        "account_id": ["a", "b", "c", "d", "e", "f"],
+        "name": [
+            "",
+            None,
+            'Say "hi", then',
+            "two\nlines\r\nand more",
+            "=1+2",
+            "Zoë 東京",
+        ],
+        "flag": [True, False, None, True, False, None],
+        "count": [0, -1, None, 2**53 + 1, 9_223_372_036_854_775_807, 7],
+        "share": [0.1 + 0.2, 1e-300, None, -0.0, 123456789.123456789, 2.5],
+        "day": [
+            date(2026, 9, 30),
+            None,
+            date(1900, 1, 1),
+            date(2999, 12, 31),
+            date(2024, 2, 29),
+            None,
+        ],
+    }
+)
+
+
+def _both(tmp_path: Path, admin: object, schema: str) -> tuple[pa.Table, pa.Table]:
+    load_table(admin, schema, "tricky", TRICKY)
+    source = parse_source(f"{POSTGRES}::{schema}.tricky")
+    text = f'SELECT * FROM "{schema}"."tricky" ORDER BY "account_id"'
+    with connect(source) as database:
+        fetch_parquet(database, text, TRICKY.schema, tmp_path / "copied.parquet")
+        fetch_rows(database, text, TRICKY.schema, tmp_path / "rows.parquet")
+    return (
+        pq.read_table(tmp_path / "copied.parquet"),
+        pq.read_table(tmp_path / "rows.parquet"),
+    )
+
+
+def test_results_copied_as_text_equal_the_drivers_rows(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="tierwise.engine.backends.fetching")
+    with own_schema("tw_fetch") as (admin, schema):
+        copied, rows = _both(tmp_path, admin, schema)
+
+    assert any("as CSV" in record.getMessage() for record in caplog.records)
+    assert copied.equals(rows)
+    assert copied.equals(TRICKY)
+    assert not any(f.name.startswith(".copy-") for f in tmp_path.iterdir())
+
+
+def test_a_query_failing_inside_postgresql_is_the_databases_error(
+    tmp_path: Path,
+) -> None:
+    with own_schema("tw_fetch") as (admin, schema):
+        admin.execute(f'CREATE TABLE "{schema}"."one" ("x" bigint)')
+        admin.execute(f'INSERT INTO "{schema}"."one" VALUES (0)')
+        source = parse_source(f"{POSTGRES}::{schema}.one")
+        text = f'SELECT 1 / "x" AS "x" FROM "{schema}"."one"'
+        out = pa.schema([("x", pa.int64())])
+
+        failed = r"the database failed \(.*division"
+        with pytest.raises(TierwiseError, match=failed), connect(source) as database:
+            fetch_parquet(database, text, out, tmp_path / "x.parquet")
+
+    assert not any(f.name.startswith(".copy-") for f in tmp_path.iterdir())
