@@ -118,3 +118,19 @@ def test_accounts_no_longer_in_the_portfolio_keep_codes_whole_when_narrow(
         assert re.search(line, result.output, re.M), result.output
         # A table wraps a long name within its column, between other cells.
         assert all(word in result.output for word in str(row["name"]).split())
+
+
+def test_piped_overrides_keep_each_reason_whole_on_one_line(
+    cli: CliRunner, pinned: Store, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Piped with no $COLUMNS, sentences are not wrapped; the indented line
+    # under each pin's codes was cut at 80 characters instead.
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+    result = cli.invoke(app, ["overrides", "--all", "--db", store_url])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert re.search(r"^   set \d{4}-\d\d-\d\d by A\. Jansen", result.output, re.M)
+    assert any(line.endswith(f"by A. Jansen: {REASON}") for line in lines), lines
+    assert any(line.endswith(f"by C. D. Verhoeven: {REVOKED}") for line in lines)

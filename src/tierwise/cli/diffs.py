@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -28,6 +27,7 @@ from tierwise.cli.tables import (
     fits,
     fitted,
     listing,
+    print_indented,
     score_text,
     signed_score,
 )
@@ -217,7 +217,7 @@ def _render_moved(moved: list[Movement]) -> None:
         words = [move.name or "", f"total {_totals(move)}", _deltas(move)]
         console.print(Text(visible(first)))
         detail = Text(visible("; ".join(word for word in words if word)))
-        console.print(Padding(detail, (0, 0, 0, 2), expand=False))
+        print_indented(console, detail, 2)
 
 
 def _tiers(move: Movement) -> str:
@@ -262,8 +262,7 @@ def _render_unpaired(title: str, accounts: list[Unpaired]) -> None:
     for account, first in zip(accounts, firsts, strict=True):
         console.print(Text(aligned(first, widths, right=(2,))))
         if account.name:
-            name = Padding(Text(visible(account.name)), (0, 0, 0, 2), expand=False)
-            console.print(name)
+            print_indented(console, Text(visible(account.name)), 2)
 
 
 def _unpaired_table(title: str, accounts: list[Unpaired]) -> Table:

@@ -13,13 +13,19 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from tierwise.cli.app import console
 from tierwise.cli.safe_text import escape
-from tierwise.cli.tables import aligned, column_widths, fits, fitted, listing
+from tierwise.cli.tables import (
+    aligned,
+    column_widths,
+    fits,
+    fitted,
+    listing,
+    print_indented,
+)
 
 if TYPE_CHECKING:
     from tierwise.store import OverrideRecord
@@ -53,7 +59,7 @@ def render_overrides(
             said += f"; revoked by {record.revoked_by}"
             if record.revoke_reason:
                 said += f": {record.revoke_reason}"
-        console.print(Padding(Text(said), (0, 0, 0, widths[0] + 2), expand=False))
+        print_indented(console, Text(said), widths[0] + 2)
 
 
 def holds(pin: OverrideRecord) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.padding import Padding
 from rich.text import Text
 
 from tierwise import store as runs_store
@@ -26,6 +25,7 @@ from tierwise.cli.tables import (
     fits,
     fitted,
     listing,
+    print_indented,
     print_location,
     print_titled,
     score_text,
@@ -111,7 +111,7 @@ def _render_runs_narrow(
             Text(f"{run.run_id:>{wide}}  {run.as_of.isoformat()}  {'  '.join(words)}")
         )
         counts = " · ".join(f"{line.key} {line.accounts:,}" for line in run.tiers)
-        console.print(Padding(Text(counts), (0, 0, 0, wide + 2), expand=False))
+        print_indented(console, Text(counts), wide + 2)
 
 
 def _status(run: RunSummary) -> str:
@@ -318,7 +318,7 @@ def _render_entries_narrow(entries: list[HistoryEntry]) -> None:
             f"reason {_entry_reason(entry)}; "
             f"model {entry.model_name} v{entry.model_version_id}"
         )
-        console.print(Padding(Text(said), (0, 0, 0, widths[0] + 2), expand=False))
+        print_indented(console, Text(said), widths[0] + 2)
 
 
 def _entry_reason(entry: HistoryEntry) -> str:

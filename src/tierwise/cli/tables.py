@@ -16,6 +16,7 @@ import re
 
 from rich.console import Console
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -28,6 +29,7 @@ __all__ = [
     "fitted",
     "listing",
     "location_lines",
+    "print_indented",
     "print_location",
     "print_titled",
     "score_text",
@@ -166,6 +168,20 @@ def print_location(console: Console, lead: str, location: str) -> None:
     """``lead`` and a store's ``location`` as a title, in `location_lines`."""
     for line in location_lines(lead, location, console.width):
         console.print(Text(line, style="italic"))
+
+
+def print_indented(console: Console, text: Text, indent: int) -> None:
+    """``text`` under a line of codes, ``indent`` spaces in.
+
+    At a terminal it wraps between words, every line indented. Piped (the
+    console soft-wraps, see the CLI's setup) it stays whole on one line, as
+    every other sentence does there: Rich cuts an indented block at the
+    console's width when it may not wrap it, and a reason lost its end.
+    """
+    if console.soft_wrap:
+        console.print(Text(" " * indent).append_text(text))
+    else:
+        console.print(Padding(text, (0, 0, 0, indent), expand=False))
 
 
 def column_widths(rows: list[list[str]]) -> list[int]:

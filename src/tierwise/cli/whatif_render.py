@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from tierwise.cli.app import console
 from tierwise.cli.render import tier_matrix
 from tierwise.cli.safe_text import escape
-from tierwise.cli.tables import aligned, column_widths, fits, fitted
+from tierwise.cli.tables import aligned, column_widths, fits, fitted, print_indented
 from tierwise.lifecycle import Mover, Responsible, TierShift, WhatIf
 
 __all__ = ["render_whatif"]
@@ -208,7 +207,7 @@ def _render_movers(preview: WhatIf) -> None:
         console.print(Text(aligned(cells, widths, right=(2,))))
         words = [mover.name or "", f"total {_totals(mover)}", _criteria(mover.criteria)]
         detail = Text("; ".join(word for word in words if word))
-        console.print(Padding(detail, (0, 0, 0, 2), expand=False))
+        print_indented(console, detail, 2)
 
 
 def _moved_between(preview: WhatIf, mover: Mover) -> str:
