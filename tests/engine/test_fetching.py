@@ -88,3 +88,19 @@ def test_a_query_failing_inside_postgresql_is_the_databases_error(
             fetch_parquet(database, text, out, tmp_path / "x.parquet")
 
     assert not any(f.name.startswith(".copy-") for f in tmp_path.iterdir())
+
+
+def test_no_results_copied_make_an_empty_file_of_the_results_schema(
+    tmp_path: Path,
+) -> None:
+    # PostgreSQL sends no text for no rows, and Arrow's CSV reader refuses
+    # an empty file: an empty table stopped the run with a traceback.
+    with own_schema("tw_fetch") as (admin, schema):
+        load_table(admin, schema, "tricky", TRICKY.slice(0, 0))
+        source = parse_source(f"{POSTGRES}::{schema}.tricky")
+        text = f'SELECT * FROM "{schema}"."tricky"'
+        with connect(source) as database:
+            fetch_parquet(database, text, TRICKY.schema, tmp_path / "none.parquet")
+
+    assert pq.read_table(tmp_path / "none.parquet").equals(TRICKY.slice(0, 0))
+    assert not any(f.name.startswith(".copy-") for f in tmp_path.iterdir())

@@ -106,6 +106,10 @@ def _fetch_copied(raw: Any, text: str, schema: pa.Schema, path: Path) -> None:
 
 
 def _csv_to_parquet(csv: Path, schema: pa.Schema, path: Path) -> None:
+    if csv.stat().st_size == 0:
+        # No rows send no text, and Arrow's reader refuses an empty file.
+        pq.write_table(schema.empty_table(), path, compression="zstd")
+        return
     reading = pa_csv.ReadOptions(column_names=schema.names, block_size=_CSV_BLOCK)
     parsing = pa_csv.ParseOptions(newlines_in_values=True)
     typing = pa_csv.ConvertOptions(
