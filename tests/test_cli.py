@@ -582,3 +582,20 @@ def test_piped_output_keeps_each_sentence_on_one_line(
     first = next(line for line in result.output.splitlines() if "warning:" in line)
     assert len(first) > 80
     assert re.fullmatch(r"warning: Strategic holds .* capped to a lower tier", first)
+
+
+def test_piped_messages_on_stderr_keep_each_sentence_on_one_line(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Standard error is piped too, and its messages (a refusal, the store's
+    # notice that it waits for another process) were wrapped at 80.
+    monkeypatch.delenv("COLUMNS")
+    assert cli.invoke(app, ["init"]).exit_code == 0
+
+    again = cli.invoke(app, ["init"])
+
+    assert again.exit_code == 1, again.output
+    assert again.output.splitlines() == [
+        "tierwise-model.yaml, tierwise-mapping.yaml already exist; use --force "
+        "to overwrite. Nothing was written."
+    ]

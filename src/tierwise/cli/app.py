@@ -96,8 +96,11 @@ def _setup(
         raise typer.Exit()
     # Into a file, a pipe or a CI log a sentence stays on one line, where
     # grep finds it, unless $COLUMNS asks for a width; at a terminal Rich
-    # wraps it between words.
-    console.soft_wrap = not console.is_terminal and "COLUMNS" not in os.environ
+    # wraps it between words. Standard output and error are told apart:
+    # either may be piped while the other shows on the terminal.
+    width_asked = "COLUMNS" in os.environ
+    for shown_on in (console, errors):
+        shown_on.soft_wrap = not shown_on.is_terminal and not width_asked
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
