@@ -17,6 +17,7 @@ import pytest
 
 from tests.postgres import POSTGRES, load_table, own_schema
 from tierwise.engine.backends.connections import connect
+from tierwise.engine.backends.database import _drop_made
 from tierwise.engine.backends.fetching import fetch_parquet, fetch_rows
 from tierwise.errors import TierwiseError
 from tierwise.sources.database import parse_source
@@ -104,3 +105,31 @@ def test_no_results_copied_make_an_empty_file_of_the_results_schema(
 
     assert pq.read_table(tmp_path / "none.parquet").equals(TRICKY.slice(0, 0))
     assert not any(f.name.startswith(".copy-") for f in tmp_path.iterdir())
+
+
+def test_a_write_back_table_made_before_a_failed_copy_is_dropped(
+    tmp_path: Path,
+) -> None:
+    # As a run does: the table is made, the results fetched from it fail,
+    # and the table is dropped on the same connection. The failed copy
+    # left a transaction the connection's rollback did not know of, so the
+    # drop was refused ("current transaction is aborted") and the table
+    # stayed.
+    with own_schema("tw_fetch") as (admin, schema):
+        admin.execute(f'CREATE TABLE "{schema}"."one" ("x" bigint)')
+        admin.execute(f'INSERT INTO "{schema}"."one" VALUES (0)')
+        source = parse_source(f"{POSTGRES}::{schema}.one")
+        text = f'SELECT 1 / "x" AS "x" FROM "{schema}"."one"'
+        out = pa.schema([("x", pa.int64())])
+
+        with pytest.raises(TierwiseError), connect(source) as database:
+            made = f'CREATE TABLE "{schema}"."made" AS SELECT 1 AS "x"'
+            database.exec_driver_sql(made)
+            database.commit()
+            try:
+                fetch_parquet(database, text, out, tmp_path / "x.parquet")
+            finally:
+                _drop_made(database, source, "made")
+        (left,) = admin.execute(f"SELECT to_regclass('{schema}.made')").fetchone()
+
+    assert left is None

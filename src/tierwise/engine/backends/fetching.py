@@ -36,7 +36,7 @@ def fetch_parquet(database: Any, text: str, schema: pa.Schema, path: Path) -> No
     typed by ``schema`` (whose columns are the query's, in its order)."""
     copying = _copier(database)
     if copying is not None and all(_read_from_text(f.type) for f in schema):
-        _fetch_copied(copying, text, schema, path)
+        _fetch_copied(database, copying, text, schema, path)
     else:
         fetch_rows(database, text, schema, path)
 
@@ -75,7 +75,9 @@ def _read_from_text(kind: pa.DataType) -> bool:
     )
 
 
-def _fetch_copied(raw: Any, text: str, schema: pa.Schema, path: Path) -> None:
+def _fetch_copied(
+    database: Any, raw: Any, text: str, schema: pa.Schema, path: Path
+) -> None:
     """The query's results as CSV from PostgreSQL, read into Parquet.
 
     In PostgreSQL's CSV a NULL is an empty field and an empty text is
@@ -83,20 +85,23 @@ def _fetch_copied(raw: Any, text: str, schema: pa.Schema, path: Path) -> None:
     Floating-point numbers are written with every digit they need to be
     read back as the same number (``extra_float_digits``). The text goes
     through a temporary file beside ``path``, removed afterwards.
+
+    The setting goes through ``database`` so that it opens the transaction
+    the copy runs in: ``database`` then knows of it and rolls it back after
+    a failed copy (a run drops its write-back table on that connection).
     """
     import psycopg
     from sqlalchemy.exc import DBAPIError
 
+    database.exec_driver_sql("SET extra_float_digits = 3")
     copy_text = f"COPY ({text}) TO STDOUT (FORMAT csv)"
     with tempfile.NamedTemporaryFile(
         dir=path.parent, prefix=".copy-", suffix=".csv"
     ) as spooled:
         try:
-            with raw.cursor() as cursor:
-                cursor.execute("SET extra_float_digits = 3")
-                with cursor.copy(copy_text) as copy:
-                    for block in copy:
-                        spooled.write(block)
+            with raw.cursor() as cursor, cursor.copy(copy_text) as copy:
+                for block in copy:
+                    spooled.write(block)
         except psycopg.Error as error:
             # Reported as any statement's failure on the connection is.
             raise DBAPIError.instance(copy_text, None, error, psycopg.Error) from None
