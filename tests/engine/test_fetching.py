@@ -133,3 +133,22 @@ def test_a_write_back_table_made_before_a_failed_copy_is_dropped(
         (left,) = admin.execute(f"SELECT to_regclass('{schema}.made')").fetchone()
 
     assert left is None
+
+
+def test_statements_after_fetched_rows_are_not_streamed(tmp_path: Path) -> None:
+    # Streaming the rows was switched on for the connection, not the one
+    # query, so the drop of a failed run's write-back table was sent as a
+    # server-side cursor (DECLARE ... CURSOR FOR DROP TABLE) and refused.
+    with own_schema("tw_fetch") as (admin, schema):
+        load_table(admin, schema, "tricky", TRICKY)
+        source = parse_source(f"{POSTGRES}::{schema}.tricky")
+        text = f'SELECT * FROM "{schema}"."tricky"'
+
+        with connect(source) as database:
+            database.exec_driver_sql(f'CREATE TABLE "{schema}"."made" AS {text}')
+            database.commit()
+            fetch_rows(database, text, TRICKY.schema, tmp_path / "rows.parquet")
+            _drop_made(database, source, "made")
+        (left,) = admin.execute(f"SELECT to_regclass('{schema}.made')").fetchone()
+
+    assert left is None

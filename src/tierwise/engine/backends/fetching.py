@@ -42,8 +42,14 @@ def fetch_parquet(database: Any, text: str, schema: pa.Schema, path: Path) -> No
 
 
 def fetch_rows(database: Any, text: str, schema: pa.Schema, path: Path) -> None:
-    """Stream the query's rows into a Parquet file, a batch at a time."""
-    result = database.execution_options(stream_results=True).exec_driver_sql(text)
+    """Stream the query's rows into a Parquet file, a batch at a time.
+
+    Streaming is asked for this query alone: set on the connection, it
+    stays for the statements after it, which psycopg then sends as
+    server-side cursors (a ``DROP TABLE`` so is refused).
+    """
+    streamed = {"stream_results": True}
+    result = database.exec_driver_sql(text, execution_options=streamed)
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for rows in result.partitions(BATCH_ROWS):
             columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
