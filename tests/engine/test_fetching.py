@@ -152,3 +152,19 @@ def test_statements_after_fetched_rows_are_not_streamed(tmp_path: Path) -> None:
         (left,) = admin.execute(f"SELECT to_regclass('{schema}.made')").fetchone()
 
     assert left is None
+
+
+@pytest.mark.parametrize("style", ["SQL, DMY", "German", "Postgres, MDY"])
+def test_dates_are_copied_whatever_the_sessions_date_style(
+    tmp_path: Path, style: str
+) -> None:
+    # A server or user may set another DateStyle: 30.09.2026, 09/30/2026.
+    with own_schema("tw_fetch") as (admin, schema):
+        load_table(admin, schema, "tricky", TRICKY)
+        source = parse_source(f"{POSTGRES}::{schema}.tricky")
+        text = f'SELECT * FROM "{schema}"."tricky" ORDER BY "account_id"'
+        with connect(source) as database:
+            database.exec_driver_sql(f"SET DateStyle = '{style}'")
+            fetch_parquet(database, text, TRICKY.schema, tmp_path / "copied.parquet")
+
+    assert pq.read_table(tmp_path / "copied.parquet").equals(TRICKY)

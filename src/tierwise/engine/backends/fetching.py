@@ -89,7 +89,8 @@ def _fetch_copied(
     In PostgreSQL's CSV a NULL is an empty field and an empty text is
     quoted (``""``), so the two stay apart; yes/no are ``t`` and ``f``.
     Floating-point numbers are written with every digit they need to be
-    read back as the same number (``extra_float_digits``). The text goes
+    read back as the same number (``extra_float_digits``), dates as
+    YYYY-MM-DD whatever the session's ``DateStyle``. The text goes
     through a temporary file beside ``path``, removed afterwards.
 
     The setting goes through ``database`` so that it opens the transaction
@@ -100,6 +101,7 @@ def _fetch_copied(
     from sqlalchemy.exc import DBAPIError
 
     database.exec_driver_sql("SET extra_float_digits = 3")
+    database.exec_driver_sql("SET DateStyle = 'ISO, YMD'")  # as Arrow reads dates
     copy_text = f"COPY ({text}) TO STDOUT (FORMAT csv)"
     with tempfile.NamedTemporaryFile(
         dir=path.parent, prefix=".copy-", suffix=".csv"
