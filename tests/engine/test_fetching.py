@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,7 +21,7 @@ from tierwise.engine.backends.connections import connect
 from tierwise.engine.backends.database import _drop_made
 from tierwise.engine.backends.fetching import fetch_parquet, fetch_rows
 from tierwise.errors import TierwiseError
-from tierwise.sources.database import parse_source
+from tierwise.sources.database import TableSource, parse_source
 
 TRICKY = pa.table(
     {
@@ -48,17 +49,22 @@ TRICKY = pa.table(
 )
 
 
-def _both(tmp_path: Path, admin: object, schema: str) -> tuple[pa.Table, pa.Table]:
+def _fetched(
+    tmp_path: Path, admin: object, schema: str, date_style: str | None = None
+) -> dict[str, pa.Table]:
+    """TRICKY loaded into PostgreSQL and fetched back both ways, by name:
+    copied as text and as the driver's rows, in a session of ``date_style``."""
     load_table(admin, schema, "tricky", TRICKY)
     source = parse_source(f"{POSTGRES}::{schema}.tricky")
     text = f'SELECT * FROM "{schema}"."tricky" ORDER BY "account_id"'
     with connect(source) as database:
+        if date_style is not None:
+            database.exec_driver_sql(f"SET DateStyle = '{date_style}'")
         fetch_parquet(database, text, TRICKY.schema, tmp_path / "copied.parquet")
         fetch_rows(database, text, TRICKY.schema, tmp_path / "rows.parquet")
-    return (
-        pq.read_table(tmp_path / "copied.parquet"),
-        pq.read_table(tmp_path / "rows.parquet"),
-    )
+    return {
+        way: pq.read_table(tmp_path / f"{way}.parquet") for way in ("copied", "rows")
+    }
 
 
 def test_results_copied_as_text_equal_the_drivers_rows(
@@ -66,23 +72,29 @@ def test_results_copied_as_text_equal_the_drivers_rows(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="tierwise.engine.backends.fetching")
     with own_schema("tw_fetch") as (admin, schema):
-        copied, rows = _both(tmp_path, admin, schema)
+        fetched = _fetched(tmp_path, admin, schema)
 
     assert any("as CSV" in record.getMessage() for record in caplog.records)
-    assert copied.equals(rows)
-    assert copied.equals(TRICKY)
+    assert fetched["copied"].equals(fetched["rows"])
+    assert fetched["copied"].equals(TRICKY)
     assert not any(f.name.startswith(".copy-") for f in tmp_path.iterdir())
+
+
+def _failing_query(admin: Any, schema: str) -> tuple[TableSource, str, pa.Schema]:
+    """A table of one row and a query over it that PostgreSQL stops
+    halfway (division by zero), with the query's result schema."""
+    admin.execute(f'CREATE TABLE "{schema}"."one" ("x" bigint)')
+    admin.execute(f'INSERT INTO "{schema}"."one" VALUES (0)')
+    source = parse_source(f"{POSTGRES}::{schema}.one")
+    text = f'SELECT 1 / "x" AS "x" FROM "{schema}"."one"'
+    return source, text, pa.schema([("x", pa.int64())])
 
 
 def test_a_query_failing_inside_postgresql_is_the_databases_error(
     tmp_path: Path,
 ) -> None:
     with own_schema("tw_fetch") as (admin, schema):
-        admin.execute(f'CREATE TABLE "{schema}"."one" ("x" bigint)')
-        admin.execute(f'INSERT INTO "{schema}"."one" VALUES (0)')
-        source = parse_source(f"{POSTGRES}::{schema}.one")
-        text = f'SELECT 1 / "x" AS "x" FROM "{schema}"."one"'
-        out = pa.schema([("x", pa.int64())])
+        source, text, out = _failing_query(admin, schema)
 
         failed = r"the database failed \(.*division"
         with pytest.raises(TierwiseError, match=failed), connect(source) as database:
@@ -116,11 +128,7 @@ def test_a_write_back_table_made_before_a_failed_copy_is_dropped(
     # drop was refused ("current transaction is aborted") and the table
     # stayed.
     with own_schema("tw_fetch") as (admin, schema):
-        admin.execute(f'CREATE TABLE "{schema}"."one" ("x" bigint)')
-        admin.execute(f'INSERT INTO "{schema}"."one" VALUES (0)')
-        source = parse_source(f"{POSTGRES}::{schema}.one")
-        text = f'SELECT 1 / "x" AS "x" FROM "{schema}"."one"'
-        out = pa.schema([("x", pa.int64())])
+        source, text, out = _failing_query(admin, schema)
 
         with pytest.raises(TierwiseError), connect(source) as database:
             made = f'CREATE TABLE "{schema}"."made" AS SELECT 1 AS "x"'
@@ -160,11 +168,6 @@ def test_dates_are_copied_whatever_the_sessions_date_style(
 ) -> None:
     # A server or user may set another DateStyle: 30.09.2026, 09/30/2026.
     with own_schema("tw_fetch") as (admin, schema):
-        load_table(admin, schema, "tricky", TRICKY)
-        source = parse_source(f"{POSTGRES}::{schema}.tricky")
-        text = f'SELECT * FROM "{schema}"."tricky" ORDER BY "account_id"'
-        with connect(source) as database:
-            database.exec_driver_sql(f"SET DateStyle = '{style}'")
-            fetch_parquet(database, text, TRICKY.schema, tmp_path / "copied.parquet")
+        fetched = _fetched(tmp_path, admin, schema, date_style=style)
 
-    assert pq.read_table(tmp_path / "copied.parquet").equals(TRICKY)
+    assert fetched["copied"].equals(TRICKY)
