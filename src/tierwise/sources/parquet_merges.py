@@ -47,10 +47,11 @@ from tierwise.model.fields import FieldKind
 from tierwise.sources.duplicates import caseless_fields, conflicts_message
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
-from tierwise.sources.parquet_reads import column_sql, fits, written_text, zoned_dates
+from tierwise.sources.parquet_reads import column_sql, fits, zoned_dates
 from tierwise.sources.parquet_websites import reads_website, website_lookup
 from tierwise.sources.parquet_zones import ZONED
 from tierwise.sources.report import Merge
+from tierwise.sources.sql_text import sql_name, written_text
 
 __all__ = [
     "REPEATED_IDS",
@@ -121,7 +122,7 @@ def unread_columns(
     result = Unread(scan, list(matches), caseless=caseless_fields(every))
     for name, match in unread.items():
         kind, column_type = every[name], types[columns[match.index]]
-        column = _ident(columns[match.index])
+        column = sql_name(columns[match.index])
         if reads_website(name, kind, column_type, match):
             result.websites[name] = match
             result.sql[name] = column
@@ -168,7 +169,7 @@ def merge_repeated_ids(
         f"CREATE OR REPLACE TEMP TABLE {REPEATED_ROWS} AS "
         f"SELECT * FROM {kept} WHERE {repeated}"
     )
-    values = {name: f"r.{_ident(name)}" for name in fields}
+    values = {name: f"r.{sql_name(name)}" for name in fields}
     joins = ""
     if unread is not None:
         joins = _read_unread(connection, unread, values)
@@ -194,14 +195,14 @@ def merge_repeated_ids(
         raise SourceError(conflicts_message(source, conflicts))
 
     firsts = ", ".join(
-        f"arg_min({_ident(name)}, file_row_number) "
-        f"FILTER (WHERE {_ident(name)} IS NOT NULL) AS {_ident(name)}"
+        f"arg_min({sql_name(name)}, file_row_number) "
+        f"FILTER (WHERE {sql_name(name)} IS NOT NULL) AS {sql_name(name)}"
         for name in others
     )
-    listed = ", ".join(_ident(name) for name in fields)
-    merged = ", ".join(["account_id", *(_ident(name) for name in others)])
+    listed = ", ".join(sql_name(name) for name in fields)
+    merged = ", ".join(["account_id", *(sql_name(name) for name in others)])
     connection.execute(
-        f"CREATE OR REPLACE TEMP VIEW {_ident(view)} AS "
+        f"CREATE OR REPLACE TEMP VIEW {sql_name(view)} AS "
         f"SELECT {listed}, file_row_number FROM {kept} WHERE NOT {repeated} "
         f"UNION ALL SELECT {merged}, file_row_number FROM ("
         f"SELECT account_id, {firsts + ', ' if firsts else ''}"
@@ -226,7 +227,7 @@ def merge_repeated_ids(
             )
         )
     log.info("%s: %d rows merged into %d accounts", source, len(skipped), len(merges))
-    return MergedRows(relation=_ident(view), skipped=sorted(skipped), merges=merges)
+    return MergedRows(relation=sql_name(view), skipped=sorted(skipped), merges=merges)
 
 
 def _read_unread(
@@ -235,7 +236,9 @@ def _read_unread(
     """Read the unread columns of the repeated rows into :data:`UNREAD_VALUES`,
     add each one's value as compared to ``values``, and return the joins
     that bring them to those rows (aliased ``r``)."""
-    selected = "".join(f", {sql} AS {_ident(name)}" for name, sql in unread.sql.items())
+    selected = "".join(
+        f", {sql} AS {sql_name(name)}" for name, sql in unread.sql.items()
+    )
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE {UNREAD_VALUES} AS "
         f"SELECT file_row_number{selected} FROM {unread.scan} WHERE file_row_number "
@@ -243,18 +246,18 @@ def _read_unread(
     )
     joins = [f"LEFT JOIN {UNREAD_VALUES} AS u ON u.file_row_number = r.file_row_number"]
     for name in unread.sql:
-        values[name] = f"u.{_ident(name)}"
+        values[name] = f"u.{sql_name(name)}"
     for number, (name, match) in enumerate(unread.websites.items()):
         table, alias = f"tierwise_unread_websites_{name}", f"w{number}"
         if website_lookup(connection, UNREAD_VALUES, "true", name, match, table):
             joins.append(
-                f"LEFT JOIN {_ident(table)} AS {alias} "
-                f"ON {alias}.raw = u.{_ident(name)}"
+                f"LEFT JOIN {sql_name(table)} AS {alias} "
+                f"ON {alias}.raw = u.{sql_name(name)}"
             )
             values[name] = f"{alias}.domain"
         else:
             # A value the cell reader would refuse: compared as written.
-            values[name] = written_text(f"u.{_ident(name)}")
+            values[name] = written_text(f"u.{sql_name(name)}")
     return " ".join(joins) + " "
 
 
@@ -262,7 +265,3 @@ def _compared(value: str, name: str, caseless: Collection[str]) -> str:
     """``value`` (SQL for the field ``name``) as rows are compared: text the
     model matches without case lower-cased (it is trimmed already)."""
     return f"LOWER({value})" if name in caseless else value
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -18,9 +18,9 @@ import duckdb
 from tierwise.model.fields import FieldKind
 from tierwise.sources.headers import Match
 from tierwise.sources.parquet_zones import ZONED, local_date_sql, written_zones
-from tierwise.sources.values import TRIMMED_CHARACTERS
+from tierwise.sources.sql_text import sql_name, sql_text, written_text
 
-__all__ = ["READABLE_TYPES", "column_sql", "fits", "written_text", "zoned_dates"]
+__all__ = ["READABLE_TYPES", "column_sql", "fits", "zoned_dates"]
 
 INTEGER_TYPES = (
     "TINYINT",
@@ -69,7 +69,7 @@ def zoned_dates(
     read: dict[str, str] = {}
     for name, column in zoned.items():
         zone = zones.get(column, "UTC")
-        sql = local_date_sql(connection, _ident(column), zone)
+        sql = local_date_sql(connection, sql_name(column), zone)
         if sql is None:
             return None
         read[name] = sql
@@ -102,46 +102,16 @@ def column_sql(kind: FieldKind, column: str, match: Match) -> str:
             return text
         # Rewrites match without case, as in the cell reader; '' means blank.
         whens = " ".join(
-            f"WHEN {_literal(written)} THEN NULLIF({_literal(meant)}, '')"
+            f"WHEN {sql_text(written)} THEN NULLIF({sql_text(meant)}, '')"
             for written, meant in spec.values.items()
         )
         return f"CASE LOWER({text}) {whens} ELSE {text} END"
     if kind == FieldKind.NUMBER:
         if spec.multiply is None:
             return f"CAST({column} AS DOUBLE)"
-        factor = _literal(str(spec.multiply))
+        factor = sql_text(str(spec.multiply))
         exact = f"CAST({column} AS DECIMAL(38, 10)) * CAST({factor} AS DECIMAL(38, 10))"
         return f"CAST({exact} AS DOUBLE)"
     if kind == FieldKind.DATE:
         return f"CAST({column} AS DATE)"
     return f"CAST({column} AS BOOLEAN)"
-
-
-def _trimmed(text: str) -> str:
-    """SQL for ``text`` without the white space the cell reader trims; NULL
-    when nothing is left.
-
-    Trimming a set of characters costs about twenty times a plain read, so
-    text that starts and ends with a printable ASCII character (it is then
-    not blank either) is taken as it is; only the rest is trimmed. The last
-    character is read as ``text[-1]``, which cost DuckDB half what
-    ``RIGHT(text, 1)`` did (ten million values of six text columns read in
-    0.96 s instead of 1.71 s).
-    """
-    first = f"ASCII({text}) BETWEEN 33 AND 126"
-    last = f"ASCII({text}[-1]) BETWEEN 33 AND 126"
-    trimmed = f"NULLIF(TRIM({text}, {_literal(TRIMMED_CHARACTERS)}), '')"
-    return f"CASE WHEN {first} AND {last} THEN {text} ELSE {trimmed} END"
-
-
-def written_text(column: str) -> str:
-    """SQL for ``column`` as text, trimmed as the cell reader trims it."""
-    return _trimmed(f"CAST({column} AS VARCHAR)")
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -45,6 +45,7 @@ from tierwise.sources.salesforce_ids import (
     SUFFIX_ALPHABET,
     to_18,
 )
+from tierwise.sources.sql_text import sql_text, trimmed_sql
 from tierwise.sources.tables import first_data_row
 from tierwise.sources.values import TRIMMED_CHARACTERS
 
@@ -162,8 +163,8 @@ def rows_with_ids(
     ids as written, so only theirs are extended: extending every id of a
     million rows to find one took 1.3 s.
     """
-    asked = ", ".join(_literal(account) for account in account_ids) or "NULL"
-    firsts = ", ".join(_literal(account[:15]) for account in account_ids) or "NULL"
+    asked = ", ".join(sql_text(account) for account in account_ids) or "NULL"
+    firsts = ", ".join(sql_text(account[:15]) for account in account_ids) or "NULL"
     found = connection.sql(
         f"SELECT file_row_number FROM {scan} WHERE left({text}, 15) IN ({firsts}) "
         f"AND {to_18_sql(text)} IN ({asked})"
@@ -192,7 +193,7 @@ def _holds_ids_alone(
     otherwise, a value that is no id is usually among the first rows read,
     and a column with no value at all is told by the file's statistics.
     """
-    pattern = _literal(ACCOUNT_ID.pattern)
+    pattern = sql_text(ACCOUNT_ID.pattern)
     other = connection.sql(
         f"SELECT 1 FROM {scan} WHERE {rows} AND {column} IS NOT NULL "
         f"AND NOT regexp_full_match({_stripped(column)}, {pattern}) LIMIT 1"
@@ -270,7 +271,7 @@ def _suffix(text: str) -> str:
     for start in (0, 5, 10):
         group = f"(({capitals} >> {8 * (10 - start)}) & {_LOW_BITS_5})"
         bits = f"CAST((({group} * {_GATHER}) >> 40) & 31 AS INTEGER)"
-        letters.append(f"substr({_literal(SUFFIX_ALPHABET)}, {bits} + 1, 1)")
+        letters.append(f"substr({sql_text(SUFFIX_ALPHABET)}, {bits} + 1, 1)")
     return " || ".join(letters)
 
 
@@ -281,14 +282,5 @@ def _wrong_suffix(text: str) -> str:
 
 def _stripped(column: str) -> str:
     """SQL for ``column`` stripped as the cell reader strips a value before
-    telling whether it is an id; text that starts and ends with a printable
-    ASCII character is taken as it is, the cheap way."""
-    text = f"CAST({column} AS VARCHAR)"
-    first = f"ASCII({text}) BETWEEN 33 AND 126"
-    last = f"ASCII({text}[-1]) BETWEEN 33 AND 126"
-    stripped = f"TRIM({text}, {_literal(STRIPPED)})"
-    return f"CASE WHEN {first} AND {last} THEN {text} ELSE {stripped} END"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    telling whether it is an id."""
+    return trimmed_sql(f"CAST({column} AS VARCHAR)", STRIPPED, blank_is_null=False)

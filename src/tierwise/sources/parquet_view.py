@@ -66,6 +66,7 @@ from tierwise.sources.parquet_websites import (
 )
 from tierwise.sources.refusals import EXAMPLES, ProblemGroup, refusal
 from tierwise.sources.report import ImportReport
+from tierwise.sources.sql_text import sql_name, sql_text
 from tierwise.sources.tables import first_data_row
 from tierwise.sources.values import TRIMMED_CHARACTERS
 
@@ -113,7 +114,7 @@ def parquet_view(
     """
     started = time.perf_counter()
     source = path.name
-    scan = f"read_parquet({_literal(str(path))}, file_row_number = true)"
+    scan = f"read_parquet({sql_text(str(path))}, file_row_number = true)"
     try:
         described = connection.sql(f"DESCRIBE SELECT * FROM {scan}").fetchall()
     except duckdb.Error as error:
@@ -147,12 +148,14 @@ def parquet_view(
     # Whether the row has an id and a name, from the file's own columns
     # where that is cheaper than from the typed ones.
     present = " AND ".join(
-        _present_sql(fields[name], _ident(columns[matches[name].index]), matches[name])
+        _present_sql(
+            fields[name], sql_name(columns[matches[name].index]), matches[name]
+        )
         for name in REQUIRED_FIELDS
     )
     large = _rows_in(connection, scan) > CELL_READER_MAX_ROWS
     read_as = {
-        name: (_ident(columns[m.index]), types[columns[m.index]], m)
+        name: (sql_name(columns[m.index]), types[columns[m.index]], m)
         for name, m in matches.items()
     }
     salesforce = salesforce_ids(connection, source, scan, present, read_as, large)
@@ -161,19 +164,19 @@ def parquet_view(
 
     selected, written = [], {}
     for name, match in matches.items():
-        column = _ident(columns[match.index])
+        column = sql_name(columns[match.index])
         sql = column if name in websites else zoned.get(name)
         written[name] = sql or column_sql(fields[name], column, match)
         extended = name in salesforce.fields
         sql = to_18_sql(written[name]) if extended else written[name]
-        selected.append(f"{sql} AS {_ident(name)}")
-    identity = _ident(PRESENT)
+        selected.append(f"{sql} AS {sql_name(name)}")
+    identity = sql_name(PRESENT)
     typed = (
         f"SELECT {', '.join(selected)}, {present} AS {identity}, file_row_number "
         f"FROM {scan}"
     )
     connection.execute(
-        f"CREATE OR REPLACE TEMP VIEW {_ident('tierwise_typed')} AS {typed}"
+        f"CREATE OR REPLACE TEMP VIEW {sql_name('tierwise_typed')} AS {typed}"
     )
     # Rows merged by website bring other ids' values into the asked
     # accounts, so then every row is read.
@@ -187,7 +190,7 @@ def parquet_view(
             else _rows_of(connection, only_ids)
         )
         connection.execute(
-            f"CREATE OR REPLACE TEMP VIEW {_ident('tierwise_typed')} AS "
+            f"CREATE OR REPLACE TEMP VIEW {sql_name('tierwise_typed')} AS "
             f"{typed} WHERE file_row_number IN ({rows})"
         )
 
@@ -207,14 +210,14 @@ def parquet_view(
     if joins is None:
         return None
     names = ", ".join(
-        f"{_ident('w_' + name)}.domain AS {_ident(name)}"
+        f"{sql_name('w_' + name)}.domain AS {sql_name(name)}"
         if name in websites
-        else f"t.{_ident(name)}"
+        else f"t.{sql_name(name)}"
         for name in matches
     )
     kept = (
         f"SELECT {names}, t.file_row_number "
-        f"FROM {_ident('tierwise_typed')} AS t {joins} WHERE t.{identity}"
+        f"FROM {sql_name('tierwise_typed')} AS t {joins} WHERE t.{identity}"
     )
     merges = []
     if repeats:
@@ -234,7 +237,7 @@ def parquet_view(
         skipped = sorted([*skipped, *merged.skipped])
         merges = merged.merges
     connection.execute(
-        f"CREATE OR REPLACE TEMP VIEW {_ident(view)} AS "
+        f"CREATE OR REPLACE TEMP VIEW {sql_name(view)} AS "
         f"SELECT * EXCLUDE (file_row_number) FROM ({kept})"
     )
 
@@ -273,7 +276,7 @@ def _website_joins(
     :mod:`tierwise.sources.parquet_websites`); None when the file needs the
     cell reader: a value is not a website, or rows it would merge by
     website."""
-    typed = _ident("tierwise_typed")
+    typed = sql_name("tierwise_typed")
     joins = []
     for name in websites:
         table = f"tierwise_websites_{name}"
@@ -286,9 +289,9 @@ def _website_joins(
         ):
             log.info("rows share a website and are merged; reading them so")
             return None
-        alias = _ident("w_" + name)
+        alias, column = sql_name("w_" + name), sql_name(name)
         joins.append(
-            f"LEFT JOIN {_ident(table)} AS {alias} ON {alias}.raw = t.{_ident(name)}"
+            f"LEFT JOIN {sql_name(table)} AS {alias} ON {alias}.raw = t.{column}"
         )
     return " ".join(joins)
 
@@ -311,9 +314,9 @@ def _rows_of(connection: duckdb.DuckDBPyConnection, account_ids: Sequence[str]) 
     Found by the id column alone; the typed view then reads only those
     rows, a filter on the row number that DuckDB applies as it scans.
     """
-    asked = ", ".join(_literal(account) for account in account_ids) or "NULL"
+    asked = ", ".join(sql_text(account) for account in account_ids) or "NULL"
     found = connection.sql(
-        f"SELECT file_row_number FROM {_ident('tierwise_typed')} "
+        f"SELECT file_row_number FROM {sql_name('tierwise_typed')} "
         f"WHERE account_id IN ({asked})"
     ).fetchall()
     return ", ".join(str(row[0]) for row in found) or "NULL"
@@ -329,10 +332,10 @@ def _scan_kept_rows(
     One scan answers both: a second one over the counts alone read the ids
     and names again for the rows kept, a third of a second at ten million.
     """
-    wrong = " OR ".join(_not_a_count(_ident(name)) for name in counts) or "false"
+    wrong = " OR ".join(_not_a_count(sql_name(name)) for name in counts) or "false"
     scanned = connection.sql(
         f"SELECT hash(account_id) AS id_hash, COALESCE({wrong}, false) AS not_a_count "
-        f"FROM {_ident('tierwise_typed')} WHERE {identity}"
+        f"FROM {sql_name('tierwise_typed')} WHERE {identity}"
     ).fetchnumpy()
     return scanned["id_hash"], bool(scanned["not_a_count"].any())
 
@@ -360,7 +363,7 @@ def _checked_rows(
     :data:`CELL_READER_MAX_ROWS` rows they are merged in place instead
     (:mod:`tierwise.sources.parquet_merges`).
     """
-    typed = _ident("tierwise_typed")
+    typed = sql_name("tierwise_typed")
     rows_read = int(connection.sql(f"SELECT COUNT(*) FROM {typed}").fetchall()[0][0])
     hashes.sort()
     same = hashes[1:] == hashes[:-1]
@@ -393,8 +396,8 @@ def _count_problem(number: str) -> str:
     """SQL giving what the cell reader says of ``number`` as a count, or NULL
     when it is one; a fraction is named before a sign, as there."""
     return (
-        f"CASE WHEN {_has_fraction(number)} THEN {_literal(NOT_WHOLE)} "
-        f"WHEN {number} < 0 THEN {_literal(NEGATIVE)} END"
+        f"CASE WHEN {_has_fraction(number)} THEN {sql_text(NOT_WHOLE)} "
+        f"WHEN {number} < 0 THEN {sql_text(NEGATIVE)} END"
     )
 
 
@@ -415,14 +418,14 @@ def _refuse_counts_if_large(
     """Refuse counts with a fraction or below zero in place in a file too
     large for the cell reader, worded as that reader words them: the same
     rows, columns, values, counts and fixes."""
-    typed = _ident("tierwise_typed")
+    typed = sql_name("tierwise_typed")
     rows = int(connection.sql(f"SELECT COUNT(*) FROM {typed}").fetchall()[0][0])
     if rows <= CELL_READER_MAX_ROWS:
         return
 
     groups: list[ProblemGroup] = []
     for name, match in counts.items():
-        raw = _ident(columns[match.index])
+        raw = sql_name(columns[match.index])
         problem = _count_problem(column_sql(FieldKind.NUMBER, raw, match))
         where = f"WHERE {present} AND {problem} IS NOT NULL"
         kinds = connection.sql(
@@ -458,7 +461,7 @@ def _ids_repeat(
     try:
         connection.execute(
             f"CREATE OR REPLACE TEMP TABLE {REPEATED_IDS} AS "
-            f"SELECT account_id FROM {_ident('tierwise_typed')} WHERE {identity} "
+            f"SELECT account_id FROM {sql_name('tierwise_typed')} WHERE {identity} "
             "AND hash(account_id) IN (SELECT id_hash FROM tierwise_repeated_hashes) "
             "GROUP BY account_id HAVING COUNT(*) > 1"
         )
@@ -480,14 +483,6 @@ def _present_sql(kind: FieldKind, column: str, match: Match) -> str:
         return f"{column_sql(kind, column, match)} IS NOT NULL"
     text = f"CAST({column} AS VARCHAR)"
     printable = f"ASCII({text}) BETWEEN 33 AND 126"
-    kept = f"TRIM({text}, {_literal(TRIMMED_CHARACTERS)}) <> ''"
+    kept = f"TRIM({text}, {sql_text(TRIMMED_CHARACTERS)}) <> ''"
     # CASE rather than OR: DuckDB trims only the rows the first test leaves.
     return f"COALESCE(CASE WHEN {printable} THEN TRUE ELSE {kept} END, FALSE)"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

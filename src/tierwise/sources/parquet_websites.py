@@ -29,6 +29,7 @@ import pyarrow as pa
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.columns import CellProblem, Column, convert_column
 from tierwise.sources.headers import Match
+from tierwise.sources.sql_text import sql_name
 
 __all__ = ["hosts_repeat", "reads_website", "website_lookup"]
 
@@ -76,8 +77,8 @@ def website_lookup(
     would refuse a value.
     """
     started = time.perf_counter()
-    column = _ident(name)
-    numbered = _ident(table + "_values")
+    column = sql_name(name)
+    numbered = sql_name(table + "_values")
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE {numbered} AS SELECT raw, "
         "row_number() OVER () AS number FROM "
@@ -85,7 +86,7 @@ def website_lookup(
         f"WHERE {kept} AND {column} IS NOT NULL)"
     )
     connection.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_ident(table)} "
+        f"CREATE OR REPLACE TEMP TABLE {sql_name(table)} "
         "(raw VARCHAR, domain VARCHAR, host VARCHAR)"
     )
     [(count,)] = connection.sql(f"SELECT COUNT(*) FROM {numbered}").fetchall()
@@ -98,7 +99,7 @@ def website_lookup(
             reduced = _reduced([str(value) for (value,) in values], name, match)
             if reduced is None:
                 log.info("%s: a value is not a website; reading it cell by cell", name)
-                connection.execute(f"DROP TABLE {_ident(table)}")
+                connection.execute(f"DROP TABLE {sql_name(table)}")
                 return False
             _append(connection, table, reduced)
     finally:
@@ -142,7 +143,7 @@ def _append(connection: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -
     connection.register("tierwise_website_values", rows)
     try:
         connection.execute(
-            f"INSERT INTO {_ident(table)} SELECT * FROM tierwise_website_values"
+            f"INSERT INTO {sql_name(table)} SELECT * FROM tierwise_website_values"
         )
     finally:
         connection.unregister("tierwise_website_values")
@@ -162,11 +163,7 @@ def hosts_repeat(
     """
     repeated = connection.sql(
         f'SELECT w.host FROM {relation} JOIN "{table}" AS w '
-        f"ON w.raw = {relation}.{_ident(name)} WHERE {kept} AND w.host IS NOT NULL "
+        f"ON w.raw = {relation}.{sql_name(name)} WHERE {kept} AND w.host IS NOT NULL "
         "GROUP BY w.host HAVING COUNT(*) > 1 LIMIT 1"
     ).fetchall()
     return bool(repeated)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

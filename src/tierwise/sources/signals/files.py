@@ -47,6 +47,7 @@ from tierwise.sources.encodings import Decoded, decode
 from tierwise.sources.signals.blank_lines import find_blank_lines
 from tierwise.sources.signals.labels import normalise_label, sql_text
 from tierwise.sources.signals.numbering import numbered_rows
+from tierwise.sources.sql_text import sql_name
 from tierwise.sources.tables import first_data_row
 
 __all__ = ["RawFile", "open_raw", "unreadable_csv"]
@@ -140,7 +141,7 @@ def _open_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
             "write it again with pyarrow, pandas, polars or DuckDB"
         ) from None
 
-    texts = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n)}" for n in names)
+    texts = ", ".join(f"CAST({sql_name(n)} AS VARCHAR) AS {sql_name(n)}" for n in names)
     first = first_data_row(None)
     relation = (
         f"(SELECT file_row_number + {first} AS source_row, {texts} "
@@ -363,7 +364,3 @@ def _first_line(error: Exception) -> str:
         if str(error).strip()
         else type(error).__name__
     )
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

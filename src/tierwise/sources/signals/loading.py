@@ -40,7 +40,6 @@ from tierwise.sources.signals.matching import (
     domain_lookup,
     id_lookup,
     matching_sql,
-    trimmed_sql,
 )
 from tierwise.sources.signals.opening import (
     OpenSignal,
@@ -53,6 +52,7 @@ from tierwise.sources.signals.report import Count, SignalFileReport, SignalRepor
 from tierwise.sources.signals.tally import MAX_EXAMPLES, KindColumn, Tally, tally
 from tierwise.sources.signals.timestamps import SlashOrder, slash_order
 from tierwise.sources.signals.unlisted import listed_kinds, unlisted_kinds
+from tierwise.sources.sql_text import sql_name, written_text
 
 __all__ = ["MATCHED_TABLES", "TABLE_COLUMNS", "load_signals", "match_signals"]
 
@@ -172,12 +172,12 @@ def _load(
         order = slash_order(
             connection,
             staged,
-            _ident("t_" + date_role),
+            sql_name("t_" + date_role),
             raw.path.name,
             columns[date_role],
         )
     texts = Texts(
-        {role: f"r.{_ident('t_' + role)}" for role in columns},
+        {role: f"r.{sql_name('t_' + role)}" for role in columns},
         model.signals.timezone if model.signals else "UTC",
         as_of,
         order,
@@ -205,11 +205,11 @@ def _load(
         ]
     )
     typed = ", ".join(
-        f"CAST({sql} AS {TABLE_COLUMNS[file.kind][name]}) AS {_ident(name)}"
+        f"CAST({sql} AS {TABLE_COLUMNS[file.kind][name]}) AS {sql_name(name)}"
         for name, sql in plan.columns.items()
     )
     computed = ", ".join(
-        f"{sql} AS {_ident('v_' + name)}" for name, sql in plan.values.items()
+        f"{sql} AS {sql_name('v_' + name)}" for name, sql in plan.values.items()
     )
     # Values are computed once, in their own projection, so that a parsed
     # timestamp is not parsed again by every check that reads it.
@@ -223,7 +223,7 @@ def _load(
     classified = f"signal_{file.kind}_rows"
     connection.execute(f"CREATE OR REPLACE TEMP VIEW {classified} AS {select}")
     table = MATCHED_TABLES[file.kind]
-    names = ", ".join(_ident(name) for name in TABLE_COLUMNS[file.kind])
+    names = ", ".join(sql_name(name) for name in TABLE_COLUMNS[file.kind])
     connection.execute(
         f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {names} FROM "
         f"{classified} WHERE outcome IS NULL"
@@ -263,7 +263,7 @@ def _stage_texts(
     """The view of each row's number and the trimmed text of its columns."""
     staged = f"signal_{kind}_text"
     listed = ", ".join(
-        f"{trimmed_sql(_ident(header))} AS {_ident('t_' + role)}"
+        f"{written_text(sql_name(header))} AS {sql_name('t_' + role)}"
         for role, header in columns.items()
     )
     texts_sql = f"SELECT source_row, {listed} FROM {raw.relation}"
@@ -300,7 +300,7 @@ def _repeats(
     """
     if key is None or key not in columns:
         return "", []
-    column = _ident("t_" + key)
+    column = sql_name("t_" + key)
     join = (
         f" LEFT JOIN (SELECT {column} AS id, min(source_row) AS first_row "
         f"FROM {staged} WHERE {column} IS NOT NULL GROUP BY 1) AS firsts "
@@ -466,7 +466,3 @@ def _first(checks: Sequence[Drop]) -> str:
         return "CAST(NULL AS VARCHAR)"
     branches = " ".join(f"WHEN {check.when} THEN {check.reason}" for check in checks)
     return f"CASE {branches} END"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -34,7 +34,8 @@ import pyarrow as pa
 from tierwise.sources.domains import read_website
 from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
 from tierwise.sources.signals.labels import sql_text
-from tierwise.sources.values import TRIMMED_CHARACTERS, CellError
+from tierwise.sources.sql_text import written_text
+from tierwise.sources.values import CellError
 
 __all__ = [
     "FREE_MAIL_DOMAINS",
@@ -44,7 +45,6 @@ __all__ = [
     "domain_lookup",
     "id_lookup",
     "matching_sql",
-    "trimmed_sql",
 ]
 
 log = logging.getLogger(__name__)
@@ -127,21 +127,6 @@ class Matching:
     domain: str
 
 
-def trimmed_sql(value: str) -> str:
-    """SQL for a cell as text, trimmed as the readers trim, NULL when blank.
-
-    Trimming a set of some thirty characters costs DuckDB far more than the
-    rest of a read, so a cell that starts and ends with a printable ASCII
-    character, as nearly all do, is taken as it is.
-    """
-    text = f"CAST({value} AS VARCHAR)"
-    characters = sql_text(TRIMMED_CHARACTERS)
-    clean = f"ascii({text}) BETWEEN 33 AND 126 AND ascii({text}[-1]) BETWEEN 33 AND 126"
-    return (
-        f"NULLIF(CASE WHEN {clean} THEN {text} ELSE trim({text}, {characters}) END, '')"
-    )
-
-
 def account_keys(connection: duckdb.DuckDBPyConnection, accounts: str) -> AccountKeys:
     """Index the accounts' ids and domains for matching."""
     columns = {
@@ -155,7 +140,7 @@ def account_keys(connection: duckdb.DuckDBPyConnection, accounts: str) -> Accoun
     if "domain" not in columns:
         return AccountKeys(IDS_TABLE, None)
 
-    domain = f"lower({trimmed_sql('domain')})"
+    domain = f"lower({written_text('domain')})"
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE {DOMAINS_TABLE} AS SELECT {domain} AS domain, "
         "count(DISTINCT account_id) AS accounts, min(CAST(account_id AS VARCHAR)) "

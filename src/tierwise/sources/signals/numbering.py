@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tierwise.sources.signals.blank_lines import BlankLines, write_places
 from tierwise.sources.signals.labels import sql_text
+from tierwise.sources.sql_text import sql_name
 
 __all__ = ["numbered_rows"]
 
@@ -31,7 +32,7 @@ def numbered_rows(
     ``above`` is how many lines stand above the first data row; ``places``
     is where to store the places of many blank lines, if there are.
     """
-    listed = ", ".join(_ident(name) for name in names)
+    listed = ", ".join(sql_name(name) for name in names)
     if not blank.above.size:
         return (
             f"(SELECT row_number() OVER () + {above} AS source_row, {listed} "
@@ -47,7 +48,7 @@ def numbered_rows(
         )
 
     write_places(blank, places)
-    taken = ", ".join(f"r.{_ident(name)}" for name in names)
+    taken = ", ".join(f"r.{sql_name(name)}" for name in names)
     return (
         f"(SELECT r.{_ROW} + {above} + coalesce(p.skipped, 0) AS source_row, "
         f"{taken} FROM ({counted}) AS r ASOF LEFT JOIN "
@@ -69,7 +70,3 @@ def _search_tree(above: list[int], skipped: list[int], before: int) -> str:
     higher = _search_tree(above[middle + 1 :], skipped[middle + 1 :], skipped[middle])
     lower = _search_tree(above[:middle], skipped[:middle], before)
     return f"CASE WHEN {_ROW} > {above[middle]} THEN {higher} ELSE {lower} END"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
