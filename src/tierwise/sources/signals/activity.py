@@ -16,10 +16,10 @@ from tierwise.sources.signals.labels import (
     kind_sql,
     label_sql,
     normalise_label,
-    sql_text,
 )
 from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
 from tierwise.sources.signals.timestamps import local_date_sql
+from tierwise.sources.sql_text import sql_text
 
 __all__ = ["activity_plan"]
 

@@ -18,8 +18,9 @@ it; it is never written out either.
 
 from __future__ import annotations
 
-from tierwise.sources.signals.labels import label_sql, normalise_label, sql_text
+from tierwise.sources.signals.labels import label_sql, normalise_label
 from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
+from tierwise.sources.sql_text import sql_text
 
 __all__ = ["LEVELS", "contacts_plan"]
 

@@ -45,9 +45,9 @@ from tierwise.errors import SourceError
 from tierwise.sources.csv_files import DELIMITERS
 from tierwise.sources.encodings import Decoded, decode
 from tierwise.sources.signals.blank_lines import find_blank_lines
-from tierwise.sources.signals.labels import normalise_label, sql_text
+from tierwise.sources.signals.labels import normalise_label
 from tierwise.sources.signals.numbering import numbered_rows
-from tierwise.sources.sql_text import sql_name
+from tierwise.sources.sql_text import sql_name, sql_text
 from tierwise.sources.tables import first_data_row
 
 __all__ = ["RawFile", "open_raw", "unreadable_csv"]

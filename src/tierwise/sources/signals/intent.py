@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tierwise.sources.signals.labels import label_sql, sql_text
+from tierwise.sources.signals.labels import label_sql
 from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
 from tierwise.sources.signals.timestamps import local_date_sql
+from tierwise.sources.sql_text import sql_text
 
 __all__ = ["guess_intent_columns", "intent_plan", "score_sql"]
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from tierwise.sources.sql_text import sql_text
 from tierwise.sources.values import TRIMMED_CHARACTERS, sql_lower
 
 __all__ = [
@@ -30,7 +31,6 @@ __all__ = [
     "label_sql",
     "looks_like_free_text",
     "normalise_label",
-    "sql_text",
 ]
 
 # Every white-space character the readers trim, plus hyphen and underscore.
@@ -118,11 +118,6 @@ def kind_sql(label: str, kinds: Mapping[str, Sequence[str]]) -> str:
     if not branches:
         return fallback
     return f"CASE {' '.join(branches)} ELSE {fallback} END"
-
-
-def sql_text(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _labels_of(key: str, labels: Sequence[str]) -> set[str]:

@@ -33,7 +33,7 @@ from tierwise.sources.signals.intent import (
     intent_plan,
     score_sql,
 )
-from tierwise.sources.signals.labels import kind_sql, label_sql, sql_text
+from tierwise.sources.signals.labels import kind_sql, label_sql
 from tierwise.sources.signals.matching import (
     AccountKeys,
     account_keys,
@@ -52,7 +52,7 @@ from tierwise.sources.signals.report import Count, SignalFileReport, SignalRepor
 from tierwise.sources.signals.tally import MAX_EXAMPLES, KindColumn, Tally, tally
 from tierwise.sources.signals.timestamps import SlashOrder, slash_order
 from tierwise.sources.signals.unlisted import listed_kinds, unlisted_kinds
-from tierwise.sources.sql_text import sql_name, written_text
+from tierwise.sources.sql_text import sql_name, sql_text, written_text
 
 __all__ = ["MATCHED_TABLES", "TABLE_COLUMNS", "load_signals", "match_signals"]
 

@@ -33,8 +33,7 @@ import pyarrow as pa
 
 from tierwise.sources.domains import read_website
 from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
-from tierwise.sources.signals.labels import sql_text
-from tierwise.sources.sql_text import written_text
+from tierwise.sources.sql_text import sql_text, written_text
 from tierwise.sources.values import CellError
 
 __all__ = [

@@ -14,8 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tierwise.sources.signals.blank_lines import BlankLines, write_places
-from tierwise.sources.signals.labels import sql_text
-from tierwise.sources.sql_text import sql_name
+from tierwise.sources.sql_text import sql_name, sql_text
 
 __all__ = ["numbered_rows"]
 

@@ -22,8 +22,8 @@ from typing import TypeVar
 
 import duckdb
 
-from tierwise.sources.signals.labels import sql_text
 from tierwise.sources.signals.report import Count
+from tierwise.sources.sql_text import sql_text
 
 __all__ = ["MAX_EXAMPLES", "MAX_GROUPED_LABELS", "KindColumn", "Tally", "tally"]
 

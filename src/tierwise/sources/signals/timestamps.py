@@ -32,7 +32,7 @@ import duckdb
 
 from tierwise.errors import SourceError
 from tierwise.row_numbers import named_rows
-from tierwise.sources.signals.labels import sql_text
+from tierwise.sources.sql_text import sql_text
 
 __all__ = ["SlashOrder", "local_date_sql", "slash_order"]
 
