@@ -2,8 +2,9 @@
 
 A file's id column whose every value looks like a Salesforce account id is
 keyed on the 18-character form; a table read in its database's own SQL
-keeps the 15 characters, so the same accounts tiered from a file and from
-a table do not meet in the store.
+must be keyed so too, or the same accounts tiered from a file and from a
+table would not meet in the store (the cases, on every database, are in
+``test_table_salesforce_ids.py``).
 """
 
 from __future__ import annotations
@@ -51,11 +52,6 @@ def _sqlite_table(path: Path) -> str:
     return f"sqlite:///{path}::accounts"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a --source table keeps 15-character Salesforce ids as written, "
-    "where the same accounts from a file are keyed on the 18-character form",
-)
 @pytest.mark.parametrize(
     ("make", "name"),
     [

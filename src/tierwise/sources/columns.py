@@ -61,6 +61,8 @@ INVALID_18 = (
     "characters do not match the first fifteen (was its case changed?)"
 )
 INVALID_18_FIX = "export the ids again from Salesforce; never change their case"
+NOT_AN_ID = "is not a Salesforce id (15 or 18 letters and digits)"
+NOT_AN_ID_FIX = "map the record id column (Id), or remove `normalise: salesforce_id`"
 MOJIBAKE = "looks decoded twice (mojibake); kept as written"
 EXCEL_ERROR = "an Excel error value, not data; kept as written"
 EXCEL_ERRORS = frozenset(
@@ -334,10 +336,7 @@ def _salesforce_id(column: Column, i: int, text: str) -> str:
     try:
         full = to_18(text)
     except ValueError:
-        raise CellError(
-            "is not a Salesforce id (15 or 18 letters and digits)",
-            "map the record id column (Id), or remove `normalise: salesforce_id`",
-        ) from None
+        raise CellError(NOT_AN_ID, NOT_AN_ID_FIX) from None
     if full != text:
         column.log.repaired(SALESFORCE_18, column.rows[i], text, full)
     return full

@@ -8,11 +8,10 @@ matched to fields by the same mapping and presets as a file's headers, and a
 select renames, types and trims them in SQL, so the accounts are scored
 where they sit rather than copied out.
 
-What the cell-by-cell reader does and SQL cannot, is not done: websites are
-kept as written (trimmed, lower-cased), not cut to registrable domains, and
-Salesforce ids keep 15 characters where a file's are keyed on 18 (the two
-do not meet in the store); a note says so under ``normalise:``. A column that
-needs real parsing (a number or a date stored as text, a date format,
+Salesforce ids are keyed as a file's (:mod:`.table_salesforce`). What the
+cell reader does and SQL cannot, is not done, and said: websites are kept
+as written (trimmed, lower-cased), not cut to registrable domains. A column
+that needs real parsing (a number or a date stored as text, a date format,
 decimal commas, ranges, currencies) is refused with the column named, so
 nothing is scored on a guess. So is a count (employees, visits, units)
 with a fraction or below zero, and a yes/no field holding other than the
@@ -34,7 +33,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
 from tierwise.errors import SourceError
-from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
+from tierwise.model.fields import FieldKind
 from tierwise.sources.dialects import MARIADB, MYSQL, shown_dialect
 from tierwise.sources.headers import Match, match_columns, match_optional
 from tierwise.sources.mapping import ColumnMapping
@@ -44,12 +43,14 @@ from tierwise.sources.table_checks import (
     Rows,
     Unreadable,
     count_checks,
+    kept_rows,
     refuse_repeats,
     refuse_unreadable_values,
     stored_check,
     written_name,
     yes_no_check,
 )
+from tierwise.sources.table_salesforce import salesforce_ids
 from tierwise.sources.urls import (
     ENCODE_AT,
     HIDDEN_PASSWORD,
@@ -286,20 +287,16 @@ def mapped_accounts(
     _refuse_unreadable(shown, matches, names, columns, fields, currency)
 
     selected, written, checks = _fields_read(source, matches, names, columns, fields)
-    typed = exp.select(*selected).from_(source.table.copy())
-    identity = exp.and_(
-        *[
-            exp.column(field, quoted=True).is_(exp.null()).not_()
-            for field in REQUIRED_FIELDS
-        ]
-    )
+    ids = salesforce_ids(shown, source, matches, columns, selected, rows)
+    typed = exp.select(*ids.selected).from_(source.table.copy())
+    identity = kept_rows()
     read, blank = _counts(source, typed, identity, rows)
-    checked = exp.select(*selected, *written).from_(source.table.copy())
+    checked = exp.select(*ids.selected, *written).from_(source.table.copy())
     refuse_unreadable_values(shown, source.dialect, checked, identity, checks, rows)
-    refuse_repeats(shown, source.dialect, typed, identity, rows)
-
     accounts = exp.select(*[exp.column(field, quoted=True) for field in matches])
-    accounts = accounts.from_(typed.subquery("typed")).where(identity)
+    accounts = ids.keyed(accounts.from_(typed.subquery("typed")).where(identity))
+    refuse_repeats(shown, source.dialect, accounts, rows)
+
     report = ImportReport(source=shown, rows_read=read, rows_used=read - blank)
     # A table has no row numbers to point at; the rows left out are counted.
     report.skipped = [
@@ -311,7 +308,9 @@ def mapped_accounts(
         f"read in place by the database's own SQL ({shown_dialect(source.dialect)})",
         *_not_done(matches),
         *notes,
+        *ids.notes,
     ]
+    report.repairs = ids.repairs
     if blank:
         report.notes.append(
             f"{blank:,} rows have no account id or name and were left out; a "
@@ -577,7 +576,7 @@ def _not_done(matches: Mapping[str, Match]) -> list[str]:
                 f"{match.header!r} ({field}) is kept as written, not cut to its "
                 "registrable domain (that needs the file reader)"
             )
-        elif match.spec.normalise:
+        elif match.spec.normalise not in (None, "salesforce_id"):
             notes.append(
                 f"{match.header!r} ({field}) is kept as written; "
                 f"normalise: {match.spec.normalise} needs the file reader"

@@ -20,6 +20,7 @@ from typing import Any
 from sqlglot import exp
 
 from tierwise.errors import SourceError
+from tierwise.model.fields import REQUIRED_FIELDS
 from tierwise.sources.columns import shown as shown_cell
 from tierwise.sources.headers import Match
 from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
@@ -31,6 +32,7 @@ __all__ = [
     "Unreadable",
     "count_checks",
     "count_tests",
+    "kept_rows",
     "refuse_repeats",
     "refuse_unreadable_values",
     "stored_check",
@@ -73,6 +75,17 @@ class Unreadable:
     test: exp.Expr  # true for a row that holds such a value
     value: str  # the column whose value an error shows
     fix: str
+
+
+def kept_rows() -> exp.Expr:
+    """True for a row with an account id and a name, as read: the rows the
+    readers keep (the others are counted as left out)."""
+    return exp.and_(
+        *[
+            exp.column(name, quoted=True).is_(exp.null()).not_()
+            for name in REQUIRED_FIELDS
+        ]
+    )
 
 
 def written_name(field: str) -> str:
@@ -206,16 +219,14 @@ def count_tests(number: exp.Expr, dialect: str) -> dict[str, exp.Expr]:
     }
 
 
-def refuse_repeats(
-    shown: str, dialect: str, typed: exp.Select, identity: exp.Expr, rows: Rows
-) -> None:
-    """Refuse account ids held by more than one row, naming the first few;
-    two rows of one account could get two tiers."""
+def refuse_repeats(shown: str, dialect: str, accounts: exp.Select, rows: Rows) -> None:
+    """Refuse account ids held by more than one of the ``accounts`` (the
+    rows kept), naming the first few; two rows of one account could get
+    two tiers."""
     account = exp.column("account_id", quoted=True)
     query = (
         exp.select(account, exp.Count(this=exp.Star()))
-        .from_(typed.subquery("typed"))
-        .where(identity.copy())
+        .from_(accounts.subquery("accounts"))
         .group_by(account.copy())
         .having(
             exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1))
