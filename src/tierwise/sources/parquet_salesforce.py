@@ -42,12 +42,12 @@ from tierwise.sources.report import Tally
 from tierwise.sources.salesforce_ids import (
     ACCOUNT_ID,
     ID_FIELDS,
+    STRIPPED,
     SUFFIX_ALPHABET,
     to_18,
 )
 from tierwise.sources.sql_text import sql_text, trimmed_sql
 from tierwise.sources.tables import first_data_row
-from tierwise.sources.values import TRIMMED_CHARACTERS
 
 __all__ = ["SalesforceIds", "rows_with_ids", "salesforce_ids", "to_18_sql"]
 
@@ -55,10 +55,6 @@ log = logging.getLogger(__name__)
 
 # Only text columns: the cell reader takes no number or date for an id.
 ID_TYPE = "VARCHAR"
-# What Python's str.strip() removes, which is what the cell reader strips
-# before it tells whether a value is an id: zero-width characters are not
-# white space to it, so an id behind one is not an id there either.
-STRIPPED = "".join(char for char in TRIMMED_CHARACTERS if char.isspace())
 FIRST_ROW = first_data_row(None)
 # The lowest bit of each of fifteen and of five bytes, and the sum of the
 # shifts that gather five of them into five bits (see _suffix).

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import re
 
+from tierwise.sources.values import TRIMMED_CHARACTERS
+
 __all__ = [
     "ACCOUNT_ID",
     "ID_FIELDS",
+    "STRIPPED",
     "SUFFIX_ALPHABET",
     "is_salesforce_id",
     "is_valid_18",
@@ -32,6 +35,11 @@ SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 # is an Account id: the key prefix 001 and 15 or 18 letters and digits.
 ACCOUNT_ID = re.compile(r"001[A-Za-z0-9]{12}(?:[A-Z0-5]{3})?")
 ID_FIELDS = ("account_id", "parent_id")
+# What Python's str.strip() removes, which is what the cell reader strips
+# before it tells whether a value is an id: zero-width characters are not
+# white space to it, so an id behind one is not an id there either. The
+# readers that tell ids in SQL strip the same.
+STRIPPED = "".join(char for char in TRIMMED_CHARACTERS if char.isspace())
 _ID_15 = re.compile(r"[A-Za-z0-9]{15}")
 _ID_18 = re.compile(r"[A-Za-z0-9]{15}[A-Z0-5]{3}")
 

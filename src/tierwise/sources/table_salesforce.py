@@ -54,11 +54,11 @@ from tierwise.sources.report import Tally
 from tierwise.sources.salesforce_ids import (
     ACCOUNT_ID,
     ID_FIELDS,
+    STRIPPED,
     SUFFIX_ALPHABET,
     to_18,
 )
 from tierwise.sources.table_checks import MAX_LISTED, Rows, kept_rows
-from tierwise.sources.values import TRIMMED_CHARACTERS
 
 if TYPE_CHECKING:
     from tierwise.sources.database import TableSource
@@ -67,10 +67,6 @@ __all__ = ["SalesforceIds", "id_shape", "salesforce_ids", "to_18_sql"]
 
 log = logging.getLogger(__name__)
 
-# What Python's str.strip() removes, which is what the cell reader strips
-# before it tells whether a value is an id: zero-width characters are not
-# white space to it, so an id behind one is not an id there.
-STRIPPED = "".join(char for char in TRIMMED_CHARACTERS if char.isspace())
 # The two shapes as regular expressions (an Account id; any record id, as
 # ``normalise: salesforce_id`` reads it) and as characters by code: the
 # key prefix, then letters and digits to fifteen, then the suffix's.
