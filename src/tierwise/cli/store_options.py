@@ -13,6 +13,7 @@ import typer
 # starts without SQLAlchemy and Alembic (`tier --no-store` never loads them).
 from tierwise import store as runs_store
 from tierwise.cli.app import errors
+from tierwise.cli.safe_text import escape
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -41,7 +42,7 @@ def opened_store(db: str | None, recorded: bool = False) -> Iterator[Store]:
     """
     _refuse_memory(runs_store.database_url(db))
     store = runs_store.open_store(db, recorded=recorded)
-    store.on_wait = errors.print
+    store.on_wait = _say_waiting
     try:
         yield store
     finally:
@@ -117,3 +118,9 @@ def _sqlite_url(url: str) -> URL | None:
     except Exception:  # a bad URL is reported by open_store
         return None
     return parsed if parsed.get_backend_name() == "sqlite" else None
+
+
+def _say_waiting(message: str) -> None:
+    """Tell, on stderr, that a write waits for another process's; the
+    store's name in it is shown as written (``[x]`` is no style)."""
+    errors.print(escape(message), highlight=False)
