@@ -599,3 +599,46 @@ def test_piped_messages_on_stderr_keep_each_sentence_on_one_line(
         "tierwise-model.yaml, tierwise-mapping.yaml already exist; use --force "
         "to overwrite. Nothing was written."
     ]
+
+
+def test_a_folder_named_with_square_brackets_is_shown_as_written(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read as markup, "[b]" was taken for bold and dropped, so the explain
+    # command the summary offers pointed at another folder.
+    monkeypatch.delenv("COLUMNS")  # piped: each sentence on one line
+    tiered = cli.invoke(app, ["demo", "--out", "q3 [b]"])
+    sampled = cli.invoke(app, ["sample", "--accounts", "5", "--out", "s[b]/p.csv"])
+
+    assert tiered.exit_code == 0, tiered.output
+    assert "from q3 [b]/demo-portfolio.csv" in tiered.output
+    assert "Import report: q3 [b]/import-report.txt" in tiered.output
+    assert "tierwise explain ACCOUNT_ID --out q3 [b]" in tiered.output
+    assert sampled.exit_code == 0, sampled.output
+    assert "Wrote 5 accounts to s[b]/p.csv" in sampled.output
+
+
+def test_names_in_a_model_with_square_brackets_are_shown_as_written(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "[b]" and "[i]" in a model's, a tier's or a dimension's name were
+    # read as bold and italic and dropped from the summary and explain.
+    monkeypatch.delenv("COLUMNS")
+    assert cli.invoke(app, ["init"]).exit_code == 0
+    model = tmp_path / "tierwise-model.yaml"
+    text = model.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^name: .*$", 'name: "abm [b]2027"', text, count=1)
+    text = text.replace("name: Strategic value", 'name: "Strategic [i]value"', 1)
+    text = text.replace("name: Strategic\n", 'name: "Strategic [i]A"\n', 1)
+    model.write_text(text, encoding="utf-8")
+    cli.invoke(app, ["sample", "--accounts", "50", "--out", "p.csv"])
+
+    tiered = cli.invoke(app, ["tier", "p.csv", "--model", str(model), "--out", "o"])
+    first = pq.read_table(tmp_path / "o" / "tiers.parquet").column("account_id")[0]
+    explained = cli.invoke(app, ["explain", first.as_py(), "--out", "o"])
+
+    assert tiered.exit_code == 0, tiered.output
+    assert "model abm [b]2027" in tiered.output
+    assert "Strategic [i]A" in tiered.output
+    assert explained.exit_code == 0, explained.output
+    assert "Strategic [i]value" in explained.output

@@ -31,9 +31,9 @@ RESULT_FILES = ("tiers.parquet", "tiers.csv", "explain.parquet")
 def render_summary(job: TierJob) -> None:
     run, report = job.run, job.report
     console.print(
-        f"[bold]{run.accounts:,} accounts[/bold] from {report.source} "
+        f"[bold]{run.accounts:,} accounts[/bold] from {escape(report.source)} "
         f"({report.rows_read:,} rows read, {len(report.skipped):,} skipped), "
-        f"model [bold]{job.model.name}[/bold]{_published(job)}, "
+        f"model [bold]{escape(job.model.name)}[/bold]{_published(job)}, "
         f"as of {run.compiled.as_of}"
     )
     table = Table(title="Tiers")
@@ -52,17 +52,19 @@ def render_summary(job: TierJob) -> None:
         budget = (
             "" if count.budget_share_pct is None else f"{count.budget_share_pct:g}%"
         )
-        table.add_row(count.key, count.name, f"{count.accounts:,}", cap, span, budget)
+        names = escape(count.key), escape(count.name)
+        table.add_row(*names, f"{count.accounts:,}", cap, span, budget)
     console.print(table)
 
     for line in short_report(report)[1:]:
         console.print(escape(line), highlight=False)
-    console.print(f"Import report: {job.out_dir}/import-report.txt", highlight=False)
+    out_dir = escape(str(job.out_dir))
+    console.print(f"Import report: {out_dir}/import-report.txt", highlight=False)
     if job.signals is not None:
         for line in signal_report_lines(job.signals):
             console.print(escape(line), highlight=False)
         console.print(
-            f"Signals match report: {job.out_dir}/signals-report.json", highlight=False
+            f"Signals match report: {out_dir}/signals-report.json", highlight=False
         )
 
     reasons = ", ".join(f"{reason} {n:,}" for reason, n in sorted(run.reasons.items()))
@@ -93,8 +95,8 @@ def render_summary(job: TierJob) -> None:
             f"spreadsheet opens ({limit:,}); --csv writes it anyway"
         )
     console.print(
-        f"Results in {job.out_dir}/ ({', '.join(written)}); explain one with: "
-        f"tierwise explain ACCOUNT_ID --out {job.out_dir}"
+        f"Results in {out_dir}/ ({', '.join(written)}); explain one with: "
+        f"tierwise explain ACCOUNT_ID --out {out_dir}"
     )
 
 
@@ -128,7 +130,7 @@ def render_explanation(explanation: Explanation) -> None:
     for dim in explanation.dimensions:
         score = "unknown" if dim.score is None else f"{dim.score:.2f}"
         table.add_row(
-            f"[bold]{dim.name}[/bold] (weight {dim.weight})",
+            f"[bold]{escape(dim.name)}[/bold] (weight {dim.weight})",
             "",
             f"→ {score}",
             "",
@@ -144,7 +146,7 @@ def render_explanation(explanation: Explanation) -> None:
             if not line.observed and line.points is not None:
                 points += " (missing)"
             table.add_row(
-                f"  {line.label}",
+                f"  {escape(line.label)}",
                 escape(
                     _shown(line.value)
                     + _days_from(line.value, explanation.as_of)
@@ -174,8 +176,8 @@ def render_explanation(explanation: Explanation) -> None:
         console.print(_gate_text(gate), highlight=False)
     cap = f", cap rank {explanation.cap_rank}" if explanation.cap_rank else ""
     console.print(
-        f"[bold]Tier: {explanation.tier_name} ({explanation.tier})[/bold], reason "
-        f"{explanation.reason}, {_rank(explanation.rank)}{cap}",
+        f"[bold]Tier: {escape(explanation.tier_name)} ({explanation.tier})[/bold], "
+        f"reason {explanation.reason}, {_rank(explanation.rank)}{cap}",
         highlight=False,
     )
     if explanation.decision is not None:

@@ -25,6 +25,7 @@ from tierwise.cli.app import (
 )
 from tierwise.cli.progress import QuietOption, progress_bar
 from tierwise.cli.render import render_explanation, render_summary
+from tierwise.cli.safe_text import escape
 from tierwise.cli.store_options import DbOption, store_unless
 from tierwise.engine.backends import ENGINES
 from tierwise.engine.compile import compile_model
@@ -323,12 +324,12 @@ def sample(
                 # All or nothing: the accounts go when their signals cannot.
                 out.unlink(missing_ok=True)
                 raise
-    console.print(f"Wrote {accounts:,} accounts to {out}")
+    console.print(f"Wrote {accounts:,} accounts to {escape(str(out))}")
     if signals:
         names = ", ".join(path.name for path in written.by_kind().values())
         # "." says nothing in a message; the current folder is named instead.
         folder = Path.cwd() if out.parent == Path() else out.parent
-        console.print(f"Signal files written to {folder}: {names}")
+        console.print(f"Signal files written to {escape(str(folder))}: {names}")
 
 
 @app.command()
@@ -352,7 +353,7 @@ def init(
     for path, text in files.items():
         with reported():
             path.write_text(text, encoding="utf-8")
-        console.print(f"Wrote {path}")
+        console.print(f"Wrote {escape(str(path))}")
     console.print(
         "Next: tierwise tier ACCOUNTS.csv --model tierwise-model.yaml "
         "--mapping tierwise-mapping.yaml"
