@@ -175,8 +175,9 @@ def render_explanation(explanation: Explanation) -> None:
     for gate in explanation.gates:
         console.print(_gate_text(gate), highlight=False)
     cap = f", cap rank {explanation.cap_rank}" if explanation.cap_rank else ""
+    tier_name = escape(str(explanation.tier_name))
     console.print(
-        f"[bold]Tier: {escape(explanation.tier_name)} ({explanation.tier})[/bold], "
+        f"[bold]Tier: {tier_name} ({explanation.tier})[/bold], "
         f"reason {explanation.reason}, {_rank(explanation.rank)}{cap}",
         highlight=False,
     )
