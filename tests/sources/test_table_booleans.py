@@ -12,20 +12,17 @@ accounts as a CSV file.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterator
 from datetime import date
-from itertools import count, cycle
+from itertools import cycle
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
-from tests import mariadb, postgres
+from tests.databases import DATABASES, MakeTable, table_maker
 
 from tierwise import jobs
 from tierwise.errors import SourceError
@@ -34,16 +31,6 @@ from tierwise.sources.values import BOOLEAN_FALSE, BOOLEAN_TRUE
 from tierwise.table_jobs import tier_table
 
 AS_OF = date(2026, 9, 30)
-
-# Columns and rows in; the --source of a table ``accounts`` holding them out.
-MakeTable = Callable[[str, dict[str, str], list[tuple[Any, ...]]], str]
-
-DATABASES = [
-    pytest.param("duckdb", id="duckdb-file"),
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    pytest.param("mariadb", id="mariadb", marks=pytest.mark.mariadb),
-]
 
 # The portfolio's flags kept as 0/1 integers, and those kept as words.
 NUMBERED = ("exec_sponsor", "exec_access", "competitor_incumbent")
@@ -60,57 +47,8 @@ SQL_TYPES = {
 
 @pytest.fixture
 def make_table(tmp_path: Path) -> Iterator[MakeTable]:
-    """Create ``accounts`` in a database; PostgreSQL and MariaDB get a schema
-    of the test's own, dropped afterwards."""
-    numbers = count()
-    with ExitStack() as cleanup:
-
-        def make(
-            database: str, columns: dict[str, str], rows: list[tuple[Any, ...]]
-        ) -> str:
-            if database == "postgres":
-                admin, schema = cleanup.enter_context(
-                    postgres.own_schema("tierwise_flags")
-                )
-                _insert(admin.cursor(), f'"{schema}".accounts', columns, rows, "%s")
-                return f"{postgres.POSTGRES}::{schema}.accounts"
-            if database == "mariadb":
-                admin, name = cleanup.enter_context(
-                    mariadb.own_database("tierwise_flags")
-                )
-                with admin.cursor() as cursor:
-                    table = f"`{name}`.accounts"
-                    _insert(cursor, table, columns, rows, "%s", quote="`")
-                return f"{mariadb.MARIADB}::{name}.accounts"
-            path = tmp_path / f"crm{next(numbers)}.{database}"
-            connect = duckdb.connect if database == "duckdb" else sqlite3.connect
-            connection = connect(str(path))
-            rows = [tuple(_plain(value) for value in row) for row in rows]
-            _insert(connection, "accounts", columns, rows, "?")
-            connection.commit()
-            connection.close()
-            return f"{database}:///{path}::accounts"
-
+    with table_maker(tmp_path, "tierwise_flags") as make:
         yield make
-
-
-def _insert(
-    cursor: Any,
-    table: str,
-    columns: dict[str, str],
-    rows: list[tuple[Any, ...]],
-    mark: str,
-    quote: str = '"',
-) -> None:
-    typed = ", ".join(f"{quote}{name}{quote} {kind}" for name, kind in columns.items())
-    cursor.execute(f"CREATE TABLE {table} ({typed})")
-    marks = ", ".join([mark] * len(columns))
-    cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
-
-
-def _plain(value: Any) -> Any:
-    """Dates as ISO text: SQLite has no date type."""
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _tiers(out: Path) -> list[dict[str, Any]]:

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import random
 import re
-import sqlite3
 import string
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack
 from datetime import date
-from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from sqlglot import exp
-from tests import mariadb, postgres
+from tests.databases import DATABASES, table_maker
 
 from tierwise.engine.backends.database import (
     attach_duckdb_file,
@@ -57,62 +54,24 @@ OTHER = "001bm00001ZL8U9"
 FIELDS = {"account_id": FieldKind.TEXT, "name": FieldKind.TEXT}
 WITH_PARENTS = {**FIELDS, "parent_id": FieldKind.TEXT}
 
-DATABASES = [
-    pytest.param("duckdb", id="duckdb-file"),
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    pytest.param("mariadb", id="mariadb", marks=pytest.mark.mariadb),
-]
-
 # Text columns in, the --source of a table ``accounts`` holding them out.
-MakeTable = Callable[[str, Mapping[str, list[Any]]], str]
+MakeTextTable = Callable[[str, Mapping[str, list[Any]]], str]
 
 
 @pytest.fixture
-def make_table(tmp_path: Path) -> Iterator[MakeTable]:
-    """Create ``accounts`` with text columns in a database; PostgreSQL and
-    MariaDB get a schema of the test's own, dropped afterwards."""
-    numbers = count()
-    with ExitStack() as cleanup:
+def make_table(tmp_path: Path) -> Iterator[MakeTextTable]:
+    """Create ``accounts`` from columns of values, TEXT or BIGINT by their
+    first value."""
+    with table_maker(tmp_path, "tw_sfids") as make:
 
-        def make(database: str, columns: Mapping[str, list[Any]]) -> str:
-            rows = list(zip(*columns.values(), strict=True))
-            if database == "postgres":
-                admin, schema = cleanup.enter_context(postgres.own_schema("tw_sfids"))
-                _insert(admin.cursor(), f'"{schema}".accounts', columns, rows, "%s")
-                return f"{postgres.POSTGRES}::{schema}.accounts"
-            if database == "mariadb":
-                admin, name = cleanup.enter_context(mariadb.own_database("tw_sfids"))
-                with admin.cursor() as cursor:
-                    _insert(cursor, f"`{name}`.accounts", columns, rows, "%s", "`")
-                return f"{mariadb.MARIADB}::{name}.accounts"
-            path = tmp_path / f"crm{next(numbers)}.{database}"
-            connection = (duckdb.connect if database == "duckdb" else sqlite3.connect)(
-                str(path)
-            )
-            _insert(connection, "accounts", columns, rows, "?")
-            connection.commit()
-            connection.close()
-            return f"{database}:///{path}::accounts"
+        def from_values(database: str, columns: Mapping[str, list[Any]]) -> str:
+            types = {
+                name: "BIGINT" if isinstance(values[0], int) else "TEXT"
+                for name, values in columns.items()
+            }
+            return make(database, types, list(zip(*columns.values(), strict=True)))
 
-        yield make
-
-
-def _insert(
-    cursor: Any,
-    table: str,
-    columns: Mapping[str, list[Any]],
-    rows: list[tuple[Any, ...]],
-    mark: str,
-    quote: str = '"',
-) -> None:
-    typed = ", ".join(
-        f"{quote}{name}{quote} {'BIGINT' if isinstance(values[0], int) else 'TEXT'}"
-        for name, values in columns.items()
-    )
-    cursor.execute(f"CREATE TABLE {table} ({typed})")
-    marks = ", ".join([mark] * len(columns))
-    cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        yield from_values
 
 
 def _named(columns: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
@@ -191,7 +150,7 @@ def test_ids_are_keyed_as_the_cell_reader_keys_them(
     database: str,
     written: list[str | None],
     keyed: list[str],
-    make_table: MakeTable,
+    make_table: MakeTextTable,
     tmp_path: Path,
 ) -> None:
     columns = _named({"account_id": written})
@@ -206,7 +165,7 @@ def test_ids_are_keyed_as_the_cell_reader_keys_them(
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_parent_ids_are_told_by_the_rows_kept_alone(
-    database: str, make_table: MakeTable, tmp_path: Path
+    database: str, make_table: MakeTextTable, tmp_path: Path
 ) -> None:
     # The third row has no id, so its parent, no Salesforce id, is not read
     # and the other parents are extended, as the cell reader does.
@@ -223,7 +182,7 @@ def test_parent_ids_are_told_by_the_rows_kept_alone(
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_the_report_counts_the_ids_extended_as_the_cell_reader_does(
-    database: str, make_table: MakeTable, tmp_path: Path
+    database: str, make_table: MakeTextTable, tmp_path: Path
 ) -> None:
     columns = _named({"account_id": [BOLT_18, ACME, OTHER]})
     source = make_table(database, columns)
@@ -244,7 +203,7 @@ def test_the_report_counts_the_ids_extended_as_the_cell_reader_does(
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_a_wrong_suffix_is_refused_as_in_a_file(
-    database: str, make_table: MakeTable, tmp_path: Path
+    database: str, make_table: MakeTextTable, tmp_path: Path
 ) -> None:
     columns = _named({"account_id": [WRONG_18, ACME, BOLT + "IAK", BOLT]})
     source = make_table(database, columns)
@@ -265,7 +224,7 @@ def test_a_wrong_suffix_is_refused_as_in_a_file(
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_one_id_in_both_forms_is_one_account_repeated(
-    database: str, make_table: MakeTable
+    database: str, make_table: MakeTextTable
 ) -> None:
     source = make_table(database, _named({"account_id": [ACME, BOLT, ACME_18]}))
 
@@ -283,7 +242,7 @@ def _mapping(tmp_path: Path, options: str) -> ColumnMapping:
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_normalise_refuses_a_value_that_is_no_id_as_in_a_file(
-    database: str, make_table: MakeTable, tmp_path: Path
+    database: str, make_table: MakeTextTable, tmp_path: Path
 ) -> None:
     columns = _named({"account_id": [ACME, "acme-1"]})
     mapping = _mapping(tmp_path, "normalise: salesforce_id")
@@ -303,7 +262,7 @@ def test_normalise_refuses_a_value_that_is_no_id_as_in_a_file(
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_normalise_keys_any_record_id_as_in_a_file(
-    database: str, make_table: MakeTable, tmp_path: Path
+    database: str, make_table: MakeTextTable, tmp_path: Path
 ) -> None:
     # Ids of any object, padded or not; written as they are read, or not.
     record = "a0X5e000001AbCd"
@@ -325,7 +284,7 @@ def test_normalise_keys_any_record_id_as_in_a_file(
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_an_id_rewritten_by_values_is_extended_as_in_a_file(
-    database: str, make_table: MakeTable, tmp_path: Path
+    database: str, make_table: MakeTextTable, tmp_path: Path
 ) -> None:
     # The column is told by its values as written; the rewritten one is
     # then extended, as the cell reader extends it.
@@ -356,7 +315,7 @@ def _drawn(number: int) -> list[str]:
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_the_shape_and_the_suffix_are_python_s_in_each_database(
-    database: str, make_table: MakeTable
+    database: str, make_table: MakeTextTable
 ) -> None:
     values: list[str | None] = list(_drawn(300))
     source = parse_source(make_table(database, {"id": values}))
@@ -402,7 +361,7 @@ def _rows(source: TableSource, query: Callable[[str], str]) -> list[tuple[Any, .
 
 @pytest.mark.postgres
 def test_a_table_run_is_explained_by_a_15_character_id(
-    make_table: MakeTable, tmp_path: Path
+    make_table: MakeTextTable, tmp_path: Path
 ) -> None:
     columns = _named({"account_id": [ACME, BOLT, OTHER]})
     source = make_table("postgres", {**columns, "employees": [900, 40, 7]})
