@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pytest
+
 from tests import mariadb, postgres
 
 DATABASES = [
