@@ -24,6 +24,8 @@ def ensure_portfolio(accounts: int) -> Path:
     path = DATA / f"portfolio-{accounts}-seed{SEED}-{AS_OF.isoformat()}.parquet"
     if path.exists():
         return path
+    # A run stopped while generating leaves this file behind: --force
+    # writes over it.
     partial = path.with_name(f"partial-{path.name}")
     print(f"generating {accounts:,} accounts into {path.relative_to(HERE)} …")
     subprocess.run(
@@ -32,6 +34,7 @@ def ensure_portfolio(accounts: int) -> Path:
             "-m",
             "tierwise",
             "sample",
+            "--force",
             "--accounts",
             str(accounts),
             "--seed",

@@ -569,6 +569,47 @@ def test_sample_refuses_accounts_named_as_a_signal_file(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_sample_keeps_a_file_already_at_out(cli: CliRunner, tmp_path: Path) -> None:
+    # A made-up portfolio was written over the file there without a word.
+    mine = tmp_path / "accounts.csv"
+    mine.write_text("account_id,name\nacc-1,Mine\n", encoding="utf-8")
+
+    refused = cli.invoke(app, ["sample", "--accounts", "20", "--out", "accounts.csv"])
+
+    assert refused.exit_code == 2, refused.output
+    assert "accounts.csv already exists; use --force" in refused.output
+    assert "Nothing was written" in refused.output
+    assert mine.read_text(encoding="utf-8") == "account_id,name\nacc-1,Mine\n"
+
+    forced = cli.invoke(
+        app, ["sample", "--accounts", "20", "--out", "accounts.csv", "--force"]
+    )
+
+    assert forced.exit_code == 0, forced.output
+    assert len(mine.read_text(encoding="utf-8").splitlines()) == 21
+
+
+def test_sample_signals_keep_a_file_already_there(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "intent.csv").write_text("domain,topic\n", encoding="utf-8")
+
+    refused = cli.invoke(
+        app, ["sample", "--accounts", "20", "--out", "p.csv", "--signals"]
+    )
+
+    assert refused.exit_code == 2, refused.output
+    assert "intent.csv already exists" in refused.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["intent.csv"]
+
+    forced = cli.invoke(
+        app, ["sample", "--accounts", "20", "--out", "p.csv", "--signals", "--force"]
+    )
+
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "intent.csv").read_text(encoding="utf-8") != "domain,topic\n"
+
+
 def test_piped_output_keeps_each_sentence_on_one_line(
     cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -138,7 +138,8 @@ def test_the_commands_draw_nothing_off_a_terminal(tmp_path: Path) -> None:
         ["tier", str(portfolio), "--no-store", "--out", str(tmp_path / "out")],
     )
     quiet = runner.invoke(
-        app, ["sample", "--accounts", "10", "--out", str(portfolio), "--quiet"]
+        app,
+        ["sample", "--accounts", "10", "--out", str(portfolio), "--quiet", "--force"],
     )
 
     assert (sampled.exit_code, tiered.exit_code, quiet.exit_code) == (0, 0, 0)

@@ -306,15 +306,34 @@ def sample(
         ),
     ] = False,
     quiet: QuietOption = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Overwrite --out (and the signal files) if they exist."
+        ),
+    ] = False,
 ) -> None:
     """Write a plausible made-up portfolio of any size (first 1,000: the demo)."""
     from tierwise.sample import DEMO_AS_OF, write_portfolio
-    from tierwise.sample.signals import check_signal_targets, write_portfolio_signals
+    from tierwise.sample.signals import (
+        check_signal_targets,
+        signal_targets,
+        write_portfolio_signals,
+    )
 
     with reported():
         day = parse_as_of(as_of) if as_of else DEMO_AS_OF
         if signals:
             check_signal_targets(out.parent, out)
+        targets = [out, *(signal_targets(out.parent) if signals else [])]
+        taken = [str(path) for path in targets if path.is_file()]
+        if taken and not force:
+            # A made-up portfolio written over a real one loses the real one.
+            raise TierwiseError(
+                f"{', '.join(taken)} already "
+                f"{'exists' if len(taken) == 1 else 'exist'}; use --force to "
+                "overwrite, or --out to write elsewhere. Nothing was written."
+            )
         with progress_bar(quiet) as shown:
             write_portfolio(out, accounts, seed, as_of=day, progress=shown)
         if signals:

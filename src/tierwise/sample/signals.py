@@ -183,6 +183,11 @@ def write_signal_files(
     return SignalFiles(**paths)
 
 
+def signal_targets(folder: str | os.PathLike[str]) -> list[Path]:
+    """The signal files :func:`write_portfolio_signals` writes in ``folder``."""
+    return [Path(folder) / name for name in SIGNAL_FILES.values()]
+
+
 def check_signal_targets(
     folder: str | os.PathLike[str], accounts_file: Path | None = None
 ) -> None:
@@ -195,8 +200,8 @@ def check_signal_targets(
     """
     from tierwise.sample.portfolio import PortfolioError
 
-    for name in SIGNAL_FILES.values():
-        path = Path(folder) / name
+    for path in signal_targets(folder):
+        name = path.name
         if path.is_dir():
             raise PortfolioError(
                 f"{path.absolute()}: a folder stands where a signal file goes; "
