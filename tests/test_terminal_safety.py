@@ -110,3 +110,28 @@ def test_emoji_codes_in_the_data_are_shown_as_written(
     for output in (tiered.output, explained.output, refused.output):
         assert "\N{THUMBS UP SIGN}" not in output
         assert "\N{VICTORY HAND}" not in output
+
+
+def test_a_name_written_over_two_lines_is_shown_on_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A CRM cell over two lines split history's heading and diff's rows
+    # in two: the second half read as a line of its own.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+    cli = CliRunner()
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    name = "Two\nLines\tInc"
+    first = _portfolio(tmp_path, name, 10_000_000, newcomer=False)
+    later = _portfolio(tmp_path, name, 900_000_000, newcomer=True)
+    for path, as_of in ((first, "2026-06-30"), (later, "2026-09-30")):
+        tiered = cli.invoke(app, ["tier", str(path), "--as-of", as_of, "--db", db])
+        assert tiered.exit_code == 0, tiered.output
+
+    history = cli.invoke(app, ["history", "EVIL-1", "--db", db])
+    diff = cli.invoke(app, ["diff", "1", "2", "--db", db])
+
+    assert history.output.splitlines()[0].startswith("EVIL-1 Two Lines Inc (")
+    moved = [line for line in diff.output.splitlines() if "EVIL-" in line]
+    assert moved, diff.output
+    assert all("Two Lines Inc" in line for line in moved), diff.output

@@ -19,7 +19,7 @@ from rich.text import Text
 from tierwise import store as runs_store
 from tierwise.cli.app import console, reported
 from tierwise.cli.render import tier_matrix
-from tierwise.cli.safe_text import escape, visible
+from tierwise.cli.safe_text import escape, escape_inline, visible
 from tierwise.cli.store_options import DbOption, existing_store
 from tierwise.cli.tables import (
     aligned,
@@ -190,8 +190,8 @@ def _render_moved(moved: list[Movement]) -> None:
         )
     for move in moved:
         table.add_row(
-            escape(move.account_id),
-            escape(move.name or ""),
+            escape_inline(move.account_id),
+            escape_inline(move.name or ""),
             _tiers(move),
             _totals(move),
             signed_score(move.total_delta),
@@ -276,8 +276,8 @@ def _unpaired_table(title: str, accounts: list[Unpaired]) -> Table:
         )
     for account in accounts:
         table.add_row(
-            escape(account.account_id),
-            escape(account.name or ""),
+            escape_inline(account.account_id),
+            escape_inline(account.name or ""),
             account.tier,
             score_text(account.total),
             escape(account.reason),

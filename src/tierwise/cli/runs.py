@@ -17,7 +17,7 @@ from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
 from tierwise.cli.diffs import diff
 from tierwise.cli.override_list import holds, render_overrides
-from tierwise.cli.safe_text import escape
+from tierwise.cli.safe_text import escape, escape_inline
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.cli.tables import (
     aligned,
@@ -252,9 +252,10 @@ def overrides(
 
 
 def _render_history(found: AccountHistory) -> None:
-    domain = f" ({escape(found.domain)})" if found.domain else ""
+    domain = f" ({escape_inline(found.domain)})" if found.domain else ""
     console.print(
-        f"[bold]{escape(found.account_id)}[/bold] {escape(found.name or '')}{domain}: "
+        f"[bold]{escape_inline(found.account_id)}[/bold] "
+        f"{escape_inline(found.name or '')}{domain}: "
         f"first in run {found.first_seen_run_id}, last in run "
         f"{found.last_seen_run_id}",
         highlight=False,

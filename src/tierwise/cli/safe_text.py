@@ -14,7 +14,7 @@ import re
 
 from rich.markup import escape as escape_markup
 
-__all__ = ["escape", "visible"]
+__all__ = ["escape", "escape_inline", "visible"]
 
 # C0 controls but tab and line feed, DEL, and the C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -35,6 +35,22 @@ def escape(text: str) -> str:
     """``text`` safe inside Rich markup: control characters written out,
     and square brackets kept from being read as styles."""
     return escape_markup(visible(text))
+
+
+# Line and paragraph breaks and tabs, which a value shown inside a line
+# (a heading, a table cell) must not start.
+_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
+
+
+def escape_inline(text: str) -> str:
+    """:func:`escape`, with each run of line breaks and tabs shown as one
+    space: an account name written over two lines of a CRM cell is shown
+    in its row, or its heading, on one.
+
+    >>> escape_inline("Two\\nLines\\tInc")
+    'Two Lines Inc'
+    """
+    return escape(_BREAKS.sub(" ", text))
 
 
 def _written_out(found: re.Match[str]) -> str:

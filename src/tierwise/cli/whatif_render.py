@@ -7,7 +7,7 @@ from rich.text import Text
 
 from tierwise.cli.app import console
 from tierwise.cli.render import tier_matrix
-from tierwise.cli.safe_text import escape
+from tierwise.cli.safe_text import escape, escape_inline
 from tierwise.cli.tables import aligned, column_widths, fits, fitted, print_indented
 from tierwise.lifecycle import Mover, Responsible, TierShift, WhatIf
 
@@ -180,8 +180,8 @@ def _render_movers(preview: WhatIf) -> None:
         )
     for mover in preview.movers:
         table.add_row(
-            escape(mover.account_id),
-            escape(mover.name or ""),
+            escape_inline(mover.account_id),
+            escape_inline(mover.name or ""),
             escape(_moved_between(preview, mover)),
             _totals(mover),
             _signed(mover.total_delta),
