@@ -17,19 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from tierwise.engine import Explanation, TieringRun, explain, write_results
 from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.compile import compile_model
 from tierwise.engine.run import ACCOUNTS_VIEW, SIGNALS_REPORT, open_connection
 from tierwise.engine.watch import watched
-from tierwise.errors import SourceError, TierwiseError
+from tierwise.errors import TierwiseError
+from tierwise.file_inputs import currencies_of, read_accounts_view, read_file_inputs
 from tierwise.model import TieringModel, default_model_text, parse_model
-from tierwise.model.fields import IDENTITY_FIELDS
-from tierwise.model.signals import SIGNAL_SOURCES
 from tierwise.progress import QUIET, Progress
-from tierwise.row_numbers import named_rows
 from tierwise.run_record import (
     ids_in_run,
     load_run_results,
@@ -50,7 +47,6 @@ from tierwise.run_signals import (
 )
 from tierwise.sources import (
     ColumnMapping,
-    Currencies,
     ImportReport,
     load_mapping_file,
     load_preset,
@@ -58,8 +54,6 @@ from tierwise.sources import (
     report_json,
     report_text,
 )
-from tierwise.sources.money import MONEY_FIELDS
-from tierwise.sources.parquet_view import parquet_view
 from tierwise.sources.signals import SignalFile, SignalReport, signal_report_json
 
 if TYPE_CHECKING:
@@ -156,20 +150,20 @@ def tier_file(
     model = parse_model(model_text, source=_model_source(model_path, model_version))
     mapping = mapping or load_preset("generic")
 
-    connection = open_connection(memory_limit=memory_limit(signals))
-    opened = open_run_signals(connection, signals, model)
-    progress.start("Reading accounts", None)
-    # The store's registry keeps each account's domain, as signal files
-    # matched by domain need them: a Parquet file then reads them too.
-    identities = store is not None or opened.by_domain
-    builtin = model_path is None and model_version is None
-    table, report = _read(connection, accounts, model, mapping, identities, builtin)
-    report.signals_given = [signal.kind for signal in signals]
-    progress.advance_to(report.rows_used)
-    progress.finish()
-    if report.over_threshold() and not accept_warnings:
-        raise _too_many_problems(accounts, report)
-    signal_report = load_run_signals(connection, opened, model, as_of)
+    inputs = read_file_inputs(
+        accounts,
+        model,
+        mapping,
+        as_of,
+        signals,
+        # The store's registry keeps each account's domain, as signal files
+        # matched by domain need them: a Parquet file then reads them too.
+        identities=store is not None,
+        builtin=model_path is None and model_version is None,
+        accept_warnings=accept_warnings,
+        progress=progress,
+    )
+    connection, table, report = inputs.connection, inputs.table, inputs.report
     pins = None
     if store is not None:
         ids = connection.sql(f"SELECT account_id FROM {ACCOUNTS_VIEW}").to_arrow_table()
@@ -184,7 +178,7 @@ def tier_file(
             as_of,
             connection=connection,
             pins=pins.pins if pins else None,
-            signal_sources=[signal.kind for signal in signals],
+            signal_sources=inputs.signal_sources,
             text_trimmed=True,
             spark_master=spark_master,
         )
@@ -204,7 +198,7 @@ def tier_file(
     }
     if signals:
         manifest["signals"] = signal_manifest(signals)
-        extra[SIGNALS_REPORT] = signal_report_json(signal_report)
+        extra[SIGNALS_REPORT] = signal_report_json(inputs.signals)
     extra[MANIFEST] = json.dumps(manifest, indent=2) + "\n"
     write_results(
         run, out_dir, csv=csv, extra=extra, explain_all=explain_all, progress=progress
@@ -234,7 +228,7 @@ def tier_file(
         recorded=recorded,
         pins=pins,
         model_version=model_version,
-        signals=signal_report if signals else None,
+        signals=inputs.signals if signals else None,
     )
 
 
@@ -253,37 +247,8 @@ def check_file(
         mapping or load_preset("generic"),
         currencies=currencies_of(model, builtin=model_path is None),
     )
-    report.signal_fields = _signal_fields(model)
+    report.signal_fields = model.filled_by()
     return report
-
-
-def currencies_of(model: TieringModel, builtin: bool = False) -> Currencies:
-    """The model's currency and exchange rates, as the readers take them.
-
-    ``builtin`` says the model is the bundled default, so that a missing
-    rate's fix tells how to write it to a file of one's own first.
-    """
-    rates = model.exchange_rates
-    return Currencies(
-        model.currency,
-        dict(rates.rates) if rates else {},
-        rates.as_of if rates else None,
-        builtin,
-        frozenset({*MONEY_FIELDS, model.potential.field}),
-    )
-
-
-def _too_many_problems(accounts: Path, report: ImportReport) -> SourceError:
-    problems = report.problem_rows()
-    shown = named_rows(problems[:10], " …" if len(problems) > 10 else "")
-    have = "has" if len(problems) == 1 else "have"
-    return SourceError(
-        f"{accounts.name}: {len(problems):,} of {report.rows_read:,} rows {have} "
-        f"problems ({shown}), more than a run accepts; nothing was "
-        f"scored. See them with `tierwise check {accounts}` (same --model and "
-        "--preset or --mapping as the run), fix the file or the mapping, or "
-        "pass --accept-warnings to tier it as read"
-    )
 
 
 def run_demo(
@@ -377,7 +342,7 @@ def explain_accounts(
     signals = signals_again(manifest, out_dir, signal_paths or {})
     connection = open_connection(memory_limit=memory_limit(signals))
     opened = open_run_signals(connection, signals, model)
-    _, report = _read(
+    _, report = read_accounts_view(
         connection, accounts, model, mapping, opened.by_domain, only_ids=account_ids
     )
     load_run_signals(connection, opened, model, as_of)
@@ -480,7 +445,7 @@ def read_input_again(
             "`tierwise tier` and compare against that run (--against RUN)"
         )
     opened = open_run_signals(connection, signals, model)
-    _read(connection, accounts, model, mapping, opened.by_domain)
+    read_accounts_view(connection, accounts, model, mapping, opened.by_domain)
     if signals and as_of is not None:
         load_run_signals(connection, opened, model, as_of)
     return [signal.kind for signal in signals]
@@ -509,66 +474,6 @@ def _model_source(model_path: Path | None, model_version: int | None) -> str:
     if model_version is not None:
         return f"published model version {model_version}"
     return "default"
-
-
-def _read(
-    connection: duckdb.DuckDBPyConnection,
-    accounts: Path,
-    model: TieringModel,
-    mapping: ColumnMapping,
-    identities: bool = False,
-    builtin: bool = False,
-    only_ids: list[str] | None = None,
-) -> tuple[pa.Table | None, ImportReport]:
-    """Put the accounts in ``connection`` as the view ``accounts``.
-
-    A Parquet file whose mapping needs no per-cell repair is read in place
-    by the query; anything else is read cell by cell into an Arrow table
-    (returned, for the store's account registry). The cell reader reads
-    every canonical field; in place, only the fields scoring reads, and
-    the identity fields (``domain``, ``parent_id``) too when
-    ``identities`` asks for them: signal files matched by domain and the
-    store's registry need the same domains as a CSV of the same accounts
-    gives, and a ten-million-account run without them should not pay for
-    reducing every website. Rows that repeat an id are compared in every
-    field either way, as the cell reader compares them. ``builtin`` says
-    the model is the bundled default (see :func:`currencies_of`);
-    ``only_ids``, see `parquet_view`.
-    """
-    currencies = currencies_of(model, builtin)
-    if accounts.suffix.lower() == ".parquet" and not currencies.rates:
-        fields = model.read_fields()
-        if identities:
-            kinds = model.field_kinds()
-            fields = {**fields, **{name: kinds[name] for name in IDENTITY_FIELDS}}
-        # Signal rows matched by domain go to the one account holding it, so
-        # every account is read when they are.
-        only = None if identities else only_ids
-        report = parquet_view(
-            connection,
-            accounts,
-            fields,
-            mapping,
-            only_ids=only,
-            compared=model.field_kinds(),
-        )
-        if report is not None:
-            report.signal_fields = _signal_fields(model)
-            return None, report
-    table, report = read_accounts(
-        accounts, model.field_kinds(), mapping, currencies=currencies
-    )
-    report.signal_fields = _signal_fields(model)
-    connection.register(ACCOUNTS_VIEW, table)
-    return table, report
-
-
-def _signal_fields(model: TieringModel) -> dict[str, str]:
-    """The fields the model fills from signal files, with the kind of file
-    each comes from, for the import report to list them apart."""
-    return {
-        name: kind for kind in SIGNAL_SOURCES for name in model.signal_fields([kind])
-    }
 
 
 def _model_text(model_path: Path | None) -> str:

@@ -15,22 +15,25 @@ job, :func:`lint_file` is the one call the CLI (and later the web app) makes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from tierwise.engine import TieringRun, score_accounts
-from tierwise.jobs import currencies_of
+from tierwise.engine.run import ACCOUNTS_VIEW
+from tierwise.errors import TierwiseError
+from tierwise.file_inputs import read_file_inputs
 from tierwise.model.lint import LintReport, lint_model
 from tierwise.model.lint.absent import never_holds
 from tierwise.model.lint.codes import Hit
 from tierwise.model.loader import read_model_text
 from tierwise.model.schema import Tier, TieringModel
-from tierwise.model.signals import SIGNAL_SOURCES
-from tierwise.sources import ColumnMapping, load_preset, read_accounts
+from tierwise.sources import ColumnMapping, load_preset
+from tierwise.sources.signals import SignalFile, SignalReport
 
 __all__ = [
     "ModelLint",
@@ -68,7 +71,12 @@ class TierQualification:
 
 @dataclass(frozen=True)
 class PortfolioLint:
-    """What scoring a portfolio showed about the model."""
+    """What scoring a portfolio showed about the model.
+
+    ``unfilled``: the fields the model fills from signal files that no
+    account has a value for and no file given fills, with the kind of file
+    (``activity``…) that would fill each.
+    """
 
     source: str
     accounts: int
@@ -76,14 +84,20 @@ class PortfolioLint:
     tiers: list[TierQualification]
     unassigned_before_caps: int
     unassigned_after_caps: int
+    unfilled: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ModelLint:
-    """A lint report, and the portfolio check when accounts were given."""
+    """A lint report, and the portfolio check when accounts were given.
+
+    ``signals``: how the rows of the signal files given matched the
+    accounts, as ``tier`` reports it.
+    """
 
     report: LintReport
     portfolio: PortfolioLint | None = None
+    signals: SignalReport | None = None
 
 
 def lint_file(
@@ -92,17 +106,28 @@ def lint_file(
     mapping: ColumnMapping | None = None,
     as_of: date | None = None,
     allow: Collection[str] = (),
+    signals: Sequence[SignalFile] = (),
 ) -> ModelLint:
     """Lint a model file, and with ``accounts`` check it against them too.
 
-    Known shortcoming: no signal files are read, so the fields the model
-    fills from them count as absent and the tier counts can be lower than
-    ``tier`` gives with those files; the report says so under "Not checked".
+    The accounts and ``signals`` (activity, intent, contact and event
+    files) are read as ``tierwise tier`` reads them, so the tier counts are
+    those ``tier`` gives for the same files; lint reads no store, so no
+    override pins an account. A file with many problem rows is still
+    scored, as read. The fields a signal file not given would fill count
+    as absent; the report says so under "Not checked".
 
     Raises:
-        TierwiseError: when the model or accounts file cannot be read, or
-            ``allow`` names a code lint does not know (unusable input).
+        TierwiseError: when the model, the accounts or a signal file cannot
+            be read (a bad signal file is named with its row and column),
+            ``signals`` come without ``accounts``, or ``allow`` names a code
+            lint does not know (unusable input).
     """
+    if signals and accounts is None:
+        raise TierwiseError(
+            "signal files are scored with the accounts they belong to; give "
+            "the accounts file too"
+        )
     report = lint_model(read_model_text(model_path), str(model_path), allow)
     if accounts is None:
         return ModelLint(report)
@@ -110,47 +135,50 @@ def lint_file(
         skipped = f"the accounts in {accounts}: the model does not load to score them"
         return ModelLint(report.with_not_checked(skipped))
 
-    # Read exactly as `tierwise tier` reads: the model's currency and rates.
+    # Read exactly as `tierwise tier` reads: the model's currency and rates,
+    # a Parquet file in place, the signal files matched to the accounts.
     model = report.model
+    as_of = as_of or date.today()
     mapping = mapping or load_preset("generic")
-    table, _ = read_accounts(
-        accounts, model.field_kinds(), mapping, currencies=currencies_of(model)
+    inputs = read_file_inputs(
+        accounts, model, mapping, as_of, signals, accept_warnings=True
     )
     portfolio, hits = check_portfolio(
-        model, table, as_of or date.today(), source=str(accounts)
+        model,
+        ACCOUNTS_VIEW,
+        as_of,
+        source=str(accounts),
+        connection=inputs.connection,
+        signal_sources=inputs.signal_sources,
+        text_trimmed=True,
     )
     report = report.with_hits(hits)
-    filled = {
-        field: kind
-        for field, kind in _filled_from_signals(model).items()
-        if not _given(table, field)
-    }
-    if filled:
-        # Lint reads the accounts file alone (it takes no --activity and the
-        # like), so what signal files fill counts as absent here.
-        options = ", ".join(f"--{kind}" for kind in sorted(set(filled.values())))
+    if portfolio.unfilled:
+        kinds = sorted(set(portfolio.unfilled.values()))
+        options = ", ".join(f"--{kind}" for kind in kinds)
         report = report.with_not_checked(
-            f"signal files: lint scores {accounts} alone, so the fields the "
-            f"model fills from {options} files count as absent, and the tier "
-            "counts above can be lower than `tierwise tier` gives with those "
-            "files"
+            f"signal files: lint scores {accounts} without {options} files, "
+            "so the fields the model fills from them count as absent, and the "
+            "tier counts above can be lower than `tierwise tier` gives with "
+            "those files; give lint the same files as tier"
         )
-    return ModelLint(report, portfolio)
-
-
-def _given(table: pa.Table, field: str) -> bool:
-    """Whether the accounts file itself gives ``field`` a value anywhere,
-    as a file exported with its intent scores does."""
-    if field not in table.column_names:
-        return False
-    column = table.column(field)
-    return bool(column.null_count < len(column))
+    return ModelLint(report, portfolio, inputs.signals if signals else None)
 
 
 def check_portfolio(
-    model: TieringModel, table: pa.Table, as_of: date, source: str = "accounts"
+    model: TieringModel,
+    accounts: pa.Table | str,
+    as_of: date,
+    source: str = "accounts",
+    connection: duckdb.DuckDBPyConnection | None = None,
+    signal_sources: Collection[str] = (),
+    text_trimmed: bool = False,
 ) -> tuple[PortfolioLint, list[Hit]]:
-    """Score ``table`` with ``model`` and count, tier by tier, who qualifies.
+    """Score ``accounts`` with ``model`` and count, tier by tier, who qualifies.
+
+    ``accounts``, ``connection``, ``signal_sources`` and ``text_trimmed``
+    are as :func:`~tierwise.engine.score_accounts` takes them; ``source``
+    names the accounts in messages.
 
     >>> from tierwise import build_demo_portfolio, load_model
     >>> portfolio, hits = check_portfolio(
@@ -160,7 +188,14 @@ def check_portfolio(
     >>> tier_1.after_caps <= tier_1.cap <= tier_1.before_caps <= tier_1.meets
     True
     """
-    run = score_accounts(model, table, as_of)
+    run = score_accounts(
+        model,
+        accounts,
+        as_of,
+        connection=connection,
+        signal_sources=signal_sources,
+        text_trimmed=text_trimmed,
+    )
     active = model.active_tiers()
     meets, first = _qualifying(run, len(active))
 
@@ -183,9 +218,11 @@ def check_portfolio(
         tiers=tiers,
         unassigned_before_caps=first.get(None, 0),
         unassigned_after_caps=run.tiers[-1].accounts,
+        unfilled=_unfilled(run, signal_sources),
     )
 
-    hits = _tier_counts(model, portfolio, table) + _constant_signals(run)
+    hits = _tier_counts(model, portfolio, run)
+    hits += _constant_signals(run, signal_sources)
     log.info("checked the model against %d accounts of %s", run.accounts, source)
     return portfolio, hits
 
@@ -207,26 +244,36 @@ def _qualifying(run: TieringRun, tiers: int) -> tuple[list[int], dict[int | None
     return meets, {first: int(count) for first, count in rows}
 
 
-def _absent_fields(table: pa.Table) -> set[str]:
-    """Columns the accounts hold no value in at all."""
-    return {
-        name
-        for name in table.column_names
-        if table.column(name).null_count == table.num_rows
+def _valued(run: TieringRun, fields: Collection[str]) -> set[str]:
+    """Which of ``fields`` some account has a value for, as scored: from
+    the accounts file, or from the signal files given."""
+    names = sorted(fields)
+    if not names:
+        return set()
+    counts = ", ".join(f'COUNT("{name}")' for name in names)
+    scored = run.compiled.step_query("source").sql(dialect="duckdb")
+    (row,) = run.connection.sql(f"SELECT {counts} FROM ({scored})").fetchall()
+    return {name for name, count in zip(names, row, strict=True) if count}
+
+
+def _unfilled(run: TieringRun, signal_sources: Collection[str]) -> dict[str, str]:
+    """The fields signal files not given would fill, that no account has a
+    value for (a file exported with its intent scores gives that field)."""
+    filled_by = run.compiled.model.filled_by()
+    missing = {
+        name: kind for name, kind in filled_by.items() if kind not in signal_sources
     }
+    valued = _valued(run, missing)
+    return {name: kind for name, kind in missing.items() if name not in valued}
 
 
-def _missing_must_haves(tier: Tier, table: pa.Table) -> str:
-    """Which must-haves no account can meet for want of a field the accounts
-    never give, as a clause naming those fields."""
-    empty = _absent_fields(table)
+def _missing_must_haves(tier: Tier, run: TieringRun) -> str:
+    """Which must-haves no account can meet for want of a field no account
+    has a value for, as a clause naming those fields."""
+    valued = _valued(run, set().union(*(gate.when.fields() for gate in tier.must_have)))
     lacking: set[str] = set()
     for gate in tier.must_have:
-        absent = {
-            name
-            for name in gate.when.fields()
-            if name not in table.column_names or name in empty
-        }
+        absent = gate.when.fields() - valued
         if absent and never_holds(gate.when, absent):
             lacking |= absent
     if not lacking:
@@ -238,7 +285,7 @@ def _missing_must_haves(tier: Tier, table: pa.Table) -> str:
 
 
 def _tier_counts(
-    model: TieringModel, portfolio: PortfolioLint, table: pa.Table
+    model: TieringModel, portfolio: PortfolioLint, run: TieringRun
 ) -> list[Hit]:
     """Tiers nobody qualifies for, and tiers whose cap does the choosing."""
     positions = {tier.key: index for index, tier in enumerate(model.tiers)}
@@ -253,7 +300,7 @@ def _tier_counts(
                 "all land in a tier above it"
             )
             if tier.meets == 0:
-                why += _missing_must_haves(model.tiers[positions[tier.key]], table)
+                why += _missing_must_haves(model.tiers[positions[tier.key]], run)
             hits.append(
                 Hit(
                     "tier-empty",
@@ -289,7 +336,7 @@ def _tier_counts(
     return hits
 
 
-def _constant_signals(run: TieringRun) -> list[Hit]:
+def _constant_signals(run: TieringRun, signal_sources: Collection[str]) -> list[Hit]:
     """Criteria that give every account the same points, or see no value."""
     model = run.compiled.model
     located = [
@@ -305,7 +352,7 @@ def _constant_signals(run: TieringRun) -> list[Hit]:
     points = run.compiled.step_query("points").sql(dialect="duckdb")
     (row,) = run.connection.sql(f"SELECT {columns} FROM ({points})").fetchall()
 
-    filled = _filled_from_signals(model)
+    filled = model.filled_by()
     hits: list[Hit] = []
     for index, (path, crit) in enumerate(located):
         distinct, lowest, observed = row[3 * index : 3 * index + 3]
@@ -314,11 +361,18 @@ def _constant_signals(run: TieringRun) -> list[Hit]:
                 f"map the column that holds {crit.field!r} (--preset or "
                 "--mapping), or remove the criterion"
             )
-            if crit.field in filled:
+            kind = filled.get(crit.field)
+            if kind in signal_sources:
+                # The file's value wins over a column of the same name.
                 fix = (
-                    f"give `tierwise tier` the --{filled[crit.field]} file that "
-                    f"fills {crit.field!r} (lint reads the accounts file alone), "
-                    f"or {fix}"
+                    f"check the --{kind} file: none of its rows gave an account "
+                    f"a value for {crit.field!r} (its match report says where "
+                    "they went), or remove the criterion"
+                )
+            elif kind is not None:
+                fix = (
+                    f"give lint and `tierwise tier` the --{kind} file that "
+                    f"fills {crit.field!r}, or {fix}"
                 )
             hits.append(
                 Hit(
@@ -347,13 +401,6 @@ def _constant_signals(run: TieringRun) -> list[Hit]:
                 )
             )
     return hits
-
-
-def _filled_from_signals(model: TieringModel) -> dict[str, str]:
-    """The fields the model fills from signal files, with the kind of each."""
-    return {
-        name: kind for kind in SIGNAL_SOURCES for name in model.signal_fields([kind])
-    }
 
 
 def _share(value: object) -> float | None:

@@ -20,10 +20,19 @@ from tierwise.cli.app import (
     reported,
 )
 from tierwise.cli.safe_text import escape
+from tierwise.cli.signal_options import (
+    ActivityOption,
+    ContactsOption,
+    EventsOption,
+    IntentOption,
+    SignalColumnOption,
+)
 from tierwise.cli.tables import aligned, column_widths, fits, fitted
 from tierwise.errors import TierwiseError
 from tierwise.lint_accounts import ModelLint, PortfolioLint, lint_file
 from tierwise.model.lint import Finding, LintReport
+from tierwise.run_signals import signal_files
+from tierwise.sources.signals import signal_report_lines
 
 __all__ = ["lint"]
 
@@ -45,12 +54,18 @@ def lint(
         Path | None,
         typer.Option(
             "--accounts",
-            help="Also score this accounts file and count who qualifies per tier.",
+            help="Also score this accounts file as `tier` would and count who "
+            "qualifies per tier.",
         ),
     ] = None,
     preset: PresetOption = None,
     mapping: MappingOption = None,
     as_of: AsOfOption = None,
+    activity: ActivityOption = None,
+    intent: IntentOption = None,
+    contacts: ContactsOption = None,
+    events: EventsOption = None,
+    signal_column: SignalColumnOption = None,
     allow: Annotated[
         list[str] | None,
         typer.Option(
@@ -58,14 +73,51 @@ def lint(
         ),
     ] = None,
 ) -> None:
-    """Check a model for the framework's common mistakes; exit 1 on errors."""
+    """Check a model for the framework's common mistakes; exit 1 on errors.
+
+    With --accounts, it also scores those accounts as `tier` would, with
+    the same signal files (--activity, --intent, --contacts, --events),
+    writes nothing, and shows how many accounts each tier would take.
+    """
+    paths = {
+        "activity": activity,
+        "intent": intent,
+        "contacts": contacts,
+        "events": events,
+    }
     with reported():
-        if accounts is None and (preset or mapping):
-            raise TierwiseError("--preset and --mapping only apply with --accounts")
+        if accounts is None:
+            _refuse_without_accounts(preset, mapping, paths, signal_column)
         chosen = jobs.choose_mapping(preset, mapping) if accounts else None
-        result = lint_file(model, accounts, chosen, parse_as_of(as_of), allow or [])
+        signals = signal_files(paths, signal_column or [], chosen)
+        day = parse_as_of(as_of)
+        result = lint_file(model, accounts, chosen, day, allow or [], signals)
     render_lint(result)
     raise typer.Exit(result.report.exit_status)
+
+
+def _refuse_without_accounts(
+    preset: str | None,
+    mapping: Path | None,
+    paths: dict[str, Path | None],
+    signal_column: list[str] | None,
+) -> None:
+    """Refuse the options that only say how to read accounts, when none are."""
+    given = [
+        name
+        for name, value in (
+            ("--preset", preset),
+            ("--mapping", mapping),
+            *((f"--{kind}", path) for kind, path in paths.items()),
+            ("--signal-column", signal_column),
+        )
+        if value
+    ]
+    if len(given) == 1:
+        raise TierwiseError(f"{given[0]} only applies with --accounts")
+    if given:
+        named = f"{', '.join(given[:-1])} and {given[-1]}"
+        raise TierwiseError(f"{named} only apply with --accounts")
 
 
 def render_lint(result: ModelLint) -> None:
@@ -75,6 +127,9 @@ def render_lint(result: ModelLint) -> None:
         _render_finding(finding)
     if result.portfolio is not None:
         _render_portfolio(result.portfolio)
+    if result.signals is not None:
+        for line in signal_report_lines(result.signals):
+            console.print(escape(line), highlight=False)
     for reason in report.not_checked:
         console.print(f"[dim]Not checked: {escape(reason)}[/dim]", highlight=False)
     console.print(_summary(report), highlight=False)

@@ -26,6 +26,13 @@ from tierwise.cli.app import (
 from tierwise.cli.progress import QuietOption, progress_bar
 from tierwise.cli.render import render_explanation, render_summary
 from tierwise.cli.safe_text import escape
+from tierwise.cli.signal_options import (
+    ActivityOption,
+    ContactsOption,
+    EventsOption,
+    IntentOption,
+    SignalColumnOption,
+)
 from tierwise.cli.store_options import DbOption, store_unless
 from tierwise.engine.backends import ENGINES
 from tierwise.engine.compile import compile_model
@@ -81,45 +88,6 @@ WriteBackOption = Annotated[
 ]
 NoStoreOption = Annotated[
     bool, typer.Option("--no-store", help="Only write --out; record nothing.")
-]
-ActivityOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--activity",
-        help="Activity log (CSV or Parquet): account id or domain, timestamp, "
-        "type, optional weight and status.",
-    ),
-]
-IntentOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--intent",
-        help="Third-party intent file: domain, topic, score 0-100, week.",
-    ),
-]
-ContactsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--contacts",
-        help="Contacts: contact id, account id or e-mail domain, title, "
-        "seniority, role, engagement.",
-    ),
-]
-EventsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--events",
-        help="Company events (funding rounds, contract ends): account id or "
-        "domain, type, date.",
-    ),
-]
-SignalColumnOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--signal-column",
-        help="Name a signal file's column: KIND.ROLE=HEADER, e.g. "
-        "activity.timestamp=Created (repeatable).",
-    ),
 ]
 
 

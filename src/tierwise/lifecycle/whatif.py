@@ -29,7 +29,8 @@ from tierwise.engine.run import (
     show_results,
 )
 from tierwise.errors import TierwiseError
-from tierwise.jobs import currencies_of, read_input_again
+from tierwise.file_inputs import currencies_of
+from tierwise.jobs import read_input_again
 from tierwise.lifecycle.models import resolve_model
 from tierwise.model.loader import parse_model
 from tierwise.model.schema import TieringModel
