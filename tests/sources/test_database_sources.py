@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from tierwise.cli import app
 from tierwise.engine import Explanation
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.sources.database import parse_source
+from tierwise.sources.mapping import ColumnMapping, ColumnSpec
 from tierwise.table_jobs import tier_table
 
 AS_OF = date(2026, 9, 30)
@@ -123,6 +125,38 @@ def test_a_table_without_an_id_column_names_the_columns(tmp_path: Path) -> None:
         tier_table(f"duckdb:///{path}::accounts", tmp_path / "out", AS_OF)
 
 
+def test_an_untyped_sqlite_table_is_refused_once_per_kind_with_the_fix(
+    tmp_path: Path,
+) -> None:
+    # A CSV loaded as it is: every column text. Each column had a sentence
+    # of its own, a dozen in one line of 1,700 characters.
+    path = tmp_path / "crm.db"
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute(
+            "CREATE TABLE accounts (account_id, name, employees, Revenue, "
+            "last_engagement_date)"
+        )
+        connection.execute(
+            "INSERT INTO accounts VALUES ('a1', 'Acme', '51-200', '1e6', '2026-01-02')"
+        )
+        connection.commit()
+    mapping = ColumnMapping(
+        name="crm", columns={"annual_revenue": ColumnSpec("Revenue")}, own_names=True
+    )
+
+    with pytest.raises(SourceError) as caught:
+        source = f"sqlite:///{path}::accounts"
+        tier_table(source, tmp_path / "out", AS_OF, mapping=mapping)
+
+    said = str(caught.value)
+    assert "3 column(s) cannot be read in the database: 2 hold text where the " in said
+    assert "numbers (SQL would have to guess how to read them): employees, " in said
+    assert "Revenue (annual_revenue); 1 hold text where the model needs " in said
+    assert "dates (SQL would have to guess how to read them): last_engagement" in said
+    assert "filled by INSERT ... SELECT converts them" in said
+    assert said.count("guess") == 2
+
+
 def test_numbers_stored_as_text_are_refused_with_the_column(tmp_path: Path) -> None:
     path = tmp_path / "crm.duckdb"
     with duckdb.connect(str(path)) as connection:
@@ -133,7 +167,7 @@ def test_numbers_stored_as_text_are_refused_with_the_column(tmp_path: Path) -> N
 
     with pytest.raises(
         SourceError,
-        match=r"'employees' \(employees\) holds text, not numbers.*nothing was scored",
+        match=r"1 hold text where the model needs numbers .*: employees\. .*was scored",
     ):
         tier_table(f"duckdb:///{path}::accounts", tmp_path / "out", AS_OF)
 

@@ -40,11 +40,13 @@ from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.number_column import COUNT_FIELDS
 from tierwise.sources.report import ImportReport
 from tierwise.sources.table_checks import (
+    ColumnKind,
     Rows,
     Unreadable,
     count_checks,
     kept_rows,
     refuse_repeats,
+    refuse_unreadable_columns,
     refuse_unreadable_values,
     stored_check,
     written_name,
@@ -252,10 +254,6 @@ def _refuse_unreadable_url(url: str, shown: str) -> None:
         ) from None
 
 
-# What a column's type holds, as far as reading a field is concerned.
-ColumnKind = FieldKind | None  # None: text or something tierwise reads as text
-
-
 def mapped_accounts(
     source: TableSource,
     columns: Mapping[str, ColumnKind],
@@ -284,7 +282,7 @@ def mapped_accounts(
     currency = (
         None if "currency" in fields else match_optional(names, "currency", mapping)
     )
-    _refuse_unreadable(shown, matches, names, columns, fields, currency)
+    refuse_unreadable_columns(shown, matches, names, columns, fields, currency)
 
     selected, written, checks = _fields_read(source, matches, names, columns, fields)
     ids = salesforce_ids(shown, source, matches, columns, selected, rows)
@@ -387,72 +385,6 @@ def _true_false(held: ColumnKind, dialect: str) -> bool:
     """Whether a column holds true and false, not numbers standing for
     them: SQLite's BOOLEAN and MySQL's (TINYINT(1)) hold any number."""
     return held == FieldKind.BOOLEAN and dialect not in _NUMBERED_BOOLEANS
-
-
-def _refuse_unreadable(
-    shown: str,
-    matches: Mapping[str, Match],
-    names: list[str],
-    columns: Mapping[str, ColumnKind],
-    fields: Mapping[str, FieldKind],
-    currency: Match | None = None,
-) -> None:
-    """Refuse every column whose reading needs the cell-by-cell reader.
-
-    ``currency`` is the column of each row's currency, which converts the
-    row's amounts: SQL does not, and taking them as the model's currency
-    would give wrong numbers without a word.
-    """
-    problems: list[str] = []
-    if currency is not None and any(
-        fields[field] == FieldKind.NUMBER for field in matches
-    ):
-        problems.append(
-            f"{currency.header!r} (currency) gives each row's currency, by which "
-            "only the file reader converts amounts"
-        )
-    for field, match in matches.items():
-        spec = match.spec
-        kind = fields[field]
-        held = columns[names[match.index]]
-        needs = [
-            key
-            for key, value in (
-                ("date_format", spec.date_format),
-                ("decimal", spec.decimal),
-                ("range_rule", spec.range_rule),
-                ("missing_values", spec.missing_values),
-                ("currency", spec.currency),
-            )
-            if value
-        ]
-        if kind != FieldKind.TEXT and spec.values:
-            needs.append("values")
-        if needs:
-            problems.append(
-                f"{match.header!r} ({field}) asks for {', '.join(needs)}, which "
-                "only the file reader does"
-            )
-        elif kind in (FieldKind.NUMBER, FieldKind.DATE) and held != kind:
-            problems.append(
-                f"{match.header!r} ({field}) holds {_held(held)}, not "
-                f"{kind.value}s; the file reader parses such text, SQL would guess"
-            )
-        elif kind == FieldKind.BOOLEAN and held == FieldKind.DATE:
-            problems.append(
-                f"{match.header!r} ({field}) holds {_held(held)}, not true/false"
-            )
-    if problems:
-        raise SourceError(
-            f"{shown}: {len(problems)} column(s) cannot be read in the database: "
-            + "; ".join(problems)
-            + ". Give the table typed columns (or a view that casts them), or "
-            "export it to a file and run `tierwise tier FILE`; nothing was scored"
-        )
-
-
-def _held(kind: ColumnKind) -> str:
-    return "text" if kind is None else f"{kind.value}s"
 
 
 def _read(

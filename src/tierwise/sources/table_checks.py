@@ -12,7 +12,7 @@ file reader leaves them out before reading their cells.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,20 +20,25 @@ from typing import Any
 from sqlglot import exp
 
 from tierwise.errors import SourceError
-from tierwise.model.fields import REQUIRED_FIELDS
+from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.columns import shown as shown_cell
 from tierwise.sources.headers import Match
 from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
 from tierwise.sources.values import NOT_YES_NO, NUMBER_NOT_YES_NO_FIX, not_yes_no
 
+# What a column's type holds, as far as reading a field is concerned.
+ColumnKind = FieldKind | None  # None: text or something tierwise reads as text
+
 __all__ = [
     "MAX_LISTED",
+    "ColumnKind",
     "Rows",
     "Unreadable",
     "count_checks",
     "count_tests",
     "kept_rows",
     "refuse_repeats",
+    "refuse_unreadable_columns",
     "refuse_unreadable_values",
     "stored_check",
     "written_name",
@@ -243,3 +248,78 @@ def refuse_repeats(shown: str, dialect: str, accounts: exp.Select, rows: Rows) -
         "Give each account one row (or map a unique column to account_id); "
         "nothing was scored"
     )
+
+
+def refuse_unreadable_columns(
+    shown: str,
+    matches: Mapping[str, Match],
+    names: list[str],
+    columns: Mapping[str, ColumnKind],
+    fields: Mapping[str, FieldKind],
+    currency: Match | None = None,
+) -> None:
+    """Refuse every column whose reading needs the cell-by-cell reader.
+
+    ``currency`` is the column of each row's currency, which converts the
+    row's amounts: SQL does not, and taking them as the model's currency
+    would give wrong numbers without a word.
+    """
+    problems: list[str] = []
+    untyped: dict[tuple[str, str], list[str]] = {}
+    if currency is not None and any(
+        fields[field] == FieldKind.NUMBER for field in matches
+    ):
+        problems.append(
+            f"{currency.header!r} (currency) gives each row's currency, by which "
+            "only the file reader converts amounts"
+        )
+    for field, match in matches.items():
+        spec = match.spec
+        kind = fields[field]
+        held = columns[names[match.index]]
+        needs = [
+            key
+            for key, value in (
+                ("date_format", spec.date_format),
+                ("decimal", spec.decimal),
+                ("range_rule", spec.range_rule),
+                ("missing_values", spec.missing_values),
+                ("currency", spec.currency),
+            )
+            if value
+        ]
+        if kind != FieldKind.TEXT and spec.values:
+            needs.append("values")
+        if needs:
+            problems.append(
+                f"{match.header!r} ({field}) asks for {', '.join(needs)}, which "
+                "only the file reader does"
+            )
+        elif kind in (FieldKind.NUMBER, FieldKind.DATE) and held != kind:
+            # Gathered: an untyped table (a CSV loaded as it is) has a dozen.
+            untyped.setdefault((_held(held), kind.value), []).append(
+                match.header if match.header == field else f"{match.header} ({field})"
+            )
+        elif kind == FieldKind.BOOLEAN and held == FieldKind.DATE:
+            problems.append(
+                f"{match.header!r} ({field}) holds {_held(held)}, not true/false"
+            )
+    count = len(problems) + sum(map(len, untyped.values()))
+    problems += [
+        f"{len(labels)} hold {held} where the model needs {needed}s (SQL would "
+        f"have to guess how to read them): {', '.join(labels)}"
+        for (held, needed), labels in untyped.items()
+    ]
+    if problems:
+        raise SourceError(
+            f"{shown}: {count} column(s) cannot be read in the database: "
+            + "; ".join(problems)
+            + ". Give the table typed columns (numbers as a numeric type, dates "
+            "as DATE; in SQLite, a new table declared so and filled by INSERT "
+            "... SELECT converts them) or a view that casts them, or export it "
+            "to a file and run `tierwise tier FILE`; nothing was scored"
+        )
+
+
+def _held(kind: ColumnKind) -> str:
+    return "text" if kind is None else f"{kind.value}s"
