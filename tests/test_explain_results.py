@@ -79,3 +79,23 @@ def test_a_blank_id_is_refused_by_name(run_folder: Path, blank: str) -> None:
 
     with pytest.raises(TierwiseError, match="an account id to explain is blank"):
         explain_accounts(run_folder, [first, blank])
+
+
+def test_an_id_the_run_lacks_is_named_before_the_input_is_read_again(
+    tmp_path: Path,
+) -> None:
+    # It was named only after the accounts and every signal file had been
+    # read and scored again: 8 s for a typo at 100,000 accounts. The input
+    # is gone here, so reading it would have said that instead.
+    accounts = write_portfolio(tmp_path / "accounts.parquet", 50, 3, as_of=AS_OF)
+    out = tmp_path / "out"
+    tier_file(accounts, out, AS_OF, store=None)
+    accounts.unlink()
+    first = str(_result_rows(out)[0][0])
+
+    with pytest.raises(TierwiseError) as caught:
+        explain_accounts(out, [first, "NOPE", "nope", "NOPE"])
+
+    assert str(caught.value).startswith(
+        f"no account with id NOPE, nope in the run in {out}"
+    )

@@ -29,6 +29,7 @@ from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.progress import QUIET, Progress
 from tierwise.run_record import (
     ids_in_run,
+    ids_not_in_run,
     load_run_results,
     mapping_digest,
     mapping_from_manifest,
@@ -310,6 +311,8 @@ def explain_accounts(
         )
     manifest = _read_manifest(out_dir)
     account_ids = ids_in_run(out_dir, account_ids)
+    if missing := ids_not_in_run(out_dir, account_ids):
+        raise _not_in_run(missing, out_dir)
     if "source" in manifest:
         from tierwise.table_explain import explain_table_run
 
@@ -374,12 +377,15 @@ def _all_asked(
         account for account in dict.fromkeys(account_ids) if account not in found
     ]
     if missing:
-        shown = ", ".join(missing)
-        raise TierwiseError(
-            f"no account with id {shown} in the run in {out_dir} (ids are "
-            "case-sensitive); check the ids, or leave them out to explain the rest"
-        )
+        raise _not_in_run(missing, out_dir)
     return explanations
+
+
+def _not_in_run(missing: list[str], out_dir: Path) -> TierwiseError:
+    return TierwiseError(
+        f"no account with id {', '.join(missing)} in the run in {out_dir} (ids "
+        "are case-sensitive); check the ids, or leave them out to explain the rest"
+    )
 
 
 def _as_written(explanation: Explanation, report: ImportReport) -> Explanation:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ids_in_run",
+    "ids_not_in_run",
     "load_run_results",
     "mapping_digest",
     "mapping_from_manifest",
@@ -122,6 +123,27 @@ def ids_in_run(out_dir: Path, account_ids: Sequence[str]) -> list[str]:
         else asked
         for asked in account_ids
     ]
+
+
+def ids_not_in_run(out_dir: Path, account_ids: Sequence[str]) -> list[str]:
+    """The asked ids the results in ``out_dir`` do not hold, each once.
+
+    Read from the results file alone, so a typo is found before the run's
+    input and signal files are read again (seconds for a large run); a
+    folder without results finds none missing.
+    """
+    results = out_dir / RESULT_FILE
+    if not results.is_file():
+        return []
+    asked = list(dict.fromkeys(account_ids))
+    held = set(
+        pq.read_table(
+            results, columns=["account_id"], filters=[("account_id", "in", asked)]
+        )
+        .column("account_id")
+        .to_pylist()
+    )
+    return [account for account in asked if account not in held]
 
 
 def mapping_from_manifest(name: str) -> ColumnMapping:
