@@ -123,11 +123,17 @@ class ColumnLog:
         self.counts[what] += times
 
     def flag(
-        self, row: int, before: Cell, after: str, reason: str, problem: bool = True
+        self,
+        row: int,
+        before: Cell,
+        after: str,
+        reason: str,
+        problem: bool = True,
+        fix: str = "",
     ) -> None:
         value = before if isinstance(before, str) else text_of(before) or ""
         self.flags.append(
-            Flag(row, self.field, self.header, value, after, reason, problem)
+            Flag(row, self.field, self.header, value, after, reason, problem, fix=fix)
         )
 
     def tallies(self) -> list[Tally]:

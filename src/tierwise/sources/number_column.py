@@ -24,6 +24,13 @@ the column's decimal mark. Then the whole column is looked at once:
   (``1,5``) or below zero (``-5``, ``(1,200)``) cannot be read. A number
   typed in the file (an Excel number cell, a Parquet number) is held to
   the same check, as the in-place Parquet and database readers hold it.
+- A count written with only zeros after its decimal mark (``1.000`` under
+  ``.``, ``1,000`` under ``,``, also as a range's end) is listed as a
+  problem with its fix even when other cells show the column's mark:
+  nobody types one employee as ``1.000``, so a thousand is the likelier
+  reading, and a range bucket such as ``10,001+`` in another row shows how
+  that row was written, not this one. Only the mapping's ``decimal:``
+  decides it.
 - An amount in another currency than the model's is converted with the
   model's rates; see :mod:`tierwise.sources.money`.
 """
@@ -88,6 +95,20 @@ INFERRED = (
     "set `decimal:` for the column in a mapping file if that is wrong"
 )
 NO_RATES = "in {code}, but no exchange rates were given; kept as written"
+ZEROS = (
+    "a count with only zeros after its decimal mark, which more likely groups "
+    "thousands; the column's other cells do not decide it"
+)
+ZEROS_FIX = (
+    'set `decimal: "{other}"` for the column in a mapping file if {mark!r} '
+    "groups thousands in it ({grouped}), or write the count without a "
+    "decimal mark"
+)
+ZEROS_SETTLED_FIX = (
+    "write the count without a decimal mark ({grouped}, or {point} if that is "
+    "meant): row {row} ({text!r}) reads only with {mark!r} as the decimal "
+    'mark, so `decimal: "{other}"` for the column would refuse it'
+)
 
 
 @dataclass
@@ -281,7 +302,10 @@ def _value(column: Column, cell: _Cell, settled_by: tuple[int, str] | None) -> D
 
     used = _plain(value)
     part = _scored_part(rule)
-    if reading.shape == Shape.RANGE:
+    zeros = reading.zeros and not column.decimal_set
+    if zeros:
+        _flag_zeros(column, cell, used, settled_by)
+    elif reading.shape == Shape.RANGE:
         reason = RANGE.format(part=part) if reading.high else OPEN_RANGE
         log.flag(row, cell.text, f"{used} (span {_span(reading)})", reason, False)
     elif reading.shape == Shape.BOUND:
@@ -293,9 +317,10 @@ def _value(column: Column, cell: _Cell, settled_by: tuple[int, str] | None) -> D
         log.repaired(REPAIRED, row, cell.text, float(value))
 
     # A range or bound is listed above with its span, which shows how its
-    # numbers were read; only a lone number is listed for its decimal mark,
-    # and only when neither the mapping nor the column's cells decide it.
-    if not reading.ambiguous or reading.shape != Shape.NUMBER:
+    # numbers were read, and a count with zeros after its mark is listed
+    # already; only a lone number is listed for its decimal mark, and only
+    # when neither the mapping nor the column's cells decide it.
+    if not reading.ambiguous or reading.shape != Shape.NUMBER or zeros:
         pass
     elif column.decimal_set:
         decided = DECIDED.format(mark=column.decimal)
@@ -306,8 +331,58 @@ def _value(column: Column, cell: _Cell, settled_by: tuple[int, str] | None) -> D
         log.repaired(settled, row, cell.text, float(value))
     else:
         mark = "comma" if column.decimal == "," else "point"
-        log.flag(row, cell.text, f"{used} (decimal {mark})", AMBIGUOUS)
+        fix = _ambiguous_fix(column, cell.text, used)
+        log.flag(row, cell.text, f"{used} (decimal {mark})", AMBIGUOUS, fix=fix)
     return _convert(column, cell.i, value, reading.currency, cell.text)
+
+
+def _ambiguous_fix(column: Column, text: str, used: str) -> str:
+    """The settings that decide an ambiguous lone number, with what each
+    makes of it (an ambiguous cell reads under both marks; should it not,
+    the other mark's number is left out rather than the import stopped)."""
+    mark, other = column.decimal, _other(column.decimal)
+    whole = column.field in COUNT_FIELDS
+    try:
+        reading = read_number(text, other, whole, column.spec.multiply)
+        otherwise = f" ({_plain(_by_rule(reading, 'lower'))})"
+    except CellError:
+        otherwise = ""
+    return (
+        f'set `decimal: "{other}"` for the column in a mapping file if {mark!r} '
+        f'groups thousands in it{otherwise}, or `decimal: "{mark}"` if it is '
+        f"the decimal mark ({used})"
+    )
+
+
+def _flag_zeros(
+    column: Column, cell: _Cell, used: str, settled_by: tuple[int, str] | None
+) -> None:
+    """List a count written with only zeros after its decimal mark as a
+    problem, with the fix that holds for the column (see the module
+    docstring): the mapping's mark when no cell shows one, else the cell
+    written without a mark, since the other mark would refuse the cell
+    that showed this one."""
+    reading, mark = cell.reading, column.decimal
+    if reading.shape == Shape.NUMBER:
+        name = "comma" if mark == "," else "point"
+        read_as = f"{used} (decimal {name})"
+    elif reading.shape == Shape.APPROXIMATE:
+        read_as = used
+    else:
+        read_as = f"{used} (span {_span(reading)})"
+
+    zeros = re.compile(rf"(?<![\d.,])(\d{{1,3}}){re.escape(mark)}000(?![\d.,])")
+    grouped = zeros.sub(r"\g<1>000", cell.text)
+    other = _other(mark)
+    if settled_by is None:
+        fix = ZEROS_FIX.format(other=other, mark=mark, grouped=grouped)
+    else:
+        row, text = settled_by
+        point = zeros.sub(r"\g<1>", cell.text)
+        fix = ZEROS_SETTLED_FIX.format(
+            grouped=grouped, point=point, row=row, text=text, mark=mark, other=other
+        )
+    column.log.flag(column.rows[cell.i], cell.text, read_as, ZEROS, fix=fix)
 
 
 def _by_rule(reading: Reading, rule: str) -> Decimal:

@@ -25,11 +25,14 @@ count: ``1,250`` under ``decimal: "."`` is 1250 and not ambiguous, because
 its other reading, 1.25, is no count; a value with a fraction (``1,5``,
 ``2.5``) or below zero (``-5``, ``(1,200)``) is refused. ``1.000`` under
 the same mark stays ambiguous: it is one or a thousand, and both are
-counts. A count is judged as it is scored, after the mapping's
-``multiply``: ``1.5`` with ``multiply: 1000`` is 1500 people, and then
-``1,250`` is ambiguous again (1,250,000 or 1250). A fix offered for a
-refused count is one that reads it as a whole count: the other decimal
-mark only when the cell reads whole with it.
+counts. Such a count, written with only zeros after its decimal mark
+(``1.000``, ``25,000`` under ``decimal: ","``), is marked ``zeros``: its
+other reading, a thousand, is the likelier one, so the column reader does
+not let other cells settle it. A count is judged as it is scored, after
+the mapping's ``multiply``: ``1.5`` with ``multiply: 1000`` is 1500
+people, and then ``1,250`` is ambiguous again (1,250,000 or 1250). A fix
+offered for a refused count is one that reads it as a whole count: the
+other decimal mark only when the cell reads whole with it.
 
 Digits are grouped by three (``1,234,567``), or in the Indian way under
 ``decimal: "."``: a last group of three and groups of two before it
@@ -123,7 +126,9 @@ class Reading:
     says symbols, spaces, group marks or a magnitude were removed;
     ``ambiguous`` that the value reads another way under the other decimal
     mark; ``evidence`` that it does not read under the other mark at all
-    (``1,000,000`` or ``12.5`` under ``.``), which shows the column's mark.
+    (``1,000,000`` or ``12.5`` under ``.``), which shows the column's mark;
+    ``zeros`` that it is a count written with only zeros after its decimal
+    mark (``1.000`` under ``.``), which more likely groups thousands.
     """
 
     low: Decimal | None
@@ -133,6 +138,7 @@ class Reading:
     repaired: bool = False
     ambiguous: bool = False
     evidence: bool = False
+    zeros: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,7 @@ class _Part:
     repaired: bool
     ambiguous: bool
     evidence: bool
+    zeros: bool = False
 
 
 def read_number(
@@ -284,14 +291,7 @@ def _range(left: str, right: str, decimal: str, factor: Decimal | None) -> Readi
             "is a range whose first number is larger than its second",
             "write the range low to high, e.g. 51-200",
         )
-    low = _Part(
-        low_value,
-        low.currency or high.currency,
-        low.magnitude,
-        low.repaired,
-        low.ambiguous,
-        low.evidence,
-    )
+    low = replace(low, value=low_value, currency=low.currency or high.currency)
     return _reading(low.value, high.value, Shape.RANGE, [low, high])
 
 
@@ -307,6 +307,7 @@ def _reading(
         repaired=shape != Shape.NUMBER or any(part.repaired for part in parts),
         ambiguous=any(part.ambiguous for part in parts),
         evidence=any(part.evidence for part in parts),
+        zeros=any(part.zeros for part in parts),
     )
 
 
@@ -334,6 +335,7 @@ def _part(text: str, decimal: str, factor: Decimal | None) -> _Part:
         cleaned or text.strip().startswith("("),
         ambiguous,
         evidence,
+        zeros=ambiguous and factor is not None and _zero_fraction(body, decimal),
     )
 
 
@@ -385,6 +387,17 @@ def _digits(
         # with a fraction written (1.25 thousand is 1250).
         ambiguous = has_fraction(other[0]) and not has_fraction(other[0] * factor)
     return value, groups > 0, ambiguous, other is None
+
+
+def _zero_fraction(body: str, decimal: str) -> bool:
+    """Whether ``body`` is digits, the decimal mark and three zeros.
+
+    Only an ambiguous body comes here: one to three digits, a mark and
+    three digits. Grouped thousands (``1,000`` under ``.``) do not count,
+    as their mark is the other one.
+    """
+    whole, mark, fraction = body.rpartition(decimal)
+    return bool(mark) and whole.isdigit() and fraction == "000"
 
 
 def _grouped_or_plain(

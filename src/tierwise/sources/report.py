@@ -7,8 +7,9 @@ into another account). Repairs that cannot change a score's meaning
 (spaces trimmed, ``www.`` dropped, ``$`` removed) are counted with one
 example each. Flags are cells read in a way a person should check (a
 bound such as ``< $1M``, ``1.250`` that a reader could take for 1.25 or
-1250, text that was decoded twice); flags marked as problems count
-towards the threshold at which a run stops before scoring.
+1250, text that was decoded twice), with the fix where a setting or an
+edit settles them; flags marked as problems count towards the threshold
+at which a run stops before scoring.
 
 Fields the file lacks are listed in two groups: account columns the user
 could add, and fields the model fills from signal files (activity, intent,
@@ -70,6 +71,10 @@ class Flag:
     # The account the row became, so an explanation can show the cell as
     # written (a range, a bound) beside the number that was scored.
     account_id: str | None = None
+    # What to do about this cell, where one thing is to be done: reasons
+    # are shared by many cells and counted together, so the fix, which
+    # names the cell's own numbers, is kept apart from them.
+    fix: str = ""
 
 
 @dataclass(frozen=True)
@@ -272,9 +277,10 @@ def _limited(lines: list[str], limit: int) -> list[str]:
 
 def _flag_line(flag: Flag) -> str:
     mark = "problem" if flag.problem else "check"
+    fix = f"; fix: {flag.fix}" if flag.fix else ""
     return (
         f"row {flag.row}, {flag.field} ({flag.column!r}): {flag.value!r} read as "
-        f"{flag.read_as} — {flag.reason} [{mark}]"
+        f"{flag.read_as} — {flag.reason}{fix} [{mark}]"
     )
 
 
