@@ -20,6 +20,7 @@ from tierwise.sources.report import (
     QUIET_SKIPS,
     ImportReport,
     short_report,
+    skip_kind,
 )
 
 __all__ = ["import_problems", "import_warning_lines"]
@@ -37,7 +38,7 @@ def import_problems(report: ImportReport) -> dict[str, Any] | None:
         return None
 
     skipped = Counter(
-        _kind(reason)
+        skip_kind(reason)
         for _, reason in report.skipped
         if not reason.startswith(QUIET_SKIPS)
     )
@@ -80,8 +81,3 @@ def import_warning_lines(problems: dict[str, Any] | None) -> list[str]:
         for reason, count in problems["flagged_cells"].items()
     ]
     return lines
-
-
-def _kind(reason: str) -> str:
-    """A skip reason without its details, as the report's headline groups it."""
-    return reason.split(":")[0].split(" (")[0]

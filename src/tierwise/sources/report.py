@@ -3,13 +3,16 @@
 Every read reconciles: ``rows_read == rows_used + len(skipped)``, each
 skipped row with its reason (a blank line, a title above the header, a
 footer or total line below the data, a missing id or name, a row merged
-into another account). Repairs that cannot change a score's meaning
-(spaces trimmed, ``www.`` dropped, ``$`` removed) are counted with one
-example each. Flags are cells read in a way a person should check (a
-bound such as ``< $1M``, ``1.250`` that a reader could take for 1.25 or
-1250, text that was decoded twice), with the fix where a setting or an
-edit settles them; flags marked as problems count towards the threshold
-at which a run stops before scoring.
+into another account). The summary counts merged rows as ``merged`` and
+names, in a line of their own, which row went into which (``row 109
+(Raytheon) into row 40 (Raytheon Technologies)``), by the rows' numbers
+in the file. Repairs that cannot change a score's meaning (spaces
+trimmed, ``www.`` dropped, ``$`` removed) are counted with one example
+each. Flags are cells read in a way a person should check (a bound such
+as ``< $1M``, ``1.250`` that a reader could take for 1.25 or 1250, text
+that was decoded twice), with the fix where a setting or an edit settles
+them; flags marked as problems count towards the threshold at which a
+run stops before scoring.
 
 Fields the file lacks are listed in two groups: account columns the user
 could add, and fields the model fills from signal files (activity, intent,
@@ -32,6 +35,7 @@ __all__ = [
     "report_json",
     "report_text",
     "short_report",
+    "skip_kind",
 ]
 
 # A run stops before scoring when more than this share of the rows read
@@ -40,8 +44,12 @@ PROBLEM_SHARE = 0.05
 
 # Reasons for skipped rows that are not problems: lines that hold no
 # account, and rows whose account is kept under another row.
-QUIET_SKIPS = ("blank row", "title above the header", "footer", "total row", "merged")
+MERGED = "merged"
+QUIET_SKIPS = ("blank row", "title above the header", "footer", "total row", MERGED)
 MAX_SHOWN = 20
+# Merged rows named one by one in the summary; the rest are counted, and
+# every merge is listed under "Merged duplicates".
+MERGES_SHOWN = 3
 ABSENT = "Absent: "
 NOT_IN_FILE = "Not in the file (scored by each criterion's missing-value policy): "
 
@@ -184,13 +192,6 @@ def short_report(report: ImportReport) -> list[str]:
     for flag in report.flags:
         kinds[flag.reason] = kinds.get(flag.reason, 0) + 1
     lines += [f"  {count:,} flagged: {reason}" for reason, count in kinds.items()]
-    if report.merges:
-        merged = sum(len(merge.rows) for merge in report.merges)
-        rows, accounts = (
-            _counted(merged, "row"),
-            _counted(len(report.merges), "account"),
-        )
-        lines.append(f"  {rows} merged into {accounts}")
     if problems:
         lines.append(f"  {len(problems):,} row(s) with problems")
     return lines
@@ -230,10 +231,25 @@ def absent_lines(
     return lines
 
 
+def skip_kind(reason: str) -> str:
+    """What a skipped row's reason is counted under, without its details.
+
+    Details follow a colon or an opening bracket (``blank name``,
+    ``footer below the data``); a merge names the row it went into, which
+    is a detail too, so every merge is counted as ``merged``.
+
+    >>> skip_kind("merged into row 40 (same website rtx.com)")
+    'merged'
+    """
+    if reason.startswith(MERGED):
+        return MERGED
+    return reason.split(":")[0].split(" (")[0]
+
+
 def _summary(report: ImportReport) -> list[str]:
     reasons: dict[str, int] = {}
     for _, reason in report.skipped:
-        key = reason.split(":")[0].split(" (")[0]
+        key = skip_kind(reason)
         reasons[key] = reasons.get(key, 0) + 1
     why = ", ".join(f"{reason} {count:,}" for reason, count in reasons.items())
     file_facts = [
@@ -245,12 +261,43 @@ def _summary(report: ImportReport) -> list[str]:
     lines = [
         f"Rows read {report.rows_read:,} = used {report.rows_used:,} + skipped "
         f"{len(report.skipped):,}" + (f" ({why})" if why else ""),
+        *_merge_lines(report.merges),
         f"Read as: {facts}" if facts else "",
         "Fields: "
         + ", ".join(f"{name} ← {header!r}" for name, header in report.mapped.items()),
         *absent_lines(report, ABSENT, empty="none"),
     ]
     return [line for line in lines if line]
+
+
+def _merge_lines(merges: list[Merge]) -> list[str]:
+    """Which rows went into which, a line per key merged on (``account_id``,
+    ``website``): ``row 109 (Raytheon) into row 40 (Raytheon Technologies)``,
+    by the rows' numbers in the file and their account ids; the id is said
+    once when both rows share it."""
+    pairs: dict[str, list[str]] = {}
+    for merge in merges:
+        kept = f"row {merge.kept_row} ({merge.kept_id})"
+        for row, source in zip(merge.rows, merge.ids, strict=True):
+            merged = (
+                f"row {row}" if source == merge.kept_id else f"row {row} ({source})"
+            )
+            pairs.setdefault(merge.key, []).append(f"{merged} into {kept}")
+
+    lines = []
+    for key, listed in pairs.items():
+        shown = ", ".join(listed[:MERGES_SHOWN])
+        more = len(listed) - MERGES_SHOWN
+        rest = (
+            f", and {more:,} more under Merged duplicates in the import report"
+            if more > 0
+            else ""
+        )
+        lines.append(
+            f"{_counted(len(listed), 'row')} merged into another row with the "
+            f"same {key}: {shown}{rest}"
+        )
+    return lines
 
 
 def _section(title: str, items: list[str]) -> list[str]:
