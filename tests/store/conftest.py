@@ -38,6 +38,37 @@ POSTGRES_URL = os.environ.get(
 QUARTER_2 = date(2026, 6, 30)
 QUARTER_3 = date(2026, 9, 30)
 
+# Dimensions a model can have beyond the bundled four. The demo gives every
+# account a partner value, so network always has a score; it gives an intent
+# score to under half of its first accounts, so buying is often unknown.
+NETWORK = """  - key: network
+    name: Network
+    weight: 10
+    criteria:
+      - key: partner_network
+        label: Partner network
+        field: partner_value
+        kind: boolean
+        weight: 1
+        true_points: 10
+        false_points: 0
+        missing: unknown
+"""
+BUYING = """  - key: buying
+    name: Buying signals
+    weight: 5
+    criteria:
+      - key: high_intent
+        label: High intent
+        field: intent_score
+        kind: bands
+        weight: 1
+        bands:
+          - {at_least: 50, points: 10}
+        otherwise: 0
+        missing: unknown
+"""
+
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
@@ -174,6 +205,15 @@ def score() -> Score:
         return scored_before[key]
 
     return scored
+
+
+def wider_model_text(*dimensions: str, text: str | None = None) -> str:
+    """A model (the bundled one by default) with ``dimensions`` after its own."""
+    text = default_model_text() if text is None else text
+    wider = text.replace("\ntiers:\n", "\n" + "".join(dimensions) + "\ntiers:\n", 1)
+    if wider == text:
+        raise ValueError("the model text has no tiers: line to add dimensions before")
+    return wider
 
 
 def results_of(run: TieringRun) -> dict[str, dict[str, object]]:

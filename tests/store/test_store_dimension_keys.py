@@ -1,39 +1,39 @@
 """A model's own dimensions in the store.
 
-The store's four dimension columns hold a run's dimensions in its model's
-order, whatever their keys: a renamed dimension or a model of three is
-recorded, read back and compared under its own names. A fifth dimension's
-scores are not kept (a known shortcoming, written in
-`tierwise.store.results`).
+The store keeps a run's dimensions in its model's order, whatever their keys
+and however many there are: the first four in the result's four dimension
+columns, any more in a narrow table of their own. A renamed dimension, a
+model of three or one of six is recorded, read back and compared under its
+own names, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import csv
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.store.conftest import QUARTER_2, QUARTER_3, results_of
+import tierwise.store.staging as staging
+from tests.store.conftest import (
+    BUYING,
+    NETWORK,
+    QUARTER_2,
+    QUARTER_3,
+    results_of,
+    wider_model_text,
+)
 from tierwise.engine import score_accounts
 from tierwise.model import default_model_text, parse_model
+from tierwise.report.store_csv import write_moved_csv
 from tierwise.sample import build_demo_portfolio
-from tierwise.store import Store, diff_runs, record_run
-from tierwise.store.results import stored_results
+from tierwise.store import Store, diff_runs, moved_accounts, record_run
+from tierwise.store.results import CATEGORICAL, stored_results
 
 STRATEGIC = "  - key: strategic\n"
-NETWORK = """  - key: network
-    name: Network
-    weight: 10
-    criteria:
-      - key: partner_network
-        label: Partner network
-        field: partner_value
-        kind: boolean
-        weight: 1
-        true_points: 10
-        false_points: 0
-        missing: unknown
-"""
+BUNDLED = ["fit", "strategic", "engagement", "accessibility"]
 
 
 def _model(text: str, accounts: int, as_of: date, store: Store) -> dict[str, dict]:
@@ -107,18 +107,98 @@ def test_a_diff_of_a_renamed_dimension_names_it(store: Store) -> None:
         ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the store has four dimension columns: a model's fifth dimension "
-    "is recorded without its scores",
+def test_a_fifth_dimension_is_stored(store: Store) -> None:
+    runs = _model(wider_model_text(NETWORK), 20, QUARTER_3, store)
+
+    for pair in runs.values():
+        stored, engine = pair["stored"], pair["engine"]
+        assert stored["network_score"] == engine["network_score"]
+
+
+@pytest.mark.parametrize(
+    "dimensions",
+    [[NETWORK], [NETWORK, BUYING]],
+    ids=["five-dimensions", "six-dimensions"],
 )
-def test_a_fifth_dimension_is_stored(sqlite_store: Store) -> None:
-    text = default_model_text().replace("\ntiers:\n", "\n" + NETWORK + "\ntiers:\n", 1)
-    assert "key: network" in text
+def test_every_dimension_of_a_wider_model_is_read_back_as_the_engine_gave_it(
+    store: Store, dimensions: list[str]
+) -> None:
+    runs = _model(wider_model_text(*dimensions), 60, QUARTER_3, store)
 
-    runs = _model(text, 20, QUARTER_3, sqlite_store)
+    keys = BUNDLED + ["network", "buying"][: len(dimensions)]
+    scores = [f"{key}_score" for key in keys]
+    fields = ["account_id", *CATEGORICAL, "total", *scores, "completeness"]
+    fields += ["rank", "cap_rank", "potential"]
+    for pair in runs.values():
+        stored, engine = pair["stored"], pair["engine"]
+        assert list(stored) == fields
+        assert stored == {name: engine[name] for name in fields}
+    if len(dimensions) == 2:
+        buying = [pair["stored"]["buying_score"] for pair in runs.values()]
+        assert None in buying, "an unknown sixth score is kept as unknown"
+        assert {0.0, 100.0} <= set(buying)
 
-    assert all("network_score" in pair["stored"] for pair in runs.values())
+
+@pytest.mark.usefixtures("small_chunks")
+@pytest.mark.parametrize("driver", [True, False], ids=["staged", "bound"])
+def test_a_wider_run_in_chunks_or_bound_row_by_row_keeps_every_score(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch, driver: bool
+) -> None:
+    # SQLite takes a run's rows in chunks of scratch files, or without the
+    # driver binds them one by one; the extra scores ride along either way.
+    if not driver:
+        monkeypatch.setattr(staging, "_driver", lambda: None)
+
+    runs = _model(wider_model_text(NETWORK, BUYING), 130, QUARTER_3, sqlite_store)
+
+    for pair in runs.values():
+        stored, engine = pair["stored"], pair["engine"]
+        for name in ("network_score", "buying_score"):
+            assert stored[name] == engine[name], name
+
+
+def test_a_diff_of_wider_models_compares_every_dimension(
+    store: Store, tmp_path: Path
+) -> None:
+    text = wider_model_text(NETWORK, BUYING)
+    before = _model(text, 60, QUARTER_2, store)
+    after = _model(text.replace("min_score: 70", "min_score: 60"), 60, QUARTER_3, store)
+
+    compared = diff_runs(store, 1, 2)
+    written = write_moved_csv(moved_accounts(store, 1, 2), tmp_path / "moved.csv")
+
+    names = [f"{key}_score" for key in [*BUNDLED, "network", "buying"]]
+    assert compared.moved, "lowering Strategic's minimum moves accounts up"
+    for move in compared.moved:
+        assert list(move.dimension_deltas) == names
+        assert move.dimension_deltas == _deltas(
+            before[move.account_id]["stored"], after[move.account_id]["stored"], names
+        )
+    with (tmp_path / "moved.csv").open(encoding="utf-8-sig", newline="") as file:
+        header, *rows = csv.reader(file)
+    assert written == len(rows) == compared.moved_count
+    assert header[-2:] == ["Network change", "Buying change"]
+
+
+def test_a_dimension_moved_past_the_fourth_is_compared_with_itself(
+    store: Store,
+) -> None:
+    # Earlier, network is the fifth dimension and kept apart from the four
+    # columns; later, without strategic, it is the fourth and kept in one.
+    before = _model(wider_model_text(NETWORK, BUYING), 60, QUARTER_2, store)
+    later = wider_model_text(NETWORK, BUYING, text=_without_strategic())
+    after = _model(later, 60, QUARTER_3, store)
+
+    compared = diff_runs(store, 1, 2)
+
+    names = [f"{key}_score" for key in ["fit", "engagement", "accessibility"]]
+    names += ["network_score", "buying_score"]
+    assert compared.moved, "dropping a dimension moves accounts"
+    for move in compared.moved:
+        assert list(move.dimension_deltas) == names
+        assert move.dimension_deltas == _deltas(
+            before[move.account_id]["stored"], after[move.account_id]["stored"], names
+        )
 
 
 def test_a_diff_across_models_compares_each_dimension_with_itself(
@@ -147,18 +227,27 @@ def test_a_diff_across_models_compares_each_dimension_with_itself(
             assert change == expected, name
 
 
-def test_recording_a_fifth_dimension_says_its_scores_are_not_kept(
+def test_recording_a_fifth_dimension_leaves_none_of_its_scores_out(
     sqlite_store: Store,
 ) -> None:
-    # The limit above is not silent: the line that says the run was recorded
-    # names the dimension whose scores the store leaves out.
-    text = default_model_text().replace("\ntiers:\n", "\n" + NETWORK + "\ntiers:\n", 1)
+    # Until every dimension's scores were kept, this line named those the
+    # store left out.
+    text = wider_model_text(NETWORK)
     portfolio = build_demo_portfolio(as_of=QUARTER_3).slice(0, 5)
     run = score_accounts(parse_model(text), portfolio, QUARTER_3)
 
     recorded = record_run(sqlite_store, run, model_text=text, inputs={"a": "5"})
 
-    assert recorded.describe() == (
-        "recorded as run 1 (5 accounts); the store keeps 4 dimension "
-        "scores, so those of network are in tiers.parquet only"
-    )
+    assert recorded.describe() == "recorded as run 1 (5 accounts)"
+
+
+def _deltas(
+    was: dict[str, Any], now: dict[str, Any], names: list[str]
+) -> dict[str, float | None]:
+    """Each named score's change from ``was`` to ``now`` (None when unknown)."""
+    return {
+        name: None
+        if was[name] is None or now[name] is None
+        else round(now[name] - was[name], 2)
+        for name in names
+    }

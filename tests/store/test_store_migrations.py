@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, insert, inspect, select, text
 
+from tierwise.engine import score_accounts
+from tierwise.model import parse_model
+from tierwise.sample import build_demo_portfolio
 from tierwise.store import (
     ABSENT,
     Store,
@@ -34,7 +38,17 @@ from tierwise.store.migrate import (
 from tierwise.store.results import CATEGORICAL, ENGINE_FIELDS, stored_results
 from tierwise.store.tables import Base, ResultOutcome, utc_now
 
-from .conftest import Score, Scored, assert_overrides_point_at_the_registry, results_of
+from .conftest import (
+    BUYING,
+    NETWORK,
+    QUARTER_2,
+    QUARTER_3,
+    Score,
+    Scored,
+    assert_overrides_point_at_the_registry,
+    results_of,
+    wider_model_text,
+)
 
 TABLES = {
     "accounts",
@@ -42,6 +56,7 @@ TABLES = {
     "model_versions",
     "overrides",
     "result_outcomes",
+    "run_dimension_scores",
     "run_results",
     "runs",
     "user_roles",
@@ -406,3 +421,56 @@ def test_the_registry_rebuilt_in_id_order_keeps_its_accounts_and_overrides(
     assert len(before[0]) == 120
     assert [row[2] for row in before[1]] == ["pin", "pin", "revoke"]
     assert pinned.tier == "tier_3"
+
+
+def _record_wider(store: Store, text: str, as_of: date) -> int:
+    portfolio = build_demo_portfolio(as_of=as_of).slice(0, 80)
+    run = score_accounts(parse_model(text), portfolio, as_of)
+    inputs = {"accounts": f"wider-{as_of}"}
+    return record_run(store, run, model_text=text, inputs=inputs).run_id
+
+
+def test_runs_recorded_before_every_dimension_was_kept_read_back_as_before(
+    store_url: str, score: Score
+) -> None:
+    # Recorded by this tierwise, then taken back to revision 0006, which
+    # kept four dimension scores a result: as the tierwise of that revision
+    # left them, a run of five dimensions has no fifth scores anywhere.
+    bundled = score(size=120)
+    wider = wider_model_text(NETWORK, BUYING)
+    with open_store(store_url) as old:
+        four = record_run(
+            old, bundled.run, model_text=bundled.model_text, inputs={"a": "4"}
+        ).run_id
+        five = _record_wider(old, wider_model_text(NETWORK), QUARTER_2)
+        with old.reading() as connection:
+            was = {run: list(stored_results(connection, run)) for run in (four, five)}
+        with old.writing() as connection:
+            command.downgrade(_config(connection), "0006")
+            tables = set(inspect(connection).get_table_names())
+            runs = inspect(connection).get_columns("runs")
+
+    with open_store(store_url) as store:
+        with store.reading() as connection:
+            now = {run: list(stored_results(connection, run)) for run in (four, five)}
+        six = _record_wider(store, wider, QUARTER_3)
+        with store.reading() as connection:
+            kept = list(stored_results(connection, six))
+        compared = diff_runs(store, five, six)
+
+    assert "run_dimension_scores" not in tables
+    assert "dimensions_kept" not in {column["name"] for column in runs}
+    assert now[four] == was[four]
+    # The run of five reads back with the four scores it kept, as before.
+    assert now[five] == [
+        {name: value for name, value in row.items() if name != "network_score"}
+        for row in was[five]
+    ]
+    assert all(row["network_score"] is not None for row in was[five])
+    assert all("network_score" in row and "buying_score" in row for row in kept)
+    # Compared with the run of six, the old run's fifth score is unknown.
+    assert compared.moved, "the second model's sixth dimension moves accounts"
+    for move in compared.moved:
+        assert list(move.dimension_deltas)[-2:] == ["network_score", "buying_score"]
+        assert move.dimension_deltas["network_score"] is None
+        assert move.dimension_deltas["buying_score"] is None

@@ -16,8 +16,8 @@ from tierwise.store.constants import ABSENT
 from tierwise.store.database import Store, StoreError
 from tierwise.store.history import RunSummary, run_summary
 from tierwise.store.results import (
-    DIMENSION_COLUMNS,
     HUNDREDTHS,
+    dimension_scores,
     from_hundredths,
     run_dimensions,
 )
@@ -242,6 +242,14 @@ def _moved(
         select(func.count()).select_from(pairs).where(changed)
     ).scalar_one()
 
+    # Named by the later run's model; each compared with the same dimension
+    # of the earlier run, wherever its model keeps it (none: no change).
+    later = run_dimensions(connection, after)
+    earlier = run_dimensions(connection, before)
+    matched = [(key, earlier.index(key) if key in earlier else None) for key in later]
+    source, old_scores = dimension_scores(pairs, a, before, len(earlier))
+    source, new_scores = dimension_scores(source, b, after, len(later))
+
     accounts = Account.__table__
     delta = func.abs(
         func.coalesce(b.c.total_centi, 0) - func.coalesce(a.c.total_centi, 0)
@@ -256,22 +264,18 @@ def _moved(
             b.c.total_centi,
             ob.c.reason,
             oa.c.reason,
-            *(a.c[column] for column in DIMENSION_COLUMNS),
-            *(b.c[column] for column in DIMENSION_COLUMNS),
+            *old_scores,
+            *new_scores,
         )
-        .select_from(pairs.outerjoin(accounts, accounts.c.account_id == a.c.account_id))
+        .select_from(
+            source.outerjoin(accounts, accounts.c.account_id == a.c.account_id)
+        )
         .where(changed)
         .order_by(delta.desc(), a.c.account_id)
         .limit(limit)
     )
     moved = []
-    # Named by the later run's model; each compared with the same dimension
-    # of the earlier run, wherever its model keeps it (none: no change).
-    width = len(DIMENSION_COLUMNS)
-    later = run_dimensions(connection, after)[:width]
-    earlier = run_dimensions(connection, before)[:width]
-    matched = [(key, earlier.index(key) if key in earlier else None) for key in later]
-    scores = 8
+    scores, width = 8, len(earlier)
     for row in connection.execute(query):
         old = [from_hundredths(value) for value in row[scores : scores + width]]
         new = [from_hundredths(value) for value in row[scores + width :]]
@@ -287,7 +291,7 @@ def _moved(
                 reason_before=row[7],
                 dimension_deltas={
                     f"{key}_score": _delta(None if was is None else old[was], now)
-                    for (key, was), now in zip(matched, new, strict=False)
+                    for (key, was), now in zip(matched, new, strict=True)
                 },
             )
         )

@@ -31,10 +31,11 @@ from tierwise.engine.run import RESULT_TABLE
 from tierwise.store.bulk import RunRows, record_rows
 from tierwise.store.database import Store, StoreError
 from tierwise.store.results import (
-    DIMENSION_COLUMNS,
     STORED_COLUMNS,
     account_rows,
     encoded_batches,
+    extra_columns,
+    extra_score_batches,
     outcomes_for,
     outcomes_view,
 )
@@ -63,8 +64,6 @@ class RecordedRun:
     created: bool
     accounts: int
     seconds: float
-    # Dimensions past the store's four, whose scores were not recorded.
-    unkept: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """One sentence for the user about what happened."""
@@ -72,13 +71,7 @@ class RecordedRun:
             counted = (
                 "1 account" if self.accounts == 1 else f"{self.accounts:,} accounts"
             )
-            said = f"recorded as run {self.run_id} ({counted})"
-            if self.unkept:
-                said += (
-                    f"; the store keeps {len(DIMENSION_COLUMNS)} dimension scores, "
-                    f"so those of {', '.join(self.unkept)} are in tiers.parquet only"
-                )
-            return said
+            return f"recorded as run {self.run_id} ({counted})"
         return (
             f"already recorded as run {self.run_id} (same input, model and as-of "
             "date); not stored again. Use --force to store it once more."
@@ -161,12 +154,16 @@ def record_run(
             started_at,
             repeat=len(earlier),
         )
+        extra = extra_columns(len(run.compiled.model.dimensions))
         with outcomes_view(run, outcomes_for(connection, run)):
             fields = _registry_fields(domains)
             rows = RunRows(
-                with_accounts=lambda: encoded_batches(run, batch_rows, fields),
+                with_accounts=lambda: encoded_batches(
+                    run, batch_rows, fields, extra=True
+                ),
                 results=lambda: encoded_batches(run, batch_rows, ordered=False),
                 accounts=lambda: account_rows(run, fields),
+                extra_scores=lambda: extra_score_batches(run, run_id, batch_rows),
             )
             stored = record_rows(
                 connection,
@@ -177,6 +174,7 @@ def record_run(
                 (lambda done: progress(done, run.accounts)) if progress else None,
                 late=late,
                 expected=run.accounts,
+                extra=extra,
             )
         if stored != run.accounts:
             raise RuntimeError(
@@ -190,10 +188,7 @@ def record_run(
 
     seconds = _since(begun)
     log.info("recorded run %d: %d results in %.2f s", run_id, stored, seconds)
-    unkept = tuple(
-        dim.key for dim in run.compiled.model.dimensions[len(DIMENSION_COLUMNS) :]
-    )
-    return RecordedRun(run_id, True, stored, seconds, unkept)
+    return RecordedRun(run_id, True, stored, seconds)
 
 
 def input_fingerprint(inputs: Mapping[str, str]) -> str:
@@ -343,6 +338,7 @@ def _insert_run(
         "tierwise_version": __version__,
         "started_at": started_at,
         "finished_at": utc_now(),
+        "dimensions_kept": len(run.compiled.model.dimensions),
     }
     return connection.execute(insert(Run).values(values).returning(Run.id)).scalar_one()
 

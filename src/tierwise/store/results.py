@@ -10,6 +10,11 @@ dominated by the values each row sends (see `tierwise.store.bulk`).
 
 Both conversions are exact: a shown score is ``hundredths / 100`` in the
 engine, and ``round(score * 100)`` gives the hundredths back.
+
+A result row has four dimension columns. A model with more dimensions
+keeps the scores past the fourth in a narrow table, a row each
+(`RunDimensionScore`), so the rows of the common run, of four dimensions
+or fewer, stay as small as they were.
 """
 
 from __future__ import annotations
@@ -20,12 +25,19 @@ from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import ColumnElement, Connection, FromClause, and_, insert, select
+from sqlalchemy.sql.selectable import NamedFromClause
 
 from tierwise.engine import TieringRun
 from tierwise.engine.run import RESULT_TABLE
 from tierwise.model import parse_model
-from tierwise.store.tables import ModelVersion, ResultOutcome, Run, RunResult
+from tierwise.store.tables import (
+    ModelVersion,
+    ResultOutcome,
+    Run,
+    RunDimensionScore,
+    RunResult,
+)
 
 __all__ = [
     "CATEGORICAL",
@@ -35,7 +47,10 @@ __all__ = [
     "SCORE_COLUMNS",
     "STORED_COLUMNS",
     "account_rows",
+    "dimension_scores",
     "encoded_batches",
+    "extra_columns",
+    "extra_score_batches",
     "from_hundredths",
     "outcomes_for",
     "outcomes_view",
@@ -51,8 +66,7 @@ CATEGORICAL = ("tier", "computed_tier", "reason", "capped_from", "potential_esti
 # The store's four dimension columns. A run's dimensions fill them in its
 # model's order; they are named after the bundled model's, whose fit,
 # strategic, engagement and accessibility they hold. A model with fewer
-# leaves the rest empty. Known shortcoming: a fifth dimension's scores are
-# not kept (see tests/store/test_store_dimension_keys.py).
+# leaves the rest empty; one with more keeps the rest in RunDimensionScore.
 DIMENSION_COLUMNS = (
     "fit_centi",
     "strategic_centi",
@@ -68,15 +82,33 @@ def score_columns(dimension_keys: Sequence[str]) -> dict[str, str]:
     """Each engine score of a model with ``dimension_keys`` (``total``,
     ``<key>_score``, ``completeness``) and the column holding it.
 
+    A dimension past the fourth is held by `extra_columns`' column, which a
+    batch carries and `RunDimensionScore` keeps a row of.
+
     >>> score_columns(["icp", "intent"])["intent_score"]
     'strategic_centi'
+    >>> score_columns(["a", "b", "c", "d", "e"])["e_score"]
+    'dimension_5_centi'
     """
-    dimensions = zip(dimension_keys, DIMENSION_COLUMNS, strict=False)
+    columns = [*DIMENSION_COLUMNS, *extra_columns(len(dimension_keys)).values()]
+    dimensions = zip(dimension_keys, columns, strict=False)
     return {
         "total": "total_centi",
         **{f"{key}_score": column for key, column in dimensions},
         "completeness": "completeness_centi",
     }
+
+
+def extra_columns(dimensions: int) -> dict[int, str]:
+    """The dimensions past the fourth of a model of ``dimensions``: each
+    one's place in the model (5 for the fifth) and the column a batch from
+    `encoded_batches` carries its score in.
+
+    >>> extra_columns(6), extra_columns(3)
+    ({5: 'dimension_5_centi', 6: 'dimension_6_centi'}, {})
+    """
+    first = len(DIMENSION_COLUMNS) + 1
+    return {place: f"dimension_{place}_centi" for place in range(first, dimensions + 1)}
 
 
 # The bundled model's scores and their columns.
@@ -152,33 +184,95 @@ def encoded_batches(
     batch_rows: int,
     registry: tuple[str, str] | None = None,
     ordered: bool = True,
+    extra: bool = False,
 ) -> Iterator[pa.RecordBatch]:
     """``run``'s results as `STORED_COLUMNS`, in account order.
 
     Reads the outcome ids from `outcomes_view`, which must be open. Rows go
-    in account order, so the (run, account) key grows at its end.
-    ``registry`` adds columns after those: what to select (the result table
-    is ``r``) and the join that brings them.
+    in account order, so the (run, account) key grows at its end. With
+    ``extra`` the scores of the model's dimensions past the fourth follow,
+    in `extra_columns`; ``registry`` adds columns after those: what to
+    select (the result table is ``r``) and the join that brings them.
     """
     same = " AND ".join(
         f'r."{name}" IS NOT DISTINCT FROM o."{name}"' for name in CATEGORICAL
     )
-    held = score_columns([dim.key for dim in run.compiled.model.dimensions])
-    field_of = {column: field for field, column in held.items()}
-    scores = ", ".join(
-        f'CAST(round(r."{field_of[column]}" * 100) AS INTEGER) AS "{column}"'
-        if column in field_of
-        else f'CAST(NULL AS INTEGER) AS "{column}"'
-        for column in SCORE_COLUMNS
-    )
-    plain = ", ".join(f'r."{name}"' for name in PLAIN)
-    extra, join = (f", {registry[0]}", registry[1]) if registry else ("", "")
+    keys = [dim.key for dim in run.compiled.model.dimensions]
+    field_of = {column: field for field, column in score_columns(keys).items()}
+
+    def score(column: str) -> str:
+        if column not in field_of:
+            return f'CAST(NULL AS INTEGER) AS "{column}"'
+        return f'{_hundredths("r." + _quoted(field_of[column]))} AS "{column}"'
+
+    selected = [
+        'r."account_id"',
+        'o."outcome_id"',
+        *(score(column) for column in SCORE_COLUMNS),
+        *(f'r."{name}"' for name in PLAIN),
+    ]
+    if extra:
+        selected += (score(column) for column in extra_columns(len(keys)).values())
+    join = ""
+    if registry:
+        selected.append(registry[0])
+        join = registry[1]
     query = (
-        f'SELECT r."account_id", o."outcome_id", {scores}, {plain}{extra} '
-        f'FROM "{RESULT_TABLE}" r JOIN "{OUTCOMES_VIEW}" o ON {same} {join}'
+        f'SELECT {", ".join(selected)} FROM "{RESULT_TABLE}" r '
+        f'JOIN "{OUTCOMES_VIEW}" o ON {same} {join}'
         + (' ORDER BY r."account_id"' if ordered else "")
     )
     yield from run.connection.sql(query).to_arrow_reader(batch_rows)
+
+
+def extra_score_batches(
+    run: TieringRun, run_id: int, batch_rows: int
+) -> Iterator[pa.RecordBatch]:
+    """The scores of ``run``'s dimensions past the fourth as rows of
+    `RunDimensionScore` for run ``run_id``, in its key's order.
+
+    An unknown score gives no row. Yields nothing for a model of four
+    dimensions or fewer.
+    """
+    keys = [dim.key for dim in run.compiled.model.dimensions]
+    selects = []
+    for place in extra_columns(len(keys)):
+        score = _quoted(f"{keys[place - 1]}_score")
+        selects.append(
+            f'SELECT {int(run_id)} AS "run_id", "account_id", {place} AS '
+            f'"dimension", {_hundredths(score)} AS "score_centi" '
+            f'FROM "{RESULT_TABLE}" WHERE {score} IS NOT NULL'
+        )
+    if not selects:
+        return
+    query = " UNION ALL ".join(selects) + ' ORDER BY "account_id", "dimension"'
+    yield from run.connection.sql(query).to_arrow_reader(batch_rows)
+
+
+def dimension_scores(
+    source: FromClause, results: NamedFromClause, run_id: int, dimensions: int
+) -> tuple[FromClause, list[ColumnElement[int | None]]]:
+    """The first ``dimensions`` scores of run ``run_id``'s rows in ``results``
+    (an alias of `RunResult`'s table), in the model's order.
+
+    Returns ``source`` outer-joined to what holds the scores past the fourth,
+    one join each, and the score columns to select from it.
+    """
+    columns: list[ColumnElement[int | None]] = [
+        results.c[name] for name in DIMENSION_COLUMNS[:dimensions]
+    ]
+    for place in extra_columns(dimensions):
+        kept = RunDimensionScore.__table__.alias(f"{results.name}_dimension_{place}")
+        source = source.outerjoin(
+            kept,
+            and_(
+                kept.c.run_id == run_id,
+                kept.c.account_id == results.c.account_id,
+                kept.c.dimension == place,
+            ),
+        )
+        columns.append(kept.c.score_centi)
+    return source, columns
 
 
 def account_rows(run: TieringRun, registry: tuple[str, str]) -> pa.Table:
@@ -202,23 +296,32 @@ def stored_results(
     model; a model's own dimensions by their keys); ``account_ids`` limits
     them to those accounts.
     """
-    held = score_columns(run_dimensions(connection, run_id))
+    keys = run_dimensions(connection, run_id)
+    held = score_columns(keys)
     fields = ("account_id", *CATEGORICAL, *held, *PLAIN)
-    result = RunResult.__table__.c
-    outcome = ResultOutcome.__table__.c
+    results = RunResult.__table__.alias("results")
+    outcomes = ResultOutcome.__table__.alias("outcomes")
+    source, dimensions = dimension_scores(
+        results.join(outcomes, outcomes.c.id == results.c.outcome_id),
+        results,
+        run_id,
+        len(keys),
+    )
     query = (
         select(
-            result.account_id,
-            *(outcome[name] for name in CATEGORICAL),
-            *(result[column] for column in held.values()),
-            *(result[name] for name in PLAIN),
+            results.c.account_id,
+            *(outcomes.c[name] for name in CATEGORICAL),
+            results.c.total_centi,
+            *dimensions,
+            results.c.completeness_centi,
+            *(results.c[name] for name in PLAIN),
         )
-        .join_from(RunResult, ResultOutcome, outcome.id == result.outcome_id)
-        .where(result.run_id == run_id)
-        .order_by(result.account_id)
+        .select_from(source)
+        .where(results.c.run_id == run_id)
+        .order_by(results.c.account_id)
     )
     if account_ids is not None:
-        query = query.where(result.account_id.in_(account_ids))
+        query = query.where(results.c.account_id.in_(account_ids))
     scores = {1 + len(CATEGORICAL) + index for index in range(len(held))}
     for row in connection.execute(query):
         values = [
@@ -229,14 +332,16 @@ def stored_results(
 
 
 def run_dimensions(connection: Connection, run_id: int) -> list[str]:
-    """The dimension keys of the model run ``run_id`` was tiered with, in
-    the order the store's dimension columns hold them."""
-    text = connection.execute(
-        select(ModelVersion.yaml_text)
+    """The keys of the dimensions whose scores run ``run_id`` kept, in its
+    model's order: every one, or the first four for a run recorded before
+    the store kept more (revision 0007)."""
+    text, kept = connection.execute(
+        select(ModelVersion.yaml_text, Run.dimensions_kept)
         .join_from(Run, ModelVersion, Run.model_version_id == ModelVersion.id)
         .where(Run.id == run_id)
-    ).scalar_one()
-    return [dim.key for dim in parse_model(text).dimensions]
+    ).one()
+    keys = [dim.key for dim in parse_model(text).dimensions]
+    return keys[: len(DIMENSION_COLUMNS) if kept is None else kept]
 
 
 def from_hundredths(value: int | None) -> float | None:
@@ -246,3 +351,13 @@ def from_hundredths(value: int | None) -> float | None:
     (71.25, None)
     """
     return None if value is None else value / 100
+
+
+def _hundredths(score: str) -> str:
+    """DuckDB SQL for a shown score (``score``, an expression) in whole
+    hundredths."""
+    return f"CAST(round({score} * 100) AS INTEGER)"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
