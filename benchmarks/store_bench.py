@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/store_bench.py                  # 100k and 1M
     .venv/bin/python benchmarks/store_bench.py --sizes 100000 --repeat 3
     .venv/bin/python benchmarks/store_bench.py --no-postgres
+    .venv/bin/python benchmarks/store_bench.py --extra-dimensions 2
 
 For each size a synthetic portfolio (`tierwise.sample.generate_portfolio`) is
 scored with the bundled model, then recorded twice in a fresh database: the
@@ -13,7 +14,9 @@ storing at most twice the scoring time. Each time is the median of
 row (the 1-minute figure) because other work on the machine changes both
 sides, and not by the same amount: the engine's DuckDB works on every core
 while storing works mostly on one. SQLite goes to a temporary folder; PostgreSQL to
-a schema of its own, dropped afterwards.
+a schema of its own, dropped afterwards. ``--extra-dimensions N`` adds N
+dimensions after the bundled model's four, whose scores the store keeps a
+row each (`tierwise.store.tables.RunDimensionScore`).
 """
 
 from __future__ import annotations
@@ -40,6 +43,23 @@ from tierwise.store import open_store, record_run
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SEED = 7
+# A dimension past the bundled four: an intent score, unknown for about two
+# accounts in three of the synthetic portfolio, so a third of its scores
+# are stored.
+EXTRA_DIMENSION = """  - key: extra_{number}
+    name: Extra {number}
+    weight: 5
+    criteria:
+      - key: intent_{number}
+        label: Intent {number}
+        field: intent_score
+        kind: bands
+        weight: 1
+        bands:
+          - {{at_least: {number}0, points: 10}}
+        otherwise: 0
+        missing: unknown
+"""
 
 
 @dataclass(frozen=True)
@@ -78,7 +98,7 @@ def main() -> None:
     )
     for size in options.sizes:
         accounts = generate_portfolio(size, SEED)
-        text = default_model_text()
+        text = _model_text(options.extra_dimensions)
         scoring, run = _score(accounts, text, options.repeat)
         for backend, make_url in backends.items():
             first, second = _store(run, accounts, text, make_url, options.repeat)
@@ -86,6 +106,15 @@ def main() -> None:
             timing = Timing(size, backend, scoring, first, second, load)
             print(timing.row(), flush=True)
         run.connection.close()
+
+
+def _model_text(extra_dimensions: int) -> str:
+    """The bundled model, with ``extra_dimensions`` after its own four."""
+    added = "".join(
+        EXTRA_DIMENSION.format(number=number)
+        for number in range(1, extra_dimensions + 1)
+    )
+    return default_model_text().replace("\ntiers:\n", f"\n{added}\ntiers:\n", 1)
 
 
 def _score(accounts: pa.Table, text: str, repeat: int) -> tuple[float, TieringRun]:
@@ -150,6 +179,10 @@ def _machine(options: argparse.Namespace) -> str:
         f"median of {options.repeat} tr{'y' if options.repeat == 1 else 'ies'}; "
         "ratio = storing / scoring",
     ]
+    if options.extra_dimensions:
+        lines.append(
+            f"the bundled model with {options.extra_dimensions} more dimensions"
+        )
     if not options.no_postgres:
         import psycopg
 
@@ -166,6 +199,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--postgres", default=POSTGRES_URL)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--extra-dimensions", type=int, default=0, metavar="N")
     return parser.parse_args()
 
 
