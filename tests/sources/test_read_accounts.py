@@ -251,7 +251,7 @@ def test_missing_id_column_lists_headers_and_closest(write_file: WriteFile) -> N
         "accounts.csv: no column for account_id or name; nothing was imported.",
         "  account_id: looked for 'Id' (mapping salesforce); closest headers: "
         "'account'",
-        "  name: looked for 'Name' (mapping salesforce); closest headers: none",
+        "  name: looked for 'Name' (mapping salesforce); closest headers: 'account'",
         "  Headers read: 'account', 'sector', 'revenue'",
         "  Fix: add `account_id: <header>` and `name: <header>` under `columns:` "
         "in a mapping file, or choose another preset (salesforce, hubspot, "

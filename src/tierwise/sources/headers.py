@@ -7,8 +7,10 @@ without a column for ``account_id`` or ``name`` cannot be imported; the
 error lists the headers that were read and, for each missing field, the
 headers that plausibly hold it: those with every word of the header looked
 for or of the field (``Account ID`` for ``account_id``), then those ending
-in the field's last word (``Account Name`` for ``name``), then near
-spellings. That usually shows the header to map or the preset to pick.
+in the field's last word (``Account Name`` for ``name``), then those that
+only name the kind of record (``account``, ``Company``, ``Customer``),
+then near spellings. That usually shows the header to map or the preset
+to pick; nothing is mapped without the user saying so.
 """
 
 from __future__ import annotations
@@ -43,6 +45,27 @@ MAX_HEADERS_SHOWN = 60
 TYPO_CUTOFF = 0.85
 SUGGEST_CUTOFF = 0.6
 MAX_SUGGESTED = 3
+# Words exports head an account's own column with when they name the kind
+# of record rather than the field: Maven's sample CRM heads its names
+# `account`; company lists and other CRMs use `Company`, `Organisation`
+# or `Customer`.
+# A header made of these (and `name`) likely holds the name, or a unique
+# name serving as the id, so both fields are told of it. A fixed list, not
+# a similarity score: the same headers get the same hint on every machine,
+# and a header that only contains such a word (`Account Owner`, `Company
+# Size`) is an attribute of the account and not suggested.
+RECORD_WORDS = frozenset(
+    (
+        "account",
+        "business",
+        "client",
+        "company",
+        "customer",
+        "firm",
+        "organisation",
+        "organization",
+    )
+)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -232,8 +255,9 @@ def _closest(
 def _plausible(headers: list[str], wanted: str, field: str) -> list[str]:
     """The headers most likely to hold ``field``, best first (see the module
     docstring): every word of ``wanted`` or of the field, then the field's
-    last word (``name``, ``id``), then near spellings. Within each, headers
-    with fewer other words come first, then the file's order."""
+    last word (``name``, ``id``), then only words for the kind of record
+    (:data:`RECORD_WORDS`, with ``name``), then near spellings. Within each,
+    headers with fewer other words come first, then the file's order."""
     ranked: list[tuple[int, int, int, str]] = []
     every = [set(_words(wanted)), set(_words(field))]
     last = _words(field)[-1:]
@@ -243,6 +267,8 @@ def _plausible(headers: list[str], wanted: str, field: str) -> list[str]:
             group = 0
         elif last and last[0] in words:
             group = 1
+        elif _names_the_record(words):
+            group = 2
         else:
             continue
         ranked.append((group, len(words), position, clean_header(header)))
@@ -252,6 +278,13 @@ def _plausible(headers: list[str], wanted: str, field: str) -> list[str]:
         if header not in found:
             found.append(header)
     return found[:MAX_SUGGESTED]
+
+
+def _names_the_record(words: list[str]) -> bool:
+    """Whether a header's words only name the kind of record, as
+    ``account`` or ``Company Name`` do (see :data:`RECORD_WORDS`)."""
+    given = set(words)
+    return bool(given & RECORD_WORDS) and given <= RECORD_WORDS | {"name"}
 
 
 def _words(text: str) -> list[str]:
