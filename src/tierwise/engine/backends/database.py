@@ -44,7 +44,6 @@ from tierwise.model.schema import TieringModel
 from tierwise.scratch_folders import new_scratch_folder
 from tierwise.sources.database import (
     FOLDS_TO_LOWER,
-    ColumnKind,
     TableSource,
     mapped_accounts,
     parse_table,
@@ -52,6 +51,7 @@ from tierwise.sources.database import (
 from tierwise.sources.dialects import shown_dialect
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
+from tierwise.sources.table_checks import ColumnKind
 
 __all__ = [
     "ATTACHED",
