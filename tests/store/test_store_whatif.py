@@ -175,7 +175,8 @@ def test_whatif_explains_the_run_s_side_with_the_run_s_own_tiers(
     for cap in ("max_accounts: 15", "max_accounts: 100"):
         text = text.replace(cap, "")
     uncapped.write_text(text, encoding="utf-8")
-    publish_file(demo_store, uncapped, by="Ann")
+    # Lint refuses a Tier 1 without a cap unless told it is deliberate.
+    publish_file(demo_store, uncapped, by="Ann", accept_lint_errors=True)
     run_demo(tmp_path / "uncapped", store=demo_store)
 
     with caplog.at_level("WARNING", logger="tierwise.engine.explain"):

@@ -1,11 +1,16 @@
 """Commands over a model's life: ``model publish|list|diff|rollback``, ``whatif``.
 
 Each makes one call to ``tierwise.lifecycle`` or the store and renders what
-it returns; rendering the what-if preview lives in ``cli.whatif_render``.
+it returns; ``publish`` makes two, so that a model its lint refuses is
+refused before the store is opened (a store named for the first time is
+not even created). Rendering the what-if preview lives in
+``cli.whatif_render``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,11 +20,20 @@ from rich.table import Table
 from tierwise import lifecycle
 from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
+from tierwise.cli.lint import render_lint
 from tierwise.cli.safe_text import escape
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.cli.tables import print_titled
 from tierwise.cli.whatif_render import render_whatif
-from tierwise.lifecycle import ComparedModels, ModelPublished
+from tierwise.lifecycle import (
+    ACCEPT_LINT_ERRORS,
+    ComparedModels,
+    ModelPublished,
+    PublishRefused,
+    error_codes,
+)
+from tierwise.lint_accounts import ModelLint
+from tierwise.model.lint import LintReport
 
 if TYPE_CHECKING:
     # Loaded by the commands themselves (through runs_store), not at start-up.
@@ -38,6 +52,15 @@ TIME_SHOWN = "%Y-%m-%d %H:%M UTC"
 # The version list's title, before the store's location.
 VERSIONS_TITLE = "Model versions in"
 
+AcceptLintErrorsOption = Annotated[
+    bool,
+    typer.Option(
+        ACCEPT_LINT_ERRORS,
+        help="Make the model current although lint finds errors in it; the "
+        "note recorded says who accepted which.",
+    ),
+]
+
 
 @model_app.command()
 def publish(
@@ -49,10 +72,21 @@ def publish(
         str | None, typer.Option("--by", help="Who publishes (default: login name).")
     ] = None,
     db: DbOption = None,
+    accept_lint_errors: AcceptLintErrorsOption = False,
 ) -> None:
-    """Record FILE as a model version and make it the current model."""
-    with reported(), opened_store(db) as store:
-        done = lifecycle.publish_file(store, file, note=note, by=by)
+    """Record FILE as a model version and make it the current model.
+
+    FILE is linted first, as `tierwise lint FILE` does: errors refuse the
+    publish (nothing is written) unless --accept-lint-errors is given.
+    """
+    with reported():
+        with _lint_shown():
+            checked = lifecycle.check_for_publish(file, accept_lint_errors)
+        _render_lint(checked.lint)
+        with opened_store(db) as store:
+            done = lifecycle.publish_checked(store, checked, note=note, by=by)
+    if done.accepted_by is not None:
+        _render_accepted(done.lint, done.accepted_by, "the publish's note")
     _render_published(file, done)
 
 
@@ -89,11 +123,22 @@ def rollback(
     by: Annotated[str, typer.Option("--by", help="Who decides (a name).")],
     reason: Annotated[str, typer.Option("--reason", help="Why, in a sentence.")],
     db: DbOption = None,
+    accept_lint_errors: AcceptLintErrorsOption = False,
 ) -> None:
-    """Make an earlier published version current again; nothing is deleted."""
-    with reported(), opened_store(db) as store:
-        rolled = runs_store.rollback_model(store, version, by, reason)
+    """Make an earlier published version current again; nothing is deleted.
+
+    A version never published (one only runs used) is linted first, as a
+    publish is.
+    """
+    with reported(), opened_store(db) as store, _lint_shown():
+        rolled = lifecycle.rollback_to(
+            store, version, by, reason, accept_lint_errors=accept_lint_errors
+        )
     event = rolled.event
+    if rolled.lint is not None:
+        _render_lint(rolled.lint)
+        if rolled.lint.errors:
+            _render_accepted(rolled.lint, event.created_by, "the reason recorded")
     was = (
         f" (was version {event.previous_version_id})"
         if event.previous_version_id
@@ -132,6 +177,31 @@ def whatif(
     with reported(), existing_store(db) as store:
         preview = lifecycle.what_if(store, model, against=against, limit=limit)
     render_whatif(preview)
+
+
+@contextmanager
+def _lint_shown() -> Iterator[None]:
+    """Show the findings of a model refused for its lint errors, before the
+    refusal itself is said."""
+    try:
+        yield
+    except PublishRefused as refused:
+        _render_lint(refused.report)
+        raise
+
+
+def _render_lint(report: LintReport) -> None:
+    """The lint's findings as `tierwise lint` shows them; nothing if none."""
+    if report.findings:
+        render_lint(ModelLint(report))
+
+
+def _render_accepted(report: LintReport, by: str, where: str) -> None:
+    console.print(
+        f"Lint errors accepted by {escape(by)} ({error_codes(report)}); "
+        f"{where} says so.",
+        highlight=False,
+    )
 
 
 def _render_published(file: Path, done: ModelPublished) -> None:

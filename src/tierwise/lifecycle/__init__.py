@@ -7,15 +7,23 @@ app) makes one call here per command and renders what it returns.
 """
 
 from tierwise.lifecycle.models import (
+    ACCEPT_LINT_ERRORS,
+    CheckedModel,
     ComparedModels,
     ModelPublished,
+    ModelRolledBack,
     NamedModel,
+    PublishRefused,
+    check_for_publish,
     compare_models,
     default_author,
+    error_codes,
     is_version,
     needs_store,
+    publish_checked,
     publish_file,
     resolve_model,
+    rollback_to,
 )
 from tierwise.lifecycle.whatif import (
     DEFAULT_MOVERS,
@@ -27,19 +35,27 @@ from tierwise.lifecycle.whatif import (
 )
 
 __all__ = [
+    "ACCEPT_LINT_ERRORS",
     "DEFAULT_MOVERS",
+    "CheckedModel",
     "ComparedModels",
     "ModelPublished",
+    "ModelRolledBack",
     "Mover",
     "NamedModel",
+    "PublishRefused",
     "Responsible",
     "TierShift",
     "WhatIf",
+    "check_for_publish",
     "compare_models",
     "default_author",
+    "error_codes",
     "is_version",
     "needs_store",
+    "publish_checked",
     "publish_file",
     "resolve_model",
+    "rollback_to",
     "what_if",
 ]
