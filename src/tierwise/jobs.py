@@ -31,6 +31,7 @@ from tierwise.run_record import (
     ids_in_run,
     ids_not_in_run,
     load_run_results,
+    mapping_again,
     mapping_digest,
     mapping_from_manifest,
     run_inputs,
@@ -437,13 +438,7 @@ def read_input_again(
             "`tierwise tier` and compare against that run (--against RUN), or "
             "put the original file back"
         )
-    mapping_file = origin.get("mapping_file")
-    mapping = (
-        load_mapping_file(Path(mapping_file))
-        if mapping_file
-        else load_preset(origin["mapping"])
-    )
-    mapping = replace(mapping, name=origin["mapping"])
+    mapping = mapping_again(origin)
     if mapping_digest(mapping) != digests.get("mapping"):
         raise TierwiseError(
             f"the column mapping {origin['mapping']} has changed since the run "

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,8 +38,10 @@ __all__ = [
     "ids_in_run",
     "ids_not_in_run",
     "load_run_results",
+    "mapping_again",
     "mapping_digest",
     "mapping_from_manifest",
+    "mapping_origin",
     "run_inputs",
     "run_manifest",
     "run_origin",
@@ -53,10 +56,7 @@ def run_origin(
     Signal files go in as one JSON text under ``signals`` (kind to path and
     named columns), since the store keeps an origin as text by name.
     """
-    origin = {"accounts": str(accounts.resolve()), "mapping": mapping.name}
-    mapping_file = Path(mapping.name)
-    if mapping_file.suffix in {".yaml", ".yml"} and mapping_file.is_file():
-        origin["mapping_file"] = str(mapping_file.resolve())
+    origin = {"accounts": str(accounts.resolve()), **mapping_origin(mapping)}
     if signals:
         given = {
             signal.kind: {
@@ -67,6 +67,28 @@ def run_origin(
         }
         origin["signals"] = json.dumps(given, sort_keys=True)
     return origin
+
+
+def mapping_origin(mapping: ColumnMapping) -> dict[str, str]:
+    """Where a run's column mapping is found again: its name (a preset's,
+    or a mapping file's as given) and a mapping file's absolute path."""
+    origin = {"mapping": mapping.name}
+    mapping_file = Path(mapping.name)
+    if mapping_file.suffix in {".yaml", ".yml"} and mapping_file.is_file():
+        origin["mapping_file"] = str(mapping_file.resolve())
+    return origin
+
+
+def mapping_again(origin: Mapping[str, str]) -> ColumnMapping:
+    """The column mapping `mapping_origin` recorded, read again under the
+    name the run knew it by (so that its digest can be compared)."""
+    mapping_file = origin.get("mapping_file")
+    mapping = (
+        load_mapping_file(Path(mapping_file))
+        if mapping_file
+        else load_preset(origin["mapping"])
+    )
+    return replace(mapping, name=origin["mapping"])
 
 
 def mapping_digest(mapping: ColumnMapping) -> str:

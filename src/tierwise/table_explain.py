@@ -37,8 +37,8 @@ from tierwise.jobs import MODEL_COPY
 from tierwise.model import TieringModel, parse_model
 from tierwise.run_record import load_run_results, mapping_from_manifest
 from tierwise.sources import ColumnMapping
-from tierwise.sources.database import TableSource, parse_source
-from tierwise.sources.urls import hides_secret
+from tierwise.sources.database import TableSource
+from tierwise.table_inputs import TableRun, source_again
 
 __all__ = ["explain_table_run"]
 
@@ -61,7 +61,14 @@ def explain_table_run(
         TierwiseError: when the table cannot be reached, none of the ids is
             in the run, or the table changed since the run.
     """
-    source = _source_again(out_dir, manifest, source_text)
+    run = TableRun(
+        str(manifest["source"]),
+        manifest.get("source_file"),
+        f"the run in {out_dir}",
+        doing="explain its accounts",
+        then="explain that run",
+    )
+    source = source_again(run, source_text)
     model = parse_model(
         (out_dir / MODEL_COPY).read_text(encoding="utf-8"),
         source=str(out_dir / MODEL_COPY),
@@ -94,68 +101,6 @@ def explain_table_run(
     # Databases return the rows in any order; show them as they were asked.
     asked = {account: index for index, account in enumerate(account_ids)}
     return sorted(explanations, key=lambda item: asked[item.account_id])
-
-
-def _source_again(
-    out_dir: Path, manifest: dict[str, Any], source_text: str | None
-) -> TableSource:
-    """The run's table, as it can be read again from here.
-
-    ``source_text`` must name the run's table: the same database and table,
-    or, for a DuckDB or SQLite file that has moved, the same table in the
-    file where it is now.
-    """
-    recorded = parse_source(str(manifest["source"]))
-    file = manifest.get("source_file")
-    if file:
-        # The URL may hold a path relative to where the run was started.
-        recorded = recorded.with_file(Path(file))
-    if source_text is None:
-        file = recorded.database_file()
-        if file is not None and not file.exists():
-            table = recorded.table.sql(dialect=recorded.dialect)
-            raise TierwiseError(
-                f"{file} is gone since the run in {out_dir} read it; if it moved, "
-                f"give its new place with --source {recorded.dialect}:///NEW/PATH::"
-                f"{table}"
-            )
-        if _hides_password(recorded):
-            raise TierwiseError(
-                f"the run in {out_dir} read {recorded.shown()}, and a run keeps "
-                "no password; give the table again with --source URL::TABLE, "
-                "password included, to explain its accounts"
-            )
-        return recorded
-
-    given = parse_source(source_text)
-    # A database file may have moved since the run: the same table in
-    # another file is taken, as the scores are checked against the run's.
-    moved_file = (
-        given.database_file() is not None
-        and _where(given)[::2] == _where(recorded)[::2]
-    )
-    if _where(given) != _where(recorded) and not moved_file:
-        raise TierwiseError(
-            f"--source {given.shown()} is not the table the run in {out_dir} "
-            f"read ({recorded.shown()}); give that table, or tier this one "
-            "with `tierwise tier --source` and explain that run"
-        )
-    return given
-
-
-def _hides_password(source: TableSource) -> bool:
-    if source.path is not None:
-        return False
-    from sqlalchemy.engine import make_url
-
-    return hides_secret(make_url(source.url))
-
-
-def _where(source: TableSource) -> tuple[str, ...]:
-    """What names a table: its file, or its URL without a password."""
-    file = source.database_file()
-    place = str(file) if file is not None else source.shown()
-    return (source.dialect, place, source.table.sql(dialect=source.dialect))
 
 
 def _explain_in_duckdb_file(

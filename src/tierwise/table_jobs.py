@@ -52,6 +52,7 @@ from tierwise.sources import ColumnMapping, ImportReport, load_preset
 from tierwise.sources.database import TableSource, parse_source
 from tierwise.sources.dialects import shown_dialect
 from tierwise.sources.report import report_json, report_text
+from tierwise.table_inputs import table_origin
 
 if TYPE_CHECKING:
     # The store (SQLAlchemy, Alembic) is imported only by runs that use one.
@@ -220,6 +221,8 @@ def tier_table(
                 inputs=run_inputs(digest, mapping, pins),
                 started_at=started_at,
                 source=source.shown(),
+                # How to read the table again (for whatif), without secrets.
+                origin=table_origin(source, mapping),
                 force=force,
             )
     except BaseException:

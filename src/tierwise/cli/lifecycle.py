@@ -172,10 +172,26 @@ def whatif(
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="List this many moving accounts.")
     ] = lifecycle.DEFAULT_MOVERS,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="The table a --source run read (URL::TABLE), given again only "
+            "when its URL needs a password (a run keeps none) or its database "
+            "file has moved.",
+        ),
+    ] = None,
 ) -> None:
-    """Preview a model on a recorded run's input: who moves, caps, budget."""
+    """Preview a model on a recorded run's input: who moves, caps, budget.
+
+    The run's input is read again as the run read it: its file (unchanged
+    since, by its SHA-256) or its table (--source runs; refused when its
+    accounts no longer score as the run recorded).
+    """
     with reported(), existing_store(db) as store:
-        preview = lifecycle.what_if(store, model, against=against, limit=limit)
+        preview = lifecycle.what_if(
+            store, model, against=against, limit=limit, source=source
+        )
     render_whatif(preview)
 
 

@@ -1,7 +1,9 @@
 """What-if: a recorded run's input scored with another model, recording nothing.
 
 The run's input file is read again from the path the run recorded, after
-checking it is byte for byte the file the run scored. It is scored twice in
+checking it is byte for byte the file the run scored; a run's table
+(``tier --source``) is read again as the run read it, and checked by what
+it scores (see `tierwise.lifecycle.whatif_inputs`). It is scored twice in
 memory: with the run's own model (the "before" side; a check compares its
 tier counts with those recorded) and with the new model (the "after"
 side), each with the tiers people had pinned in the run. The two results
@@ -28,10 +30,14 @@ from tierwise.engine.run import (
     open_connection,
     show_results,
 )
-from tierwise.errors import TierwiseError
 from tierwise.file_inputs import currencies_of
 from tierwise.jobs import read_input_again
 from tierwise.lifecycle.models import resolve_model
+from tierwise.lifecycle.whatif_inputs import (
+    TableInput,
+    refuse_table_changes,
+    table_input,
+)
 from tierwise.model.loader import parse_model
 from tierwise.model.schema import TieringModel
 from tierwise.store import ABSENT
@@ -154,6 +160,7 @@ def what_if(
     model_ref: str,
     against: int | None = None,
     limit: int = DEFAULT_MOVERS,
+    source: str | None = None,
 ) -> WhatIf:
     """Score run ``against`` (the latest by default) with ``model_ref``.
 
@@ -161,11 +168,14 @@ def what_if(
     lists up to ``limit`` accounts that would change tier, largest score
     change first, each with the criteria behind the change; ``moved_count``
     counts them all. Nothing is written to the store or beside the input.
+    ``source`` gives a table run's ``URL::TABLE`` again, when its URL
+    needs a password (a run keeps none) or its database file has moved.
 
     Raises:
         TierwiseError: when the store has no runs, the run is unknown or
-            recorded no input path, its input file or mapping changed since,
-            or the model cannot be found or does not load.
+            recorded no way to read its input again, its input file, table
+            or mapping changed since, or the model cannot be found or does
+            not load.
     """
     from tierwise.store import latest_run_id, recorded_input
 
@@ -174,16 +184,14 @@ def what_if(
     started = time.perf_counter()
     run_id = latest_run_id(store) if against is None else against
     recorded = recorded_input(store, run_id)
-    if recorded.origin is None:
-        raise TierwiseError(
-            f"run {run_id} did not record where its input file is (it was "
-            "recorded by an older tierwise, or without a file); tier the file "
-            "again with `tierwise tier` and use --against with that run"
-        )
+    table = table_input(recorded, source)
     old = parse_model(recorded.model_text, source=_version_label(recorded))
     new = resolve_model(model_ref, store)
 
-    before_run, before, after_run, warnings = _score_both(recorded, old, new.model)
+    scored = _score_both(recorded, old, new.model, table)
+    before_run, before, after_run, warnings = scored
+    if table is not None:
+        refuse_table_changes(store, recorded, before, table.source)
     qualified_before = _qualified(before_run)
     warnings += _drift(recorded.run, before_run)
 
@@ -225,19 +233,22 @@ def _version_label(recorded: RecordedInput) -> str:
 
 
 def _score_both(
-    recorded: RecordedInput, old: TieringModel, new: TieringModel
+    recorded: RecordedInput,
+    old: TieringModel,
+    new: TieringModel,
+    table: TableInput | None,
 ) -> tuple[TieringRun, pa.Table, TieringRun, list[str]]:
     """The input scored with the run's model, then with the new one.
 
-    The file is read once when both models read it alike (same fields,
-    currency and rates), else once per model. The "before" results are
-    copied out first, because scoring again in the same connection replaces
-    the results view; the "before" run still explains its accounts.
+    The file (or ``table``) is read once when both models read it alike
+    (same fields, currency and rates), else once per model. The "before"
+    results are copied out first, because scoring again in the same
+    connection replaces the results view; the "before" run still explains
+    its accounts.
     """
-    origin, digests = recorded.origin or {}, recorded.digests
     as_of = recorded.run.as_of
     first = open_connection()
-    sources = read_input_again(first, origin, digests, old, as_of)
+    sources = _read_again(first, recorded, old, table)
     before_run = score_accounts(
         old, ACCOUNTS_VIEW, as_of, first, pins=recorded.pins, signal_sources=sources
     )
@@ -248,12 +259,26 @@ def _score_both(
     second = first
     if not _read_alike(old, new):
         second = open_connection()
-        sources = read_input_again(second, origin, digests, new, as_of)
+        sources = _read_again(second, recorded, new, table)
     pins, warnings = _pins_for(new, recorded.pins)
     after_run = score_accounts(
         new, ACCOUNTS_VIEW, as_of, second, pins=pins, signal_sources=sources
     )
     return before_run, before, after_run, warnings
+
+
+def _read_again(
+    connection: duckdb.DuckDBPyConnection,
+    recorded: RecordedInput,
+    model: TieringModel,
+    table: TableInput | None,
+) -> list[str]:
+    """The run's accounts in ``connection``; the kinds of its signal files."""
+    if table is not None:
+        table.read(connection, model)
+        return []
+    origin, digests = recorded.origin or {}, recorded.digests
+    return read_input_again(connection, origin, digests, model, recorded.run.as_of)
 
 
 def _read_alike(old: TieringModel, new: TieringModel) -> bool:

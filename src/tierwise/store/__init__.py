@@ -57,7 +57,12 @@ if TYPE_CHECKING:
         revoke_override,
     )
     from tierwise.store.recording import RecordedRun, input_fingerprint, record_run
-    from tierwise.store.replay import RecordedInput, latest_run_id, recorded_input
+    from tierwise.store.replay import (
+        RecordedInput,
+        latest_run_id,
+        recorded_input,
+        recorded_outcomes,
+    )
     from tierwise.store.versions import (
         ModelEventRecord,
         ModelHistory,
@@ -116,6 +121,7 @@ __all__ = [
     "publish_model",
     "record_run",
     "recorded_input",
+    "recorded_outcomes",
     "revoke_override",
     "rollback_model",
 ]
@@ -153,6 +159,7 @@ _HOMES = {
     "RecordedInput": "replay",
     "latest_run_id": "replay",
     "recorded_input": "replay",
+    "recorded_outcomes": "replay",
     "ModelEventRecord": "versions",
     "ModelHistory": "versions",
     "ModelVersionRecord": "versions",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
 from sqlalchemy import select
 
 from tierwise.store.database import Store, StoreError
@@ -24,7 +25,13 @@ from tierwise.store.tables import (
     RunResult,
 )
 
-__all__ = ["OVERRIDE_REASON", "RecordedInput", "latest_run_id", "recorded_input"]
+__all__ = [
+    "OVERRIDE_REASON",
+    "RecordedInput",
+    "latest_run_id",
+    "recorded_input",
+    "recorded_outcomes",
+]
 
 # The reason code the engine gives an account whose tier a person pinned.
 OVERRIDE_REASON = "override"
@@ -90,4 +97,31 @@ def recorded_input(store: Store, run_id: int) -> RecordedInput:
         origin=dict(origin) if origin else None,
         digests=dict(inputs.get("digests") or {}),
         pins=pins,
+    )
+
+
+def recorded_outcomes(store: Store, run_id: int) -> pa.Table:
+    """Each account of run ``run_id``: its tier, reason and total as stored.
+
+    The total is in whole hundredths (``total_centi``), the number the
+    engine decided on. Scoring the run's input again with its own model
+    must give these back; a table, which has no digest, is checked so.
+    """
+    with store.reading() as connection:
+        rows = connection.execute(
+            select(
+                RunResult.account_id,
+                ResultOutcome.tier,
+                ResultOutcome.reason,
+                RunResult.total_centi,
+            )
+            .join(ResultOutcome, ResultOutcome.id == RunResult.outcome_id)
+            .where(RunResult.run_id == run_id)
+        ).all()
+    names = ("account_id", "tier", "reason", "total_centi")
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    types = (pa.string(), pa.string(), pa.string(), pa.int64())
+    return pa.table(
+        [pa.array(values, kind) for values, kind in zip(columns, types, strict=True)],
+        names=list(names),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -159,8 +160,9 @@ def _column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
 def _as(kind: pa.DataType, value: Any) -> Any:
     """A driver's value as the result column's type.
 
-    Some databases have no boolean (SQLite gives 0 and 1) and some drivers
-    give decimals for floating-point results.
+    Some databases have no boolean (SQLite gives 0 and 1) and no date
+    (SQLite gives its ISO text, as its date() writes it), and some drivers
+    give decimals for floating-point results or a time with a date.
     """
     if value is None:
         return None
@@ -168,4 +170,9 @@ def _as(kind: pa.DataType, value: Any) -> Any:
         return bool(value)
     if pa.types.is_floating(kind):
         return float(value)
+    if pa.types.is_date(kind):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, str):
+            return date.fromisoformat(value[:10])
     return value
