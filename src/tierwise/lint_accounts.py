@@ -100,6 +100,10 @@ class ModelLint:
     signals: SignalReport | None = None
 
 
+# Fields named in the note on signal files not given; the rest are counted.
+NAMED_FIELDS = 6
+
+
 def lint_file(
     model_path: Path,
     accounts: Path | None = None,
@@ -156,11 +160,17 @@ def lint_file(
     if portfolio.unfilled:
         kinds = sorted(set(portfolio.unfilled.values()))
         options = ", ".join(f"--{kind}" for kind in kinds)
+        # Named: a file that carries some signal fields itself (visits, a
+        # sponsor flag) read as if lint had counted those as absent too.
+        names = sorted(portfolio.unfilled)
+        shown = ", ".join(names[:NAMED_FIELDS])
+        if len(names) > NAMED_FIELDS:
+            shown += f" and {len(names) - NAMED_FIELDS} more"
         report = report.with_not_checked(
-            f"signal files: lint scores {accounts} without {options} files, "
-            "so the fields the model fills from them count as absent, and the "
-            "tier counts above can be lower than `tierwise tier` gives with "
-            "those files; give lint the same files as tier"
+            f"signal files: no account in {accounts} has a value for {shown}, "
+            f"and lint was given no {options} files to fill them, so they count "
+            "as absent and the tier counts above can be lower than `tierwise "
+            "tier` gives with those files; give lint the same files as tier"
         )
     return ModelLint(report, portfolio, inputs.signals if signals else None)
 

@@ -468,8 +468,8 @@ def test_a_field_signal_files_fill_is_not_only_a_column_to_map(
     ]
     assert relationship.fix.startswith("map the column that holds")
     (note,) = linted.report.not_checked
-    assert note.startswith("signal files: lint scores ")
-    assert "without --activity, --contacts, --events, --intent files" in note
+    assert note.startswith("signal files: no account in ")
+    assert "given no --activity, --contacts, --events, --intent files" in note
 
 
 def test_signal_files_whose_fields_the_accounts_file_gives_are_not_named(
@@ -486,8 +486,11 @@ def test_signal_files_whose_fields_the_accounts_file_gives_are_not_named(
     linted = lint_file(DEFAULT_MODEL_FILE, accounts, as_of=DEMO_AS_OF)
 
     (note,) = linted.report.not_checked
-    assert "without --activity, --contacts, --events files" in note
+    assert "given no --activity, --contacts, --events files" in note
     assert "--intent" not in note
+    # The fields are named, so a file holding some of them reads right.
+    assert "has a value for buying_group_coverage_pct, champion_identified, " in note
+    assert "intent_score" not in note
 
 
 def test_lint_counts_tiers_with_the_signal_files_tier_would_read(

@@ -134,7 +134,7 @@ def test_a_signal_file_given_is_no_longer_named_as_missing(
     findings = [f.message for f in linted.report.findings]
     assert not [message for message in findings if "'web_visits_30d'" in message]
     (note,) = linted.report.not_checked
-    assert "without --contacts, --events, --intent files" in note
+    assert "given no --contacts, --events, --intent files" in note
     assert "--activity" not in note
 
 
