@@ -9,6 +9,7 @@ as its escape instead.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,52 @@ def test_a_name_written_over_two_lines_is_shown_on_one(
     moved = [line for line in diff.output.splitlines() if "EVIL-" in line]
     assert moved, diff.output
     assert all("Two Lines Inc" in line for line in moved), diff.output
+
+
+def _named_portfolio(folder: Path, name: str) -> Path:
+    """The demo's first 300 accounts as a CSV, each named ``name`` before
+    its own name."""
+    from tierwise.sample import DEMO_SEED, write_portfolio
+
+    written = write_portfolio(folder / "demo.csv", 300, DEMO_SEED)
+    with written.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    path = folder / "named.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "name": name + row["name"]} for row in rows)
+    return path
+
+
+def test_whatif_and_diff_show_a_name_on_one_line_and_no_control_at_any_width(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    # At a narrow width the movers are listed two lines each, the name on the
+    # second: whatif printed it as it was, escape sequence and line break.
+    from tests.store.test_store_model_lifecycle import raised_model
+
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    accounts = _named_portfolio(tmp_path, "Evil\x1b[31m\nHalf ")
+    raised = str(raised_model(tmp_path))
+    tier = ["tier", str(accounts), "--db", db, "--accept-warnings", "-q"]
+    for extra in (
+        ["--as-of", "2026-06-30"],
+        ["--as-of", "2026-09-30", "--model", raised],
+    ):
+        tiered = cli.invoke(app, [*tier, *extra])
+        assert tiered.exit_code == 0, tiered.output
+
+    whatif = cli.invoke(
+        app, ["whatif", "--model", raised, "--against", "1", "--db", db]
+    )
+    diff = cli.invoke(app, ["diff", "1", "2", "--db", db])
+
+    for output in (whatif.output, diff.output):
+        assert "would change tier" in output or "changed tier" in output, output
+        assert [c for c in CONTROLS if c in output] == [], output
+        named = [line for line in output.splitlines() if "Evil" in line]
+        assert named, output
+        assert all("Evil\\x1b[31m Half" in line for line in named), output
+        lines = output.splitlines()
+        assert not any(line.strip().startswith("Half") for line in lines), output

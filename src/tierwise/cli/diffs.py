@@ -19,7 +19,7 @@ from rich.text import Text
 from tierwise import store as runs_store
 from tierwise.cli.app import console, reported
 from tierwise.cli.render import tier_matrix
-from tierwise.cli.safe_text import escape, escape_inline, visible
+from tierwise.cli.safe_text import escape, escape_inline, inline, visible
 from tierwise.cli.store_options import DbOption, existing_store
 from tierwise.cli.tables import (
     aligned,
@@ -214,7 +214,7 @@ def _render_moved(moved: list[Movement]) -> None:
             f"{move.account_id:<{wide['account']}}  {_tiers(move):<{wide['tiers']}}"
             f"  {signed_score(move.total_delta):>{wide['delta']}}  {move.reason_after}"
         )
-        words = [move.name or "", f"total {_totals(move)}", _deltas(move)]
+        words = [inline(move.name or ""), f"total {_totals(move)}", _deltas(move)]
         console.print(Text(visible(first)))
         detail = Text(visible("; ".join(word for word in words if word)))
         print_indented(console, detail, 2)
@@ -262,7 +262,7 @@ def _render_unpaired(title: str, accounts: list[Unpaired]) -> None:
     for account, first in zip(accounts, firsts, strict=True):
         console.print(Text(aligned(first, widths, right=(2,))))
         if account.name:
-            print_indented(console, Text(visible(account.name)), 2)
+            print_indented(console, Text(inline(account.name)), 2)
 
 
 def _unpaired_table(title: str, accounts: list[Unpaired]) -> Table:

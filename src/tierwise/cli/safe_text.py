@@ -14,7 +14,7 @@ import re
 
 from rich.markup import escape as escape_markup
 
-__all__ = ["escape", "escape_inline", "visible"]
+__all__ = ["escape", "escape_inline", "inline", "visible"]
 
 # C0 controls but tab and line feed, DEL, and the C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -42,15 +42,25 @@ def escape(text: str) -> str:
 _BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 
 
-def escape_inline(text: str) -> str:
-    """:func:`escape`, with each run of line breaks and tabs shown as one
+def inline(text: str) -> str:
+    """:func:`visible`, with each run of line breaks and tabs shown as one
     space: an account name written over two lines of a CRM cell is shown
-    in its row, or its heading, on one.
+    in its row, or its heading, on one. For plain text (``Text``); inside
+    Rich markup use :func:`escape_inline`.
 
-    >>> escape_inline("Two\\nLines\\tInc")
-    'Two Lines Inc'
+    >>> inline("Two\\nLines\\tInc\\x1b")
+    'Two Lines Inc\\\\x1b'
     """
-    return escape(_BREAKS.sub(" ", text))
+    return visible(_BREAKS.sub(" ", text))
+
+
+def escape_inline(text: str) -> str:
+    """:func:`inline`, safe inside Rich markup.
+
+    >>> escape_inline("Two\\nLines [red]")
+    'Two Lines \\\\[red]'
+    """
+    return escape_markup(inline(text))
 
 
 def _written_out(found: re.Match[str]) -> str:

@@ -7,7 +7,7 @@ from rich.text import Text
 
 from tierwise.cli.app import console
 from tierwise.cli.render import tier_matrix
-from tierwise.cli.safe_text import escape, escape_inline
+from tierwise.cli.safe_text import escape, escape_inline, inline, visible
 from tierwise.cli.tables import aligned, column_widths, fits, fitted, print_indented
 from tierwise.lifecycle import Mover, Responsible, TierShift, WhatIf
 
@@ -195,7 +195,7 @@ def _render_movers(preview: WhatIf) -> None:
     console.print(Text(title, style="italic"))
     lines = [
         [
-            mover.account_id,
+            inline(mover.account_id),
             _moved_between(preview, mover),
             _signed(mover.total_delta),
             _reasons(mover),
@@ -205,8 +205,9 @@ def _render_movers(preview: WhatIf) -> None:
     widths = column_widths(lines)
     for mover, cells in zip(preview.movers, lines, strict=True):
         console.print(Text(aligned(cells, widths, right=(2,))))
-        words = [mover.name or "", f"total {_totals(mover)}", _criteria(mover.criteria)]
-        detail = Text("; ".join(word for word in words if word))
+        name = inline(mover.name or "")
+        words = [name, f"total {_totals(mover)}", _criteria(mover.criteria)]
+        detail = Text(visible("; ".join(word for word in words if word)))
         print_indented(console, detail, 2)
 
 
