@@ -600,6 +600,7 @@ def test_sample_signals_keep_a_file_already_there(
 
     assert refused.exit_code == 2, refused.output
     assert "intent.csv already exists" in refused.output
+    assert "or --out to write in another folder" in refused.output
     assert sorted(path.name for path in tmp_path.iterdir()) == ["intent.csv"]
 
     forced = cli.invoke(

@@ -303,3 +303,16 @@ def test_tier_from_a_table_shows_no_part_of_its_password(
         assert part not in "".join(result.output.split())
         assert part not in caplog.text
         assert part not in written_files
+
+
+@pytest.mark.parametrize("as_url", [False, True], ids=["text", "sqlalchemy-url"])
+def test_an_empty_password_is_not_shown_as_a_hidden_one(as_url: bool) -> None:
+    # root:@host was recorded as root:***@host, so whatif and explain asked
+    # for --source again, for a password the database does not need.
+    written = "mysql+pymysql://root:@127.0.0.1:3306/test"
+    url = make_url(written) if as_url else written
+
+    assert hidden_password(url) == written
+    secret = "mysql+pymysql://root:pw@127.0.0.1:3306/test"
+    hidden = hidden_password(make_url(secret) if as_url else secret)
+    assert hidden == "mysql+pymysql://root:***@127.0.0.1:3306/test"

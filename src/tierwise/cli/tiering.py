@@ -297,10 +297,12 @@ def sample(
         taken = [str(path) for path in targets if path.is_file()]
         if taken and not force:
             # A made-up portfolio written over a real one loses the real one.
+            # The signal files go beside --out, so only a folder moves them.
+            elsewhere = "in another folder" if signals else "elsewhere"
             raise TierwiseError(
                 f"{', '.join(taken)} already "
                 f"{'exists' if len(taken) == 1 else 'exist'}; use --force to "
-                "overwrite, or --out to write elsewhere. Nothing was written."
+                f"overwrite, or --out to write {elsewhere}. Nothing was written."
             )
         with progress_bar(quiet) as shown:
             write_portfolio(out, accounts, seed, as_of=day, progress=shown)

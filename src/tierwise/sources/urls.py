@@ -96,9 +96,11 @@ def hidden_password(url: str | URL) -> str:
     'postgresql://u:***@db:port/test'
     >>> hidden_password("postgresql://u@db/test?dbname=password%3Dsecret")
     'postgresql://u@db/test?dbname=password=***'
+    >>> hidden_password("mysql+pymysql://root:@127.0.0.1/test")
+    'mysql+pymysql://root:@127.0.0.1/test'
     """
     if not isinstance(url, str):
-        url = url.render_as_string(hide_password=True)
+        url = url.render_as_string(hide_password=bool(url.password))
     text = _SECRET_PARAMETER.sub(rf"\1{HIDDEN_PASSWORD}", url)
     text = _hidden_in_database_names(text)
 
@@ -106,8 +108,10 @@ def hidden_password(url: str | URL) -> str:
     if not separator or rest.startswith("/"):
         return text  # no host, so no password before one
     end = rest.rfind("@")
-    user, colon, _ = rest[: max(end, 0)].partition(":")
-    if end < 0 or not colon:
+    user, colon, password = rest[: max(end, 0)].partition(":")
+    if end < 0 or not colon or not password:
+        # An empty password (root:@host) hides nothing, and shown as ***
+        # it would send a later command asking for a password not needed.
         return text
     return f"{scheme}://{user}:{HIDDEN_PASSWORD}{rest[end:]}"
 
