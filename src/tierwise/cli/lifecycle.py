@@ -20,7 +20,7 @@ from rich.table import Table
 from tierwise import lifecycle
 from tierwise import store as runs_store
 from tierwise.cli.app import app, console, reported
-from tierwise.cli.lint import render_lint
+from tierwise.cli.lint_render import render_lint
 from tierwise.cli.safe_text import escape
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.cli.tables import print_titled
