@@ -26,6 +26,19 @@ DATABASES = [
     pytest.param("mariadb", id="mariadb", marks=pytest.mark.mariadb),
 ]
 
+
+def warehouse_file(parquet: Path, folder: Path) -> Path:
+    """A DuckDB file in ``folder`` holding ``parquet`` as ``sales.accounts``,
+    a table in a schema as a warehouse keeps it."""
+    path = folder / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE SCHEMA sales")
+        connection.execute(
+            f"CREATE TABLE sales.accounts AS SELECT * FROM read_parquet('{parquet}')"
+        )
+    return path
+
+
 # A database, the columns with their SQL types, and the rows in; the
 # --source of a table ``accounts`` holding them out.
 MakeTable = Callable[[str, Mapping[str, str], list[tuple[Any, ...]]], str]

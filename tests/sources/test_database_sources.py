@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.databases import warehouse_file
 from tests.mariadb import MARIADB
 from tests.postgres import POSTGRES, load_table, own_schema
 from typer.testing import CliRunner
@@ -42,13 +43,7 @@ def _rows(path: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def duckdb_file(portfolio: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as connection:
-        connection.execute("CREATE SCHEMA sales")
-        connection.execute(
-            f"CREATE TABLE sales.accounts AS SELECT * FROM read_parquet('{portfolio}')"
-        )
-    return path
+    return warehouse_file(portfolio, tmp_path)
 
 
 def test_duckdb_file_table_tiers_as_the_file_does(

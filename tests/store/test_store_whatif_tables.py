@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import make_url, text
 from typer.testing import CliRunner
 
+from tests.databases import warehouse_file
 from tests.postgres import POSTGRES, load_table, own_schema
 from tierwise.cli import app
 from tierwise.errors import TierwiseError
@@ -65,13 +66,7 @@ def from_file(portfolio: Path, tmp_path_factory: pytest.TempPathFactory) -> What
 
 @pytest.fixture
 def duckdb_source(portfolio: Path, tmp_path: Path) -> str:
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as connection:
-        connection.execute("CREATE SCHEMA sales")
-        connection.execute(
-            f"CREATE TABLE sales.accounts AS SELECT * FROM read_parquet('{portfolio}')"
-        )
-    return f"duckdb:///{path}::sales.accounts"
+    return f"duckdb:///{warehouse_file(portfolio, tmp_path)}::sales.accounts"
 
 
 @pytest.fixture
