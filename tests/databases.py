@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from datetime import date
 from itertools import count
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from tests import mariadb, postgres
@@ -36,6 +38,32 @@ def warehouse_file(parquet: Path, folder: Path) -> Path:
         connection.execute(
             f"CREATE TABLE sales.accounts AS SELECT * FROM read_parquet('{parquet}')"
         )
+    return path
+
+
+# Arrow types as a SQLite table declares them.
+SQLITE_TYPES = {
+    pa.string(): "TEXT",
+    pa.float64(): "REAL",
+    pa.bool_(): "BOOLEAN",
+    pa.date32(): "DATE",
+    pa.int64(): "INTEGER",
+}
+
+
+def sqlite_file(parquet: Path, folder: Path) -> Path:
+    """A SQLite file in ``folder`` holding ``parquet`` as ``accounts``.
+
+    SQLite has no boolean or date type: they are kept as 0/1 and ISO text.
+    """
+    path = folder / "crm.sqlite"
+    table = pq.read_table(parquet)
+    columns = ", ".join(f'"{f.name}" {SQLITE_TYPES[f.type]}' for f in table.schema)
+    marks = ", ".join("?" for _ in table.schema)
+    rows = [tuple(map(_plain, row.values())) for row in table.to_pylist()]
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute(f"CREATE TABLE accounts ({columns})")
+        connection.executemany(f"INSERT INTO accounts VALUES ({marks})", rows)
     return path
 
 

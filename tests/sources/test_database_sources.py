@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.databases import sqlite_file as make_sqlite_file
 from tests.databases import warehouse_file
 from tests.mariadb import MARIADB
 from tests.postgres import POSTGRES, load_table, own_schema
@@ -286,34 +287,9 @@ def test_a_table_run_is_explained_from_its_moved_database_file(
     assert [item.account_id for item in explained] == ["F1000-0001"]
 
 
-SQLITE_TYPES = {
-    pa.string(): "TEXT",
-    pa.float64(): "REAL",
-    pa.bool_(): "BOOLEAN",
-    pa.date32(): "DATE",
-    pa.int64(): "INTEGER",
-}
-
-
 @pytest.fixture
 def sqlite_file(portfolio: Path, tmp_path: Path) -> Path:
-    """The portfolio as the table ``accounts`` of a SQLite file.
-
-    SQLite has no boolean or date type: they are kept as 0/1 and ISO text.
-    """
-    path = tmp_path / "crm.sqlite"
-    table = pq.read_table(portfolio)
-    columns = ", ".join(f'"{f.name}" {SQLITE_TYPES[f.type]}' for f in table.schema)
-    marks = ", ".join("?" for _ in table.schema)
-    rows = [
-        tuple(v.isoformat() if isinstance(v, date) else v for v in row.values())
-        for row in table.to_pylist()
-    ]
-    with sqlite3.connect(path) as connection:
-        connection.execute(f"CREATE TABLE accounts ({columns})")
-        connection.executemany(f"INSERT INTO accounts VALUES ({marks})", rows)
-    connection.close()
-    return path
+    return make_sqlite_file(portfolio, tmp_path)
 
 
 def test_sqlite_table_tiers_in_place_as_the_file_does(

@@ -11,19 +11,17 @@ the same accounts as a Parquet file.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import make_url, text
 from typer.testing import CliRunner
 
-from tests.databases import warehouse_file
+from tests.databases import sqlite_file, warehouse_file
 from tests.postgres import POSTGRES, load_table, own_schema
 from tierwise.cli import app
 from tierwise.errors import TierwiseError
@@ -39,13 +37,6 @@ from .test_store_model_lifecycle import raised_model
 AS_OF = date(2026, 9, 30)
 
 # SQLite keeps no booleans or dates: they go in as 0/1 and ISO text.
-SQLITE_TYPES = {
-    pa.string(): "TEXT",
-    pa.float64(): "REAL",
-    pa.bool_(): "BOOLEAN",
-    pa.date32(): "DATE",
-    pa.int64(): "INTEGER",
-}
 
 
 @pytest.fixture(scope="module")
@@ -71,20 +62,7 @@ def duckdb_source(portfolio: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def sqlite_source(portfolio: Path, tmp_path: Path) -> str:
-    path = tmp_path / "crm.sqlite"
-    table = pq.read_table(portfolio)
-    columns = ", ".join(f'"{f.name}" {SQLITE_TYPES[f.type]}' for f in table.schema)
-    marks = ", ".join("?" for _ in table.schema)
-    rows = [
-        tuple(v.isoformat() if isinstance(v, date) else v for v in row.values())
-        for row in table.to_pylist()
-    ]
-    connection = sqlite3.connect(path)
-    with connection:
-        connection.execute(f"CREATE TABLE accounts ({columns})")
-        connection.executemany(f"INSERT INTO accounts VALUES ({marks})", rows)
-    connection.close()
-    return f"sqlite:///{path}::accounts"
+    return f"sqlite:///{sqlite_file(portfolio, tmp_path)}::accounts"
 
 
 @pytest.fixture
