@@ -251,7 +251,8 @@ def _labelled(compiled: CompiledModel) -> str:
         for column, values in labels.items()
     )
     # Run, not shown: long text lists become lookups (see engine.lookups).
-    query = with_lookups(compiled.query).sql(dialect="duckdb", pretty=False)
+    # with_lookups made a copy: the generator need not make another.
+    query = with_lookups(compiled.query).sql(dialect="duckdb", pretty=False, copy=False)
     return f"SELECT * REPLACE ({casts}) FROM ({query})"
 
 

@@ -24,6 +24,7 @@ from tierwise.model.known_keys import unknown_key_message
 from tierwise.model.schema import CURRENCY_PATTERN, TieringModel
 from tierwise.model.signals import KEY_PATTERN
 from tierwise.model.yaml_errors import yaml_problem
+from tierwise.model.yaml_nodes import compose_nodes
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -162,7 +163,7 @@ def validate_model(document: ModelDocument) -> TieringModel:
 
 def _compose(text: str, source: str) -> tuple[dict[str, Any], Lines]:
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = compose_nodes(text, _Loader)
     except yaml.YAMLError as error:
         found = yaml_problem(error, text)
         message = f"not valid YAML: {found.message}; {found.fix}"

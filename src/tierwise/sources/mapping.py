@@ -37,6 +37,7 @@ from tierwise.errors import SourceError
 from tierwise.model.fields import CANONICAL_FIELDS
 from tierwise.model.signals import SIGNAL_SOURCES
 from tierwise.model.yaml_errors import yaml_problem
+from tierwise.model.yaml_nodes import compose_nodes
 from tierwise.sources.values import BOOLEAN_FALSE, BOOLEAN_TRUE
 
 __all__ = [
@@ -237,7 +238,7 @@ def load_mapping_file(path: Path) -> ColumnMapping:
 
 def _parse(text: str, source: str, name: str, allow_base: bool) -> ColumnMapping:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_nodes(text, yaml.SafeLoader)
     except yaml.YAMLError as error:
         found = yaml_problem(error, text)
         where = f"{source} (line {found.line})" if found.line else source
