@@ -15,7 +15,7 @@ and ``.json``.
 from __future__ import annotations
 
 import argparse
-import hashlib
+import compileall
 import os
 import platform
 import re
@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from code_copy import REPO, code_state, snapshot_code
 from measuring import Measurement, compare, run_once
 from portfolios import AS_OF, SEED, ensure_portfolio
 from reporting import Outcome, SizeResult, table, write
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 PEERS = HERE / "peers"
 RESULTS = HERE / "results"
 
@@ -94,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     code_folder = Path(tempfile.mkdtemp(prefix="tierwise-bench-code-"))
     try:
         tierwise = TierwiseUnderTest.copied(code_folder)
+        # The peers' shared module too, as the copy of tierwise is compiled.
+        compileall.compile_dir(PEERS, quiet=1)
         print(f"tierwise {tierwise.code}: {' '.join(tierwise.command)}")
         results: list[SizeResult] = []
         for accounts in sizes:
@@ -240,31 +242,8 @@ def report_failures(results: list[SizeResult]) -> bool:
     return failed
 
 
-def snapshot_code(folder: Path) -> str:
-    """Copy ``src/tierwise`` as it is now into ``folder``; the state copied.
-
-    Other engineers commit to this checkout while a benchmark runs; every
-    tierwise run imports this copy (through PYTHONPATH), so all of them
-    measure the same code.
-    """
-    for _ in range(5):
-        before = code_state()
-        shutil.rmtree(folder / "tierwise", ignore_errors=True)
-        shutil.copytree(
-            REPO / "src" / "tierwise",
-            folder / "tierwise",
-            ignore=shutil.ignore_patterns("__pycache__"),
-        )
-        if code_state() == before:
-            return before
-    raise SystemExit("src/ kept changing while it was copied; try again")
-
-
 def tierwise_command(env: dict[str, str]) -> list[str]:
-    """``tierwise tier`` with its options; the input goes after the first two.
-
-    Running ``--help`` once also compiles the copied code before any timing.
-    """
+    """``tierwise tier`` with its options; the input goes after the first two."""
     binary = str(_tierwise_binary())
     help_text = subprocess.run(
         [binary, "tier", "--help"],
@@ -304,24 +283,6 @@ def machine_facts(repeat: int) -> dict[str, Any]:
         "as_of": AS_OF.isoformat(),
         "repeat": repeat,
     }
-
-
-def code_state() -> str:
-    """The commit, plus a digest of uncommitted changes under src/ if any.
-
-    Other engineers work in this checkout, so the code a run measures can
-    change between runs; comparing this before and after a size tells.
-    """
-    commit = _git("rev-parse", "--short", "HEAD")
-    changed = _git("diff", "HEAD", "--", "src")
-    untracked = _git("ls-files", "--others", "--exclude-standard", "--", "src")
-    if not changed and not untracked:
-        return commit
-    digest = hashlib.sha256(changed.encode())
-    for name in untracked.splitlines():
-        digest.update(name.encode())
-        digest.update((REPO / name).read_bytes())
-    return f"{commit}+changes-{digest.hexdigest()[:10]}"
 
 
 def parse_sizes(text: str) -> list[int]:
@@ -378,13 +339,6 @@ def _tierwise_binary() -> Path:
     if not binary.exists():
         raise SystemExit(f"no tierwise command beside {sys.executable}; run make venv")
     return binary
-
-
-def _git(*args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=REPO, capture_output=True, text=True, check=False
-    )
-    return done.stdout.strip()
 
 
 def _relative(argument: str) -> str:
