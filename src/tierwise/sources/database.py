@@ -44,6 +44,7 @@ from tierwise.sources.table_checks import (
     Rows,
     Unreadable,
     count_checks,
+    finite_check,
     kept_rows,
     refuse_repeats,
     refuse_unreadable_columns,
@@ -344,6 +345,8 @@ def _fields_read(
             checks.append(stored_check(field, match, kind.value))
         selected.append(exp.alias_(read, field, quoted=True))
 
+        if kind == FieldKind.NUMBER:
+            checks.append(finite_check(field, match))
         if field in COUNT_FIELDS:
             checks += count_checks(field, match, source.dialect)
         if kind == FieldKind.BOOLEAN and not _true_false(held, source.dialect):

@@ -2,9 +2,10 @@
 
 Before a table is scored where it sits, what the cell-by-cell reader would
 refuse in a file is looked for in SQL, so the same accounts stop a run
-from a table as they stop it from a file: counts with a fraction or below
-zero, yes/no fields holding something else than their words (text) or 0
-and 1 (numbers), and account ids that repeat. Each error names the column,
+from a table as they stop it from a file: numbers that are NaN or an
+infinity, counts with a fraction or below zero, yes/no fields holding
+something else than their words (text) or 0 and 1 (numbers), and account
+ids that repeat. Each error names the column,
 the first accounts and their values, and the fix, in the reader's words;
 nothing is scored then. Rows without an id or a name are left out, as the
 file reader leaves them out before reading their cells.
@@ -36,6 +37,7 @@ __all__ = [
     "Unreadable",
     "count_checks",
     "count_tests",
+    "finite_check",
     "kept_rows",
     "refuse_repeats",
     "refuse_unreadable_columns",
@@ -111,6 +113,26 @@ def count_checks(field: str, match: Match, dialect: str) -> list[Unreadable]:
         )
         for problem, test in tests.items()
     ]
+
+
+# The largest finite DOUBLE: NaN and the infinities compare above (or, for
+# -Infinity, below) it in PostgreSQL and DuckDB; MySQL and MariaDB keep none.
+_LARGEST = "1.7976931348623157e308"
+NOT_FINITE = "is not a finite number (NaN or an infinity)"
+
+
+def finite_check(field: str, match: Match) -> Unreadable:
+    """A number field holding NaN or an infinity (a DOUBLE in PostgreSQL or
+    DuckDB may): SQL compares NaN above every number, so it would take a
+    band's top points without a word. The file reader refuses both."""
+    number = exp.column(field, quoted=True)
+    largest = exp.Literal.number(_LARGEST)
+    test = exp.or_(
+        exp.GT(this=number.copy(), expression=largest.copy()),
+        exp.LT(this=number.copy(), expression=exp.Neg(this=largest)),
+    )
+    fix = "correct the value, or set it to NULL where it is unknown"
+    return Unreadable(field, match.header, NOT_FINITE, test, field, fix)
 
 
 def yes_no_check(field: str, match: Match, number: bool) -> Unreadable:
