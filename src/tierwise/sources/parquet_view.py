@@ -75,6 +75,7 @@ __all__ = ["parquet_view"]
 log = logging.getLogger(__name__)
 
 PRESENT = "tierwise_id_and_name"
+NON_FINITE = "tierwise_not_finite"
 # Parquet has no header row: its first record is row 1 in every report.
 FIRST_ROW = first_data_row(None)
 # Files that repeat account ids are merged by the cell reader up to this
@@ -171,9 +172,19 @@ def parquet_view(
         sql = to_18_sql(written[name]) if extended else written[name]
         selected.append(f"{sql} AS {sql_name(name)}")
     identity = sql_name(PRESENT)
+    # NaN and infinities in a float column: the cell reader reads NaN as
+    # blank (noted) and refuses an infinity; SQL compared NaN above every
+    # number, and ``multiply`` failed on either.
+    floats = [
+        f"NOT isfinite({sql_name(columns[m.index])})"
+        for name, m in matches.items()
+        if fields[name] == FieldKind.NUMBER
+        and types[columns[m.index]] in ("FLOAT", "DOUBLE")
+    ]
+    non_finite = " OR ".join(floats) or "false"
     typed = (
-        f"SELECT {', '.join(selected)}, {present} AS {identity}, file_row_number "
-        f"FROM {scan}"
+        f"SELECT {', '.join(selected)}, {present} AS {identity}, "
+        f"{non_finite} AS {sql_name(NON_FINITE)}, file_row_number FROM {scan}"
     )
     connection.execute(
         f"CREATE OR REPLACE TEMP VIEW {sql_name('tierwise_typed')} AS {typed}"
@@ -197,8 +208,10 @@ def parquet_view(
     counts = {name: m for name, m in matches.items() if name in COUNT_FIELDS}
     hashes, non_counts = _scan_kept_rows(connection, identity, list(counts))
     if non_counts:
+        if large:
+            _refuse_non_finite(connection, source, scan, present, floats)
         _refuse_counts_if_large(connection, source, scan, present, columns, counts)
-        log.info("%s has counts the cell reader refuses; reading it so", source)
+        log.info("%s has numbers the cell reader refuses; reading it so", source)
         return None
 
     checked = _checked_rows(connection, identity, hashes, large=only_asked)
@@ -333,6 +346,7 @@ def _scan_kept_rows(
     and names again for the rows kept, a third of a second at ten million.
     """
     wrong = " OR ".join(_not_a_count(sql_name(name)) for name in counts) or "false"
+    wrong = f"{sql_name(NON_FINITE)} OR {wrong}"
     scanned = connection.sql(
         f"SELECT hash(account_id) AS id_hash, COALESCE({wrong}, false) AS not_a_count "
         f"FROM {sql_name('tierwise_typed')} WHERE {identity}"
@@ -405,6 +419,30 @@ def _has_fraction(number: str) -> str:
     """SQL that is true when the DOUBLE ``number`` has a fraction; NaN and
     infinities equal themselves truncated, so they are not taken for one."""
     return f"{number} <> trunc({number})"
+
+
+def _refuse_non_finite(
+    connection: duckdb.DuckDBPyConnection,
+    source: str,
+    scan: str,
+    present: str,
+    floats: list[str],
+) -> None:
+    """Refuse NaN and infinities in place in a file too large for the cell
+    reader, naming the first rows; that reader would read NaN as blank."""
+    wrong = " OR ".join(floats) or "false"
+    found = connection.sql(
+        f"SELECT file_row_number + {FIRST_ROW} FROM {scan} "
+        f"WHERE {present} AND ({wrong}) ORDER BY 1 LIMIT 6"
+    ).fetchall()
+    if found:
+        rows = ", ".join(str(row[0]) for row in found[:5])
+        more = " and more" if len(found) > 5 else ""
+        raise SourceError(
+            f"{source}: rows {rows}{more} hold NaN or an infinity in a number "
+            "column, which is no number to score; write those cells as null "
+            "(unknown) or correct them; nothing was imported"
+        )
 
 
 def _refuse_counts_if_large(
