@@ -14,8 +14,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from tests import mariadb
 from tests.postgres import POSTGRES, own_schema
 
+from tierwise.errors import TierwiseError
 from tierwise.table_jobs import tier_table
 
 AS_OF = date(2026, 9, 30)
@@ -73,3 +75,48 @@ def test_a_postgres_write_back_is_dropped_when_the_run_fails(
 
     job = tier_table(source, tmp_path / "again", AS_OF, write_back="tiers_q3")
     assert job.run.accounts == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [pytest.param("t" * 64, 64, id="ascii"), pytest.param("é" * 32, 64, id="accents")],
+)
+def test_a_postgres_write_back_name_past_63_bytes_is_refused(
+    postgres_source: tuple[object, str], tmp_path: Path, name: str, size: int
+) -> None:
+    """PostgreSQL cut such a name to 63 bytes without a word: the summary and
+    run.json named a table that was not there, and the next run with a name
+    sharing those bytes failed on the database's own error."""
+    admin, schema = postgres_source
+    source = f"{POSTGRES}::{schema}.accounts"
+
+    with pytest.raises(TierwiseError, match=rf"is {size} bytes long .* at most 63"):
+        tier_table(source, tmp_path / "out", AS_OF, write_back=f'"{name}"')
+    tables = admin.execute(  # type: ignore[attr-defined]
+        "SELECT table_name FROM information_schema.tables "
+        f"WHERE table_schema = '{schema}'"
+    ).fetchall()
+    assert tables == [("accounts",)]
+    assert not (tmp_path / "out").exists()
+
+    job = tier_table(source, tmp_path / "again", AS_OF, write_back=f'"{name[:-1]}"')
+    assert job.run.accounts == 1
+
+
+@pytest.mark.mariadb
+def test_a_mariadb_write_back_name_past_64_characters_is_refused(
+    tmp_path: Path,
+) -> None:
+    with mariadb.own_database("tierwise_wb_long") as (admin, database):
+        with admin.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TABLE `{database}`.accounts AS "
+                "SELECT 'a1' AS account_id, 'Acme' AS name"
+            )
+        source = f"{mariadb.MARIADB}::{database}.accounts"
+
+        with pytest.raises(TierwiseError, match=r"is 65 characters long .* at most 64"):
+            tier_table(source, tmp_path / "out", AS_OF, write_back="é" * 65)
+        job = tier_table(source, tmp_path / "again", AS_OF, write_back="é" * 64)
+        assert job.run.accounts == 1

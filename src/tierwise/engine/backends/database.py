@@ -48,7 +48,7 @@ from tierwise.sources.database import (
     mapped_accounts,
     parse_table,
 )
-from tierwise.sources.dialects import shown_dialect
+from tierwise.sources.dialects import MARIADB, MYSQL, shown_dialect
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
 from tierwise.sources.table_checks import ColumnKind
@@ -437,6 +437,7 @@ def _create_results(
     from sqlalchemy import inspect
 
     table = _target(source, write_back)
+    _refuse_long_name(database, source, write_back, table.name)
     inspector = inspect(database)
     if table.db and not inspector.has_schema(table.db):
         raise _no_schema(source, write_back, table.db)
@@ -447,6 +448,25 @@ def _create_results(
     database.exec_driver_sql(text)
     database.commit()
     return _shown_target(source, write_back)
+
+
+def _refuse_long_name(
+    database: Any, source: TableSource, target: str, name: str
+) -> None:
+    """Refuse a name longer than the database keeps: PostgreSQL cut it to
+    63 bytes without a word, so the summary named a table that is not there."""
+    # SQLAlchemy's limit for MySQL is an alias's (255); a table's is 64.
+    mysql = source.dialect in (MYSQL, MARIADB)
+    limit = 64 if mysql else database.dialect.max_identifier_length
+    in_bytes = source.dialect in ("postgres", "redshift")
+    size = len(name.encode()) if in_bytes else len(name)
+    if limit and size > limit:
+        unit = "bytes" if in_bytes else "characters"
+        raise TierwiseError(
+            f"--write-back {target!r}: the table's name is {size} {unit} long and "
+            f"{source.shown()} keeps at most {limit}; name a shorter one. Nothing "
+            "was scored or written"
+        )
 
 
 def drop_write_back(
