@@ -299,3 +299,19 @@ def test_a_sqlite_number_column_may_hold_yes_no_words_too(
         "accounts: 'exec_access' (exec_access) is not a yes/no value for "
         f"account(s) 'a7' ('maybe'). Fix: {NUMBER_FIX}; nothing was scored"
     )
+
+
+@pytest.mark.mariadb
+def test_a_mariadb_bit_1_column_is_read_as_yes_no(
+    make_table: MakeTable, tmp_path: Path
+) -> None:
+    """BIT(1), a common flag in MySQL and MariaDB, came back as the bytes
+    b'\\x00' and b'\\x01', and every account was refused as no yes/no value."""
+    rows = [("a1", "Acme", 1), ("a2", "Beta", 0), ("a3", "Core", None)]
+    source = make_table("mariadb", {**ACCOUNTS, "exec_sponsor": "BIT(1)"}, rows)
+    csv_file = _csv(tmp_path, ["account_id", "name", "exec_sponsor"], rows)
+
+    tier_table(source, tmp_path / "table", AS_OF)
+    jobs.tier_file(csv_file, tmp_path / "file", AS_OF)
+
+    assert _tiers(tmp_path / "table") == _tiers(tmp_path / "file")

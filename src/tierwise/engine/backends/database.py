@@ -243,9 +243,12 @@ def database_columns(connection: Any, source: TableSource) -> dict[str, ColumnKi
 
 def _flag(column_type: Any) -> bool:
     """Whether a column type is MySQL's BOOLEAN, which MySQL and MariaDB keep
-    as ``TINYINT(1)`` (0 and 1); a wider integer is a number."""
-    from sqlalchemy.dialects.mysql import TINYINT
+    as ``TINYINT(1)`` (0 and 1), or ``BIT(1)``, another common flag there
+    (read as a number it is 0 or 1); a wider integer is a number."""
+    from sqlalchemy.dialects.mysql import BIT, TINYINT
 
+    if isinstance(column_type, BIT):
+        return column_type.length == 1
     return isinstance(column_type, TINYINT) and column_type.display_width == 1
 
 
