@@ -27,12 +27,23 @@ from tierwise.sources.headers import Match
 from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
 from tierwise.sources.values import NOT_YES_NO, NUMBER_NOT_YES_NO_FIX, not_yes_no
 
-# What a column's type holds, as far as reading a field is concerned.
-ColumnKind = FieldKind | None  # None: text or something tierwise reads as text
+
+@dataclass(frozen=True)
+class CompositeType:
+    """A column type whose text is not its value (a list, JSON, PostgreSQL's
+    bytes), by its name as the database gives it: no field is read from it."""
+
+    name: str
+
+
+# What a column's type holds, as far as reading a field is concerned; None:
+# text or something tierwise reads as text.
+ColumnKind = FieldKind | CompositeType | None
 
 __all__ = [
     "MAX_LISTED",
     "ColumnKind",
+    "CompositeType",
     "Rows",
     "Unreadable",
     "count_checks",
@@ -312,7 +323,15 @@ def refuse_unreadable_columns(
         ]
         if kind != FieldKind.TEXT and spec.values:
             needs.append("values")
-        if needs:
+        if isinstance(held, CompositeType):
+            # Read as text, a list or JSON kept its brackets and quotes, and
+            # matched no category without a word.
+            problems.append(
+                f"{match.header!r} ({field}) is of type {held.name}, which no field "
+                "is read from (a list, JSON or bytes is not its value written as "
+                "text; a view can take the value out)"
+            )
+        elif needs:
             problems.append(
                 f"{match.header!r} ({field}) asks for {', '.join(needs)}, which "
                 "only the file reader does"
@@ -344,4 +363,6 @@ def refuse_unreadable_columns(
 
 
 def _held(kind: ColumnKind) -> str:
+    if isinstance(kind, CompositeType):
+        return kind.name
     return "text" if kind is None else f"{kind.value}s"

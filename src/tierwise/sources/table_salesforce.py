@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from tierwise.errors import SourceError
-from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
+from tierwise.model.fields import REQUIRED_FIELDS
 from tierwise.sources.columns import (
     INVALID_18,
     INVALID_18_FIX,
@@ -58,7 +58,7 @@ from tierwise.sources.salesforce_ids import (
     SUFFIX_ALPHABET,
     to_18,
 )
-from tierwise.sources.table_checks import MAX_LISTED, Rows, kept_rows
+from tierwise.sources.table_checks import MAX_LISTED, ColumnKind, Rows, kept_rows
 
 if TYPE_CHECKING:
     from tierwise.sources.database import TableSource
@@ -136,7 +136,7 @@ def salesforce_ids(
     shown: str,
     source: TableSource,
     matches: Mapping[str, Match],
-    columns: Mapping[str, FieldKind | None],
+    columns: Mapping[str, ColumnKind],
     selected: Sequence[exp.Expr],
     rows: Rows,
 ) -> SalesforceIds:
@@ -253,7 +253,7 @@ def id_shape(text: exp.Expr, dialect: str, account: bool) -> exp.Expr:
 
 
 def _asked(
-    matches: Mapping[str, Match], columns: Mapping[str, FieldKind | None]
+    matches: Mapping[str, Match], columns: Mapping[str, ColumnKind]
 ) -> list[_Asked]:
     """The fields to ask about: a text id column the cell reader tells by
     its values, and any field mapped with ``normalise: salesforce_id``."""

@@ -51,7 +51,7 @@ from tierwise.sources.database import (
 from tierwise.sources.dialects import MARIADB, MYSQL, shown_dialect
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.report import ImportReport
-from tierwise.sources.table_checks import ColumnKind
+from tierwise.sources.table_checks import ColumnKind, CompositeType
 
 __all__ = [
     "ATTACHED",
@@ -89,6 +89,9 @@ _DUCKDB_KINDS: dict[str, FieldKind] = {
     "DATE": FieldKind.DATE,
     "TIMESTAMP": FieldKind.DATE,
 }
+# DuckDB types holding no single value (a list's type ends in "]"); a BLOB
+# is read as its text, as a file's bytes are.
+_STRUCTURED_DUCKDB = frozenset({"STRUCT", "MAP", "UNION", "JSON"})
 
 
 def attach_duckdb_file(
@@ -136,10 +139,15 @@ def duckdb_columns(
             f"WHERE database_name = '{ATTACHED}' ORDER BY 1"
         ).fetchall()
         raise _no_table(source, [row[0] for row in tables]) from None
-    return {
-        str(row[0]): _DUCKDB_KINDS.get(str(row[1]).split("(")[0].split()[0])
-        for row in described
-    }
+    return {str(row[0]): _duckdb_kind(str(row[1])) for row in described}
+
+
+def _duckdb_kind(column_type: str) -> ColumnKind:
+    """What a DuckDB column of ``column_type`` holds (see ColumnKind)."""
+    base = column_type.split("(")[0].split()[0]
+    if column_type.endswith("]") or base in _STRUCTURED_DUCKDB:
+        return CompositeType(column_type)
+    return _DUCKDB_KINDS.get(base)
 
 
 def write_back_duckdb(
@@ -231,7 +239,12 @@ def database_columns(connection: Any, source: TableSource) -> dict[str, ColumnKi
     kinds: dict[str, ColumnKind] = {}
     for column in inspector.get_columns(source.table.name, schema=schema):
         kind: ColumnKind = None
-        if isinstance(column["type"], types.Boolean) or _flag(column["type"]):
+        # PostgreSQL writes bytes as text in hex; MySQL and SQLite as written.
+        binary = (types._Binary,) if source.dialect == "postgres" else ()
+        structured = (types.JSON, types.ARRAY, *binary)
+        if isinstance(column["type"], structured):
+            kind = CompositeType(str(column["type"]))
+        elif isinstance(column["type"], types.Boolean) or _flag(column["type"]):
             kind = FieldKind.BOOLEAN
         elif isinstance(column["type"], types.Date | types.DateTime):
             kind = FieldKind.DATE
