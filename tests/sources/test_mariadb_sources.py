@@ -157,6 +157,39 @@ def test_a_mariadb_table_that_cannot_be_scored_says_why(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_zero_date_is_refused_naming_the_accounts(
+    small_database: tuple[Any, str], tmp_path: Path
+) -> None:
+    """MariaDB keeps 0000-00-00 and 2026-00-15 unless its mode forbids them;
+    SQL counted no days from them, so they scored as unknown without a word."""
+    admin, database = small_database
+    with admin.cursor() as cursor:
+        cursor.execute("SET SESSION sql_mode = ''")
+        cursor.execute(
+            f"CREATE TABLE `{database}`.accounts (account_id TEXT, name TEXT, "
+            "last_engagement_date DATE, competitor_contract_end DATE)"
+        )
+        cursor.execute(
+            f"INSERT INTO `{database}`.accounts VALUES "
+            "('a0', 'A', '2026-09-01', NULL), ('a1', 'B', '0000-00-00', NULL), "
+            "('a2', 'C', NULL, '2026-00-15')"
+        )
+    source = f"{source_url(database)}::accounts"
+
+    with pytest.raises(SourceError) as caught:
+        tier_table(source, tmp_path / "out", AS_OF)
+
+    message = str(caught.value)
+    assert (
+        "'last_engagement_date' (last_engagement_date) is a date with a zero month "
+        "or day (such as 0000-00-00) for account(s) 'a1' ('0000-00-00')"
+    ) in message
+    assert "(competitor_contract_end) is a date with a zero month" in message
+    assert "'a2' ('2026-00-15')" in message
+    assert "'a0'" not in message
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_wrong_password_is_refused_without_showing_it(
     small_database: tuple[Any, str],
     tmp_path: Path,

@@ -52,6 +52,7 @@ from tierwise.sources.table_checks import (
     stored_check,
     written_name,
     yes_no_check,
+    zero_date_check,
 )
 from tierwise.sources.table_salesforce import salesforce_ids
 from tierwise.sources.urls import (
@@ -347,6 +348,8 @@ def _fields_read(
 
         if kind == FieldKind.NUMBER:
             checks.append(finite_check(field, match))
+        if kind == FieldKind.DATE and source.dialect in (MYSQL, MARIADB):
+            checks.append(zero_date_check(field, match))
         if field in COUNT_FIELDS:
             checks += count_checks(field, match, source.dialect)
         if kind == FieldKind.BOOLEAN and not _true_false(held, source.dialect):

@@ -56,6 +56,7 @@ __all__ = [
     "stored_check",
     "written_name",
     "yes_no_check",
+    "zero_date_check",
 ]
 
 # Runs SQL text in the table's dialect and returns its rows.
@@ -144,6 +145,24 @@ def finite_check(field: str, match: Match) -> Unreadable:
     )
     fix = "correct the value, or set it to NULL where it is unknown"
     return Unreadable(field, match.header, NOT_FINITE, test, field, fix)
+
+
+ZERO_DATE = "is a date with a zero month or day (such as 0000-00-00), which is no day"
+
+
+def zero_date_check(field: str, match: Match) -> Unreadable:
+    """A MySQL or MariaDB date with a zero month or day, which their lenient
+    modes keep: SQL counts no days from it, so it scored as unknown without
+    a word. The file reader refuses such a date."""
+    date = exp.column(field, quoted=True)
+    test = exp.or_(
+        *[
+            exp.EQ(this=exp.func(part, date.copy()), expression=exp.Literal.number(0))
+            for part in ("MONTH", "DAYOFMONTH")
+        ]
+    )
+    fix = "store the date, or NULL where it is unknown"
+    return Unreadable(field, match.header, ZERO_DATE, test, field, fix)
 
 
 def yes_no_check(field: str, match: Match, number: bool) -> Unreadable:
