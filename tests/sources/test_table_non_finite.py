@@ -17,6 +17,7 @@ import pytest
 from tests.databases import MakeTable, table_maker
 
 from tierwise.errors import SourceError
+from tierwise.sources import load_mapping_file
 from tierwise.table_jobs import tier_table
 
 AS_OF = date(2026, 9, 30)
@@ -83,3 +84,34 @@ def test_the_largest_finite_numbers_are_scored(
     job = tier_table(source, tmp_path / "out", AS_OF)
 
     assert job.run.accounts == 2
+
+
+@pytest.mark.parametrize(
+    "database",
+    [
+        pytest.param("duckdb", id="duckdb-file"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ],
+)
+def test_with_multiply_it_is_refused_by_name_too(
+    database: str, make_table: MakeTable, tmp_path: Path
+) -> None:
+    """``multiply`` reads through a decimal, which holds no NaN: the run
+    stopped on the database's own error (PostgreSQL: "numeric field
+    overflow"), naming no column."""
+    rows = [
+        ("a0", "Plain Co", 40.0),
+        ("a1", "Odd Co", float("nan")),
+        ("a2", "Odder Co", float("inf")),
+    ]
+    source = make_table(database, COLUMNS, rows)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "preset: generic\ncolumns:\n  intent_score:\n"
+        "    column: intent_score\n    multiply: 2\n"
+    )
+
+    with pytest.raises(
+        SourceError, match=r"finite number .* 'a1' \(nan\), 'a2' \(inf\)\."
+    ):
+        tier_table(source, tmp_path / "out", AS_OF, mapping=load_mapping_file(mapping))

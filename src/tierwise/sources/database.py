@@ -44,6 +44,7 @@ from tierwise.sources.table_checks import (
     Rows,
     Unreadable,
     count_checks,
+    finite,
     finite_check,
     kept_rows,
     refuse_repeats,
@@ -347,7 +348,12 @@ def _fields_read(
         selected.append(exp.alias_(read, field, quoted=True))
 
         if kind == FieldKind.NUMBER:
-            checks.append(finite_check(field, match))
+            tested = None
+            if match.spec.multiply is not None and source.dialect != "sqlite":
+                tested = written_name(field)
+                raw = exp.cast(column.copy(), "DOUBLE")
+                written.append(exp.alias_(raw, tested, quoted=True))
+            checks.append(finite_check(field, match, tested))
         if kind == FieldKind.DATE and source.dialect in (MYSQL, MARIADB):
             checks.append(zero_date_check(field, match))
         if field in COUNT_FIELDS:
@@ -404,9 +410,12 @@ def _read(
             return number
         exact = exp.DataType.build("DECIMAL(38, 10)")
         factor = exp.cast(exp.Literal.string(str(spec.multiply)), exact.copy())
-        return exp.cast(
+        product = exp.cast(
             exp.Mul(this=exp.cast(column, exact), expression=factor), "DOUBLE"
         )
+        # A decimal holds no NaN or infinity: the cast failed on them, before
+        # the check that names them could.
+        return exp.Case(ifs=[exp.If(this=finite(number), true=product)])
     if kind == FieldKind.DATE:
         return exp.cast(column, "DATE")
     if kind == FieldKind.BOOLEAN and _true_false(held, dialect):

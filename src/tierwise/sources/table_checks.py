@@ -48,6 +48,7 @@ __all__ = [
     "Unreadable",
     "count_checks",
     "count_tests",
+    "finite",
     "finite_check",
     "kept_rows",
     "refuse_repeats",
@@ -133,18 +134,25 @@ _LARGEST = "1.7976931348623157e308"
 NOT_FINITE = "is not a finite number (NaN or an infinity)"
 
 
-def finite_check(field: str, match: Match) -> Unreadable:
+def finite_check(field: str, match: Match, tested: str | None = None) -> Unreadable:
     """A number field holding NaN or an infinity (a DOUBLE in PostgreSQL or
     DuckDB may): SQL compares NaN above every number, so it would take a
-    band's top points without a word. The file reader refuses both."""
-    number = exp.column(field, quoted=True)
-    largest = exp.Literal.number(_LARGEST)
-    test = exp.or_(
-        exp.GT(this=number.copy(), expression=largest.copy()),
-        exp.LT(this=number.copy(), expression=exp.Neg(this=largest)),
-    )
+    band's top points without a word. The file reader refuses both.
+    ``tested`` names the column of the value as written, where the field
+    is read from it through ``multiply`` (which reads NaN as unknown)."""
+    number = exp.column(tested or field, quoted=True)
     fix = "correct the value, or set it to NULL where it is unknown"
-    return Unreadable(field, match.header, NOT_FINITE, test, field, fix)
+    test = exp.not_(finite(number))
+    return Unreadable(field, match.header, NOT_FINITE, test, tested or field, fix)
+
+
+def finite(number: exp.Expr) -> exp.Expr:
+    """True for a number that is neither NaN nor an infinity."""
+    largest = exp.Literal.number(_LARGEST)
+    return exp.and_(
+        exp.LTE(this=number.copy(), expression=largest.copy()),
+        exp.GTE(this=number.copy(), expression=exp.Neg(this=largest)),
+    )
 
 
 ZERO_DATE = "is a date with a zero month or day (such as 0000-00-00), which is no day"
