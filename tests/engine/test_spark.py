@@ -327,6 +327,47 @@ def test_a_master_that_does_not_answer_fails_fast_without_spark_traces(
     assert not (tmp_path / "out").exists()
 
 
+def test_yarn_without_its_configuration_is_refused_before_anything_starts(
+    tmp_path: Path,
+) -> None:
+    # spark-submit printed a Java stack trace (HADOOP_CONF_DIR or
+    # YARN_CONF_DIR must be set) and tierwise then blamed Java.
+    import os
+    import subprocess
+    import sys
+
+    portfolio = tmp_path / "accounts.parquet"
+    pq.write_table(build_demo_portfolio().slice(0, 30), portfolio)
+    command = [sys.executable, "-m", "tierwise", "tier", str(portfolio)]
+    command += ["--engine", "spark", "--spark-master", "yarn", "--no-store"]
+    command += ["--as-of", "2026-09-30", "--out", str(tmp_path / "out")]
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("HADOOP_CONF_DIR", "YARN_CONF_DIR")
+    }
+
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 2, said
+    assert "--spark-master yarn: Spark finds the YARN cluster" in said
+    assert "set HADOOP_CONF_DIR to the folder holding" in said
+    assert "Java" not in said
+    assert not (tmp_path / "out").exists()
+
+
+def test_yarn_with_its_configuration_is_left_to_spark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tierwise.engine.backends import check_engine
+
+    monkeypatch.delenv("HADOOP_CONF_DIR", raising=False)
+    monkeypatch.setenv("YARN_CONF_DIR", str(tmp_path))
+
+    assert check_engine("spark", "yarn") == "spark"
+
+
 def test_a_master_with_one_standby_answering_is_taken() -> None:
     import socket
 

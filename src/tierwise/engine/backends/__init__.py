@@ -9,6 +9,7 @@ read them exactly as they read a DuckDB run.
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 from collections.abc import Collection, Mapping
@@ -45,6 +46,8 @@ _SPARK_MASTER = re.compile(
 # How long a standalone master gets to accept a connection. Spark itself
 # retries an unreachable master for over a minute before giving up.
 MASTER_TIMEOUT = 3.0
+# What spark-submit reads to find a YARN cluster; one must be set.
+YARN_CONFIG = ("HADOOP_CONF_DIR", "YARN_CONF_DIR")
 
 
 def check_engine(name: str, spark_master: str | None = None) -> str:
@@ -82,6 +85,9 @@ def check_master_answers(master: str, timeout: float = MASTER_TIMEOUT) -> None:
     Raises:
         TierwiseError: naming the master URL and what to do instead.
     """
+    if master == "yarn":
+        _check_yarn_configured()
+        return
     if not master.startswith("spark://"):
         return
     addresses = master.removeprefix("spark://").split(",")
@@ -98,6 +104,20 @@ def check_master_answers(master: str, timeout: float = MASTER_TIMEOUT) -> None:
         f"({'; '.join(failures)}); nothing was written. Check the "
         "master's host and port and that it is running, or leave out "
         "--spark-master to run Spark on this machine (local[2])"
+    )
+
+
+def _check_yarn_configured() -> None:
+    """Spark finds a YARN cluster only through its configuration folder;
+    without one, spark-submit printed a Java stack trace and the run then
+    blamed Java."""
+    if any(os.environ.get(name) for name in YARN_CONFIG):
+        return
+    raise TierwiseError(
+        "--spark-master yarn: Spark finds the YARN cluster through its "
+        f"configuration files, and neither {' nor '.join(YARN_CONFIG)} is "
+        "set; set HADOOP_CONF_DIR to the folder holding the cluster's "
+        "core-site.xml and yarn-site.xml, then run again"
     )
 
 
