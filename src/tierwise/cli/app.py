@@ -20,6 +20,7 @@ from rich.console import Console
 
 from tierwise import __version__
 from tierwise.cli.safe_text import escape
+from tierwise.engine.memory import memory_refusal
 from tierwise.errors import TierwiseError
 from tierwise.sources import PRESETS
 
@@ -108,7 +109,11 @@ def _setup(
 
 
 class reported:
-    """Turn a tierwise error into a red message and exit status 2."""
+    """Turn a tierwise error into a red message and exit status 2.
+
+    So are a path the system refused and DuckDB running out of the memory
+    it was allowed: the user's to fix, not tierwise's to trace back.
+    """
 
     def __enter__(self) -> None:
         return None
@@ -124,6 +129,11 @@ class reported:
             # be: the user's to fix, so a message rather than a traceback.
             log.debug("stopped by %s", error, exc_info=error)
             error = TierwiseError(unusable_path(error))
+        refusal = memory_refusal(error) if error is not None else None
+        if refusal is not None:
+            # DuckDB's own message names its setting; the user sets ours.
+            log.debug("stopped by %s", error, exc_info=error)
+            error = refusal
         if isinstance(error, TierwiseError):
             errors.print(
                 f"[red]error:[/red] {escape(str(error))}",

@@ -21,9 +21,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
+from tierwise.engine.run import open_connection
 from tierwise.report.cells import for_people
 from tierwise.report.people import Kind, people_columns, people_rows
 from tierwise.report.results import Results
@@ -86,7 +86,7 @@ def write_parquet(results: Results, path: Path) -> int:
     table and still be told apart.
     """
     table: pa.Table = results.table
-    connection = duckdb.connect()
+    connection = open_connection()
     connection.register("results", table)
     as_of = results.manifest.get("as_of")
     target = str(path).replace("'", "''")

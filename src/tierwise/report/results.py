@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tierwise.engine.compile import UNASSIGNED
-from tierwise.engine.run import people_order
+from tierwise.engine.run import open_connection, people_order
 from tierwise.errors import TierwiseError
 from tierwise.model import TieringModel, parse_model
 
@@ -142,7 +141,7 @@ def _check_columns(folder: Path, table: pa.Table, model: TieringModel) -> None:
 
 def _in_tier_order(table: pa.Table, model: TieringModel) -> pa.Table:
     """The results in the order people read them, as ``tiers.csv`` has them."""
-    connection = duckdb.connect()
+    connection = open_connection()
     try:
         connection.register("results", table)
         ordered = connection.sql(f"SELECT * FROM results {people_order(model)}")

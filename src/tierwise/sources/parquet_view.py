@@ -118,6 +118,8 @@ def parquet_view(
     scan = f"read_parquet({sql_text(str(path))}, file_row_number = true)"
     try:
         described = connection.sql(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+    except duckdb.OutOfMemoryException:
+        raise  # not the file's fault: the memory limit is named by the caller
     except duckdb.Error as error:
         raise SourceError(f"{source}: cannot be read as Parquet ({error})") from None
     types = {

@@ -135,6 +135,8 @@ def _open_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
     try:
         described = connection.sql(f"DESCRIBE SELECT * FROM read_parquet({quoted})")
         names = [str(row[0]) for row in described.fetchall()]
+    except duckdb.OutOfMemoryException:
+        raise  # not the file's fault: the memory limit is named by the caller
     except duckdb.Error as error:
         raise SourceError(
             f"{path.name}: not a readable Parquet file ({_first_line(error)}); "
@@ -202,6 +204,8 @@ def _open_csv(
     read = _csv_read(blank.readable, names, delimiter, header, leading)
     try:
         connection.sql(f"SELECT * FROM {read} LIMIT 1").fetchall()
+    except duckdb.OutOfMemoryException:
+        raise  # not the file's fault: the memory limit is named by the caller
     except duckdb.Error as error:
         raise unreadable_csv(path, error, delimiter) from None
     # DuckDB numbers data rows from 1; a header above them is one row more,

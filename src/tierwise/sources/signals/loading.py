@@ -241,6 +241,8 @@ def _load(
         )
     try:
         counted = tally(connection, classified, date_column.get(file.kind), kinds)
+    except duckdb.OutOfMemoryException:
+        raise  # not the file's fault: the memory limit is named by the caller
     except duckdb.Error as error:
         raise unreadable_csv(raw.path, error, raw.delimiter) from None
     if date_role is not None and counted.readable_dates == 0:
@@ -281,6 +283,8 @@ def _stage_texts(
         connection.execute("SET preserve_insertion_order = true")
         try:
             connection.execute(f"COPY ({texts_sql}) TO {copy} (FORMAT parquet)")
+        except duckdb.OutOfMemoryException:
+            raise  # not the file's fault: the memory limit is named by the caller
         except duckdb.Error as error:
             raise unreadable_csv(raw.path, error, raw.delimiter) from None
         finally:
