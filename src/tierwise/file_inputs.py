@@ -35,6 +35,7 @@ from tierwise.sources.signals import SignalFile, SignalReport
 __all__ = [
     "FileInputs",
     "currencies_of",
+    "missing_as_scored",
     "read_accounts_view",
     "read_file_inputs",
 ]
@@ -180,11 +181,26 @@ def read_accounts_view(
             compared=model.field_kinds(),
         )
         if report is not None:
-            report.signal_fields = model.filled_by()
+            missing_as_scored(report, model)
             return None, report
     table, report = read_accounts(
         accounts, model.field_kinds(), mapping, currencies=currencies
     )
-    report.signal_fields = model.filled_by()
+    missing_as_scored(report, model)
     connection.register(ACCOUNTS_VIEW, table)
     return table, report
+
+
+def missing_as_scored(report: ImportReport, model: TieringModel) -> None:
+    """Have ``report`` tell of the fields scoring reads, and of no other.
+
+    The cell reader reads every canonical field, and the in-place reader
+    the identity fields too when asked, but a field no criterion, gate,
+    potential or tie-break reads changes no tier when it is missing: the
+    report lists it neither among the columns the file lacks nor among
+    those a signal file would fill, so a CSV, a Parquet file and a table
+    (see `tierwise.table_jobs`) of the same accounts tell the same.
+    """
+    read = model.read_fields()
+    report.absent_fields = [name for name in report.absent_fields if name in read]
+    report.signal_fields = model.filled_by(only_read=True)

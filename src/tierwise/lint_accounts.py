@@ -267,9 +267,10 @@ def _valued(run: TieringRun, fields: Collection[str]) -> set[str]:
 
 
 def _unfilled(run: TieringRun, signal_sources: Collection[str]) -> dict[str, str]:
-    """The fields signal files not given would fill, that no account has a
-    value for (a file exported with its intent scores gives that field)."""
-    filled_by = run.compiled.model.filled_by()
+    """The fields scoring reads that signal files not given would fill, that
+    no account has a value for (a file exported with its intent scores gives
+    that field)."""
+    filled_by = run.compiled.model.filled_by(only_read=True)
     missing = {
         name: kind for name, kind in filled_by.items() if kind not in signal_sources
     }

@@ -488,9 +488,11 @@ def test_signal_files_whose_fields_the_accounts_file_gives_are_not_named(
     (note,) = linted.report.not_checked
     assert "given no --activity, --contacts, --events files" in note
     assert "--intent" not in note
-    # The fields are named, so a file holding some of them reads right.
-    assert "has a value for buying_group_coverage_pct, champion_identified, " in note
+    # The fields are named, so a file holding some of them reads right; a
+    # field no criterion reads is not among them.
+    assert "has a value for champion_identified, competitor_contract_end, " in note
     assert "intent_score" not in note
+    assert "buying_group_coverage_pct" not in note
 
 
 def test_lint_counts_tiers_with_the_signal_files_tier_would_read(

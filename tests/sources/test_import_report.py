@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pyarrow.csv as pa_csv
 import pytest
 from typer.testing import CliRunner
 
@@ -304,8 +305,13 @@ def test_check_lists_signal_fields_apart(write_file: WriteFile) -> None:
 def test_tier_summary_lists_signal_fields_apart(cli: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "portfolio"
     folder.mkdir()
-    accounts = write_portfolio(folder / "accounts.csv", 20, DEMO_SEED, as_of=AS_OF)
+    written = write_portfolio(folder / "accounts.csv", 20, DEMO_SEED, as_of=AS_OF)
     files = write_portfolio_signals(folder, 20, DEMO_SEED, AS_OF).by_kind()
+    # Without a column of its own for a field each of three signal files
+    # fills, and which the default model's criteria and gates read.
+    accounts = folder / "lacking.csv"
+    unfilled = ["web_visits_30d", "champion_identified", "competitor_contract_end"]
+    pa_csv.write_csv(pa_csv.read_csv(written).drop_columns(unfilled), accounts)
     command = ["tier", str(accounts), "--as-of", AS_OF.isoformat()]
 
     alone = cli.invoke(app, [*command, "--out", str(tmp_path / "alone")])
@@ -324,12 +330,19 @@ def test_tier_summary_lists_signal_fields_apart(cli: CliRunner, tmp_path: Path) 
     absent = [
         line for line in alone.output.splitlines() if line.startswith("Not in the")
     ]
-    assert not [field for line in absent for field in SIGNAL_FIELDS if field in line]
-    assert "Filled from signal files when given (--activity, " in alone.output
+    assert absent == []
+    assert (
+        "Filled from signal files when given (--activity, --contacts, --events), "
+        "else scored by each criterion's missing-value policy: --activity: "
+        "web_visits_30d; --contacts: champion_identified; --events: "
+        "competitor_contract_end"
+    ) in " ".join(alone.output.split())
     # The portfolio's own columns hold the intent score; only the contacts
-    # and events files are left to give.
+    # and events files are left to give. Fields no criterion reads (such as
+    # engagement_decayed) are named nowhere.
     assert "when given (--contacts, --events)" in " ".join(given.output.split())
     assert "--activity" not in given.output
+    assert not [field for field in SIGNAL_FIELDS if field in alone.output]
 
 
 @pytest.mark.parametrize(

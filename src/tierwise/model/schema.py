@@ -376,13 +376,20 @@ class TieringModel(_Strict):
             filled.update(self.signals.filled_fields(source))
         return filled
 
-    def filled_by(self) -> dict[str, str]:
+    def filled_by(self, only_read: bool = False) -> dict[str, str]:
         """The kind of signal file (``contacts``…) that fills each field the
-        model's signal sections fill, by field name."""
+        model's signal sections fill, by field name.
+
+        ``only_read`` keeps the fields scoring reads (see `read_fields`): a
+        field no criterion, gate, potential or tie-break reads changes no
+        tier whether a file gives it or not, so no note should name it.
+        """
+        read = self.read_fields() if only_read else None
         return {
             name: source
             for source in SIGNAL_SOURCES
             for name in self.signal_fields([source])
+            if read is None or name in read
         }
 
     def read_fields(self) -> dict[str, FieldKind]:
