@@ -49,8 +49,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Without emoji codes: a name or path holding ":v:" is shown as written.
-console = Console(emoji=False)
-errors = Console(stderr=True, emoji=False)
+# Without Rich's highlighter: it colours what looks like a number, a path or
+# an IPv6 address anywhere in a line, so a reason code, an id or a name
+# came out in pieces (missing_must_have:exec_sponsor split at "e:e"). Only
+# the colours tierwise asks for in markup are shown.
+console = Console(emoji=False, highlight=False)
+errors = Console(stderr=True, emoji=False, highlight=False)
 
 DEFAULT_OUT = Path("tierwise-out")
 # The --as-of dates taken: a run counts up to 100 years either way from it.
