@@ -18,7 +18,6 @@ import argparse
 import compileall
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from code_copy import REPO, code_state, snapshot_code
 from measuring import Measurement, compare, run_once
 from portfolios import AS_OF, SEED, ensure_portfolio
 from reporting import Outcome, SizeResult, table, write
+from sizes import add_sizes_option
 
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / "peers"
@@ -85,7 +85,7 @@ CONTENDERS = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    sizes = parse_sizes(args.sizes)
+    sizes: list[int] = args.sizes
     chosen = [c for c in CONTENDERS if not args.only or c.name in args.only]
     machine = machine_facts(args.repeat)
     day = date.today().isoformat()
@@ -285,18 +285,6 @@ def machine_facts(repeat: int) -> dict[str, Any]:
     }
 
 
-def parse_sizes(text: str) -> list[int]:
-    """``100k,1M 10M`` or ``100000,1000000`` as account counts."""
-    sizes = []
-    for part in re.split(r"[,\s]+", text.strip()):
-        match = re.fullmatch(r"(\d+)([kKmM]?)", part)
-        if not match:
-            raise SystemExit(f"--sizes: {part!r} is not a size like 100000, 100k or 1M")
-        scale = {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2).lower()]
-        sizes.append(int(match.group(1)) * scale)
-    return sizes
-
-
 def size_label(accounts: int) -> str:
     if accounts % 1_000_000 == 0:
         return f"{accounts // 1_000_000}M"
@@ -357,9 +345,7 @@ def _loads(loads: tuple[float, float, float]) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--sizes", default=DEFAULT_SIZES, help=f"default: {DEFAULT_SIZES}"
-    )
+    add_sizes_option(parser, DEFAULT_SIZES)
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per contender (median)"
     )

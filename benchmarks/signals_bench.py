@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from pathlib import Path
 import duckdb
 from measuring import run_once
 from portfolios import AS_OF, DATA, ensure_portfolio
+from sizes import parse_count
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -304,19 +304,10 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _count(text: str) -> int:
-    """``10M`` or ``100k`` or ``2500`` as a number."""
-    match = re.fullmatch(r"(\d+)([kKmM]?)", text.strip())
-    if match is None:
-        raise argparse.ArgumentTypeError(f"not a count: {text!r} (e.g. 1M, 100k)")
-    scale = {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2).lower()]
-    return int(match.group(1)) * scale
-
-
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--accounts", type=_count, default=10_000_000)
-    parser.add_argument("--events", type=_count, default=100_000_000)
+    parser.add_argument("--accounts", type=parse_count, default=10_000_000)
+    parser.add_argument("--events", type=parse_count, default=100_000_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument(
         "--only",

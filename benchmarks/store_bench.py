@@ -1,7 +1,7 @@
 """Time storing a run against scoring it, on SQLite and on PostgreSQL.
 
     .venv/bin/python benchmarks/store_bench.py                  # 100k and 1M
-    .venv/bin/python benchmarks/store_bench.py --sizes 100000 --repeat 3
+    .venv/bin/python benchmarks/store_bench.py --sizes 100k --repeat 3
     .venv/bin/python benchmarks/store_bench.py --no-postgres
     .venv/bin/python benchmarks/store_bench.py --extra-dimensions 2
 
@@ -35,6 +35,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pyarrow as pa
+from sizes import add_sizes_option
 
 from tierwise.engine import TieringRun, score_accounts
 from tierwise.model import default_model_text, parse_model
@@ -194,13 +195,17 @@ def _machine(options: argparse.Namespace) -> str:
 
 
 def _arguments() -> argparse.Namespace:
+    return _parser().parse_args()
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    add_sizes_option(parser, "100k,1M")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--postgres", default=POSTGRES_URL)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--extra-dimensions", type=int, default=0, metavar="N")
-    return parser.parse_args()
+    return parser
 
 
 if __name__ == "__main__":
