@@ -256,8 +256,10 @@ def parquet_view(
         f"SELECT * EXCLUDE (file_row_number) FROM ({kept})"
     )
 
+    # Named as given, folder and all, as the cell reader names a file: the
+    # messages above name the file alone, as its messages do.
     report = ImportReport(
-        source=source, rows_read=rows_read, rows_used=rows_read - len(skipped)
+        source=str(path), rows_read=rows_read, rows_used=rows_read - len(skipped)
     )
     report.skipped = skipped
     report.merges = merges
