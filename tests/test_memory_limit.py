@@ -61,6 +61,24 @@ def test_tier_past_the_limit_names_the_setting(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_database_file_past_the_limit_is_not_called_unreadable(
+    cli: CliRunner, tmp_path: Path, accounts: Path
+) -> None:
+    # Attaching the file is the first step to run out: it was told as "cannot
+    # be opened as a DuckDB database", blaming a sound file.
+    with duckdb.connect(str(tmp_path / "crm.duckdb")) as database:
+        database.execute(f"CREATE TABLE accounts AS FROM read_csv('{accounts}')")
+    source = f"duckdb:///{tmp_path / 'crm.duckdb'}::accounts"
+
+    said = _refused(
+        cli, ["tier", "--source", source, "--no-store", "--out", "out"], "100KB"
+    )
+
+    assert "cannot be opened" not in said
+    assert f"({MEMORY_ENV}=100KB) and stopped" in said
+    assert not (tmp_path / "out").exists()
+
+
 def test_tier_past_the_limit_records_no_run(
     cli: CliRunner, tmp_path: Path, accounts: Path
 ) -> None:

@@ -112,6 +112,8 @@ def attach_duckdb_file(
     literal = "'" + str(path).replace("'", "''") + "'"
     try:
         connection.execute(f'ATTACH {literal} AS "{ATTACHED}"{mode}')
+    except duckdb.OutOfMemoryException:
+        raise  # the memory limit's own message, not the file's fault
     except duckdb.Error as error:
         raise SourceError(
             f"{source.shown()}: cannot be opened as a DuckDB database ({error})"
@@ -133,6 +135,8 @@ def duckdb_columns(
     name = source.table.sql(dialect="duckdb")
     try:
         described = connection.sql(f"DESCRIBE {name}").fetchall()
+    except duckdb.OutOfMemoryException:
+        raise
     except duckdb.Error:
         tables = connection.sql(
             f"SELECT schema_name || '.' || table_name FROM duckdb_tables() "
