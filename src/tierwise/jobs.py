@@ -3,7 +3,9 @@
 The CLI (and later the web app) calls these and only renders what they
 return. A tiering run writes its results, the model it used, the import
 report and a manifest into one output folder, so ``explain`` can later
-recompute any account's points exactly as they were.
+recompute any account's points exactly as they were; a run that read its
+file cell by cell keeps there the accounts as it read them too, which
+``explain`` and ``whatif`` read instead of the whole file.
 """
 
 from __future__ import annotations
@@ -21,22 +23,32 @@ import duckdb
 from tierwise.engine import Explanation, TieringRun, explain, write_results
 from tierwise.engine.backends import check_engine, score_on
 from tierwise.engine.compile import compile_model
-from tierwise.engine.run import ACCOUNTS_VIEW, SIGNALS_REPORT, open_connection
+from tierwise.engine.run import (
+    ACCOUNTS_VIEW,
+    KEPT_ACCOUNTS_FILE,
+    SIGNALS_REPORT,
+    open_connection,
+)
 from tierwise.engine.watch import watched
 from tierwise.errors import TierwiseError
 from tierwise.file_inputs import currencies_of, read_accounts_view, read_file_inputs
 from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.progress import QUIET, Progress
 from tierwise.run_record import (
+    KEPT_KEY,
+    READING_METADATA,
     ids_in_run,
     ids_not_in_run,
+    kept_accounts,
     load_run_results,
     mapping_again,
     mapping_digest,
     mapping_from_manifest,
+    reading_key,
     run_inputs,
     run_manifest,
     run_origin,
+    show_kept_accounts,
 )
 from tierwise.run_signals import (
     file_sha256,
@@ -56,6 +68,7 @@ from tierwise.sources import (
     report_json,
     report_text,
 )
+from tierwise.sources.report import Flag
 from tierwise.sources.signals import SignalFile, SignalReport, signal_report_json
 
 if TYPE_CHECKING:
@@ -201,9 +214,22 @@ def tier_file(
     if signals:
         manifest["signals"] = signal_manifest(signals)
         extra[SIGNALS_REPORT] = signal_report_json(inputs.signals)
+    # Accounts read cell by cell are kept as read, so that explaining one
+    # reads them back in a second rather than the whole file again.
+    kept = None
+    if table is not None:
+        key = reading_key(read_from["accounts_sha256"], mapping_digest(mapping), model)
+        manifest[KEPT_KEY] = {"file": KEPT_ACCOUNTS_FILE, "key": key}
+        kept = {READING_METADATA: key}
     extra[MANIFEST] = json.dumps(manifest, indent=2) + "\n"
     write_results(
-        run, out_dir, csv=csv, extra=extra, explain_all=explain_all, progress=progress
+        run,
+        out_dir,
+        csv=csv,
+        extra=extra,
+        explain_all=explain_all,
+        progress=progress,
+        keep_accounts=kept,
     )
     log.info("wrote %d results to %s", run.accounts, out_dir)
 
@@ -219,7 +245,12 @@ def tier_file(
             started_at=started_at,
             accounts=table if table is not None else ACCOUNTS_VIEW,
             source=accounts.name,
-            origin=run_origin(accounts, mapping, signals),
+            origin=run_origin(
+                accounts,
+                mapping,
+                signals,
+                out_dir / KEPT_ACCOUNTS_FILE if kept is not None else None,
+            ),
             force=force,
         )
     return TierJob(
@@ -296,7 +327,10 @@ def explain_accounts(
 ) -> list[Explanation]:
     """Explain accounts of the run in ``out_dir``, recomputed from its input.
 
-    The run's signal files are read again from where the run found them,
+    The input must still be the file the run read; the accounts the run
+    kept as it read them (``accounts-as-read.parquet``) are then read in
+    its place, and a run without them reads the file again. The run's
+    signal files are read again from where the run found them,
     or from ``signal_paths`` (by kind) when they have moved. A run from a
     database table is recomputed in that database
     (:func:`tierwise.table_explain.explain_table_run`); ``source`` gives its
@@ -341,14 +375,21 @@ def explain_accounts(
         (out_dir / MODEL_COPY).read_text(encoding="utf-8"),
         source=str(out_dir / MODEL_COPY),
     )
-    mapping = mapping_from_manifest(manifest["mapping"])
     as_of = date.fromisoformat(manifest["as_of"])
     signals = signals_again(manifest, out_dir, signal_paths or {})
     connection = open_connection(memory_limit=memory_limit(signals))
     opened = open_run_signals(connection, signals, model)
-    _, report = read_accounts_view(
-        connection, accounts, model, mapping, opened.by_domain, only_ids=account_ids
-    )
+    # The input is the file the run read (checked above), so the accounts
+    # it kept as read are the same; a run without them reads it again.
+    kept = kept_accounts(out_dir, manifest, out_dir / IMPORT_REPORT, account_ids)
+    if kept is not None and show_kept_accounts(connection, kept.path, kept.key):
+        flags = kept.flags
+    else:
+        mapping = mapping_from_manifest(manifest["mapping"])
+        _, report = read_accounts_view(
+            connection, accounts, model, mapping, opened.by_domain, only_ids=account_ids
+        )
+        flags = report.flags
     load_run_signals(connection, opened, model, as_of)
     load_run_results(connection, out_dir, account_ids)
     columns = [row[0] for row in connection.sql(f"DESCRIBE {ACCOUNTS_VIEW}").fetchall()]
@@ -362,7 +403,7 @@ def explain_accounts(
 
     explanations = explain(connection, compiled, account_ids)
     found = _all_asked(explanations, account_ids, out_dir)
-    return [_as_written(explanation, report) for explanation in found]
+    return [_as_written(explanation, flags) for explanation in found]
 
 
 def _all_asked(
@@ -389,20 +430,18 @@ def _not_in_run(missing: list[str], out_dir: Path) -> TierwiseError:
     )
 
 
-def _as_written(explanation: Explanation, report: ImportReport) -> Explanation:
+def _as_written(explanation: Explanation, flags: list[Flag]) -> Explanation:
     """Show a value as the file wrote it where it was read by a rule.
 
     A range (``51-200``) or a bound (``< $1M``) is scored as one number; the
     explanation then shows the cell, the number and the rule that chose it.
     """
-    flags = {
-        flag.field: flag
-        for flag in report.flags
-        if flag.account_id == explanation.account_id
+    by_field = {
+        flag.field: flag for flag in flags if flag.account_id == explanation.account_id
     }
     criteria = [
         replace(line, value=f"{flag.value} → {flag.read_as}: {flag.reason}")
-        if (flag := flags.get(line.field)) is not None
+        if (flag := by_field.get(line.field)) is not None
         else line
         for line in explanation.criteria
     ]
@@ -420,6 +459,8 @@ def read_input_again(
 
     ``origin`` and ``digests`` are what the run recorded (see `_origin`);
     the view ``accounts`` then holds exactly the rows the run scored. The
+    accounts the run kept as it read them stand in for the file when
+    ``model`` reads it as the run's model did (see `reading_key`). The
     run's signal files, if it had any, are read again as of ``as_of`` (the
     run's date) into their matched tables; their kinds are returned, to be
     passed to the engine as ``signal_sources``.
@@ -446,7 +487,12 @@ def read_input_again(
             "`tierwise tier` and compare against that run (--against RUN)"
         )
     opened = open_run_signals(connection, signals, model)
-    read_accounts_view(connection, accounts, model, mapping, opened.by_domain)
+    # The accounts the run kept as it read them, when this model reads the
+    # file as the run's did: seconds, where reading it again takes minutes.
+    kept = origin.get(KEPT_KEY)
+    key = reading_key(digests["accounts"], digests["mapping"], model)
+    if kept is None or not show_kept_accounts(connection, Path(kept), key):
+        read_accounts_view(connection, accounts, model, mapping, opened.by_domain)
     if signals and as_of is not None:
         load_run_signals(connection, opened, model, as_of)
     return [signal.kind for signal in signals]

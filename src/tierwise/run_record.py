@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,8 +20,16 @@ import duckdb
 import pyarrow.parquet as pq
 
 from tierwise import __version__
-from tierwise.engine.run import RESULT_FILE, RESULT_TABLE, TieringRun
+from tierwise.engine.run import (
+    ACCOUNTS_VIEW,
+    KEPT_ACCOUNTS_FILE,
+    RESULT_FILE,
+    RESULT_TABLE,
+    TieringRun,
+)
+from tierwise.file_inputs import currencies_of
 from tierwise.import_warnings import import_problems, import_warning_lines
+from tierwise.model import TieringModel
 from tierwise.run_signals import signals_digest
 from tierwise.sources import (
     ColumnMapping,
@@ -28,6 +37,7 @@ from tierwise.sources import (
     load_mapping_file,
     load_preset,
 )
+from tierwise.sources.report import Flag
 from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
 from tierwise.sources.signals import SignalFile
 
@@ -35,28 +45,47 @@ if TYPE_CHECKING:
     from tierwise.store import PinPlan
 
 __all__ = [
+    "KEPT_KEY",
+    "KeptAccounts",
     "ids_in_run",
     "ids_not_in_run",
+    "kept_accounts",
     "load_run_results",
     "mapping_again",
     "mapping_digest",
     "mapping_from_manifest",
     "mapping_origin",
+    "reading_key",
     "run_inputs",
     "run_manifest",
     "run_origin",
+    "show_kept_accounts",
 ]
+
+log = logging.getLogger(__name__)
+
+# The key of ``run.json`` and of a recorded run's origin naming the
+# accounts the run kept as it read them.
+KEPT_KEY = "accounts_as_read"
+# The kept accounts' Parquet metadata key holding their `reading_key`.
+READING_METADATA = "tierwise_reading"
 
 
 def run_origin(
-    accounts: Path, mapping: ColumnMapping, signals: Sequence[SignalFile] = ()
+    accounts: Path,
+    mapping: ColumnMapping,
+    signals: Sequence[SignalFile] = (),
+    kept: Path | None = None,
 ) -> dict[str, str]:
     """Where a run's input can be read again: the files and the mapping.
 
     Signal files go in as one JSON text under ``signals`` (kind to path and
     named columns), since the store keeps an origin as text by name.
+    ``kept`` is the accounts the run kept as it read them, if it did.
     """
     origin = {"accounts": str(accounts.resolve()), **mapping_origin(mapping)}
+    if kept is not None:
+        origin[KEPT_KEY] = str(kept.resolve())
     if signals:
         given = {
             signal.kind: {
@@ -220,3 +249,102 @@ def run_manifest(
     if problems is not None:
         manifest["import_problems"] = problems
     return manifest
+
+
+@dataclass(frozen=True)
+class KeptAccounts:
+    """A run's accounts as it read them, the `reading_key` they were kept
+    under, and the flagged cells of the asked accounts (for showing a value
+    as the file wrote it)."""
+
+    path: Path
+    key: str
+    flags: list[Flag]
+
+
+def kept_accounts(
+    out_dir: Path,
+    manifest: Mapping[str, Any],
+    report_file: Path,
+    account_ids: Sequence[str],
+) -> KeptAccounts | None:
+    """The accounts the run in ``out_dir`` kept as read, if it kept them.
+
+    A run that read its file cell by cell keeps the accounts it scored in
+    ``accounts-as-read.parquet`` and names it in ``run.json`` with the key
+    it was kept under, which the file must still carry (see
+    `show_kept_accounts`); the flags come from its import report
+    (``report_file``), which lists every flagged cell with its account.
+    None when the run kept no copy (it read a Parquet file in place, or
+    came before copies were kept) or its import report is unreadable: the
+    input is then read again as the run read it.
+    """
+    recorded = manifest.get(KEPT_KEY)
+    if not isinstance(recorded, dict) or recorded.get("file") != KEPT_ACCOUNTS_FILE:
+        return None
+    try:
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+        asked = set(account_ids)
+        names = {field.name for field in fields(Flag)}
+        flags = [
+            Flag(**{key: value for key, value in flag.items() if key in names})
+            for flag in report["flags"]
+            if flag.get("account_id") in asked
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.warning(
+            "%s cannot be read (%s); reading the input again", report_file, error
+        )
+        return None
+    return KeptAccounts(out_dir / KEPT_ACCOUNTS_FILE, str(recorded.get("key")), flags)
+
+
+def reading_key(accounts_sha256: str, mapping_sha256: str, model: TieringModel) -> str:
+    """A digest of all a cell-by-cell read depends on: the file's bytes, the
+    column mapping, and the fields, currency and rates of the model.
+
+    Accounts kept under the same key were read from the same bytes in the
+    same way, so they can stand in for reading the file again.
+    """
+    currencies = currencies_of(model)
+    parts = {
+        "accounts": accounts_sha256,
+        "mapping": mapping_sha256,
+        "fields": {name: str(kind) for name, kind in model.field_kinds().items()},
+        "currency": currencies.model_currency,
+        "rates": {code: str(rate) for code, rate in currencies.rates.items()},
+        "rates_as_of": str(currencies.as_of),
+        "money_fields": sorted(currencies.money_fields),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def show_kept_accounts(
+    connection: duckdb.DuckDBPyConnection, path: Path, key: str | None = None
+) -> bool:
+    """Put the kept accounts ``path`` in ``connection`` as the view ``accounts``.
+
+    With a ``key`` (see `reading_key`), only when the file was kept under
+    it. False when it was not, or DuckDB cannot read the file (it is gone,
+    or was damaged since the run); the caller then reads the input again.
+    """
+    if not path.is_file():
+        return False
+    quoted = str(path).replace("'", "''")
+    try:
+        if key is not None:
+            kept_under = connection.execute(
+                f"SELECT decode(value) FROM parquet_kv_metadata('{quoted}') "
+                f"WHERE decode(key) = '{READING_METADATA}'"
+            ).fetchall()
+            if kept_under != [(key,)]:
+                log.info("%s was read another way; reading the input again", path)
+                return False
+        connection.execute(
+            f'CREATE OR REPLACE TEMP VIEW "{ACCOUNTS_VIEW}" AS '
+            f"SELECT * FROM read_parquet('{quoted}')"
+        )
+    except duckdb.Error as error:
+        log.warning("%s cannot be read (%s); reading the input again", path, error)
+        return False
+    return True

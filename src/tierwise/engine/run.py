@@ -63,6 +63,9 @@ EXPLAIN_FILE = "explain.parquet"
 SIGNALS_REPORT = "signals-report.json"
 CSV_FILE = "tiers.csv"
 ACCOUNTS_VIEW = "accounts"
+# The accounts as a run read and cleaned them cell by cell, kept so that
+# explaining one of them need not read the whole file cell by cell again.
+KEPT_ACCOUNTS_FILE = "accounts-as-read.parquet"
 # zstd at level 1: ten million results were written in half the time of
 # DuckDB's default level 3, into a file no larger (73 MB against 75 MB).
 PARQUET = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
@@ -288,6 +291,7 @@ def write_results(
     csv: bool | None = None,
     explain_all: bool = False,
     progress: Progress = QUIET,
+    keep_accounts: Mapping[str, str] | None = None,
 ) -> Path:
     """Put ``tiers.parquet``, ``tiers.csv`` and ``extra`` text files in ``out_dir``.
 
@@ -297,11 +301,14 @@ def write_results(
     criterion (see :func:`~tierwise.engine.explain.explain_all_query`); it
     scores the accounts again, so ``run.connection`` must still hold them,
     unless the run fetched the file already (a database table's run);
-    ``progress`` is told how far it has got. Files
-    are gathered in a scratch folder beside ``out_dir`` and moved into place
-    only when all are complete, so an error leaves nothing half-written; an
-    older run's ``tiers.csv``, ``explain.parquet`` or ``signals-report.json``
-    that this run does not write is removed.
+    ``progress`` is told how far it has got. ``keep_accounts`` copies the
+    view ``accounts`` of ``run.connection`` to ``accounts-as-read.parquet``
+    (:data:`KEPT_ACCOUNTS_FILE`) with it as the file's key-value metadata
+    (plain names to text); None keeps no copy. Files are gathered in a
+    scratch folder beside ``out_dir`` and moved into place only when all
+    are complete, so an error leaves nothing half-written; an older run's
+    ``tiers.csv``, ``explain.parquet``, ``signals-report.json`` or kept
+    accounts that this run does not write is removed.
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".tierwise-", dir=out_dir.parent))
@@ -324,6 +331,13 @@ def write_results(
             shutil.copyfile(run.scratch / EXPLAIN_FILE, scratch / EXPLAIN_FILE)
         elif explain_all:
             _write_explanations(run, scratch, progress)
+        if keep_accounts is not None:
+            target = _quoted_path(scratch / KEPT_ACCOUNTS_FILE)
+            pairs = ", ".join(f"{k}: {_quoted(v)}" for k, v in keep_accounts.items())
+            run.connection.execute(
+                f'COPY (SELECT * FROM "{ACCOUNTS_VIEW}") TO {target} '
+                f"({PARQUET}, KV_METADATA {{{pairs}}})"
+            )
         for name, text in extra.items():
             (scratch / name).write_text(text, encoding="utf-8")
 
@@ -331,10 +345,11 @@ def write_results(
         produced = sorted(scratch.iterdir())
         for path in produced:
             path.replace(out_dir / path.name)
-        # An earlier run's spreadsheet copy, explanations or signal match
-        # report would not match these results, so a run without them
-        # removes them.
-        left = {CSV_FILE, EXPLAIN_FILE, SIGNALS_REPORT} - {p.name for p in produced}
+        # An earlier run's spreadsheet copy, explanations, signal match
+        # report or accounts would not match these results, so a run without
+        # them removes them.
+        stale = {CSV_FILE, EXPLAIN_FILE, SIGNALS_REPORT, KEPT_ACCOUNTS_FILE}
+        left = stale - {p.name for p in produced}
         for name in left:
             (out_dir / name).unlink(missing_ok=True)
     except duckdb.IOException as error:
