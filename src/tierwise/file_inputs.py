@@ -91,10 +91,13 @@ def read_file_inputs(
     progress.start("Reading accounts", None)
     identities = identities or opened.by_domain
     table, report = read_accounts_view(
-        connection, accounts, model, mapping, identities, builtin
+        connection, accounts, model, mapping, identities, builtin, progress=progress
     )
     report.signals_given = [signal.kind for signal in signals]
-    progress.advance_to(report.rows_used)
+    if table is None:
+        # Read in place by one query: the count comes when it is done. The
+        # cell reader counted its rows, then the cleaning of their cells.
+        progress.advance_to(report.rows_used)
     progress.finish()
     if report.over_threshold() and not accept_warnings:
         raise _too_many_problems(accounts, report)
@@ -147,6 +150,7 @@ def read_accounts_view(
     identities: bool = False,
     builtin: bool = False,
     only_ids: list[str] | None = None,
+    progress: Progress = QUIET,
 ) -> tuple[pa.Table | None, ImportReport]:
     """Put the accounts in ``connection`` as the view ``accounts``.
 
@@ -161,7 +165,7 @@ def read_accounts_view(
     reducing every website. Rows that repeat an id are compared in every
     field either way, as the cell reader compares them. ``builtin`` says
     the model is the bundled default (see :func:`currencies_of`);
-    ``only_ids``, see `parquet_view`.
+    ``only_ids``, see `parquet_view`; ``progress``, see `read_accounts`.
     """
     currencies = currencies_of(model, builtin)
     if accounts.suffix.lower() == ".parquet" and not currencies.rates:
@@ -184,7 +188,7 @@ def read_accounts_view(
             missing_as_scored(report, model)
             return None, report
     table, report = read_accounts(
-        accounts, model.field_kinds(), mapping, currencies=currencies
+        accounts, model.field_kinds(), mapping, currencies=currencies, progress=progress
     )
     missing_as_scored(report, model)
     connection.register(ACCOUNTS_VIEW, table)

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
+from tierwise.progress import QUIET, Progress
 from tierwise.sources.columns import (
     CellProblem,
     Column,
@@ -59,6 +60,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# The step after reading a file's rows: each mapped column's cells read as
+# their field's kind (numbers, dates, domains), repaired and flagged.
+CLEANING = "Cleaning accounts"
+
 ARROW_TYPES: dict[FieldKind, pa.DataType] = {
     FieldKind.TEXT: pa.string(),
     FieldKind.NUMBER: pa.float64(),
@@ -73,6 +78,7 @@ def read_accounts(
     mapping: ColumnMapping,
     *,
     currencies: Currencies | None = None,
+    progress: Progress = QUIET,
 ) -> tuple[pa.Table, ImportReport]:
     """Read accounts from a CSV, .xlsx or Parquet file through a mapping.
 
@@ -83,6 +89,11 @@ def read_accounts(
     ``currencies`` holds the model's currency and exchange rates; amounts in
     other currencies are converted with them, and without them are kept as
     written and flagged.
+
+    ``progress`` is told the rows read so far, in the task its caller
+    started, and then the cleaning of their cells as a task of its own
+    (``Cleaning accounts``), which moves as each column is done and is left
+    for the caller to finish.
 
     Raises:
         SourceError: naming the file, and the rows, columns and values at
@@ -100,6 +111,7 @@ def read_accounts(
         mapping.delimiter,
         encoding=mapping.encoding,
         header=expected_headers(fields, mapping),
+        progress=progress,
     )
     matches, header_notes = match_columns(source, table.headers, fields, mapping)
     for name, match in matches.items():
@@ -112,7 +124,8 @@ def read_accounts(
 
     indices = sorted({match.index for match in matches.values()} | _index(currency))
     rows, cells = table.take(indices)
-    convert = _Converter(fields, matches, mapping, rows, cells, currencies)
+    progress.start(CLEANING, len(rows))
+    convert = _Converter(fields, matches, mapping, rows, cells, currencies, progress)
 
     everyone = range(len(rows))
     identity = {name: convert(name, everyone) for name in REQUIRED_FIELDS}
@@ -141,6 +154,7 @@ def read_accounts(
         name: pa.array([values[i] for i in merged.keep], type=ARROW_TYPES[fields[name]])
         for name, values in columns.items()
     }
+    progress.advance_to(len(rows))
     report = _report(path, table, rows, keep, skipped, merged.skipped, fields)
     report.mapped = {name: match.header for name, match in matches.items()}
     report.absent_fields = [name for name in fields if name not in matches]
@@ -227,6 +241,7 @@ class _Converter:
         rows: list[int],
         cells: Mapping[int, list[Cell]],
         currencies: Currencies | None,
+        progress: Progress = QUIET,
     ) -> None:
         self.fields = fields
         self.matches = matches
@@ -236,6 +251,9 @@ class _Converter:
         self.currencies = currencies
         self.problems: list[CellProblem] = []
         self.done: list[Column] = []
+        self.progress = progress
+        # A step per mapped column, and one for building the table.
+        self.steps = len(matches) + 1
 
     def __call__(
         self,
@@ -267,6 +285,7 @@ class _Converter:
         )
         values = convert_column(column)
         self.done.append(column)
+        self.progress.advance_to(len(self.rows) * len(self.done) // self.steps)
         return values
 
     def currency_codes(

@@ -21,7 +21,8 @@ or shifted. When no row holds a mapped header, the first row is taken
 for the header; if it holds one value and every row below it has one
 other field count, it is refused as a likely title, with the mapping as
 the fix. A file the parser refuses (a quote never closed, a cell over its
-length limit) is described by :mod:`tierwise.sources.csv_faults`.
+length limit) is described by :mod:`tierwise.sources.csv_faults`. The
+rows are parsed a chunk at a time, so that a progress bar can count them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from typing import cast
 
 from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS
+from tierwise.progress import QUIET, Progress
 from tierwise.sources.csv_faults import describe_fault
 from tierwise.sources.encodings import decode
 from tierwise.sources.headers import header_key
@@ -56,6 +58,9 @@ log = logging.getLogger(__name__)
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SAMPLE_ROWS = 200
 MAX_LISTED = 20
+# Rows parsed between two counts: a million rows are counted a hundred
+# times, at no cost that a read of them shows.
+COUNTED_ROWS = 10_000
 
 
 def read_csv(
@@ -64,8 +69,11 @@ def read_csv(
     *,
     encoding: str | None = None,
     header: HeaderHint | None = None,
+    progress: Progress = QUIET,
 ) -> GridTable:
     """Read a CSV file's header and rows; ``None`` settings are guessed.
+
+    ``progress`` is told how many rows below the first are parsed so far.
 
     Raises:
         SourceError: for an undecodable file, broken quoting, or rows whose
@@ -82,7 +90,7 @@ def read_csv(
                 "in a mapping file if that is wrong"
             )
 
-    records = _parse(path, text, delimiter, header)
+    records = _parse(path, text, delimiter, header, progress)
     header_at = find_header(records, header, header_key)
     if header_at is None:
         raise SourceError(f"{path.name}: the file is empty; there is no header row")
@@ -142,11 +150,23 @@ def _sample_widths(text: str, delimiter: str) -> list[int]:
 
 
 def _parse(
-    path: Path, text: str, delimiter: str, header: HeaderHint | None
+    path: Path,
+    text: str,
+    delimiter: str,
+    header: HeaderHint | None,
+    progress: Progress,
 ) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
     try:
-        return list(reader)
+        while True:
+            parsed = len(records)
+            records.extend(islice(reader, COUNTED_ROWS))
+            if len(records) == parsed:
+                return records
+            # The first row is the header in most files; a title block
+            # above it is counted with the rows until the header is found.
+            progress.advance_to(len(records) - 1)
     except csv.Error as error:
         message = describe_fault(path.name, text, delimiter, error, header)
         raise SourceError(message) from None

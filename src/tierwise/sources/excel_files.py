@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tierwise.errors import SourceError
+from tierwise.progress import QUIET, Progress
 from tierwise.sources.headers import header_key
 from tierwise.sources.layout import TITLE, HeaderHint, find_header, split_footer
 from tierwise.sources.tables import Cell, GridTable, Rows, drop_blank_rows, is_blank
@@ -59,9 +60,14 @@ DEFAULT_LIMITS = ExcelLimits()
 
 
 def read_excel(
-    path: Path, header: HeaderHint | None = None, limits: ExcelLimits = DEFAULT_LIMITS
+    path: Path,
+    header: HeaderHint | None = None,
+    limits: ExcelLimits = DEFAULT_LIMITS,
+    progress: Progress = QUIET,
 ) -> GridTable:
     """Read the header and rows of a workbook's first sheet.
+
+    ``progress`` is told how many rows below the first are read so far.
 
     Raises:
         SourceError: for a file that is not a readable .xlsx workbook, one
@@ -83,7 +89,7 @@ def read_excel(
     # openpyxl fails half-way through opening the workbook.
     try:
         with path.open("rb") as handle:
-            rows, title, sheets = _read_rows(handle, path, started, limits)
+            rows, title, sheets = _read_rows(handle, path, started, limits, progress)
     except DefusedXmlException as error:
         raise _entities_refused(path, error) from None
     except (
@@ -113,7 +119,11 @@ def read_excel(
 
 
 def _read_rows(
-    handle: BinaryIO, path: Path, started: float, limits: ExcelLimits
+    handle: BinaryIO,
+    path: Path,
+    started: float,
+    limits: ExcelLimits,
+    progress: Progress,
 ) -> tuple[Rows, str, int]:
     import openpyxl
 
@@ -128,6 +138,9 @@ def _read_rows(
             rows.append((number, list(cells)))
             if number % 10_000 == 0:
                 _check_time(path, started, limits)
+                # As for CSV: the first row is the header in most sheets.
+                progress.advance_to(number - 1)
+        progress.advance_to(max(len(rows) - 1, 0))
         return rows, str(sheet.title), len(workbook.sheetnames)
     finally:
         workbook.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tierwise.errors import SourceError
+from tierwise.progress import QUIET, Progress
 from tierwise.sources.tables import Cell, first_data_row
 
 __all__ = ["ParquetTable"]
@@ -21,12 +22,16 @@ log = logging.getLogger(__name__)
 
 
 class ParquetTable:
-    """A Parquet file whose columns are read when they are asked for."""
+    """A Parquet file whose columns are read when they are asked for.
 
-    def __init__(self, path: Path) -> None:
+    ``progress`` is told the rows read once the columns are.
+    """
+
+    def __init__(self, path: Path, progress: Progress = QUIET) -> None:
         import pyarrow.parquet as pq
 
         self.path = path
+        self.progress = progress
         self.blank_rows: list[int] = []
         self.notes: list[str] = []
         try:
@@ -44,6 +49,7 @@ class ParquetTable:
             table = pq.read_table(self.path, columns=names)
         except (OSError, ValueError) as error:
             raise _unreadable(self.path, error) from None
+        self.progress.advance_to(table.num_rows)
 
         start = first_data_row(None)
         numbers = list(range(start, start + table.num_rows))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from tierwise.errors import SourceError
+from tierwise.progress import QUIET, Progress
 
 if TYPE_CHECKING:
     from tierwise.sources.layout import HeaderHint
@@ -147,12 +148,15 @@ def open_table(
     *,
     encoding: str | None = None,
     header: HeaderHint | None = None,
+    progress: Progress = QUIET,
 ) -> RawTable:
     """Open a CSV, Excel or Parquet file, chosen by its suffix.
 
     ``delimiter`` and ``encoding`` (CSV) are guessed when ``None``;
     ``header`` names the headers to look for when the header row is not
-    the first row (CSV and Excel).
+    the first row (CSV and Excel); ``progress`` is told how many rows are
+    read so far (CSV and Excel as they are parsed, Parquet once the mapped
+    columns are read).
 
     Raises:
         SourceError: for a missing file or a format tierwise does not read.
@@ -165,15 +169,17 @@ def open_table(
     if suffix in CSV_SUFFIXES:
         from tierwise.sources.csv_files import read_csv
 
-        return read_csv(path, delimiter, encoding=encoding, header=header)
+        return read_csv(
+            path, delimiter, encoding=encoding, header=header, progress=progress
+        )
     if suffix in EXCEL_SUFFIXES:
         from tierwise.sources.excel_files import read_excel
 
-        return read_excel(path, header=header)
+        return read_excel(path, header=header, progress=progress)
     if suffix in PARQUET_SUFFIXES:
         from tierwise.sources.parquet_files import ParquetTable
 
-        return ParquetTable(path)
+        return ParquetTable(path, progress)
 
     known = ", ".join((*CSV_SUFFIXES, *EXCEL_SUFFIXES, *PARQUET_SUFFIXES))
     hint = " (save it as .xlsx)" if suffix == ".xls" else ""
