@@ -385,6 +385,10 @@ def explain_accounts(
     if kept is not None and show_kept_accounts(connection, kept.path, kept.key):
         flags = kept.flags
     else:
+        # Known gap: a run that kept no copy (a Parquet file read in place,
+        # or a run from before copies) is read again through its mapping
+        # file as it is now, since run.json keeps the mapping's name and no
+        # digest of it, so an edit to it since the run goes unnoticed.
         mapping = mapping_from_manifest(manifest["mapping"])
         _, report = read_accounts_view(
             connection, accounts, model, mapping, opened.by_domain, only_ids=account_ids
