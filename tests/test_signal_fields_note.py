@@ -141,12 +141,6 @@ def test_lint_counts_no_field_no_criterion_reads_as_unchecked(
     assert "engagement_decayed" not in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tierwise check (jobs.check_file) still lists every field a signal "
-    "section fills, read or not, under Absent and in the signal-file note; "
-    "tier and lint list only the fields scoring reads",
-)
 def test_check_names_no_field_no_criterion_reads(
     cli: CliRunner, inputs: dict[str, list[str]]
 ) -> None:

@@ -31,7 +31,12 @@ from tierwise.engine.run import (
 )
 from tierwise.engine.watch import watched
 from tierwise.errors import TierwiseError
-from tierwise.file_inputs import currencies_of, read_accounts_view, read_file_inputs
+from tierwise.file_inputs import (
+    currencies_of,
+    missing_as_scored,
+    read_accounts_view,
+    read_file_inputs,
+)
 from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.progress import QUIET, Progress
 from tierwise.run_record import (
@@ -280,7 +285,7 @@ def check_file(
         mapping or load_preset("generic"),
         currencies=currencies_of(model, builtin=model_path is None),
     )
-    report.signal_fields = model.filled_by()
+    missing_as_scored(report, model)
     return report
 
 
