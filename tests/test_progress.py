@@ -42,6 +42,17 @@ class Recorded:
     def tasks(self) -> list[object]:
         return [value for kind, value in self.events if kind == "start"]
 
+    def counts_in(self, task: str) -> list[object]:
+        """The counts reported while ``task`` was the current task."""
+        counts, current = [], None
+        for kind, value in self.events:
+            if kind == "start":
+                assert isinstance(value, tuple)
+                current = value[0]
+            elif kind == "advance" and current == task:
+                counts.append(value)
+        return counts
+
 
 def _terminal() -> tuple[Console, io.StringIO]:
     shown = io.StringIO()

@@ -19,6 +19,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from tests.test_progress import Recorded
 from tierwise import jobs
 from tierwise.cli import app
 from tierwise.cli.progress import progress_bar
@@ -26,36 +27,6 @@ from tierwise.sample import write_portfolio
 
 AS_OF = date(2026, 9, 30)
 ROWS = 25_000
-
-
-class Recorded:
-    """A Progress that keeps what it was told."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[str, object]] = []
-
-    def start(self, task: str, total: int | None) -> None:
-        self.events.append(("start", (task, total)))
-
-    def advance_to(self, done: int) -> None:
-        self.events.append(("advance", done))
-
-    def finish(self) -> None:
-        self.events.append(("finish", None))
-
-    def tasks(self) -> list[object]:
-        return [value for kind, value in self.events if kind == "start"]
-
-    def counts(self, task: str) -> list[object]:
-        """The counts reported while ``task`` was the current task."""
-        counts, current = [], None
-        for kind, value in self.events:
-            if kind == "start":
-                assert isinstance(value, tuple)
-                current = value[0]
-            elif kind == "advance" and current == task:
-                counts.append(value)
-        return counts
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +48,8 @@ def test_tier_counts_a_csv_s_rows_and_then_their_cleaning(
         ("Scoring and tiering", ROWS),
     ]
     # Rows below the first (the header), a chunk at a time.
-    assert recorded.counts("Reading accounts") == [9_999, 19_999, ROWS]
-    cleaned = recorded.counts("Cleaning accounts")
+    assert recorded.counts_in("Reading accounts") == [9_999, 19_999, ROWS]
+    cleaned = recorded.counts_in("Cleaning accounts")
     assert cleaned == sorted(set(cleaned))
     assert len(cleaned) > 10
     assert cleaned[-1] == ROWS
@@ -101,7 +72,7 @@ def test_an_excel_file_s_rows_are_counted_too(tmp_path: Path) -> None:
         ("Reading accounts", None),
         ("Cleaning accounts", 12_000),
     ]
-    assert recorded.counts("Reading accounts") == [9_999, 12_000]
+    assert recorded.counts_in("Reading accounts") == [9_999, 12_000]
 
 
 def test_the_bar_shows_both_counts_at_a_terminal(
@@ -149,4 +120,4 @@ def test_a_parquet_file_read_cell_by_cell_counts_its_rows(tmp_path: Path) -> Non
         ("Cleaning accounts", 3),
         ("Scoring and tiering", 2),
     ]
-    assert recorded.counts("Reading accounts") == [3]
+    assert recorded.counts_in("Reading accounts") == [3]
