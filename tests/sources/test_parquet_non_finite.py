@@ -70,7 +70,11 @@ def test_nan_with_multiply_scores_as_a_blank_cell_does(tmp_path: Path) -> None:
 def test_an_infinity_is_refused_naming_its_row(tmp_path: Path, value: float) -> None:
     path = _accounts(tmp_path, [40.0, value])
 
-    with pytest.raises(SourceError, match=r"row 2, column 'intent_score'.*finite"):
+    with pytest.raises(
+        SourceError,
+        match=r"row 2, column 'intent_score' \(intent_score\): -?inf is not a "
+        r"finite number \(NaN or an infinity\)\n",
+    ):
         tier_file(path, tmp_path / "out", AS_OF)
 
 
@@ -80,6 +84,69 @@ def test_past_the_cell_readers_size_the_rows_are_named(
     monkeypatch.setattr(module, "CELL_READER_MAX_ROWS", 2)
     path = _accounts(tmp_path, [40.0, float("nan"), 50.0, float("inf")])
 
-    with pytest.raises(SourceError, match=r"rows 2, 4 hold NaN or an infinity"):
+    with pytest.raises(SourceError) as caught:
         tier_file(path, tmp_path / "out", AS_OF)
+
+    assert str(caught.value).splitlines()[1] == (
+        "  2 cells in rows 2 and 4, column 'intent_score' (intent_score): nan, "
+        "inf; each is not a finite number (NaN or an infinity)"
+    )
     assert not (tmp_path / "out").exists()
+
+
+def test_past_the_cell_readers_size_each_column_is_named_as_the_file_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message named the rows but not the column, so a file with a
+    dozen number columns left the user to search each; it is worded as the
+    cell reader and a table's checks word it, with the fix."""
+    monkeypatch.setattr(module, "CELL_READER_MAX_ROWS", 2)
+    path = tmp_path / "accounts.parquet"
+    ids = ["a0", "a1", "a2"]
+    table = {
+        "account_id": ids,
+        "name": ids,
+        "Buying Intent": [40.0, float("-inf"), 50.0],
+        "Headcount": [10.0, 20.0, float("nan")],
+    }
+    pq.write_table(pa.table(table), path)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "preset: generic\ncolumns:\n  intent_score: Buying Intent\n"
+        "  employees: Headcount\n"
+    )
+    from tierwise.sources import load_mapping_file
+
+    with pytest.raises(SourceError) as caught:
+        tier_file(path, tmp_path / "out", AS_OF, mapping=load_mapping_file(mapping))
+
+    assert str(caught.value) == (
+        "accounts.parquet: 2 cell(s) cannot be read; nothing was imported.\n"
+        "  row 2, column 'Buying Intent' (intent_score): -inf is not a finite "
+        "number (NaN or an infinity)\n"
+        "  row 3, column 'Headcount' (employees): nan is not a finite number "
+        "(NaN or an infinity)\n"
+        "Per column: 'Buying Intent' (intent_score) 1, 'Headcount' (employees) 1\n"
+        "To fix:\n"
+        "  intent_score: correct the value, or write it as null where it is "
+        "unknown\n"
+        "  employees: correct the value, or write it as null where it is unknown"
+    )
+
+
+def test_a_count_of_minus_infinity_is_named_as_no_finite_number(
+    tmp_path: Path,
+) -> None:
+    """The cell reader called it below zero and asked for a count of 0 or
+    more, where an infinity is no number at all."""
+    path = tmp_path / "accounts.parquet"
+    table = {"account_id": ["a0"], "name": ["A"], "employees": [float("-inf")]}
+    pq.write_table(pa.table(table), path)
+
+    with pytest.raises(SourceError) as caught:
+        tier_file(path, tmp_path / "out", AS_OF)
+
+    assert "row 1, column 'employees' (employees): -inf is not a finite number" in (
+        str(caught.value)
+    )
+    assert "below zero" not in str(caught.value)

@@ -115,3 +115,17 @@ def test_with_multiply_it_is_refused_by_name_too(
         SourceError, match=r"finite number .* 'a1' \(nan\), 'a2' \(inf\)\."
     ):
         tier_table(source, tmp_path / "out", AS_OF, mapping=load_mapping_file(mapping))
+
+
+def test_a_count_of_minus_infinity_is_named_once(
+    make_table: MakeTable, tmp_path: Path
+) -> None:
+    """It was listed twice: as no finite number and as below zero."""
+    columns = {"account_id": "TEXT", "name": "TEXT", "employees": "DOUBLE PRECISION"}
+    source = make_table("duckdb", columns, [("a1", "Odd Co", float("-inf"))])
+
+    with pytest.raises(SourceError) as caught:
+        tier_table(source, tmp_path / "out", AS_OF)
+
+    assert "'employees' (employees) is not a finite number" in str(caught.value)
+    assert "below zero" not in str(caught.value)

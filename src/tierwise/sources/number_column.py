@@ -47,6 +47,7 @@ from decimal import Decimal
 from tierwise.sources.columns import Column, ColumnLog, checked
 from tierwise.sources.money import MONEY_FIELDS, Currencies, currency_of_mark
 from tierwise.sources.numbers import (
+    NOT_FINITE,
     Reading,
     Shape,
     check_count,
@@ -265,9 +266,10 @@ def _read(column: Column, i: int, cell: Cell) -> Decimal | _Cell | None:
         return None
     if isinstance(cell, int | float | Decimal):
         number = Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
-        if whole:
+        if whole and number.is_finite():
             # The check a written count gets; a typed number has no decimal
-            # mark, so the fix names none.
+            # mark, so the fix names none. An infinity is refused as no
+            # number at all below, not as a count below zero.
             check_count([number], Decimal(1) if multiply is None else multiply)
         return _convert(column, i, number, None, cell)
 
@@ -463,7 +465,7 @@ def _rate_fix(code: str, currencies: Currencies) -> str:
 
 def _finish(column: Column, i: int, value: Decimal) -> float:
     if not value.is_finite():
-        raise CellError("is not a finite number", "correct the cell or clear it")
+        raise CellError(NOT_FINITE, "correct the cell or clear it")
     if column.spec.multiply is not None:
         value *= column.spec.multiply
     result = float(value)

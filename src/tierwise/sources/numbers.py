@@ -106,6 +106,11 @@ NEGATIVE_FIX = (
     "negative), or clear the cell"
 )
 NEGATIVE_FACTOR_FIX = "make the column's `multiply:` in the mapping file above zero"
+# A typed number that is NaN or an infinity (a float in a Parquet file, a
+# DOUBLE in a table), as the readers that refuse it word it; the fix names
+# how the source writes an unknown value ("null", "NULL").
+NOT_FINITE = "is not a finite number (NaN or an infinity)"
+NOT_FINITE_FIX = "correct the value, or {blank} where it is unknown"
 
 
 class Shape(StrEnum):

@@ -47,7 +47,13 @@ from tierwise.sources.duplicates import caseless_fields
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.number_column import COUNT_FIELDS
-from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
+from tierwise.sources.numbers import (
+    NEGATIVE,
+    NOT_FINITE,
+    NOT_FINITE_FIX,
+    NOT_WHOLE,
+    count_fix,
+)
 from tierwise.sources.parquet_merges import (
     REPEATED_IDS,
     merge_repeated_ids,
@@ -177,13 +183,16 @@ def parquet_view(
     # NaN and infinities in a float column: the cell reader reads NaN as
     # blank (noted) and refuses an infinity; SQL compared NaN above every
     # number, and ``multiply`` failed on either.
-    floats = [
-        f"NOT isfinite({sql_name(columns[m.index])})"
+    floats = {
+        name: m
         for name, m in matches.items()
         if fields[name] == FieldKind.NUMBER
         and types[columns[m.index]] in ("FLOAT", "DOUBLE")
-    ]
-    non_finite = " OR ".join(floats) or "false"
+    }
+    non_finite = " OR ".join(
+        f"NOT isfinite({sql_name(columns[m.index])})" for m in floats.values()
+    )
+    non_finite = non_finite or "false"
     typed = (
         f"SELECT {', '.join(selected)}, {present} AS {identity}, "
         f"{non_finite} AS {sql_name(NON_FINITE)}, file_row_number FROM {scan}"
@@ -211,7 +220,7 @@ def parquet_view(
     hashes, non_counts = _scan_kept_rows(connection, identity, list(counts))
     if non_counts:
         if large:
-            _refuse_non_finite(connection, source, scan, present, floats)
+            _refuse_non_finite(connection, source, scan, present, columns, floats)
         _refuse_counts_if_large(connection, source, scan, present, columns, counts)
         log.info("%s has numbers the cell reader refuses; reading it so", source)
         return None
@@ -430,23 +439,33 @@ def _refuse_non_finite(
     source: str,
     scan: str,
     present: str,
-    floats: list[str],
+    columns: list[str],
+    floats: Mapping[str, Match],
 ) -> None:
     """Refuse NaN and infinities in place in a file too large for the cell
-    reader, naming the first rows; that reader would read NaN as blank."""
-    wrong = " OR ".join(floats) or "false"
-    found = connection.sql(
-        f"SELECT file_row_number + {FIRST_ROW} FROM {scan} "
-        f"WHERE {present} AND ({wrong}) ORDER BY 1 LIMIT 6"
-    ).fetchall()
-    if found:
-        rows = ", ".join(str(row[0]) for row in found[:5])
-        more = " and more" if len(found) > 5 else ""
-        raise SourceError(
-            f"{source}: rows {rows}{more} hold NaN or an infinity in a number "
-            "column, which is no number to score; write those cells as null "
-            "(unknown) or correct them; nothing was imported"
-        )
+    reader, naming each column, its first rows and values, as a table's
+    checks do; that reader would read NaN as blank."""
+    groups: list[ProblemGroup] = []
+    for name, match in floats.items():
+        raw = sql_name(columns[match.index])
+        where = f"WHERE {present} AND NOT isfinite({raw})"
+        count = connection.sql(f"SELECT COUNT(*) FROM {scan} {where}").fetchall()
+        if not count[0][0]:
+            continue
+        fix = NOT_FINITE_FIX.format(blank="write it as null")
+        group = ProblemGroup(match.header, name, NOT_FINITE, fix)
+        examples = connection.sql(
+            f"SELECT file_row_number + {FIRST_ROW}, {raw} FROM {scan} "
+            f"{where} ORDER BY 1 LIMIT {EXAMPLES}"
+        ).fetchall()
+        for row, value in examples:
+            group.add(row, shown(value))
+        group.count = int(count[0][0])
+        groups.append(group)
+
+    if groups:
+        # In order of first row met, as the cell reader lists them.
+        raise refusal(source, sorted(groups, key=lambda group: group.rows[0]))
 
 
 def _refuse_counts_if_large(

@@ -24,7 +24,13 @@ from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
 from tierwise.sources.columns import shown as shown_cell
 from tierwise.sources.headers import Match
-from tierwise.sources.numbers import NEGATIVE, NOT_WHOLE, count_fix
+from tierwise.sources.numbers import (
+    NEGATIVE,
+    NOT_FINITE,
+    NOT_FINITE_FIX,
+    NOT_WHOLE,
+    count_fix,
+)
 from tierwise.sources.values import NOT_YES_NO, NUMBER_NOT_YES_NO_FIX, not_yes_no
 
 
@@ -131,7 +137,6 @@ def count_checks(field: str, match: Match, dialect: str) -> list[Unreadable]:
 # The largest finite DOUBLE: NaN and the infinities compare above (or, for
 # -Infinity, below) it in PostgreSQL and DuckDB; MySQL and MariaDB keep none.
 _LARGEST = "1.7976931348623157e308"
-NOT_FINITE = "is not a finite number (NaN or an infinity)"
 
 
 def finite_check(field: str, match: Match, tested: str | None = None) -> Unreadable:
@@ -141,7 +146,7 @@ def finite_check(field: str, match: Match, tested: str | None = None) -> Unreada
     ``tested`` names the column of the value as written, where the field
     is read from it through ``multiply`` (which reads NaN as unknown)."""
     number = exp.column(tested or field, quoted=True)
-    fix = "correct the value, or set it to NULL where it is unknown"
+    fix = NOT_FINITE_FIX.format(blank="set it to NULL")
     test = exp.not_(finite(number))
     return Unreadable(field, match.header, NOT_FINITE, test, tested or field, fix)
 
@@ -277,7 +282,10 @@ def count_tests(number: exp.Expr, dialect: str) -> dict[str, exp.Expr]:
     """
     whole = exp.Round if dialect == "sqlite" else exp.Floor
     fraction = exp.NEQ(this=number.copy(), expression=whole(this=number.copy()))
-    below = exp.LT(this=number.copy(), expression=exp.Literal.number(0))
+    # -Infinity is below zero too, but :func:`finite_check` names it.
+    below = exp.and_(
+        exp.LT(this=number.copy(), expression=exp.Literal.number(0)), finite(number)
+    )
     return {
         NOT_WHOLE: fraction,
         NEGATIVE: exp.and_(below, exp.not_(fraction.copy())),
