@@ -159,7 +159,7 @@ def test_parquet_list_cell_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "nested.parquet"
     pq.write_table(pa.table({"account_id": ["a"], "name": [["A", "B"]]}), path)
 
-    with pytest.raises(SourceError, match="holds a list, not a single value"):
+    with pytest.raises(SourceError, match="holds a list of values, not a single value"):
         read_accounts(path, FIELDS, load_preset("generic"))
 
 

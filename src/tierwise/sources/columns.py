@@ -15,7 +15,7 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from tierwise.errors import SourceError
@@ -262,13 +262,31 @@ def shown(value: object) -> str:
     return text if len(text) <= 60 else f"{text[:57]}…"
 
 
+# What a cell of no plain value holds, in a user's words, by the Python
+# type a reader gives it (Parquet's binary, list, map and struct values; a
+# duration); checked in order, so a subclass takes its base's words.
+_HELD = (
+    ((bytes, bytearray, memoryview), "binary data (bytes), not text or a number"),
+    ((list, tuple), "a list of values, not a single value"),
+    ((dict,), "a record of named values (a struct), not a single value"),
+    ((timedelta,), "a length of time, not text, a number or a date"),
+)
+_HELD_OTHER = "a value of a kind that is not text, a number or a date"
+
+
 def checked(cell: Cell) -> Cell:
-    """The cell, or a CellError for lists, structs and bytes (from Parquet)."""
+    """The cell, or a CellError for lists, structs and bytes (from Parquet).
+
+    >>> checked(b"a1")
+    Traceback (most recent call last):
+    ...
+    tierwise.sources.values.CellError: holds binary data (bytes), not text or a number
+    """
     if isinstance(cell, str | int | float | Decimal | date | time) or cell is None:
         return cell
+    held = next((words for kind, words in _HELD if isinstance(cell, kind)), None)
     raise CellError(
-        f"holds a {type(cell).__name__}, not a single value",
-        "map a column of plain values to this field",
+        f"holds {held or _HELD_OTHER}", "map a column of plain values to this field"
     )
 
 
