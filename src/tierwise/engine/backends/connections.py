@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from tierwise.engine.backends import missing_extra
+from tierwise.engine.backends.drivers import checked_dialect, not_installed
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.sources.database import TableSource
 from tierwise.sources.dialects import server_dialect
@@ -58,8 +59,9 @@ def connect(source: TableSource) -> Iterator[Any]:
     tierwise's extra installs unless SQLAlchemy's own choice is there.
 
     Raises:
-        TierwiseError: when the database's driver is not installed, the
-            server cannot be reached or refuses the user, or a query fails.
+        TierwiseError: when the database's driver is not installed or is
+            none SQLAlchemy has for it (:mod:`.drivers`), the server cannot
+            be reached or refuses the user, or a query fails.
     """
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
@@ -79,6 +81,7 @@ def connect(source: TableSource) -> Iterator[Any]:
     ours = DRIVERS.get(backend)
     if ours and url.drivername == backend and not _installed(_DEFAULT_DRIVERS[backend]):
         url = url.set(drivername=f"{backend}+{ours[0]}")
+    checked_dialect(url, source.shown(), ours)
     try:
         # tierwise's SQL carries its values as literals and never binds any:
         # without parameters, drivers such as psycopg and PyMySQL leave a
@@ -87,11 +90,8 @@ def connect(source: TableSource) -> Iterator[Any]:
     except (NoSuchModuleError, ImportError) as error:
         if ours and url.get_driver_name() == ours[0]:
             raise missing_extra(ours[1], ours[2]) from None
-        raise TierwiseError(
-            f"{source.shown()}: the Python driver for {url.drivername} is not "
-            f"installed ({error}); install the SQLAlchemy dialect and driver for "
-            "that database"
-        ) from None
+        module = getattr(error, "name", None)
+        raise not_installed(url, source.shown(), module, ours) from None
     try:
         connection = engine.connect()
     except SQLAlchemyError as error:
