@@ -184,9 +184,13 @@ def whatif(
 ) -> None:
     """Preview a model on a recorded run's input: who moves, caps, budget.
 
-    The run's input is read again as the run read it: its file (unchanged
-    since, by its SHA-256) or its table (--source runs; refused when its
-    accounts no longer score as the run recorded).
+    A file run's file (and mapping file) must be unchanged since the run,
+    by SHA-256. If the run read it cell by cell (CSV, Excel, a Parquet file
+    not read in place), the accounts it kept as read
+    (accounts-as-read.parquet beside its results) are scored, unless the
+    new model reads other fields, currencies or rates from the file, which
+    is then read again. A --source run's table is read again, refused when
+    its accounts no longer score as the run recorded.
     """
     with reported(), existing_store(db) as store:
         preview = lifecycle.what_if(
