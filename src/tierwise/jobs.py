@@ -44,14 +44,15 @@ from tierwise.run_record import (
     READING_METADATA,
     ids_in_run,
     ids_not_in_run,
+    keep_mapping,
     kept_accounts,
     load_run_results,
     mapping_again,
     mapping_digest,
-    mapping_from_manifest,
     reading_key,
     run_inputs,
     run_manifest,
+    run_mapping,
     run_origin,
     show_kept_accounts,
 )
@@ -215,6 +216,7 @@ def tier_file(
         MODEL_COPY: model_text,
         IMPORT_REPORT: report_json(report),
         IMPORT_REPORT_TEXT: report_text(report),
+        **keep_mapping(manifest, mapping),
     }
     if signals:
         manifest["signals"] = signal_manifest(signals)
@@ -390,11 +392,9 @@ def explain_accounts(
     if kept is not None and show_kept_accounts(connection, kept.path, kept.key):
         flags = kept.flags
     else:
-        # Known gap: a run that kept no copy (a Parquet file read in place,
-        # or a run from before copies) is read again through its mapping
-        # file as it is now, since run.json keeps the mapping's name and no
-        # digest of it, so an edit to it since the run goes unnoticed.
-        mapping = mapping_from_manifest(manifest["mapping"])
+        # A run that kept no copy (a Parquet file read in place, or a run
+        # from before copies) is read again through the run's mapping.
+        mapping = run_mapping(manifest, out_dir)
         _, report = read_accounts_view(
             connection, accounts, model, mapping, opened.by_domain, only_ids=account_ids
         )

@@ -23,10 +23,12 @@ from tierwise import __version__
 from tierwise.engine.run import (
     ACCOUNTS_VIEW,
     KEPT_ACCOUNTS_FILE,
+    MAPPING_COPY,
     RESULT_FILE,
     RESULT_TABLE,
     TieringRun,
 )
+from tierwise.errors import TierwiseError
 from tierwise.file_inputs import currencies_of
 from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.model import TieringModel
@@ -36,6 +38,7 @@ from tierwise.sources import (
     ImportReport,
     load_mapping_file,
     load_preset,
+    mapping_from_text,
 )
 from tierwise.sources.report import Flag
 from tierwise.sources.salesforce_ids import is_salesforce_id, to_18
@@ -46,18 +49,20 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KEPT_KEY",
+    "MAPPING_COPY",
     "KeptAccounts",
     "ids_in_run",
     "ids_not_in_run",
+    "keep_mapping",
     "kept_accounts",
     "load_run_results",
     "mapping_again",
     "mapping_digest",
-    "mapping_from_manifest",
     "mapping_origin",
     "reading_key",
     "run_inputs",
     "run_manifest",
+    "run_mapping",
     "run_origin",
     "show_kept_accounts",
 ]
@@ -197,12 +202,62 @@ def ids_not_in_run(out_dir: Path, account_ids: Sequence[str]) -> list[str]:
     return [account for account in asked if account not in held]
 
 
-def mapping_from_manifest(name: str) -> ColumnMapping:
-    """The column mapping a run's manifest names: a mapping file or a preset."""
-    path = Path(name)
-    if path.suffix in {".yaml", ".yml"} and path.exists():
-        return load_mapping_file(path)
-    return load_preset(name)
+def keep_mapping(manifest: dict[str, Any], mapping: ColumnMapping) -> dict[str, str]:
+    """Record ``mapping`` in a run's ``manifest``: its digest, and for a
+    mapping file the name of its copy; returns that copy (file name to text)
+    to write beside the results, or nothing for a preset.
+
+    The copy is the file's text only when it still reads as ``mapping``
+    (it could have been saved again since the run read it); otherwise the
+    digest alone is kept, and explain refuses a mapping that differs.
+    """
+    digest = mapping_digest(mapping)
+    manifest["mapping_sha256"] = digest
+    mapping_file = mapping_origin(mapping).get("mapping_file")
+    if mapping_file is None:
+        return {}
+    try:
+        text = Path(mapping_file).read_text(encoding="utf-8-sig")
+        again = mapping_from_text(text, source=mapping_file, name=mapping.name)
+    except (OSError, TierwiseError):
+        return {}
+    if mapping_digest(again) != digest:
+        return {}
+    manifest["mapping_copy"] = MAPPING_COPY
+    return {MAPPING_COPY: text}
+
+
+def run_mapping(manifest: Mapping[str, Any], out_dir: Path) -> ColumnMapping:
+    """The column mapping the run in ``out_dir`` read its accounts through:
+    its copy there (see :func:`keep_mapping`), else the mapping file or
+    preset ``manifest`` names.
+
+    Known gap: a run from before runs kept their mapping has neither copy
+    nor digest, so its mapping file is read as it is now; an edit since the
+    run goes unnoticed.
+
+    Raises:
+        TierwiseError: when the mapping no longer reads as the run read it
+            (a mapping file edited since, or a preset of a later version).
+    """
+    name = str(manifest["mapping"])
+    copy = manifest.get("mapping_copy")
+    if copy is not None and (out_dir / copy).is_file():
+        text = (out_dir / copy).read_text(encoding="utf-8-sig")
+        mapping = mapping_from_text(text, source=str(out_dir / copy), name=name)
+    else:
+        path = Path(name)
+        is_file = path.suffix in {".yaml", ".yml"} and path.exists()
+        mapping = load_mapping_file(path) if is_file else load_preset(name)
+    digest = manifest.get("mapping_sha256")
+    if digest is not None and mapping_digest(mapping) != digest:
+        raise TierwiseError(
+            f"the column mapping {name} reads the accounts otherwise than when "
+            f"the run in {out_dir} read them, so it cannot explain that run; "
+            "tier the accounts again with `tierwise tier` to explain them "
+            "through the mapping as it is now"
+        )
+    return mapping
 
 
 def load_run_results(

@@ -35,7 +35,7 @@ from tierwise.engine.run import RESULT_TABLE, compile_on, open_connection
 from tierwise.errors import TierwiseError
 from tierwise.jobs import MODEL_COPY
 from tierwise.model import TieringModel, parse_model
-from tierwise.run_record import load_run_results, mapping_from_manifest
+from tierwise.run_record import load_run_results, run_mapping
 from tierwise.sources import ColumnMapping
 from tierwise.sources.database import TableSource
 from tierwise.table_inputs import TableRun, source_again
@@ -73,7 +73,7 @@ def explain_table_run(
         (out_dir / MODEL_COPY).read_text(encoding="utf-8"),
         source=str(out_dir / MODEL_COPY),
     )
-    mapping = mapping_from_manifest(manifest["mapping"])
+    mapping = run_mapping(manifest, out_dir)
     as_of = date.fromisoformat(manifest["as_of"])
     connection = open_connection()
     load_run_results(connection, out_dir, account_ids)

@@ -47,7 +47,7 @@ from tierwise.jobs import (
 )
 from tierwise.model import TieringModel, parse_model
 from tierwise.progress import QUIET, Progress
-from tierwise.run_record import run_inputs, run_manifest
+from tierwise.run_record import keep_mapping, run_inputs, run_manifest
 from tierwise.sources import ColumnMapping, ImportReport, load_preset
 from tierwise.sources.database import TableSource, parse_source
 from tierwise.sources.dialects import shown_dialect
@@ -191,6 +191,7 @@ def tier_table(
             run, report, read_from, mapping, model_source, as_of, ran_on
         )
         manifest["written_back"] = written
+        kept_mapping = keep_mapping(manifest, mapping)
         write_results(
             run,
             out_dir,
@@ -198,6 +199,7 @@ def tier_table(
             extra={
                 MANIFEST: json.dumps(manifest, indent=2) + "\n",
                 MODEL_COPY: model_text,
+                **kept_mapping,
                 IMPORT_REPORT: report_json(report),
                 IMPORT_REPORT_TEXT: report_text(report),
             },

@@ -66,6 +66,9 @@ ACCOUNTS_VIEW = "accounts"
 # The accounts as a run read and cleaned them cell by cell, kept so that
 # explaining one of them need not read the whole file cell by cell again.
 KEPT_ACCOUNTS_FILE = "accounts-as-read.parquet"
+# A copy of the mapping file the run read its accounts through, so that
+# explaining one reads them as the run did, whatever became of the file.
+MAPPING_COPY = "mapping.yaml"
 # zstd at level 1: ten million results were written in half the time of
 # DuckDB's default level 3, into a file no larger (73 MB against 75 MB).
 PARQUET = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
@@ -307,8 +310,8 @@ def write_results(
     (plain names to text); None keeps no copy. Files are gathered in a
     scratch folder beside ``out_dir`` and moved into place only when all
     are complete, so an error leaves nothing half-written; an older run's
-    ``tiers.csv``, ``explain.parquet``, ``signals-report.json`` or kept
-    accounts that this run does not write is removed.
+    ``tiers.csv``, ``explain.parquet``, ``signals-report.json``, kept
+    accounts or mapping copy that this run does not write is removed.
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".tierwise-", dir=out_dir.parent))
@@ -346,9 +349,15 @@ def write_results(
         for path in produced:
             path.replace(out_dir / path.name)
         # An earlier run's spreadsheet copy, explanations, signal match
-        # report or accounts would not match these results, so a run without
-        # them removes them.
-        stale = {CSV_FILE, EXPLAIN_FILE, SIGNALS_REPORT, KEPT_ACCOUNTS_FILE}
+        # report, accounts or mapping would not match these results, so a
+        # run without them removes them.
+        stale = {
+            CSV_FILE,
+            EXPLAIN_FILE,
+            SIGNALS_REPORT,
+            KEPT_ACCOUNTS_FILE,
+            MAPPING_COPY,
+        }
         left = stale - {p.name for p in produced}
         for name in left:
             (out_dir / name).unlink(missing_ok=True)

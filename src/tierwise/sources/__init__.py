@@ -7,6 +7,7 @@ from tierwise.sources.mapping import (
     ColumnSpec,
     load_mapping_file,
     load_preset,
+    mapping_from_text,
 )
 from tierwise.sources.money import Currencies
 from tierwise.sources.report import (
@@ -24,6 +25,7 @@ __all__ = [
     "ImportReport",
     "load_mapping_file",
     "load_preset",
+    "mapping_from_text",
     "read_accounts",
     "report_json",
     "report_text",

@@ -50,6 +50,7 @@ __all__ = [
     "ColumnSpec",
     "load_mapping_file",
     "load_preset",
+    "mapping_from_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -231,9 +232,19 @@ def load_mapping_file(path: Path) -> ColumnMapping:
             f"{path}: the mapping file cannot be read ({error.strerror})"
         ) from error
 
-    mapping = _parse(text, source=str(path), name=str(path), allow_base=True)
+    mapping = mapping_from_text(text, source=str(path), name=str(path))
     log.debug("mapping %s: %d columns", path, len(mapping.columns))
     return mapping
+
+
+def mapping_from_text(text: str, source: str, name: str) -> ColumnMapping:
+    """A mapping file's ``text``, read as :func:`load_mapping_file` reads it;
+    ``source`` names it in errors and ``name`` is the mapping's name.
+
+    Raises:
+        SourceError: naming ``source``, and each problem's key and line.
+    """
+    return _parse(text, source=source, name=name, allow_base=True)
 
 
 def _parse(text: str, source: str, name: str, allow_base: bool) -> ColumnMapping:
