@@ -12,6 +12,7 @@ sees the column at once, never one cell without the others.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from tierwise.sources.tables import Cell
 from tierwise.sources.values import (
     NOT_YES_NO,
     NUMBER_NOT_YES_NO_FIX,
+    TRIMMED_CHARACTERS,
     CellError,
     parse_boolean,
     trim,
@@ -68,6 +70,9 @@ EXCEL_ERROR = "an Excel error value, not data; kept as written"
 EXCEL_ERRORS = frozenset(
     ("#N/A", "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NULL!")
 )
+_TRIMMED_SET = frozenset(TRIMMED_CHARACTERS)
+# A yes/no answer read from a cell's text: the value, or why it is none.
+_Answer = bool | None | CellError
 
 # Which mapping options make sense for which kind of field.
 OPTION_KINDS = {
@@ -185,8 +190,13 @@ class Column:
         )
 
     def is_missing(self, text: str) -> bool:
-        tokens = self.spec.missing_values
-        return tokens is not None and text.casefold() in {t.casefold() for t in tokens}
+        return text.casefold() in self.missing_tokens
+
+    @functools.cached_property
+    def missing_tokens(self) -> frozenset[str]:
+        """The column's `missing_values:`, case-folded (none by default)."""
+        tokens = self.spec.missing_values or ()
+        return frozenset(token.casefold() for token in tokens)
 
 
 def check_options(field: str, kind: FieldKind, spec: ColumnSpec, mapping: str) -> None:
@@ -229,15 +239,62 @@ def convert_column(column: Column) -> list[Value]:
     if column.kind == FieldKind.DATE:
         return list(_read_dates(column))
 
-    reader = _read_text if column.kind == FieldKind.TEXT else _read_boolean
+    if column.kind == FieldKind.TEXT:
+        return _read_texts(column)
+    return _read_booleans(column)
+
+
+def _read_texts(column: Column) -> list[Value]:
+    # Most text needs nothing done: ASCII (so no mojibake) with nothing to
+    # trim, in a column without rewrites, missing tokens or normalising.
+    # Such a cell is its own value, as _read_text would find at length.
+    spec = column.spec
+    plain_column = not (
+        spec.values or spec.normalise or spec.missing_values or column.salesforce_ids
+    )
     values: list[Value] = []
     for i, cell in enumerate(column.cells):
+        if (
+            plain_column
+            and type(cell) is str
+            and cell.isascii()
+            and cell
+            and cell[0] not in _TRIMMED_SET
+            and cell[-1] not in _TRIMMED_SET
+            and "\r" not in cell
+            and cell not in EXCEL_ERRORS
+        ):
+            values.append(cell)
+            continue
         try:
-            value = reader(column, i, cell)
+            values.append(_read_text(column, i, cell))
         except CellError as error:
             column.problem(i, error)
-            value = None
-        values.append(value)
+            values.append(None)
+    return values
+
+
+def _read_booleans(column: Column) -> list[Value]:
+    # A yes/no column holds a handful of distinct texts; each is read once.
+    # Reading one has no side effect, so its answer (or refusal) holds for
+    # every cell that writes it.
+    answers: dict[str, _Answer] = {}
+    values: list[Value] = []
+    for i, cell in enumerate(column.cells):
+        answer: _Answer
+        if type(cell) is str and cell in answers:
+            answer = answers[cell]
+        else:
+            try:
+                answer = _read_boolean(column, cell)
+            except CellError as error:
+                answer = error
+            if type(cell) is str:
+                answers[cell] = answer
+        if isinstance(answer, CellError):
+            column.problem(i, answer)
+            answer = None
+        values.append(answer)
     return values
 
 
@@ -366,7 +423,7 @@ def _salesforce_id(column: Column, i: int, text: str) -> str:
     return full
 
 
-def _read_boolean(column: Column, i: int, cell: Cell) -> Value:
+def _read_boolean(column: Column, cell: Cell) -> bool | None:
     cell = checked(cell)
     if cell is None or isinstance(cell, bool):
         return cell

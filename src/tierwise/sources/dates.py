@@ -71,7 +71,7 @@ def read_date_column(
     if date_format is not None:
         return _with_format(texts, date_format)
 
-    shapes = [_shape(text) for text in texts]
+    shapes = _shapes(texts)
     day = [i for i, shape in enumerate(shapes) if shape.order == "day"]
     month = [i for i, shape in enumerate(shapes) if shape.order == "month"]
     either = [i for i, shape in enumerate(shapes) if shape.order == "either"]
@@ -102,6 +102,22 @@ def read_date_column(
         except CellError as error:
             column.problems[i] = error
     return column
+
+
+def _shapes(texts: Sequence[str | None]) -> list[_Shape]:
+    """Each text's shape. A column repeats its dates, so each distinct text
+    is looked at once; a refused one each time, as its error is raised once
+    for every cell that holds it."""
+    seen: dict[str | None, _Shape] = {}
+    shapes = []
+    for text in texts:
+        shape = seen.get(text)
+        if shape is None:
+            shape = _shape(text)
+            if shape.error is None:
+                seen[text] = shape
+        shapes.append(shape)
+    return shapes
 
 
 @dataclass(slots=True)

@@ -71,8 +71,10 @@ COUNT_FIELDS = (
     "events_attended_180d",
 )
 
-_PLAIN = re.compile(r"-?\d+(\.\d+)?")
-_AMBIGUOUS_PLAIN = re.compile(r"-?\d{1,3}\.\d{3}")
+# A plain number (digits, a point and digits), but not one such as 1.234
+# that a comma-decimal file means as 1234: that one takes the slow path,
+# which weighs both readings. One pattern, tested once per cell.
+_PLAIN = re.compile(r"-?(?!\d{1,3}\.\d{3}\Z)\d+(?:\.\d+)?")
 
 REPAIRED = "symbols, spaces, group marks or a K/M/B magnitude removed"
 NAN_BLANK = "NaN (not a number) read as blank"
@@ -288,7 +290,12 @@ def _is_count(number: Decimal) -> bool:
 
 
 def _is_plain(text: str) -> bool:
-    return bool(_PLAIN.fullmatch(text)) and not _AMBIGUOUS_PLAIN.fullmatch(text)
+    """Whether ``text`` is a plain number that reads the same either way.
+
+    >>> [_is_plain(t) for t in ("12", "-0.5", "1.234", "-12.345", "12.3456", "1e5")]
+    [True, True, False, False, True, False]
+    """
+    return _PLAIN.fullmatch(text) is not None
 
 
 def _scored_part(rule: str) -> str:
