@@ -6,7 +6,8 @@ and queue; the accounts that do are placed from them. Both kinds meet here.
 
 from __future__ import annotations
 
-from tests.engine.conftest import Score, direct_score_model
+from tests.engine.conftest import AS_OF, Score, direct_score_model
+from tierwise.engine.compile import CompiledModel, compile_model
 
 MIDDLE_CAPPED = [
     {"key": "tier_1", "name": "One", "min_score": 80},
@@ -62,3 +63,25 @@ def test_a_capped_middle_tier_places_pins_ties_and_named_accounts(
         "out": ("unassigned", "override", None, None, None, "tier_2"),
         "low": ("unassigned", "below_threshold", None, None, None, "unassigned"),
     }
+
+
+def test_the_materialised_step_holds_only_the_gates_a_tier_has_rules_for() -> None:
+    fields = {"score_input": "number", "named": "boolean"}
+    model = direct_score_model({"score": 1}, MIDDLE_CAPPED, fields=fields)
+    unpinned = compile_model(model, AS_OF, ["account_id", "name", "score_input"])
+    pinned = compile_model(
+        model, AS_OF, ["account_id", "name", "score_input"], pins={"a": "tier_1"}
+    )
+
+    def gates(compiled: CompiledModel) -> list[str]:
+        names = compiled.steps["eligible"].named_selects
+        return [name for name in names if name[-1].isdigit()]
+
+    # Only Two has an include rule; no tier has a disqualifier or must-have,
+    # and without pins qualifying for a tier is being eligible for it.
+    kept = ["score_ok_0", "coverage_ok_0", "included_1", "score_ok_1"]
+    kept += ["coverage_ok_1", "score_ok_2", "coverage_ok_2"]
+    flags = ["eligible_0", "eligible_1", "eligible_2"]
+    assert gates(unpinned) == kept + flags
+    with_pins = ["qualifies_0", "eligible_0", "qualifies_1", "eligible_1"]
+    assert gates(pinned) == kept + with_pins + ["qualifies_2", "eligible_2"]

@@ -535,71 +535,24 @@ WITH "source" AS (
     "potential_estimated",
     "total_centi",
     "completeness_centi",
-    "pinned",
     "fit_centi",
     "strategic_centi",
     "engagement_centi",
     "accessibility_centi",
     "disqualified_0",
     "lacking_0",
-    "included_0",
     "score_ok_0",
     "coverage_ok_0",
-    "disqualified_1",
-    "lacking_1",
-    "included_1",
     "score_ok_1",
     "coverage_ok_1",
-    "disqualified_2",
-    "lacking_2",
-    "included_2",
     "score_ok_2",
     "coverage_ok_2",
     "disqualified_0" IS NULL
     AND (
-      "included_0" OR (
-        "lacking_0" IS NULL AND "score_ok_0" AND "coverage_ok_0"
-      )
-    ) AS "qualifies_0",
-    "pinned" IS NULL
-    AND (
-      "disqualified_0" IS NULL
-      AND (
-        "included_0" OR (
-          "lacking_0" IS NULL AND "score_ok_0" AND "coverage_ok_0"
-        )
-      )
+      "lacking_0" IS NULL AND "score_ok_0" AND "coverage_ok_0"
     ) AS "eligible_0",
-    "disqualified_1" IS NULL
-    AND (
-      "included_1" OR (
-        "lacking_1" IS NULL AND "score_ok_1" AND "coverage_ok_1"
-      )
-    ) AS "qualifies_1",
-    "pinned" IS NULL
-    AND (
-      "disqualified_1" IS NULL
-      AND (
-        "included_1" OR (
-          "lacking_1" IS NULL AND "score_ok_1" AND "coverage_ok_1"
-        )
-      )
-    ) AS "eligible_1",
-    "disqualified_2" IS NULL
-    AND (
-      "included_2" OR (
-        "lacking_2" IS NULL AND "score_ok_2" AND "coverage_ok_2"
-      )
-    ) AS "qualifies_2",
-    "pinned" IS NULL
-    AND (
-      "disqualified_2" IS NULL
-      AND (
-        "included_2" OR (
-          "lacking_2" IS NULL AND "score_ok_2" AND "coverage_ok_2"
-        )
-      )
-    ) AS "eligible_2"
+    "score_ok_1" AND "coverage_ok_1" AS "eligible_1",
+    "score_ok_2" AND "coverage_ok_2" AS "eligible_2"
   FROM "gated"
 ), "fill_0" AS (
   SELECT
@@ -610,7 +563,6 @@ WITH "source" AS (
       FALSE
     )
   ORDER BY
-    "included_0" DESC,
     "total_centi" DESC,
     "potential_acv" DESC,
     "account_id" ASC
@@ -618,9 +570,7 @@ WITH "source" AS (
 ), "queue_0" AS (
   SELECT
     "account_id",
-    15 + ROW_NUMBER() OVER (
-      ORDER BY "included_0" DESC, "total_centi" DESC, "potential_acv" DESC, "account_id" ASC
-    ) AS "cap_rank"
+    15 + ROW_NUMBER() OVER (ORDER BY "total_centi" DESC, "potential_acv" DESC, "account_id" ASC) AS "cap_rank"
   FROM "eligible"
   WHERE
     (
@@ -647,7 +597,6 @@ WITH "source" AS (
       )
     )
   ORDER BY
-    "included_1" DESC,
     "total_centi" DESC,
     "potential_acv" DESC,
     "account_id" ASC
@@ -655,9 +604,7 @@ WITH "source" AS (
 ), "queue_1" AS (
   SELECT
     "account_id",
-    100 + ROW_NUMBER() OVER (
-      ORDER BY "included_1" DESC, "total_centi" DESC, "potential_acv" DESC, "account_id" ASC
-    ) AS "cap_rank"
+    100 + ROW_NUMBER() OVER (ORDER BY "total_centi" DESC, "potential_acv" DESC, "account_id" ASC) AS "cap_rank"
   FROM "eligible"
   WHERE
     (
@@ -692,34 +639,21 @@ WITH "source" AS (
   LEFT JOIN "queue_1"
     ON "eligible"."account_id" = "queue_1"."account_id"
   WHERE
-    COALESCE("qualifies_0" OR "qualifies_1", FALSE)
+    COALESCE("eligible_0" OR "eligible_1", FALSE)
 ), "placed" AS NOT MATERIALIZED (
   SELECT
     *,
-    COALESCE(
-      CASE
-        WHEN "pinned" = 1
-        THEN 'tier_1'
-        WHEN "pinned" = 2
-        THEN 'tier_2'
-        WHEN "pinned" = 3
-        THEN 'tier_3'
-        WHEN "pinned" = 4
-        THEN 'unassigned'
-        ELSE CAST(NULL AS TEXT)
-      END,
-      CASE
-        WHEN COALESCE("in_0", FALSE)
-        THEN 'tier_1'
-        WHEN COALESCE("in_1", FALSE)
-        THEN 'tier_2'
-        WHEN "eligible_2" AND NOT (
-          COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
-        )
-        THEN 'tier_3'
-        ELSE 'unassigned'
-      END
-    ) AS "tier",
+    CASE
+      WHEN COALESCE("in_0", FALSE)
+      THEN 'tier_1'
+      WHEN COALESCE("in_1", FALSE)
+      THEN 'tier_2'
+      WHEN "eligible_2" AND NOT (
+        COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
+      )
+      THEN 'tier_3'
+      ELSE 'unassigned'
+    END AS "tier",
     CASE
       WHEN COALESCE("in_0", FALSE)
       THEN 'tier_1'
@@ -732,8 +666,6 @@ WITH "source" AS (
       ELSE 'unassigned'
     END AS "computed_tier",
     CASE
-      WHEN NOT "pinned" IS NULL
-      THEN 'override'
       WHEN COALESCE("in_0", FALSE)
       THEN 'met'
       WHEN COALESCE("in_1", FALSE)
@@ -741,11 +673,8 @@ WITH "source" AS (
         CASE
           WHEN NOT "disqualified_0" IS NULL
           AND (
-            "included_0"
-            OR (
-              "score_ok_0" OR (
-                "total_centi" >= 7000 AND "potential_acv" IS NULL
-              )
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
           )
           THEN CASE
@@ -753,8 +682,7 @@ WITH "source" AS (
             THEN 'disqualified:entrenched_competitor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND NOT "lacking_0" IS NULL
+          WHEN NOT "lacking_0" IS NULL
           AND (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
@@ -765,8 +693,7 @@ WITH "source" AS (
             THEN 'missing_must_have:exec_sponsor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND (
+          WHEN (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
@@ -778,7 +705,7 @@ WITH "source" AS (
             )
           )
           THEN 'insufficient_data'
-          WHEN "eligible_0" AND "pinned" IS NULL
+          WHEN "eligible_0"
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -789,26 +716,7 @@ WITH "source" AS (
       )
       THEN COALESCE(
         CASE
-          WHEN NOT "disqualified_1" IS NULL
-          AND (
-            "included_1"
-            OR (
-              "score_ok_1" OR (
-                "total_centi" >= 5000 AND "potential_acv" IS NULL
-              )
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1"
-          AND NOT "lacking_1" IS NULL
-          AND (
-            "score_ok_1" OR (
-              "total_centi" >= 5000 AND "potential_acv" IS NULL
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1"
-          AND (
+          WHEN (
             "score_ok_1" OR (
               "total_centi" >= 5000 AND "potential_acv" IS NULL
             )
@@ -820,18 +728,15 @@ WITH "source" AS (
             )
           )
           THEN 'insufficient_data'
-          WHEN "eligible_1" AND "pinned" IS NULL
+          WHEN "eligible_1"
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
         CASE
           WHEN NOT "disqualified_0" IS NULL
           AND (
-            "included_0"
-            OR (
-              "score_ok_0" OR (
-                "total_centi" >= 7000 AND "potential_acv" IS NULL
-              )
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
           )
           THEN CASE
@@ -839,8 +744,7 @@ WITH "source" AS (
             THEN 'disqualified:entrenched_competitor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND NOT "lacking_0" IS NULL
+          WHEN NOT "lacking_0" IS NULL
           AND (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
@@ -851,8 +755,7 @@ WITH "source" AS (
             THEN 'missing_must_have:exec_sponsor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND (
+          WHEN (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
@@ -864,7 +767,7 @@ WITH "source" AS (
             )
           )
           THEN 'insufficient_data'
-          WHEN "eligible_0" AND "pinned" IS NULL
+          WHEN "eligible_0"
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -874,26 +777,7 @@ WITH "source" AS (
       THEN 'insufficient_data'
       ELSE COALESCE(
         CASE
-          WHEN NOT "disqualified_2" IS NULL
-          AND (
-            "included_2"
-            OR (
-              "score_ok_2" OR (
-                "total_centi" >= 3000 AND "potential_acv" IS NULL
-              )
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_2"
-          AND NOT "lacking_2" IS NULL
-          AND (
-            "score_ok_2" OR (
-              "total_centi" >= 3000 AND "potential_acv" IS NULL
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_2"
-          AND (
+          WHEN (
             "score_ok_2" OR (
               "total_centi" >= 3000 AND "potential_acv" IS NULL
             )
@@ -908,26 +792,7 @@ WITH "source" AS (
           ELSE CAST(NULL AS TEXT)
         END,
         CASE
-          WHEN NOT "disqualified_1" IS NULL
-          AND (
-            "included_1"
-            OR (
-              "score_ok_1" OR (
-                "total_centi" >= 5000 AND "potential_acv" IS NULL
-              )
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1"
-          AND NOT "lacking_1" IS NULL
-          AND (
-            "score_ok_1" OR (
-              "total_centi" >= 5000 AND "potential_acv" IS NULL
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1"
-          AND (
+          WHEN (
             "score_ok_1" OR (
               "total_centi" >= 5000 AND "potential_acv" IS NULL
             )
@@ -939,18 +804,15 @@ WITH "source" AS (
             )
           )
           THEN 'insufficient_data'
-          WHEN "eligible_1" AND "pinned" IS NULL
+          WHEN "eligible_1"
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
         CASE
           WHEN NOT "disqualified_0" IS NULL
           AND (
-            "included_0"
-            OR (
-              "score_ok_0" OR (
-                "total_centi" >= 7000 AND "potential_acv" IS NULL
-              )
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
           )
           THEN CASE
@@ -958,8 +820,7 @@ WITH "source" AS (
             THEN 'disqualified:entrenched_competitor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND NOT "lacking_0" IS NULL
+          WHEN NOT "lacking_0" IS NULL
           AND (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
@@ -970,8 +831,7 @@ WITH "source" AS (
             THEN 'missing_must_have:exec_sponsor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND (
+          WHEN (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
@@ -983,7 +843,7 @@ WITH "source" AS (
             )
           )
           THEN 'insufficient_data'
-          WHEN "eligible_0" AND "pinned" IS NULL
+          WHEN "eligible_0"
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -1035,17 +895,7 @@ WITH "source" AS (
       THEN 'tier_1'
       ELSE CAST(NULL AS TEXT)
     END AS "capped_from",
-    CASE
-      WHEN COALESCE("in_0", FALSE)
-      THEN "included_0"
-      WHEN COALESCE("in_1", FALSE)
-      THEN "included_1"
-      WHEN "eligible_2" AND NOT (
-        COALESCE("in_0", FALSE) OR COALESCE("in_1", FALSE)
-      )
-      THEN "included_2"
-      ELSE FALSE
-    END AS "included"
+    FALSE AS "included"
   FROM "joined"
   UNION ALL
   SELECT
@@ -1054,30 +904,17 @@ WITH "source" AS (
     CAST(NULL AS BIGINT) AS "over_0",
     FALSE AS "in_1",
     CAST(NULL AS BIGINT) AS "over_1",
-    COALESCE(
-      CASE
-        WHEN "pinned" = 1
-        THEN 'tier_1'
-        WHEN "pinned" = 2
-        THEN 'tier_2'
-        WHEN "pinned" = 3
-        THEN 'tier_3'
-        WHEN "pinned" = 4
-        THEN 'unassigned'
-        ELSE CAST(NULL AS TEXT)
-      END,
-      CASE
-        WHEN COALESCE(FALSE, FALSE)
-        THEN 'tier_1'
-        WHEN COALESCE(FALSE, FALSE)
-        THEN 'tier_2'
-        WHEN "eligible_2" AND NOT (
-          COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
-        )
-        THEN 'tier_3'
-        ELSE 'unassigned'
-      END
-    ) AS "tier",
+    CASE
+      WHEN COALESCE(FALSE, FALSE)
+      THEN 'tier_1'
+      WHEN COALESCE(FALSE, FALSE)
+      THEN 'tier_2'
+      WHEN "eligible_2" AND NOT (
+        COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
+      )
+      THEN 'tier_3'
+      ELSE 'unassigned'
+    END AS "tier",
     CASE
       WHEN COALESCE(FALSE, FALSE)
       THEN 'tier_1'
@@ -1090,8 +927,6 @@ WITH "source" AS (
       ELSE 'unassigned'
     END AS "computed_tier",
     CASE
-      WHEN NOT "pinned" IS NULL
-      THEN 'override'
       WHEN COALESCE(FALSE, FALSE)
       THEN 'met'
       WHEN COALESCE(FALSE, FALSE)
@@ -1099,11 +934,8 @@ WITH "source" AS (
         CASE
           WHEN NOT "disqualified_0" IS NULL
           AND (
-            "included_0"
-            OR (
-              "score_ok_0" OR (
-                "total_centi" >= 7000 AND "potential_acv" IS NULL
-              )
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
           )
           THEN CASE
@@ -1111,8 +943,7 @@ WITH "source" AS (
             THEN 'disqualified:entrenched_competitor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND NOT "lacking_0" IS NULL
+          WHEN NOT "lacking_0" IS NULL
           AND (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
@@ -1123,8 +954,7 @@ WITH "source" AS (
             THEN 'missing_must_have:exec_sponsor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND (
+          WHEN (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
@@ -1136,7 +966,7 @@ WITH "source" AS (
             )
           )
           THEN 'insufficient_data'
-          WHEN "eligible_0" AND "pinned" IS NULL
+          WHEN "eligible_0"
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -1147,26 +977,7 @@ WITH "source" AS (
       )
       THEN COALESCE(
         CASE
-          WHEN NOT "disqualified_1" IS NULL
-          AND (
-            "included_1"
-            OR (
-              "score_ok_1" OR (
-                "total_centi" >= 5000 AND "potential_acv" IS NULL
-              )
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1"
-          AND NOT "lacking_1" IS NULL
-          AND (
-            "score_ok_1" OR (
-              "total_centi" >= 5000 AND "potential_acv" IS NULL
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1"
-          AND (
+          WHEN (
             "score_ok_1" OR (
               "total_centi" >= 5000 AND "potential_acv" IS NULL
             )
@@ -1178,18 +989,15 @@ WITH "source" AS (
             )
           )
           THEN 'insufficient_data'
-          WHEN "eligible_1" AND "pinned" IS NULL
+          WHEN "eligible_1"
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
         CASE
           WHEN NOT "disqualified_0" IS NULL
           AND (
-            "included_0"
-            OR (
-              "score_ok_0" OR (
-                "total_centi" >= 7000 AND "potential_acv" IS NULL
-              )
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
           )
           THEN CASE
@@ -1197,8 +1005,7 @@ WITH "source" AS (
             THEN 'disqualified:entrenched_competitor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND NOT "lacking_0" IS NULL
+          WHEN NOT "lacking_0" IS NULL
           AND (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
@@ -1209,8 +1016,7 @@ WITH "source" AS (
             THEN 'missing_must_have:exec_sponsor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND (
+          WHEN (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
@@ -1222,7 +1028,7 @@ WITH "source" AS (
             )
           )
           THEN 'insufficient_data'
-          WHEN "eligible_0" AND "pinned" IS NULL
+          WHEN "eligible_0"
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -1232,26 +1038,7 @@ WITH "source" AS (
       THEN 'insufficient_data'
       ELSE COALESCE(
         CASE
-          WHEN NOT "disqualified_2" IS NULL
-          AND (
-            "included_2"
-            OR (
-              "score_ok_2" OR (
-                "total_centi" >= 3000 AND "potential_acv" IS NULL
-              )
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_2"
-          AND NOT "lacking_2" IS NULL
-          AND (
-            "score_ok_2" OR (
-              "total_centi" >= 3000 AND "potential_acv" IS NULL
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_2"
-          AND (
+          WHEN (
             "score_ok_2" OR (
               "total_centi" >= 3000 AND "potential_acv" IS NULL
             )
@@ -1266,26 +1053,7 @@ WITH "source" AS (
           ELSE CAST(NULL AS TEXT)
         END,
         CASE
-          WHEN NOT "disqualified_1" IS NULL
-          AND (
-            "included_1"
-            OR (
-              "score_ok_1" OR (
-                "total_centi" >= 5000 AND "potential_acv" IS NULL
-              )
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1"
-          AND NOT "lacking_1" IS NULL
-          AND (
-            "score_ok_1" OR (
-              "total_centi" >= 5000 AND "potential_acv" IS NULL
-            )
-          )
-          THEN CAST(NULL AS TEXT)
-          WHEN NOT "included_1"
-          AND (
+          WHEN (
             "score_ok_1" OR (
               "total_centi" >= 5000 AND "potential_acv" IS NULL
             )
@@ -1297,18 +1065,15 @@ WITH "source" AS (
             )
           )
           THEN 'insufficient_data'
-          WHEN "eligible_1" AND "pinned" IS NULL
+          WHEN "eligible_1"
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
         CASE
           WHEN NOT "disqualified_0" IS NULL
           AND (
-            "included_0"
-            OR (
-              "score_ok_0" OR (
-                "total_centi" >= 7000 AND "potential_acv" IS NULL
-              )
+            "score_ok_0" OR (
+              "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
           )
           THEN CASE
@@ -1316,8 +1081,7 @@ WITH "source" AS (
             THEN 'disqualified:entrenched_competitor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND NOT "lacking_0" IS NULL
+          WHEN NOT "lacking_0" IS NULL
           AND (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
@@ -1328,8 +1092,7 @@ WITH "source" AS (
             THEN 'missing_must_have:exec_sponsor'
             ELSE CAST(NULL AS TEXT)
           END
-          WHEN NOT "included_0"
-          AND (
+          WHEN (
             "score_ok_0" OR (
               "total_centi" >= 7000 AND "potential_acv" IS NULL
             )
@@ -1341,7 +1104,7 @@ WITH "source" AS (
             )
           )
           THEN 'insufficient_data'
-          WHEN "eligible_0" AND "pinned" IS NULL
+          WHEN "eligible_0"
           THEN 'capped'
           ELSE CAST(NULL AS TEXT)
         END,
@@ -1393,20 +1156,10 @@ WITH "source" AS (
       THEN 'tier_1'
       ELSE CAST(NULL AS TEXT)
     END AS "capped_from",
-    CASE
-      WHEN COALESCE(FALSE, FALSE)
-      THEN "included_0"
-      WHEN COALESCE(FALSE, FALSE)
-      THEN "included_1"
-      WHEN "eligible_2" AND NOT (
-        COALESCE(FALSE, FALSE) OR COALESCE(FALSE, FALSE)
-      )
-      THEN "included_2"
-      ELSE FALSE
-    END AS "included"
+    FALSE AS "included"
   FROM "eligible"
   WHERE
-    NOT COALESCE("qualifies_0" OR "qualifies_1", FALSE)
+    NOT COALESCE("eligible_0" OR "eligible_1", FALSE)
 )
 SELECT
   "account_id",

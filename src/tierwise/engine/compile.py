@@ -31,6 +31,7 @@ from tierwise.engine.criteria import gate_sql, observed_sql, points_sql, text_ke
 from tierwise.engine.placement import (
     UNASSIGNED,
     fill_step,
+    has_gate,
     joined_step,
     pin_numbers,
     placed_step,
@@ -178,7 +179,7 @@ def compile_model(
     steps["scored"] = _scored_step(model)
     steps["gated"] = _gated_step(model, as_of, tiers, pins)
 
-    steps["eligible"] = _eligible_step(model, tiers)
+    steps["eligible"] = _eligible_step(model, tiers, has_pins=bool(pins))
 
     for index, tier in enumerate(tiers):
         if tier.max_accounts is None:
@@ -463,43 +464,55 @@ def _each_gate(model: TieringModel, as_of: date, tiers: list[Tier]) -> list[exp.
     return flags
 
 
-def _eligibility(tiers: list[Tier]) -> list[exp.Expr]:
+def _eligibility(tiers: list[Tier], has_pins: bool = True) -> list[exp.Expr]:
     """Per tier: qualifies (not disqualified; included, or meets every gate),
-    and eligible (qualifies and nobody pinned the account elsewhere)."""
+    and eligible (qualifies and nobody pinned the account elsewhere).
+
+    Without pins (``has_pins`` false) the two are the same, and only
+    ``eligible_N`` is given: placing reads it for both.
+    """
     flags: list[exp.Expr] = []
-    for index in range(len(tiers)):
-        flags.append(exp.alias_(_qualifies(index), f"qualifies_{index}", quoted=True))
-        eligible = exp.and_(is_null(col("pinned")), exp.Paren(this=_qualifies(index)))
+    for index, tier in enumerate(tiers):
+        qualifies = _qualifies(tier, index)
+        if not has_pins:
+            flags.append(exp.alias_(qualifies, f"eligible_{index}", quoted=True))
+            continue
+        flags.append(exp.alias_(qualifies, f"qualifies_{index}", quoted=True))
+        eligible = exp.and_(is_null(col("pinned")), qualifies.copy())
         flags.append(exp.alias_(eligible, f"eligible_{index}", quoted=True))
     return flags
 
 
-def _qualifies(index: int) -> exp.Expr:
-    meets = all_true(
-        [
-            is_null(col(f"lacking_{index}")),
-            col(f"score_ok_{index}"),
-            col(f"coverage_ok_{index}"),
-        ]
-    )
-    return all_true(
-        [
-            is_null(col(f"disqualified_{index}")),
-            exp.Paren(this=exp.or_(col(f"included_{index}"), meets)),
-        ]
-    )
+def _qualifies(tier: Tier, index: int) -> exp.Expr:
+    """Whether an account qualifies for ``tier``, from the gates it has."""
+    meets: list[exp.Expr] = [col(f"score_ok_{index}"), col(f"coverage_ok_{index}")]
+    if has_gate(tier, "lacking"):
+        meets.insert(0, is_null(col(f"lacking_{index}")))
+    passes = all_true(meets)
+    if has_gate(tier, "included"):
+        passes = exp.Paren(this=exp.or_(col(f"included_{index}"), passes))
+    if not has_gate(tier, "disqualified"):
+        return passes
+    return all_true([is_null(col(f"disqualified_{index}")), passes])
 
 
-def _eligible_step(model: TieringModel, tiers: list[Tier]) -> exp.Select:
-    """Only what placing needs, so the materialised step stays narrow."""
+def _eligible_step(
+    model: TieringModel, tiers: list[Tier], has_pins: bool
+) -> exp.Select:
+    """Only what placing needs, so the materialised step stays narrow: the
+    gate columns a tier has rules for (see :func:`~tierwise.engine.placement.has_gate`),
+    and without pins neither ``pinned`` nor a second flag per tier."""
     names = ["account_id", "name", model.potential.field, "potential_estimated"]
-    names += ["total_centi", "completeness_centi", "pinned"]
+    names += ["total_centi", "completeness_centi"]
+    names += ["pinned"] if has_pins else []
     names += [f"{dim.key}_centi" for dim in model.dimensions]
     names += [key for key in model.tie_break if key in model.field_kinds()]
-    for index in range(len(tiers)):
-        names += [f"{gate}_{index}" for gate in GATE_COLUMNS]
+    for index, tier in enumerate(tiers):
+        kept = [gate for gate in GATE_COLUMNS if has_gate(tier, gate)]
+        names += [f"{gate}_{index}" for gate in kept]
     selected: list[exp.Expr] = [col(name) for name in dict.fromkeys(names)]
-    return exp.select(*selected, *_eligibility(tiers)).from_(ident("gated"))
+    flags = _eligibility(tiers, has_pins)
+    return exp.select(*selected, *flags).from_(ident("gated"))
 
 
 def _thresholds(tier: Tier, potential: str) -> list[exp.Expr]:

@@ -36,6 +36,7 @@ __all__ = [
     "UNASSIGNED",
     "cap_order",
     "fill_step",
+    "has_gate",
     "joined_step",
     "pin_numbers",
     "placed_step",
@@ -46,13 +47,31 @@ __all__ = [
 
 UNASSIGNED = "unassigned"
 
+# The gate columns a tier holds only when it has the rules behind them. A tier
+# with no disqualifiers is never disqualified, one with no must-haves lacks
+# none and one with no include rules names nobody: those columns would be the
+# same for every account, so placing writes the constant in instead of
+# reading a column (and the materialised step stays narrower).
+RULES_OF_GATE = {
+    "disqualified": "disqualifiers",
+    "lacking": "must_have",
+    "included": "include",
+}
 
-def cap_order(model: TieringModel, index: int) -> list[exp.Ordered]:
+
+def has_gate(tier: Tier, gate: str) -> bool:
+    """Whether ``tier`` has rules that make its ``gate`` column vary."""
+    rules = RULES_OF_GATE.get(gate)
+    return rules is None or bool(getattr(tier, rules))
+
+
+def cap_order(model: TieringModel, tier: Tier, index: int) -> list[exp.Ordered]:
     """The order a capped tier fills in: includes, total, tie-breaks, id."""
-    order = [
-        exp.Ordered(this=col(f"included_{index}"), desc=True, nulls_first=False),
-        exp.Ordered(this=col("total_centi"), desc=True, nulls_first=False),
-    ]
+    order: list[exp.Ordered] = []
+    if has_gate(tier, "included"):
+        included = col(f"included_{index}")
+        order.append(exp.Ordered(this=included, desc=True, nulls_first=False))
+    order.append(exp.Ordered(this=col("total_centi"), desc=True, nulls_first=False))
     for key in model.tie_break:
         order.append(
             exp.Ordered(this=tie_column(model, key), desc=True, nulls_first=False)
@@ -85,7 +104,7 @@ def fill_step(
         exp.select(col("account_id"))
         .from_(ident("eligible"))
         .where(_candidates(tiers, index, chain))
-        .order_by(*cap_order(model, index))
+        .order_by(*cap_order(model, tiers[index], index))
         .limit(room)
     )
 
@@ -96,9 +115,8 @@ def queue_step(model: TieringModel, tiers: list[Tier], index: int) -> exp.Select
         _candidates(tiers, index),
         exp.not_(exp.In(this=col("account_id"), query=_ids_of(f"fill_{index}"))),
     )
-    position = exp.Window(
-        this=exp.RowNumber(), order=exp.Order(expressions=cap_order(model, index))
-    )
+    order = cap_order(model, tiers[index], index)
+    position = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
     cap_rank = exp.Add(this=lit(tiers[index].max_accounts or 0), expression=position)
     return (
         exp.select(col("account_id"), exp.alias_(cap_rank, "cap_rank", quoted=True))
@@ -132,7 +150,7 @@ def joined_step(tiers: list[Tier], has_pins: bool = False) -> exp.Query:
         contenders = contenders.join(
             ident(other), on=_same_account(other), join_type="left"
         )
-    return contenders.where(_contends(capped))
+    return contenders.where(_contends(capped, has_pins))
 
 
 def _joined_columns(
@@ -160,9 +178,19 @@ def _joined_steps(capped: list[int], has_pins: bool) -> list[str]:
     return steps
 
 
-def _contends(capped: list[int]) -> exp.Expr:
+def _contends(capped: list[int], has_pins: bool) -> exp.Expr:
     """Qualifies for a capped tier, so may be in its fill or queue."""
-    return coalesce(any_true([col(f"qualifies_{i}") for i in capped]), lit(False))
+    flag = _qualifies_flag(has_pins)
+    return coalesce(any_true([col(f"{flag}_{i}") for i in capped]), lit(False))
+
+
+def _qualifies_flag(has_pins: bool) -> str:
+    """The column that says an account qualifies for a tier, pins aside.
+
+    Without pins, qualifying is being eligible, so the materialised step
+    holds that flag once, as ``eligible_N``.
+    """
+    return "qualifies" if has_pins else "eligible"
 
 
 def placed_step(
@@ -198,7 +226,8 @@ def placed_step(
         ),
         *(column.transform(fixed) for column in placing),
     ).from_(ident("eligible"))
-    return exp.union(joined, others.where(exp.not_(_contends(capped))), distinct=False)
+    contends = _contends(capped, has_pins)
+    return exp.union(joined, others.where(exp.not_(contends)), distinct=False)
 
 
 def _placing(model: TieringModel, tiers: list[Tier], has_pins: bool) -> list[exp.Expr]:
@@ -209,6 +238,8 @@ def _placing(model: TieringModel, tiers: list[Tier], has_pins: bool) -> list[exp
         lit(UNASSIGNED),
     )
     computed_tier = computed.copy()
+    # Without pins nothing is pinned: the step holds no ``pinned`` column.
+    placed_tier = coalesce(_pinned_tier(tiers), computed) if has_pins else computed
     if has_pins:
         # A pinned account's computed tier: where it lands if nobody is pinned.
         unpinned = case(
@@ -222,10 +253,12 @@ def _placing(model: TieringModel, tiers: list[Tier], has_pins: bool) -> list[exp
     # a disqualifier, then a must-have, then too little data, then the cap.
     potential = model.potential.field
     blockers = [
-        _blocker(i, tier, i in capped, potential) for i, tier in enumerate(tiers)
+        _blocker(i, tier, i in capped, potential, has_pins)
+        for i, tier in enumerate(tiers)
     ]
-    pinned = exp.not_(is_null(col("pinned")))
-    reasons: list[tuple[exp.Expr, exp.Expr]] = [(pinned, lit("override"))]
+    reasons: list[tuple[exp.Expr, exp.Expr]] = []
+    if has_pins:
+        reasons.append((exp.not_(is_null(col("pinned"))), lit("override")))
     # The reason names the nearest tier above that a gate or the cap kept the
     # account out of: what stands between it and one tier higher. Known
     # shortcoming: an account an include rule placed is `met` too, so the
@@ -256,12 +289,14 @@ def _placing(model: TieringModel, tiers: list[Tier], has_pins: bool) -> list[exp
         exp.cast(exp.Null(), "VARCHAR"),
     )
     included = case(
-        [(_member(i, tiers), col(f"included_{i}")) for i in range(len(tiers))],
+        [(_member(i, tiers), _included(tier, i)) for i, tier in enumerate(tiers)],
         lit(False),
     )
+    if not any(has_gate(tier, "included") for tier in tiers):
+        included = lit(False)
 
     return [
-        exp.alias_(coalesce(_pinned_tier(tiers), computed), "tier", quoted=True),
+        exp.alias_(placed_tier, "tier", quoted=True),
         exp.alias_(computed_tier, "computed_tier", quoted=True),
         exp.alias_(reason, "reason", quoted=True),
         exp.alias_(cap_rank, "cap_rank", quoted=True),
@@ -379,45 +414,76 @@ def _member(index: int, tiers: list[Tier], chain: str = "") -> exp.Expr:
     return all_true([col(f"{flag}_{index}"), exp.not_(exp.Paren(this=any_true(above)))])
 
 
-def _blocker(index: int, tier: Tier, capped: bool, potential: str) -> exp.Expr:
-    score_ok = col(f"score_ok_{index}")
-    included = col(f"included_{index}")
-    disqualified = col(f"disqualified_{index}")
-    lacking = col(f"lacking_{index}")
+def _included(tier: Tier, index: int) -> exp.Expr:
+    return col(f"included_{index}") if has_gate(tier, "included") else lit(False)
+
+
+def _blocker(
+    index: int, tier: Tier, capped: bool, potential: str, has_pins: bool
+) -> exp.Expr:
+    """Why an account is not in tier ``index`` when a gate or the cap keeps
+    it out; NULL when its score does. Gates the tier lacks are left out."""
     coverage_ok = coalesce(col(f"coverage_ok_{index}"), lit(False))
     # Total high enough, potential unknown (none given, none to estimate
     # from): whether it belongs here cannot be told, which is a lack of data
     # rather than a low score. It counts as reaching the tier's score for
     # the gates before it, as score_ok does.
     unsure = _potential_unknown(tier, potential)
-    reached = score_ok if unsure is None else exp.or_(score_ok, unsure)
+    reached: exp.Expr = col(f"score_ok_{index}")
     too_little: exp.Expr = exp.not_(coverage_ok)
     if unsure is not None:
+        reached = exp.or_(reached, unsure)
         too_little = exp.or_(too_little, unsure.copy())
-    whens: list[tuple[exp.Expr, exp.Expr]] = [
-        (
-            exp.and_(
-                exp.not_(is_null(disqualified)), exp.or_(included, reached.copy())
-            ),
-            _gate_reason(
-                disqualified, "disqualified", [g.name for g in tier.disqualifiers]
-            ),
-        ),
-        (
-            all_true([exp.not_(included), exp.not_(is_null(lacking)), reached.copy()]),
-            _gate_reason(
-                lacking, "missing_must_have", [g.name for g in tier.must_have]
-            ),
-        ),
-        (
-            all_true([exp.not_(included), reached.copy(), exp.Paren(this=too_little)]),
-            lit("insufficient_data"),
-        ),
-    ]
+
+    whens = _gate_whens(index, tier, reached)
+    thin = [reached.copy(), exp.Paren(this=too_little)]
+    unnamed = _not_named(index, tier)
+    whens.append((all_true([*unnamed, *thin]), lit("insufficient_data")))
     if capped:
-        eligible = exp.and_(col(f"eligible_{index}"), is_null(col("pinned")))
+        eligible: exp.Expr = col(f"eligible_{index}")
+        if has_pins:
+            eligible = exp.and_(eligible, is_null(col("pinned")))
         whens.append((eligible, lit("capped")))
     return case(whens, exp.cast(exp.Null(), "VARCHAR"))
+
+
+def _gate_whens(
+    index: int, tier: Tier, reached: exp.Expr
+) -> list[tuple[exp.Expr, exp.Expr]]:
+    """The disqualifier and must-have reasons of tier ``index``, if it has
+    such gates: a disqualifier bars even a named account."""
+    disqualified = col(f"disqualified_{index}")
+    lacking = col(f"lacking_{index}")
+    whens: list[tuple[exp.Expr, exp.Expr]] = []
+    if has_gate(tier, "disqualified"):
+        within = reached.copy()
+        if has_gate(tier, "included"):
+            within = exp.or_(col(f"included_{index}"), within)
+        names = [gate.name for gate in tier.disqualifiers]
+        whens.append(
+            (
+                exp.and_(exp.not_(is_null(disqualified)), within),
+                _gate_reason(disqualified, "disqualified", names),
+            )
+        )
+    if has_gate(tier, "lacking"):
+        lacks = [exp.not_(is_null(lacking)), reached.copy()]
+        names = [gate.name for gate in tier.must_have]
+        whens.append(
+            (
+                all_true([*_not_named(index, tier), *lacks]),
+                _gate_reason(lacking, "missing_must_have", names),
+            )
+        )
+    return whens
+
+
+def _not_named(index: int, tier: Tier) -> list[exp.Expr]:
+    """Not named by an include rule of tier ``index``: nothing to test when
+    the tier has no such rules."""
+    if not has_gate(tier, "included"):
+        return []
+    return [exp.not_(col(f"included_{index}"))]
 
 
 def _potential_unknown(tier: Tier, potential: str) -> exp.Expr | None:
