@@ -22,6 +22,7 @@ import pytest
 
 from tierwise.errors import TierwiseError
 from tierwise.jobs import explain_accounts, tier_file
+from tierwise.run_record import mapping_origin
 from tierwise.sources import load_mapping_file
 from tierwise.table_jobs import tier_table
 
@@ -166,3 +167,102 @@ def test_a_later_run_through_a_preset_removes_the_earlier_mapping_copy(
 
     assert not (out / "mapping.yaml").exists()
     assert _headcount(out) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("columns.YAML", id="upper-case-suffix"),
+        pytest.param("columns.txt", id="other-suffix"),
+        pytest.param("columns", id="no-suffix"),
+    ],
+)
+def test_a_mapping_file_named_without_yaml_is_kept_as_any_other(
+    tmp_path: Path, name: str
+) -> None:
+    mapping = tmp_path / name
+    mapping.write_text(STAFF, "utf-8")
+    out = tmp_path / "out"
+    tier_file(_accounts(tmp_path), out, AS_OF, mapping=load_mapping_file(mapping))
+    mapping.write_text(OTHER, "utf-8")
+
+    assert (out / "mapping.yaml").read_text("utf-8") == STAFF
+    assert _headcount(out) == 60.0
+    assert mapping_origin(load_mapping_file(mapping)) == {
+        "mapping": str(mapping),
+        "mapping_file": str(mapping.resolve()),
+    }
+
+
+def test_explain_without_the_copy_or_the_mapping_file_names_both(
+    tmp_path: Path,
+) -> None:
+    mapping, out = _parquet_run(tmp_path)
+    mapping.unlink()
+    (out / "mapping.yaml").unlink()
+
+    with pytest.raises(TierwiseError) as refused:
+        explain_accounts(out, ["a-1"])
+
+    message = str(refused.value)
+    assert str(mapping) in message
+    assert str(out / "mapping.yaml") in message
+    assert "no preset" not in message
+    assert "tierwise tier" in message
+
+
+def test_a_mapping_file_kept_in_the_out_folder_is_left_as_written(
+    tmp_path: Path,
+) -> None:
+    # Saved by Windows Notepad: a byte-order mark and CRLF line ends.
+    written = ("\ufeff" + STAFF.replace("\n", "\r\n")).encode("utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    mapping = out / "mapping.yaml"
+    mapping.write_bytes(written)
+    accounts = _accounts(tmp_path)
+
+    tier_file(accounts, out, AS_OF, mapping=load_mapping_file(mapping))
+    assert mapping.read_bytes() == written
+    assert _headcount(out) == 60.0
+
+    tier_file(accounts, out, AS_OF)
+    assert mapping.read_bytes() == written
+
+
+def test_a_preset_run_leaves_a_mapping_file_it_did_not_write(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(STAFF, "utf-8")
+
+    tier_file(_accounts(tmp_path), tmp_path, AS_OF)
+
+    assert mapping.read_text("utf-8") == STAFF
+
+
+def test_a_table_run_leaves_a_mapping_file_it_did_not_write(tmp_path: Path) -> None:
+    database = tmp_path / "crm.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "CREATE TABLE accounts AS SELECT 'a-1' AS account_id, 'Acme' AS name"
+        )
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(STAFF, "utf-8")
+
+    tier_table(f"duckdb:///{database}::accounts", tmp_path, AS_OF)
+
+    assert mapping.read_text("utf-8") == STAFF
+
+
+def test_a_missing_copy_is_named_when_the_mapping_file_changed_since(
+    tmp_path: Path,
+) -> None:
+    mapping, out = _parquet_run(tmp_path)
+    (out / "mapping.yaml").unlink()
+    mapping.write_text(OTHER, "utf-8")
+
+    with pytest.raises(TierwiseError) as refused:
+        explain_accounts(out, ["a-1"])
+
+    message = str(refused.value)
+    assert f"column mapping {mapping} reads the accounts otherwise" in message
+    assert f"its copy {out / 'mapping.yaml'} is missing: put it back" in message

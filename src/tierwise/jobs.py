@@ -42,6 +42,7 @@ from tierwise.progress import QUIET, Progress
 from tierwise.run_record import (
     KEPT_KEY,
     READING_METADATA,
+    foreign_mapping,
     ids_in_run,
     ids_not_in_run,
     keep_mapping,
@@ -216,7 +217,7 @@ def tier_file(
         MODEL_COPY: model_text,
         IMPORT_REPORT: report_json(report),
         IMPORT_REPORT_TEXT: report_text(report),
-        **keep_mapping(manifest, mapping),
+        **keep_mapping(manifest, mapping, out_dir),
     }
     if signals:
         manifest["signals"] = signal_manifest(signals)
@@ -237,6 +238,7 @@ def tier_file(
         explain_all=explain_all,
         progress=progress,
         keep_accounts=kept,
+        leave=foreign_mapping(out_dir, MANIFEST),
     )
     log.info("wrote %d results to %s", run.accounts, out_dir)
 

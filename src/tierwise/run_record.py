@@ -34,6 +34,7 @@ from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.model import TieringModel
 from tierwise.run_signals import signals_digest
 from tierwise.sources import (
+    PRESETS,
     ColumnMapping,
     ImportReport,
     load_mapping_file,
@@ -51,6 +52,7 @@ __all__ = [
     "KEPT_KEY",
     "MAPPING_COPY",
     "KeptAccounts",
+    "foreign_mapping",
     "ids_in_run",
     "ids_not_in_run",
     "keep_mapping",
@@ -107,8 +109,10 @@ def mapping_origin(mapping: ColumnMapping) -> dict[str, str]:
     """Where a run's column mapping is found again: its name (a preset's,
     or a mapping file's as given) and a mapping file's absolute path."""
     origin = {"mapping": mapping.name}
+    # A mapping file goes by the path it was given, whatever it ends in
+    # (columns.YAML, columns.txt); a preset by its own name.
     mapping_file = Path(mapping.name)
-    if mapping_file.suffix in {".yaml", ".yml"} and mapping_file.is_file():
+    if mapping.name not in PRESETS and mapping_file.is_file():
         origin["mapping_file"] = str(mapping_file.resolve())
     return origin
 
@@ -202,19 +206,24 @@ def ids_not_in_run(out_dir: Path, account_ids: Sequence[str]) -> list[str]:
     return [account for account in asked if account not in held]
 
 
-def keep_mapping(manifest: dict[str, Any], mapping: ColumnMapping) -> dict[str, str]:
+def keep_mapping(
+    manifest: dict[str, Any], mapping: ColumnMapping, out_dir: Path
+) -> dict[str, str]:
     """Record ``mapping`` in a run's ``manifest``: its digest, and for a
     mapping file the name of its copy; returns that copy (file name to text)
-    to write beside the results, or nothing for a preset.
+    to write in ``out_dir`` beside the results, or nothing for a preset.
 
     The copy is the file's text only when it still reads as ``mapping``
     (it could have been saved again since the run read it); otherwise the
-    digest alone is kept, and explain refuses a mapping that differs.
+    digest alone is kept, and explain refuses a mapping that differs. A
+    mapping file that is itself ``out_dir``'s mapping.yaml is not copied
+    over itself: it is the person's own file, left as they wrote it.
     """
     digest = mapping_digest(mapping)
     manifest["mapping_sha256"] = digest
     mapping_file = mapping_origin(mapping).get("mapping_file")
-    if mapping_file is None:
+    copy = out_dir / MAPPING_COPY
+    if mapping_file is None or (copy.exists() and copy.samefile(mapping_file)):
         return {}
     try:
         text = Path(mapping_file).read_text(encoding="utf-8-sig")
@@ -241,23 +250,62 @@ def run_mapping(manifest: Mapping[str, Any], out_dir: Path) -> ColumnMapping:
             (a mapping file edited since, or a preset of a later version).
     """
     name = str(manifest["mapping"])
-    copy = manifest.get("mapping_copy")
-    if copy is not None and (out_dir / copy).is_file():
-        text = (out_dir / copy).read_text(encoding="utf-8-sig")
-        mapping = mapping_from_text(text, source=str(out_dir / copy), name=name)
+    kept = manifest.get("mapping_copy")
+    copy = out_dir / kept if kept is not None else None
+    if copy is not None and copy.is_file():
+        text = copy.read_text(encoding="utf-8-sig")
+        mapping = mapping_from_text(text, source=str(copy), name=name)
+    elif name in PRESETS:
+        mapping = load_preset(name)
     else:
-        path = Path(name)
-        is_file = path.suffix in {".yaml", ".yml"} and path.exists()
-        mapping = load_mapping_file(path) if is_file else load_preset(name)
+        mapping = _mapping_file_again(Path(name), out_dir, copy)
     digest = manifest.get("mapping_sha256")
     if digest is not None and mapping_digest(mapping) != digest:
+        missing = (
+            f"; its copy {copy} is missing: put it back, or"
+            if copy is not None and not copy.is_file()
+            else ";"
+        )
         raise TierwiseError(
             f"the column mapping {name} reads the accounts otherwise than when "
-            f"the run in {out_dir} read them, so it cannot explain that run; "
-            "tier the accounts again with `tierwise tier` to explain them "
-            "through the mapping as it is now"
+            f"the run in {out_dir} read them, so it cannot explain that run"
+            f"{missing} tier the accounts again with `tierwise tier` to explain "
+            "them through the mapping as it is now"
         )
     return mapping
+
+
+def _mapping_file_again(path: Path, out_dir: Path, copy: Path | None) -> ColumnMapping:
+    """The mapping file a run read, read again where it was given."""
+    if path.is_file():
+        return load_mapping_file(path)
+    if copy is not None:
+        raise TierwiseError(
+            f"{copy}, the copy of the column mapping the run in {out_dir} read "
+            f"its accounts through, is missing, and so is {path}; put either "
+            "back, or tier the accounts again with `tierwise tier`"
+        )
+    raise TierwiseError(
+        f"{path}: the column mapping file the run in {out_dir} read its "
+        "accounts through is not there (a relative path is read from the "
+        "folder explain runs in); put it back, explain from the folder the "
+        "run was made in, or tier the accounts again with `tierwise tier`"
+    )
+
+
+def foreign_mapping(out_dir: Path, manifest: str) -> frozenset[str]:
+    """``{MAPPING_COPY}`` when ``out_dir`` holds a mapping.yaml that the run
+    recorded there (in its ``manifest`` file) did not keep as its copy, or
+    holds no run: a person's own mapping file, which a later run must leave
+    in place rather than remove as an earlier run's copy; else nothing."""
+    if not (out_dir / MAPPING_COPY).is_file():
+        return frozenset()
+    try:
+        earlier = json.loads((out_dir / manifest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        earlier = None
+    ours = isinstance(earlier, dict) and earlier.get("mapping_copy") == MAPPING_COPY
+    return frozenset() if ours else frozenset({MAPPING_COPY})
 
 
 def load_run_results(

@@ -47,7 +47,12 @@ from tierwise.jobs import (
 )
 from tierwise.model import TieringModel, parse_model
 from tierwise.progress import QUIET, Progress
-from tierwise.run_record import keep_mapping, run_inputs, run_manifest
+from tierwise.run_record import (
+    foreign_mapping,
+    keep_mapping,
+    run_inputs,
+    run_manifest,
+)
 from tierwise.sources import ColumnMapping, ImportReport, load_preset
 from tierwise.sources.database import TableSource, parse_source
 from tierwise.sources.dialects import shown_dialect
@@ -191,7 +196,7 @@ def tier_table(
             run, report, read_from, mapping, model_source, as_of, ran_on
         )
         manifest["written_back"] = written
-        kept_mapping = keep_mapping(manifest, mapping)
+        kept_mapping = keep_mapping(manifest, mapping, out_dir)
         write_results(
             run,
             out_dir,
@@ -205,6 +210,7 @@ def tier_table(
             },
             explain_all=explain_all,
             progress=progress,
+            leave=foreign_mapping(out_dir, MANIFEST),
         )
         log.info("wrote %d results to %s", run.accounts, out_dir)
 

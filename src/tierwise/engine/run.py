@@ -295,6 +295,7 @@ def write_results(
     explain_all: bool = False,
     progress: Progress = QUIET,
     keep_accounts: Mapping[str, str] | None = None,
+    leave: Collection[str] = (),
 ) -> Path:
     """Put ``tiers.parquet``, ``tiers.csv`` and ``extra`` text files in ``out_dir``.
 
@@ -311,7 +312,8 @@ def write_results(
     scratch folder beside ``out_dir`` and moved into place only when all
     are complete, so an error leaves nothing half-written; an older run's
     ``tiers.csv``, ``explain.parquet``, ``signals-report.json``, kept
-    accounts or mapping copy that this run does not write is removed.
+    accounts or mapping copy that this run does not write is removed,
+    except the files named in ``leave`` (no earlier run wrote them).
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".tierwise-", dir=out_dir.parent))
@@ -358,7 +360,7 @@ def write_results(
             KEPT_ACCOUNTS_FILE,
             MAPPING_COPY,
         }
-        left = stale - {p.name for p in produced}
+        left = stale - {p.name for p in produced} - set(leave)
         for name in left:
             (out_dir / name).unlink(missing_ok=True)
     except duckdb.IOException as error:
