@@ -266,3 +266,23 @@ def test_a_missing_copy_is_named_when_the_mapping_file_changed_since(
     message = str(refused.value)
     assert f"column mapping {mapping} reads the accounts otherwise" in message
     assert f"its copy {out / 'mapping.yaml'} is missing: put it back" in message
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a mapping file named exactly as a preset is taken for the preset: "
+    "the run keeps no copy of it, and explain refuses it as reading otherwise",
+)
+def test_a_mapping_file_named_as_a_preset_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("generic").write_text(STAFF, "utf-8")
+    tier_file(
+        _accounts(tmp_path),
+        Path("out"),
+        AS_OF,
+        mapping=load_mapping_file(Path("generic")),
+    )
+
+    assert _headcount(Path("out")) == 60.0

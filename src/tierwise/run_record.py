@@ -110,7 +110,9 @@ def mapping_origin(mapping: ColumnMapping) -> dict[str, str]:
     or a mapping file's as given) and a mapping file's absolute path."""
     origin = {"mapping": mapping.name}
     # A mapping file goes by the path it was given, whatever it ends in
-    # (columns.YAML, columns.txt); a preset by its own name.
+    # (columns.YAML, columns.txt); a preset by its own name. Known gap: a
+    # mapping file named exactly as a preset (`--mapping generic`) is taken
+    # for the preset, so the run keeps no copy of it and explain refuses it.
     mapping_file = Path(mapping.name)
     if mapping.name not in PRESETS and mapping_file.is_file():
         origin["mapping_file"] = str(mapping_file.resolve())

@@ -347,6 +347,9 @@ def write_results(
             (scratch / name).write_text(text, encoding="utf-8")
 
         out_dir.mkdir(parents=True, exist_ok=True)
+        # Known gap: a file of the person's own under one of these names
+        # (a model.yaml in the folder given as --out, say) is replaced
+        # without a word; only a mapping.yaml is told apart (``leave``).
         produced = sorted(scratch.iterdir())
         for path in produced:
             path.replace(out_dir / path.name)
