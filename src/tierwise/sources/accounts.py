@@ -13,9 +13,9 @@ Row numbers in errors and in the report are the ones a person sees when
 they open the file: for CSV and Excel the header is counted (a header on
 line 1 makes the first account row 2), for Parquet the first record is 1.
 
-Known shortcoming: every cell is read in Python, about 100 µs a row, and
-all rows are held at once; a million-row CSV takes about 100 to 120 s and
-3.2 GB of memory, past the 2 GB a run is meant to need. A Parquet file
+Known shortcoming: every cell is read in Python, about 60 µs a row, and
+all rows are held at once; a million-row CSV takes about 68 s and 3.1 GB
+of memory to tier, past the 2 GB a run is meant to need. A Parquet file
 that needs no repair per cell is read in place by DuckDB instead
 (:mod:`tierwise.sources.parquet_view`): 8.5 s and 680 MB for the same
 accounts.
