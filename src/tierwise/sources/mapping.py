@@ -238,12 +238,8 @@ def load_mapping_file(path: Path) -> ColumnMapping:
 
 
 def mapping_from_text(text: str, source: str, name: str) -> ColumnMapping:
-    """A mapping file's ``text``, read as :func:`load_mapping_file` reads it;
-    ``source`` names it in errors and ``name`` is the mapping's name.
-
-    Raises:
-        SourceError: naming ``source``, and each problem's key and line.
-    """
+    """A mapping file's ``text`` read as :func:`load_mapping_file` reads it,
+    named ``name``; a SourceError names ``source`` and each problem's line."""
     return _parse(text, source=source, name=name, allow_base=True)
 
 
