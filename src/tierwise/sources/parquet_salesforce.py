@@ -34,7 +34,6 @@ from tierwise.sources.columns import (
     SALESFORCE_18,
     ColumnLog,
     salesforce_note,
-    shown,
 )
 from tierwise.sources.headers import Match
 from tierwise.sources.refusals import EXAMPLES, ProblemGroup, refusal
@@ -237,10 +236,8 @@ def _wrong_ids(
         f"SELECT file_row_number + {FIRST_ROW}, {column} FROM {scan} {where} "
         f"ORDER BY 1 LIMIT {EXAMPLES}"
     ).fetchall()
-    for row, value in examples:
-        group.add(int(row), shown(value))
     (count,) = connection.sql(f"SELECT COUNT(*) FROM {scan} {where}").fetchall()[0]
-    group.count = int(count)
+    group.found(examples, int(count))
     return group
 
 

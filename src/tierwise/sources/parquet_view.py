@@ -42,7 +42,6 @@ from tierwise.model.fields import (
     FieldKind,
 )
 from tierwise.sources.accounts import merges_by_website
-from tierwise.sources.columns import shown
 from tierwise.sources.duplicates import caseless_fields
 from tierwise.sources.headers import Match, match_columns
 from tierwise.sources.mapping import ColumnMapping
@@ -458,9 +457,7 @@ def _refuse_non_finite(
             f"SELECT file_row_number + {FIRST_ROW}, {raw} FROM {scan} "
             f"{where} ORDER BY 1 LIMIT {EXAMPLES}"
         ).fetchall()
-        for row, value in examples:
-            group.add(row, shown(value))
-        group.count = int(count[0][0])
+        group.found(examples, int(count[0][0]))
         groups.append(group)
 
     if groups:
@@ -502,9 +499,7 @@ def _refuse_counts_if_large(
                 f"{where} AND {problem} = ? ORDER BY 1 LIMIT {EXAMPLES}",
                 [kind],
             ).fetchall()
-            for row, value in examples:
-                group.add(row, shown(value))
-            group.count = int(count)
+            group.found(examples, int(count))
             groups.append(group)
 
     if groups:

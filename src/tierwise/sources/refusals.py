@@ -11,11 +11,11 @@ their refusals here, so they read the same.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tierwise.errors import SourceError
-from tierwise.sources.columns import CellProblem
+from tierwise.sources.columns import CellProblem, shown
 
 __all__ = ["EXAMPLES", "MAX_LISTED", "ProblemGroup", "group_problems", "refusal"]
 
@@ -42,6 +42,13 @@ class ProblemGroup:
         if len(self.rows) < EXAMPLES:
             self.rows.append(row)
             self.values.append(value)
+
+    def found(self, examples: Iterable[tuple[int, object]], count: int) -> None:
+        """Take ``count`` cells, found by a query, with its first rows and
+        values (as the file holds them) as ``examples``."""
+        for row, value in examples:
+            self.add(int(row), shown(value))
+        self.count = count
 
     def __str__(self) -> str:
         column = f"column {self.header!r} ({self.field})"
