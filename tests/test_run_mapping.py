@@ -230,6 +230,24 @@ def test_a_mapping_file_kept_in_the_out_folder_is_left_as_written(
     assert mapping.read_bytes() == written
 
 
+def test_a_run_through_another_mapping_leaves_one_of_your_own_in_out(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    own = out / "mapping.yaml"
+    own.write_text("# notes of my own\npreset: hubspot\n", "utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(STAFF, "utf-8")
+
+    tier_file(_accounts(tmp_path), out, AS_OF, mapping=load_mapping_file(mapping))
+
+    assert own.read_text("utf-8") == "# notes of my own\npreset: hubspot\n"
+    manifest = json.loads((out / "run.json").read_text("utf-8"))
+    assert "mapping_copy" not in manifest
+    assert _headcount(out) == 60.0
+
+
 def test_a_preset_run_leaves_a_mapping_file_it_did_not_write(tmp_path: Path) -> None:
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text(STAFF, "utf-8")

@@ -213,11 +213,13 @@ def tier_file(
     manifest = run_manifest(
         run, report, read_from, mapping, model_source, as_of, engine
     )
+    # A mapping.yaml of the person's own in --out is left as it is.
+    own_files = foreign_mapping(out_dir, MANIFEST)
     extra = {
         MODEL_COPY: model_text,
         IMPORT_REPORT: report_json(report),
         IMPORT_REPORT_TEXT: report_text(report),
-        **keep_mapping(manifest, mapping, out_dir),
+        **keep_mapping(manifest, mapping, out_dir, own_files),
     }
     if signals:
         manifest["signals"] = signal_manifest(signals)
@@ -238,7 +240,7 @@ def tier_file(
         explain_all=explain_all,
         progress=progress,
         keep_accounts=kept,
-        leave=foreign_mapping(out_dir, MANIFEST),
+        leave=own_files,
     )
     log.info("wrote %d results to %s", run.accounts, out_dir)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -209,7 +209,10 @@ def ids_not_in_run(out_dir: Path, account_ids: Sequence[str]) -> list[str]:
 
 
 def keep_mapping(
-    manifest: dict[str, Any], mapping: ColumnMapping, out_dir: Path
+    manifest: dict[str, Any],
+    mapping: ColumnMapping,
+    out_dir: Path,
+    left: Collection[str] = (),
 ) -> dict[str, str]:
     """Record ``mapping`` in a run's ``manifest``: its digest, and for a
     mapping file the name of its copy; returns that copy (file name to text)
@@ -218,14 +221,18 @@ def keep_mapping(
     The copy is the file's text only when it still reads as ``mapping``
     (it could have been saved again since the run read it); otherwise the
     digest alone is kept, and explain refuses a mapping that differs. A
-    mapping file that is itself ``out_dir``'s mapping.yaml is not copied
-    over itself: it is the person's own file, left as they wrote it.
+    mapping.yaml of the person's own in ``out_dir`` (named in ``left``, see
+    :func:`foreign_mapping`, or the very file the run read) is left as they
+    wrote it: no copy is written over it, and explain reads the mapping
+    file where it was given.
     """
     digest = mapping_digest(mapping)
     manifest["mapping_sha256"] = digest
     mapping_file = mapping_origin(mapping).get("mapping_file")
     copy = out_dir / MAPPING_COPY
-    if mapping_file is None or (copy.exists() and copy.samefile(mapping_file)):
+    if mapping_file is None or MAPPING_COPY in left:
+        return {}
+    if copy.exists() and copy.samefile(mapping_file):
         return {}
     try:
         text = Path(mapping_file).read_text(encoding="utf-8-sig")

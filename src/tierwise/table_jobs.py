@@ -196,7 +196,8 @@ def tier_table(
             run, report, read_from, mapping, model_source, as_of, ran_on
         )
         manifest["written_back"] = written
-        kept_mapping = keep_mapping(manifest, mapping, out_dir)
+        own_files = foreign_mapping(out_dir, MANIFEST)
+        kept_mapping = keep_mapping(manifest, mapping, out_dir, own_files)
         write_results(
             run,
             out_dir,
@@ -210,7 +211,7 @@ def tier_table(
             },
             explain_all=explain_all,
             progress=progress,
-            leave=foreign_mapping(out_dir, MANIFEST),
+            leave=own_files,
         )
         log.info("wrote %d results to %s", run.accounts, out_dir)
 
