@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-import resource
 import shutil
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -24,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from tests.test_refused_writes import tier_limited
 from tierwise.errors import TierwiseError
 from tierwise.file_inputs import currencies_of
 from tierwise.jobs import explain_accounts, tier_file
@@ -255,25 +254,10 @@ def test_a_refused_copy_leaves_nothing_half_written(tmp_path: Path) -> None:
     # 20,000 accounts: tiers.parquet is about 190 kB and the kept accounts
     # about 290 kB, so a limit between them refuses only the copy.
     accounts = write_portfolio(tmp_path / "accounts.csv", 20_000, 7, as_of=AS_OF)
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
 
-    def limited() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (240_000, 240_000))
-
-    command = [sys.executable, "-m", "tierwise", "tier", str(accounts), "--no-csv"]
-    command += ["--as-of", "2026-09-30", "--no-store", "--quiet"]
-    command += ["--out", str(tmp_path / "out")]
-    finished = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=limited,
-        env={"TMPDIR": str(scratch), "PATH": "/usr/bin:/bin"},
-    )
+    finished = tier_limited(accounts, tmp_path, 240_000, "--no-csv")
 
     assert finished.returncode == 2, finished.stderr
     assert "File too large" in finished.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == ["accounts.csv", "tmp"]
-    assert list(scratch.iterdir()) == []
+    assert list((tmp_path / "tmp").iterdir()) == []

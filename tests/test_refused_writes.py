@@ -27,15 +27,19 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sampled_portfolio(tmp_path_factory.mktemp("portfolio"), 200_000)
 
 
-def _tier_limited(
-    portfolio: Path, folder: Path, limit_bytes: int
+def tier_limited(
+    portfolio: Path, folder: Path, limit_bytes: int, *options: str
 ) -> subprocess.CompletedProcess[str]:
+    """``tierwise tier portfolio *options`` into ``folder/out``, in a process
+    that may write no file past ``limit_bytes``, with ``folder/tmp`` as its
+    temporary folder."""
+
     def limited() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
 
     scratch = folder / "tmp"
     scratch.mkdir()
-    command = [sys.executable, "-m", "tierwise", "tier", str(portfolio)]
+    command = [sys.executable, "-m", "tierwise", "tier", str(portfolio), *options]
     command += ["--as-of", "2026-09-30", "--no-store", "--quiet"]
     command += ["--out", str(folder / "out")]
     return subprocess.run(
@@ -58,7 +62,7 @@ def _tier_limited(
 def test_a_refused_write_says_where_and_what_to_do_and_leaves_nothing(
     portfolio: Path, tmp_path: Path, limit_bytes: int, where: str
 ) -> None:
-    finished = _tier_limited(portfolio, tmp_path, limit_bytes)
+    finished = tier_limited(portfolio, tmp_path, limit_bytes)
 
     said = finished.stderr
     assert finished.returncode == 2, said
