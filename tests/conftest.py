@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tierwise import stops
 from tierwise.model import TieringModel, load_model
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,3 +40,25 @@ def sampled_portfolio(folder: Path, accounts: int) -> Path:
     command += ["--accounts", str(accounts), "--out", str(target)]
     subprocess.run(command, check=True, capture_output=True, timeout=300)
     return target
+
+
+class _StoppedWhileFinalised:
+    """An object whose finaliser is where SIGTERM's handler happens to run."""
+
+    def __del__(self) -> None:
+        stops.on_signal(signal.SIGTERM, None)
+
+
+def lose_a_stop() -> None:
+    """Ask to stop inside a finaliser, where Python reports the stop and drops it.
+
+    Call it after pointing ``stops._asked`` at a fresh list (monkeypatch).
+    """
+    dropped: list[type[BaseException] | None] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            sys, "unraisablehook", lambda raised: dropped.append(raised.exc_type)
+        )
+        _StoppedWhileFinalised()
+        gc.collect()
+    assert dropped == [SystemExit]

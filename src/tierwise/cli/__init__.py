@@ -5,8 +5,6 @@ Importing this package registers every command on :data:`app`.
 
 import signal
 import sys
-from types import FrameType
-from typing import NoReturn
 
 # The main job's commands register first, so they lead the help listing.
 # Every command's module is imported to register it, but the store
@@ -19,36 +17,27 @@ from tierwise.cli import lifecycle as _lifecycle  # noqa: F401 - registers comma
 from tierwise.cli import lint as _lint  # noqa: F401 - registers commands
 from tierwise.cli import runs as _runs  # noqa: F401 - registers commands
 from tierwise.cli.app import app
-
-# The signal that stopped the command, if one did.
-_stopped_by: list[int] = []
+from tierwise.stops import on_signal, stopped_by
 
 
 def main() -> None:
     # A polite stop (kill, a service manager, a CI timeout) ends a command as
     # an exception, so what it was writing is removed or rolled back rather
     # than left half-written, as after Ctrl-C.
-    signal.signal(signal.SIGTERM, _stopped)
-    signal.signal(signal.SIGINT, _stopped)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     try:
         app()
     except BaseException:
         # Whatever the stop turned into on its way out (DuckDB reports an
         # interrupted query as its own error), the command was stopped: say
         # so and exit as the shell expects, 128 plus the signal's number.
-        if not _stopped_by:
+        number = stopped_by()
+        if number is None:
             raise
-        number = _stopped_by[0]
         name = signal.Signals(number).name
         print(f"tierwise: stopped by {name}", file=sys.stderr)
         raise SystemExit(128 + number) from None
-
-
-def _stopped(number: int, frame: FrameType | None) -> NoReturn:
-    _stopped_by.append(number)
-    if number == signal.SIGINT:
-        raise KeyboardInterrupt
-    raise SystemExit(128 + number)
 
 
 __all__ = ["app", "main"]

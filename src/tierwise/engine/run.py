@@ -34,6 +34,7 @@ from tierwise.errors import TierwiseError
 from tierwise.model.schema import TieringModel
 from tierwise.progress import QUIET, Progress
 from tierwise.scratch_folders import new_scratch_folder
+from tierwise.stops import raise_if_stopped
 
 __all__ = [
     "ACCOUNTS_VIEW",
@@ -346,6 +347,7 @@ def write_results(
         for name, text in extra.items():
             (scratch / name).write_text(text, encoding="utf-8")
 
+        raise_if_stopped()
         out_dir.mkdir(parents=True, exist_ok=True)
         # Known gap: a file of the person's own under one of these names
         # (a model.yaml in the folder given as --out, say) is replaced

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tierwise.stops import raise_if_stopped
+
 __all__ = ["written_file", "written_into"]
 
 
@@ -33,6 +35,7 @@ def written_into(out_dir: Path) -> Iterator[Path]:
     try:
         yield scratch
 
+        raise_if_stopped()
         out_dir.mkdir(parents=True, exist_ok=True)
         for produced in sorted(scratch.iterdir()):
             produced.replace(out_dir / produced.name)
@@ -64,6 +67,7 @@ def written_file(path: Path) -> Iterator[Path]:
         raise OSError(error.errno, error.strerror, str(path)) from None
     try:
         yield scratch
+        raise_if_stopped()
         scratch.replace(path)
     finally:
         scratch.unlink(missing_ok=True)

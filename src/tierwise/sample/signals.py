@@ -58,6 +58,7 @@ import pyarrow.csv as pa_csv
 from tierwise.sample.contacts import contact_rows
 from tierwise.sources.domains import read_website
 from tierwise.sources.values import CellError
+from tierwise.stops import raise_if_stopped
 
 __all__ = [
     "SIGNAL_FILES",
@@ -175,6 +176,7 @@ def write_signal_files(
         # leaves none of them.
         for kind, partial in partials.items():
             pa_csv.write_csv(tables[kind], partial)
+        raise_if_stopped()
         for kind, partial in partials.items():
             partial.replace(paths[kind])
     finally:

@@ -27,6 +27,7 @@ from tierwise.sample.portfolio import (
     PortfolioError,
     iter_portfolio_batches,
 )
+from tierwise.stops import raise_if_stopped
 
 __all__ = ["PORTFOLIO_FORMATS", "write_portfolio"]
 
@@ -81,6 +82,7 @@ def write_portfolio(
             _write_parquet(partial, batches)
         else:
             _write_csv(partial, batches)
+        raise_if_stopped()
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
@@ -100,6 +102,8 @@ def _counted(
 ) -> Iterator[pa.RecordBatch]:
     written = 0
     for batch in batches:
+        # A stop that Python dropped ends the work at the next batch.
+        raise_if_stopped()
         yield batch
         written += batch.num_rows
         progress.advance_to(written)

@@ -35,6 +35,7 @@ from tierwise.sources.urls import (
     unclear_password,
     without_secrets,
 )
+from tierwise.stops import raise_if_stopped
 from tierwise.store.constants import DATABASE_ENV, DEFAULT_DATABASE_URL
 
 __all__ = [
@@ -133,6 +134,8 @@ class Store:
             try:
                 with transaction:
                     yield connection
+                    # A stop Python dropped on its way rolls the write back.
+                    raise_if_stopped()
             finally:
                 if not connection.invalidated:
                     connection.connection.info.pop(AFTER_TRANSACTION, None)

@@ -1,0 +1,96 @@
+"""A stop that Python dropped on its way still keeps unfinished work out of place."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import lose_a_stop
+from tierwise import stops
+from tierwise.engine import score_accounts, write_results
+from tierwise.model import load_model
+from tierwise.report.scratch import written_file, written_into
+from tierwise.sample import DEMO_AS_OF, build_demo_portfolio, write_portfolio
+from tierwise.sample.signals import write_portfolio_signals
+
+STOPPED = 128 + signal.SIGTERM
+
+
+@pytest.fixture
+def lost_stop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(stops, "_asked", [])
+    lose_a_stop()
+    yield
+
+
+def test_nothing_is_asked_until_a_signal_comes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stops, "_asked", [])
+    stops.raise_if_stopped()
+    assert stops.stopped_by() is None
+
+
+def test_the_first_signal_is_the_one_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stops, "_asked", [])
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with pytest.raises((KeyboardInterrupt, SystemExit)):
+            stops.on_signal(number, None)
+
+    assert stops.stopped_by() == signal.SIGINT
+    with pytest.raises(KeyboardInterrupt):
+        stops.raise_if_stopped()
+
+
+@pytest.mark.usefixtures("lost_stop")
+def test_a_lost_stop_keeps_a_sample_out_of_place(tmp_path: Path) -> None:
+    # The stop vanished in a finaliser: sample wrote on, put all its rows in
+    # place and then exited as stopped, with the whole file left behind.
+    with pytest.raises(SystemExit) as stopped:
+        write_portfolio(tmp_path / "portfolio.parquet", 2000, 7)
+
+    assert stopped.value.code == STOPPED
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.usefixtures("lost_stop")
+def test_a_lost_stop_keeps_signal_files_out_of_place(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        write_portfolio_signals(tmp_path, 50, 7, DEMO_AS_OF)
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lost_stop_keeps_a_run_out_of_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stops, "_asked", [])
+    run = score_accounts(load_model(), build_demo_portfolio(), DEMO_AS_OF)
+    lose_a_stop()
+
+    with pytest.raises(SystemExit):
+        write_results(run, tmp_path / "out")
+
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.usefixtures("lost_stop")
+def test_a_lost_stop_keeps_an_export_folder_as_it_was(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit), written_into(tmp_path / "export") as scratch:
+        (scratch / "report.html").write_text("<p>done</p>", encoding="utf-8")
+
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.usefixtures("lost_stop")
+def test_a_lost_stop_keeps_an_exported_file_as_it_was(tmp_path: Path) -> None:
+    kept = tmp_path / "plan.csv"
+    kept.write_text("old\n", encoding="utf-8")
+    with pytest.raises(SystemExit), written_file(kept) as scratch:
+        scratch.write_text("new\n", encoding="utf-8")
+
+    assert kept.read_text(encoding="utf-8") == "old\n"
+    assert list(tmp_path.iterdir()) == [kept]
