@@ -39,6 +39,7 @@ from tierwise.sources.values import (
 )
 
 __all__ = [
+    "BINARY_DATA",
     "CellProblem",
     "Column",
     "ColumnLog",
@@ -319,11 +320,14 @@ def shown(value: object) -> str:
     return text if len(text) <= 60 else f"{text[:57]}…"
 
 
+# What binary data is, in a user's words: one wording for a Parquet cell,
+# a database column (BLOB, bytea) and a signal file's column.
+BINARY_DATA = "binary data (bytes), not text or a number"
 # What a cell of no plain value holds, in a user's words, by the Python
 # type a reader gives it (Parquet's binary, list, map and struct values; a
 # duration); checked in order, so a subclass takes its base's words.
 _HELD = (
-    ((bytes, bytearray, memoryview), "binary data (bytes), not text or a number"),
+    ((bytes, bytearray, memoryview), BINARY_DATA),
     ((list, tuple), "a list of values, not a single value"),
     ((dict,), "a record of named values (a struct), not a single value"),
     ((timedelta,), "a length of time, not text, a number or a date"),

@@ -13,12 +13,14 @@ cell reader does and SQL cannot, is not done, and said: websites are kept
 as written (trimmed, lower-cased), not cut to registrable domains. A column
 that needs real parsing (a number or a date stored as text, a date format,
 decimal commas, ranges, currencies) is refused with the column named, so
-nothing is scored on a guess. So is a count (employees, visits, units)
-with a fraction or below zero, and a yes/no field holding other than the
-cell reader's yes/no words (text) or 1 and 0 (a number column, as SQLite
-and MySQL keep booleans), as the file reader refuses them, naming the
-first accounts that hold one; so is, in SQLite, whose columns keep any
-value, text in a number column or a date its date() cannot read.
+nothing is scored on a guess; so is a column of bytes in DuckDB (BLOB)
+or PostgreSQL (bytea), which read as text come out escaped or in hex. So
+is a count (employees, visits, units) with a fraction or below zero, and
+a yes/no field holding other than the cell reader's yes/no words (text)
+or 1 and 0 (a number column, as SQLite and MySQL keep booleans), as the
+file reader refuses them, naming the first accounts that hold one; so is,
+in SQLite, whose columns keep any value, text in a number column or a
+date its date() cannot read.
 """
 
 from __future__ import annotations
@@ -285,7 +287,9 @@ def mapped_accounts(
     currency = (
         None if "currency" in fields else match_optional(names, "currency", mapping)
     )
-    refuse_unreadable_columns(shown, matches, names, columns, fields, currency)
+    refuse_unreadable_columns(
+        shown, source.dialect, matches, names, columns, fields, currency
+    )
 
     selected, written, checks = _fields_read(source, matches, names, columns, fields)
     ids = salesforce_ids(shown, source, matches, columns, selected, rows)

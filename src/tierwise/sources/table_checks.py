@@ -22,6 +22,7 @@ from sqlglot import exp
 
 from tierwise.errors import SourceError
 from tierwise.model.fields import REQUIRED_FIELDS, FieldKind
+from tierwise.sources.columns import BINARY_DATA
 from tierwise.sources.columns import shown as shown_cell
 from tierwise.sources.headers import Match
 from tierwise.sources.numbers import (
@@ -36,10 +37,15 @@ from tierwise.sources.values import NOT_YES_NO, NUMBER_NOT_YES_NO_FIX, not_yes_n
 
 @dataclass(frozen=True)
 class CompositeType:
-    """A column type whose text is not its value (a list, JSON, PostgreSQL's
-    bytes), by its name as the database gives it: no field is read from it."""
+    """A column type whose text is not its value (a list, JSON, bytes), by
+    its name as the database gives it: no field is read from it.
+
+    ``binary`` marks bytes (DuckDB's BLOB, PostgreSQL's bytea), which are
+    refused in the cell reader's words for a Parquet file's bytes.
+    """
 
     name: str
+    binary: bool = False
 
 
 # What a column's type holds, as far as reading a field is concerned; None:
@@ -71,6 +77,14 @@ Rows = Callable[[str], list[tuple[Any, ...]]]
 
 # The accounts an error names at most.
 MAX_LISTED = 20
+
+# How a database reads a column of bytes as the UTF-8 text they hold, for
+# the fix of a binary column: a cast writes them escaped (DuckDB) or in hex
+# (PostgreSQL), which is the very text the column is refused for.
+_BYTES_AS_TEXT = {
+    "duckdb": "decode({column})",
+    "postgres": "convert_from({column}, 'UTF8')",
+}
 
 # A SQLite value kept in a number or date column that SQL cannot read as
 # one, by the field's kind ("number", "date"): the problem and the fix.
@@ -320,19 +334,22 @@ def refuse_repeats(shown: str, dialect: str, accounts: exp.Select, rows: Rows) -
 
 def refuse_unreadable_columns(
     shown: str,
+    dialect: str,
     matches: Mapping[str, Match],
     names: list[str],
     columns: Mapping[str, ColumnKind],
     fields: Mapping[str, FieldKind],
     currency: Match | None = None,
 ) -> None:
-    """Refuse every column whose reading needs the cell-by-cell reader.
+    """Refuse every column whose reading needs the cell-by-cell reader, and
+    every column of bytes (``dialect`` says how to read them as text).
 
     ``currency`` is the column of each row's currency, which converts the
     row's amounts: SQL does not, and taking them as the model's currency
     would give wrong numbers without a word.
     """
     problems: list[str] = []
+    binary: dict[str, str] = {}  # field: header
     untyped: dict[tuple[str, str], list[str]] = {}
     if currency is not None and any(
         fields[field] == FieldKind.NUMBER for field in matches
@@ -358,13 +375,18 @@ def refuse_unreadable_columns(
         ]
         if kind != FieldKind.TEXT and spec.values:
             needs.append("values")
-        if isinstance(held, CompositeType):
+        if isinstance(held, CompositeType) and held.binary:
+            # Read as text, bytes came out escaped or in hex, and an id or
+            # a category matched nothing without a word.
+            problems.append(f"{match.header!r} ({field}) holds {BINARY_DATA}")
+            binary[field] = match.header
+        elif isinstance(held, CompositeType):
             # Read as text, a list or JSON kept its brackets and quotes, and
             # matched no category without a word.
             problems.append(
                 f"{match.header!r} ({field}) is of type {held.name}, which no field "
-                "is read from (a list, JSON or bytes is not its value written as "
-                "text; a view can take the value out)"
+                "is read from (a list or JSON is not its value written as text; "
+                "a view can take the value out)"
             )
         elif needs:
             problems.append(
@@ -386,15 +408,45 @@ def refuse_unreadable_columns(
         f"have to guess how to read them): {', '.join(labels)}"
         for (held, needed), labels in untyped.items()
     ]
-    if problems:
-        raise SourceError(
-            f"{shown}: {count} column(s) cannot be read in the database: "
-            + "; ".join(problems)
-            + ". Give the table typed columns (numbers as a numeric type, dates "
-            "as DATE; in SQLite, a new table declared so and filled by INSERT "
-            "... SELECT converts them) or a view that casts them, or export it "
-            "to a file and run `tierwise tier FILE`; nothing was scored"
+    if not problems:
+        return
+    fixes = [_bytes_fix(binary, dialect)] if binary else []
+    if len(binary) < count:
+        fixes.append(
+            "give the table typed columns (numbers as a numeric type, dates as "
+            "DATE; in SQLite, a new table declared so and filled by INSERT ... "
+            "SELECT converts them) or a view that casts them, or export it to a "
+            "file and run `tierwise tier FILE`"
         )
+    fix = "; ".join(fixes)
+    raise SourceError(
+        f"{shown}: {count} column(s) cannot be read in the database: "
+        + "; ".join(problems)
+        + f". {fix[0].upper()}{fix[1:]}; nothing was scored"
+    )
+
+
+def _bytes_fix(headers: Mapping[str, str], dialect: str) -> str:
+    """How to read columns of bytes as text (``headers`` by field), or do
+    without them."""
+    read = _BYTES_AS_TEXT[dialect]
+    reads = ", ".join(
+        read.format(column=exp.column(header, quoted=True).sql(dialect=dialect))
+        for header in headers.values()
+    )
+    fields = ", ".join(headers)
+    if len(headers) == 1:
+        (header,) = headers.values()
+        return (
+            f"read {header!r} as text in a view ({reads} gives the text its "
+            f"bytes hold in UTF-8) and name the view in --source, or map "
+            f"another column to {fields}"
+        )
+    return (
+        f"read those columns as text in a view ({reads} give the text their "
+        f"bytes hold in UTF-8) and name the view in --source, or map other "
+        f"columns to {fields}"
+    )
 
 
 def _held(kind: ColumnKind) -> str:

@@ -89,8 +89,8 @@ _DUCKDB_KINDS: dict[str, FieldKind] = {
     "DATE": FieldKind.DATE,
     "TIMESTAMP": FieldKind.DATE,
 }
-# DuckDB types holding no single value (a list's type ends in "]"); a BLOB
-# is read as its text, as a file's bytes are.
+# DuckDB types holding no single value (a list's type ends in "]"), and a
+# BLOB: read as text, DuckDB escapes bytes past ASCII (é as \xC3\xA9).
 _STRUCTURED_DUCKDB = frozenset({"STRUCT", "MAP", "UNION", "JSON"})
 
 
@@ -149,8 +149,8 @@ def duckdb_columns(
 def _duckdb_kind(column_type: str) -> ColumnKind:
     """What a DuckDB column of ``column_type`` holds (see ColumnKind)."""
     base = column_type.split("(")[0].split()[0]
-    if column_type.endswith("]") or base in _STRUCTURED_DUCKDB:
-        return CompositeType(column_type)
+    if column_type.endswith("]") or base in _STRUCTURED_DUCKDB or base == "BLOB":
+        return CompositeType(column_type, binary=base == "BLOB")
     return _DUCKDB_KINDS.get(base)
 
 
@@ -244,10 +244,11 @@ def database_columns(connection: Any, source: TableSource) -> dict[str, ColumnKi
     for column in inspector.get_columns(source.table.name, schema=schema):
         kind: ColumnKind = None
         # PostgreSQL writes bytes as text in hex; MySQL and SQLite as written.
-        binary = (types._Binary,) if source.dialect == "postgres" else ()
-        structured = (types.JSON, types.ARRAY, *binary)
-        if isinstance(column["type"], structured):
-            kind = CompositeType(str(column["type"]))
+        binary = source.dialect == "postgres" and isinstance(
+            column["type"], types._Binary
+        )
+        if binary or isinstance(column["type"], types.JSON | types.ARRAY):
+            kind = CompositeType(str(column["type"]), binary=binary)
         elif isinstance(column["type"], types.Boolean) or _flag(column["type"]):
             kind = FieldKind.BOOLEAN
         elif isinstance(column["type"], types.Date | types.DateTime):
