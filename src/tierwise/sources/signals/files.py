@@ -74,6 +74,8 @@ class RawFile:
     column as VARCHAR under its name in ``columns``. ``header`` is false for
     a file without a header row, whose columns are ``column1``, ...;
     ``sample`` holds the first rows' cells, for guessing what each holds.
+    ``binary`` names a Parquet file's columns of bytes: their text in
+    ``relation`` has each byte past ASCII escaped (``\\xC3\\xA9``).
     """
 
     path: Path
@@ -84,6 +86,7 @@ class RawFile:
     notes: list[str] = field(default_factory=list)
     sample: list[list[str]] = field(default_factory=list)
     delimiter: str | None = None
+    binary: list[str] = field(default_factory=list)
 
 
 def open_raw(
@@ -134,7 +137,7 @@ def _open_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
     quoted = sql_text(str(path))
     try:
         described = connection.sql(f"DESCRIBE SELECT * FROM read_parquet({quoted})")
-        names = [str(row[0]) for row in described.fetchall()]
+        types = {str(row[0]): str(row[1]) for row in described.fetchall()}
     except duckdb.OutOfMemoryException:
         raise  # not the file's fault: the memory limit is named by the caller
     except duckdb.Error as error:
@@ -143,13 +146,15 @@ def _open_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
             "write it again with pyarrow, pandas, polars or DuckDB"
         ) from None
 
+    names = list(types)
     texts = ", ".join(f"CAST({sql_name(n)} AS VARCHAR) AS {sql_name(n)}" for n in names)
     first = first_data_row(None)
     relation = (
         f"(SELECT file_row_number + {first} AS source_row, {texts} "
         f"FROM read_parquet({quoted}, file_row_number = true))"
     )
-    return RawFile(path, relation, names, encoding=None)
+    binary = [name for name, type_name in types.items() if type_name == "BLOB"]
+    return RawFile(path, relation, names, encoding=None, binary=binary)
 
 
 def _open_csv(

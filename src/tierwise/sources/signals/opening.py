@@ -19,6 +19,7 @@ import duckdb
 from tierwise.errors import SourceError
 from tierwise.model import TieringModel
 from tierwise.model.signals import SIGNAL_SOURCES
+from tierwise.sources.columns import BINARY_DATA
 from tierwise.sources.signals.columns import FILE_KINDS, FileKind, find_columns
 from tierwise.sources.signals.files import RawFile, open_raw
 from tierwise.sources.signals.intent import guess_intent_columns
@@ -121,7 +122,28 @@ def _open(
     # is named that way still has a header row.
     known = [*_known_headers(kind), *file.columns.values()]
     raw = open_raw(connection, file.path, scratch, known)
-    return OpenSignal(file, raw, _columns(kind, raw, file))
+    columns = _columns(kind, raw, file)
+    _refuse_binary(kind, raw, columns)
+    return OpenSignal(file, raw, columns)
+
+
+def _refuse_binary(kind: FileKind, raw: RawFile, columns: dict[str, str]) -> None:
+    """Refuse a Parquet file whose columns read by the run hold bytes: read
+    as text, bytes past ASCII came out escaped and matched nothing, without
+    a word. An accounts file's bytes are refused in the same words."""
+    binary = {role: header for role, header in columns.items() if header in raw.binary}
+    if not binary:
+        return
+    problems = "; ".join(
+        f"{header!r} ({role}) holds {BINARY_DATA}" for role, header in binary.items()
+    )
+    role = next(iter(binary))
+    them = "it" if len(binary) == 1 else "them"
+    raise SourceError(
+        f"{raw.path.name}: {problems}. Nothing was scored. Write {them} as text "
+        "(a string column) in the file, or name another column with "
+        f"--signal-column {kind.name}.{role}=HEADER"
+    )
 
 
 def _columns(kind: FileKind, raw: RawFile, file: SignalFile) -> dict[str, str]:
