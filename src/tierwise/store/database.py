@@ -259,8 +259,9 @@ def connect_store(
     """A `Store` on the chosen database, without touching its tables.
 
     Raises:
-        StoreError: when the URL names no supported database or its driver
-            is not installed.
+        StoreError: when the URL names no supported database, a driver
+            SQLAlchemy has none of or an asyncio one, or its driver is not
+            installed.
     """
     if lock_timeout <= 0:
         raise ValueError(f"lock_timeout must be positive seconds, got {lock_timeout}")
@@ -303,9 +304,32 @@ def _parse_url(text_url: str, origin: str) -> URL:
             f"{origin}); use "
             "sqlite:///path/to/tierwise.db or postgresql://user@host:5432/database"
         )
+    driver = parsed.drivername.partition("+")[2]
+    if driver and (backend, driver) != ("postgresql", "psycopg"):
+        named = parsed.set(drivername=f"{backend}+{driver}")
+        _refuse_driver(
+            named, f"the store's URL {hidden_password(text_url)!r} (from {origin})"
+        )
     if backend == "postgresql":
+        # The store writes in bulk through psycopg's COPY, whichever driver
+        # SQLAlchemy has that the URL names.
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+def _refuse_driver(url: URL, shown: str) -> None:
+    """Refuse a driver SQLAlchemy has no such name for (a typo) or an
+    asyncio one, as ``--source`` refuses it: listing the drivers there are.
+    Either was switched to psycopg without a word, or stopped SQLite on a
+    traceback."""
+    # Imported here: a URL naming no driver, the usual case, needs neither.
+    from tierwise.engine.backends.connections import DRIVERS
+    from tierwise.engine.backends.drivers import checked_dialect
+
+    try:
+        checked_dialect(url, shown, DRIVERS.get(url.get_backend_name()))
+    except TierwiseError as error:
+        raise StoreError(f"{error}; nothing was opened") from None
 
 
 def _sqlite_engine(url: URL, lock_timeout: float) -> Engine:

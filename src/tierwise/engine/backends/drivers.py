@@ -1,4 +1,4 @@
-"""The driver a ``--source`` URL names, and how to get one that works.
+"""The driver a ``--source`` or store URL names, and how to get one that works.
 
 A URL names its database and may name a driver (``postgresql+pg8000``).
 Two mistakes look alike when the engine is made, and have different
