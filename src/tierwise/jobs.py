@@ -39,6 +39,7 @@ from tierwise.file_inputs import (
 )
 from tierwise.model import TieringModel, default_model_text, parse_model
 from tierwise.progress import QUIET, Progress
+from tierwise.run_folder import MODEL_COPY, check_model_copy, keep_model
 from tierwise.run_record import (
     KEPT_KEY,
     READING_METADATA,
@@ -95,7 +96,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MANIFEST = "run.json"
-MODEL_COPY = "model.yaml"
 IMPORT_REPORT = "import-report.json"
 IMPORT_REPORT_TEXT = "import-report.txt"
 DEMO_ACCOUNTS = "demo-portfolio.csv"
@@ -170,6 +170,7 @@ def tier_file(
     check_engine(engine, spark_master)
     model_text, model_version = _chosen_model(model_path, store)
     model = parse_model(model_text, source=_model_source(model_path, model_version))
+    check_model_copy(out_dir, MANIFEST, model_text)
     mapping = mapping or load_preset("generic")
 
     inputs = read_file_inputs(
@@ -216,7 +217,7 @@ def tier_file(
     # A mapping.yaml of the person's own in --out is left as it is.
     own_files = foreign_mapping(out_dir, MANIFEST)
     extra = {
-        MODEL_COPY: model_text,
+        **keep_model(manifest, model_text),
         IMPORT_REPORT: report_json(report),
         IMPORT_REPORT_TEXT: report_text(report),
         **keep_mapping(manifest, mapping, out_dir, own_files),
@@ -319,6 +320,8 @@ def run_demo(
     from tierwise.sample.signals import write_signal_files
 
     as_of = as_of or DEMO_AS_OF
+    # Before the demo's own files are written: the run would stop on it.
+    check_model_copy(out_dir, MANIFEST, _chosen_model(None, store)[0])
     out_dir.mkdir(parents=True, exist_ok=True)
     accounts = out_dir / DEMO_ACCOUNTS
     write_portfolio(accounts, DEMO_SIZE, DEMO_SEED, as_of=as_of)

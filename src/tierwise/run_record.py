@@ -32,6 +32,7 @@ from tierwise.errors import TierwiseError
 from tierwise.file_inputs import currencies_of
 from tierwise.import_warnings import import_problems, import_warning_lines
 from tierwise.model import TieringModel
+from tierwise.run_folder import earlier_run
 from tierwise.run_signals import signals_digest
 from tierwise.sources import (
     PRESETS,
@@ -309,11 +310,8 @@ def foreign_mapping(out_dir: Path, manifest: str) -> frozenset[str]:
     in place rather than remove as an earlier run's copy; else nothing."""
     if not (out_dir / MAPPING_COPY).is_file():
         return frozenset()
-    try:
-        earlier = json.loads((out_dir / manifest).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        earlier = None
-    ours = isinstance(earlier, dict) and earlier.get("mapping_copy") == MAPPING_COPY
+    earlier = earlier_run(out_dir, manifest)
+    ours = earlier is not None and earlier.get("mapping_copy") == MAPPING_COPY
     return frozenset() if ours else frozenset({MAPPING_COPY})
 
 

@@ -33,8 +33,8 @@ from tierwise.engine.backends.database import (
 from tierwise.engine.explain import explain_rows
 from tierwise.engine.run import RESULT_TABLE, compile_on, open_connection
 from tierwise.errors import TierwiseError
-from tierwise.jobs import MODEL_COPY
 from tierwise.model import TieringModel, parse_model
+from tierwise.run_folder import MODEL_COPY
 from tierwise.run_record import load_run_results, run_mapping
 from tierwise.sources import ColumnMapping
 from tierwise.sources.database import TableSource

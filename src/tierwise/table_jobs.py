@@ -40,13 +40,13 @@ from tierwise.jobs import (
     IMPORT_REPORT,
     IMPORT_REPORT_TEXT,
     MANIFEST,
-    MODEL_COPY,
     TierJob,
     _chosen_model,
     _model_source,
 )
 from tierwise.model import TieringModel, parse_model
 from tierwise.progress import QUIET, Progress
+from tierwise.run_folder import check_model_copy, keep_model
 from tierwise.run_record import (
     foreign_mapping,
     keep_mapping,
@@ -114,6 +114,7 @@ def tier_table(
         )
     model_text, model_version = _chosen_model(model_path, store)
     model = parse_model(model_text, source=_model_source(model_path, model_version))
+    check_model_copy(out_dir, MANIFEST, model_text)
     mapping = mapping or load_preset("generic")
     connection = open_connection()
     written: str | None = None
@@ -204,7 +205,7 @@ def tier_table(
             csv=csv,
             extra={
                 MANIFEST: json.dumps(manifest, indent=2) + "\n",
-                MODEL_COPY: model_text,
+                **keep_model(manifest, model_text),
                 **kept_mapping,
                 IMPORT_REPORT: report_json(report),
                 IMPORT_REPORT_TEXT: report_text(report),

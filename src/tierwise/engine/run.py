@@ -349,9 +349,10 @@ def write_results(
 
         raise_if_stopped()
         out_dir.mkdir(parents=True, exist_ok=True)
-        # Known gap: a file of the person's own under one of these names
-        # (a model.yaml in the folder given as --out, say) is replaced
-        # without a word; only a mapping.yaml is told apart (``leave``).
+        # A mapping.yaml of the person's own is left (``leave``) and a
+        # model.yaml stops the run before it starts (tierwise.run_folder).
+        # Known gap: a file of one's own under another of these names (a
+        # run.json or tiers.csv of one's own in --out) is replaced.
         produced = sorted(scratch.iterdir())
         for path in produced:
             path.replace(out_dir / path.name)
