@@ -34,6 +34,10 @@ from tierwise.engine.backends.database_sql import (
     reading,
 )
 from tierwise.engine.backends.fetching import fetch_parquet
+from tierwise.engine.backends.missing_tables import (
+    missing_in_database,
+    missing_in_duckdb,
+)
 from tierwise.engine.compile import CompiledModel, compile_model
 from tierwise.engine.explain import explain_all_query, wanted_accounts
 from tierwise.engine.run import EXPLAIN_FILE, RESULT_TABLE, TieringRun, adopt_results
@@ -43,7 +47,6 @@ from tierwise.model.fields import FieldKind
 from tierwise.model.schema import TieringModel
 from tierwise.scratch_folders import new_scratch_folder
 from tierwise.sources.database import (
-    FOLDS_TO_LOWER,
     TableSource,
     mapped_accounts,
     parse_table,
@@ -130,7 +133,7 @@ def duckdb_columns(
 
     Raises:
         SourceError: when the table is not in the file (the error lists
-            the tables that are).
+            the tables that are, and the schemas holding one of its name).
     """
     name = source.table.sql(dialect="duckdb")
     try:
@@ -138,11 +141,7 @@ def duckdb_columns(
     except duckdb.OutOfMemoryException:
         raise
     except duckdb.Error:
-        tables = connection.sql(
-            f"SELECT schema_name || '.' || table_name FROM duckdb_tables() "
-            f"WHERE database_name = '{ATTACHED}' ORDER BY 1"
-        ).fetchall()
-        raise _no_table(source, [row[0] for row in tables]) from None
+        raise missing_in_duckdb(connection, source, ATTACHED) from None
     return {str(row[0]): _duckdb_kind(str(row[1])) for row in described}
 
 
@@ -232,14 +231,14 @@ def database_columns(connection: Any, source: TableSource) -> dict[str, ColumnKi
 
     Raises:
         SourceError: when the table is not there (the error lists the tables
-            of its schema).
+            of its schema, and the schemas holding one of its name).
     """
     from sqlalchemy import inspect, types
 
     inspector = inspect(connection)
     schema = source.table.db or None
     if not inspector.has_table(source.table.name, schema=schema):
-        raise _no_table(source, inspector.get_table_names(schema=schema))
+        raise missing_in_database(connection, source)
     kinds: dict[str, ColumnKind] = {}
     for column in inspector.get_columns(source.table.name, schema=schema):
         kind: ColumnKind = None
@@ -561,23 +560,6 @@ def _shown_target(source: TableSource, write_back: str) -> str:
     table = _target(source, write_back)
     table.set("catalog", None)
     return table.sql(dialect=source.dialect)
-
-
-def _no_table(source: TableSource, tables: list[str]) -> SourceError:
-    shown = ", ".join(sorted(tables)[:20]) or "none"
-    where = f"schema {source.table.db}" if source.table.db else "that database"
-    cased = [name for name in tables if name.lower() == source.table.name.lower()]
-    if cased and source.dialect in FOLDS_TO_LOWER:
-        hint = (
-            f"; the database reads a name without double quotes in lower case: "
-            f'write "{cased[0]}" in double quotes after ::'
-        )
-    else:
-        hint = "; check the name after ::, with its schema (SCHEMA.TABLE)"
-    return SourceError(
-        f"{source.shown()}: no table {source.table.name!r} in {where} (tables "
-        f"there: {shown}){hint}"
-    )
 
 
 def _no_schema(source: TableSource, target: str, schema: str) -> TierwiseError:
