@@ -144,3 +144,20 @@ def test_the_demo_stops_before_it_writes_its_portfolio(tmp_path: Path) -> None:
         run_demo(tmp_path)
 
     assert [path.name for path in tmp_path.iterdir()] == ["model.yaml"]
+
+
+def test_a_table_runs_copy_edited_since_stops_the_next_run(tmp_path: Path) -> None:
+    # A run from a table wrote its run.json before it recorded the model
+    # copy's digest in it, so an edited copy was taken for an older run's.
+    database = tmp_path / "crm.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "CREATE TABLE accounts AS SELECT 'a-1' AS account_id, 'Acme' AS name"
+        )
+    out = tmp_path / "out"
+    source = f"duckdb:///{database}::accounts"
+    tier_table(source, out, date(2026, 9, 30))
+    (out / "model.yaml").write_text(OWN, "utf-8")
+
+    with pytest.raises(TierwiseError, match="edited since"):
+        tier_table(source, out, date(2026, 9, 30))

@@ -233,20 +233,14 @@ def tier_file(
         manifest[KEPT_KEY] = {"file": KEPT_ACCOUNTS_FILE, "key": key}
         kept = {READING_METADATA: key}
     extra[MANIFEST] = json.dumps(manifest, indent=2) + "\n"
-    write_results(
-        run,
-        out_dir,
-        csv=csv,
-        extra=extra,
-        explain_all=explain_all,
-        progress=progress,
-        keep_accounts=kept,
-        leave=own_files,
-    )
-    log.info("wrote %d results to %s", run.accounts, out_dir)
+    recorded: RecordedRun | None = None
 
-    recorded = None
-    if store is not None:
+    def record() -> None:
+        # Once every file is gathered and before any takes its place, so a
+        # store that refuses the run (or a stop) leaves --out as it was.
+        nonlocal recorded
+        if store is None:
+            return
         from tierwise.store import record_run
 
         recorded = record_run(
@@ -265,6 +259,19 @@ def tier_file(
             ),
             force=force,
         )
+
+    write_results(
+        run,
+        out_dir,
+        csv=csv,
+        extra=extra,
+        explain_all=explain_all,
+        progress=progress,
+        keep_accounts=kept,
+        leave=own_files,
+        before_moving=record,
+    )
+    log.info("wrote %d results to %s", run.accounts, out_dir)
     return TierJob(
         run=run,
         report=report,

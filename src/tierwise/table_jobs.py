@@ -61,7 +61,7 @@ from tierwise.table_inputs import table_origin
 
 if TYPE_CHECKING:
     # The store (SQLAlchemy, Alembic) is imported only by runs that use one.
-    from tierwise.store import Store
+    from tierwise.store import RecordedRun, Store
 
 __all__ = ["tier_table"]
 
@@ -198,26 +198,19 @@ def tier_table(
         )
         manifest["written_back"] = written
         own_files = foreign_mapping(out_dir, MANIFEST)
-        kept_mapping = keep_mapping(manifest, mapping, out_dir, own_files)
-        write_results(
-            run,
-            out_dir,
-            csv=csv,
-            extra={
-                MANIFEST: json.dumps(manifest, indent=2) + "\n",
-                **keep_model(manifest, model_text),
-                **kept_mapping,
-                IMPORT_REPORT: report_json(report),
-                IMPORT_REPORT_TEXT: report_text(report),
-            },
-            explain_all=explain_all,
-            progress=progress,
-            leave=own_files,
-        )
-        log.info("wrote %d results to %s", run.accounts, out_dir)
+        # Both record their copy's digest in the manifest, written after.
+        copies = {
+            **keep_model(manifest, model_text),
+            **keep_mapping(manifest, mapping, out_dir, own_files),
+        }
+        recorded: RecordedRun | None = None
 
-        recorded = None
-        if store is not None:
+        def record() -> None:
+            # Once every file is gathered and before any takes its place, so
+            # a store that refuses the run (or a stop) leaves --out as it was.
+            nonlocal recorded
+            if store is None:
+                return
             from tierwise.store import record_run
 
             # A table can change between runs without tierwise seeing it, so a
@@ -235,6 +228,23 @@ def tier_table(
                 origin=table_origin(source, mapping),
                 force=force,
             )
+
+        write_results(
+            run,
+            out_dir,
+            csv=csv,
+            extra={
+                MANIFEST: json.dumps(manifest, indent=2) + "\n",
+                **copies,
+                IMPORT_REPORT: report_json(report),
+                IMPORT_REPORT_TEXT: report_text(report),
+            },
+            explain_all=explain_all,
+            progress=progress,
+            leave=own_files,
+            before_moving=record,
+        )
+        log.info("wrote %d results to %s", run.accounts, out_dir)
     except BaseException:
         # The results folder or the store failed after the table was made:
         # it goes too, so the run can be repeated as given.

@@ -297,6 +297,7 @@ def write_results(
     progress: Progress = QUIET,
     keep_accounts: Mapping[str, str] | None = None,
     leave: Collection[str] = (),
+    before_moving: Callable[[], object] | None = None,
 ) -> Path:
     """Put ``tiers.parquet``, ``tiers.csv`` and ``extra`` text files in ``out_dir``.
 
@@ -311,7 +312,9 @@ def write_results(
     (:data:`KEPT_ACCOUNTS_FILE`) with it as the file's key-value metadata
     (plain names to text); None keeps no copy. Files are gathered in a
     scratch folder beside ``out_dir`` and moved into place only when all
-    are complete, so an error leaves nothing half-written; an older run's
+    are complete, so an error leaves nothing half-written;
+    ``before_moving`` runs between the two (the store records the run
+    there), so a failure or stop in it leaves ``out_dir`` as it was. An older run's
     ``tiers.csv``, ``explain.parquet``, ``signals-report.json``, kept
     accounts or mapping copy that this run does not write is removed,
     except the files named in ``leave`` (no earlier run wrote them).
@@ -347,6 +350,8 @@ def write_results(
         for name, text in extra.items():
             (scratch / name).write_text(text, encoding="utf-8")
 
+        if before_moving is not None:
+            before_moving()
         raise_if_stopped()
         out_dir.mkdir(parents=True, exist_ok=True)
         # A mapping.yaml of the person's own is left (``leave``) and a
