@@ -62,6 +62,7 @@ from tierwise.sources.urls import (
     ENCODE_AT,
     HIDDEN_PASSWORD,
     hidden_password,
+    sqlalchemy_scheme,
     unclear_password,
 )
 from tierwise.sources.values import TRIMMED_CHARACTERS, sql_lower
@@ -164,6 +165,8 @@ def parse_source(text: str) -> TableSource:
     PosixPath('crm.duckdb')
     >>> parse_source("postgresql://127.0.0.1/test::crm.accounts").dialect
     'postgres'
+    >>> parse_source("postgres://127.0.0.1/test::crm.accounts").url
+    'postgresql://127.0.0.1/test'
 
     Raises:
         SourceError: when the text is not ``URL::TABLE``, the URL cannot be
@@ -172,6 +175,7 @@ def parse_source(text: str) -> TableSource:
     """
     url, separator, name = text.rpartition(SEPARATOR)
     shown = f"{hidden_password(url)}{separator}{name}" if url else hidden_password(text)
+    url = sqlalchemy_scheme(url)  # postgres:// as postgresql://
     if not separator or not url or not name.strip():
         raise SourceError(
             f"--source {shown!r}: write the database URL, then :: and the table, "

@@ -19,6 +19,10 @@ SQLAlchemy reads a password as the text from the first ``:`` to the next
 a port, makes it take the rest of the password for the host, and the
 driver's "failed to resolve host" then prints it. `unclear_password` finds
 such URLs so that they are refused before anything is opened.
+
+A URL may name PostgreSQL ``postgres``, as libpq and many hosts write it;
+SQLAlchemy no longer reads that name, so `sqlalchemy_scheme` gives such a
+URL its full one, for ``--source`` and the store alike.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ __all__ = [
     "hidden_password",
     "hides_secret",
     "is_secret_parameter",
+    "sqlalchemy_scheme",
     "unclear_password",
     "without_secrets",
 ]
@@ -62,12 +67,32 @@ _CONNINFO_SECRET = re.compile(
 # The dbname query parameter's value, to the next & or the end.
 _DBNAME_PARAMETER = re.compile(r"([?&]dbname=)([^&]*)", re.IGNORECASE)
 
+# Other names of a database in a URL, and SQLAlchemy's name of it.
+SCHEME_ALIASES = {"postgres": "postgresql"}
+
 ENCODE_AT = (
     "write an @ that is part of a password, user name or query value as %40 "
     "(and a ? in a password as %3F), e.g. "
     "postgresql://ann:p%40ss@db.example:5432/abm; the URL is not shown, as "
     "part of its password could be taken for the host"
 )
+
+
+def sqlalchemy_scheme(url: str) -> str:
+    """The URL with its database named as SQLAlchemy names it, any driver
+    kept; any other URL as it is.
+
+    >>> sqlalchemy_scheme("postgres://ann@db/crm")
+    'postgresql://ann@db/crm'
+    >>> sqlalchemy_scheme("postgres+pg8000://ann@db/crm")
+    'postgresql+pg8000://ann@db/crm'
+    """
+    scheme, colon, rest = url.partition(":")
+    database, plus, driver = scheme.partition("+")
+    full = SCHEME_ALIASES.get(database.lower())
+    if not colon or full is None:
+        return url
+    return f"{full}{plus}{driver}{colon}{rest}"
 
 
 def is_secret_parameter(name: str) -> bool:

@@ -32,6 +32,7 @@ from tierwise.errors import TierwiseError
 from tierwise.sources.urls import (
     ENCODE_AT,
     hidden_password,
+    sqlalchemy_scheme,
     unclear_password,
     without_secrets,
 )
@@ -286,7 +287,7 @@ def _parse_url(text_url: str, origin: str) -> URL:
             "opened"
         )
     try:
-        parsed = make_url(text_url)
+        parsed = make_url(sqlalchemy_scheme(text_url))  # postgres:// too
     except (ArgumentError, ValueError):
         raise StoreError(
             f"{hidden_password(text_url)!r} (from {origin}) is not a database "
@@ -295,8 +296,6 @@ def _parse_url(text_url: str, origin: str) -> URL:
         ) from None
 
     backend = parsed.get_backend_name()
-    if backend == "postgres":
-        backend = "postgresql"
     if backend not in BACKENDS:
         supported = " or ".join(BACKENDS.values())
         raise StoreError(
@@ -306,9 +305,8 @@ def _parse_url(text_url: str, origin: str) -> URL:
         )
     driver = parsed.drivername.partition("+")[2]
     if driver and (backend, driver) != ("postgresql", "psycopg"):
-        named = parsed.set(drivername=f"{backend}+{driver}")
         _refuse_driver(
-            named, f"the store's URL {hidden_password(text_url)!r} (from {origin})"
+            parsed, f"the store's URL {hidden_password(text_url)!r} (from {origin})"
         )
     if backend == "postgresql":
         # The store writes in bulk through psycopg's COPY, whichever driver
