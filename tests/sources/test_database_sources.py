@@ -470,6 +470,43 @@ def test_explain_refuses_an_account_whose_row_changed_since_the_run(
     assert unchanged.account_id == "F1000-0002"
 
 
+def test_explain_refuses_an_account_renamed_since_the_run(
+    duckdb_source: str, tmp_path: Path
+) -> None:
+    # The new name was shown as the run's, beside the run's tier.
+    tier_table(duckdb_source, tmp_path / "out", AS_OF)
+    _change(
+        "duckdb",
+        duckdb_source,
+        "UPDATE accounts SET name = 'Other Renamed' WHERE account_id = 'F1000-0001'",
+    )
+
+    with pytest.raises(
+        TierwiseError,
+        match=r"account F1000-0001 \(name 'Other Renamed' now, '[^']+' in the run\)",
+    ):
+        jobs.explain_accounts(tmp_path / "out", ["F1000-0001"])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a table has no digest: a value changed since the run that earns the "
+    "same points (2,000,000 employees, in the band of the run's) is shown as the run's",
+)
+def test_explain_refuses_a_value_changed_within_its_band(
+    duckdb_source: str, tmp_path: Path
+) -> None:
+    tier_table(duckdb_source, tmp_path / "out", AS_OF)
+    _change(
+        "duckdb",
+        duckdb_source,
+        "UPDATE accounts SET employees = 2000000 WHERE account_id = 'F1000-0001'",
+    )
+
+    with pytest.raises(TierwiseError, match="the table changed since the run"):
+        jobs.explain_accounts(tmp_path / "out", ["F1000-0001"])
+
+
 def test_explain_refuses_an_account_gone_from_the_table(
     duckdb_source: str, tmp_path: Path
 ) -> None:
