@@ -263,7 +263,15 @@ def sample(
     out: Annotated[
         Path, typer.Option("--out", help="File to write: .csv or .parquet.")
     ] = Path("portfolio.parquet"),
-    as_of: AsOfOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date the portfolio is made up as of, YYYY-MM-DD: its "
+            "engagement, signal and contract dates are set around it "
+            "(default: 2026-09-30, the demo's date).",
+        ),
+    ] = None,
     signals: Annotated[
         bool,
         typer.Option(
