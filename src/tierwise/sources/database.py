@@ -37,7 +37,7 @@ from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from tierwise.errors import SourceError
 from tierwise.model.fields import FieldKind
 from tierwise.sources.dialects import MARIADB, MYSQL, shown_dialect
-from tierwise.sources.headers import Match, match_columns, match_optional
+from tierwise.sources.headers import IN_TABLE, Match, match_columns, match_optional
 from tierwise.sources.mapping import ColumnMapping
 from tierwise.sources.number_column import COUNT_FIELDS
 from tierwise.sources.report import ImportReport
@@ -287,7 +287,7 @@ def mapped_accounts(
     """
     shown = source.shown()
     names = list(columns)
-    matches, notes = match_columns(shown, names, fields, mapping)
+    matches, notes = match_columns(shown, names, fields, mapping, IN_TABLE)
     currency = (
         None if "currency" in fields else match_optional(names, "currency", mapping)
     )
@@ -306,7 +306,9 @@ def mapped_accounts(
     accounts = ids.keyed(accounts.from_(typed.subquery("typed")).where(identity))
     refuse_repeats(shown, source.dialect, accounts, rows)
 
-    report = ImportReport(source=shown, rows_read=read, rows_used=read - blank)
+    report = ImportReport(
+        source=shown, rows_read=read, rows_used=read - blank, holder=IN_TABLE.what
+    )
     # A table has no row numbers to point at; the rows left out are counted.
     report.skipped = [
         (-number, "no account id or name") for number in range(1, blank + 1)

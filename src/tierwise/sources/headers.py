@@ -28,6 +28,9 @@ from tierwise.sources.mapping import PRESETS, ColumnMapping, ColumnSpec
 from tierwise.sources.values import trim
 
 __all__ = [
+    "IN_FILE",
+    "IN_TABLE",
+    "Holder",
     "Match",
     "clean_header",
     "expected_headers",
@@ -68,6 +71,20 @@ RECORD_WORDS = frozenset(
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Holder:
+    """What the accounts were read from, and what it calls the name a
+    column goes by, in the words messages use."""
+
+    what: str
+    name: str
+
+
+IN_FILE = Holder("file", "header")
+# A table's columns have names, not headers.
+IN_TABLE = Holder("table", "column")
 
 
 @dataclass(frozen=True)
@@ -127,11 +144,13 @@ def match_columns(
     headers: list[str],
     fields: Mapping[str, FieldKind],
     mapping: ColumnMapping,
+    holder: Holder = IN_FILE,
 ) -> tuple[dict[str, Match], list[str]]:
     """Pick the column for each field the model reads, in the fields' order.
 
     Returns the matches (fields without a column are left out) and notes
-    for the import report about mapped headers that look misspelt.
+    for the import report about mapped headers that look misspelt, in the
+    words of what ``holder`` says the headers came from.
 
     Raises:
         SourceError: when ``account_id`` or ``name`` has no column, or a
@@ -156,14 +175,14 @@ def match_columns(
             index = found[0]
             matches[field] = Match(index, clean_header(headers[index]), spec)
 
-    _require(source, headers, mapping, unmatched)
+    _require(source, headers, mapping, unmatched, holder)
     if repeated:
         raise SourceError(
-            f"{source}: a mapped header appears more than once, so it is unclear "
-            f"which column to read: {'; '.join(repeated)}. Rename the columns "
-            "so each header is unique; nothing was imported"
+            f"{source}: a mapped {holder.name} appears more than once, so it is "
+            f"unclear which column to read: {'; '.join(repeated)}. Rename the "
+            f"columns so each {holder.name} is unique; nothing was imported"
         )
-    return matches, _notes(headers, fields, mapping, unmatched)
+    return matches, _notes(headers, fields, mapping, unmatched, holder)
 
 
 def _spec_for(field: str, mapping: ColumnMapping) -> ColumnSpec | None:
@@ -178,6 +197,7 @@ def _require(
     headers: list[str],
     mapping: ColumnMapping,
     unmatched: Mapping[str, ColumnSpec | None],
+    holder: Holder,
 ) -> None:
     missing = [field for field in REQUIRED_FIELDS if field in unmatched]
     if not missing:
@@ -187,15 +207,18 @@ def _require(
     for field in missing:
         spec = unmatched[field]
         wanted = spec.column if spec else field
-        looked = f"looked for {wanted!r}" if spec else "the mapping names no header"
+        looked = (
+            f"looked for {wanted!r}" if spec else f"the mapping names no {holder.name}"
+        )
         close = _plausible(headers, wanted, field)
         hint = ", ".join(repr(header) for header in close) or "none"
         lines.append(
-            f"  {field}: {looked} (mapping {mapping.name}); closest headers: {hint}"
+            f"  {field}: {looked} (mapping {mapping.name}); closest "
+            f"{holder.name}s: {hint}"
         )
 
-    lines.append(f"  Headers read: {_listed(headers)}")
-    wanted_lines = " and ".join(f"`{field}: <header>`" for field in missing)
+    lines.append(f"  {holder.name.capitalize()}s read: {_listed(headers)}")
+    wanted_lines = " and ".join(f"`{field}: <{holder.name}>`" for field in missing)
     lines.append(
         f"  Fix: add {wanted_lines} under `columns:` in a mapping file, or "
         f"choose another preset ({', '.join(PRESETS)})"
@@ -205,8 +228,9 @@ def _require(
         # serve as both.
         present = next(field for field in REQUIRED_FIELDS if field not in missing)
         lines.append(
-            f"  A file without a separate {missing[0]} column may map one header "
-            f"to both: `{missing[0]}: <header>` beside `{present}: <header>`"
+            f"  A {holder.what} without a separate {missing[0]} column may map "
+            f"one {holder.name} to both: `{missing[0]}: <{holder.name}>` beside "
+            f"`{present}: <{holder.name}>`"
         )
     raise SourceError("\n".join(lines))
 
@@ -216,13 +240,14 @@ def _notes(
     fields: Mapping[str, FieldKind],
     mapping: ColumnMapping,
     unmatched: Mapping[str, ColumnSpec | None],
+    holder: Holder,
 ) -> list[str]:
     notes = []
     for field, spec in unmatched.items():
         close = _closest(headers, [spec.column], cutoff=TYPO_CUTOFF) if spec else []
         if spec and close:
             notes.append(
-                f"{field}: no header {spec.column!r}, so the field is absent; "
+                f"{field}: no {holder.name} {spec.column!r}, so the field is absent; "
                 f"did you mean {close[0]!r}?"
             )
 

@@ -51,7 +51,6 @@ MAX_SHOWN = 20
 # every merge is listed under "Merged duplicates".
 MERGES_SHOWN = 3
 ABSENT = "Absent: "
-NOT_IN_FILE = "Not in the file (scored by each criterion's missing-value policy): "
 
 
 @dataclass(frozen=True)
@@ -112,6 +111,8 @@ class ImportReport:
     source: str
     rows_read: int
     rows_used: int
+    # What the accounts were read from: "file", or "table" for --source.
+    holder: str = "file"
     skipped: list[tuple[int, str]] = field(default_factory=list)
     absent_fields: list[str] = field(default_factory=list)
     mapped: dict[str, str] = field(default_factory=dict)
@@ -203,10 +204,11 @@ def _counted(number: int, noun: str) -> str:
 
 
 def absent_lines(
-    report: ImportReport, label: str = NOT_IN_FILE, empty: str | None = None
+    report: ImportReport, label: str | None = None, empty: str | None = None
 ) -> list[str]:
-    """The fields the file lacks: account columns the user could add (after
-    ``label``; ``empty`` when there are none, no line if it is None), then
+    """The fields the file or table lacks: account columns the user could add
+    (after ``label``, by default "Not in the file" or "Not in the table";
+    ``empty`` when there are none, no line if it is None), then
     the fields signal files not given would fill, by the option that gives
     each kind of file. Fields a given signal file filled are in neither."""
     signal = report.signal_fields
@@ -217,6 +219,11 @@ def absent_lines(
         if kind is not None and kind not in report.signals_given:
             waiting.setdefault(kind, []).append(name)
 
+    if label is None:
+        label = (
+            f"Not in the {report.holder} (scored by each criterion's "
+            "missing-value policy): "
+        )
     shown = ", ".join(columns) or empty
     lines = [] if shown is None else [label + shown]
     if waiting:
