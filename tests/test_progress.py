@@ -17,6 +17,7 @@ from tierwise.cli.progress import Bar, progress_bar
 from tierwise.engine.watch import watched
 from tierwise.progress import QUIET
 from tierwise.sample import build_demo_portfolio, write_portfolio
+from tierwise.store import open_store
 
 AS_OF = date(2026, 9, 30)
 
@@ -132,9 +133,30 @@ def test_tier_reports_reading_scoring_and_explaining(tmp_path: Path) -> None:
     assert recorded.tasks() == [
         ("Reading accounts", None),
         ("Scoring and tiering", 1000),
+        ("Writing results", None),
         ("Explaining", 1000),
     ]
     assert recorded.counts()[-1] == 1000
+
+
+def test_tier_reports_writing_and_recording(tmp_path: Path) -> None:
+    # After "Scoring and tiering" reached its total, a stored run sat
+    # seconds without a bar while it wrote its results and recorded them.
+    accounts = tmp_path / "accounts.parquet"
+    pq.write_table(build_demo_portfolio(), accounts)
+    recorded = Recorded()
+
+    with open_store(f"sqlite:///{tmp_path}/tierwise.db") as store:
+        jobs.tier_file(
+            accounts, tmp_path / "out", AS_OF, store=store, progress=recorded
+        )
+
+    assert recorded.tasks()[-2:] == [
+        ("Writing results", None),
+        ("Recording the run", 1000),
+    ]
+    assert recorded.counts_in("Recording the run")[-1] == 1000
+    assert recorded.events[-1] == ("finish", None)
 
 
 def test_the_commands_draw_nothing_off_a_terminal(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ def test_tier_counts_a_csv_s_rows_and_then_their_cleaning(
         ("Reading accounts", None),
         ("Cleaning accounts", ROWS),
         ("Scoring and tiering", ROWS),
+        ("Writing results", None),
     ]
     # Rows below the first (the header), a chunk at a time.
     assert recorded.counts_in("Reading accounts") == [9_999, 19_999, ROWS]
@@ -119,5 +120,6 @@ def test_a_parquet_file_read_cell_by_cell_counts_its_rows(tmp_path: Path) -> Non
         ("Reading accounts", None),
         ("Cleaning accounts", 3),
         ("Scoring and tiering", 2),
+        ("Writing results", None),
     ]
     assert recorded.counts_in("Reading accounts") == [3]

@@ -96,6 +96,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MANIFEST = "run.json"
+# The tasks a run reports after scoring (see tierwise.progress).
+WRITING = "Writing results"
+RECORDING = "Recording the run"
 IMPORT_REPORT = "import-report.json"
 IMPORT_REPORT_TEXT = "import-report.txt"
 DEMO_ACCOUNTS = "demo-portfolio.csv"
@@ -243,6 +246,7 @@ def tier_file(
             return
         from tierwise.store import record_run
 
+        progress.start(RECORDING, run.accounts)
         recorded = record_run(
             store,
             run,
@@ -258,8 +262,10 @@ def tier_file(
                 out_dir / KEPT_ACCOUNTS_FILE if kept is not None else None,
             ),
             force=force,
+            progress=lambda done, total: progress.advance_to(done),
         )
 
+    progress.start(WRITING, None)
     write_results(
         run,
         out_dir,
@@ -271,6 +277,7 @@ def tier_file(
         leave=own_files,
         before_moving=record,
     )
+    progress.finish()
     log.info("wrote %d results to %s", run.accounts, out_dir)
     return TierJob(
         run=run,

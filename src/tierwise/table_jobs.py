@@ -40,6 +40,8 @@ from tierwise.jobs import (
     IMPORT_REPORT,
     IMPORT_REPORT_TEXT,
     MANIFEST,
+    RECORDING,
+    WRITING,
     TierJob,
     _chosen_model,
     _model_source,
@@ -217,6 +219,7 @@ def tier_table(
             # run from a table is never taken for a repeat of an earlier one.
             stamp = f"{source.shown()}@{started_at.isoformat()}"
             digest = hashlib.sha256(stamp.encode()).hexdigest()
+            progress.start(RECORDING, run.accounts)
             recorded = record_run(
                 store,
                 run,
@@ -227,8 +230,10 @@ def tier_table(
                 # How to read the table again (for whatif), without secrets.
                 origin=table_origin(source, mapping),
                 force=force,
+                progress=lambda done, total: progress.advance_to(done),
             )
 
+        progress.start(WRITING, None)
         write_results(
             run,
             out_dir,
@@ -244,6 +249,7 @@ def tier_table(
             leave=own_files,
             before_moving=record,
         )
+        progress.finish()
         log.info("wrote %d results to %s", run.accounts, out_dir)
     except BaseException:
         # The results folder or the store failed after the table was made:

@@ -56,7 +56,7 @@ def _sqlite_source(portfolio: Path, folder: Path) -> str:
         pytest.param(_sqlite_source, id="sqlite-scored-in-the-database"),
     ],
 )
-def test_a_table_run_reports_reading_then_scoring(
+def test_a_table_run_reports_reading_scoring_and_writing(
     make_source: Callable[[Path, Path], str], portfolio: Path, tmp_path: Path
 ) -> None:
     source = make_source(portfolio, tmp_path)
@@ -67,8 +67,9 @@ def test_a_table_run_reports_reading_then_scoring(
     assert recorded.tasks() == [
         ("Reading accounts", None),
         ("Scoring and tiering", 1000),
+        ("Writing results", None),
     ]
-    assert recorded.counts()[-1] == 1000
+    assert recorded.counts_in("Scoring and tiering")[-1] == 1000
     assert recorded.events[-1] == ("finish", None)
 
 
