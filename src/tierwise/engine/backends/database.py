@@ -33,6 +33,7 @@ from tierwise.engine.backends.database_sql import (
     database_query,
     reading,
 )
+from tierwise.engine.backends.duckdb_locks import lock_refusal
 from tierwise.engine.backends.fetching import fetch_parquet
 from tierwise.engine.backends.missing_tables import (
     missing_in_database,
@@ -103,7 +104,8 @@ def attach_duckdb_file(
     """Attach the DuckDB file; the source's table then names it through it.
 
     Raises:
-        SourceError: when the file is missing or is not a DuckDB database.
+        SourceError: when the file is missing, is not a DuckDB database, or
+            another program holds it open.
     """
     path = source.path
     if path is None or not path.is_file():
@@ -118,6 +120,9 @@ def attach_duckdb_file(
     except duckdb.OutOfMemoryException:
         raise  # the memory limit's own message, not the file's fault
     except duckdb.Error as error:
+        locked = lock_refusal(source, error)
+        if locked is not None:
+            raise locked from None
         raise SourceError(
             f"{source.shown()}: cannot be opened as a DuckDB database ({error})"
         ) from None
