@@ -74,8 +74,7 @@ SourceOption = Annotated[
     typer.Option(
         "--source",
         help="Read accounts from a database table instead of a file, and score "
-        "them there: URL::TABLE, e.g. duckdb:///crm.duckdb::accounts or "
-        "postgresql://127.0.0.1:5432/crm::sales.accounts.",
+        "them there: URL::TABLE (examples above).",
     ),
 ]
 WriteBackOption = Annotated[
@@ -138,7 +137,14 @@ def tier(
     source: SourceOption = None,
     write_back: WriteBackOption = None,
 ) -> None:
-    """Score and tier ACCOUNTS; write tiers.parquet and tiers.csv to --out."""
+    """Score and tier ACCOUNTS; write tiers.parquet and tiers.csv to --out.
+
+    Accounts in a database table are read, and scored there, with --source
+    URL::TABLE instead of ACCOUNTS, e.g.:
+
+      tierwise tier --source duckdb:///crm.duckdb::accounts
+      tierwise tier --source postgresql://127.0.0.1:5432/crm::sales.accounts
+    """
     with reported():
         chosen = jobs.choose_mapping(preset, mapping)
         given = [activity, intent, contacts, events]
@@ -278,7 +284,8 @@ def sample(
             "--signals",
             help="Also write the accounts' activity, intent, contacts and events "
             "as raw files beside --out (activity.csv, intent.csv, contacts.csv, "
-            "events.csv) for tier --activity/--intent/--contacts/--events.",
+            "events.csv), to give tier as --activity, --intent, --contacts "
+            "and --events.",
         ),
     ] = False,
     quiet: QuietOption = False,
