@@ -213,6 +213,26 @@ def test_gates_includes_and_ties_tier_the_same_on_spark(spark: Any) -> None:
     assert "capped" in reasons.values()
 
 
+def test_dates_after_the_as_of_date_are_warned_about_on_spark(
+    spark: Any, default_model: TieringModel
+) -> None:
+    # The question is asked of the accounts in DuckDB, where Spark read them.
+    accounts = table_of(
+        [
+            {"account_id": "a", "name": "A", "last_engagement_date": date(2027, 1, 2)},
+            {"account_id": "b", "name": "B", "last_engagement_date": date(2026, 9, 1)},
+        ]
+    )
+
+    duck = score_accounts(default_model, accounts, AS_OF)
+    on_spark = score_on_spark(default_model, accounts, AS_OF, session=spark)
+
+    _same_run(duck, on_spark)
+    assert any(
+        w.startswith("last_engagement_date: 1 account") for w in on_spark.warnings
+    )
+
+
 def test_spark_query_reads_as_spark_sql(default_model: TieringModel) -> None:
     # industry is text read from the table, so the query trims it.
     columns = ["account_id", "name", "industry"]

@@ -2,8 +2,10 @@
 
 Full caps, overrides beyond a cap, accounts with no potential for a banded
 tier (the first few named), must-haves and include rules that read only
-fields the accounts do not have, and named accounts a cap or a disqualifier
-kept out. Each is one sentence that says what to do.
+fields the accounts do not have, named accounts a cap or a disqualifier
+kept out, and dates read as past that lie after the as-of date (see
+:mod:`tierwise.engine.dates_ahead`). Each is one sentence that says what
+to do.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
+from tierwise.engine.dates_ahead import dates_ahead_warnings
 from tierwise.engine.run import RESULT_TABLE, TieringRun
 from tierwise.engine.signal_explain import signal_sources_of
 from tierwise.engine.signals import signal_values
@@ -84,6 +87,7 @@ def run_warnings(run: TieringRun, pins: Mapping[str, str]) -> list[str]:
             f"{len(conflicts):,} named account(s) meet an include rule but are "
             f"disqualified (disqualifiers win); review: {shown}"
         )
+    warnings += _dates_ahead(run)
     return warnings
 
 
@@ -91,6 +95,22 @@ def _some_of(ids: list[str], count: int) -> str:
     """The first ids of ``count``, and how many more: ``a, b and 7 more``."""
     shown = ", ".join(ids)
     return shown if count <= len(ids) else f"{shown} and {count - len(ids):,} more"
+
+
+def _dates_ahead(run: TieringRun) -> list[str]:
+    """Dates read as past that lie after the as-of date, asked where the
+    accounts are; matched signal rows are always in ``run.connection``."""
+    compiled = run.compiled
+    described = run.connection.sql(f'DESCRIBE "{compiled.source}"').fetchall()
+    return dates_ahead_warnings(
+        compiled.model,
+        compiled.as_of,
+        [str(row[0]) for row in described],
+        compiled.source,
+        signal_sources_of(compiled),
+        lambda text: _where_accounts_are(run, text),
+        lambda text: _rows(run.connection, text),
+    )
 
 
 def _absent_gates(run: TieringRun) -> list[AbsentGate]:
@@ -147,8 +167,15 @@ def _accounts_where(run: TieringRun, step: str, clauses: list[str]) -> list[str]
     query = run.compiled.step_query(step, where)
     query.set("expressions", [col("account_id")])
     text = query.order_by(col("account_id")).sql(dialect="duckdb")
-    rows = run.source_rows(text) if run.source_rows else _rows(run.connection, text)
-    return [str(row[0]) for row in rows]
+    return [str(row[0]) for row in _where_accounts_are(run, text)]
+
+
+def _where_accounts_are(run: TieringRun, query: str) -> list[tuple[Any, ...]]:
+    """The rows of a DuckDB ``query`` over the run's steps or accounts, run
+    where the accounts are: in their database for a table's run."""
+    if run.source_rows is not None:
+        return run.source_rows(query)
+    return _rows(run.connection, query)
 
 
 def _rows(connection: duckdb.DuckDBPyConnection, query: str) -> list[tuple[Any, ...]]:

@@ -1,0 +1,247 @@
+"""Dates after the as-of date in fields the model reads as past events.
+
+A recency criterion scores a date after the as-of date as missing: it has
+not happened yet for the run, which is what a run back-dated on purpose
+needs. A wrong ``--as-of`` (2020 typed for 2026) puts most dates there, and
+tiers moved without a word. So each date field a recency criterion or a
+``days_since_*`` test reads is checked: how many accounts hold a date after
+the as-of date, and the latest such date. One aggregate over the accounts
+answers for every field, where the accounts are (DuckDB, or the database of
+a ``--source`` table); nothing is scored a second time. A field that only
+``days_until_*`` tests read is left alone: a date ahead (a contract's end)
+is what those tests look for.
+
+Fields filled from signal files are checked where the rows are:
+
+- activity: rows after the as-of date are left out as they are read, and
+  the match report counts them (``left out, after the as-of date``), so no
+  warning here says it twice;
+- events: a ``last_date`` feature leaves out events after the as-of date,
+  and a ``latest_date`` feature keeps them (a contract's end lies ahead);
+  for a field the model reads as past, the events after the as-of date of
+  the feature's kinds are counted by account, in one aggregate over the
+  matched rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlglot import exp
+
+from tierwise.engine.signals import MATCHED_TABLES, kind_key, signal_values
+from tierwise.engine.sql import case, col, date_literal, ident, lit
+from tierwise.model.schema import (
+    Condition,
+    ConditionsCriterion,
+    RecencyCriterion,
+    TieringModel,
+)
+from tierwise.model.signals import Feature
+
+__all__ = ["PAST_READINGS", "dates_ahead_warnings", "past_date_readings"]
+
+# How the model may read a date as a past event, and what each makes of a
+# date after the as-of date. Known shortcoming: days_since_at_most holds for
+# such a date (see tierwise.engine.criteria), where recency counts it as
+# not yet happened; the warning says so rather than the usual fix.
+PAST_READINGS = {
+    "recency": "recency scores such a date as missing",
+    "days_since_above": "a days_since_above test does not hold for such a date",
+    "days_since_at_most": (
+        "a days_since_at_most test holds for such a date, as for one on the as-of date"
+    ),
+}
+FIX = "check --as-of; a date after it counts as not yet happened"
+# Event features whose field holds a date of the events themselves.
+_EVENT_DATES = ("last_date", "latest_date")
+
+Rows = Callable[[str], list[tuple[Any, ...]]]
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """Accounts with a date after the as-of date, and the latest of them."""
+
+    accounts: int
+    latest: date | None
+
+
+def past_date_readings(model: TieringModel) -> dict[str, list[str]]:
+    """Each field the model reads as a past event, with the readings of
+    :data:`PAST_READINGS` that read it, in the model's order.
+
+    >>> from tierwise.model import load_model
+    >>> past_date_readings(load_model())
+    {'last_engagement_date': ['recency']}
+    """
+    readings: dict[str, list[str]] = {}
+
+    def add(field: str, reading: str) -> None:
+        found = readings.setdefault(field, [])
+        if reading not in found:
+            found.append(reading)
+
+    for _, crit in model.criteria():
+        if isinstance(crit, RecencyCriterion):
+            add(crit.field, "recency")
+        if isinstance(crit, ConditionsCriterion):
+            for rule in crit.rules:
+                _walk(rule.when, add)
+    for tier in model.active_tiers():
+        for gate in (*tier.must_have, *tier.disqualifiers, *tier.include):
+            _walk(gate.when, add)
+    return {
+        field: sorted(found, key=list(PAST_READINGS).index)
+        for field, found in readings.items()
+    }
+
+
+def _walk(condition: Condition, add: Callable[[str, str], None]) -> None:
+    if condition.field:
+        for test in condition.tests():
+            if test in PAST_READINGS:
+                add(condition.field, test)
+    children = [*(condition.all_of or []), *(condition.any_of or [])]
+    if condition.not_ is not None:
+        children.append(condition.not_)
+    for child in children:
+        _walk(child, add)
+
+
+def dates_ahead_warnings(
+    model: TieringModel,
+    as_of: date,
+    columns: Iterable[str],
+    accounts: str,
+    signal_sources: Iterable[str],
+    account_rows: Rows,
+    signal_rows: Rows,
+) -> list[str]:
+    """A warning per past-read date field holding dates after ``as_of``.
+
+    Args:
+        model: the run's model.
+        as_of: the run's as-of date.
+        columns: the columns of the table ``accounts``.
+        accounts: the table or view the run read the accounts from.
+        signal_sources: the signal sources the run read.
+        account_rows: runs a DuckDB query where the accounts are.
+        signal_rows: runs a DuckDB query where the matched signal rows are.
+    """
+    readings = past_date_readings(model)
+    sources = list(signal_sources)
+    filled = signal_values(model, sources)
+    events = _event_features(model, sources)
+    present = set(columns)
+    from_accounts = [f for f in readings if f not in filled and f in present]
+
+    found = _accounts_ahead(from_accounts, as_of, accounts, account_rows)
+    dated = {f: events[f] for f in readings if f in events}
+    found |= _events_ahead(model, dated, as_of, signal_rows)
+
+    warnings = []
+    for field, reading in readings.items():
+        ahead = found.get(field)
+        if ahead is None or not ahead.accounts:
+            continue
+        if field in dated and dated[field].measure == "last_date":
+            warnings.append(_left_out(field, dated[field], ahead, as_of))
+        else:
+            warnings.append(_ahead_of(field, reading, ahead, as_of))
+    return warnings
+
+
+def _event_features(model: TieringModel, sources: list[str]) -> dict[str, Feature]:
+    """The fields an events file of the run fills with event dates, with
+    the feature filling each (see :data:`_EVENT_DATES`)."""
+    events = model.signals.events if model.signals is not None else None
+    if "events" not in sources or events is None:
+        return {}
+    return {f.field: f for f in events.features if f.measure in _EVENT_DATES}
+
+
+def _accounts_ahead(
+    fields: list[str], as_of: date, accounts: str, rows: Rows
+) -> dict[str, _Ahead]:
+    """One aggregate over the accounts for every field of ``fields``."""
+    if not fields:
+        return {}
+    selected: list[exp.Expr] = []
+    for field in fields:
+        day = exp.cast(col(field), "DATE")
+        ahead = exp.GT(this=day, expression=date_literal(as_of))
+        selected.append(exp.Sum(this=case([(ahead, lit(1))], lit(0))))
+        selected.append(exp.Max(this=case([(ahead.copy(), day.copy())])))
+    query = exp.select(*selected).from_(ident(accounts))
+    (row,) = rows(query.sql(dialect="duckdb"))
+    return _by_field(fields, row)
+
+
+def _events_ahead(
+    model: TieringModel, features: dict[str, Feature], as_of: date, rows: Rows
+) -> dict[str, _Ahead]:
+    """One aggregate over the matched events for every feature of ``features``.
+
+    An account counts once per feature, however many of its events lie
+    ahead: for ``latest_date`` that is an account whose field lies ahead.
+    """
+    if not features:
+        return {}
+    events = model.signals.events if model.signals is not None else None
+    kinds = events.kinds if events is not None else {}
+    day = col("occurred_on")
+    selected: list[exp.Expr] = []
+    for feature in features.values():
+        parts: list[exp.Expr] = [exp.GT(this=day, expression=date_literal(as_of))]
+        wanted = sorted({kind_key(kind, kinds) for kind in feature.kinds})
+        if wanted:
+            listed = [lit(kind) for kind in wanted]
+            parts.append(exp.In(this=col("kind"), expressions=listed))
+        ahead = exp.and_(*parts)
+        account = case([(ahead, col("account_id"))])
+        selected.append(exp.Count(this=exp.Distinct(expressions=[account])))
+        selected.append(exp.Max(this=case([(ahead.copy(), day.copy())])))
+    query = exp.select(*selected).from_(ident(MATCHED_TABLES["events"]))
+    (row,) = rows(query.sql(dialect="duckdb"))
+    return _by_field(list(features), row)
+
+
+def _by_field(fields: list[str], row: tuple[Any, ...]) -> dict[str, _Ahead]:
+    """Each field's count and latest date from a row of pairs in order."""
+    return {
+        field: _Ahead(int(row[2 * i] or 0), _as_date(row[2 * i + 1]))
+        for i, field in enumerate(fields)
+    }
+
+
+def _as_date(value: Any) -> date | None:
+    """A database's date: SQLite gives the ISO text its date() writes."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _accounts(count: int) -> str:
+    return "1 account has" if count == 1 else f"{count:,} accounts have"
+
+
+def _ahead_of(field: str, reading: list[str], ahead: _Ahead, as_of: date) -> str:
+    effects = "; ".join(PAST_READINGS[name] for name in reading)
+    fix = "check --as-of" if "days_since_at_most" in reading else FIX
+    return (
+        f"{field}: {_accounts(ahead.accounts)} a date after the as-of date "
+        f"{as_of} (the latest {ahead.latest}); {effects}; {fix}"
+    )
+
+
+def _left_out(field: str, feature: Feature, ahead: _Ahead, as_of: date) -> str:
+    kinds = f" ({', '.join(feature.kinds)})" if feature.kinds else ""
+    return (
+        f"{field}: {_accounts(ahead.accounts)} events{kinds} dated after the "
+        f"as-of date {as_of} (the latest {ahead.latest}), which its measure "
+        f"{feature.measure} leaves out; {FIX}"
+    )
