@@ -67,6 +67,7 @@ __all__ = [
     "run_manifest",
     "run_mapping",
     "run_origin",
+    "run_warning_lines",
     "show_kept_accounts",
 ]
 
@@ -329,6 +330,15 @@ def load_run_results(
     )
 
 
+def run_warning_lines(run: TieringRun, report: ImportReport) -> list[str]:
+    """A run's warnings as its summary shows them and ``run.json`` keeps
+    them, each once: what the mapping got wrong (a mapped header not there,
+    a field the model does not read), which often explains the run's own
+    warnings, then those.
+    """
+    return list(dict.fromkeys([*report.mapping_notes, *run.warnings]))
+
+
 def run_manifest(
     run: TieringRun,
     report: ImportReport,
@@ -354,7 +364,7 @@ def run_manifest(
         "engine": engine,
         "accounts_tiered": run.accounts,
         "tiers": {tier.key: tier.accounts for tier in run.tiers},
-        "warnings": run.warnings + import_warning_lines(problems),
+        "warnings": run_warning_lines(run, report) + import_warning_lines(problems),
     }
     if problems is not None:
         manifest["import_problems"] = problems

@@ -18,6 +18,7 @@ from tierwise.engine import Explanation
 from tierwise.engine import run as engine_run
 from tierwise.engine.explain import GateLine
 from tierwise.jobs import TierJob
+from tierwise.run_record import run_warning_lines
 from tierwise.sources import short_report
 from tierwise.sources.report import absent_lines
 from tierwise.sources.signals import signal_report_lines
@@ -76,7 +77,7 @@ def render_summary(job: TierJob) -> None:
         )
     for line in absent_lines(report):
         console.print(escape(line), highlight=False)
-    for warning in run.warnings:
+    for warning in run_warning_lines(run, report):
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     _render_store(job)
     if job.written_back is not None:

@@ -166,6 +166,7 @@ def read_accounts(
     report.mapped = {name: match.header for name, match in matches.items()}
     report.absent_fields = [name for name in fields if name not in matches]
     report.notes = [*table.notes, *header_notes, *convert.notes()]
+    report.mapping_notes = header_notes
     report.repairs = convert.tallies()
     flags = sorted(
         [*convert.flags(), *merged.flags], key=lambda flag: (flag.row, flag.field)

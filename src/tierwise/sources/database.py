@@ -321,6 +321,7 @@ def mapped_accounts(
         *notes,
         *ids.notes,
     ]
+    report.mapping_notes = notes
     report.repairs = ids.repairs
     if blank:
         report.notes.append(

@@ -149,8 +149,10 @@ def match_columns(
     """Pick the column for each field the model reads, in the fields' order.
 
     Returns the matches (fields without a column are left out) and notes
-    for the import report about mapped headers that look misspelt, in the
-    words of what ``holder`` says the headers came from.
+    about the mapping for the import report, in the words of what
+    ``holder`` says the headers came from: a mapped header that looks
+    misspelt, one the mapping file names that is not there at all, and a
+    mapped field the model does not read.
 
     Raises:
         SourceError: when ``account_id`` or ``name`` has no column, or a
@@ -244,12 +246,16 @@ def _notes(
 ) -> list[str]:
     notes = []
     for field, spec in unmatched.items():
-        close = _closest(headers, [spec.column], cutoff=TYPO_CUTOFF) if spec else []
-        if spec and close:
-            notes.append(
-                f"{field}: no {holder.name} {spec.column!r}, so the field is absent; "
-                f"did you mean {close[0]!r}?"
-            )
+        if spec is None:
+            continue
+        absent = f"{field}: no {holder.name} {spec.column!r}, so the field is absent"
+        close = _closest(headers, [spec.column], cutoff=TYPO_CUTOFF)
+        if close:
+            notes.append(f"{absent}; did you mean {close[0]!r}?")
+        elif field in mapping.named:
+            # Named on purpose, where a preset's header may be left out of
+            # an export: the person expects the field to be read.
+            notes.append(f"{absent}; check columns.{field} in {mapping.name}")
 
     known = [*CANONICAL_FIELDS, *fields, "currency"]
     for field in mapping.columns:

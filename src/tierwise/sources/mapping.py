@@ -22,11 +22,7 @@ Every problem in a mapping file is reported at once, with its line.
 
 from __future__ import annotations
 
-import codecs
 import logging
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -38,7 +34,17 @@ from tierwise.model.fields import CANONICAL_FIELDS
 from tierwise.model.signals import SIGNAL_SOURCES
 from tierwise.model.yaml_errors import yaml_problem
 from tierwise.model.yaml_nodes import compose_nodes
-from tierwise.sources.values import BOOLEAN_FALSE, BOOLEAN_TRUE
+from tierwise.sources.column_specs import (
+    CURRENCY_CODE,
+    DECIMAL_MARKS,
+    DUPLICATES,
+    NORMALISERS,
+    RANGE_RULES,
+    UNFIT_DELIMITERS,
+    ColumnMapping,
+    ColumnSpec,
+    codec_name,
+)
 
 __all__ = [
     "DECIMAL_MARKS",
@@ -56,10 +62,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PRESETS = ("salesforce", "hubspot", "generic")
-NORMALISERS = ("domain", "salesforce_id")
-RANGE_RULES = ("lower", "midpoint", "upper")
-DUPLICATES = ("auto", "merge", "keep")
-DECIMAL_MARKS = (".", ",")
 TOP_KEYS = (
     "preset",
     "delimiter",
@@ -83,119 +85,6 @@ SPEC_KEYS = (
     "missing_values",
     "currency",
 )
-_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
-_QUOTES_AND_BREAKS = "\"'\r\n"
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """Where one field comes from in a file, and how its cells are cleaned."""
-
-    column: str
-    multiply: Decimal | None = None
-    values: Mapping[str, str] = field(default_factory=dict, hash=False)
-    date_format: str | None = None
-    true_values: tuple[str, ...] | None = None
-    false_values: tuple[str, ...] | None = None
-    normalise: str | None = None
-    decimal: str | None = None
-    range_rule: str | None = None
-    missing_values: tuple[str, ...] | None = None
-    currency: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.column.strip():
-            raise ValueError("ColumnSpec.column must name a header, got ''")
-        if self.multiply is not None and (
-            not self.multiply.is_finite() or self.multiply == 0
-        ):
-            raise ValueError(
-                f"ColumnSpec.multiply must be non-zero, got {self.multiply}"
-            )
-        if self.normalise is not None and self.normalise not in NORMALISERS:
-            allowed = ", ".join(NORMALISERS)
-            raise ValueError(
-                f"ColumnSpec.normalise must be one of {allowed}, got {self.normalise!r}"
-            )
-        _check_choice("ColumnSpec.decimal", self.decimal, DECIMAL_MARKS)
-        _check_choice("ColumnSpec.range_rule", self.range_rule, RANGE_RULES)
-        if self.currency is not None and not _CURRENCY_CODE.fullmatch(self.currency):
-            raise ValueError(
-                "ColumnSpec.currency must be a three-letter code such as USD, "
-                f"got {self.currency!r}"
-            )
-
-        # Rewrites match without regard to case, so keys are stored folded.
-        # A plain dict (not a read-only proxy) keeps specs copyable and
-        # dataclasses.asdict-able, e.g. for a run's manifest.
-        folded = {key.casefold(): value for key, value in self.values.items()}
-        object.__setattr__(self, "values", folded)
-
-    def yes_no_words(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The words read as yes and as no: the column's own, else the cell
-        reader's (every reader takes them from here).
-
-        >>> ColumnSpec("Sponsor", true_values=("ja",)).yes_no_words()
-        (('ja',), ('false', 'no', 'n', '0'))
-        """
-        return (
-            BOOLEAN_TRUE if self.true_values is None else self.true_values,
-            BOOLEAN_FALSE if self.false_values is None else self.false_values,
-        )
-
-
-@dataclass(frozen=True)
-class ColumnMapping:
-    """A named set of column specs, by field name (canonical or custom).
-
-    With ``own_names``, a field the model reads that has no spec here is
-    looked up under a header equal to its own name (the generic preset).
-    ``delimiter`` and ``encoding`` fix a CSV file's delimiter and encoding
-    instead of guessing them; ``decimal`` is the decimal mark of every
-    number column without its own; ``duplicates`` says whether rows that
-    share a website are merged into one account (``merge``), kept apart and
-    flagged (``keep``), or merged only when the file has no record id of
-    its own, its ``account_id`` and ``name`` being one column (``auto``).
-    """
-
-    name: str
-    columns: Mapping[str, ColumnSpec] = field(hash=False)
-    own_names: bool = False
-    delimiter: str | None = None
-    encoding: str | None = None
-    decimal: str | None = None
-    duplicates: str = "auto"
-    # Per kind of signal file (activity, intent, ...): role to header.
-    signals: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
-
-    def __post_init__(self) -> None:
-        delimiter = self.delimiter
-        if delimiter is not None and (
-            len(delimiter) != 1 or delimiter in _QUOTES_AND_BREAKS
-        ):
-            raise ValueError(
-                "ColumnMapping.delimiter must be one character other than a "
-                f"quote or line break, got {delimiter!r}"
-            )
-        _check_choice("ColumnMapping.decimal", self.decimal, DECIMAL_MARKS)
-        _check_choice("ColumnMapping.duplicates", self.duplicates, DUPLICATES)
-        if self.encoding is not None and _codec(self.encoding) is None:
-            raise ValueError(
-                f"ColumnMapping.encoding must be a codec name, got {self.encoding!r}"
-            )
-        object.__setattr__(self, "columns", dict(self.columns))
-
-
-def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
-    if value is not None and value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
-
-
-def _codec(name: str) -> str | None:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
 
 
 def load_preset(name: str) -> ColumnMapping:
@@ -305,8 +194,9 @@ class _Reader:
             duplicates = (
                 self.choice(top["duplicates"], "duplicates", DUPLICATES) or duplicates
             )
+        named: set[str] = set()
         if "columns" in top:
-            self.columns(top["columns"], columns)
+            named = self.columns(top["columns"], columns)
         signals = dict(base.signals) if base else {}
         if "signals" in top:
             signals.update(self.signals(top["signals"]))
@@ -325,6 +215,7 @@ class _Reader:
             decimal=decimal,
             duplicates=duplicates,
             signals=signals,
+            named=frozenset(named if self.allow_base else ()),
         )
 
     def signals(self, node: yaml.Node) -> dict[str, dict[str, str]]:
@@ -384,15 +275,16 @@ class _Reader:
             return None
         return load_preset(name)
 
-    def columns(self, node: yaml.Node, columns: dict[str, ColumnSpec]) -> None:
+    def columns(self, node: yaml.Node, columns: dict[str, ColumnSpec]) -> set[str]:
+        """Read ``columns:`` into ``columns``; the fields it names."""
         if _is_null(node):
             # `columns:` followed only by comments, as in the init template.
-            return
+            return set()
         if not isinstance(node, yaml.MappingNode):
             self.problem(
                 node, "columns", f"must map field names to headers, got {_kind(node)}"
             )
-            return
+            return set()
 
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -406,6 +298,7 @@ class _Reader:
             spec = self.spec(value_node, path)
             if spec is not None:
                 columns[field_name] = spec
+        return seen
 
     def spec(self, node: yaml.Node, path: str) -> ColumnSpec | None:
         if isinstance(node, yaml.ScalarNode):
@@ -478,7 +371,7 @@ class _Reader:
         value = node.value if isinstance(node, yaml.ScalarNode) else None
         if value == "\\t":
             value = "\t"
-        if not isinstance(value, str) or len(value) != 1 or value in _QUOTES_AND_BREAKS:
+        if not isinstance(value, str) or len(value) != 1 or value in UNFIT_DELIMITERS:
             self.problem(node, "delimiter", 'must be one character, e.g. ";" or "\\t"')
             return None
         return value
@@ -534,7 +427,7 @@ class _Reader:
 
     def encoding(self, node: yaml.Node) -> str | None:
         value = self.text(node, "encoding")
-        if value is not None and _codec(value) is None:
+        if value is not None and codec_name(value) is None:
             self.problem(
                 node,
                 "encoding",
@@ -547,7 +440,7 @@ class _Reader:
         if node is None:
             return None
         value = self.text(node, path)
-        if value is not None and not _CURRENCY_CODE.fullmatch(value):
+        if value is not None and not CURRENCY_CODE.fullmatch(value):
             self.problem(
                 node, path, f"must be a code such as USD or EUR, got {value!r}"
             )

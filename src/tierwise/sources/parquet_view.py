@@ -279,6 +279,7 @@ def parquet_view(
         *notes,
         *salesforce.notes,
     ]
+    report.mapping_notes = notes
     report.repairs = salesforce.repairs
     log.info(
         "read %s in place: %d rows, %d used in %.2f s",

@@ -104,8 +104,10 @@ class ImportReport:
     ``rows_read == rows_used + len(skipped)`` always holds: every row of the
     file after the header is either in the table or skipped with a reason.
     ``notes`` are the report's readable lines about the file and its
-    columns; ``repairs``, ``flags`` and ``merges`` are the same findings as
-    data, with every flagged cell listed.
+    columns; ``mapping_notes`` are those of them about the mapping itself (a
+    mapped header not there, a field the model does not read), which a run
+    shows as warnings; ``repairs``, ``flags`` and ``merges`` are the same
+    findings as data, with every flagged cell listed.
     """
 
     source: str
@@ -117,6 +119,7 @@ class ImportReport:
     absent_fields: list[str] = field(default_factory=list)
     mapped: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    mapping_notes: list[str] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
     header_row: int | None = None
