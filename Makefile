@@ -1,7 +1,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv test lint fmt bench bench-signals demo
+.PHONY: venv test lint fmt bench bench-signals bench-websites demo
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -41,3 +41,10 @@ EVENTS ?= 100M
 
 bench-signals: $(PY)
 	$(PY) benchmarks/signals_bench.py --accounts $(ACCOUNTS) --events $(EVENTS)
+
+# Websites of a Parquet file read in place, the cell reader against SQL
+# (benchmarks/README.md). Quick run: make bench-websites WEBSITES=100k
+WEBSITES ?= 1M
+
+bench-websites: $(PY)
+	$(PY) benchmarks/websites_bench.py --sizes '$(WEBSITES)' --repeat $(REPEAT)
