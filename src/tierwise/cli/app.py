@@ -106,10 +106,20 @@ def _setup(
     width_asked = "COLUMNS" in os.environ
     for shown_on in (console, errors):
         shown_on.soft_wrap = not shown_on.is_terminal and not width_asked
+    shown = logging.StreamHandler()
+    shown.addFilter(_not_a_stop)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
+        handlers=[shown],
     )
+
+
+def _not_a_stop(record: logging.LogRecord) -> bool:
+    """Leave out a library's report of Ctrl-C passing through it, traceback
+    and all: Py4J logs one as an error when it stops a call to Spark. The
+    command says once that it was stopped (:func:`tierwise.cli.main`)."""
+    return not (record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt))
 
 
 class reported:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
+import threading
 import time
 import uuid
 import warnings
@@ -66,6 +68,9 @@ WIDENED = {"rank": "BIGINT", "cap_rank": "BIGINT"}
 def spark_session(master: str = LOCAL_MASTER, app_name: str = "tierwise") -> Any:
     """A Spark session for tiering; in local mode, bound to 127.0.0.1, UI off.
 
+    Ctrl-C stays with the program's own SIGINT handler, which PySpark
+    replaces as it starts; stopping the session cancels its jobs.
+
     Raises:
         TierwiseError: when PySpark is not installed, or Spark cannot start
             (no Java, a master that does not answer).
@@ -106,7 +111,8 @@ def spark_session(master: str = LOCAL_MASTER, app_name: str = "tierwise") -> Any
                 message=".*does not yet fully support pandas",
                 category=FutureWarning,
             )
-            session = builder.getOrCreate()
+            with _sigint_kept():
+                session = builder.getOrCreate()
     except Exception as error:  # Spark raises its own and Java's errors here
         raise _start_failure(master, error) from None
     session.sparkContext.setLogLevel("FATAL")
@@ -117,6 +123,28 @@ def spark_session(master: str = LOCAL_MASTER, app_name: str = "tierwise") -> Any
         time.perf_counter() - started,
     )
     return session
+
+
+@contextmanager
+def _sigint_kept() -> Iterator[None]:
+    """Put back the SIGINT handler a starting Spark replaces.
+
+    PySpark's handler for Ctrl-C asks the JVM to cancel its jobs from inside
+    the handler, over the connection the interrupted call is still reading:
+    Py4J then fails ("reentrant call"), logs each failure with its
+    traceback, and the stop never reaches the handler the command line
+    installed, which says it was stopped. A run stops the session it
+    started however it ends, which cancels the jobs.
+    """
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        yield
+    finally:
+        # Spark sets its handler only from the main thread, where alone a
+        # handler can be set; None means one set outside Python, kept.
+        main = threading.current_thread() is threading.main_thread()
+        if main and before is not None:
+            signal.signal(signal.SIGINT, before)
 
 
 def score_on_spark(
