@@ -66,3 +66,62 @@ def test_ctrl_c_while_spark_writes_says_stopped_and_nothing_else(
     assert process.returncode == 128 + signal.SIGINT
     assert list(scratch.iterdir()) == []
     assert not (tmp_path / "out").exists()
+
+
+def _java_processes(scratch: Path) -> list[int]:
+    """The JVMs started with ``scratch`` as their temporary folder."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            name = (entry / "comm").read_text().strip()
+            environment = (entry / "environ").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if name == "java" and f"TMPDIR={scratch}".encode() in environment:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the processes in /proc")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["int", "term"])
+def test_a_stop_while_spark_starts_leaves_no_jvm_running(
+    portfolio: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    # Stopped before PySpark had a hold of the JVM it launched, the run
+    # exited and left the JVM running, with no parent, until killed.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    command = [sys.executable, "-m", "tierwise", "tier", str(portfolio)]
+    command += ["--engine", "spark", "--as-of", "2026-09-30", "--no-store"]
+    command += ["--quiet", "--out", str(tmp_path / "out")]
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    said = tmp_path / "stderr.txt"
+    left: list[int] = []
+    with said.open("w") as stderr:
+        process = subprocess.Popen(command, stderr=stderr, env=environment)
+    try:
+        deadline = time.monotonic() + 300
+        while not _java_processes(scratch):
+            assert process.poll() is None, "tier ended before Spark started"
+            assert time.monotonic() < deadline, "Spark never started"
+            time.sleep(0.01)
+        process.send_signal(stop)
+        process.wait(timeout=300)
+        deadline = time.monotonic() + 30
+        while _java_processes(scratch) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = _java_processes(scratch)
+    finally:
+        process.kill()
+        for pid in _java_processes(scratch):
+            os.kill(pid, signal.SIGKILL)
+
+    assert left == []
+    lines = [
+        line
+        for line in said.read_text().splitlines()
+        if not line.startswith("WARNING: ")
+    ]
+    assert lines == [f"tierwise: stopped by {stop.name}"]
+    assert process.returncode == 128 + stop
+    assert not (tmp_path / "out").exists()

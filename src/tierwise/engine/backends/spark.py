@@ -69,7 +69,9 @@ def spark_session(master: str = LOCAL_MASTER, app_name: str = "tierwise") -> Any
     """A Spark session for tiering; in local mode, bound to 127.0.0.1, UI off.
 
     Ctrl-C stays with the program's own SIGINT handler, which PySpark
-    replaces as it starts; stopping the session cancels its jobs.
+    replaces as it starts; stopping the session cancels its jobs. A stop
+    (SIGINT, SIGTERM) while Spark starts takes effect once it has started,
+    and stops it: its JVM would be left running otherwise.
 
     Raises:
         TierwiseError: when PySpark is not installed, or Spark cannot start
@@ -111,10 +113,15 @@ def spark_session(master: str = LOCAL_MASTER, app_name: str = "tierwise") -> Any
                 message=".*does not yet fully support pandas",
                 category=FutureWarning,
             )
-            with _sigint_kept():
+            with _stops_held() as held:
                 session = builder.getOrCreate()
     except Exception as error:  # Spark raises its own and Java's errors here
         raise _start_failure(master, error) from None
+    if held:
+        # Stopped while Spark started: stop its JVM too, then let the stop
+        # take its course through the handler it was meant for.
+        session.stop()
+        signal.raise_signal(held[0])
     session.sparkContext.setLogLevel("FATAL")
     log.info(
         "Spark %s started (%s) in %.1f s",
@@ -126,25 +133,35 @@ def spark_session(master: str = LOCAL_MASTER, app_name: str = "tierwise") -> Any
 
 
 @contextmanager
-def _sigint_kept() -> Iterator[None]:
-    """Put back the SIGINT handler a starting Spark replaces.
+def _stops_held() -> Iterator[list[int]]:
+    """Hold SIGINT and SIGTERM while Spark starts; yield those that came.
 
-    PySpark's handler for Ctrl-C asks the JVM to cancel its jobs from inside
-    the handler, over the connection the interrupted call is still reading:
-    Py4J then fails ("reentrant call"), logs each failure with its
-    traceback, and the stop never reaches the handler the command line
-    installed, which says it was stopped. A run stops the session it
-    started however it ends, which cancels the jobs.
+    A stop that lands while PySpark launches its JVM leaves that JVM
+    running with no parent, since PySpark has no hold of it yet; it is
+    held, and acted on once the session is there to stop. The handlers in
+    place before are put back, SIGINT's too, which PySpark replaces with
+    one that asks the JVM to cancel its jobs from inside the handler, over
+    the connection the interrupted call is still reading: Py4J then fails
+    ("reentrant call"), logs each failure with its traceback, and the stop
+    never reaches the command line's handler, which says it was stopped.
+    A run stops the session it started however it ends, which cancels
+    the jobs.
     """
-    before = signal.getsignal(signal.SIGINT)
+    held: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield held  # handlers are the main thread's; Spark sets none here
+        return
+    numbers = (signal.SIGINT, signal.SIGTERM)
+    before = {number: signal.getsignal(number) for number in numbers}
+    for number in numbers:
+        if before[number] is not signal.SIG_IGN:  # a stop ignored stays so
+            signal.signal(number, lambda number, frame: held.append(number))
     try:
-        yield
+        yield held
     finally:
-        # Spark sets its handler only from the main thread, where alone a
-        # handler can be set; None means one set outside Python, kept.
-        main = threading.current_thread() is threading.main_thread()
-        if main and before is not None:
-            signal.signal(signal.SIGINT, before)
+        for number, handler in before.items():
+            # None: a handler set outside Python, which cannot be put back.
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
 
 
 def score_on_spark(
