@@ -89,6 +89,7 @@ __all__ = [
     "choose_mapping",
     "explain_accounts",
     "read_input_again",
+    "record_shown",
     "run_demo",
     "tier_file",
 ]
@@ -244,12 +245,10 @@ def tier_file(
         nonlocal recorded
         if store is None:
             return
-        from tierwise.store import record_run
-
-        progress.start(RECORDING, run.accounts)
-        recorded = record_run(
+        recorded = record_shown(
             store,
             run,
+            progress,
             model_text=model_text,
             inputs=run_inputs(str(manifest["accounts_sha256"]), mapping, pins, signals),
             started_at=started_at,
@@ -262,7 +261,6 @@ def tier_file(
                 out_dir / KEPT_ACCOUNTS_FILE if kept is not None else None,
             ),
             force=force,
-            progress=lambda done, total: progress.advance_to(done),
         )
 
     progress.start(WRITING, None)
@@ -288,6 +286,22 @@ def tier_file(
         pins=pins,
         model_version=model_version,
         signals=inputs.signals if signals else None,
+    )
+
+
+def record_shown(
+    store: Store, run: TieringRun, progress: Progress, **details: Any
+) -> RecordedRun:
+    """``record_run(store, run, **details)``, telling ``progress`` the rows
+    recorded so far."""
+    from tierwise.store import record_run
+
+    progress.start(RECORDING, run.accounts)
+    return record_run(
+        store,
+        run,
+        progress=lambda done, total: progress.advance_to(done),
+        **details,
     )
 
 

@@ -40,11 +40,11 @@ from tierwise.jobs import (
     IMPORT_REPORT,
     IMPORT_REPORT_TEXT,
     MANIFEST,
-    RECORDING,
     WRITING,
     TierJob,
     _chosen_model,
     _model_source,
+    record_shown,
 )
 from tierwise.model import TieringModel, parse_model
 from tierwise.progress import QUIET, Progress
@@ -213,16 +213,14 @@ def tier_table(
             nonlocal recorded
             if store is None:
                 return
-            from tierwise.store import record_run
-
             # A table can change between runs without tierwise seeing it, so a
             # run from a table is never taken for a repeat of an earlier one.
             stamp = f"{source.shown()}@{started_at.isoformat()}"
             digest = hashlib.sha256(stamp.encode()).hexdigest()
-            progress.start(RECORDING, run.accounts)
-            recorded = record_run(
+            recorded = record_shown(
                 store,
                 run,
+                progress,
                 model_text=model_text,
                 inputs=run_inputs(digest, mapping, pins),
                 started_at=started_at,
@@ -230,7 +228,6 @@ def tier_table(
                 # How to read the table again (for whatif), without secrets.
                 origin=table_origin(source, mapping),
                 force=force,
-                progress=lambda done, total: progress.advance_to(done),
             )
 
         progress.start(WRITING, None)
