@@ -121,7 +121,7 @@ def test_a_table_lacking_a_field_a_criterion_reads_names_it_as_a_column(
 
     assert NOTE not in shown
     assert (
-        "Not in the file (scored by each criterion's missing-value policy): "
+        "Not in the table (scored by each criterion's missing-value policy): "
         "engagement_decayed\n"
     ) in shown
 
