@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 
 from tests.conftest import lose_a_stop
 from tierwise import stops
+from tierwise.cli.app import _not_a_stop
 from tierwise.engine import score_accounts, write_results
 from tierwise.model import load_model
 from tierwise.report.scratch import written_file, written_into
@@ -94,3 +97,42 @@ def test_a_lost_stop_keeps_an_exported_file_as_it_was(tmp_path: Path) -> None:
 
     assert kept.read_text(encoding="utf-8") == "old\n"
     assert list(tmp_path.iterdir()) == [kept]
+
+
+def _logged(error: BaseException) -> logging.LogRecord:
+    try:
+        raise error
+    except BaseException:
+        return logging.LogRecord(
+            "py4j.clientserver",
+            logging.ERROR,
+            __file__,
+            1,
+            "shutting down",
+            None,
+            sys.exc_info(),
+        )
+
+
+def test_a_library_traceback_caused_by_a_stop_is_not_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Py4J logged the broken pipe Ctrl-C left behind, its KeyboardInterrupt
+    # only as the error it happened during: some 20 lines of traceback.
+    monkeypatch.setattr(stops, "_asked", [])
+    broken = BrokenPipeError(32, "Broken pipe")
+    broken.__context__ = KeyboardInterrupt()
+
+    assert not _not_a_stop(_logged(KeyboardInterrupt()))
+    assert not _not_a_stop(_logged(broken))
+    assert _not_a_stop(_logged(BrokenPipeError(32, "Broken pipe")))
+
+
+def test_once_a_stop_is_asked_no_traceback_is_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stops, "_asked", [signal.SIGINT])
+    plain = logging.LogRecord("x", logging.ERROR, __file__, 1, "note", None, None)
+
+    assert not _not_a_stop(_logged(ConnectionResetError()))
+    assert _not_a_stop(plain)

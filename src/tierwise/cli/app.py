@@ -23,6 +23,7 @@ from tierwise.cli.safe_text import escape
 from tierwise.engine.memory import memory_refusal
 from tierwise.errors import TierwiseError
 from tierwise.sources import PRESETS
+from tierwise.stops import stopped_by
 
 __all__ = [
     "DEFAULT_OUT",
@@ -116,10 +117,21 @@ def _setup(
 
 
 def _not_a_stop(record: logging.LogRecord) -> bool:
-    """Leave out a library's report of Ctrl-C passing through it, traceback
-    and all: Py4J logs one as an error when it stops a call to Spark. The
-    command says once that it was stopped (:func:`tierwise.cli.main`)."""
-    return not (record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt))
+    """Leave out a library's report of a stop passing through it, traceback
+    and all: Py4J logs the Ctrl-C that stops a call to Spark as an error,
+    and then the broken connection it leaves. Once a stop is asked, every
+    traceback logged is one of its consequences; the command says once that
+    it was stopped (:func:`tierwise.cli.main`)."""
+    if not record.exc_info:
+        return True
+    if stopped_by() is not None:
+        return False
+    error = record.exc_info[1]
+    while error is not None:
+        if isinstance(error, KeyboardInterrupt):
+            return False
+        error = error.__cause__ or error.__context__
+    return True
 
 
 class reported:
