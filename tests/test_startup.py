@@ -63,6 +63,33 @@ def test_every_store_name_is_the_one_its_module_defines() -> None:
     assert set(tierwise.store.__all__) <= set(dir(tierwise.store))
 
 
+@pytest.mark.parametrize(
+    "package",
+    [
+        "tierwise",
+        "tierwise.model",
+        "tierwise.model.lint",
+        "tierwise.sources",
+        "tierwise.sources.signals",
+    ],
+)
+def test_every_name_a_package_lends_is_the_one_its_module_defines(
+    package: str,
+) -> None:
+    lender = importlib.import_module(package)
+
+    homes = {
+        name: importlib.import_module(home) for name, home in lender._HOMES.items()
+    }
+
+    assert sorted(homes) == sorted(set(lender.__all__) - {"__version__"})
+    for name, home in homes.items():
+        assert getattr(lender, name) is getattr(home, name), name
+    assert dir(lender) == sorted(lender.__all__)
+    with pytest.raises(AttributeError, match=f"'{package}' has no attribute 'nope'"):
+        _ = lender.nope
+
+
 def test_a_name_the_store_does_not_have_is_an_attribute_error() -> None:
     import tierwise.store
 
@@ -72,5 +99,50 @@ def test_a_name_the_store_does_not_have_is_an_attribute_error() -> None:
 
 def test_the_command_line_loads_the_sample_generator_only_to_use_it() -> None:
     loaded = _loaded_after("import tierwise.cli", ["tierwise.sample"])
+
+    assert loaded == []
+
+
+def test_the_field_names_load_no_model_schema_and_no_lint() -> None:
+    loaded = _loaded_after(
+        "import tierwise.model.fields",
+        ["pydantic", "tierwise.model.loader", "tierwise.model.lint"],
+    )
+
+    assert loaded == []
+
+
+def test_loading_a_model_loads_no_lint() -> None:
+    loaded = _loaded_after(
+        "from tierwise.model import load_model; load_model()",
+        ["tierwise.model.lint", "tierwise.sources"],
+    )
+
+    assert loaded == []
+
+
+def test_the_lint_of_absent_fields_loads_no_other_lint() -> None:
+    loaded = _loaded_after(
+        "import tierwise.model.lint.absent",
+        ["tierwise.model.lint.run", "tierwise.model.lint.codes"],
+    )
+
+    assert loaded == []
+
+
+def test_reading_one_cell_loads_no_file_reader() -> None:
+    loaded = _loaded_after(
+        "import tierwise.sources.values",
+        ["pyarrow", "duckdb", "tierwise.sources.accounts"],
+    )
+
+    assert loaded == []
+
+
+def test_comparing_signal_labels_loads_no_signal_file_reader() -> None:
+    loaded = _loaded_after(
+        "import tierwise.sources.signals.labels",
+        ["numpy", "pyarrow", "duckdb", "tierwise.sources.signals.loading"],
+    )
 
     assert loaded == []

@@ -1,21 +1,31 @@
-"""Reading accounts from CSV, Excel and Parquet files through a column mapping."""
+"""Reading accounts from CSV, Excel and Parquet files through a column mapping.
 
-from tierwise.sources.accounts import read_accounts
-from tierwise.sources.mapping import (
-    PRESETS,
-    ColumnMapping,
-    ColumnSpec,
-    load_mapping_file,
-    load_preset,
-    mapping_from_text,
-)
-from tierwise.sources.money import Currencies
-from tierwise.sources.report import (
-    ImportReport,
-    report_json,
-    report_text,
-    short_report,
-)
+The names below are imported when first used, so a module that reads one
+cell (:mod:`tierwise.sources.values`) loads no file reader.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tierwise.sources.accounts import read_accounts
+    from tierwise.sources.mapping import (
+        PRESETS,
+        ColumnMapping,
+        ColumnSpec,
+        load_mapping_file,
+        load_preset,
+        mapping_from_text,
+    )
+    from tierwise.sources.money import Currencies
+    from tierwise.sources.report import (
+        ImportReport,
+        report_json,
+        report_text,
+        short_report,
+    )
 
 __all__ = [
     "PRESETS",
@@ -31,3 +41,32 @@ __all__ = [
     "report_text",
     "short_report",
 ]
+
+# Where each public name lives.
+_HOMES = {
+    "read_accounts": "tierwise.sources.accounts",
+    "PRESETS": "tierwise.sources.mapping",
+    "ColumnMapping": "tierwise.sources.mapping",
+    "ColumnSpec": "tierwise.sources.mapping",
+    "load_mapping_file": "tierwise.sources.mapping",
+    "load_preset": "tierwise.sources.mapping",
+    "mapping_from_text": "tierwise.sources.mapping",
+    "Currencies": "tierwise.sources.money",
+    "ImportReport": "tierwise.sources.report",
+    "report_json": "tierwise.sources.report",
+    "report_text": "tierwise.sources.report",
+    "short_report": "tierwise.sources.report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'tierwise.sources' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
