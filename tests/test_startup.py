@@ -5,8 +5,11 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import sampled_portfolio
 
 
 def _loaded_after(statement: str, modules: list[str]) -> list[str]:
@@ -67,8 +70,10 @@ def test_every_store_name_is_the_one_its_module_defines() -> None:
     "package",
     [
         "tierwise",
+        "tierwise.lifecycle",
         "tierwise.model",
         "tierwise.model.lint",
+        "tierwise.report",
         "tierwise.sources",
         "tierwise.sources.signals",
     ],
@@ -143,6 +148,85 @@ def test_comparing_signal_labels_loads_no_signal_file_reader() -> None:
     loaded = _loaded_after(
         "import tierwise.sources.signals.labels",
         ["numpy", "pyarrow", "duckdb", "tierwise.sources.signals.loading"],
+    )
+
+    assert loaded == []
+
+
+# What only the work of a command needs: the engine, the data libraries,
+# the model's schema and the readers. (Typer itself loads pydantic to parse
+# a command's options, so pydantic is not among them.)
+_WORK = [
+    "duckdb",
+    "numpy",
+    "pyarrow",
+    "sqlglot",
+    "yaml",
+    "tierwise.engine.run",
+    "tierwise.jobs",
+    "tierwise.model.schema",
+    "tierwise.sources.accounts",
+]
+
+
+def _loaded_by_command(
+    arguments: list[str], modules: list[str], folder: Path | None = None
+) -> list[str]:
+    """The ``modules`` loaded once ``tierwise ARGUMENTS`` has run to its end."""
+    probe = (
+        "import sys; from tierwise.cli import main; "
+        f"sys.argv = ['tierwise', *{arguments!r}]\n"
+        "try:\n    main()\n"
+        "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        f"print(','.join(m for m in {modules!r} if m in sys.modules))"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=folder,
+    )
+    found = finished.stdout.splitlines()[-1]
+    return [name for name in found.split(",") if name]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param(["--version"], id="version"),
+        pytest.param(["--help"], id="help"),
+        pytest.param(["tier", "--help"], id="tier-help"),
+    ],
+)
+def test_asking_the_command_about_itself_loads_none_of_its_work(
+    arguments: list[str],
+) -> None:
+    loaded = _loaded_by_command(arguments, _WORK)
+
+    assert loaded == []
+
+
+def test_tiering_a_file_loads_no_store_table_run_lint_or_sample(
+    tmp_path: Path,
+) -> None:
+    accounts = sampled_portfolio(tmp_path, 50)
+    unused = [
+        "sqlalchemy",
+        "openpyxl",
+        "tierwise.engine.backends.database",
+        "tierwise.lifecycle.models",
+        "tierwise.lifecycle.whatif",
+        "tierwise.lint_accounts",
+        "tierwise.model.lint.run",
+        "tierwise.sample",
+        "tierwise.sources.database",
+        "tierwise.store.database",
+        "tierwise.table_jobs",
+    ]
+
+    loaded = _loaded_by_command(
+        ["tier", str(accounts), "--no-store", "--quiet"], unused, tmp_path
     )
 
     assert loaded == []

@@ -7,9 +7,10 @@ import signal
 import sys
 
 # The main job's commands register first, so they lead the help listing.
-# Every command's module is imported to register it, but the store
-# (SQLAlchemy, Alembic) loads only when a command opens one, and the
-# spreadsheet writer only for an export (tests/test_startup.py holds both).
+# Every command's module is imported to register it, but each command
+# loads the library it uses (the engine, DuckDB, pyarrow, the store, the
+# spreadsheet writer) only when it runs, so --help, --version and every
+# other command start without it (tests/test_startup.py holds this).
 import tierwise.cli.tiering  # noqa: F401 - registers commands
 from tierwise.cli import exports as _exports  # noqa: F401 - registers commands
 from tierwise.cli import imports as _imports  # noqa: F401 - registers commands

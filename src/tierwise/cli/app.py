@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import sys
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -20,9 +21,8 @@ from rich.console import Console
 
 from tierwise import __version__
 from tierwise.cli.safe_text import escape
-from tierwise.engine.memory import memory_refusal
 from tierwise.errors import TierwiseError
-from tierwise.sources import PRESETS
+from tierwise.sources.preset_names import PRESETS
 from tierwise.stops import stopped_by
 
 __all__ = [
@@ -155,7 +155,7 @@ class reported:
             # be: the user's to fix, so a message rather than a traceback.
             log.debug("stopped by %s", error, exc_info=error)
             error = TierwiseError(unusable_path(error))
-        refusal = memory_refusal(error) if error is not None else None
+        refusal = _memory_refusal(error)
         if refusal is not None:
             # DuckDB's own message names its setting; the user sets ours.
             log.debug("stopped by %s", error, exc_info=error)
@@ -168,6 +168,16 @@ class reported:
             )
             raise typer.Exit(2)
         return False
+
+
+def _memory_refusal(error: BaseException | None) -> TierwiseError | None:
+    # Only DuckDB runs out of the memory it is allowed; a command that has
+    # not loaded it (init, --help) does not load the engine to say so.
+    if error is None or "duckdb" not in sys.modules:
+        return None
+    from tierwise.engine.memory import memory_refusal
+
+    return memory_refusal(error)
 
 
 # What to do about a path the system refused, by its error number.

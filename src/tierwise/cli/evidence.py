@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tierwise.cli.app import console
 from tierwise.cli.safe_text import escape
-from tierwise.engine import Explanation
-from tierwise.engine.signal_explain import ROWS_SHOWN, Evidence, EvidenceGroup
 from tierwise.row_numbers import named_rows
+
+if TYPE_CHECKING:
+    from tierwise.engine import Explanation
+    from tierwise.engine.signal_explain import Evidence, EvidenceGroup
 
 __all__ = ["evidence_lines", "render_evidence"]
 
@@ -45,6 +49,9 @@ def _heading(evidence: Evidence) -> str:
 
 
 def _group(group: EvidenceGroup) -> str:
+    # Loaded with the explanation this group belongs to.
+    from tierwise.engine.signal_explain import ROWS_SHOWN
+
     parts = [group.label]
     if group.detail:
         parts.append(group.detail)

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tierwise.cli.app import app, console, reported
 from tierwise.errors import TierwiseError
-from tierwise.report import (
-    EXPORT_FORMATS,
-    RAW_FORMATS,
-    TIER_VALUE_SOURCES,
-    Export,
-    SalesforceFields,
-    export_results,
-)
+from tierwise.report.names import EXPORT_FORMATS, RAW_FORMATS, TIER_VALUE_SOURCES
+
+if TYPE_CHECKING:
+    from tierwise.report import Export, SalesforceFields
 
 __all__ = ["export"]
 
@@ -92,6 +88,8 @@ def export(
     ] = None,
 ) -> None:
     """Export a run's results to Salesforce, HubSpot, Excel, CSV or Parquet."""
+    from tierwise.report import export_results
+
     with reported():
         salesforce = _salesforce_fields(
             tier=tier_field,
@@ -115,6 +113,8 @@ def export(
 
 def _salesforce_fields(**given: Any) -> SalesforceFields | None:
     """The fields the user named, or None when no Salesforce option was given."""
+    from tierwise.report import SalesforceFields
+
     chosen = {name: value for name, value in given.items() if value not in (None, {})}
     return SalesforceFields(**chosen) if chosen else None
 

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from tierwise import jobs
 from tierwise.cli.app import (
     MappingOption,
     ModelOption,
@@ -17,7 +16,7 @@ from tierwise.cli.app import (
     console,
     reported,
 )
-from tierwise.sources import report_text
+from tierwise.sources.report import report_text
 
 
 @app.command()
@@ -30,6 +29,8 @@ def check(
     mapping: MappingOption = None,
 ) -> None:
     """Print ACCOUNTS' import report without scoring; exit 1 on many problems."""
+    from tierwise import jobs
+
     with reported():
         chosen = jobs.choose_mapping(preset, mapping)
         report = jobs.check_file(accounts, model_path=model, mapping=chosen)

@@ -25,18 +25,13 @@ from tierwise.cli.safe_text import escape
 from tierwise.cli.store_options import DbOption, existing_store, opened_store
 from tierwise.cli.tables import print_titled
 from tierwise.cli.whatif_render import render_whatif
-from tierwise.lifecycle import (
-    ACCEPT_LINT_ERRORS,
-    ComparedModels,
-    ModelPublished,
-    PublishRefused,
-    error_codes,
-)
-from tierwise.lint_accounts import ModelLint
-from tierwise.model.lint import LintReport
+from tierwise.lifecycle.constants import ACCEPT_LINT_ERRORS, DEFAULT_MOVERS
 
 if TYPE_CHECKING:
-    # Loaded by the commands themselves (through runs_store), not at start-up.
+    # Loaded by the commands themselves (through lifecycle and runs_store,
+    # which lend their names when first used), not at start-up.
+    from tierwise.lifecycle import ComparedModels, ModelPublished
+    from tierwise.model.lint import LintReport
     from tierwise.store import ModelEventRecord, ModelHistory
 
 __all__ = ["model_app", "whatif"]
@@ -171,7 +166,7 @@ def whatif(
     db: DbOption = None,
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="List this many moving accounts.")
-    ] = lifecycle.DEFAULT_MOVERS,
+    ] = DEFAULT_MOVERS,
     source: Annotated[
         str | None,
         typer.Option(
@@ -205,20 +200,22 @@ def _lint_shown() -> Iterator[None]:
     refusal itself is said."""
     try:
         yield
-    except PublishRefused as refused:
+    except lifecycle.PublishRefused as refused:
         _render_lint(refused.report)
         raise
 
 
 def _render_lint(report: LintReport) -> None:
     """The lint's findings as `tierwise lint` shows them; nothing if none."""
+    from tierwise.lint_accounts import ModelLint
+
     if report.findings:
         render_lint(ModelLint(report))
 
 
 def _render_accepted(report: LintReport, by: str, where: str) -> None:
     console.print(
-        f"Lint errors accepted by {escape(by)} ({error_codes(report)}); "
+        f"Lint errors accepted by {escape(by)} ({lifecycle.error_codes(report)}); "
         f"{where} says so.",
         highlight=False,
     )

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from tierwise import jobs
 from tierwise.cli.app import (
     AsOfOption,
     MappingOption,
@@ -25,8 +24,6 @@ from tierwise.cli.signal_options import (
     SignalColumnOption,
 )
 from tierwise.errors import TierwiseError
-from tierwise.lint_accounts import lint_file
-from tierwise.run_signals import signal_files
 
 __all__ = ["lint"]
 
@@ -63,6 +60,10 @@ def lint(
     the same signal files (--activity, --intent, --contacts, --events),
     writes nothing, and shows how many accounts each tier would take.
     """
+    from tierwise import jobs
+    from tierwise.lint_accounts import lint_file
+    from tierwise.run_signals import signal_files
+
     paths = {
         "activity": activity,
         "intent": intent,

@@ -4,15 +4,19 @@ kept apart from the command so that importing it registers no command."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 
 from tierwise.cli.app import console
 from tierwise.cli.safe_text import escape
 from tierwise.cli.tables import aligned, column_widths, fits, fitted
-from tierwise.lint_accounts import ModelLint, PortfolioLint
-from tierwise.model.lint import Finding, LintReport
-from tierwise.sources.signals import signal_report_lines
+from tierwise.sources.signals.report import signal_report_lines
+
+if TYPE_CHECKING:
+    from tierwise.lint_accounts import ModelLint, PortfolioLint
+    from tierwise.model.lint import Finding, LintReport
 
 __all__ = ["render_lint"]
 

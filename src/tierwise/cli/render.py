@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -14,15 +14,14 @@ from tierwise.cli.app import console
 from tierwise.cli.evidence import render_evidence
 from tierwise.cli.safe_text import escape
 from tierwise.cli.tables import fits, fitted
-from tierwise.engine import Explanation
-from tierwise.engine import run as engine_run
-from tierwise.engine.explain import GateLine
-from tierwise.jobs import TierJob
-from tierwise.run_record import run_warning_lines
-from tierwise.sources import short_report
-from tierwise.sources.report import absent_lines
-from tierwise.sources.signals import signal_report_lines
+from tierwise.sources.report import absent_lines, short_report
+from tierwise.sources.signals.report import signal_report_lines
 from tierwise.store import ABSENT
+
+if TYPE_CHECKING:
+    from tierwise.engine import Explanation
+    from tierwise.engine.explain import GateLine
+    from tierwise.jobs import TierJob
 
 __all__ = ["render_explanation", "render_summary", "tier_matrix"]
 
@@ -30,6 +29,11 @@ RESULT_FILES = ("tiers.parquet", "tiers.csv", "explain.parquet")
 
 
 def render_summary(job: TierJob) -> None:
+    # The run has loaded the engine and its records by now; importing them
+    # here keeps them out of the commands that render no run.
+    from tierwise.engine import run as engine_run
+    from tierwise.run_record import run_warning_lines
+
     run, report = job.run, job.report
     console.print(
         f"[bold]{run.accounts:,} accounts[/bold] from {escape(report.source)} "

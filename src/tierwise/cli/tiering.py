@@ -9,7 +9,6 @@ from typing import Annotated, cast
 
 import typer
 
-from tierwise import jobs, table_jobs
 from tierwise.cli.app import (
     DEFAULT_OUT,
     AsOfOption,
@@ -34,12 +33,8 @@ from tierwise.cli.signal_options import (
     SignalColumnOption,
 )
 from tierwise.cli.store_options import DbOption, store_unless
-from tierwise.engine.backends import ENGINES
-from tierwise.engine.compile import compile_model
+from tierwise.engine_names import ENGINES
 from tierwise.errors import TierwiseError
-from tierwise.model import load_model, starter_model_text
-from tierwise.model.fields import CANONICAL_FIELDS
-from tierwise.run_signals import signal_files
 
 ForceOption = Annotated[
     bool,
@@ -145,10 +140,16 @@ def tier(
       tierwise tier --source duckdb:///crm.duckdb::accounts
       tierwise tier --source postgresql://127.0.0.1:5432/crm::sales.accounts
     """
+    # Each command loads the library it uses when it runs, so the help, the
+    # version and every other command start without it (test_startup.py).
+    from tierwise import jobs
+
     with reported():
         chosen = jobs.choose_mapping(preset, mapping)
         given = [activity, intent, contacts, events]
         if _table_source(accounts, source, write_back, any(given)):
+            from tierwise import table_jobs
+
             with store_unless(no_store, db) as store, progress_bar(quiet) as shown:
                 job = table_jobs.tier_table(
                     str(source),
@@ -168,6 +169,8 @@ def tier(
                 )
             render_summary(job)
             return
+        from tierwise.run_signals import signal_files
+
         signals = signal_files(
             {
                 "activity": activity,
@@ -210,6 +213,8 @@ def demo(
     no_store: NoStoreOption = False,
 ) -> None:
     """Tier the bundled demo portfolio (2020 Fortune 1000, generated signals)."""
+    from tierwise import jobs
+
     with reported():
         day = parse_as_of(as_of) if as_of else None
         with store_unless(no_store, db) as store:
@@ -241,6 +246,8 @@ def explain_command(
     database table is recomputed in that database. A 15-character Salesforce
     id finds its 18-character record: imports store the 18-character form.
     """
+    from tierwise import jobs
+
     moved = {
         kind: path
         for kind, path in (
@@ -343,6 +350,8 @@ def init(
     ] = False,
 ) -> None:
     """Write a starter model (my-model) and a column-mapping file to edit here."""
+    from tierwise.model.loader import starter_model_text
+
     files = {
         Path("tierwise-model.yaml"): starter_model_text(),
         Path("tierwise-mapping.yaml"): _mapping_template(),
@@ -375,6 +384,9 @@ def sql(
 ) -> None:
     """Print the SQL query the model compiles to: exactly how accounts are scored."""
     with reported():
+        from tierwise.engine.compile import compile_model
+        from tierwise.model.fields import CANONICAL_FIELDS
+        from tierwise.model.loader import load_model
         from tierwise.sources.dialects import sql_databases, written_dialect
 
         offered = sql_databases()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 
@@ -9,7 +11,9 @@ from tierwise.cli.app import console
 from tierwise.cli.render import tier_matrix
 from tierwise.cli.safe_text import escape, escape_inline, inline, visible
 from tierwise.cli.tables import aligned, column_widths, fits, fitted, print_indented
-from tierwise.lifecycle import Mover, Responsible, TierShift, WhatIf
+
+if TYPE_CHECKING:
+    from tierwise.lifecycle import Mover, Responsible, TierShift, WhatIf
 
 __all__ = ["render_whatif"]
 

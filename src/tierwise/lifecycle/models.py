@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tierwise.errors import TierwiseError
+from tierwise.lifecycle.constants import ACCEPT_LINT_ERRORS
 from tierwise.model.diff import ModelDiff, diff_models
 from tierwise.model.lint import LintReport, lint_model
 from tierwise.model.loader import parse_model, read_model_text
@@ -54,9 +55,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 VERSION_REF = re.compile(r"^v?(\d+)$", re.IGNORECASE)
-
-# The command-line option that accepts lint errors; messages name it.
-ACCEPT_LINT_ERRORS = "--accept-lint-errors"
 
 
 class PublishRefused(TierwiseError):

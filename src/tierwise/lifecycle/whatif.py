@@ -32,6 +32,7 @@ from tierwise.engine.run import (
 )
 from tierwise.file_inputs import currencies_of
 from tierwise.jobs import read_input_again
+from tierwise.lifecycle.constants import DEFAULT_MOVERS
 from tierwise.lifecycle.models import resolve_model
 from tierwise.lifecycle.whatif_inputs import (
     TableInput,
@@ -57,7 +58,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MOVERS = 50
 BEFORE_TABLE = "tierwise_whatif_before"
 # A criterion whose part in a score moved less than this (in score points)
 # is not named as responsible: it is rounding, not a cause.

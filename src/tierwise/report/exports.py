@@ -26,30 +26,16 @@ from pathlib import Path
 
 from tierwise.errors import TierwiseError
 from tierwise.report.files import write_parquet, write_people_csv
-from tierwise.report.hubspot import HUBSPOT_FILE, write_hubspot
+from tierwise.report.hubspot import write_hubspot
+from tierwise.report.names import EXPORT_FILES, EXPORT_FORMATS, RAW_FORMATS
 from tierwise.report.results import Results, load_results
-from tierwise.report.salesforce import (
-    SALESFORCE_FILE,
-    SalesforceFields,
-    write_salesforce,
-)
+from tierwise.report.salesforce import SalesforceFields, write_salesforce
 from tierwise.report.scratch import written_into
 from tierwise.report.sheets import EXCEL_MAX_ROWS, TierSheets
 
 __all__ = ["EXPORT_FILES", "EXPORT_FORMATS", "RAW_FORMATS", "Export", "export_results"]
 
 log = logging.getLogger(__name__)
-
-EXPORT_FILES = {
-    "salesforce": SALESFORCE_FILE,
-    "hubspot": HUBSPOT_FILE,
-    "excel": "tiers.xlsx",
-    "csv": "tiers.csv",
-    "parquet": "tiers.parquet",
-}
-EXPORT_FORMATS = tuple(EXPORT_FILES)
-# Formats ``raw`` applies to: CSV files a machine may re-import.
-RAW_FORMATS = ("salesforce", "hubspot", "csv")
 
 
 @dataclass(frozen=True)

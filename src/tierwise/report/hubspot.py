@@ -47,6 +47,7 @@ import pyarrow as pa
 
 from tierwise.errors import TierwiseError
 from tierwise.report.files import write_csv
+from tierwise.report.names import HUBSPOT_FILE
 from tierwise.report.results import Results
 
 __all__ = [
@@ -59,7 +60,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-HUBSPOT_FILE = "hubspot-companies-import.csv"
 HUBSPOT_HEADER = ("Record ID", "Ideal Customer Profile Tier", "Target Account")
 # The options of HubSpot's standard "Ideal Customer Profile Tier" property.
 ICP_TIERS = ("tier_1", "tier_2", "tier_3")

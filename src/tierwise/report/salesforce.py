@@ -49,6 +49,7 @@ import pyarrow as pa
 
 from tierwise.errors import TierwiseError
 from tierwise.report.files import write_csv
+from tierwise.report.names import SALESFORCE_FILE, TIER_VALUE_SOURCES
 from tierwise.report.results import Results
 from tierwise.sources.salesforce_ids import is_valid_18, to_18
 
@@ -63,8 +64,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SALESFORCE_FILE = "salesforce-accounts-update.csv"
-TIER_VALUE_SOURCES = ("keys", "names")
 # What Data Loader reads as "set this field to null" in an update file.
 NULL_MARKER = "#N/A"
 

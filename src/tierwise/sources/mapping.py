@@ -45,6 +45,7 @@ from tierwise.sources.column_specs import (
     ColumnSpec,
     codec_name,
 )
+from tierwise.sources.preset_names import PRESETS
 
 __all__ = [
     "DECIMAL_MARKS",
@@ -61,7 +62,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PRESETS = ("salesforce", "hubspot", "generic")
 TOP_KEYS = (
     "preset",
     "delimiter",

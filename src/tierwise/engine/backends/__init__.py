@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from tierwise.engine.run import TieringRun, score_accounts
+from tierwise.engine_names import ENGINES
 from tierwise.errors import TierwiseError
 from tierwise.model.schema import TieringModel
 
@@ -29,9 +30,6 @@ __all__ = [
     "missing_extra",
     "score_on",
 ]
-
-# The engines `tierwise tier --engine` accepts; the first is the default.
-ENGINES = ("duckdb", "spark")
 
 
 # The master URLs Spark takes: this machine (local, local[N], local[*],
