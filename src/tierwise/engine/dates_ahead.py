@@ -5,9 +5,10 @@ not happened yet for the run, which is what a run back-dated on purpose
 needs. A wrong ``--as-of`` (2020 typed for 2026) puts most dates there, and
 tiers moved without a word. So each date field a recency criterion or a
 ``days_since_*`` test reads is checked: how many accounts hold a date after
-the as-of date, and the latest such date. One aggregate over the accounts
+the as-of date, and the latest such date. One query over the accounts
 answers for every field, where the accounts are (DuckDB, or the database of
-a ``--source`` table); nothing is scored a second time. A field that only
+a ``--source`` table), each field counted over the rows after the as-of
+date alone; nothing is scored a second time. A field that only
 ``days_until_*`` tests read is left alone: a date ahead (a contract's end)
 is what those tests look for.
 
@@ -167,18 +168,37 @@ def _event_features(model: TieringModel, sources: list[str]) -> dict[str, Featur
 def _accounts_ahead(
     fields: list[str], as_of: date, accounts: str, rows: Rows
 ) -> dict[str, _Ahead]:
-    """One aggregate over the accounts for every field of ``fields``."""
+    """The accounts ahead in each field of ``fields``, in one query.
+
+    Each field is counted over the rows its own filter keeps, the branches
+    joined by UNION ALL: a filter on the column reaches a Parquet file's
+    row-group statistics, so a file whose dates all lie before the as-of
+    date is not read for them. Ten million accounts, none ahead, took
+    0.01 s where one aggregate of CASE expressions over every row took
+    0.8 s; with a quarter of them ahead, 0.5 s against 0.9 s; two fields
+    with hundreds of thousands ahead in each, 1.1 s either way.
+    """
     if not fields:
         return {}
-    selected: list[exp.Expr] = []
-    for field in fields:
+    branches = []
+    for position, field in enumerate(fields):
         day = exp.cast(col(field), "DATE")
-        ahead = exp.GT(this=day, expression=date_literal(as_of))
-        selected.append(exp.Sum(this=case([(ahead, lit(1))], lit(0))))
-        selected.append(exp.Max(this=case([(ahead.copy(), day.copy())])))
-    query = exp.select(*selected).from_(ident(accounts))
-    (row,) = rows(query.sql(dialect="duckdb"))
-    return _by_field(fields, row)
+        branch = exp.select(
+            exp.alias_(lit(position), "field"),
+            exp.alias_(exp.Count(this=exp.Star()), "accounts"),
+            exp.alias_(exp.Max(this=day), "latest"),
+        )
+        ahead = exp.GT(this=day.copy(), expression=date_literal(as_of))
+        branches.append(branch.from_(ident(accounts)).where(ahead))
+    query: exp.Query = branches[0]
+    if len(branches) > 1:
+        query = exp.union(*branches, distinct=False)
+    # The branches may come back in any order: each names its field.
+    found = {int(row[0]): row[1:] for row in rows(query.sql(dialect="duckdb"))}
+    return {
+        field: _Ahead(int(found[i][0] or 0), _as_date(found[i][1]))
+        for i, field in enumerate(fields)
+    }
 
 
 def _events_ahead(
