@@ -97,7 +97,8 @@ def tier_table(
     ``explain_all`` writes ``explain.parquet`` as for a file, its points
     computed where the accounts are (in the database for a table).
     ``progress`` is told how far the run has got: a query in another
-    database reports only its start and its end.
+    database reports nothing while it runs, then its results as they
+    come back.
 
     Raises:
         SourceError: for a URL or table that cannot be read, a column that
@@ -169,9 +170,10 @@ def tier_table(
 
                 ids = [row[0] for row in database.exec_driver_sql(_ids(select, source))]
                 pins = pins_for_run(store, model, as_of, pa.array(ids, pa.string()))
-            # The database tells nothing of its query's progress: the bar
-            # shows the time it has taken until the results are back.
-            progress.start(SCORING, report.rows_used)
+            # The database tells nothing of its query's progress until the
+            # results come back (it ranks every account before the first):
+            # the bar names the wait, then counts the results as they arrive.
+            progress.start(f"{SCORING} in the database", None)
             run, written = score_in_database(
                 model,
                 source,
@@ -182,8 +184,9 @@ def tier_table(
                 pins=pins.pins if pins else None,
                 write_back=write_back,
                 explain_all=explain_all,
+                progress=progress,
+                account_count=report.rows_used,
             )
-            progress.advance_to(report.rows_used)
             progress.finish()
 
     try:

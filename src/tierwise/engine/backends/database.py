@@ -34,7 +34,13 @@ from tierwise.engine.backends.database_sql import (
     reading,
 )
 from tierwise.engine.backends.duckdb_locks import lock_refusal
-from tierwise.engine.backends.fetching import fetch_parquet
+from tierwise.engine.backends.fetching import (
+    RECEIVING,
+    RECEIVING_POINTS,
+    Received,
+    fetch_parquet,
+    receiving,
+)
 from tierwise.engine.backends.missing_tables import (
     missing_in_database,
     missing_in_duckdb,
@@ -46,6 +52,7 @@ from tierwise.engine.sql import SQL_TYPES, ident
 from tierwise.errors import SourceError, TierwiseError
 from tierwise.model.fields import FieldKind
 from tierwise.model.schema import TieringModel
+from tierwise.progress import QUIET, Progress
 from tierwise.scratch_folders import new_scratch_folder
 from tierwise.sources.database import (
     TableSource,
@@ -284,6 +291,8 @@ def score_in_database(
     pins: Mapping[str, str] | None = None,
     write_back: str | None = None,
     explain_all: bool = False,
+    progress: Progress = QUIET,
+    account_count: int | None = None,
 ) -> tuple[TieringRun, str | None]:
     """Run the compiled model in the database; the results come back.
 
@@ -299,6 +308,8 @@ def score_in_database(
         explain_all: also fetch every account's points per criterion (see
             :func:`~tierwise.engine.explain.explain_all_query`), computed
             there, for ``write_results`` to put beside the results.
+        progress: told how many of the ``account_count`` results (and
+            points) have come back, as they arrive.
 
     Returns the run and, with ``write_back``, the table's name as written.
     """
@@ -324,10 +335,12 @@ def score_in_database(
     scratch = new_scratch_folder("db")
     results = scratch / "tiers.parquet"
     try:
-        fetch_parquet(database, text, schema.schema, results)
+        received = receiving(progress, RECEIVING, account_count)
+        fetch_parquet(database, text, schema.schema, results, received)
         if explain_all:
+            received = receiving(progress, RECEIVING_POINTS, account_count)
             _fetch_explanations(
-                database, source, accounts, compiled, connection, scratch
+                database, source, accounts, compiled, connection, scratch, received
             )
         run = adopt_results(
             connection, compiled, results, started, pins or {}, source_rows
@@ -395,6 +408,7 @@ def _fetch_explanations(
     compiled: CompiledModel,
     connection: duckdb.DuckDBPyConnection,
     scratch: Path,
+    received: Received | None,
 ) -> None:
     """Every account's points per criterion, computed in the database and
     kept in ``scratch`` as the explanations file a file's run writes.
@@ -406,7 +420,7 @@ def _fetch_explanations(
     schema = typed.schema
     text = database_query(database, compiled, query, accounts, source.dialect)
     log.debug("explain-all query in %s:\n%s", source.dialect, text)
-    fetch_parquet(database, text, schema, scratch / EXPLAIN_FILE)
+    fetch_parquet(database, text, schema, scratch / EXPLAIN_FILE, received)
 
 
 def _compiled_here(

@@ -8,22 +8,37 @@ results took 5.6 to 6.0 s through the driver's rows, 2.0 to 2.8 s so (and
 a whole million-account run 19.3 s, 11.6 s so). Only results whose
 every column Arrow reads from text exactly (text, yes/no, whole and
 floating-point numbers, dates) go that way; others take the rows.
+
+Either way the rows are counted as they arrive, for a progress bar: the
+database says nothing while it scores, and a million results take seconds
+to come back. :class:`Receiving` turns the counts into a progress task.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-__all__ = ["BATCH_ROWS", "fetch_parquet", "fetch_rows"]
+from tierwise.progress import QUIET, Progress
+
+__all__ = [
+    "BATCH_ROWS",
+    "RECEIVING",
+    "RECEIVING_POINTS",
+    "Received",
+    "Receiving",
+    "fetch_parquet",
+    "fetch_rows",
+    "receiving",
+]
 
 log = logging.getLogger(__name__)
 
@@ -32,18 +47,67 @@ BATCH_ROWS = 50_000
 # Bytes of CSV text Arrow reads into one batch.
 _CSV_BLOCK = 16 << 20
 
+# Told the number of rows received so far: once when the first rows come
+# (the wait before them is the database's), then about every BATCH_ROWS,
+# and once more at the end with them all.
+Received = Callable[[int], None]
 
-def fetch_parquet(database: Any, text: str, schema: pa.Schema, path: Path) -> None:
+# The progress tasks of a query's results coming back.
+RECEIVING = "Receiving results"
+RECEIVING_POINTS = "Receiving every account's points"
+
+
+def receiving(progress: Progress, task: str, total: int | None) -> Received | None:
+    """A :class:`Receiving` for ``progress``, or None when it is not shown
+    (the rows then go uncounted)."""
+    return None if progress is QUIET else Receiving(progress, task, total)
+
+
+class Receiving:
+    """A :data:`Received` that shows the count as ``task`` of ``total`` rows.
+
+    The task starts when the first rows arrive, so whatever task ran
+    before (the database scoring) shows until then.
+    """
+
+    def __init__(self, progress: Progress, task: str, total: int | None) -> None:
+        self._progress = progress
+        self._task = task
+        self._total = total
+        self._started = False
+
+    def __call__(self, rows: int) -> None:
+        if not self._started:
+            self._progress.finish()  # the wait for the first rows is over
+            self._progress.start(self._task, self._total)
+            self._started = True
+        self._progress.advance_to(rows)
+
+
+def fetch_parquet(
+    database: Any,
+    text: str,
+    schema: pa.Schema,
+    path: Path,
+    received: Received | None = None,
+) -> None:
     """Stream the rows of the query ``text`` into the Parquet file ``path``,
-    typed by ``schema`` (whose columns are the query's, in its order)."""
+    typed by ``schema`` (whose columns are the query's, in its order);
+    ``received`` is told how many have arrived as they do."""
     copying = _copier(database)
     if copying is not None and all(_read_from_text(f.type) for f in schema):
-        _fetch_copied(database, copying, text, schema, path)
+        _fetch_copied(database, copying, text, schema, path, received)
     else:
-        fetch_rows(database, text, schema, path)
+        fetch_rows(database, text, schema, path, received)
 
 
-def fetch_rows(database: Any, text: str, schema: pa.Schema, path: Path) -> None:
+def fetch_rows(
+    database: Any,
+    text: str,
+    schema: pa.Schema,
+    path: Path,
+    received: Received | None = None,
+) -> None:
     """Stream the query's rows into a Parquet file, a batch at a time.
 
     Streaming is asked for this query alone: set on the connection, it
@@ -52,14 +116,20 @@ def fetch_rows(database: Any, text: str, schema: pa.Schema, path: Path) -> None:
     """
     streamed = {"stream_results": True}
     result = database.exec_driver_sql(text, execution_options=streamed)
+    arrived = 0
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for rows in result.partitions(BATCH_ROWS):
+            arrived += len(rows)
+            if received is not None:
+                received(arrived)
             columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
             arrays = [
                 _column(values, field.type)
                 for values, field in zip(columns, schema, strict=True)
             ]
             writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
+    if received is not None and arrived == 0:
+        received(0)  # no rows came: the task still starts and ends
 
 
 def _copier(database: Any) -> Any | None:
@@ -84,7 +154,12 @@ def _read_from_text(kind: pa.DataType) -> bool:
 
 
 def _fetch_copied(
-    database: Any, raw: Any, text: str, schema: pa.Schema, path: Path
+    database: Any,
+    raw: Any,
+    text: str,
+    schema: pa.Schema,
+    path: Path,
+    received: Received | None = None,
 ) -> None:
     """The query's results as CSV from PostgreSQL, read into Parquet.
 
@@ -98,6 +173,8 @@ def _fetch_copied(
     The setting goes through ``database`` so that it opens the transaction
     the copy runs in: ``database`` then knows of it and rolls it back after
     a failed copy (a run drops its write-back table on that connection).
+
+    The rows are counted as the text arrives (see :class:`_Spool`).
     """
     import psycopg
     from sqlalchemy.exc import DBAPIError
@@ -108,16 +185,69 @@ def _fetch_copied(
     with tempfile.NamedTemporaryFile(
         dir=path.parent, prefix=".copy-", suffix=".csv"
     ) as spooled:
+        spool = _Spool(spooled, received)
+        # PostgreSQL sends a row at a time; they are passed on a chunk at a
+        # time, the first at once (it ends the wait). Every row is more
+        # than 8 bytes of text, so a chunk holds less than a batch of rows.
+        pending, size, chunk = bytearray(), 0, BATCH_ROWS * 8
         try:
             with raw.cursor() as cursor, cursor.copy(copy_text) as copy:
                 for block in copy:
-                    spooled.write(block)
+                    pending += block
+                    if len(pending) >= size:
+                        spool.write(pending)
+                        pending.clear()
+                        size = chunk
         except psycopg.Error as error:
             # Reported as any statement's failure on the connection is.
             raise DBAPIError.instance(copy_text, None, error, psycopg.Error) from None
+        spool.write(pending)
+        spool.close()
         spooled.flush()
         log.debug("copied %d bytes of results as CSV", spooled.tell())
         _csv_to_parquet(Path(spooled.name), schema, path)
+
+
+class _Spool:
+    """PostgreSQL's CSV text, written to a file; its rows told to ``received``.
+
+    A row ends at a newline outside quotes. A quoted value may hold
+    newlines, and quotes inside it are doubled, so a newline is outside
+    quotes exactly when an even number of quotes came before it.
+    """
+
+    def __init__(self, file: IO[bytes], received: Received | None) -> None:
+        self._file = file
+        self._received = received
+        self._rows = 0
+        self._told: int | None = None
+        self._in_quotes = False
+
+    def write(self, text: bytearray) -> None:
+        self._file.write(text)
+        if self._received is None:
+            return
+        self._count(text)
+        if self._told is None or self._rows - self._told >= BATCH_ROWS:
+            self._told = self._rows
+            self._received(self._rows)
+
+    def close(self) -> None:
+        """Tell the last rows, or that none came."""
+        if self._received is not None and self._told != self._rows:
+            self._received(self._rows)
+
+    def _count(self, text: bytearray) -> None:
+        if b'"' not in text:
+            if not self._in_quotes:
+                self._rows += text.count(b"\n")
+            return
+        # Between quotes, by turns outside and inside a quoted value.
+        pieces = text.split(b'"')
+        outside = pieces[1::2] if self._in_quotes else pieces[0::2]
+        self._rows += sum(piece.count(b"\n") for piece in outside)
+        # An odd number of quotes (an even number of pieces) switches.
+        self._in_quotes ^= len(pieces) % 2 == 0
 
 
 def _csv_to_parquet(csv: Path, schema: pa.Schema, path: Path) -> None:
