@@ -25,8 +25,10 @@ cell reader of a CSV does.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,6 +89,9 @@ FIRST_ROW = first_data_row(None)
 # many rows: a million rows with one repeat took it 32 s and 2.7 GB (in
 # place, 2 s), so ten million would not fit the memory of a laptop.
 CELL_READER_MAX_ROWS = 1_000_000
+# Account id hashes are sorted in parts on threads, one part per processor
+# and at least this many hashes to a part (see :func:`_sort_in_parts`).
+SORT_PART_MIN = 1 << 20
 
 
 def parquet_view(
@@ -379,11 +384,12 @@ def _checked_rows(
     only some of its rows are read).
 
     ``hashes`` are the kept rows' ids hashed (see :func:`_scan_kept_rows`),
-    sorted here in place: ids whose hashes all differ are all different,
-    and only when two hashes are equal (a repeated id, or very rarely two
-    ids with one hash) are the ids themselves compared. Sorting ten million
-    8-byte hashes takes a tenth of a second; counting them distinct in a
-    hash table took ten times that.
+    sorted here in place (:func:`_sort_in_parts`): ids whose hashes all
+    differ are all different, and only when two hashes are equal (a
+    repeated id, or very rarely two ids with one hash) are the ids
+    themselves compared. Ten million 8-byte hashes took 0.65 s to sort in
+    one piece here and 0.4 s in two on two processors; counting them
+    distinct in DuckDB's hash table took 3 s.
     A file that repeats ids is left to the cell-by-cell reader, which merges
     rows that say the same and refuses the others, naming them: the same
     outcome as from CSV, at the cell reader's pace; past
@@ -392,7 +398,7 @@ def _checked_rows(
     """
     typed = sql_name("tierwise_typed")
     rows_read = int(connection.sql(f"SELECT COUNT(*) FROM {typed}").fetchall()[0][0])
-    hashes.sort()
+    _sort_in_parts(hashes, _sort_parts(len(hashes)))
     same = hashes[1:] == hashes[:-1]
     repeats = bool(same.any()) and _ids_repeat(
         connection, identity, np.unique(hashes[1:][same])
@@ -412,6 +418,34 @@ def _checked_rows(
         blank = " and ".join(field for field, missing in lacking if missing)
         skipped.append((int(row), f"blank {blank}"))
     return rows_read, skipped, repeats
+
+
+def _sort_parts(count: int) -> int:
+    """Into how many parts to sort ``count`` hashes: one per processor
+    this process may use, each of :data:`SORT_PART_MIN` hashes or more."""
+    if hasattr(os, "sched_getaffinity"):
+        processors = len(os.sched_getaffinity(0))
+    else:
+        processors = os.cpu_count() or 1
+    return max(1, min(processors, count // SORT_PART_MIN))
+
+
+def _sort_in_parts(hashes: np.ndarray, parts: int) -> None:
+    """Sort ``hashes`` in place, ``parts`` slices of it at once on threads.
+
+    NumPy lets go of the interpreter lock while it sorts numbers, so the
+    slices sort side by side; a stable sort then merges them, finding them
+    sorted already (NumPy's is a timsort for 8-byte numbers): 0.06 s for
+    two sorted halves of ten million. Splitting by the hashes' top bit
+    instead, so that no merge is needed, cost more in copying the halves
+    out (0.5 s in all) than the merge does.
+    """
+    if parts <= 1:
+        hashes.sort()
+        return
+    with ThreadPoolExecutor(parts) as pool:
+        list(pool.map(np.ndarray.sort, np.array_split(hashes, parts)))
+    hashes.sort(kind="stable")
 
 
 def _not_a_count(number: str) -> str:
