@@ -197,7 +197,8 @@ def tier_file(
         from tierwise.store import pins_for_run
 
         pins = pins_for_run(store, model, as_of, ids.column("account_id"))
-    with watched(connection, progress, "Scoring and tiering", report.rows_used):
+    scoring = "Scoring and tiering"
+    with watched(connection, progress, scoring, report.rows_used, engine) as share:
         run = score_on(
             engine,
             model,
@@ -208,6 +209,7 @@ def tier_file(
             signal_sources=inputs.signal_sources,
             text_trimmed=True,
             spark_master=spark_master,
+            share_done=share,
         )
 
     read_from = {

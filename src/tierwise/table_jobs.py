@@ -143,7 +143,8 @@ def tier_table(
             held = connection.sql(f'SELECT account_id FROM "{TABLE_VIEW}"')
             column = held.to_arrow_table().column("account_id")
             pins = pins_for_run(store, model, as_of, column)
-        with watched(connection, progress, SCORING, report.rows_used):
+        total = report.rows_used
+        with watched(connection, progress, SCORING, total, engine) as share:
             run = score_on(
                 engine,
                 model,
@@ -153,6 +154,7 @@ def tier_table(
                 pins=pins.pins if pins else None,
                 text_trimmed=True,
                 spark_master=spark_master,
+                share_done=share,
             )
         if write_back is not None:
             written = write_back_duckdb(connection, attached, write_back)

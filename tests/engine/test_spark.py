@@ -423,3 +423,46 @@ def test_a_local_spark_that_fails_to_start_points_at_java() -> None:
 
     assert "check that Java 17 or newer is on PATH" in message
     assert "register" not in message
+
+
+def test_a_spark_run_counts_its_stages_and_never_goes_back(
+    spark: Any, tmp_path: Path
+) -> None:
+    # Spark runs the query stage by stage; each stage done moves the count,
+    # and Spark's task counts within one, so the bar no longer sits at 0
+    # until the results are back.
+    from tests.test_progress import Recorded
+
+    accounts = write_portfolio(tmp_path / "accounts.csv", 1000, DEMO_SEED, as_of=AS_OF)
+    recorded = Recorded()
+
+    jobs.tier_file(accounts, tmp_path / "out", AS_OF, engine="spark", progress=recorded)
+
+    counts = recorded.counts_in("Scoring and tiering")
+    assert ("Scoring and tiering", 1000) in recorded.tasks()
+    assert counts == sorted(counts)
+    assert counts[-1] == 1000
+    assert any(0 < done < 1000 for done in counts)
+
+
+def test_the_running_stage_counts_its_own_spark_tasks_only(spark: Any) -> None:
+    import time
+
+    from tierwise.engine.backends.spark_progress import JOB_GROUP, stages_watched
+
+    context = spark.sparkContext
+    told: list[float] = []
+
+    with stages_watched(context, told.append, 4, "counting") as watched:
+        watched.begin(1)
+        spark.range(0, 1000, numPartitions=4).selectExpr("sum(id)").collect()
+        # Spark's status tracker learns of finished tasks a moment later.
+        deadline = time.monotonic() + 30
+        while 0.5 not in told and time.monotonic() < deadline:
+            watched.look()
+            time.sleep(0.05)
+        watched.end(1)
+
+    assert 0.5 in told  # stage 1 of 0 to 3, with all its tasks done
+    assert max(told) == 0.5
+    assert context.getLocalProperty(JOB_GROUP) is None

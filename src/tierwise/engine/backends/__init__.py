@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 
 import duckdb
@@ -136,10 +136,12 @@ def score_on(
     signal_sources: Collection[str] = (),
     text_trimmed: bool = False,
     spark_master: str | None = None,
+    share_done: Callable[[float], None] | None = None,
 ) -> TieringRun:
     """Score ``accounts`` on ``engine``: :func:`score_accounts` on any engine.
 
     ``spark_master`` is the Spark master URL (``local[2]`` by default).
+    ``share_done`` is told Spark's progress (DuckDB's is watched instead).
 
     Raises:
         TierwiseError: for an unknown engine, or a missing optional extra.
@@ -157,6 +159,7 @@ def score_on(
             signal_sources=signal_sources,
             text_trimmed=text_trimmed,
             master=spark_master or LOCAL_MASTER,
+            share_done=share_done,
         )
     return score_accounts(
         model,

@@ -25,7 +25,7 @@ import time
 import uuid
 import warnings
 import weakref
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -35,7 +35,8 @@ import duckdb
 import pyarrow as pa
 
 from tierwise.engine.backends import check_master_answers, missing_extra
-from tierwise.engine.backends.stages import kept_steps, renamed, stages
+from tierwise.engine.backends.spark_progress import stages_watched
+from tierwise.engine.backends.stages import Stage, kept_steps, renamed, stages
 from tierwise.engine.compile import CompiledModel
 from tierwise.engine.run import (
     TieringRun,
@@ -44,6 +45,7 @@ from tierwise.engine.run import (
     run_scratch,
 )
 from tierwise.engine.signals import MATCHED_TABLES
+from tierwise.engine.watch import Share
 from tierwise.errors import TierwiseError
 from tierwise.model.schema import TieringModel
 
@@ -175,6 +177,7 @@ def score_on_spark(
     session: SparkSession | None = None,
     master: str = LOCAL_MASTER,
     scratch: Path | None = None,
+    share_done: Share | None = None,
 ) -> TieringRun:
     """Score and tier ``accounts`` on Spark; the same run as on DuckDB.
 
@@ -195,6 +198,8 @@ def score_on_spark(
         master: the Spark master URL when no session is given.
         scratch: a folder both this process and Spark can read and write;
             a temporary folder by default (enough in local mode).
+        share_done: told the share of the run done, from Spark's count of
+            its tasks (see :mod:`.spark_progress`), as it goes on.
 
     Raises:
         TierwiseError: when PySpark is missing, Spark cannot start, or Spark
@@ -226,7 +231,7 @@ def score_on_spark(
 
         results = folder / SPARK_RESULTS
         with _session(session, master) as spark:
-            _run_stages(spark, compiled, inputs, results)
+            _run_stages(spark, compiled, inputs, results, share_done)
         run = adopt_results(connection, compiled, results, started, pins or {})
     weakref.finalize(run, shutil.rmtree, folder, True)
     log.info("tiered %d accounts on Spark in %.2f s", run.accounts, run.seconds)
@@ -238,6 +243,7 @@ def _run_stages(
     compiled: CompiledModel,
     inputs: Mapping[str, Path],
     results: Path,
+    share_done: Share | None = None,
 ) -> None:
     """Run the query stage by stage and write the result as Parquet.
 
@@ -255,21 +261,13 @@ def _run_stages(
         for table, path in inputs.items():
             spark.read.parquet(str(path)).createOrReplaceTempView(view_name(table))
         kept = kept_steps(compiled)
-        for stage in stages(compiled, kept, view_name):
-            query = renamed(stage.query, {table: view_name(table) for table in inputs})
-            text = query.sql(dialect="spark")
-            log.debug("Spark stage %s:\n%s", stage.name or "result", text)
-            begun = time.perf_counter()
-            if stage.name is None:
-                frame = _widened(spark.sql(text))
-                frame.write.parquet(str(results), compression="zstd")
-            else:
-                # Kept in Spark's memory with its plan cut off, so later
-                # stages read rows rather than plan the chain behind them.
-                stored: DataFrame = spark.sql(text).localCheckpoint(eager=True)
-                stored.createOrReplaceTempView(view_name(stage.name))
-            name = stage.name or "result"
-            log.info("Spark stage %s in %.2f s", name, time.perf_counter() - begun)
+        planned = stages(compiled, kept, view_name)
+        context = spark.sparkContext
+        with stages_watched(context, share_done, len(planned), token) as watched:
+            for index, stage in enumerate(planned):
+                watched.begin(index)
+                _run_stage(spark, stage, inputs, view_name, results)
+                watched.end(index)
     except Exception as error:  # Py4J carries Spark's own exceptions
         raise TierwiseError(
             f"Spark could not run the tiering query ({_first_line(error)}); "
@@ -279,6 +277,30 @@ def _run_stages(
     finally:
         for name in views.values():
             spark.catalog.dropTempView(name)
+
+
+def _run_stage(
+    spark: SparkSession,
+    stage: Stage,
+    inputs: Mapping[str, Path],
+    view_name: Callable[[str], str],
+    results: Path,
+) -> None:
+    """Run one stage: keep its step as a view, or write the result."""
+    query = renamed(stage.query, {table: view_name(table) for table in inputs})
+    text = query.sql(dialect="spark")
+    log.debug("Spark stage %s:\n%s", stage.name or "result", text)
+    begun = time.perf_counter()
+    if stage.name is None:
+        frame = _widened(spark.sql(text))
+        frame.write.parquet(str(results), compression="zstd")
+    else:
+        # Kept in Spark's memory with its plan cut off, so later stages
+        # read rows rather than plan the chain behind them.
+        stored: DataFrame = spark.sql(text).localCheckpoint(eager=True)
+        stored.createOrReplaceTempView(view_name(stage.name))
+    name = stage.name or "result"
+    log.info("Spark stage %s in %.2f s", name, time.perf_counter() - begun)
 
 
 def _widened(frame: DataFrame) -> DataFrame:
