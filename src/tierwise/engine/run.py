@@ -523,6 +523,9 @@ def _summarise(
     source_rows: Callable[[str], list[tuple[Any, ...]]] | None = None,
 ) -> TieringRun:
     model = compiled.model
+    # Four small queries, each reading its own columns: at ten million
+    # results they took 0.11 s, one GROUP BY of every column they group by
+    # 0.16 to 0.29 s (grouping sets, or all five together).
     rows = _rows(
         connection,
         f"""SELECT "tier", COUNT(*), MIN("total"), MAX("total")
