@@ -16,6 +16,7 @@ from tierwise.model import load_model
 from tierwise.sources import load_preset
 from tierwise.sources import parquet_view as module
 from tierwise.sources.parquet_view import parquet_view
+from tierwise.sources.report import ImportReport
 
 ROWS = 10
 
@@ -27,7 +28,7 @@ def parts_of_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(module, "SORT_PART_MIN", 1)
 
 
-def _view(tmp_path: Path, ids: list[str]) -> module.ImportReport | None:
+def _view(tmp_path: Path, ids: list[str]) -> ImportReport | None:
     path = tmp_path / "accounts.parquet"
     names = [account.upper() for account in ids]
     table = pa.table(
