@@ -49,15 +49,26 @@ def _sqlite_source(portfolio: Path, folder: Path) -> str:
     return f"sqlite:///{path}::accounts"
 
 
+SCORED_HERE = [("Scoring and tiering", 1000)]
+# The database says nothing while it scores; its results are counted.
+SCORED_THERE = [
+    ("Scoring and tiering in the database", None),
+    ("Receiving results", 1000),
+]
+
+
 @pytest.mark.parametrize(
-    "make_source",
+    ("make_source", "scoring"),
     [
-        pytest.param(_duckdb_source, id="duckdb-file-scored-by-tierwise"),
-        pytest.param(_sqlite_source, id="sqlite-scored-in-the-database"),
+        pytest.param(_duckdb_source, SCORED_HERE, id="duckdb-file-scored-by-tierwise"),
+        pytest.param(_sqlite_source, SCORED_THERE, id="sqlite-scored-in-the-database"),
     ],
 )
 def test_a_table_run_reports_reading_scoring_and_writing(
-    make_source: Callable[[Path, Path], str], portfolio: Path, tmp_path: Path
+    make_source: Callable[[Path, Path], str],
+    scoring: list[tuple[str, int | None]],
+    portfolio: Path,
+    tmp_path: Path,
 ) -> None:
     source = make_source(portfolio, tmp_path)
     recorded = Recorded()
@@ -66,10 +77,10 @@ def test_a_table_run_reports_reading_scoring_and_writing(
 
     assert recorded.tasks() == [
         ("Reading accounts", None),
-        ("Scoring and tiering", 1000),
+        *scoring,
         ("Writing results", None),
     ]
-    assert recorded.counts_in("Scoring and tiering")[-1] == 1000
+    assert recorded.counts_in(scoring[-1][0])[-1] == 1000
     assert recorded.events[-1] == ("finish", None)
 
 
