@@ -348,6 +348,38 @@ def test_dates_in_conditions_use_the_as_of_date() -> None:
     assert (early["total"], late["total"]) == (100.0, 0.0)
 
 
+def test_days_since_at_most_counts_a_date_ahead_as_not_yet_happened() -> None:
+    # The edges: the as-of date itself and 30 days before it hold; a day
+    # after the as-of date has not happened yet, as recency counts it.
+    model = _one_criterion_model(
+        {
+            "key": "recent",
+            "field": "last_engagement_date",
+            "kind": "conditions",
+            "rules": [
+                {
+                    "when": {"field": "last_engagement_date", "days_since_at_most": 30},
+                    "points": 10,
+                }
+            ],
+        }
+    )
+    days = {
+        "oldest": date(2026, 8, 31),
+        "today": date(2026, 9, 30),
+        "ahead": date(2026, 10, 1),
+    }
+    rows = [
+        {"account_id": key, "name": key, "last_engagement_date": day}
+        for key, day in days.items()
+    ]
+
+    results = score_accounts(model, table_of(rows), date(2026, 9, 30)).table()
+
+    totals = {row["account_id"]: row["total"] for row in results.to_pylist()}
+    assert totals == {"oldest": 100.0, "today": 100.0, "ahead": 0.0}
+
+
 # Every code point whose full lower case in Python is more than one code
 # point (only U+0130 in Unicode 14), and text where a letter's context
 # changes Python's lower case (a final capital sigma).

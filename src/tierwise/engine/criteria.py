@@ -191,11 +191,13 @@ def _compare(
         return exp.LTE(this=value, expression=date_literal(as_of + timedelta(days)))
     if test == "days_since_above":
         return exp.LT(this=value, expression=date_literal(as_of - timedelta(days)))
-    # Known shortcoming: a date after the as-of date passes days_since_at_most
-    # as if it were on the as-of date, where recency counts it as not yet
-    # happened and docs/model.md says the date lies before the as-of date.
-    # The run warns of such dates (tierwise.engine.dates_ahead) instead.
-    return exp.GTE(this=value, expression=date_literal(as_of - timedelta(days)))
+    # days_since_at_most: on or before the as-of date and not longer ago than
+    # that. A date after the as-of date has not happened yet, as for recency.
+    return exp.Between(
+        this=value,
+        low=date_literal(as_of - timedelta(days)),
+        high=date_literal(as_of),
+    )
 
 
 def _band_whens(

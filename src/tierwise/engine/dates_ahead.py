@@ -46,15 +46,11 @@ from tierwise.model.signals import Feature
 __all__ = ["PAST_READINGS", "dates_ahead_warnings", "past_date_readings"]
 
 # How the model may read a date as a past event, and what each makes of a
-# date after the as-of date. Known shortcoming: days_since_at_most holds for
-# such a date (see tierwise.engine.criteria), where recency counts it as
-# not yet happened; the warning says so rather than the usual fix.
+# date after the as-of date: none of them counts it as having happened.
 PAST_READINGS = {
     "recency": "recency scores such a date as missing",
     "days_since_above": "a days_since_above test does not hold for such a date",
-    "days_since_at_most": (
-        "a days_since_at_most test holds for such a date, as for one on the as-of date"
-    ),
+    "days_since_at_most": "a days_since_at_most test does not hold for such a date",
 }
 FIX = "check --as-of; a date after it counts as not yet happened"
 # Event features whose field holds a date of the events themselves.
@@ -251,10 +247,9 @@ def _accounts(count: int) -> str:
 
 def _ahead_of(field: str, reading: list[str], ahead: _Ahead, as_of: date) -> str:
     effects = "; ".join(PAST_READINGS[name] for name in reading)
-    fix = "check --as-of" if "days_since_at_most" in reading else FIX
     return (
         f"{field}: {_accounts(ahead.accounts)} a date after the as-of date "
-        f"{as_of} (the latest {ahead.latest}); {effects}; {fix}"
+        f"{as_of} (the latest {ahead.latest}); {effects}; {FIX}"
     )
 
 
