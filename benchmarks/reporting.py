@@ -121,9 +121,13 @@ def table(results: list[SizeResult]) -> str:
 
 
 def write(result: SizeResult, machine: dict[str, Any], folder: Path, day: str) -> Path:
-    """``<day>-<size>.md`` and ``.json`` in ``folder``; returns the Markdown."""
+    """``<day>-<code>-<size>.md`` and ``.json`` in ``folder`` (the commit
+    measured, with a digest of any uncommitted changes), so a run of other
+    code on the same day keeps the earlier one's files; returns the Markdown.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    stem = folder / f"{day}-{result.label}"
+    measured = f"{result.code}-" if result.code else ""
+    stem = folder / f"{day}-{measured}{result.label}"
     document = {"date": day, "machine": machine, "result": asdict(result)}
     stem.with_suffix(".json").write_text(
         json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8"
