@@ -298,6 +298,63 @@ def test_events_after_the_as_of_date_are_warned_about_per_date_field() -> None:
     ]
 
 
+def _job_postings_model() -> TieringModel:
+    """The default model scoring job postings counted from the events file
+    (a count feature) and, unread, funding rounds in the last 180 days."""
+    document = model_with_signals().model_dump(by_alias=True, exclude_unset=True)
+    engagement = next(d for d in document["dimensions"] if d["key"] == "engagement")
+    engagement["criteria"].append(
+        {
+            "key": "hiring",
+            "label": "Hiring",
+            "field": "job_postings_90d",
+            "kind": "bands",
+            "weight": 1,
+            "bands": [{"at_least": 1, "points": 10}],
+            "otherwise": 0,
+        }
+    )
+    return TieringModel.model_validate(document)
+
+
+def test_events_a_count_leaves_out_after_the_as_of_date_are_warned_about() -> None:
+    connection = open_connection()
+    posting = {"kind": "job_posting"}
+    register(
+        connection,
+        "events",
+        [
+            {"account_id": "a", **posting, "occurred_on": date(2026, 9, 1)},
+            {"account_id": "a", **posting, "occurred_on": date(2026, 12, 1)},
+            {"account_id": "b", **posting, "occurred_on": date(2027, 1, 5)},
+            {"account_id": "b", **posting, "occurred_on": date(2026, 10, 1)},
+            # funding_round_180d is filled but no criterion reads it.
+            {
+                "account_id": "c",
+                "kind": "funding_round",
+                "occurred_on": date(2027, 1, 1),
+            },
+        ],
+    )
+    rows = [_engaged(account, date(2026, 9, 1)) for account in "abc"]
+
+    run = score_accounts(
+        _job_postings_model(),
+        table_of(rows),
+        AS_OF,
+        connection=connection,
+        signal_sources=["events"],
+    )
+
+    assert _ahead(run.warnings) == [
+        "job_postings_90d: 2 accounts have events (job_posting) dated after "
+        "the as-of date 2026-09-30 (the latest 2027-01-05), which its measure "
+        f"count leaves out; {FIX}",
+    ]
+    totals = {row["account_id"]: row for row in run.table().to_pylist()}
+    assert totals["a"]["engagement_score"] > totals["b"]["engagement_score"]
+
+
 def test_a_field_filled_by_a_signal_file_is_not_read_from_the_accounts() -> None:
     # The run's activity file fills last_engagement_date; the accounts
     # column of that name is not scored, so its dates are not warned about.

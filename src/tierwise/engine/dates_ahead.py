@@ -21,7 +21,9 @@ Fields filled from signal files are checked where the rows are:
   and a ``latest_date`` feature keeps them (a contract's end lies ahead);
   for a field the model reads as past, the events after the as-of date of
   the feature's kinds are counted by account, in one aggregate over the
-  matched rows.
+  matched rows. So are those of a feature that counts, sums or looks for
+  past events (``count``, ``weighted_count``, ``decayed``, ``any``) whose
+  field scoring reads: it leaves them out.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ PAST_READINGS = {
 FIX = "check --as-of; a date after it counts as not yet happened"
 # Event features whose field holds a date of the events themselves.
 _EVENT_DATES = ("last_date", "latest_date")
+# Event features that roll up past events only: events after the as-of
+# date are left out of their counts, sums and yes/no answers.
+_PAST_EVENTS = ("count", "weighted_count", "decayed", "any")
 
 Rows = Callable[[str], list[tuple[Any, ...]]]
 
@@ -138,7 +143,8 @@ def dates_ahead_warnings(
 
     found = _accounts_ahead(from_accounts, as_of, accounts, account_rows)
     dated = {f: events[f] for f in readings if f in events}
-    found |= _events_ahead(model, dated, as_of, signal_rows)
+    counted = _counted_features(model, sources)
+    found |= _events_ahead(model, dated | counted, as_of, signal_rows)
 
     warnings = []
     for field, reading in readings.items():
@@ -149,6 +155,10 @@ def dates_ahead_warnings(
             warnings.append(_left_out(field, dated[field], ahead, as_of))
         else:
             warnings.append(_ahead_of(field, reading, ahead, as_of))
+    for field, feature in counted.items():
+        ahead = found[field]
+        if ahead.accounts:
+            warnings.append(_left_out(field, feature, ahead, as_of))
     return warnings
 
 
@@ -159,6 +169,20 @@ def _event_features(model: TieringModel, sources: list[str]) -> dict[str, Featur
     if "events" not in sources or events is None:
         return {}
     return {f.field: f for f in events.features if f.measure in _EVENT_DATES}
+
+
+def _counted_features(model: TieringModel, sources: list[str]) -> dict[str, Feature]:
+    """The fields scoring reads that an events file of the run fills by
+    rolling up past events (see :data:`_PAST_EVENTS`), with their features."""
+    events = model.signals.events if model.signals is not None else None
+    if "events" not in sources or events is None:
+        return {}
+    read = model.read_fields()
+    return {
+        f.field: f
+        for f in events.features
+        if f.measure in _PAST_EVENTS and f.field in read
+    }
 
 
 def _accounts_ahead(
