@@ -3,13 +3,13 @@
 For each file given, once opened and its columns found (:mod:`.opening`,
 before the accounts are read): every row is read as text (a CSV once, in file
 order, into a Parquet copy in the run's scratch folder), then matched to an
-account (:mod:`.matching`), typed and checked by its kind's plan in a view
-that gives each row its outcome. The matched table (``signal_activity``,
-``signal_intent``, ``signal_contacts``, ``signal_events``) is a view over
-the rows that count, and the match report is counted from the same view in
-one pass, so the two cannot disagree. Nothing is held in Python per row, and
-nothing per row is held in memory: the engine reads the view as it rolls
-the rows up.
+account (:mod:`.matching`), typed and checked by its kind's plan, and
+written once with its outcome to a Parquet file in the scratch folder. The
+matched table (``signal_activity``, ``signal_intent``, ``signal_contacts``,
+``signal_events``) is a view over the written rows that count, and the
+match report is counted from the same rows, so the two cannot disagree.
+Nothing is held in Python per row, and nothing per row is held in memory:
+the rows stream to the file, and the engine reads it as it rolls them up.
 """
 
 from __future__ import annotations
@@ -221,7 +221,12 @@ def _load(
         f"FROM {rows} AS r {joins}"
     )
     classified = f"signal_{file.kind}_rows"
-    connection.execute(f"CREATE OR REPLACE TEMP VIEW {classified} AS {select}")
+    written = scratch / f"signal-{file.kind}-rows.parquet"
+    _write_rows(connection, select, written, raw)
+    connection.execute(
+        f"CREATE OR REPLACE TEMP VIEW {classified} AS "
+        f"SELECT * FROM read_parquet({sql_text(str(written))})"
+    )
     table = MATCHED_TABLES[file.kind]
     names = ", ".join(sql_name(name) for name in TABLE_COLUMNS[file.kind])
     connection.execute(
@@ -292,6 +297,29 @@ def _stage_texts(
         texts_sql = f"SELECT * FROM read_parquet({copy})"
     connection.execute(f"CREATE OR REPLACE TEMP VIEW {staged} AS {texts_sql}")
     return staged
+
+
+def _write_rows(
+    connection: duckdb.DuckDBPyConnection, select: str, target: Path, raw: RawFile
+) -> None:
+    """Classify every row once, writing it with its outcome to ``target``.
+
+    Reading the texts, parsing the dates and matching the accounts is most
+    of a file's cost. The report's groups, its count of accounts and the
+    engine's roll-up all read the written rows, rather than each running
+    the classification again (10M activity rows: 7 s a pass on 2 cores,
+    against well under a second to read them back).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection.execute(
+            f"COPY ({select}) TO {sql_text(str(target))} "
+            "(FORMAT parquet, COMPRESSION zstd)"
+        )
+    except duckdb.OutOfMemoryException:
+        raise  # not the file's fault: the memory limit is named by the caller
+    except duckdb.Error as error:
+        raise unreadable_csv(raw.path, error, raw.delimiter) from None
 
 
 def _repeats(
