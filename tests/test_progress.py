@@ -9,11 +9,12 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 from rich.console import Console
+from rich.progress import Progress as RichProgress
 from typer.testing import CliRunner
 
 from tierwise import jobs
 from tierwise.cli import app
-from tierwise.cli.progress import Bar, progress_bar
+from tierwise.cli.progress import Bar, CountColumn, progress_bar
 from tierwise.engine.watch import watched
 from tierwise.progress import QUIET
 from tierwise.sample import build_demo_portfolio, write_portfolio
@@ -72,6 +73,24 @@ def test_the_bar_shows_counts_at_a_terminal(tmp_path: Path) -> None:
 
     assert "Writing accounts" in shown.getvalue()
     assert "5,000 of 5,000 accounts" in shown.getvalue()
+
+
+def test_a_step_that_counted_nothing_ends_without_a_count() -> None:
+    # Writing the results, or waiting while a database scores, has no count:
+    # it ended as "0 of 0 accounts", read as if no account had been written.
+    stderr, _ = _terminal()
+    display = RichProgress(CountColumn(), console=stderr, auto_refresh=False)
+    bar = Bar(display)
+
+    bar.start("Writing results", None)
+    bar.finish()
+    bar.start("Reading accounts", None)
+    bar.advance_to(1200)
+    bar.finish()
+
+    waited, read = (str(CountColumn().render(task)) for task in display.tasks)
+    assert (waited, read) == ("", "1,200 of 1,200 accounts")
+    assert all(task.finished for task in display.tasks)
 
 
 def test_quiet_when_asked() -> None:

@@ -40,9 +40,11 @@ QuietOption = Annotated[
 
 class CountColumn(ProgressColumn):
     """``1,250,000 of 10,000,000 accounts``; the count alone when the size is
-    not known yet."""
+    not known yet; nothing for a finished step that counted nothing."""
 
     def render(self, task: Task) -> Text:
+        if task.fields.get("uncounted"):
+            return Text("")
         done = f"{int(task.completed):,}"
         if task.total is None:
             return Text(f"{done} accounts" if task.completed else "")
@@ -68,9 +70,14 @@ class Bar:
         if self._task is None:
             return
         task = next(t for t in self._display.tasks if t.id == self._task)
-        # A task of unknown size ends as a full bar of what it counted.
-        total = task.total if task.total is not None else task.completed
-        self._display.update(self._task, total=total, completed=total)
+        # A task of unknown size ends as a full bar of what it counted; one
+        # that counted nothing (writing the results, a database's wait) ends
+        # full without a count, not as "0 of 0 accounts".
+        if task.total is None and not task.completed:
+            self._display.update(self._task, total=1, completed=1, uncounted=True)
+        else:
+            total = task.total if task.total is not None else task.completed
+            self._display.update(self._task, total=total, completed=total)
         self._task = None
 
 
