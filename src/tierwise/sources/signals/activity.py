@@ -18,7 +18,6 @@ from tierwise.sources.signals.labels import (
     normalise_label,
 )
 from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
-from tierwise.sources.signals.timestamps import local_date_sql
 from tierwise.sources.sql_text import sql_text
 
 __all__ = ["activity_plan"]
@@ -29,7 +28,7 @@ def activity_plan(texts: Texts, section: ActivitySignals) -> KindPlan:
     given_weight = texts.get("weight")
     status = texts.get("status")
     values = {
-        "occurred_on": local_date_sql(texts["timestamp"], texts.zone, texts.order),
+        "occurred_on": texts.local_date("timestamp"),
         "kind": kind_sql(label_sql(texts["kind"]), section.kinds),
         "weight": f"TRY_CAST({given_weight} AS DOUBLE)" if given_weight else "NULL",
         "status": label_sql(status) if status else "NULL",
@@ -37,7 +36,7 @@ def activity_plan(texts: Texts, section: ActivitySignals) -> KindPlan:
     occurred, weight = value("occurred_on"), value("weight")
 
     drops = [
-        Drop("'no timestamp'", f"{texts['timestamp']} IS NULL"),
+        Drop("'no timestamp'", texts.missing("timestamp")),
         Drop("'timestamp not readable'", f"{occurred} IS NULL"),
         Drop("'no activity type'", f"{texts['kind']} IS NULL"),
     ]

@@ -12,7 +12,6 @@ from __future__ import annotations
 from tierwise.model.signals import EventSignals
 from tierwise.sources.signals.labels import kind_sql, label_sql
 from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
-from tierwise.sources.signals.timestamps import local_date_sql
 
 __all__ = ["events_plan"]
 
@@ -20,12 +19,12 @@ __all__ = ["events_plan"]
 def events_plan(texts: Texts, section: EventSignals) -> KindPlan:
     """The columns and checks of ``signal_events``."""
     values = {
-        "occurred_on": local_date_sql(texts["date"], texts.zone, texts.order),
+        "occurred_on": texts.local_date("date"),
         "kind": kind_sql(label_sql(texts["kind"]), section.kinds),
     }
     drops = [
         Drop("'no event type'", f"{texts['kind']} IS NULL"),
-        Drop("'no date'", f"{texts['date']} IS NULL"),
+        Drop("'no date'", texts.missing("date")),
         Drop("'date not readable'", f"{value('occurred_on')} IS NULL"),
     ]
     columns = {"kind": value("kind"), "occurred_on": value("occurred_on")}

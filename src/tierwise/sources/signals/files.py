@@ -47,6 +47,7 @@ from tierwise.sources.encodings import Decoded, decode
 from tierwise.sources.signals.blank_lines import find_blank_lines
 from tierwise.sources.signals.labels import normalise_label
 from tierwise.sources.signals.numbering import numbered_rows
+from tierwise.sources.signals.timestamps import DATE_TYPES
 from tierwise.sources.sql_text import sql_name, sql_text
 from tierwise.sources.tables import first_data_row
 
@@ -70,12 +71,16 @@ class RawFile:
     """A signal file as DuckDB reads it: a FROM clause and its column names.
 
     ``relation`` yields ``source_row`` (the row a spreadsheet shows, the
-    header counted; see the module docstring) and every
-    column as VARCHAR under its name in ``columns``. ``header`` is false for
-    a file without a header row, whose columns are ``column1``, ...;
+    header counted; see the module docstring) and every column but
+    ``dates`` as VARCHAR under its name in ``columns``. ``header`` is false
+    for a file without a header row, whose columns are ``column1``, ...;
     ``sample`` holds the first rows' cells, for guessing what each holds.
     ``binary`` names a Parquet file's columns of bytes: their text in
     ``relation`` has each byte past ASCII escaped (``\\xC3\\xA9``).
+    ``dates`` maps a Parquet file's date and timestamp columns to their
+    type (one of :data:`~.timestamps.DATE_TYPES`): ``relation`` keeps them
+    typed, so that their dates are read without parsing text; their text is
+    what casting them to VARCHAR gives, as for any other column.
     """
 
     path: Path
@@ -87,6 +92,7 @@ class RawFile:
     sample: list[list[str]] = field(default_factory=list)
     delimiter: str | None = None
     binary: list[str] = field(default_factory=list)
+    dates: dict[str, str] = field(default_factory=dict)
 
 
 def open_raw(
@@ -147,14 +153,20 @@ def _open_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
         ) from None
 
     names = list(types)
-    texts = ", ".join(f"CAST({sql_name(n)} AS VARCHAR) AS {sql_name(n)}" for n in names)
+    dates = {name: kind for name, kind in types.items() if kind in DATE_TYPES}
+    texts = ", ".join(
+        sql_name(n)
+        if n in dates
+        else f"CAST({sql_name(n)} AS VARCHAR) AS {sql_name(n)}"
+        for n in names
+    )
     first = first_data_row(None)
     relation = (
         f"(SELECT file_row_number + {first} AS source_row, {texts} "
         f"FROM read_parquet({quoted}, file_row_number = true))"
     )
     binary = [name for name, type_name in types.items() if type_name == "BLOB"]
-    return RawFile(path, relation, names, encoding=None, binary=binary)
+    return RawFile(path, relation, names, encoding=None, binary=binary, dates=dates)
 
 
 def _open_csv(

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 
 from tierwise.sources.signals.labels import label_sql
 from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
-from tierwise.sources.signals.timestamps import local_date_sql
 from tierwise.sources.sql_text import sql_text
 
 __all__ = ["guess_intent_columns", "intent_plan", "score_sql"]
@@ -34,7 +33,7 @@ _PACKED = re.compile(r"[|;=]")
 def intent_plan(texts: Texts) -> KindPlan:
     """The columns and checks of ``signal_intent``."""
     values = {
-        "week": local_date_sql(texts["week"], texts.zone, texts.order),
+        "week": texts.local_date("week"),
         "score": score_sql(texts["score"]),
         "topic": label_sql(texts["topic"]),
     }
@@ -47,7 +46,7 @@ def intent_plan(texts: Texts) -> KindPlan:
             "'score not a number from 0 to 100'",
             f"NOT coalesce({score} BETWEEN 0 AND 100, false)",
         ),
-        Drop("'no week'", f"{texts['week']} IS NULL"),
+        Drop("'no week'", texts.missing("week")),
         Drop("'week not readable'", f"{week} IS NULL"),
         Drop("'week after the as-of date'", f"{week} > DATE {as_of}"),
     ]

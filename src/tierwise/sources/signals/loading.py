@@ -168,7 +168,12 @@ def _load(
 
     order = None
     date_role = DATE_ROLES.get(file.kind)
-    if date_role is not None:
+    typed_dates = _typed_dates(raw, columns)
+    if date_role in typed_dates:
+        # A typed value's text never holds a slash: the order a column
+        # without slash dates is read in, without reading the column.
+        order = SlashOrder(day_first=False)
+    elif date_role is not None:
         order = slash_order(
             connection,
             staged,
@@ -181,6 +186,10 @@ def _load(
         model.signals.timezone if model.signals else "UTC",
         as_of,
         order,
+        {
+            role: (f"r.{sql_name('d_' + role)}", kind)
+            for role, kind in typed_dates.items()
+        },
     )
     plan = _plan(file.kind, texts, section)
     other_ids = None
@@ -267,11 +276,24 @@ def _stage_texts(
     columns: Mapping[str, str],
     scratch: Path,
 ) -> str:
-    """The view of each row's number and the trimmed text of its columns."""
+    """The view of each row's number and the trimmed text of its columns.
+
+    A typed date column of a Parquet file is there as its value too
+    (``d_`` and its role), for its date to be read from (see
+    :func:`_typed_dates`).
+    """
     staged = f"signal_{kind}_text"
     listed = ", ".join(
-        f"{written_text(sql_name(header))} AS {sql_name('t_' + role)}"
-        for role, header in columns.items()
+        [
+            *(
+                f"{written_text(sql_name(header))} AS {sql_name('t_' + role)}"
+                for role, header in columns.items()
+            ),
+            *(
+                f"{sql_name(columns[role])} AS {sql_name('d_' + role)}"
+                for role in _typed_dates(raw, columns)
+            ),
+        ]
     )
     texts_sql = f"SELECT source_row, {listed} FROM {raw.relation}"
     if raw.delimiter is not None:
@@ -297,6 +319,15 @@ def _stage_texts(
         texts_sql = f"SELECT * FROM read_parquet({copy})"
     connection.execute(f"CREATE OR REPLACE TEMP VIEW {staged} AS {texts_sql}")
     return staged
+
+
+def _typed_dates(raw: RawFile, columns: Mapping[str, str]) -> dict[str, str]:
+    """The date roles whose column a Parquet file holds typed, and its type."""
+    return {
+        role: raw.dates[header]
+        for role, header in columns.items()
+        if role in DATE_ROLES.values() and header in raw.dates
+    }
 
 
 def _write_rows(

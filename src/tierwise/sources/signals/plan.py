@@ -12,7 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from tierwise.sources.signals.timestamps import SlashOrder
+from tierwise.sources.signals.timestamps import (
+    SlashOrder,
+    local_date_sql,
+    typed_date_sql,
+)
 
 __all__ = ["Drop", "KindPlan", "Texts", "value"]
 
@@ -27,12 +31,18 @@ class Drop:
 
 @dataclass(frozen=True)
 class Texts:
-    """The SQL of each present column's trimmed text, and the run's settings."""
+    """The SQL of each present column's trimmed text, and the run's settings.
+
+    ``typed`` maps a date role whose column a Parquet file holds typed (see
+    :data:`~.timestamps.DATE_TYPES`) to the SQL of the value and its type:
+    its date is then read from the value (:meth:`local_date`).
+    """
 
     columns: dict[str, str]
     zone: str
     as_of: date
     order: SlashOrder | None = None
+    typed: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def get(self, role: str) -> str | None:
         """The SQL of a column's text, or None when the file lacks it."""
@@ -40,6 +50,24 @@ class Texts:
 
     def __getitem__(self, role: str) -> str:
         return self.columns[role]
+
+    def missing(self, role: str) -> str:
+        """SQL that holds where the row has no value in the column ``role``.
+
+        A typed value is tested itself, so that its text is not written
+        for every row only to be tested; it has text exactly when it is
+        not NULL.
+        """
+        if role in self.typed:
+            return f"{self.typed[role][0]} IS NULL"
+        return f"{self.columns[role]} IS NULL"
+
+    def local_date(self, role: str) -> str:
+        """SQL for the local date of the column ``role``."""
+        if role in self.typed:
+            typed, type_name = self.typed[role]
+            return typed_date_sql(typed, type_name, self.zone)
+        return local_date_sql(self.columns[role], self.zone, self.order)
 
 
 @dataclass(frozen=True)

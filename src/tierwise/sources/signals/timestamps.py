@@ -32,9 +32,15 @@ import duckdb
 
 from tierwise.errors import SourceError
 from tierwise.row_numbers import named_rows
-from tierwise.sources.sql_text import sql_text
+from tierwise.sources.sql_text import sql_text, written_text
 
-__all__ = ["SlashOrder", "local_date_sql", "slash_order"]
+__all__ = [
+    "DATE_TYPES",
+    "SlashOrder",
+    "local_date_sql",
+    "slash_order",
+    "typed_date_sql",
+]
 
 _EPOCH = r"^-?[0-9]{1,16}(\.[0-9]+)?$"
 _COMPACT_DATE = r"^[0-9]{8}$"
@@ -50,6 +56,28 @@ MILLISECONDS_FROM = 100_000_000_000
 # The last second of the year 9999: anything beyond is no timestamp.
 MAX_SECONDS = 253_402_300_799
 MAX_ROWS_NAMED = 5
+_WALL_CLOCK = (
+    "TIMESTAMP '0001-01-01 00:00:00'",
+    "TIMESTAMP '9999-12-31 23:59:59.999999'",
+)
+_INSTANT = (
+    "TIMESTAMPTZ '0001-01-01 00:00:00+00'",
+    "TIMESTAMPTZ '9999-12-31 23:59:59.999999+00'",
+)
+# Names of UTC as a session's time zone, in whose text every instant ends
+# in +00.
+_UTC_NAMES = "'UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Etc/UCT', 'UCT', 'Universal'"
+# The types of a Parquet file's date and timestamp columns, as DuckDB names
+# them, and the first and last of their values read without their text.
+DATE_TYPES = {
+    "DATE": ("DATE '0001-01-01'", "DATE '9999-12-31'"),
+    "TIMESTAMP": _WALL_CLOCK,
+    "TIMESTAMP_NS": _WALL_CLOCK,
+    "TIMESTAMP_MS": _WALL_CLOCK,
+    "TIMESTAMP_S": _WALL_CLOCK,
+    "TIMESTAMP WITH TIME ZONE": _INSTANT,
+    "TIMESTAMPTZ": _INSTANT,
+}
 
 
 @dataclass(frozen=True)
@@ -102,6 +130,35 @@ def local_date_sql(text: str, zone: str, order: SlashOrder | None = None) -> str
         f"AND abs({seconds}) <= {MAX_SECONDS} THEN "
         f"{_local(f'to_timestamp({seconds})', zone)} "
         "END"
+    )
+
+
+def typed_date_sql(value: str, type_name: str, zone: str) -> str:
+    """SQL for the local date of ``value``, a column of a ``DATE_TYPES`` type.
+
+    The same date :func:`local_date_sql` reads from the value's text, without
+    writing and parsing that text, which cost most of a file's reading (10M
+    Parquet timestamps: 0.2 s instead of 1.6 s). A date is itself, a
+    timestamp without a zone is a wall-clock time in the model's zone (its
+    own date), an instant is converted to the zone. Values outside the
+    years 1 to 9999 (``infinity``, dates before Christ) are read from their
+    text as before. So is an instant when the session's time zone is not
+    UTC: its text then holds that zone's offset, which for some places
+    before 1973 is not a whole number of minutes and is not read as one.
+    """
+    first, last = DATE_TYPES[type_name]
+    if (first, last) == _INSTANT:
+        direct = _local(value, zone)
+        in_utc = f"current_setting('TimeZone') IN ({_UTC_NAMES})"
+        usual = f"{in_utc} AND {value} BETWEEN {first} AND {last}"
+    else:
+        direct = f"CAST({value} AS DATE)"
+        # Compared in microseconds: the bounds lie outside TIMESTAMP_NS's range.
+        usual = f"CAST({value} AS TIMESTAMP) BETWEEN {first} AND {last}"
+    text = written_text(f"CAST({value} AS VARCHAR)")
+    return (
+        f"CASE WHEN {value} IS NULL THEN NULL WHEN {usual} THEN {direct} "
+        f"ELSE {local_date_sql(text, zone)} END"
     )
 
 
