@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import sampled_portfolio
+from tierwise.engine.backends.spark import STOPPING_WHILE_STARTING
 
 pytest.importorskip(
     "pyspark", reason="PySpark is not installed: pip install -e '.[spark]'"
@@ -122,6 +123,7 @@ def test_a_stop_while_spark_starts_leaves_no_jvm_running(
         for line in said.read_text().splitlines()
         if not line.startswith("WARNING: ")
     ]
-    assert lines == [f"tierwise: stopped by {stop.name}"]
+    # The stop waits for Spark to be up, which takes seconds: it says so.
+    assert lines == [STOPPING_WHILE_STARTING, f"tierwise: stopped by {stop.name}"]
     assert process.returncode == 128 + stop
     assert not (tmp_path / "out").exists()

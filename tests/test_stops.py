@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import signal
 import sys
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ import pytest
 from tests.conftest import lose_a_stop
 from tierwise import stops
 from tierwise.cli.app import _not_a_stop
+from tierwise.engine import run as run_module
 from tierwise.engine import score_accounts, write_results
 from tierwise.model import load_model
 from tierwise.report.scratch import written_file, written_into
@@ -37,15 +40,50 @@ def test_nothing_is_asked_until_a_signal_comes(
     assert stops.stopped_by() is None
 
 
-def test_the_first_signal_is_the_one_named(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_first_signal_is_the_one_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(stops, "_asked", [])
-    for number in (signal.SIGINT, signal.SIGTERM):
-        with pytest.raises((KeyboardInterrupt, SystemExit)):
-            stops.on_signal(number, None)
+    with pytest.raises(KeyboardInterrupt):
+        stops.on_signal(signal.SIGINT, None)
+    # The stop is under way: later signals are remembered, not raised into
+    # its cleanup, and said to be in hand once.
+    stops.on_signal(signal.SIGTERM, None)
+    stops.on_signal(signal.SIGINT, None)
 
     assert stops.stopped_by() == signal.SIGINT
+    assert capsys.readouterr().err == stops.STOPPING + "\n"
     with pytest.raises(KeyboardInterrupt):
         stops.raise_if_stopped()
+
+
+def test_a_second_ctrl_c_lets_the_first_stop_clean_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C while the results are gathered, and again while their scratch
+    # folder beside --out is removed: that folder used to stay behind.
+    monkeypatch.setattr(stops, "_asked", [])
+    run = score_accounts(load_model(), build_demo_portfolio(), DEMO_AS_OF)
+    removing = shutil.rmtree
+
+    def pressed_again(path: Path, ignore_errors: bool = False) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        removing(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(run_module.shutil, "rmtree", pressed_again)
+    before = signal.signal(signal.SIGINT, stops.on_signal)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_results(
+                run,
+                tmp_path / "out",
+                before_moving=lambda: os.kill(os.getpid(), signal.SIGINT),
+            )
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+    assert stops.stopped_by() == signal.SIGINT
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.usefixtures("lost_stop")

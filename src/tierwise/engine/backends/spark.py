@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 import uuid
@@ -29,6 +30,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -57,6 +59,9 @@ __all__ = ["LOCAL_MASTER", "score_on_spark", "spark_session"]
 log = logging.getLogger(__name__)
 
 LOCAL_MASTER = "local[2]"
+# Said when a stop comes while Spark starts: it is acted on once Spark is
+# up (see _stops_held), which takes seconds.
+STOPPING_WHILE_STARTING = "tierwise: stopping once Spark has started"
 LOOPBACK = "127.0.0.1"
 SPARK_RESULTS = "spark-results"
 # Spark's logging configuration, shipped beside this module: errors only.
@@ -155,9 +160,15 @@ def _stops_held() -> Iterator[list[int]]:
         return
     numbers = (signal.SIGINT, signal.SIGTERM)
     before = {number: signal.getsignal(number) for number in numbers}
+
+    def hold(number: int, frame: FrameType | None) -> None:
+        if not held:
+            print(STOPPING_WHILE_STARTING, file=sys.stderr)
+        held.append(number)
+
     for number in numbers:
         if before[number] is not signal.SIG_IGN:  # a stop ignored stays so
-            signal.signal(number, lambda number, frame: held.append(number))
+            signal.signal(number, hold)
     try:
         yield held
     finally:
