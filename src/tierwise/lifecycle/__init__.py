@@ -12,8 +12,9 @@ or the engine.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tierwise.lent_names import lend
 
 if TYPE_CHECKING:
     from tierwise.lifecycle.constants import ACCEPT_LINT_ERRORS, DEFAULT_MOVERS
@@ -97,14 +98,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'tierwise.lifecycle' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lend(__name__, _HOMES, __all__)

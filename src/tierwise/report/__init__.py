@@ -9,8 +9,9 @@ the export formats (:mod:`~tierwise.report.names`) without loading pyarrow.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tierwise.lent_names import lend
 
 if TYPE_CHECKING:
     from tierwise.report.cells import for_people, neutralise, strip_control
@@ -61,14 +62,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'tierwise.report' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lend(__name__, _HOMES, __all__)

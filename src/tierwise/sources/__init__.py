@@ -6,8 +6,9 @@ cell (:mod:`tierwise.sources.values`) loads no file reader.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tierwise.lent_names import lend
 
 if TYPE_CHECKING:
     from tierwise.sources.accounts import read_accounts
@@ -59,14 +60,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'tierwise.sources' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lend(__name__, _HOMES, __all__)

@@ -12,8 +12,9 @@ of the other checks.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tierwise.lent_names import lend
 
 if TYPE_CHECKING:
     from tierwise.model.lint.codes import ALLOWABLE_CODES, CODES, Code, Severity
@@ -55,14 +56,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'tierwise.model.lint' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lend(__name__, _HOMES, __all__)

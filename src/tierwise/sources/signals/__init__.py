@@ -16,8 +16,9 @@ loads no file reader for a run without signal files.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tierwise.lent_names import lend
 
 if TYPE_CHECKING:
     from tierwise.sources.signals.labels import kind_of, normalise_label
@@ -73,16 +74,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(
-            f"module 'tierwise.sources.signals' has no attribute {name!r}"
-        )
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lend(__name__, _HOMES, __all__)
