@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import duckdb
 import pytest
 
 from tests.engine.conftest import AS_OF, direct_score_model, table_of
 from tests.engine.signal_tables import model_with_signals, register
 from tierwise.engine import score_accounts
-from tierwise.engine.run import open_connection
+from tierwise.engine.run import TieringRun, open_connection
 from tierwise.model import TieringModel, load_model
 
 FIX = "check --as-of; a date after it counts as not yet happened"
@@ -240,6 +241,17 @@ def _events_model() -> TieringModel:
     return TieringModel.model_validate(document)
 
 
+def _scored_with_events(
+    model: TieringModel, connection: duckdb.DuckDBPyConnection
+) -> TieringRun:
+    """Accounts a, b and c, engaged before the as-of date, scored with the
+    events ``connection`` holds."""
+    rows = [_engaged(account, date(2026, 9, 1)) for account in "abc"]
+    return score_accounts(
+        model, table_of(rows), AS_OF, connection=connection, signal_sources=["events"]
+    )
+
+
 def test_events_after_the_as_of_date_are_warned_about_per_date_field() -> None:
     connection = open_connection()
     register(
@@ -279,15 +291,7 @@ def test_events_after_the_as_of_date_are_warned_about_per_date_field() -> None:
             },
         ],
     )
-    rows = [_engaged(account, date(2026, 9, 1)) for account in "abc"]
-
-    run = score_accounts(
-        _events_model(),
-        table_of(rows),
-        AS_OF,
-        connection=connection,
-        signal_sources=["events"],
-    )
+    run = _scored_with_events(_events_model(), connection)
 
     assert _ahead(run.warnings) == [
         "last_funding_date: 2 accounts have events (funding_round) dated after "
@@ -336,15 +340,7 @@ def test_events_a_count_leaves_out_after_the_as_of_date_are_warned_about() -> No
             },
         ],
     )
-    rows = [_engaged(account, date(2026, 9, 1)) for account in "abc"]
-
-    run = score_accounts(
-        _job_postings_model(),
-        table_of(rows),
-        AS_OF,
-        connection=connection,
-        signal_sources=["events"],
-    )
+    run = _scored_with_events(_job_postings_model(), connection)
 
     assert _ahead(run.warnings) == [
         "job_postings_90d: 2 accounts have events (job_posting) dated after "
