@@ -95,8 +95,12 @@ def test_explain_an_unknown_account_says_so(cli: CliRunner) -> None:
 
     result = cli.invoke(app, ["explain", "nobody"])
 
+    said = " ".join(result.output.split())
     assert result.exit_code == 2
-    assert "no account with id nobody" in result.output
+    # Nothing else was asked: there is no rest to explain.
+    assert "no account with id nobody in the run in tierwise-out" in said
+    assert "check the id, or find it in tierwise-out/tiers.parquet" in said
+    assert "the rest" not in said
 
 
 def test_explain_names_an_unknown_id_among_known_ones(cli: CliRunner) -> None:
@@ -109,6 +113,7 @@ def test_explain_names_an_unknown_id_among_known_ones(cli: CliRunner) -> None:
     assert result.exit_code == 2, result.output
     assert "no account with id f1000-0002 in the run in tierwise-out" in said
     assert "ids are case-sensitive" in said
+    assert "leave them out to explain the rest" in said
     assert "Exxon" not in said
 
 

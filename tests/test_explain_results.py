@@ -97,5 +97,5 @@ def test_an_id_the_run_lacks_is_named_before_the_input_is_read_again(
         explain_accounts(out, [first, "NOPE", "nope", "NOPE"])
 
     assert str(caught.value).startswith(
-        f"no account with id NOPE, nope in the run in {out}"
+        f"no account with ids NOPE, nope in the run in {out}"
     )

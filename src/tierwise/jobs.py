@@ -391,7 +391,7 @@ def explain_accounts(
     manifest = _read_manifest(out_dir)
     account_ids = ids_in_run(out_dir, account_ids)
     if missing := ids_not_in_run(out_dir, account_ids):
-        raise _not_in_run(missing, out_dir)
+        raise _not_in_run(missing, out_dir, others=len(missing) < len(set(account_ids)))
     if "source" in manifest:
         from tierwise.table_explain import explain_table_run
 
@@ -465,14 +465,24 @@ def _all_asked(
         account for account in dict.fromkeys(account_ids) if account not in found
     ]
     if missing:
-        raise _not_in_run(missing, out_dir)
+        raise _not_in_run(missing, out_dir, others=len(found) > 0)
     return explanations
 
 
-def _not_in_run(missing: list[str], out_dir: Path) -> TierwiseError:
+def _not_in_run(missing: list[str], out_dir: Path, others: bool) -> TierwiseError:
+    """No account of ``missing`` is in the run; ``others``: other ids asked are."""
+    ids = f"id {missing[0]}" if len(missing) == 1 else f"ids {', '.join(missing)}"
+    fix = (
+        "check the ids, or leave them out to explain the rest"
+        if others
+        else (
+            f"check the id, or find it in {out_dir / 'tiers.parquet'}"
+            if len(missing) == 1
+            else f"check the ids, or find them in {out_dir / 'tiers.parquet'}"
+        )
+    )
     return TierwiseError(
-        f"no account with id {', '.join(missing)} in the run in {out_dir} (ids "
-        "are case-sensitive); check the ids, or leave them out to explain the rest"
+        f"no account with {ids} in the run in {out_dir} (ids are case-sensitive); {fix}"
     )
 
 
