@@ -128,3 +128,25 @@ def test_names_emails_and_titles_never_reach_outputs_or_logs(
     for text in personal:
         assert text not in written, text
         assert text not in caplog.text, text
+
+
+@pytest.mark.parametrize("given", ["NaN", "inf"])
+def test_an_engagement_that_is_no_finite_number_is_read_as_0(
+    tmp_path: Path, default_model: TieringModel, given: str
+) -> None:
+    # NaN compared above any threshold: such a contact counted as engaged.
+    connection = portfolio(tmp_path, default_model)
+    text = (
+        "Contact ID,Email,Engagement\n"
+        "c-1,ada@lumengrid.example,2\n"
+        f"c-2,bo@kestrelrow.example,{given}\n"
+    )
+
+    report = load(connection, tmp_path, default_model, "contacts", "c.csv", text)
+
+    assert rows(connection, "signal_contacts", "contact_id", "engagement") == [
+        ("c-1", 2.0),
+        ("c-2", 0.0),
+    ]
+    flagged = report.files["contacts"].flagged
+    assert flagged["engagement not a number, read as 0"].examples == [3]

@@ -476,3 +476,41 @@ def test_an_excel_workbook_is_refused_with_how_to_save_a_csv(
     assert message.startswith(f"{name}: an Excel workbook; signal files must be CSV ")
     assert "CSV UTF-8 (Comma delimited) (.csv)" in message
     assert "import the .xlsx" not in message
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        pytest.param("NaN", id="not-a-number"),
+        pytest.param("inf", id="infinite"),
+        pytest.param("-Infinity", id="minus-infinite"),
+    ],
+)
+def test_a_weight_that_is_no_finite_number_is_left_out(
+    tmp_path: Path, default_model: TieringModel, given: str
+) -> None:
+    # A float column from a dataframe keeps NaN and infinity as values; a
+    # NaN weight was counted, and a decayed sum of it scored full points.
+    connection = portfolio(tmp_path, default_model)
+    parquet = tmp_path / "a.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "account_id": ["acc-1", "acc-2"],
+                "timestamp": ["2026-09-01", "2026-09-01"],
+                "type": ["visit", "visit"],
+                "weight": pa.array([2.0, float(given)], pa.float64()),
+            }
+        ),
+        parquet,
+    )
+
+    report = load_signals(
+        connection, [SignalFile("activity", parquet)], default_model, AS_OF, tmp_path
+    )
+
+    assert rows(connection, "signal_activity", "account_id", "weight") == [
+        ("acc-1", 2.0)
+    ]
+    dropped = report.files["activity"].dropped
+    assert dropped["weight not a number of 0 or more"].examples == [2]

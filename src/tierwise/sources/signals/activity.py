@@ -6,7 +6,7 @@ its kind (the model's kind key for the labels listed under
 row number. Rows are left out when their timestamp is missing or cannot be
 read, their type is blank, their status is one of ``skip_statuses`` (they
 did not happen), they happened after the as-of date, or their weight is not
-a number of 0 or more.
+a finite number of 0 or more.
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from tierwise.sources.signals.labels import (
     label_sql,
     normalise_label,
 )
-from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
+from tierwise.sources.signals.plan import (
+    Drop,
+    KindPlan,
+    Texts,
+    finite_number,
+    value,
+)
 from tierwise.sources.sql_text import sql_text
 
 __all__ = ["activity_plan"]
@@ -30,7 +36,7 @@ def activity_plan(texts: Texts, section: ActivitySignals) -> KindPlan:
     values = {
         "occurred_on": texts.local_date("timestamp"),
         "kind": kind_sql(label_sql(texts["kind"]), section.kinds),
-        "weight": f"TRY_CAST({given_weight} AS DOUBLE)" if given_weight else "NULL",
+        "weight": finite_number(given_weight) if given_weight else "NULL",
         "status": label_sql(status) if status else "NULL",
     }
     occurred, weight = value("occurred_on"), value("weight")

@@ -19,7 +19,13 @@ it; it is never written out either.
 from __future__ import annotations
 
 from tierwise.sources.signals.labels import label_sql, normalise_label
-from tierwise.sources.signals.plan import Drop, KindPlan, Texts, value
+from tierwise.sources.signals.plan import (
+    Drop,
+    KindPlan,
+    Texts,
+    finite_number,
+    value,
+)
 from tierwise.sources.sql_text import sql_text
 
 __all__ = ["LEVELS", "contacts_plan"]
@@ -83,7 +89,7 @@ def contacts_plan(texts: Texts) -> KindPlan:
             else "NULL"
         ),
         "role": f"NULLIF({label_sql(role)}, '')" if role else "NULL",
-        "engagement": f"TRY_CAST({given} AS DOUBLE)" if given else "NULL",
+        "engagement": finite_number(given) if given else "NULL",
     }
     level = f"coalesce({value('from_seniority')}, {_level_from_title(value('title'))})"
     columns = {

@@ -18,7 +18,7 @@ from tierwise.sources.signals.timestamps import (
     typed_date_sql,
 )
 
-__all__ = ["Drop", "KindPlan", "Texts", "value"]
+__all__ = ["Drop", "KindPlan", "Texts", "finite_number", "value"]
 
 
 @dataclass(frozen=True)
@@ -91,3 +91,14 @@ class KindPlan:
 def value(name: str) -> str:
     """SQL that reads the value ``name`` computed for the row."""
     return f'r."v_{name}"'
+
+
+def finite_number(text: str) -> str:
+    """SQL for the number in ``text``, or NULL when it is none or not finite.
+
+    ``NaN`` and ``inf`` cast to a DOUBLE, and a Parquet float column holds
+    them as values, but they are no amount: NaN compares above every
+    number, so a NaN weight or engagement met any threshold.
+    """
+    number = f"TRY_CAST({text} AS DOUBLE)"
+    return f"CASE WHEN isfinite({number}) THEN {number} END"
