@@ -14,9 +14,10 @@ import pytest
 
 from tests.conftest import lose_a_stop
 from tierwise import stops
-from tierwise.cli.app import _not_a_stop
+from tierwise.cli.app import _not_a_stop, reported
 from tierwise.engine import run as run_module
 from tierwise.engine import score_accounts, write_results
+from tierwise.errors import SourceError
 from tierwise.model import load_model
 from tierwise.report.scratch import written_file, written_into
 from tierwise.sample import DEMO_AS_OF, build_demo_portfolio, write_portfolio
@@ -174,3 +175,18 @@ def test_once_a_stop_is_asked_no_traceback_is_shown(
 
     assert not _not_a_stop(_logged(ConnectionResetError()))
     assert _not_a_stop(plain)
+
+
+def test_an_error_a_stop_caused_is_not_reported_as_the_problem(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ctrl-C while DuckDB scanned a table held in Python reached it as a
+    # query error, which the signal reading reported as its file's fault:
+    # 'error: act.parquet: the file cannot be read (... KeyboardInterrupt)'.
+    monkeypatch.setattr(stops, "_asked", [signal.SIGINT])
+    caused = SourceError("act.parquet: the file cannot be read; nothing was scored")
+
+    with pytest.raises(SourceError), reported():
+        raise caused
+
+    assert capsys.readouterr().err == ""

@@ -150,6 +150,12 @@ class reported:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> Literal[False]:
+        if error is not None and stopped_by() is not None:
+            # A consequence of the stop (DuckDB reports a Ctrl-C that reached
+            # Python inside a query as a query error, which a reader takes
+            # for its file's fault): the command says it was stopped.
+            log.debug("stopped by %s", error, exc_info=error)
+            return False
         if isinstance(error, OSError) and error.filename is not None:
             # A folder that cannot be written, a file where a folder should
             # be: the user's to fix, so a message rather than a traceback.
