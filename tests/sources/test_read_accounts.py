@@ -259,6 +259,35 @@ def test_missing_id_column_lists_headers_and_closest(write_file: WriteFile) -> N
     ]
 
 
+def test_a_mapping_file_without_a_preset_is_told_to_start_from_one(
+    write_file: WriteFile,
+) -> None:
+    # A mapping file naming only signal file headers starts from no preset,
+    # so account_id and name were not found under their own names, and the
+    # closest header offered was the exact one.
+    path = write_file("accounts.csv", "account_id,name\na1,Acme\n")
+    spec = write_file("mapping.yaml", "signals:\n  activity: {timestamp: when}\n")
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, load_mapping_file(spec))
+
+    said = str(caught.value).splitlines()
+    assert said[-1] == (
+        f"  {spec} finds no field under its own name (here 'account_id', "
+        "'name'): add `own_names: true` to it, or start it from "
+        "`preset: generic`, which sets it"
+    )
+
+
+def test_a_preset_is_not_told_to_start_from_one(write_file: WriteFile) -> None:
+    path = write_file("accounts.csv", "account_id,name\na1,Acme\n")
+
+    with pytest.raises(SourceError) as caught:
+        read_accounts(path, ID_AND_NAME, load_preset("salesforce"))
+
+    assert "own_names" not in str(caught.value)
+
+
 def test_a_crm_export_without_a_mapping_is_told_its_id_and_name_headers(
     write_file: WriteFile,
 ) -> None:

@@ -234,6 +234,16 @@ def _require(
             f"one {holder.name} to both: `{missing[0]}: <{holder.name}>` beside "
             f"`{present}: <{holder.name}>`"
         )
+    keys = {header_key(header) for header in headers}
+    own = [field for field in missing if header_key(field) in keys]
+    if own and not mapping.own_names and mapping.name not in PRESETS:
+        # The header is there under the field's own name, which reading
+        # finds only with own_names (the generic preset sets it).
+        lines.append(
+            f"  {mapping.name} finds no field under its own name (here "
+            f"{_listed(own)}): add `own_names: true` to it, or start it from "
+            "`preset: generic`, which sets it"
+        )
     raise SourceError("\n".join(lines))
 
 
