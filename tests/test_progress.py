@@ -140,6 +140,32 @@ def test_a_watched_query_ends_at_its_total_and_never_goes_back() -> None:
     assert counts == sorted(counts)
 
 
+def test_another_engine_shows_its_start_until_it_reports() -> None:
+    # Spark takes many seconds to start before it reports a share: the bar
+    # said "Scoring and tiering 0 of N" all that while.
+    recorded = Recorded()
+
+    with watched(duckdb.connect(), recorded, "Scoring", 1000, "spark") as share:
+        assert share is not None
+        assert recorded.tasks() == [("Starting Spark", None)]
+        share(0.25)
+        share(0.5)
+
+    assert recorded.tasks() == [("Starting Spark", None), ("Scoring", 1000)]
+    assert recorded.counts_in("Scoring") == [250, 500, 1000]
+    assert recorded.events[-1] == ("finish", None)
+
+
+def test_another_engine_that_never_reports_still_ends_at_its_total() -> None:
+    recorded = Recorded()
+
+    with watched(duckdb.connect(), recorded, "Scoring", 10, "spark"):
+        pass
+
+    assert recorded.tasks() == [("Starting Spark", None), ("Scoring", 10)]
+    assert recorded.counts_in("Scoring") == [10]
+
+
 def test_tier_reports_reading_scoring_and_explaining(tmp_path: Path) -> None:
     accounts = tmp_path / "accounts.parquet"
     pq.write_table(build_demo_portfolio(), accounts)

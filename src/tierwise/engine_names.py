@@ -7,7 +7,9 @@ against the same tuple.
 
 from __future__ import annotations
 
-__all__ = ["ENGINES"]
+__all__ = ["ENGINES", "ENGINE_LABELS"]
 
 # The engines `tierwise tier --engine` accepts; the first is the default.
 ENGINES = ("duckdb", "spark")
+# Each engine's name as people write it, for messages and the progress bar.
+ENGINE_LABELS = {"duckdb": "DuckDB", "spark": "Spark"}

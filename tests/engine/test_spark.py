@@ -439,7 +439,12 @@ def test_a_spark_run_counts_its_stages_and_never_goes_back(
     jobs.tier_file(accounts, tmp_path / "out", AS_OF, engine="spark", progress=recorded)
 
     counts = recorded.counts_in("Scoring and tiering")
-    assert ("Scoring and tiering", 1000) in recorded.tasks()
+    tasks = recorded.tasks()
+    assert ("Scoring and tiering", 1000) in tasks
+    # Spark's start is shown as such, before the count begins.
+    assert tasks.index(("Starting Spark", None)) < tasks.index(
+        ("Scoring and tiering", 1000)
+    )
     assert counts == sorted(counts)
     assert counts[-1] == 1000
     assert any(0 < done < 1000 for done in counts)

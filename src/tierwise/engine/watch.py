@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import duckdb
 
+from tierwise.engine_names import ENGINE_LABELS
 from tierwise.progress import QUIET, Progress
 
 __all__ = ["Share", "watched"]
@@ -42,7 +43,8 @@ def watched(
     On another ``engine`` than DuckDB the queries on ``connection`` only
     hand the accounts over and take the results back: the block reports
     its engine's progress through the :data:`Share` it is given, which is
-    None when progress is quiet.
+    None when progress is quiet. Until its first report the bar shows the
+    engine starting ("Starting Spark"), which takes seconds.
     """
     if progress is QUIET:
         yield None
@@ -52,8 +54,14 @@ def watched(
         # it must not print that bar, the caller shows the progress.
         connection.execute("SET enable_progress_bar = true")
         connection.execute("SET enable_progress_bar_print = false")
-    progress.start(task, total)
-    count = _Forward(progress, total)
+    if engine == "duckdb":
+        progress.start(task, total)
+        count = _Forward(progress, total)
+    else:
+        # Spark takes seconds to start before it reports anything: that
+        # wait is a task of its own, until its first report.
+        progress.start(f"Starting {ENGINE_LABELS.get(engine, engine)}", None)
+        count = _Forward(progress, total, starts=task)
     stop = threading.Event()
 
     def look() -> None:
@@ -69,7 +77,7 @@ def watched(
         stop.set()
         if watcher.is_alive():
             watcher.join()
-    progress.advance_to(total)
+    count.reached(1.0)
     progress.finish()
 
 
@@ -81,15 +89,23 @@ class _Forward:
     reports late, from another thread.
     """
 
-    def __init__(self, progress: Progress, total: int) -> None:
+    def __init__(
+        self, progress: Progress, total: int, starts: str | None = None
+    ) -> None:
         self._progress = progress
         self._total = total
         self._done = 0
         self._lock = threading.Lock()
+        # The task to start on the first report, ending the one before.
+        self._starts = starts
 
     def reached(self, share: float) -> None:
         reached = int(self._total * min(share, 1.0))
         with self._lock:
+            if self._starts is not None:
+                self._progress.finish()
+                self._progress.start(self._starts, self._total)
+                self._starts = None
             if reached > self._done:
                 self._done = reached
                 self._progress.advance_to(reached)

@@ -48,6 +48,8 @@ class StagesWatched:
         self._running = index
         if self._share_done is not None:
             self._context.setLocalProperty(JOB_GROUP, self._group(index))
+            # Told at once, so the bar stops showing Spark's start.
+            self._share_done(index / self._count)
 
     def end(self, index: int) -> None:
         """Stage ``index`` is done."""
