@@ -8,6 +8,7 @@ value and through a whole file against the same values written in a CSV.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,7 @@ from signal_helpers import AS_OF, in_zone, portfolio, rows
 
 from tierwise.model import TieringModel
 from tierwise.sources.signals import SignalFile, SignalReport, load_signals
+from tierwise.sources.signals.files import open_raw
 from tierwise.sources.signals.timestamps import local_date_sql, typed_date_sql
 from tierwise.sources.sql_text import written_text
 
@@ -42,7 +44,16 @@ VALUES = {
         "infinity",
         "-infinity",
     ],
-    "TIMESTAMP_NS": ["2026-03-01 23:59:59.123456789", "1677-09-22 00:00:00"],
+    "TIMESTAMP_NS": [
+        "2026-03-01 23:59:59.123456789",
+        "2026-03-01 23:59:59.9999999",
+        "1969-12-31 23:59:59.999999999",
+        "1677-09-22 00:00:00",
+        "1677-09-21 00:12:43.145224192",
+        "2262-04-11 23:47:16.854775806",
+        "infinity",
+        "-infinity",
+    ],
     "TIMESTAMP_MS": ["2026-03-01 23:59:59.123"],
     "TIMESTAMP_S": ["2026-03-01 23:59:59"],
     "TIMESTAMPTZ": [
@@ -52,6 +63,19 @@ VALUES = {
         "0044-03-15 10:00:00+00",
         "9999-12-31 23:59:59+00",
         "infinity",
+        "-infinity",
+    ],
+    # pandas' and pyarrow's timestamps with a zone, in nanoseconds: the
+    # years 1677 to 2262, to their first and last nanosecond.
+    "TIMESTAMPTZ_NS": [
+        "2026-03-01 23:30:00+00",
+        "2026-03-01 23:59:59.999999999+00",
+        "1969-12-31 23:59:59.9999999+00",
+        "1677-09-21 00:12:43.145224192+00",
+        "2262-04-11 23:47:16.854775806+00",
+        "1899-06-01 00:10:00+00",
+        "infinity",
+        "-infinity",
     ],
 }
 
@@ -77,11 +101,35 @@ def test_a_typed_value_reads_as_its_text(type_name: str, session_zone: str) -> N
         assert differing == [], zone
 
 
+def test_every_timestamp_type_of_a_parquet_file_is_read_from_its_values(
+    tmp_path: Path,
+) -> None:
+    stamp = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    columns = {
+        f"{unit}_{zone or 'local'}": pa.array([stamp], pa.timestamp(unit, tz=zone))
+        for unit in ("s", "ms", "us", "ns")
+        for zone in (None, "UTC", "Europe/Berlin")
+    }
+    columns["date32"] = pa.array([stamp.date()], pa.date32())
+    columns["date64"] = pa.array([stamp.date()], pa.date64())
+    parquet = tmp_path / "stamps.parquet"
+    pq.write_table(pa.table(columns), parquet)
+
+    raw = open_raw(duckdb.connect(), parquet, tmp_path, [])
+
+    assert sorted(raw.dates) == sorted(columns)
+
+
 @pytest.mark.parametrize(
     ("type_name", "arrow_type"),
     [
         pytest.param("TIMESTAMP", pa.timestamp("us"), id="timestamp"),
         pytest.param("TIMESTAMPTZ", pa.timestamp("ms", tz="UTC"), id="instant"),
+        pytest.param(
+            "TIMESTAMPTZ",
+            pa.timestamp("ns", tz="Europe/Berlin"),
+            id="instant-ns",
+        ),
         pytest.param("DATE", pa.date32(), id="date"),
     ],
 )

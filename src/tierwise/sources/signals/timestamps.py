@@ -77,7 +77,9 @@ DATE_TYPES = {
     "TIMESTAMP_S": _WALL_CLOCK,
     "TIMESTAMP WITH TIME ZONE": _INSTANT,
     "TIMESTAMPTZ": _INSTANT,
+    "TIMESTAMPTZ_NS": _INSTANT,
 }
+_INSTANTS = {name for name, bounds in DATE_TYPES.items() if bounds == _INSTANT}
 
 
 @dataclass(frozen=True)
@@ -140,26 +142,48 @@ def typed_date_sql(value: str, type_name: str, zone: str) -> str:
     writing and parsing that text, which cost most of a file's reading (10M
     Parquet timestamps: 0.2 s instead of 1.6 s). A date is itself, a
     timestamp without a zone is a wall-clock time in the model's zone (its
-    own date), an instant is converted to the zone. Values outside the
-    years 1 to 9999 (``infinity``, dates before Christ) are read from their
-    text as before. So is an instant when the session's time zone is not
-    UTC: its text then holds that zone's offset, which for some places
-    before 1973 is not a whole number of minutes and is not read as one.
+    own date), an instant is converted to the zone. Nanoseconds are cut to
+    microseconds, as the text is read. Values outside the years 1 to 9999
+    (``infinity``, dates before Christ) are read from their text as before.
+    So is an instant when the session's time zone is not UTC: its text then
+    holds that zone's offset, which for some places before 1973 is not a
+    whole number of minutes and is not read as one.
     """
     first, last = DATE_TYPES[type_name]
-    if (first, last) == _INSTANT:
-        direct = _local(value, zone)
-        in_utc = f"current_setting('TimeZone') IN ({_UTC_NAMES})"
-        usual = f"{in_utc} AND {value} BETWEEN {first} AND {last}"
+    exact = _in_microseconds(value, type_name)
+    usual = f"{exact} BETWEEN {first} AND {last}"
+    if type_name in _INSTANTS:
+        direct = _local(exact, zone)
+        usual = f"current_setting('TimeZone') IN ({_UTC_NAMES}) AND {usual}"
     else:
-        direct = f"CAST({value} AS DATE)"
-        # Compared in microseconds: the bounds lie outside TIMESTAMP_NS's range.
-        usual = f"CAST({value} AS TIMESTAMP) BETWEEN {first} AND {last}"
+        direct = f"CAST({exact} AS DATE)"
+
     text = written_text(f"CAST({value} AS VARCHAR)")
     return (
         f"CASE WHEN {value} IS NULL THEN NULL WHEN {usual} THEN {direct} "
         f"ELSE {local_date_sql(text, zone)} END"
     )
+
+
+def _in_microseconds(value: str, type_name: str) -> str:
+    """SQL for ``value`` in microseconds, its nanoseconds cut, not rounded.
+
+    A cast rounds them (``23:59:59.9999999`` would be the next day). NULL
+    for infinity in nanoseconds; whatever else is out of the years 1 to
+    9999 stays so.
+    """
+    if type_name == "TIMESTAMP_NS":
+        return f"make_timestamp(epoch_us({value}))"
+    if type_name == "TIMESTAMPTZ_NS":
+        # Integer division rounds toward zero, so a time before 1970 with
+        # nanoseconds left over is moved back one microsecond. Without the
+        # time zone library: 0.1 s for 10M values, against 0.45 s.
+        nanoseconds = f"epoch_ns({value})"
+        below = f"CAST({nanoseconds} % 1000 < 0 AS BIGINT)"
+        return f"make_timestamptz({nanoseconds} // 1000 - {below})"
+    if type_name in {"TIMESTAMP_MS", "TIMESTAMP_S"}:
+        return f"CAST({value} AS TIMESTAMP)"
+    return value
 
 
 def _local(instant: str, zone: str) -> str:
