@@ -23,7 +23,10 @@ from tierwise.sources.signals.files import open_raw
 from tierwise.sources.signals.timestamps import local_date_sql, typed_date_sql
 from tierwise.sources.sql_text import written_text
 
-ZONES = ("UTC", "America/New_York", "Asia/Kolkata")
+ZONES = ("UTC", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati")
+# Sessions whose text of an instant holds offsets of whole minutes, or of
+# seconds (local mean time: Monrovia until 1972, Berlin until 1893).
+SESSION_ZONES = ("UTC", "Africa/Monrovia", "Europe/Berlin")
 
 VALUES = {
     "DATE": [
@@ -62,6 +65,10 @@ VALUES = {
         "1899-06-01 00:10:00+00",
         "0044-03-15 10:00:00+00",
         "9999-12-31 23:59:59+00",
+        "0001-01-01 00:00:00+00",
+        "1969-12-31 23:59:59+00",
+        "1582-10-10 10:00:00+00",
+        "0044-03-15 (BC) 10:00:00+00",
         "infinity",
         "-infinity",
     ],
@@ -80,11 +87,11 @@ VALUES = {
 }
 
 
-@pytest.mark.parametrize("session_zone", ["UTC", "Africa/Monrovia"])
+@pytest.mark.parametrize("session_zone", SESSION_ZONES)
 @pytest.mark.parametrize("type_name", sorted(VALUES))
 def test_a_typed_value_reads_as_its_text(type_name: str, session_zone: str) -> None:
     connection = duckdb.connect()
-    connection.execute(f"SET TimeZone = '{session_zone}'")
+    connection.execute("SET TimeZone = 'UTC'")
     given = ", ".join(f"('{text}')" for text in VALUES[type_name])
     connection.execute(
         f"CREATE TABLE typed AS SELECT CAST(t AS {type_name}) AS v "
@@ -93,10 +100,18 @@ def test_a_typed_value_reads_as_its_text(type_name: str, session_zone: str) -> N
     text = written_text("CAST(v AS VARCHAR)")
 
     for zone in ZONES:
-        compared = connection.sql(
-            f"SELECT CAST(v AS VARCHAR), {local_date_sql(text, zone)}, "
-            f"{typed_date_sql('v', type_name, zone)} FROM typed"
+        connection.execute("SET TimeZone = 'UTC'")
+        from_text = connection.sql(
+            f"SELECT CAST(v AS VARCHAR), {local_date_sql(text, zone)} FROM typed"
         ).fetchall()
+        connection.execute(f"SET TimeZone = '{session_zone}'")
+        from_value = connection.sql(
+            f"SELECT {typed_date_sql('v', type_name, zone)} FROM typed"
+        ).fetchall()
+        compared = [
+            (written, read, typed)
+            for (written, read), (typed,) in zip(from_text, from_value, strict=True)
+        ]
         differing = [row for row in compared if row[1] != row[2]]
         assert differing == [], zone
 
@@ -118,6 +133,61 @@ def test_every_timestamp_type_of_a_parquet_file_is_read_from_its_values(
     raw = open_raw(duckdb.connect(), parquet, tmp_path, [])
 
     assert sorted(raw.dates) == sorted(columns)
+
+
+# What a session not at UTC read from an instant's text, against its value.
+REPRODUCED = [
+    pytest.param("Africa/Monrovia", "UTC", "0001-01-01 00:00:00+00", id="year-1"),
+    pytest.param(
+        "Africa/Monrovia", "Asia/Kolkata", "1969-12-31 23:59:59+00", id="1970"
+    ),
+    pytest.param(
+        "Europe/Berlin", "Pacific/Kiritimati", "1582-10-10 10:00:00+00", id="1582"
+    ),
+    pytest.param("Europe/Berlin", "UTC", "9999-12-31 23:59:59+00", id="year-9999"),
+]
+
+
+@pytest.mark.parametrize(("session_zone", "zone", "stamp"), REPRODUCED)
+def test_an_instant_reads_the_same_in_any_session_zone(
+    tmp_path: Path,
+    default_model: TieringModel,
+    session_zone: str,
+    zone: str,
+    stamp: str,
+) -> None:
+    model = in_zone(default_model, zone)
+    table = duckdb.connect()
+    table.execute("SET TimeZone = 'UTC'")
+    table.execute(
+        "CREATE TABLE given AS SELECT * FROM (VALUES "
+        f"('acc-1', TIMESTAMPTZ '{stamp}', 'visit'), "
+        "('acc-2', TIMESTAMPTZ '2026-03-01 12:00:00+00', 'visit')) "
+        "AS given(account_id, timestamp, activity_type)"
+    )
+    parquet, text = tmp_path / "activity.parquet", tmp_path / "activity-text.parquet"
+    table.execute(f"COPY given TO '{parquet}' (FORMAT parquet)")
+    table.execute(
+        "COPY (SELECT * REPLACE (CAST(timestamp AS VARCHAR) AS timestamp) "
+        f"FROM given) TO '{text}' (FORMAT parquet)"
+    )
+
+    from_text, from_parquet = portfolio(tmp_path, model), portfolio(tmp_path, model)
+    from_parquet.execute(f"SET TimeZone = '{session_zone}'")
+    text_report = _load(from_text, model, text)
+    parquet_report = _load(from_parquet, model, parquet)
+
+    columns = ("account_id", "occurred_on", "kind", "source_row")
+    assert rows(from_parquet, "signal_activity", *columns) == rows(
+        from_text, "signal_activity", *columns
+    )
+    text_facts, parquet_facts = (
+        asdict(text_report.files["activity"]),
+        asdict(parquet_report.files["activity"]),
+    )
+    for facts in (text_facts, parquet_facts):
+        del facts["file"]
+    assert parquet_facts == text_facts
 
 
 @pytest.mark.parametrize(
