@@ -322,8 +322,9 @@ def test_potential_is_estimated_from_revenue_exactly_and_marked() -> None:
     )
 
 
-def test_dates_in_conditions_use_the_as_of_date() -> None:
-    model = _one_criterion_model(
+def _engaged_within_30_days_model() -> Any:
+    """10 points for an engagement at most 30 days before the as-of date."""
+    return _one_criterion_model(
         {
             "key": "recent",
             "field": "last_engagement_date",
@@ -336,6 +337,10 @@ def test_dates_in_conditions_use_the_as_of_date() -> None:
             ],
         }
     )
+
+
+def test_dates_in_conditions_use_the_as_of_date() -> None:
+    model = _engaged_within_30_days_model()
     rows = [{"account_id": "a", "name": "A", "last_engagement_date": date(2026, 9, 1)}]
 
     early = (
@@ -351,19 +356,7 @@ def test_dates_in_conditions_use_the_as_of_date() -> None:
 def test_days_since_at_most_counts_a_date_ahead_as_not_yet_happened() -> None:
     # The edges: the as-of date itself and 30 days before it hold; a day
     # after the as-of date has not happened yet, as recency counts it.
-    model = _one_criterion_model(
-        {
-            "key": "recent",
-            "field": "last_engagement_date",
-            "kind": "conditions",
-            "rules": [
-                {
-                    "when": {"field": "last_engagement_date", "days_since_at_most": 30},
-                    "points": 10,
-                }
-            ],
-        }
-    )
+    model = _engaged_within_30_days_model()
     days = {
         "oldest": date(2026, 8, 31),
         "today": date(2026, 9, 30),
