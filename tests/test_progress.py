@@ -196,12 +196,30 @@ def test_tier_reports_writing_and_recording(tmp_path: Path) -> None:
             accounts, tmp_path / "out", AS_OF, store=store, progress=recorded
         )
 
-    assert recorded.tasks()[-2:] == [
+    assert recorded.tasks()[-3:] == [
         ("Writing results", None),
+        ("Looking for the same run in the store", None),
         ("Recording the run", 1000),
     ]
     assert recorded.counts_in("Recording the run")[-1] == 1000
     assert recorded.events[-1] == ("finish", None)
+
+
+def test_a_run_already_recorded_is_not_counted_as_recorded(tmp_path: Path) -> None:
+    # The same run again is not stored, yet its bar counted "Recording the
+    # run" up to every account before the summary said so.
+    accounts = tmp_path / "accounts.parquet"
+    pq.write_table(build_demo_portfolio(), accounts)
+    recorded = Recorded()
+
+    with open_store(f"sqlite:///{tmp_path}/tierwise.db") as store:
+        jobs.tier_file(accounts, tmp_path / "out", AS_OF, store=store)
+        jobs.tier_file(
+            accounts, tmp_path / "out", AS_OF, store=store, progress=recorded
+        )
+
+    assert recorded.tasks()[-1] == ("Looking for the same run in the store", None)
+    assert "Recording the run" not in [task for task, _ in recorded.tasks()]
 
 
 def test_the_commands_draw_nothing_off_a_terminal(tmp_path: Path) -> None:

@@ -58,6 +58,7 @@ from tierwise.run_record import (
     run_origin,
     show_kept_accounts,
 )
+from tierwise.run_recording import record_shown
 from tierwise.run_signals import (
     file_sha256,
     load_run_signals,
@@ -89,7 +90,6 @@ __all__ = [
     "choose_mapping",
     "explain_accounts",
     "read_input_again",
-    "record_shown",
     "run_demo",
     "tier_file",
 ]
@@ -99,7 +99,6 @@ log = logging.getLogger(__name__)
 MANIFEST = "run.json"
 # The tasks a run reports after scoring (see tierwise.progress).
 WRITING = "Writing results"
-RECORDING = "Recording the run"
 IMPORT_REPORT = "import-report.json"
 IMPORT_REPORT_TEXT = "import-report.txt"
 DEMO_ACCOUNTS = "demo-portfolio.csv"
@@ -288,22 +287,6 @@ def tier_file(
         pins=pins,
         model_version=model_version,
         signals=inputs.signals if signals else None,
-    )
-
-
-def record_shown(
-    store: Store, run: TieringRun, progress: Progress, **details: Any
-) -> RecordedRun:
-    """``record_run(store, run, **details)``, telling ``progress`` the rows
-    recorded so far."""
-    from tierwise.store import record_run
-
-    progress.start(RECORDING, run.accounts)
-    return record_run(
-        store,
-        run,
-        progress=lambda done, total: progress.advance_to(done),
-        **details,
     )
 
 

@@ -44,7 +44,6 @@ from tierwise.jobs import (
     TierJob,
     _chosen_model,
     _model_source,
-    record_shown,
 )
 from tierwise.model import TieringModel, parse_model
 from tierwise.progress import QUIET, Progress
@@ -55,6 +54,7 @@ from tierwise.run_record import (
     run_inputs,
     run_manifest,
 )
+from tierwise.run_recording import record_shown
 from tierwise.sources import ColumnMapping, ImportReport, load_preset
 from tierwise.sources.database import TableSource, parse_source
 from tierwise.sources.dialects import shown_dialect
