@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["QUIET", "Progress", "Quiet"]
+__all__ = ["QUIET", "CountedAfterWait", "Progress", "Quiet"]
 
 
 class Progress(Protocol):
@@ -44,3 +44,26 @@ class Quiet:
 
 
 QUIET: Progress = Quiet()
+
+
+class CountedAfterWait:
+    """Counts for ``task`` of ``total``, a task that begins with its first
+    count and ends the one shown before it: a wait that counts nothing
+    (a database scoring, Spark starting, the store looked through).
+
+    >>> counted = CountedAfterWait(QUIET, "Receiving results", 1000)
+    >>> counted(500)
+    """
+
+    def __init__(self, progress: Progress, task: str, total: int | None) -> None:
+        self._progress = progress
+        self._task = task
+        self._total = total
+        self._started = False
+
+    def __call__(self, done: int) -> None:
+        if not self._started:
+            self._progress.finish()
+            self._progress.start(self._task, self._total)
+            self._started = True
+        self._progress.advance_to(done)

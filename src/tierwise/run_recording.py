@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tierwise.progress import Progress
+from tierwise.progress import CountedAfterWait, Progress
 
 if TYPE_CHECKING:
     from tierwise.engine import TieringRun
@@ -27,14 +27,5 @@ def record_shown(
     # Until the first rows are stored the store is checked for the same run
     # (which is then not stored again): that wait counts nothing.
     progress.start(LOOKING, None)
-    counting = False
-
-    def stored(done: int, total: int) -> None:
-        nonlocal counting
-        if not counting:
-            progress.finish()
-            progress.start(RECORDING, total)
-            counting = True
-        progress.advance_to(done)
-
-    return record_run(store, run, progress=stored, **details)
+    stored = CountedAfterWait(progress, RECORDING, run.accounts)
+    return record_run(store, run, progress=lambda done, total: stored(done), **details)

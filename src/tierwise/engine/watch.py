@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import duckdb
 
 from tierwise.engine_names import ENGINE_LABELS
-from tierwise.progress import QUIET, Progress
+from tierwise.progress import QUIET, CountedAfterWait, Progress
 
 __all__ = ["Share", "watched"]
 
@@ -54,14 +54,13 @@ def watched(
         # it must not print that bar, the caller shows the progress.
         connection.execute("SET enable_progress_bar = true")
         connection.execute("SET enable_progress_bar_print = false")
-    if engine == "duckdb":
         progress.start(task, total)
-        count = _Forward(progress, total)
+        count = _Forward(progress.advance_to, total)
     else:
         # Spark takes seconds to start before it reports anything: that
         # wait is a task of its own, until its first report.
         progress.start(f"Starting {ENGINE_LABELS.get(engine, engine)}", None)
-        count = _Forward(progress, total, starts=task)
+        count = _Forward(CountedAfterWait(progress, task, total), total)
     stop = threading.Event()
 
     def look() -> None:
@@ -86,26 +85,18 @@ class _Forward:
 
     A block may run small queries after its long one, and their own
     progress must not move the count back; nor may a share an engine
-    reports late, from another thread.
+    reports late, from another thread. ``told`` is given each new count.
     """
 
-    def __init__(
-        self, progress: Progress, total: int, starts: str | None = None
-    ) -> None:
-        self._progress = progress
+    def __init__(self, told: Callable[[int], None], total: int) -> None:
+        self._told = told
         self._total = total
-        self._done = 0
+        self._done = -1
         self._lock = threading.Lock()
-        # The task to start on the first report, ending the one before.
-        self._starts = starts
 
     def reached(self, share: float) -> None:
         reached = int(self._total * min(share, 1.0))
         with self._lock:
-            if self._starts is not None:
-                self._progress.finish()
-                self._progress.start(self._starts, self._total)
-                self._starts = None
             if reached > self._done:
                 self._done = reached
-                self._progress.advance_to(reached)
+                self._told(reached)

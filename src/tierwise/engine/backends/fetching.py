@@ -11,7 +11,7 @@ floating-point numbers, dates) go that way; others take the rows.
 
 Either way the rows are counted as they arrive, for a progress bar: the
 database says nothing while it scores, and a million results take seconds
-to come back. :class:`Receiving` turns the counts into a progress task.
+to come back. :func:`receiving` turns the counts into a progress task.
 """
 
 from __future__ import annotations
@@ -27,14 +27,13 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from tierwise.progress import QUIET, Progress
+from tierwise.progress import QUIET, CountedAfterWait, Progress
 
 __all__ = [
     "BATCH_ROWS",
     "RECEIVING",
     "RECEIVING_POINTS",
     "Received",
-    "Receiving",
     "fetch_parquet",
     "fetch_rows",
     "receiving",
@@ -57,31 +56,12 @@ RECEIVING = "Receiving results"
 RECEIVING_POINTS = "Receiving every account's points"
 
 
-def receiving(progress: Progress, task: str, total: int | None) -> Received | None:
-    """A :class:`Receiving` for ``progress``, or None when it is not shown
-    (the rows then go uncounted)."""
-    return None if progress is QUIET else Receiving(progress, task, total)
-
-
-class Receiving:
-    """A :data:`Received` that shows the count as ``task`` of ``total`` rows.
-
-    The task starts when the first rows arrive, so whatever task ran
-    before (the database scoring) shows until then.
-    """
-
-    def __init__(self, progress: Progress, task: str, total: int | None) -> None:
-        self._progress = progress
-        self._task = task
-        self._total = total
-        self._started = False
-
-    def __call__(self, rows: int) -> None:
-        if not self._started:
-            self._progress.finish()  # the wait for the first rows is over
-            self._progress.start(self._task, self._total)
-            self._started = True
-        self._progress.advance_to(rows)
+def receiving(
+    progress: Progress, task: str, total: int | None
+) -> CountedAfterWait | None:
+    """The counts of ``task`` as the rows arrive, after the database's wait,
+    or None when progress is not shown (the rows then go uncounted)."""
+    return None if progress is QUIET else CountedAfterWait(progress, task, total)
 
 
 def fetch_parquet(
