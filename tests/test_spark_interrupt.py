@@ -34,16 +34,24 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sampled_portfolio(tmp_path_factory.mktemp("portfolio"), 300_000)
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="signals are POSIX here")
-def test_ctrl_c_while_spark_writes_says_stopped_and_nothing_else(
+def _spark_run(
     portfolio: Path, tmp_path: Path
-) -> None:
+) -> tuple[Path, list[str], dict[str, str]]:
+    """A scratch folder, and the command and environment of a quiet Spark
+    run of ``portfolio`` whose temporary files go into that folder."""
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     command = [sys.executable, "-m", "tierwise", "tier", str(portfolio)]
     command += ["--engine", "spark", "--as-of", "2026-09-30", "--no-store"]
     command += ["--quiet", "--out", str(tmp_path / "out")]
-    environment = {**os.environ, "TMPDIR": str(scratch)}
+    return scratch, command, {**os.environ, "TMPDIR": str(scratch)}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signals are POSIX here")
+def test_ctrl_c_while_spark_writes_says_stopped_and_nothing_else(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    scratch, command, environment = _spark_run(portfolio, tmp_path)
     with subprocess.Popen(
         command, stderr=subprocess.PIPE, text=True, env=environment
     ) as process:
@@ -90,12 +98,7 @@ def test_a_stop_while_spark_starts_leaves_no_jvm_running(
 ) -> None:
     # Stopped before PySpark had a hold of the JVM it launched, the run
     # exited and left the JVM running, with no parent, until killed.
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    command = [sys.executable, "-m", "tierwise", "tier", str(portfolio)]
-    command += ["--engine", "spark", "--as-of", "2026-09-30", "--no-store"]
-    command += ["--quiet", "--out", str(tmp_path / "out")]
-    environment = {**os.environ, "TMPDIR": str(scratch)}
+    scratch, command, environment = _spark_run(portfolio, tmp_path)
     said = tmp_path / "stderr.txt"
     left: list[int] = []
     with said.open("w") as stderr:
